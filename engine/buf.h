@@ -1,0 +1,33 @@
+/*
+ * buf.h - a growable byte buffer for building text. A buffer whose memory
+ * ran out remembers it: later appends do nothing and mc_buf_failed() says so,
+ * so that callers check once at the end.
+ */
+#ifndef MC_BUF_H
+#define MC_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+typedef struct mc_buf {
+	char *data;  /* NUL-terminated when not NULL */
+	size_t len, cap;
+	bool failed;
+} mc_buf;
+
+#define MC_BUF_INIT {NULL, 0, 0, false}
+
+void mc_buf_free(mc_buf *b);
+void mc_buf_reset(mc_buf *b);
+void mc_buf_add(mc_buf *b, const char *s, size_t len);
+void mc_buf_adds(mc_buf *b, const char *s);
+void mc_buf_addc(mc_buf *b, char c);
+void mc_buf_addf(mc_buf *b, const char *fmt, ...) MC_PRINTF(2, 3);
+bool mc_buf_failed(const mc_buf *b);
+
+/* The text so far ("" when empty). */
+const char *mc_buf_str(const mc_buf *b);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * cli.h - what the commands of the migcheck program share: exit statuses,
+ * printing diagnostics, finding the default policy, loading inputs, and
+ * writing output all at once (a failed command prints nothing on stdout).
+ */
+#ifndef MC_CLI_H
+#define MC_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "migcheck.h"
+
+enum {
+	CLI_YES = 0,    /* the answer is yes */
+	CLI_NO = 1,     /* the answer is no */
+	CLI_ERROR = 2   /* no answer: bad usage or bad input */
+};
+
+/* One command: `migcheck NAME ...`. */
+typedef struct cli_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+	void (*help)(FILE *out);
+} cli_command;
+
+int cli_check(int argc, char **argv);
+void cli_check_help(FILE *out);
+
+/* True when colors may be written to the stream (a terminal, and NO_COLOR
+ * unset). */
+bool cli_color(FILE *stream);
+
+/* Prints every item of diag on stderr as FILE:LINE:COL: severity: message,
+ * with the source line and a caret under the column. */
+void cli_print_diags(const mc_diag *diag);
+
+/* Prints "migcheck CMD: error: ..." and a hint to --help; returns
+ * CLI_ERROR. */
+int cli_usage(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * The default policy: policies/scvmm-2008.yaml under share/migcheck next to
+ * the program (the build tree and an installation look alike), else under
+ * the installation's data directory. Returns a malloc'd path or NULL.
+ */
+char *cli_default_policy(void);
+
+/* Loads the policy at path (NULL: the default). Prints diagnostics and
+ * returns NULL on failure. */
+mc_policy *cli_load_policy(const char *path, mc_diag *diag);
+
+/* Loads and merges the inventory files, and finishes the inventory. */
+mc_inventory *cli_load_inventory(char *const *paths, size_t n, mc_diag *diag);
+
+/* Writes len bytes at text to stdout and flushes; CLI_ERROR on failure. */
+int cli_emit(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,157 @@
+/*
+ * cmd_check.c - `migcheck check`: rate the hosts for moving one VM.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report.h"
+
+void
+cli_check_help(FILE *out)
+{
+	fputs("Usage: migcheck check [-p POLICY] -i INVENTORY... --vm NAME\n"
+	      "                      [--to HOST] [--kind KIND] [--format text|json]\n"
+	      "\n"
+	      "Rates every other host (or only --to HOST) for moving the VM, as a\n"
+	      "placement wizard does: 0 to 5 stars, allowed or refused, and for each\n"
+	      "refused host every violation with its policy line and the remedies\n"
+	      "that would make the move pass.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -p, --policy FILE     the policy (default: the shipped scvmm-2008.yaml)\n"
+	      "  -i, --inventory FILE  an inventory file; repeat to merge several\n"
+	      "      --vm NAME         the VM to move\n"
+	      "      --to HOST         rate only this host\n"
+	      "      --kind KIND       evaluate as this kind of move instead of the\n"
+	      "                        one the VM's state selects\n"
+	      "      --format FORMAT   text (default) or json\n"
+	      "  -h, --help            show this help\n"
+	      "\n"
+	      "Exit status: 0 when the move is allowed (with --to) or some host can\n"
+	      "take the VM; 1 when not; 2 on bad usage or bad input.\n", out);
+}
+
+enum { OPT_VM = 256, OPT_TO, OPT_KIND, OPT_FORMAT };
+
+int
+cli_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"policy", required_argument, NULL, 'p'},
+		{"inventory", required_argument, NULL, 'i'},
+		{"vm", required_argument, NULL, OPT_VM},
+		{"to", required_argument, NULL, OPT_TO},
+		{"kind", required_argument, NULL, OPT_KIND},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *policy_path = NULL, *format = "text";
+	mc_check_request req = {NULL, NULL, NULL};
+	char **inventories = NULL;
+	size_t ninv = 0;
+	mc_diag *diag = NULL;
+	mc_policy *policy = NULL;
+	mc_inventory *inv = NULL;
+	mc_fleet *fleet = NULL;
+	mc_check_result *res = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	int c, status = CLI_ERROR;
+
+	inventories = calloc((size_t)argc + 1, sizeof(*inventories));
+	if (!inventories)
+		return CLI_ERROR;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":p:i:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (policy_path) {
+				status = cli_usage("check", "give one policy (-p) only");
+				goto out;
+			}
+			policy_path = optarg;
+			break;
+		case 'i':
+			inventories[ninv++] = optarg;
+			break;
+		case OPT_VM:
+			req.vm = optarg;
+			break;
+		case OPT_TO:
+			req.to = optarg;
+			break;
+		case OPT_KIND:
+			req.kind = optarg;
+			break;
+		case OPT_FORMAT:
+			format = optarg;
+			break;
+		case 'h':
+			cli_check_help(stdout);
+			status = CLI_YES;
+			goto out;
+		case ':':
+			status = cli_usage("check", "option '%s' needs a value",
+					   argv[optind - 1]);
+			goto out;
+		default:
+			status = cli_usage("check", "unknown option '%s'", argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		status = cli_usage("check", "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
+		status = cli_usage("check", "unknown format '%s' (formats: text, json)",
+				   format);
+		goto out;
+	}
+	if (!ninv) {
+		status = cli_usage("check", "name an inventory with -i FILE");
+		goto out;
+	}
+	if (!req.vm) {
+		status = cli_usage("check", "name the VM to move with --vm NAME");
+		goto out;
+	}
+	if (!(diag = mc_diag_new()))
+		goto out;
+	if (!(policy = cli_load_policy(policy_path, diag)) ||
+	    !(inv = cli_load_inventory(inventories, ninv, diag)))
+		goto out;
+	c = mc_fleet_new(&fleet, policy, inv, NULL, diag);
+	if (c == MC_OK)
+		c = mc_check(&res, fleet, &req, diag);
+	if (c != MC_OK) {
+		if (c == MC_ENOMEM)
+			fprintf(stderr, "migcheck: error: out of memory\n");
+		cli_print_diags(diag);
+		goto out;
+	}
+	if (strcmp(format, "json") == 0)
+		text = report_check_json(res, &len);
+	else
+		text = report_check_text(res, cli_color(stdout), &len);
+	if (!text) {
+		fprintf(stderr, "migcheck: error: out of memory\n");
+		goto out;
+	}
+	status = cli_emit(text, len);
+	if (status == CLI_YES)
+		status = mc_check_result_any_allowed(res) ? CLI_YES : CLI_NO;
+out:
+	free(text);
+	mc_check_result_free(res);
+	mc_fleet_free(fleet);
+	mc_inventory_free(inv);
+	mc_policy_free(policy);
+	mc_diag_free(diag);
+	free(inventories);
+	return status;
+}

@@ -1,0 +1,176 @@
+/*
+ * common.c - shared command-line plumbing.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define DEFAULT_POLICY "policies/scvmm-2008.yaml"
+
+bool
+cli_color(FILE *stream)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(fileno(stream)) && !(nc && *nc);
+}
+
+/* Writes the caret line: the source line's tabs kept, every other
+ * character (UTF-8 code point) before the column as a space. */
+static void
+caret(FILE *out, const char *line, unsigned column)
+{
+	unsigned col = 1;
+
+	for (const char *p = line; *p && col < column; p++) {
+		if (((unsigned char)*p & 0xC0) == 0x80)
+			continue;
+		fputc(*p == '\t' ? '\t' : ' ', out);
+		col++;
+	}
+	fputc('^', out);
+}
+
+void
+cli_print_diags(const mc_diag *diag)
+{
+	bool color = cli_color(stderr);
+	size_t n = mc_diag_count(diag), errors = mc_diag_error_count(diag);
+
+	for (size_t i = 0; i < n; i++) {
+		const mc_diag_item *it = mc_diag_get(diag, i);
+		const char *sev = it->severity == MC_SEVERITY_ERROR ? "error"
+				  : it->severity == MC_SEVERITY_WARNING ? "warning" : "note";
+		const char *on = "", *off = "";
+
+		if (color) {
+			on = it->severity == MC_SEVERITY_ERROR ? "\033[1;31m" : "\033[1;35m";
+			off = "\033[0m";
+		}
+		if (it->at.file)
+			fprintf(stderr, "%s:%u:%u: %s%s:%s %s\n", it->at.file, it->at.line,
+				it->at.column, on, sev, off, it->message);
+		else
+			fprintf(stderr, "migcheck: %s%s:%s %s\n", on, sev, off, it->message);
+		if (it->source_line && *it->source_line) {
+			fprintf(stderr, "%5u | %s\n      | ", it->at.line, it->source_line);
+			caret(stderr, it->source_line, it->at.column);
+			fputc('\n', stderr);
+		}
+	}
+	if (errors > 1)
+		fprintf(stderr, "migcheck: %zu errors\n", errors);
+}
+
+int
+cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "migcheck %s: error: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'migcheck %s --help'.\n", cmd);
+	return CLI_ERROR;
+}
+
+static char *
+join(const char *dir, size_t dirlen, const char *rest)
+{
+	size_t n = dirlen + 1 + strlen(rest) + 1;
+	char *p = malloc(n);
+
+	if (p)
+		snprintf(p, n, "%.*s/%s", (int)dirlen, dir, rest);
+	return p;
+}
+
+char *
+cli_default_policy(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *path;
+
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			path = join(exe, strlen(exe), "../share/migcheck/" DEFAULT_POLICY);
+			if (path && access(path, R_OK) == 0) {
+				char *real = realpath(path, NULL);
+				if (real) {
+					free(path);
+					return real;
+				}
+				return path;
+			}
+			free(path);
+		}
+	}
+	path = join(MC_INSTALL_DATADIR, strlen(MC_INSTALL_DATADIR), DEFAULT_POLICY);
+	return path;
+}
+
+mc_policy *
+cli_load_policy(const char *path, mc_diag *diag)
+{
+	char *def = NULL;
+	mc_policy *p = NULL;
+	int rc;
+
+	if (!path) {
+		def = cli_default_policy();
+		if (!def) {
+			fprintf(stderr, "migcheck: error: out of memory\n");
+			return NULL;
+		}
+		path = def;
+	}
+	rc = mc_policy_load(&p, path, NULL, diag);
+	if (rc == MC_ENOMEM)
+		fprintf(stderr, "migcheck: error: out of memory loading %s\n", path);
+	cli_print_diags(diag);
+	mc_diag_clear(diag);
+	free(def);
+	return p;
+}
+
+mc_inventory *
+cli_load_inventory(char *const *paths, size_t n, mc_diag *diag)
+{
+	mc_inventory *inv = NULL;
+	int rc = mc_inventory_new(&inv, NULL);
+
+	for (size_t i = 0; i < n && rc == MC_OK; i++)
+		rc = mc_inventory_add_file(inv, paths[i], diag);
+	if (rc == MC_OK)
+		rc = mc_inventory_finish(inv, diag);
+	if (rc == MC_ENOMEM)
+		fprintf(stderr, "migcheck: error: out of memory loading the inventory\n");
+	cli_print_diags(diag);
+	mc_diag_clear(diag);
+	if (rc != MC_OK) {
+		mc_inventory_free(inv);
+		return NULL;
+	}
+	return inv;
+}
+
+int
+cli_emit(const char *text, size_t len)
+{
+	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+		fprintf(stderr, "migcheck: error: cannot write the output: %s\n",
+			strerror(errno));
+		return CLI_ERROR;
+	}
+	return CLI_YES;
+}

@@ -1,0 +1,128 @@
+/*
+ * main.c - `migcheck COMMAND ...`: finds the command and runs it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int run_version(int argc, char **argv);
+static void version_help(FILE *out);
+static int run_help(int argc, char **argv);
+static void help_help(FILE *out);
+
+static const cli_command commands[] = {
+	{"check", "rate the hosts for moving one VM", cli_check, cli_check_help},
+	{"version", "print the version", run_version, version_help},
+	{"help", "describe migcheck or one of its commands", run_help, help_help},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(*commands))
+
+static const cli_command *
+find(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	}
+	return NULL;
+}
+
+static void
+usage(FILE *out)
+{
+	fputs("Usage: migcheck COMMAND [OPTIONS]\n"
+	      "\n"
+	      "Can this VM move to that host, and if not, why not and what would\n"
+	      "make it possible? migcheck evaluates migration policies against host\n"
+	      "inventories.\n"
+	      "\n"
+	      "Commands:\n", out);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n"
+	      "Run 'migcheck COMMAND --help' for a command's options.\n"
+	      "Exit status: 0 yes, 1 no, 2 the command could not answer.\n", out);
+}
+
+static bool
+wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+		if (strcmp(argv[i], "--") == 0)
+			break;
+	}
+	return false;
+}
+
+static void
+version_help(FILE *out)
+{
+	fputs("Usage: migcheck version\n\nPrints the version of migcheck.\n", out);
+}
+
+static int
+run_version(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return cli_usage("version", "unexpected argument '%s'", argv[1]);
+	printf("migcheck %s\n", mc_version());
+	return fflush(stdout) == 0 ? CLI_YES : CLI_ERROR;
+}
+
+static void
+help_help(FILE *out)
+{
+	fputs("Usage: migcheck help [COMMAND]\n\n"
+	      "Describes migcheck, or one of its commands.\n", out);
+}
+
+static int
+run_help(int argc, char **argv)
+{
+	const cli_command *c;
+
+	if (argc < 2) {
+		usage(stdout);
+		return CLI_YES;
+	}
+	if (argc > 2)
+		return cli_usage("help", "unexpected argument '%s'", argv[2]);
+	c = find(argv[1]);
+	if (!c)
+		return cli_usage("help", "unknown command '%s'", argv[1]);
+	c->help(stdout);
+	return CLI_YES;
+}
+
+int
+main(int argc, char **argv)
+{
+	const cli_command *c;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_ERROR;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return CLI_YES;
+	}
+	if (strcmp(argv[1], "--version") == 0)
+		return run_version(1, argv);
+	c = find(argv[1]);
+	if (!c) {
+		fprintf(stderr, "migcheck: error: unknown command '%s'\n"
+			"Run 'migcheck help' for the commands.\n", argv[1]);
+		return CLI_ERROR;
+	}
+	if (wants_help(argc - 1, argv + 1)) {
+		c->help(stdout);
+		return CLI_YES;
+	}
+	return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,329 @@
+/*
+ * report_check.c - the reports of `migcheck check`.
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* ------------------------------------------------------------------------
+ * Text
+ */
+
+typedef struct style {
+	const char *ok, *bad, *dim, *bold, *off;
+} style;
+
+static void
+stars(FILE *out, unsigned halves)
+{
+	for (unsigned i = 0; i < 5; i++) {
+		if (halves >= 2 * i + 2)
+			fputs("★", out);
+		else if (halves == 2 * i + 1)
+			fputs("½", out);
+		else
+			fputs("☆", out);
+	}
+}
+
+static void
+rating_text(char *buf, size_t size, unsigned halves)
+{
+	if (halves % 2)
+		snprintf(buf, size, "%u.5", halves / 2);
+	else
+		snprintf(buf, size, "%u", halves / 2);
+}
+
+static void
+location(FILE *out, const mc_location *at)
+{
+	if (at->file)
+		fprintf(out, "%s:%u:%u", at->file, at->line, at->column);
+}
+
+/* A violation's evidence: what a condition found, or the two values. */
+static void
+evidence(FILE *out, const mc_violation *v)
+{
+	if (v->detail)
+		fprintf(out, ": %s", v->detail);
+	else if (v->source.type != MC_VALUE_NONE && v->target.type != MC_VALUE_NONE)
+		fprintf(out, ": source %s, target %s", v->source.text, v->target.text);
+}
+
+static void
+explain(FILE *out, const mc_host_verdict *h, const style *st)
+{
+	const char *last = NULL;
+
+	for (size_t i = 0; i < h->nviolations; i++) {
+		const mc_violation *v = &h->violations[i];
+
+		/* Violations that share a message (several match fields) are
+		 * listed under it once. */
+		if (!last || strcmp(last, v->message) != 0)
+			fprintf(out, "    %s✗%s %s\n", st->bad, st->off, v->message);
+		last = v->message;
+		fprintf(out, "        %s", v->rule);
+		evidence(out, v);
+		fprintf(out, "  %s(", st->dim);
+		location(out, &v->at);
+		fprintf(out, ")%s\n", st->off);
+	}
+	if (h->nremedies) {
+		fprintf(out, "    %sWould pass with:%s\n", st->bold, st->off);
+		for (size_t i = 0; i < h->nremedies; i++) {
+			const mc_remedy_hit *r = &h->remedies[i];
+			fprintf(out, "      • %s: %s\n", r->id, r->says);
+			if (r->warning)
+				fprintf(out, "        warning: %s\n", r->warning);
+		}
+	} else {
+		fprintf(out, "    %sNo remedy of the policy makes this move pass.%s\n",
+			st->dim, st->off);
+	}
+}
+
+static void
+relaxed(FILE *out, const mc_host_verdict *h, const style *st)
+{
+	for (size_t i = 0; i < h->nrelaxed; i++) {
+		const mc_relax_hit *r = &h->relaxed[i];
+
+		fprintf(out, "    %snot checked:", st->dim);
+		for (size_t j = 0; j < r->ndropped; j++)
+			fprintf(out, "%s %s", j ? "," : "", r->dropped[j]);
+		if (r->note)
+			fprintf(out, " (%s)", r->note);
+		fprintf(out, "%s\n", st->off);
+	}
+}
+
+char *
+report_check_text(const mc_check_result *res, bool color, size_t *len)
+{
+	static const style plain = {"", "", "", "", ""};
+	static const style ansi = {"\033[32m", "\033[31m", "\033[2m", "\033[1m",
+				   "\033[0m"};
+	const style *st = color ? &ansi : &plain;
+	char *text = NULL;
+	size_t width = 4;
+	FILE *out = open_memstream(&text, len);
+
+	if (!out)
+		return NULL;
+	fprintf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
+	fprintf(out, "Digest  %s\n", res->policy_digest);
+	fprintf(out, "VM      %s on %s, %s\n", res->vm, res->vm_host, res->vm_state);
+	fprintf(out, "Kind    %s%s\n", res->kind,
+		res->kind_given ? " (as asked)" : "");
+	fputc('\n', out);
+	if (res->nhosts == 0)
+		fputs("No other host to move to.\n", out);
+	for (size_t i = 0; i < res->nhosts; i++) {
+		size_t w = strlen(res->hosts[i].name);
+		if (w > width)
+			width = w;
+	}
+	for (size_t i = 0; i < res->nhosts; i++) {
+		const mc_host_verdict *h = &res->hosts[i];
+		char rating[16];
+
+		rating_text(rating, sizeof(rating), h->rating_halves);
+		stars(out, h->rating_halves);
+		fprintf(out, " %-3s  %-*s  %s%s%s\n", rating, (int)width, h->name,
+			h->allowed ? st->ok : st->bad, h->allowed ? "allowed" : "refused",
+			st->off);
+		relaxed(out, h, st);
+		if (!h->allowed)
+			explain(out, h, st);
+	}
+	if (fclose(out) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* ------------------------------------------------------------------------
+ * JSON
+ */
+
+/* Builders that remember a failure (jansson returns NULL or -1 when memory
+ * runs out), so that a document missing a part is never printed. */
+typedef struct jctx {
+	bool ok;
+} jctx;
+
+static void
+jset(jctx *j, json_t *o, const char *key, json_t *v)
+{
+	/* The _new setters take over v even when they fail. */
+	if (!o || !v) {
+		json_decref(v);
+		j->ok = false;
+	} else if (json_object_set_new(o, key, v) != 0) {
+		j->ok = false;
+	}
+}
+
+static void
+jpush(jctx *j, json_t *a, json_t *v)
+{
+	if (!a || !v) {
+		json_decref(v);
+		j->ok = false;
+	} else if (json_array_append_new(a, v) != 0) {
+		j->ok = false;
+	}
+}
+
+static json_t *
+value_json(jctx *j, const mc_value *v)
+{
+	json_t *a;
+
+	switch (v->type) {
+	case MC_VALUE_INTEGER:
+		return json_integer(v->integer);
+	case MC_VALUE_BOOLEAN:
+		return json_boolean(v->boolean);
+	case MC_VALUE_SET:
+		a = json_array();
+		for (size_t i = 0; i < v->count; i++)
+			jpush(j, a, json_string(v->items[i]));
+		return a;
+	default:
+		return json_string(v->text);
+	}
+}
+
+static json_t *
+at_json(const mc_location *at)
+{
+	char buf[4096];
+
+	if (!at->file)
+		return json_null();
+	snprintf(buf, sizeof(buf), "%s:%u:%u", at->file, at->line, at->column);
+	return json_string(buf);
+}
+
+static json_t *
+rating_json(unsigned halves)
+{
+	if (halves % 2)
+		return json_real(halves / 2.0);
+	return json_integer(halves / 2);
+}
+
+static json_t *
+violation_json(jctx *j, const mc_violation *v)
+{
+	json_t *o = json_object();
+
+	jset(j, o, "rule", json_string(v->rule));
+	if (v->field)
+		jset(j, o, "field", json_string(v->field));
+	if (v->source.type != MC_VALUE_NONE)
+		jset(j, o, "source", value_json(j, &v->source));
+	if (v->target.type != MC_VALUE_NONE)
+		jset(j, o, "target", value_json(j, &v->target));
+	jset(j, o, "message", json_string(v->message));
+	if (v->detail)
+		jset(j, o, "detail", json_string(v->detail));
+	jset(j, o, "at", at_json(&v->at));
+	return o;
+}
+
+static json_t *
+remedy_json(jctx *j, const mc_remedy_hit *r)
+{
+	json_t *o = json_object();
+
+	jset(j, o, "id", json_string(r->id));
+	jset(j, o, "says", json_string(r->says));
+	if (r->warning)
+		jset(j, o, "warning", json_string(r->warning));
+	jset(j, o, "at", at_json(&r->at));
+	return o;
+}
+
+static json_t *
+relaxed_json(jctx *j, const mc_relax_hit *r)
+{
+	json_t *o = json_object(), *d = json_array();
+
+	for (size_t k = 0; k < r->ndropped; k++)
+		jpush(j, d, json_string(r->dropped[k]));
+	jset(j, o, "dropped", d);
+	if (r->note)
+		jset(j, o, "note", json_string(r->note));
+	jset(j, o, "at", at_json(&r->at));
+	return o;
+}
+
+static json_t *
+host_json(jctx *j, const mc_host_verdict *h)
+{
+	json_t *o = json_object(), *vs = json_array(), *rs = json_array(),
+	       *xs = json_array();
+
+	jset(j, o, "name", json_string(h->name));
+	if (h->cluster)
+		jset(j, o, "cluster", json_string(h->cluster));
+	jset(j, o, "allowed", json_boolean(h->allowed));
+	jset(j, o, "rating", rating_json(h->rating_halves));
+	for (size_t i = 0; i < h->nviolations; i++)
+		jpush(j, vs, violation_json(j, &h->violations[i]));
+	jset(j, o, "violations", vs);
+	for (size_t i = 0; i < h->nremedies; i++)
+		jpush(j, rs, remedy_json(j, &h->remedies[i]));
+	jset(j, o, "remedies", rs);
+	for (size_t i = 0; i < h->nrelaxed; i++)
+		jpush(j, xs, relaxed_json(j, &h->relaxed[i]));
+	jset(j, o, "relaxed", xs);
+	return o;
+}
+
+char *
+report_check_json(const mc_check_result *res, size_t *len)
+{
+	jctx j = {true};
+	json_t *root = json_object(), *pol = json_object(), *vm = json_object(),
+	       *hosts = json_array();
+	char *text = NULL, *out;
+
+	jset(&j, pol, "name", json_string(res->policy_name));
+	jset(&j, pol, "file", json_string(res->policy_file));
+	jset(&j, pol, "digest", json_string(res->policy_digest));
+	jset(&j, root, "policy", pol);
+	jset(&j, vm, "name", json_string(res->vm));
+	jset(&j, vm, "host", json_string(res->vm_host));
+	jset(&j, vm, "state", json_string(res->vm_state));
+	jset(&j, root, "vm", vm);
+	jset(&j, root, "kind", json_string(res->kind));
+	for (size_t i = 0; i < res->nhosts; i++)
+		jpush(&j, hosts, host_json(&j, &res->hosts[i]));
+	jset(&j, root, "hosts", hosts);
+	if (j.ok)
+		text = json_dumps(root, JSON_INDENT(2));
+	json_decref(root);
+	if (!text)
+		return NULL;
+	/* End the document with a newline, as every line of output. */
+	*len = strlen(text);
+	out = malloc(*len + 2);
+	if (out) {
+		memcpy(out, text, *len);
+		out[(*len)++] = '\n';
+		out[*len] = '\0';
+	}
+	free(text);
+	return out;
+}

@@ -1,0 +1,29 @@
+/*
+ * diag.h - adding items to an mc_diag (the reading side is public, in
+ * migcheck.h).
+ */
+#ifndef MC_DIAG_H
+#define MC_DIAG_H
+
+#include "migcheck.h"
+
+#if defined(__GNUC__)
+#define MC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define MC_PRINTF(f, a)
+#endif
+
+/*
+ * Adds an item. file may be NULL (an item about no file); line and column
+ * are 1-based; line_text, if not NULL, is the source line (line_len bytes,
+ * no newline). Does nothing when diag is NULL. Returns -1 when memory runs
+ * out, else 0.
+ */
+int mc_diag_add(mc_diag *diag, mc_severity sev, const char *file,
+		unsigned line, unsigned column, const char *line_text,
+		size_t line_len, const char *fmt, ...) MC_PRINTF(8, 9);
+
+/* As mc_diag_add, for an error about no file in particular. */
+int mc_diag_error(mc_diag *diag, const char *fmt, ...) MC_PRINTF(2, 3);
+
+#endif

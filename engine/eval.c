@@ -1,0 +1,312 @@
+/*
+ * eval.c - the evaluation of a pair.
+ */
+#include "eval.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "value.h"
+
+int
+mc_ctx_init(mc_ctx *ctx, const mc_fleet *fleet)
+{
+	const mc_policy *p = fleet->policy;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->fleet = fleet;
+	ctx->vm_scratch = calloc(fleet->nvm_paths + 1, sizeof(*ctx->vm_scratch));
+	ctx->vio_scratch = calloc(p->max_violations + 1, sizeof(*ctx->vio_scratch));
+	if (!ctx->vm_scratch || !ctx->vio_scratch ||
+	    mc_matcher_init(&ctx->matcher, &fleet->limits) < 0) {
+		mc_ctx_release(ctx);
+		return MC_ENOMEM;
+	}
+	return MC_OK;
+}
+
+void
+mc_ctx_release(mc_ctx *ctx)
+{
+	mc_matcher_release(&ctx->matcher);
+	free(ctx->vm_scratch);
+	free(ctx->vio_scratch);
+	ctx->vm_scratch = NULL;
+	ctx->vio_scratch = NULL;
+}
+
+mc_env
+mc_ctx_env(mc_ctx *ctx, const mc_node *const *vm, size_t source,
+	   const size_t *target)
+{
+	mc_env env;
+
+	env.vm = vm;
+	env.source = mc_fleet_host_values(ctx->fleet, source);
+	env.target = target ? mc_fleet_host_values(ctx->fleet, *target) : NULL;
+	env.matcher = &ctx->matcher;
+	return env;
+}
+
+int
+mc_select_kind(mc_ctx *ctx, const mc_node *const *vm, size_t source,
+	       mc_why *why, int *kind)
+{
+	const mc_policy *p = ctx->fleet->policy;
+	mc_env env = mc_ctx_env(ctx, vm, source, NULL);
+
+	for (size_t k = 0; k < p->nkinds; k++) {
+		mc_tv tv;
+
+		if (!p->kinds[k].when)
+			return (int)k;
+		tv = mc_cond_eval(p->kinds[k].when, &env, why);
+		if (tv == MC_TRUE)
+			return (int)k;
+		if (tv == MC_UNKNOWN) {
+			*kind = (int)k;
+			return -2;
+		}
+	}
+	return -1;
+}
+
+static bool
+fval_equal(const mc_field *fd, const mc_fval *a, const mc_fval *b)
+{
+	switch (fd->type) {
+	case MC_FT_INTEGER:
+	case MC_FT_BOOLEAN:
+		return a->num == b->num;
+	case MC_FT_VERSION:
+		return mc_version_cmp(a->text, a->len, b->text, b->len) == 0;
+	case MC_FT_SET:
+		return a->count == b->count &&
+		       memcmp(a->items, b->items, a->count * sizeof(*a->items)) == 0;
+	default:
+		return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
+	}
+}
+
+/* Sets sorted by address: does sup hold every member of sub? */
+static bool
+set_within(const mc_fval *sub, const mc_fval *sup)
+{
+	size_t j = 0;
+
+	if (sub->count > sup->count)
+		return false;
+	for (size_t i = 0; i < sub->count; i++) {
+		while (j < sup->count && (uintptr_t)sup->items[j] < (uintptr_t)sub->items[i])
+			j++;
+		if (j == sup->count || sup->items[j] != sub->items[i])
+			return false;
+		j++;
+	}
+	return true;
+}
+
+static bool
+set_disjoint(const mc_fval *a, const mc_fval *b)
+{
+	size_t i = 0, j = 0;
+
+	while (i < a->count && j < b->count) {
+		if (a->items[i] == b->items[j])
+			return false;
+		if ((uintptr_t)a->items[i] < (uintptr_t)b->items[j])
+			i++;
+		else
+			j++;
+	}
+	return true;
+}
+
+/* target OP source */
+static bool
+compare_holds(const mc_field *fd, unsigned op, const mc_fval *tgt,
+	      const mc_fval *src)
+{
+	int c;
+
+	switch (op) {
+	case MC_OP_EQ:
+		return fval_equal(fd, tgt, src);
+	case MC_OP_NE:
+		return !fval_equal(fd, tgt, src);
+	case MC_OP_SUPERSET:
+		return set_within(src, tgt);
+	case MC_OP_SUBSET:
+		return set_within(tgt, src);
+	case MC_OP_DISJOINT:
+		return set_disjoint(tgt, src);
+	default:
+		break;
+	}
+	if (fd->type == MC_FT_INTEGER)
+		c = (tgt->num > src->num) - (tgt->num < src->num);
+	else
+		c = mc_version_cmp(tgt->text, tgt->len, src->text, src->len);
+	switch (op) {
+	case MC_OP_LT:
+		return c < 0;
+	case MC_OP_LE:
+		return c <= 0;
+	case MC_OP_GT:
+		return c > 0;
+	default:
+		return c >= 0;
+	}
+}
+
+static void
+add_vio(mc_pair_result *out, mc_check_type check, mc_vio_status status,
+	size_t index, const mc_why *why)
+{
+	mc_vio *v = &out->vio[out->nvio++];
+
+	v->check = (uint8_t)check;
+	v->status = (uint8_t)status;
+	v->index = (uint32_t)index;
+	if (why)
+		v->why = *why;
+	else
+		v->why.leaf = NULL;
+}
+
+/* A field check's values: a violation when either side is unusable. */
+static bool
+field_usable(mc_pair_result *out, mc_check_type check, size_t index,
+	     const mc_fval *src, const mc_fval *tgt)
+{
+	if (src->status != MC_FV_OK) {
+		add_vio(out, check, MC_VS_SOURCE_BAD, index, NULL);
+		return false;
+	}
+	if (tgt->status != MC_FV_OK) {
+		add_vio(out, check, MC_VS_TARGET_BAD, index, NULL);
+		return false;
+	}
+	return true;
+}
+
+void
+mc_eval_pair(mc_ctx *ctx, const mc_node *const *vm, size_t source,
+	     size_t target, int kind, mc_pair_result *out)
+{
+	const mc_fleet *f = ctx->fleet;
+	const mc_policy *p = f->policy;
+	const mc_kind_checks *kc = &p->checks[kind];
+	mc_env env = mc_ctx_env(ctx, vm, source, &target);
+	uint64_t dropped = 0;
+	mc_why why;
+	mc_tv tv;
+
+	out->nvio = 0;
+	out->relaxed = 0;
+	out->rating_halves = 0;
+
+	for (size_t i = 0; i < p->nhost_require; i++) {
+		tv = mc_cond_eval(p->host_require[i].cond, &env, &why);
+		if (tv != MC_TRUE)
+			add_vio(out, MC_CHECK_HOST, tv == MC_FALSE ? MC_VS_FAILED
+				: MC_VS_UNKNOWN, i, &why);
+	}
+	for (size_t i = 0; i < p->nrelax; i++) {
+		if (mc_cond_eval(p->relax[i].when, &env, NULL) == MC_TRUE) {
+			dropped |= p->relax[i].drop;
+			out->relaxed |= (uint64_t)1 << i;
+		}
+	}
+	for (size_t i = 0; i < kc->nmatch; i++) {
+		uint32_t fi = kc->match[i].field;
+		const mc_fval *s = mc_fleet_field(f, source, fi);
+		const mc_fval *t = mc_fleet_field(f, target, fi);
+
+		if (dropped & ((uint64_t)1 << fi))
+			continue;
+		if (field_usable(out, MC_CHECK_MATCH, i, s, t) &&
+		    !fval_equal(&p->fields[fi], s, t))
+			add_vio(out, MC_CHECK_MATCH, MC_VS_FAILED, i, NULL);
+	}
+	for (size_t i = 0; i < kc->ncompare; i++) {
+		const mc_compare_check *c = &kc->compare[i];
+		const mc_fval *s = mc_fleet_field(f, source, c->field);
+		const mc_fval *t = mc_fleet_field(f, target, c->field);
+
+		if (dropped & ((uint64_t)1 << c->field))
+			continue;
+		if (field_usable(out, MC_CHECK_COMPARE, i, s, t) &&
+		    !compare_holds(&p->fields[c->field], c->op, t, s))
+			add_vio(out, MC_CHECK_COMPARE, MC_VS_FAILED, i, NULL);
+	}
+	for (size_t i = 0; i < p->nrules; i++) {
+		const mc_rule *r = &p->rules[i];
+
+		if (r->kinds && !(r->kinds & (1u << kind)))
+			continue;
+		if (!r->require) {
+			add_vio(out, MC_CHECK_RULE, MC_VS_NO_LUA, i, NULL);
+			continue;
+		}
+		tv = mc_cond_eval(r->require, &env, &why);
+		if (tv != MC_TRUE)
+			add_vio(out, MC_CHECK_RULE, tv == MC_FALSE ? MC_VS_FAILED
+				: MC_VS_UNKNOWN, i, &why);
+	}
+
+	out->allowed = out->nvio == 0;
+	if (!out->allowed)
+		return;
+	if (p->prefer_total == 0) {
+		out->rating_halves = 10;
+		return;
+	}
+	uint64_t held = 0;
+	for (size_t i = 0; i < p->nprefer; i++) {
+		const mc_prefer *pr = &p->prefer[i];
+		bool ok;
+
+		if (pr->field >= 0) {
+			const mc_fval *s = mc_fleet_field(f, source, (size_t)pr->field);
+			const mc_fval *t = mc_fleet_field(f, target, (size_t)pr->field);
+			ok = s->status == MC_FV_OK && t->status == MC_FV_OK &&
+			     fval_equal(&p->fields[pr->field], s, t);
+		} else {
+			ok = mc_cond_eval(pr->when, &env, NULL) == MC_TRUE;
+		}
+		if (ok)
+			held += pr->weight;
+	}
+	/* 1 + 4 * held / total stars, to the nearest half star (halves up):
+	 * in half stars, 2 + 8 * held / total, rounded. */
+	out->rating_halves = (uint8_t)(2 + (16 * held + p->prefer_total) /
+				       (2 * (uint64_t)p->prefer_total));
+}
+
+void
+mc_eval_remedies(mc_ctx *ctx, size_t vm, size_t target, bool *passes)
+{
+	const mc_fleet *f = ctx->fleet;
+	const mc_policy *p = f->policy;
+	const mc_node *const *vals = mc_fleet_vm_values(f, vm);
+	size_t source = f->inv->vms[vm].host;
+	mc_pair_result res;
+
+	res.vio = ctx->vio_scratch;
+	for (size_t r = 0; r < p->nremedies; r++) {
+		const mc_remedy *rem = &p->remedies[r];
+		mc_why why;
+		int kind, unknown;
+
+		memcpy(ctx->vm_scratch, vals, f->nvm_paths * sizeof(*vals));
+		for (size_t i = 0; i < rem->nset; i++)
+			ctx->vm_scratch[rem->set[i].vm_path] = rem->set[i].value;
+		kind = mc_select_kind(ctx, ctx->vm_scratch, source, &why, &unknown);
+		passes[r] = false;
+		if (kind < 0)
+			continue;
+		mc_eval_pair(ctx, ctx->vm_scratch, source, target, kind, &res);
+		passes[r] = res.allowed;
+	}
+}

@@ -1,0 +1,77 @@
+/*
+ * eval.h - evaluating one VM against one target host, allocation-free.
+ *
+ * The steps are those of the policy language: host requirements, relaxations,
+ * match, compare, rules, verdict, rating; remedies re-run them on a copy of
+ * the VM's values. Everything is read from the fleet's bound values and the
+ * compiled policy; a context holds the scratch space, made once per thread.
+ */
+#ifndef MC_EVAL_H
+#define MC_EVAL_H
+
+#include "fleet.h"
+
+typedef enum mc_check_type {
+	MC_CHECK_HOST,
+	MC_CHECK_MATCH,
+	MC_CHECK_COMPARE,
+	MC_CHECK_RULE
+} mc_check_type;
+
+typedef enum mc_vio_status {
+	MC_VS_FAILED,        /* the check does not hold */
+	MC_VS_SOURCE_BAD,    /* the source's field value is missing or malformed */
+	MC_VS_TARGET_BAD,    /* the target's field value is missing or malformed */
+	MC_VS_UNKNOWN,       /* a condition could not be decided */
+	MC_VS_NO_LUA         /* a Lua rule, which this engine does not run */
+} mc_vio_status;
+
+/* One violation as evaluation records it; reports turn it into words. */
+typedef struct mc_vio {
+	uint8_t check;    /* mc_check_type */
+	uint8_t status;   /* mc_vio_status */
+	uint32_t index;   /* host requirement, match or compare entry of the
+	                     kind, or rule */
+	mc_why why;       /* for conditions */
+} mc_vio;
+
+typedef struct mc_pair_result {
+	bool allowed;
+	uint8_t rating_halves;  /* 0..10 */
+	uint64_t relaxed;       /* relaxations that applied */
+	size_t nvio;
+	mc_vio *vio;            /* room for policy->max_violations */
+} mc_pair_result;
+
+typedef struct mc_ctx {
+	const mc_fleet *fleet;
+	mc_matcher matcher;
+	const mc_node **vm_scratch;  /* a VM's values with a remedy applied */
+	mc_vio *vio_scratch;
+} mc_ctx;
+
+int mc_ctx_init(mc_ctx *ctx, const mc_fleet *fleet);
+void mc_ctx_release(mc_ctx *ctx);
+
+/* The environment for conditions on (vm, source, target). */
+mc_env mc_ctx_env(mc_ctx *ctx, const mc_node *const *vm, size_t source,
+		  const size_t *target);
+
+/*
+ * Step 1: the first kind whose `when` holds for the VM (vm: its values, on
+ * host source). Returns its index; -1 when none holds; -2 when a `when`
+ * could not be decided (*why says which value; *kind is that kind).
+ */
+int mc_select_kind(mc_ctx *ctx, const mc_node *const *vm, size_t source,
+		   mc_why *why, int *kind);
+
+/* Steps 3 to 9 for kind on (vm, source, target); out->vio must have room
+ * for policy->max_violations. */
+void mc_eval_pair(mc_ctx *ctx, const mc_node *const *vm, size_t source,
+		  size_t target, int kind, mc_pair_result *out);
+
+/* Step 10: passes[r] is set for each remedy r that makes the move of VM
+ * vm to target allowed. */
+void mc_eval_remedies(mc_ctx *ctx, size_t vm, size_t target, bool *passes);
+
+#endif

@@ -1,0 +1,284 @@
+/*
+ * migcheck.h - the public interface of the migcheck engine.
+ *
+ * migcheck decides whether a virtual machine may move to a host. A policy
+ * (mc_policy) says which host fingerprint fields must match or compare for
+ * each kind of move; an inventory (mc_inventory) holds hosts and VMs; a fleet
+ * (mc_fleet) is a policy bound to an inventory, with every host's fields read
+ * and normalized once; mc_check() rates the hosts for moving one VM.
+ *
+ * Conventions:
+ * - Handles are opaque; each has a create and a free function, and every free
+ *   function accepts NULL.
+ * - Functions that can fail return MC_OK (0) or a negative mc_status, take the
+ *   object they create as their first (out) parameter, and add what went wrong
+ *   to an mc_diag when one is given.
+ * - Loaded policies and inventories, and fleets, are immutable: several threads
+ *   may use one of them at once. A result owns its strings and outlives
+ *   nothing it was made from.
+ */
+#ifndef MIGCHECK_H
+#define MIGCHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes returned by the functions below. */
+typedef enum mc_status {
+	MC_OK = 0,
+	MC_EINPUT = -1,   /* bad input: the diagnostics say where and why */
+	MC_ENOMEM = -2,   /* memory ran out */
+	MC_EUSAGE = -3,   /* a request names something that does not exist */
+	MC_ELIMIT = -4    /* an input exceeds a limit of mc_limits */
+} mc_status;
+
+/* Returns the version of the library, such as "0.1.0". */
+const char *mc_version(void);
+
+/* ------------------------------------------------------------------------
+ * Diagnostics
+ */
+
+/* A position in an input file: 1-based line and column. */
+typedef struct mc_location {
+	const char *file;   /* NULL when the item concerns no file */
+	unsigned line;
+	unsigned column;
+} mc_location;
+
+typedef enum mc_severity {
+	MC_SEVERITY_ERROR,
+	MC_SEVERITY_WARNING,
+	MC_SEVERITY_NOTE
+} mc_severity;
+
+/* One diagnostic. Strings are owned by the mc_diag. */
+typedef struct mc_diag_item {
+	mc_severity severity;
+	mc_location at;
+	const char *message;      /* one line, no trailing period needed */
+	const char *source_line;  /* the line of the file at `at`, or NULL */
+} mc_diag_item;
+
+/* A list of diagnostics, filled by the functions that take one. */
+typedef struct mc_diag mc_diag;
+
+/* Creates an empty list; NULL when memory runs out. */
+mc_diag *mc_diag_new(void);
+
+/* Frees the list and its items. */
+void mc_diag_free(mc_diag *diag);
+
+/* The number of items, and of those with MC_SEVERITY_ERROR. */
+size_t mc_diag_count(const mc_diag *diag);
+size_t mc_diag_error_count(const mc_diag *diag);
+
+/* The item at index i (i < mc_diag_count()). */
+const mc_diag_item *mc_diag_get(const mc_diag *diag, size_t i);
+
+/* Removes every item. */
+void mc_diag_clear(mc_diag *diag);
+
+/* ------------------------------------------------------------------------
+ * Limits on untrusted input
+ */
+
+/* Every input is bounded; mc_limits_default() gives the defaults below. */
+typedef struct mc_limits {
+	size_t max_file_bytes;     /* size of one input file (256 MiB) */
+	size_t max_scalar_bytes;   /* length of one scalar (1 MiB) */
+	size_t max_nodes;          /* YAML nodes in one file (8,000,000) */
+	size_t max_depth;          /* nesting of collections (64) */
+	size_t max_alias_nodes;    /* nodes reached through aliases, per file (1,000,000) */
+	size_t max_extends;        /* length of an `extends` chain (8) */
+	uint32_t regex_match_limit;  /* pcre2 match limit per match (1,000,000) */
+	uint32_t regex_depth_limit;  /* pcre2 depth limit per match (1,000) */
+} mc_limits;
+
+/* Fills *limits with the defaults. */
+void mc_limits_default(mc_limits *limits);
+
+/* ------------------------------------------------------------------------
+ * Policies
+ */
+
+typedef struct mc_policy mc_policy;
+
+/*
+ * Loads and compiles the policy file at path, following its `extends`.
+ * limits may be NULL for the defaults. On error *out is NULL and every error
+ * found is in diag.
+ */
+int mc_policy_load(mc_policy **out, const char *path, const mc_limits *limits,
+		   mc_diag *diag);
+
+/*
+ * As mc_policy_load, from len bytes at buf; name stands for the file in
+ * diagnostics and is the directory base for a relative `extends`.
+ */
+int mc_policy_load_buffer(mc_policy **out, const char *name, const char *buf,
+			  size_t len, const mc_limits *limits, mc_diag *diag);
+
+void mc_policy_free(mc_policy *policy);
+
+/* The policy's `policy:` name, its file, and "sha256:<hex>" of its bytes
+ * followed by those of every file it extends, nearest first. */
+const char *mc_policy_name(const mc_policy *policy);
+const char *mc_policy_file(const mc_policy *policy);
+const char *mc_policy_digest(const mc_policy *policy);
+
+/* The kinds of move the policy knows, in file order. */
+size_t mc_policy_kind_count(const mc_policy *policy);
+const char *mc_policy_kind_name(const mc_policy *policy, size_t i);
+
+/* ------------------------------------------------------------------------
+ * Inventories
+ */
+
+typedef struct mc_inventory mc_inventory;
+
+/* Creates an empty inventory; limits may be NULL for the defaults. */
+int mc_inventory_new(mc_inventory **out, const mc_limits *limits);
+
+/*
+ * Adds the hosts and VMs of a file (or of len bytes at buf, named name).
+ * A name defined twice, in one file or across files, is an error naming
+ * both places.
+ */
+int mc_inventory_add_file(mc_inventory *inv, const char *path, mc_diag *diag);
+int mc_inventory_add_buffer(mc_inventory *inv, const char *name,
+			    const char *buf, size_t len, mc_diag *diag);
+
+/*
+ * Checks what needs every file: each VM's host must exist. Call once, after
+ * the last add; the inventory cannot be bound to a policy before.
+ */
+int mc_inventory_finish(mc_inventory *inv, mc_diag *diag);
+
+void mc_inventory_free(mc_inventory *inv);
+
+size_t mc_inventory_host_count(const mc_inventory *inv);
+size_t mc_inventory_vm_count(const mc_inventory *inv);
+
+/* ------------------------------------------------------------------------
+ * Fleets and checks
+ */
+
+/* A policy bound to an inventory. Both must outlive the fleet. */
+typedef struct mc_fleet mc_fleet;
+
+/* Binds policy to a finished inventory: reads and normalizes every host's
+ * fields once. */
+int mc_fleet_new(mc_fleet **out, const mc_policy *policy,
+		 const mc_inventory *inv, const mc_limits *limits,
+		 mc_diag *diag);
+
+void mc_fleet_free(mc_fleet *fleet);
+
+/* What mc_check() is asked. */
+typedef struct mc_check_request {
+	const char *vm;    /* required: the VM's name */
+	const char *to;    /* NULL: every host but the VM's own */
+	const char *kind;  /* NULL: the first kind whose `when` holds */
+} mc_check_request;
+
+typedef enum mc_value_type {
+	MC_VALUE_NONE,      /* no value (absent, or not applicable) */
+	MC_VALUE_STRING,
+	MC_VALUE_INTEGER,
+	MC_VALUE_BOOLEAN,
+	MC_VALUE_VERSION,
+	MC_VALUE_SET
+} mc_value_type;
+
+/* A field's value, normalized. `text` is set for every type but NONE;
+ * a set also lists its members, sorted. */
+typedef struct mc_value {
+	mc_value_type type;
+	const char *text;
+	int64_t integer;
+	bool boolean;
+	const char *const *items;
+	size_t count;
+} mc_value;
+
+/* One reason a move is refused. */
+typedef struct mc_violation {
+	const char *rule;     /* "host.1", "match.family", "compare.features", "rule.ID" */
+	const char *field;    /* the field checked, or NULL */
+	mc_value source;      /* the field's value on the VM's host */
+	mc_value target;      /* the field's value on the candidate host */
+	const char *message;  /* the policy's message, placeholders filled */
+	const char *detail;   /* what was found, e.g. "target.status.agent is
+	                         'not-responding', expected 'responding'"; or NULL */
+	mc_location at;       /* the policy text of the check */
+} mc_violation;
+
+/* A remedy that would make the move pass. */
+typedef struct mc_remedy_hit {
+	const char *id;
+	const char *says;
+	const char *warning;  /* or NULL */
+	mc_location at;
+} mc_remedy_hit;
+
+/* A relaxation that applied: these fields were not checked. */
+typedef struct mc_relax_hit {
+	const char *note;     /* or NULL */
+	const char *const *dropped;
+	size_t ndropped;
+	mc_location at;
+} mc_relax_hit;
+
+/* The verdict on one candidate host. */
+typedef struct mc_host_verdict {
+	const char *name;
+	const char *cluster;           /* or NULL */
+	bool allowed;
+	unsigned rating_halves;        /* rating in half stars: 0..10 */
+	const mc_violation *violations;
+	size_t nviolations;
+	const mc_remedy_hit *remedies;
+	size_t nremedies;
+	const mc_relax_hit *relaxed;
+	size_t nrelaxed;
+} mc_host_verdict;
+
+/* The answer to one mc_check() request; hosts sorted by rating (highest
+ * first), then name. */
+typedef struct mc_check_result {
+	const char *policy_name;
+	const char *policy_file;
+	const char *policy_digest;
+	const char *vm;
+	const char *vm_host;
+	const char *vm_state;
+	const char *kind;
+	bool kind_given;          /* the request named the kind */
+	const mc_host_verdict *hosts;
+	size_t nhosts;
+} mc_check_result;
+
+/*
+ * Rates the hosts for moving one VM. Returns MC_EUSAGE when the request names
+ * a VM, host or kind that does not exist, or a host the VM is already on;
+ * MC_EINPUT when no kind covers the VM (the diagnostic points at the VM).
+ */
+int mc_check(mc_check_result **out, const mc_fleet *fleet,
+	     const mc_check_request *req, mc_diag *diag);
+
+/* True when some host in the result allows the move. */
+bool mc_check_result_any_allowed(const mc_check_result *result);
+
+void mc_check_result_free(mc_check_result *result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

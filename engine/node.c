@@ -1,0 +1,928 @@
+/*
+ * node.c - the YAML loader: libyaml events in, a tree of marked nodes out.
+ */
+#include "node.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "strmap.h"
+#include "value.h"
+
+#define FLAG_OPEN 1     /* a collection still being built */
+#define FLAG_MERGE 2    /* a plain `<<` key */
+
+#define TAG_PREFIX "tag:yaml.org,2002:"
+
+/* An open collection: its node and where its children start on the
+ * builder's child stack. */
+typedef struct frame {
+	mc_node *node;
+	size_t start;
+} frame;
+
+typedef struct builder {
+	mc_doc *doc;
+	const mc_limits *lim;
+	mc_diag *diag;
+	frame *frames;
+	size_t nframes, capframes;
+	const mc_node **kids;
+	size_t nkids, capkids;
+	mc_strmap anchors;      /* anchor name -> index into names/targets */
+	char **anchor_names;
+	const mc_node **anchor_nodes;
+	size_t nanchors, capanchors;
+	size_t nodes;
+	uint64_t alias_nodes;
+	int documents;
+	int status;
+} builder;
+
+/* ------------------------------------------------------------------------
+ * Reading files and reporting positions
+ */
+
+int
+mc_read_file(const char *path, size_t max, char **data, size_t *len)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t cap = 0, n = 0, first = 4096;
+	int fd, saved;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		errno = EISDIR;
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		if ((uintmax_t)st.st_size > max) {
+			close(fd);
+			errno = EFBIG;
+			return -1;
+		}
+		first = (size_t)st.st_size + 2;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (n + 1 >= cap) {
+			size_t ncap = cap ? cap * 2 : first;
+			char *nb;
+
+			if (ncap > max + 2)
+				ncap = max + 2;
+			if (ncap <= n + 1) {
+				errno = EFBIG;
+				goto fail;
+			}
+			nb = realloc(buf, ncap);
+			if (!nb)
+				goto fail;
+			buf = nb;
+			cap = ncap;
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max) {
+			errno = EFBIG;
+			goto fail;
+		}
+	}
+	close(fd);
+	if (!buf && !(buf = malloc(1)))
+		return -1;
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return 0;
+fail:
+	saved = errno;
+	free(buf);
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+/* Finds line `line` (1-based) of f: its start and length without the
+ * line break. */
+static const char *
+line_of(const mc_file *f, unsigned line, size_t *len)
+{
+	const char *p = f->data, *end = f->data + f->len;
+	unsigned l = 1;
+
+	if (!p || line == 0)
+		return NULL;
+	while (l < line && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return NULL;
+		p = nl + 1;
+		l++;
+	}
+	if (l != line)
+		return NULL;
+	const char *e = memchr(p, '\n', (size_t)(end - p));
+	if (!e)
+		e = end;
+	if (e > p && e[-1] == '\r')
+		e--;
+	/* A source line is shown only when it is short, printable text. */
+	if (e - p > 200)
+		return NULL;
+	for (const char *q = p; q < e; q++) {
+		if ((unsigned char)*q < 0x20 && *q != '\t')
+			return NULL;
+	}
+	*len = (size_t)(e - p);
+	return p;
+}
+
+static int
+vfile_diag(mc_diag *diag, mc_severity sev, const mc_file *f, unsigned line,
+	   unsigned col, const char *fmt, va_list ap)
+{
+	char msg[1024];
+	const char *text = NULL;
+	size_t len = 0;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (f)
+		text = line_of(f, line, &len);
+	return mc_diag_add(diag, sev, f ? f->name : NULL, line, col, text, len,
+			   "%s", msg);
+}
+
+int
+mc_file_diag(mc_diag *diag, mc_severity sev, const mc_file *f, unsigned line,
+	     unsigned col, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vfile_diag(diag, sev, f, line, col, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+mc_node_diag(mc_diag *diag, mc_severity sev, const mc_node *n,
+	     const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vfile_diag(diag, sev, n->file, n->line, n->col, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static void
+berror(builder *b, const yaml_mark_t *m, int status, const char *fmt, ...)
+	MC_PRINTF(4, 5);
+
+static void
+berror(builder *b, const yaml_mark_t *m, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfile_diag(b->diag, MC_SEVERITY_ERROR, &b->doc->file,
+		   (unsigned)m->line + 1, (unsigned)m->column + 1, fmt, ap);
+	va_end(ap);
+	if (!b->status)
+		b->status = status;
+}
+
+/* ------------------------------------------------------------------------
+ * Node queries
+ */
+
+const mc_node *
+mc_node_getn(const mc_node *map, const char *key, size_t len)
+{
+	if (!map || map->kind != MC_NODE_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->len; i++) {
+		const mc_node *k = map->u.pairs[i].key;
+		if (k->len == len && memcmp(k->u.text, key, len) == 0)
+			return map->u.pairs[i].value;
+	}
+	return NULL;
+}
+
+const mc_node *
+mc_node_get(const mc_node *map, const char *key)
+{
+	return mc_node_getn(map, key, strlen(key));
+}
+
+int
+mc_node_is_str(const mc_node *n)
+{
+	return n && n->kind == MC_NODE_SCALAR && n->type == MC_SCALAR_STR;
+}
+
+const char *
+mc_node_describe(const mc_node *n)
+{
+	if (!n)
+		return "nothing";
+	switch (n->kind) {
+	case MC_NODE_SEQ:
+		return "a list";
+	case MC_NODE_MAP:
+		return "a mapping";
+	default:
+		break;
+	}
+	switch (n->type) {
+	case MC_SCALAR_NULL:
+		return "null";
+	case MC_SCALAR_BOOL:
+		return "a boolean";
+	case MC_SCALAR_INT:
+		return "an integer";
+	default:
+		return "a string";
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Scalars
+ */
+
+static int
+text_is(const char *s, size_t len, const char *const *words)
+{
+	for (; *words; words++) {
+		if (strlen(*words) == len && memcmp(*words, s, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static const char *const null_words[] = {"~", "null", "Null", "NULL", NULL};
+static const char *const true_words[] = {"true", "True", "TRUE", NULL};
+static const char *const false_words[] = {"false", "False", "FALSE", NULL};
+
+/* Resolves a plain scalar: null, boolean, integer, else string. An integer
+ * too large for 64 bits stays a string: policies that need it as a number
+ * then refuse it as malformed. */
+static void
+resolve_plain(mc_node *n)
+{
+	const char *s = n->u.text;
+	size_t len = n->len;
+	int64_t v;
+
+	n->type = MC_SCALAR_STR;
+	if (len == 0 || text_is(s, len, null_words)) {
+		n->type = MC_SCALAR_NULL;
+	} else if (text_is(s, len, true_words)) {
+		n->type = MC_SCALAR_BOOL;
+		n->num = 1;
+	} else if (text_is(s, len, false_words)) {
+		n->type = MC_SCALAR_BOOL;
+		n->num = 0;
+	} else if (mc_text_to_int(s, len, &v) == 1) {
+		n->type = MC_SCALAR_INT;
+		n->num = v;
+	}
+}
+
+/* Resolves a scalar with an explicit tag; returns -1 (after reporting)
+ * when the tag is unknown or does not fit the text. */
+static int
+resolve_tagged(builder *b, mc_node *n, const char *tag, const yaml_mark_t *m)
+{
+	const size_t plen = sizeof(TAG_PREFIX) - 1;
+	const char *t = tag;
+	int64_t v;
+
+	if (strcmp(tag, "!") == 0) {
+		n->type = MC_SCALAR_STR;
+		return 0;
+	}
+	if (strncmp(tag, TAG_PREFIX, plen) != 0)
+		goto bad;
+	t += plen;
+	if (strcmp(t, "str") == 0 || strcmp(t, "float") == 0) {
+		n->type = MC_SCALAR_STR;
+	} else if (strcmp(t, "null") == 0) {
+		if (n->len && !text_is(n->u.text, n->len, null_words))
+			goto mismatch;
+		n->type = MC_SCALAR_NULL;
+	} else if (strcmp(t, "bool") == 0) {
+		if (text_is(n->u.text, n->len, true_words))
+			n->num = 1;
+		else if (text_is(n->u.text, n->len, false_words))
+			n->num = 0;
+		else
+			goto mismatch;
+		n->type = MC_SCALAR_BOOL;
+	} else if (strcmp(t, "int") == 0) {
+		int r = mc_text_to_int(n->u.text, n->len, &v);
+		if (r < 0) {
+			berror(b, m, MC_EINPUT, "integer '%s' does not fit in 64 bits",
+			       n->u.text);
+			return -1;
+		}
+		if (r == 0)
+			goto mismatch;
+		n->type = MC_SCALAR_INT;
+		n->num = v;
+	} else {
+		goto bad;
+	}
+	return 0;
+mismatch:
+	berror(b, m, MC_EINPUT, "'%.64s' is not a valid !!%s", n->u.text, t);
+	return -1;
+bad:
+	berror(b, m, MC_EINPUT, "unsupported tag '%.64s'", tag);
+	return -1;
+}
+
+/* ------------------------------------------------------------------------
+ * Building the tree
+ */
+
+static int
+push_kid(builder *b, const mc_node *n)
+{
+	if (b->nkids == b->capkids) {
+		size_t cap = b->capkids ? b->capkids * 2 : 64;
+		const mc_node **k = realloc(b->kids, cap * sizeof(*k));
+		if (!k)
+			return -1;
+		b->kids = k;
+		b->capkids = cap;
+	}
+	b->kids[b->nkids++] = n;
+	return 0;
+}
+
+static uint64_t
+add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* Hands a finished node to its parent, or makes it the root. */
+static int
+attach(builder *b, const mc_node *n)
+{
+	if (b->nframes == 0) {
+		b->doc->root = n;
+		return 0;
+	}
+	if (push_kid(b, n) < 0) {
+		b->status = MC_ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+static mc_node *
+new_node(builder *b, mc_node_kind kind, const yaml_mark_t *m)
+{
+	mc_node *n;
+
+	if (++b->nodes > b->lim->max_nodes) {
+		berror(b, m, MC_ELIMIT, "more than %zu YAML nodes in one file (limit)",
+		       b->lim->max_nodes);
+		return NULL;
+	}
+	n = mc_arena_calloc(&b->doc->arena, 1, sizeof(*n));
+	if (!n) {
+		b->status = MC_ENOMEM;
+		return NULL;
+	}
+	n->kind = (uint8_t)kind;
+	n->line = (uint32_t)m->line + 1;
+	n->col = (uint32_t)m->column + 1;
+	n->file = &b->doc->file;
+	n->weight = 1;
+	return n;
+}
+
+static int
+anchor(builder *b, const char *name, const mc_node *n)
+{
+	size_t idx;
+	char *copy;
+
+	if (!name)
+		return 0;
+	if (b->nanchors == b->capanchors) {
+		size_t cap = b->capanchors ? b->capanchors * 2 : 16;
+		char **names = realloc(b->anchor_names, cap * sizeof(*names));
+		if (!names)
+			goto nomem;
+		b->anchor_names = names;
+		const mc_node **nodes = realloc(b->anchor_nodes, cap * sizeof(*nodes));
+		if (!nodes)
+			goto nomem;
+		b->anchor_nodes = nodes;
+		b->capanchors = cap;
+	}
+	copy = strdup(name);
+	if (!copy)
+		goto nomem;
+	int r = mc_strmap_put(&b->anchors, copy, strlen(copy), b->nanchors, &idx);
+	if (r < 0) {
+		free(copy);
+		goto nomem;
+	}
+	if (r == 0) {
+		/* A redefined anchor: later aliases refer to the new node. */
+		free(copy);
+		b->anchor_nodes[idx] = n;
+		return 0;
+	}
+	b->anchor_names[b->nanchors] = copy;
+	b->anchor_nodes[b->nanchors++] = n;
+	return 0;
+nomem:
+	b->status = MC_ENOMEM;
+	return -1;
+}
+
+static int
+on_scalar(builder *b, yaml_event_t *ev)
+{
+	size_t len = ev->data.scalar.length;
+	mc_node *n;
+
+	if (len > b->lim->max_scalar_bytes) {
+		berror(b, &ev->start_mark, MC_ELIMIT,
+		       "a scalar of %zu bytes exceeds the limit of %zu bytes", len,
+		       b->lim->max_scalar_bytes);
+		return -1;
+	}
+	if (memchr(ev->data.scalar.value, '\0', len)) {
+		berror(b, &ev->start_mark, MC_EINPUT, "a scalar contains a NUL byte");
+		return -1;
+	}
+	n = new_node(b, MC_NODE_SCALAR, &ev->start_mark);
+	if (!n)
+		return -1;
+	n->len = len;
+	n->u.text = mc_arena_strndup(&b->doc->arena,
+				     (const char *)ev->data.scalar.value, len);
+	if (!n->u.text) {
+		b->status = MC_ENOMEM;
+		return -1;
+	}
+	const char *tag = (const char *)ev->data.scalar.tag;
+	if (tag) {
+		if (resolve_tagged(b, n, tag, &ev->start_mark) < 0)
+			return -1;
+	} else if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+		resolve_plain(n);
+		if (n->len == 2 && memcmp(n->u.text, "<<", 2) == 0)
+			n->flags |= FLAG_MERGE;
+	} else {
+		n->type = MC_SCALAR_STR;
+	}
+	if (anchor(b, (const char *)ev->data.scalar.anchor, n) < 0)
+		return -1;
+	return attach(b, n);
+}
+
+static int
+on_start(builder *b, yaml_event_t *ev, mc_node_kind kind)
+{
+	const char *tag = (const char *)(kind == MC_NODE_SEQ
+			  ? ev->data.sequence_start.tag : ev->data.mapping_start.tag);
+	const char *anc = (const char *)(kind == MC_NODE_SEQ
+			  ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor);
+	mc_node *n;
+
+	if (b->nframes >= b->lim->max_depth) {
+		berror(b, &ev->start_mark, MC_ELIMIT,
+		       "collections nested deeper than %zu levels (limit)",
+		       b->lim->max_depth);
+		return -1;
+	}
+	if (tag && strcmp(tag, kind == MC_NODE_SEQ ? TAG_PREFIX "seq"
+				    : TAG_PREFIX "map") != 0 && strcmp(tag, "!") != 0) {
+		berror(b, &ev->start_mark, MC_EINPUT, "unsupported tag '%.64s'", tag);
+		return -1;
+	}
+	n = new_node(b, kind, &ev->start_mark);
+	if (!n)
+		return -1;
+	n->flags |= FLAG_OPEN;
+	if (anchor(b, anc, n) < 0)
+		return -1;
+	if (b->nframes == b->capframes) {
+		size_t cap = b->capframes ? b->capframes * 2 : 16;
+		frame *f = realloc(b->frames, cap * sizeof(*f));
+		if (!f) {
+			b->status = MC_ENOMEM;
+			return -1;
+		}
+		b->frames = f;
+		b->capframes = cap;
+	}
+	b->frames[b->nframes].node = n;
+	b->frames[b->nframes].start = b->nkids;
+	b->nframes++;
+	return 0;
+}
+
+static int
+on_alias(builder *b, yaml_event_t *ev)
+{
+	const char *name = (const char *)ev->data.alias.anchor;
+	const mc_node *n;
+	size_t idx;
+
+	if (!mc_strmap_get(&b->anchors, name, strlen(name), &idx)) {
+		berror(b, &ev->start_mark, MC_EINPUT, "alias '*%.64s' names no anchor",
+		       name);
+		return -1;
+	}
+	n = b->anchor_nodes[idx];
+	if (n->flags & FLAG_OPEN) {
+		berror(b, &ev->start_mark, MC_EINPUT,
+		       "alias '*%.64s' refers to a collection that contains it "
+		       "(alias cycle)", name);
+		return -1;
+	}
+	b->alias_nodes = add_sat(b->alias_nodes, n->weight);
+	if (b->alias_nodes > b->lim->max_alias_nodes) {
+		berror(b, &ev->start_mark, MC_ELIMIT,
+		       "aliases expand to more than %zu nodes (limit)",
+		       b->lim->max_alias_nodes);
+		return -1;
+	}
+	return attach(b, n);
+}
+
+/* Collects a mapping's pairs: explicit keys first, in file order, then the
+ * keys of merged mappings that no explicit key and no earlier merge
+ * defines. Duplicate explicit keys are errors. */
+static int
+close_map(builder *b, mc_node *n, const mc_node **kids, size_t nkids)
+{
+	mc_strmap seen;
+	mc_pair *pairs = NULL;
+	size_t npairs = 0, cap = 0, idx;
+	int rc = -1;
+
+	mc_strmap_init(&seen);
+	for (size_t i = 0; i < nkids; i += 2) {
+		const mc_node *k = kids[i];
+		if (k->kind != MC_NODE_SCALAR || k->type == MC_SCALAR_NULL) {
+			yaml_mark_t m = {0, k->line - 1, k->col - 1};
+			berror(b, &m, MC_EINPUT, "a mapping key must be a non-empty scalar, "
+			       "not %s", mc_node_describe(k));
+			goto out;
+		}
+		cap += (k->flags & FLAG_MERGE) ? 0 : 1;
+	}
+	/* Merged keys are counted as they come. */
+	for (size_t pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < nkids; i += 2) {
+			const mc_node *k = kids[i], *v = kids[i + 1];
+			int merge = (k->flags & FLAG_MERGE) != 0;
+
+			if ((pass == 0) == merge)
+				continue;
+			if (!merge) {
+				int r = mc_strmap_put(&seen, k->u.text, k->len, npairs, &idx);
+				if (r < 0)
+					goto nomem;
+				if (r == 0) {
+					const mc_node *first = pairs[idx].key;
+					yaml_mark_t m = {0, k->line - 1, k->col - 1};
+
+					berror(b, &m, MC_EINPUT,
+					       "duplicate key '%.64s' (first at line %u, column %u)",
+					       k->u.text, (unsigned)first->line,
+					       (unsigned)first->col);
+					goto out;
+				}
+				if (npairs == 0) {
+					pairs = mc_arena_calloc(&b->doc->arena, cap ? cap : 1,
+								sizeof(*pairs));
+					if (!pairs)
+						goto nomem;
+				}
+				pairs[npairs].key = k;
+				pairs[npairs++].value = v;
+				n->weight = add_sat(n->weight, add_sat(k->weight, v->weight));
+				continue;
+			}
+			/* `<<: map` or `<<: [map, map]`: earlier maps win. */
+			const mc_node *const *srcs = &v;
+			size_t nsrcs = 1;
+			if (v->kind == MC_NODE_SEQ) {
+				srcs = v->u.items;
+				nsrcs = v->len;
+			}
+			for (size_t s = 0; s < nsrcs; s++) {
+				const mc_node *src = srcs[s];
+				if (src->kind != MC_NODE_MAP) {
+					yaml_mark_t m = {0, src->line - 1, src->col - 1};
+					berror(b, &m, MC_EINPUT, "a '<<' merge takes a mapping "
+					       "or a list of mappings, not %s",
+					       mc_node_describe(src));
+					goto out;
+				}
+				for (size_t j = 0; j < src->len; j++) {
+					const mc_pair *p = &src->u.pairs[j];
+					int r = mc_strmap_put(&seen, p->key->u.text, p->key->len,
+							      npairs, NULL);
+					if (r < 0)
+						goto nomem;
+					if (r == 0)
+						continue;
+					if (npairs == cap) {
+						size_t ncap = cap ? cap * 2 : 8;
+						mc_pair *np = mc_arena_calloc(&b->doc->arena, ncap,
+									      sizeof(*np));
+						if (!np)
+							goto nomem;
+						if (npairs)
+							memcpy(np, pairs, npairs * sizeof(*np));
+						pairs = np;
+						cap = ncap;
+					}
+					pairs[npairs++] = *p;
+					n->weight = add_sat(n->weight, add_sat(p->key->weight,
+									     p->value->weight));
+				}
+			}
+		}
+	}
+	n->u.pairs = pairs;
+	n->len = npairs;
+	rc = 0;
+	goto out;
+nomem:
+	b->status = MC_ENOMEM;
+out:
+	mc_strmap_free(&seen);
+	return rc;
+}
+
+static int
+on_end(builder *b)
+{
+	frame *f = &b->frames[--b->nframes];
+	mc_node *n = f->node;
+	const mc_node **kids = b->kids + f->start;
+	size_t nkids = b->nkids - f->start;
+
+	if (n->kind == MC_NODE_SEQ) {
+		for (size_t i = 0; i < nkids; i++)
+			n->weight = add_sat(n->weight, kids[i]->weight);
+		n->u.items = mc_arena_memdup(&b->doc->arena, kids, nkids, sizeof(*kids));
+		if (!n->u.items) {
+			b->status = MC_ENOMEM;
+			return -1;
+		}
+		n->len = nkids;
+	} else if (close_map(b, n, kids, nkids) < 0) {
+		return -1;
+	}
+	b->nkids = f->start;
+	n->flags &= (uint8_t)~FLAG_OPEN;
+	return attach(b, n);
+}
+
+/* Reports a libyaml error with the best position it gives. */
+static void
+parser_error(builder *b, const yaml_parser_t *p)
+{
+	yaml_mark_t m = p->problem_mark;
+	const char *problem = p->problem ? p->problem : "malformed YAML";
+
+	if (p->error == YAML_MEMORY_ERROR) {
+		b->status = MC_ENOMEM;
+		return;
+	}
+	if (p->error == YAML_READER_ERROR) {
+		/* The reader gives a byte offset only. */
+		const char *d = b->doc->file.data;
+		size_t off = p->problem_offset, line = 0, col = 0;
+		if (off > b->doc->file.len)
+			off = b->doc->file.len;
+		for (size_t i = 0; i < off; i++) {
+			if (d[i] == '\n') {
+				line++;
+				col = 0;
+			} else if (((unsigned char)d[i] & 0xC0) != 0x80) {
+				col++;
+			}
+		}
+		m.line = line;
+		m.column = col;
+		if (p->problem_value != -1)
+			berror(b, &m, MC_EINPUT, "%s (byte 0x%02X)", problem,
+			       (unsigned)p->problem_value & 0xFF);
+		else
+			berror(b, &m, MC_EINPUT, "%s", problem);
+		return;
+	}
+	if (p->context)
+		berror(b, &m, MC_EINPUT, "%s (%s at line %u, column %u)", problem,
+		       p->context, (unsigned)p->context_mark.line + 1,
+		       (unsigned)p->context_mark.column + 1);
+	else
+		berror(b, &m, MC_EINPUT, "%s", problem);
+}
+
+static void
+builder_release(builder *b)
+{
+	for (size_t i = 0; i < b->nanchors; i++)
+		free(b->anchor_names[i]);
+	free(b->anchor_names);
+	free(b->anchor_nodes);
+	mc_strmap_free(&b->anchors);
+	free(b->frames);
+	free(b->kids);
+}
+
+static int
+parse(builder *b)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int done = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return MC_ENOMEM;
+	yaml_parser_set_input_string(&parser,
+				     (const unsigned char *)b->doc->file.data,
+				     b->doc->file.len);
+	while (!done && !b->status) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			parser_error(b, &parser);
+			break;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++b->documents > 1)
+				berror(b, &ev.start_mark, MC_EINPUT,
+				       "a second YAML document; a file holds one");
+			break;
+		case YAML_SCALAR_EVENT:
+			on_scalar(b, &ev);
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			on_start(b, &ev, MC_NODE_SEQ);
+			break;
+		case YAML_MAPPING_START_EVENT:
+			on_start(b, &ev, MC_NODE_MAP);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			on_end(b);
+			break;
+		case YAML_ALIAS_EVENT:
+			on_alias(b, &ev);
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return b->status;
+}
+
+static int
+load(mc_doc **out, const char *name, char *data, size_t len,
+     const mc_limits *limits, mc_diag *diag)
+{
+	mc_limits defaults;
+	builder b;
+	mc_doc *doc;
+	char *namecopy;
+	int rc;
+
+	*out = NULL;
+	if (!limits) {
+		mc_limits_default(&defaults);
+		limits = &defaults;
+	}
+	doc = calloc(1, sizeof(*doc));
+	namecopy = strdup(name);
+	if (!doc || !namecopy) {
+		free(doc);
+		free(namecopy);
+		free(data);
+		return MC_ENOMEM;
+	}
+	mc_arena_init(&doc->arena);
+	doc->file.name = doc->name_buf = namecopy;
+	doc->file.data = doc->data_buf = data;
+	doc->file.len = len;
+	if (len > limits->max_file_bytes) {
+		mc_file_diag(diag, MC_SEVERITY_ERROR, &doc->file, 1, 1,
+			     "the file is %zu bytes; the limit is %zu", len,
+			     limits->max_file_bytes);
+		mc_doc_free(doc);
+		return MC_ELIMIT;
+	}
+	memset(&b, 0, sizeof(b));
+	b.doc = doc;
+	b.lim = limits;
+	b.diag = diag;
+	mc_strmap_init(&b.anchors);
+	rc = parse(&b);
+	builder_release(&b);
+	if (rc != MC_OK) {
+		mc_doc_free(doc);
+		return rc;
+	}
+	*out = doc;
+	return MC_OK;
+}
+
+int
+mc_doc_load_buffer(mc_doc **out, const char *name, const char *buf,
+		   size_t len, const mc_limits *limits, mc_diag *diag)
+{
+	char *copy = malloc(len + 1);
+
+	*out = NULL;
+	if (!copy)
+		return MC_ENOMEM;
+	if (len)
+		memcpy(copy, buf, len);
+	copy[len] = '\0';
+	return load(out, name, copy, len, limits, diag);
+}
+
+int
+mc_doc_load_file(mc_doc **out, const char *path, const mc_limits *limits,
+		 mc_diag *diag)
+{
+	mc_limits defaults;
+	char *data;
+	size_t len;
+
+	*out = NULL;
+	if (!limits) {
+		mc_limits_default(&defaults);
+		limits = &defaults;
+	}
+	if (mc_read_file(path, limits->max_file_bytes, &data, &len) < 0) {
+		int e = errno;
+		if (e == ENOMEM)
+			return MC_ENOMEM;
+		if (e == EFBIG) {
+			mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
+				    "the file is larger than the limit of %zu bytes",
+				    limits->max_file_bytes);
+			return MC_ELIMIT;
+		}
+		mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
+			    "cannot read the file: %s", strerror(e));
+		return MC_EINPUT;
+	}
+	return load(out, path, data, len, limits, diag);
+}
+
+void
+mc_doc_free(mc_doc *doc)
+{
+	if (!doc)
+		return;
+	mc_arena_release(&doc->arena);
+	free(doc->name_buf);
+	free(doc->data_buf);
+	free(doc);
+}

@@ -1,0 +1,109 @@
+/*
+ * node.h - YAML files as trees of nodes that know where they came from.
+ *
+ * libyaml's event parser feeds a builder that keeps, for every node, its
+ * file and its 1-based line and column; resolves plain scalars to null,
+ * boolean, integer or string (the YAML 1.2 core schema, so that `no` and
+ * `on` stay strings); and refuses what libyaml lets through: duplicate
+ * keys, alias cycles, undefined aliases, more than one document. Every
+ * limit of mc_limits is enforced while parsing, before anything is walked.
+ * Aliases share the node they refer to; `<<` merge keys are expanded.
+ *
+ * A document owns all its nodes and the file's bytes (kept for the source
+ * lines that diagnostics show).
+ */
+#ifndef MC_NODE_H
+#define MC_NODE_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "migcheck.h"
+
+typedef struct mc_file {
+	const char *name;
+	const char *data;
+	size_t len;
+} mc_file;
+
+typedef enum mc_node_kind {
+	MC_NODE_SCALAR = 1,
+	MC_NODE_SEQ,
+	MC_NODE_MAP
+} mc_node_kind;
+
+typedef enum mc_scalar_type {
+	MC_SCALAR_NULL = 1,
+	MC_SCALAR_BOOL,
+	MC_SCALAR_INT,
+	MC_SCALAR_STR
+} mc_scalar_type;
+
+typedef struct mc_node mc_node;
+typedef struct mc_pair {
+	const mc_node *key;
+	const mc_node *value;
+} mc_pair;
+
+struct mc_node {
+	uint8_t kind;        /* mc_node_kind */
+	uint8_t type;        /* mc_scalar_type, for scalars */
+	uint8_t flags;       /* builder state */
+	uint32_t line, col;  /* 1-based */
+	const mc_file *file;
+	size_t len;          /* scalar: bytes of text; seq: items; map: pairs */
+	union {
+		const char *text;        /* scalars: NUL-terminated */
+		const mc_node **items;   /* sequences */
+		const mc_pair *pairs;    /* mappings, in file order */
+	} u;
+	int64_t num;         /* integer value, or 0/1 for booleans */
+	uint64_t weight;     /* nodes in the subtree, aliases expanded */
+};
+
+typedef struct mc_doc {
+	mc_arena arena;
+	mc_file file;         /* name and data point at the buffers below */
+	char *name_buf;
+	char *data_buf;
+	const mc_node *root;  /* NULL for an empty file */
+} mc_doc;
+
+/* Reads and parses the file at path. On error *out is NULL and diag says
+ * where (a missing or unreadable file is reported at its line 1). */
+int mc_doc_load_file(mc_doc **out, const char *path, const mc_limits *limits,
+		     mc_diag *diag);
+
+/* Parses len bytes at buf (copied), named name in diagnostics. */
+int mc_doc_load_buffer(mc_doc **out, const char *name, const char *buf,
+		       size_t len, const mc_limits *limits, mc_diag *diag);
+
+void mc_doc_free(mc_doc *doc);
+
+/* The value under key in a mapping, or NULL (also when map is not one). */
+const mc_node *mc_node_get(const mc_node *map, const char *key);
+const mc_node *mc_node_getn(const mc_node *map, const char *key, size_t len);
+
+/* True for a scalar holding a string (quoted, or plain and not null,
+ * boolean or integer). */
+int mc_node_is_str(const mc_node *n);
+
+/* "a string", "an integer", "a mapping", ... for messages. */
+const char *mc_node_describe(const mc_node *n);
+
+/* Adds a diagnostic positioned at node n, with its source line. */
+int mc_node_diag(mc_diag *diag, mc_severity sev, const mc_node *n,
+		 const char *fmt, ...) MC_PRINTF(4, 5);
+#define mc_node_error(diag, n, ...) \
+	mc_node_diag((diag), MC_SEVERITY_ERROR, (n), __VA_ARGS__)
+
+/* Adds a diagnostic at line and column of file f, with its source line. */
+int mc_file_diag(mc_diag *diag, mc_severity sev, const mc_file *f,
+		 unsigned line, unsigned col, const char *fmt, ...) MC_PRINTF(6, 7);
+
+/* Reads a whole file into a malloc'd buffer of at most max bytes. Returns
+ * 0, or -1 with errno set (EFBIG past the limit). */
+int mc_read_file(const char *path, size_t max, char **data, size_t *len);
+
+#endif
