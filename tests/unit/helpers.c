@@ -1,0 +1,154 @@
+/*
+ * helpers.c - shared test plumbing.
+ */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+mc_policy *
+policy_from(const char *name, const char *text)
+{
+	mc_diag *diag = mc_diag_new();
+	mc_policy *p = NULL;
+	int rc = mc_policy_load_buffer(&p, name, text, strlen(text), NULL, diag);
+
+	ck_assert_msg(rc == MC_OK, "policy did not load: %s", first_diag(diag));
+	mc_diag_free(diag);
+	return p;
+}
+
+mc_diag *
+policy_errors(const char *name, const char *text)
+{
+	mc_diag *diag = mc_diag_new();
+	mc_policy *p = NULL;
+	int rc = mc_policy_load_buffer(&p, name, text, strlen(text), NULL, diag);
+
+	ck_assert_msg(rc != MC_OK, "policy loaded but should not have");
+	ck_assert_ptr_null(p);
+	ck_assert_uint_gt(mc_diag_error_count(diag), 0);
+	return diag;
+}
+
+mc_inventory *
+inventory_from(const char *text)
+{
+	mc_diag *diag = mc_diag_new();
+	mc_inventory *inv = NULL;
+	int rc = mc_inventory_new(&inv, NULL);
+
+	if (rc == MC_OK)
+		rc = mc_inventory_add_buffer(inv, "inv.yaml", text, strlen(text), diag);
+	if (rc == MC_OK)
+		rc = mc_inventory_finish(inv, diag);
+	ck_assert_msg(rc == MC_OK, "inventory did not load: %s", first_diag(diag));
+	mc_diag_free(diag);
+	return inv;
+}
+
+static void
+format_item(char *buf, size_t size, const mc_diag_item *it)
+{
+	if (it->at.file)
+		snprintf(buf, size, "%s:%u:%u: %s", it->at.file, it->at.line,
+			 it->at.column, it->message);
+	else
+		snprintf(buf, size, "%s", it->message);
+}
+
+const char *
+first_diag(const mc_diag *diag)
+{
+	static char buf[1024];
+
+	if (!diag || mc_diag_count(diag) == 0)
+		return "(no diagnostic)";
+	format_item(buf, sizeof(buf), mc_diag_get(diag, 0));
+	return buf;
+}
+
+int
+has_diag(const mc_diag *diag, const char *text)
+{
+	char buf[1024];
+
+	for (size_t i = 0; i < mc_diag_count(diag); i++) {
+		format_item(buf, sizeof(buf), mc_diag_get(diag, i));
+		if (strstr(buf, text))
+			return 1;
+	}
+	return 0;
+}
+
+check_run
+run_check(const char *policy, const char *inventory, const char *vm,
+	  const char *to, const char *kind)
+{
+	check_run r;
+	mc_check_request req = {vm, to, kind};
+
+	memset(&r, 0, sizeof(r));
+	r.diag = mc_diag_new();
+	r.policy = policy_from("policy.yaml", policy);
+	r.inv = inventory_from(inventory);
+	ck_assert_int_eq(mc_fleet_new(&r.fleet, r.policy, r.inv, NULL, r.diag), MC_OK);
+	r.status = mc_check(&r.res, r.fleet, &req, r.diag);
+	return r;
+}
+
+void
+check_done(check_run *r)
+{
+	mc_check_result_free(r->res);
+	mc_fleet_free(r->fleet);
+	mc_inventory_free(r->inv);
+	mc_policy_free(r->policy);
+	mc_diag_free(r->diag);
+}
+
+const mc_host_verdict *
+verdict(const mc_check_result *res, const char *host)
+{
+	for (size_t i = 0; res && i < res->nhosts; i++) {
+		if (strcmp(res->hosts[i].name, host) == 0)
+			return &res->hosts[i];
+	}
+	return NULL;
+}
+
+const mc_violation *
+violation(const mc_host_verdict *h, const char *rule)
+{
+	for (size_t i = 0; h && i < h->nviolations; i++) {
+		if (strcmp(h->violations[i].rule, rule) == 0)
+			return &h->violations[i];
+	}
+	return NULL;
+}
+
+const char *
+rule_ids(const mc_host_verdict *h)
+{
+	static char buf[1024];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; h && i < h->nviolations && off < sizeof(buf); i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s",
+					i ? " " : "", h->violations[i].rule);
+	return buf;
+}
+
+const char *
+remedy_ids(const mc_host_verdict *h)
+{
+	static char buf[1024];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; h && i < h->nremedies && off < sizeof(buf); i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s",
+					i ? " " : "", h->remedies[i].id);
+	return buf;
+}

@@ -1,0 +1,70 @@
+/*
+ * helpers.h - what the unit suites share: loading policies and inventories
+ * from strings, and the suites' constructors.
+ */
+#ifndef MC_TEST_HELPERS_H
+#define MC_TEST_HELPERS_H
+
+#include <check.h>
+
+#include "migcheck.h"
+
+Suite *node_suite(void);
+Suite *value_suite(void);
+Suite *cond_suite(void);
+Suite *normalize_suite(void);
+Suite *policy_suite(void);
+Suite *eval_suite(void);
+Suite *extends_suite(void);
+Suite *inventory_suite(void);
+
+/* The project's source directory, for fixtures: MC_SOURCE_DIR "/examples". */
+#define SRC(path) MC_SOURCE_DIR "/" path
+
+/* Loads a policy from text (named name); fails the test when it does not
+ * load. */
+mc_policy *policy_from(const char *name, const char *text);
+
+/* Loads a policy that must fail; returns its diagnostics (caller frees). */
+mc_diag *policy_errors(const char *name, const char *text);
+
+/* An inventory from one text; fails the test when it does not load. */
+mc_inventory *inventory_from(const char *text);
+
+/* The first diagnostic as "FILE:LINE:COL: MESSAGE" in a static buffer. */
+const char *first_diag(const mc_diag *diag);
+
+/* True when some diagnostic's "FILE:LINE:COL: MESSAGE" contains text. */
+int has_diag(const mc_diag *diag, const char *text);
+
+/*
+ * One check with a policy and an inventory given as text: the result of
+ * mc_check() for vm (to and kind may be NULL). Owns everything it made;
+ * check_done() frees it.
+ */
+typedef struct check_run {
+	mc_policy *policy;
+	mc_inventory *inv;
+	mc_fleet *fleet;
+	mc_check_result *res;
+	mc_diag *diag;
+	int status;
+} check_run;
+
+check_run run_check(const char *policy, const char *inventory, const char *vm,
+		    const char *to, const char *kind);
+void check_done(check_run *r);
+
+/* The verdict on a host of a result, or NULL. */
+const mc_host_verdict *verdict(const mc_check_result *res, const char *host);
+
+/* The violation with rule id `rule` in a verdict, or NULL. */
+const mc_violation *violation(const mc_host_verdict *h, const char *rule);
+
+/* The rule ids of a verdict joined by spaces ("host.1 match.family"). */
+const char *rule_ids(const mc_host_verdict *h);
+
+/* The remedy ids of a verdict joined by spaces. */
+const char *remedy_ids(const mc_host_verdict *h);
+
+#endif
