@@ -311,13 +311,13 @@ render_relaxed(renderer *r, mc_host_verdict *hv, uint64_t relaxed)
 
 static void
 render_remedies(renderer *r, mc_host_verdict *hv, size_t vm, size_t tgt,
-		bool *passes)
+		int kind, bool *passes)
 {
 	const mc_policy *p = r->ctx.fleet->policy;
 	mc_remedy_hit *hits;
 	size_t n = 0;
 
-	mc_eval_remedies(&r->ctx, vm, tgt, passes);
+	mc_eval_remedies(&r->ctx, vm, tgt, kind, passes);
 	for (size_t i = 0; i < p->nremedies; i++)
 		n += passes[i];
 	if (!n)
@@ -474,7 +474,7 @@ mc_check(mc_check_result **out, const mc_fleet *f, const mc_check_request *req,
 				render_vio(&r, &vios[i], &pr.vio[i], &env, kind, src, t);
 			hv->violations = vios;
 			hv->nviolations = pr.nvio;
-			render_remedies(&r, hv, (size_t)vm, t, passes);
+			render_remedies(&r, hv, (size_t)vm, t, kind, passes);
 		}
 		n++;
 		if (r.nomem) {

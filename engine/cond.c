@@ -80,8 +80,9 @@ mc_cond_compile_path(mc_cond_ctx *ctx, const mc_node *at, const char *s,
 	long idx;
 
 	if (mc_path_split(s, len, &scope, &rel, &rellen) < 0) {
-		cerror(ctx, at, "'%.200s' is not a path: it must start with 'vm.', "
-		       "'source.' or 'target.' and have no empty part", s);
+		cerror(ctx, at, "'%.*s' is not a path: it must start with 'vm.', "
+		       "'source.' or 'target.' and have no empty part",
+		       (int)(len > 200 ? 200 : len), s);
 		return -1;
 	}
 	if (!(ctx->scopes & (1u << scope))) {
@@ -350,6 +351,20 @@ mc_cond_compile(mc_cond_ctx *ctx, const mc_node *n)
 	if (!ok)
 		return NULL;
 	return all->nkids == 1 ? all->kids[0] : all;
+}
+
+bool
+mc_cond_reads(const mc_cond *c, mc_scope scope, uint32_t index)
+{
+	if (c->type == MC_COND_LEAF)
+		return (c->subject.scope == scope && c->subject.index == index) ||
+		       (c->operand_is_ref && c->operand_ref.scope == scope &&
+			c->operand_ref.index == index);
+	for (size_t i = 0; i < c->nkids; i++) {
+		if (mc_cond_reads(c->kids[i], scope, index))
+			return true;
+	}
+	return false;
 }
 
 /* ------------------------------------------------------------------------

@@ -139,6 +139,10 @@ mc_tv mc_cond_eval(const mc_cond *c, const mc_env *env, mc_why *why);
  * expected 'responding'". */
 void mc_cond_describe(mc_buf *out, const mc_why *why, const mc_env *env);
 
+/* True when c reads the path `index` of scope `scope` (as its subject or
+ * as a `$path` operand), anywhere in its tree. */
+bool mc_cond_reads(const mc_cond *c, mc_scope scope, uint32_t index);
+
 /* The operator's name as written in policies ("ge"). */
 const char *mc_op_name(mc_op op);
 

@@ -285,7 +285,8 @@ mc_eval_pair(mc_ctx *ctx, const mc_node *const *vm, size_t source,
 }
 
 void
-mc_eval_remedies(mc_ctx *ctx, size_t vm, size_t target, bool *passes)
+mc_eval_remedies(mc_ctx *ctx, size_t vm, size_t target, int kind,
+		 bool *passes)
 {
 	const mc_fleet *f = ctx->fleet;
 	const mc_policy *p = f->policy;
@@ -297,16 +298,16 @@ mc_eval_remedies(mc_ctx *ctx, size_t vm, size_t target, bool *passes)
 	for (size_t r = 0; r < p->nremedies; r++) {
 		const mc_remedy *rem = &p->remedies[r];
 		mc_why why;
-		int kind, unknown;
+		int k = kind, unknown;
 
 		memcpy(ctx->vm_scratch, vals, f->nvm_paths * sizeof(*vals));
 		for (size_t i = 0; i < rem->nset; i++)
 			ctx->vm_scratch[rem->set[i].vm_path] = rem->set[i].value;
-		kind = mc_select_kind(ctx, ctx->vm_scratch, source, &why, &unknown);
 		passes[r] = false;
-		if (kind < 0)
+		if (rem->reselects_kind &&
+		    (k = mc_select_kind(ctx, ctx->vm_scratch, source, &why, &unknown)) < 0)
 			continue;
-		mc_eval_pair(ctx, ctx->vm_scratch, source, target, kind, &res);
+		mc_eval_pair(ctx, ctx->vm_scratch, source, target, k, &res);
 		passes[r] = res.allowed;
 	}
 }

@@ -70,8 +70,14 @@ int mc_select_kind(mc_ctx *ctx, const mc_node *const *vm, size_t source,
 void mc_eval_pair(mc_ctx *ctx, const mc_node *const *vm, size_t source,
 		  size_t target, int kind, mc_pair_result *out);
 
-/* Step 10: passes[r] is set for each remedy r that makes the move of VM
- * vm to target allowed. */
-void mc_eval_remedies(mc_ctx *ctx, size_t vm, size_t target, bool *passes);
+/*
+ * Step 10: passes[r] is set for each remedy r that makes the move of VM vm
+ * to target, evaluated as `kind`, allowed. A remedy that changes what the
+ * kinds read (the VM's state, its checkpoints) is evaluated with the kind
+ * the changed VM selects; any other remedy keeps `kind`, so that a remedy
+ * never answers a question about another kind of move than the one asked.
+ */
+void mc_eval_remedies(mc_ctx *ctx, size_t vm, size_t target, int kind,
+		      bool *passes);
 
 #endif

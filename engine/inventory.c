@@ -45,6 +45,7 @@ mc_inventory_new(mc_inventory **out, const mc_limits *limits)
 		mc_limits_default(&inv->limits);
 	mc_strmap_init(&inv->host_index);
 	mc_strmap_init(&inv->vm_index);
+	mc_arena_init(&inv->arena);
 	*out = inv;
 	return MC_OK;
 }
@@ -61,6 +62,7 @@ mc_inventory_free(mc_inventory *inv)
 	free(inv->vms);
 	mc_strmap_free(&inv->host_index);
 	mc_strmap_free(&inv->vm_index);
+	mc_arena_release(&inv->arena);
 	free(inv);
 }
 
@@ -185,6 +187,73 @@ add_host(adder *a, const mc_node *rec)
 		inv->nhosts++;
 }
 
+/* A scalar made for a default, placed at the record it completes. */
+static mc_node *
+synthetic(adder *a, const mc_node *at, mc_scalar_type type, const char *text,
+	  int64_t num)
+{
+	mc_node *n = mc_arena_calloc(&a->inv->arena, 1, sizeof(*n));
+
+	if (!n) {
+		a->nomem = true;
+		return NULL;
+	}
+	n->kind = MC_NODE_SCALAR;
+	n->type = (uint8_t)type;
+	n->line = at->line;
+	n->col = at->col;
+	n->file = at->file;
+	n->u.text = text;
+	n->len = strlen(text);
+	n->num = num;
+	n->weight = 1;
+	return n;
+}
+
+/* The VM record with `checkpoints: 0` and `processor_compatibility: false`
+ * added where it lacks them. */
+static const mc_node *
+with_defaults(adder *a, const mc_node *rec)
+{
+	static const struct {
+		const char *key;
+		mc_scalar_type type;
+		const char *text;
+	} defaults[] = {
+		{"checkpoints", MC_SCALAR_INT, "0"},
+		{"processor_compatibility", MC_SCALAR_BOOL, "false"},
+	};
+	const size_t nd = sizeof(defaults) / sizeof(*defaults);
+	mc_pair *pairs;
+	mc_node *copy;
+	size_t n = rec->len;
+
+	for (size_t i = 0; i < nd; i++)
+		n += !mc_node_get(rec, defaults[i].key);
+	if (n == rec->len)
+		return rec;
+	copy = mc_arena_memdup(&a->inv->arena, rec, 1, sizeof(*rec));
+	pairs = mc_arena_calloc(&a->inv->arena, n, sizeof(*pairs));
+	if (!copy || !pairs) {
+		a->nomem = true;
+		return NULL;
+	}
+	memcpy(pairs, rec->u.pairs, rec->len * sizeof(*pairs));
+	n = rec->len;
+	for (size_t i = 0; i < nd; i++) {
+		if (mc_node_get(rec, defaults[i].key))
+			continue;
+		pairs[n].key = synthetic(a, rec, MC_SCALAR_STR, defaults[i].key, 0);
+		pairs[n].value = synthetic(a, rec, defaults[i].type, defaults[i].text, 0);
+		if (!pairs[n].key || !pairs[n].value)
+			return NULL;
+		n++;
+	}
+	copy->u.pairs = pairs;
+	copy->len = n;
+	return copy;
+}
+
 static void
 add_vm(adder *a, const mc_node *rec)
 {
@@ -242,6 +311,8 @@ add_vm(adder *a, const mc_node *rec)
 		inv->vms = v;
 		inv->capvms = cap;
 	}
+	if (!(rec = with_defaults(a, rec)))
+		return;
 	mc_vm_rec *v = &inv->vms[inv->nvms];
 	v->name = name->u.text;
 	v->state = state->u.text;

@@ -6,10 +6,13 @@
  * that policies read by path. The types of the documented optional keys
  * (`cluster`, `checkpoints`, `processor_compatibility`) are checked at load,
  * so that a typo there is an error at its line rather than a quiet verdict.
+ * A VM without `checkpoints` has 0, and without `processor_compatibility`
+ * has false, as if the record said so (at the record's position).
  */
 #ifndef MC_INVENTORY_H
 #define MC_INVENTORY_H
 
+#include "arena.h"
 #include "migcheck.h"
 #include "node.h"
 #include "strmap.h"
@@ -30,6 +33,7 @@ typedef struct mc_vm_rec {
 
 struct mc_inventory {
 	mc_limits limits;
+	mc_arena arena;        /* records completed with their defaults */
 	mc_doc **docs;
 	size_t ndocs;
 	mc_host_rec *hosts;

@@ -287,6 +287,8 @@ overlay_map(loader *L, entries *e, const mc_node *map, const char *what)
 	return 0;
 }
 
+/* Lays a list of entries with ids over the base's: an id the base has
+ * replaces the base's entry; an id used twice in one file is an error. */
 static int
 overlay_list(loader *L, entries *e, const mc_node *list, const char *what)
 {
@@ -294,7 +296,20 @@ overlay_list(loader *L, entries *e, const mc_node *list, const char *what)
 		return 0;
 	for (size_t i = 0; i < list->len; i++) {
 		const mc_node *item = list->u.items[i];
-		if (entries_set(e, entry_id(item), item, item) < 0)
+		const char *id = entry_id(item);
+		bool twice = false;
+
+		for (size_t j = 0; id && j < e->count && !twice; j++) {
+			const mc_node *prev = e->items[j].value;
+			if (e->items[j].name && strcmp(e->items[j].name, id) == 0 &&
+			    prev->file == item->file) {
+				lerror(L, item, "id '%s' is used twice in %s (first at "
+				       "%s:%u:%u)", id, what, prev->file->name,
+				       (unsigned)prev->line, (unsigned)prev->col);
+				twice = true;
+			}
+		}
+		if (!twice && entries_set(e, id, item, item) < 0)
 			return -1;
 	}
 	return 0;
@@ -386,7 +401,7 @@ load_base(loader *L, layer *l, const mc_doc *doc, const mc_node *ext,
 	if (!want_str(L, ext, "'extends'"))
 		return 0;
 	if (depth + 1 > L->lim->max_extends) {
-		lerror(L, ext, "'extends' chain longer than %zu files (limit)",
+		lerror(L, ext, "more than %zu 'extends' in a chain (limit)",
 		       L->lim->max_extends);
 		return 0;
 	}
@@ -1065,24 +1080,6 @@ compile_relax(loader *L, const layer *l)
 	}
 }
 
-/* Reports an id used twice in a list section. */
-static bool
-unique_id(loader *L, const entries *e, size_t i, const char *what)
-{
-	const char *id = e->items[i].name;
-
-	for (size_t j = 0; j < i; j++) {
-		if (e->items[j].name && strcmp(e->items[j].name, id) == 0) {
-			const mc_node *first = e->items[j].value;
-			lerror(L, e->items[i].value, "%s id '%s' is used twice (first "
-			       "at %s:%u:%u)", what, id, first->file->name,
-			       (unsigned)first->line, (unsigned)first->col);
-			return false;
-		}
-	}
-	return true;
-}
-
 static void
 compile_rules(loader *L, const layer *l)
 {
@@ -1110,7 +1107,7 @@ compile_rules(loader *L, const layer *l)
 			lerror(L, it, "a rule needs an 'id'");
 			continue;
 		}
-		if (!want_name(L, id, "rule id") || !unique_id(L, &l->rules, i, "rule"))
+		if (!want_name(L, id, "rule id"))
 			continue;
 		if (!req == !lua) {
 			lerror(L, it, "rule '%s' needs either 'require' (a condition) or "
@@ -1239,9 +1236,8 @@ compile_remedies(loader *L, const layer *l)
 			lerror(L, it, "a remedy needs 'id', 'says' and 'set'");
 			continue;
 		}
-		if (!want_name(L, id, "remedy id") ||
-		    !unique_id(L, &l->remedies, i, "remedy") ||
-		    !want_str(L, says, "'says'") || !want_map(L, set, "'set'"))
+		if (!want_name(L, id, "remedy id") || !want_str(L, says, "'says'") ||
+		    !want_map(L, set, "'set'"))
 			continue;
 		if (set->len == 0) {
 			lerror(L, set, "'set' changes nothing: name at least one vm path");
@@ -1272,6 +1268,11 @@ compile_remedies(loader *L, const layer *l)
 			as[x->nset].vm_path = ref.index;
 			as[x->nset].value = pr->value;
 			as[x->nset++].at = pr->key;
+			for (size_t k = 0; k < p->nkinds; k++) {
+				if (p->kinds[k].when &&
+				    mc_cond_reads(p->kinds[k].when, MC_SCOPE_VM, ref.index))
+					x->reselects_kind = true;
+			}
 		}
 		if (!ok)
 			continue;

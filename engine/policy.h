@@ -119,6 +119,7 @@ typedef struct mc_remedy {
 	const char *warning;      /* or NULL */
 	const mc_assign *set;
 	size_t nset;
+	bool reselects_kind;      /* sets a path that a kind's `when` reads */
 	const mc_node *at;
 } mc_remedy;
 

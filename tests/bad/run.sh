@@ -12,6 +12,7 @@ bin=$1
 here=$(dirname "$0")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+sh "$here/gen.sh" "$here/generated" || exit 1  # the inputs too large to commit
 fail=0
 count=0
 tab=$(printf '\t')

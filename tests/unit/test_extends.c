@@ -1,12 +1,379 @@
 /*
- * test_extends.c - the extends suite.
+ * test_extends.c - policy composition: what a file's keys replace in its
+ * base, paths relative to the naming file, cycles, limits, errors in base
+ * files, and the digest over the chain.
  */
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "helpers.h"
+#include "policy.h"
+
+static char dir[64];
+
+static void
+make_dir(void)
+{
+	strcpy(dir, "/tmp/mc-extends-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void
+remove_dir(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Writes text to dir/name (name may hold a subdirectory that exists). */
+static void
+put(const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static mc_policy *
+load_ok(const char *name)
+{
+	char path[256];
+	mc_diag *d = mc_diag_new();
+	mc_policy *p = NULL;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	rc = mc_policy_load(&p, path, NULL, d);
+	ck_assert_msg(rc == MC_OK, "%s", first_diag(d));
+	mc_diag_free(d);
+	return p;
+}
+
+static mc_diag *
+load_fails(const char *name)
+{
+	char path[256];
+	mc_diag *d = mc_diag_new();
+	mc_policy *p = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ck_assert_int_ne(mc_policy_load(&p, path, NULL, d), MC_OK);
+	ck_assert_ptr_null(p);
+	return d;
+}
+
+static const char *BASE =
+	"policy: base\n"
+	"fields:\n"
+	"  a: { from: cpu.a }\n"
+	"  b: { from: cpu.b, type: integer }\n"
+	"kinds:\n"
+	"  live: { when: { vm.state: running } }\n"
+	"  stopped: { when: { vm.state: stopped } }\n"
+	"host:\n"
+	"  require: [ { target.up: true }, { target.open: true } ]\n"
+	"match:\n"
+	"  live: [a, b]\n"
+	"  stopped: [a]\n"
+	"  message: base message\n"
+	"rules:\n"
+	"  - { id: r1, require: { vm.x: 1 } }\n"
+	"  - { id: r2, require: { vm.y: 1 } }\n"
+	"prefer:\n"
+	"  - { match: a, weight: 1 }\n"
+	"remedies:\n"
+	"  - { id: m1, says: one, set: { vm.x: 1 } }\n"
+	"tests:\n"
+	"  - { name: t, inventory: i.yaml, vm: v, expect: { allowed: true } }\n";
+
+static size_t
+rule_index(const mc_policy *p, const char *id)
+{
+	for (size_t i = 0; i < p->nrules; i++) {
+		if (strcmp(p->rules[i].id, id) == 0)
+			return i;
+	}
+	ck_abort_msg("no rule %s", id);
+	return 0;
+}
+
+START_TEST(own_keys_replace_base)
+{
+	mc_policy *p;
+
+	make_dir();
+	put("base.yaml", BASE);
+	put("child.yaml",
+	    "policy: child\n"
+	    "extends: base.yaml\n"
+	    "fields:\n"
+	    "  b: { from: cpu.bb, type: version }\n"   /* replaced by name */
+	    "  c: { from: cpu.c }\n"                   /* added */
+	    "kinds:\n"
+	    "  saved: { when: { vm.state: saved } }\n"
+	    "match:\n"
+	    "  live: [c]\n"                            /* replaced per kind */
+	    "  saved: [a]\n"
+	    "rules:\n"
+	    "  - { id: r2, require: { vm.z: 2 }, message: two }\n"  /* by id */
+	    "  - { id: r3, require: { vm.w: 3 } }\n"  /* appended */
+	    "host:\n"
+	    "  require: [ { target.ok: true } ]\n");   /* whole */
+	p = load_ok("child.yaml");
+	ck_assert_str_eq(mc_policy_name(p), "child");
+	/* fields: base order, then new ones */
+	ck_assert_uint_eq(p->nfields, 3);
+	ck_assert_str_eq(p->fields[1].name, "b");
+	ck_assert_int_eq(p->fields[1].type, MC_FT_VERSION);
+	ck_assert_str_eq(p->fields[1].from.text, "cpu.bb");
+	ck_assert_str_eq(p->fields[2].name, "c");
+	/* kinds: base order kept, new kinds after (first match still wins) */
+	ck_assert_uint_eq(p->nkinds, 3);
+	ck_assert_str_eq(p->kinds[2].name, "saved");
+	/* match: live replaced, stopped kept, message kept */
+	ck_assert_uint_eq(p->checks[0].nmatch, 1);
+	ck_assert_uint_eq(p->checks[0].match[0].field, 2);
+	ck_assert_uint_eq(p->checks[1].nmatch, 1);
+	ck_assert_uint_eq(p->checks[1].match[0].field, 0);
+	ck_assert_uint_eq(p->checks[2].nmatch, 1);
+	ck_assert_str_eq(p->match_message->parts[0].text, "base message");
+	/* rules: r2 replaced in place, r3 appended */
+	ck_assert_uint_eq(p->nrules, 3);
+	ck_assert_uint_eq(rule_index(p, "r1"), 0);
+	ck_assert_uint_eq(rule_index(p, "r2"), 1);
+	ck_assert_uint_eq(rule_index(p, "r3"), 2);
+	ck_assert_ptr_nonnull(p->rules[1].message);
+	ck_assert_str_eq(p->rules[1].at->file->name + strlen(dir) + 1, "child.yaml");
+	/* host replaced whole; prefer and remedies inherited */
+	ck_assert_uint_eq(p->nhost_require, 1);
+	ck_assert_uint_eq(p->nprefer, 1);
+	ck_assert_uint_eq(p->nremedies, 1);
+	/* tests belong to the file that declares them */
+	ck_assert_ptr_null(p->tests);
+	mc_policy_free(p);
+	remove_dir();
+}
+END_TEST
+
+/* Locations point into the file that wrote each check. */
+START_TEST(locations_in_their_files)
+{
+	mc_policy *p;
+
+	make_dir();
+	put("base.yaml", BASE);
+	put("child.yaml", "policy: child\nextends: base.yaml\n"
+	    "rules:\n  - { id: r9, require: { vm.q: 1 } }\n");
+	p = load_ok("child.yaml");
+	ck_assert_str_eq(p->checks[0].match[0].at->file->name + strlen(dir) + 1,
+			 "base.yaml");
+	ck_assert_uint_eq(p->checks[0].match[0].at->line, 11);
+	ck_assert_str_eq(p->rules[2].at->file->name + strlen(dir) + 1, "child.yaml");
+	ck_assert_uint_eq(p->rules[2].at->line, 4);
+	ck_assert_str_eq(mc_policy_file(p) + strlen(dir) + 1, "child.yaml");
+	mc_policy_free(p);
+	remove_dir();
+}
+END_TEST
+
+/* A relative `extends` is relative to the file naming it, at every level. */
+START_TEST(paths_relative_to_naming_file)
+{
+	char path[256];
+	mc_policy *p;
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	put("base.yaml", BASE);
+	put("sub/mid.yaml", "policy: mid\nextends: ../base.yaml\n");
+	put("top.yaml", "policy: top\nextends: sub/mid.yaml\n");
+	p = load_ok("top.yaml");
+	ck_assert_str_eq(mc_policy_name(p), "top");
+	ck_assert_uint_eq(p->nfields, 2);
+	ck_assert_uint_eq(p->ndocs, 3);
+	mc_policy_free(p);
+	remove_dir();
+}
+END_TEST
+
+/* The digest covers the file and then every file it extends. */
+START_TEST(digest_covers_chain)
+{
+	static const char *child = "policy: child\nextends: base.yaml\n";
+	struct sha256_ctx ctx;
+	uint8_t md[SHA256_DIGEST_SIZE];
+	char want[80] = "sha256:";
+	mc_policy *p;
+
+	make_dir();
+	put("base.yaml", BASE);
+	put("child.yaml", child);
+	p = load_ok("child.yaml");
+	sha256_init(&ctx);
+	sha256_update(&ctx, strlen(child), (const uint8_t *)child);
+	sha256_update(&ctx, strlen(BASE), (const uint8_t *)BASE);
+	sha256_digest(&ctx, sizeof(md), md);
+	for (size_t i = 0; i < sizeof(md); i++)
+		snprintf(want + 7 + 2 * i, 3, "%02x", md[i]);
+	ck_assert_str_eq(mc_policy_digest(p), want);
+	mc_policy_free(p);
+
+	/* changing the base changes the child's digest */
+	put("base.yaml", "# a comment\n");
+	{
+		FILE *f;
+		char b[256];
+		snprintf(b, sizeof(b), "%s/base.yaml", dir);
+		f = fopen(b, "a");
+		fputs(BASE, f);
+		fclose(f);
+	}
+	p = load_ok("child.yaml");
+	ck_assert_str_ne(mc_policy_digest(p), want);
+	mc_policy_free(p);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(cycle_refused)
+{
+	mc_diag *d;
+	char want[256];
+
+	make_dir();
+	put("a.yaml", "policy: a\nextends: b.yaml\nkinds: { k: }\n");
+	put("b.yaml", "policy: b\nextends: a.yaml\n");
+	d = load_fails("a.yaml");
+	snprintf(want, sizeof(want), "%s/b.yaml:2:10: 'extends' makes a cycle: "
+		 "'%s/a.yaml' extends itself through this file", dir, dir);
+	ck_assert_str_eq(first_diag(d), want);
+	mc_diag_free(d);
+
+	put("self.yaml", "policy: s\nextends: self.yaml\nkinds: { k: }\n");
+	d = load_fails("self.yaml");
+	ck_assert(has_diag(d, "self.yaml:2:10: 'extends' makes a cycle"));
+	mc_diag_free(d);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(missing_base)
+{
+	mc_diag *d;
+	char want[256];
+
+	make_dir();
+	put("a.yaml", "policy: a\nextends: nothere.yaml\nkinds: { k: }\n");
+	d = load_fails("a.yaml");
+	snprintf(want, sizeof(want), "%s/a.yaml:2:10: cannot read the base policy "
+		 "'%s/nothere.yaml': No such file or directory", dir, dir);
+	ck_assert_str_eq(first_diag(d), want);
+	mc_diag_free(d);
+	remove_dir();
+}
+END_TEST
+
+/* An error in a base file is reported at the base file's position. */
+START_TEST(error_in_base_file)
+{
+	mc_diag *d;
+
+	make_dir();
+	put("base.yaml", "policy: base\nkinds: { k: }\nfields: { a: { form: x } }\n");
+	put("child.yaml", "policy: child\nextends: base.yaml\n");
+	d = load_fails("child.yaml");
+	ck_assert(has_diag(d, "base.yaml:3:16: unknown key 'form' in a field; did "
+			   "you mean 'from'?"));
+	mc_diag_free(d);
+
+	/* and a YAML error in the base stops there, without errors caused by
+	 * the base's sections being missing */
+	put("base.yaml", "policy: [\n");
+	d = load_fails("child.yaml");
+	ck_assert_uint_eq(mc_diag_error_count(d), 1);
+	ck_assert(has_diag(d, "base.yaml:2:1:"));
+	mc_diag_free(d);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(chain_length_limit)
+{
+	char name[32], text[128];
+	mc_limits lim;
+	mc_policy *p = NULL;
+	mc_diag *d = mc_diag_new();
+	char path[256];
+
+	make_dir();
+	/* p0 extends p1 ... extends p3, which has the kinds */
+	for (int i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "p%d.yaml", i);
+		snprintf(text, sizeof(text), "policy: p%d\nextends: p%d.yaml\n", i, i + 1);
+		put(name, text);
+	}
+	put("p3.yaml", "policy: p3\nkinds: { k: }\n");
+	mc_limits_default(&lim);
+	lim.max_extends = 3;
+	snprintf(path, sizeof(path), "%s/p0.yaml", dir);
+	ck_assert_int_eq(mc_policy_load(&p, path, &lim, d), MC_OK);
+	mc_policy_free(p);
+	lim.max_extends = 2;
+	ck_assert_int_ne(mc_policy_load(&p, path, &lim, d), MC_OK);
+	ck_assert(has_diag(d, "p2.yaml:2:10: more than 2 'extends' in a chain (limit)"));
+	mc_diag_free(d);
+	remove_dir();
+}
+END_TEST
+
+/* The shipped R2 policy extends the default one and adds its setting. */
+START_TEST(shipped_r2_extends_default)
+{
+	mc_diag *d = mc_diag_new();
+	mc_policy *p = NULL;
+
+	ck_assert_int_eq(mc_policy_load(&p, SRC("policies/scvmm-2008-r2.yaml"), NULL, d),
+			 MC_OK);
+	ck_assert_str_eq(mc_policy_name(p), "scvmm-2008-r2");
+	ck_assert_uint_eq(p->ndocs, 2);
+	ck_assert_uint_eq(p->nrelax, 1);
+	ck_assert_str_eq(p->relax[0].id, "processor-compatibility");
+	ck_assert_uint_eq(p->nremedies, 2);
+	ck_assert_str_eq(p->remedies[0].id, "discard-saved-state");
+	ck_assert_str_eq(p->remedies[1].id, "allow-different-processor");
+	ck_assert_uint_eq(p->nhost_require, 6);
+	mc_policy_free(p);
+	mc_diag_free(d);
+}
+END_TEST
 
 Suite *
 extends_suite(void)
 {
 	Suite *s = suite_create("extends");
+	TCase *t = tcase_create("extends");
 
+	tcase_add_test(t, own_keys_replace_base);
+	tcase_add_test(t, locations_in_their_files);
+	tcase_add_test(t, paths_relative_to_naming_file);
+	tcase_add_test(t, digest_covers_chain);
+	tcase_add_test(t, cycle_refused);
+	tcase_add_test(t, missing_base);
+	tcase_add_test(t, error_in_base_file);
+	tcase_add_test(t, chain_length_limit);
+	tcase_add_test(t, shipped_r2_extends_default);
+	suite_add_tcase(s, t);
 	return s;
 }
