@@ -91,6 +91,22 @@ join(const char *dir, size_t dirlen, const char *rest)
 	return p;
 }
 
+/* Shortens an absolute path under the working directory to a relative
+ * one, as a user would write it. */
+static char *
+relative(char *path)
+{
+	char cwd[PATH_MAX];
+	size_t n;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		return path;
+	n = strlen(cwd);
+	if (strncmp(path, cwd, n) == 0 && path[n] == '/')
+		memmove(path, path + n + 1, strlen(path + n + 1) + 1);
+	return path;
+}
+
 char *
 cli_default_policy(void)
 {
@@ -108,7 +124,7 @@ cli_default_policy(void)
 				char *real = realpath(path, NULL);
 				if (real) {
 					free(path);
-					return real;
+					return relative(real);
 				}
 				return path;
 			}

@@ -90,18 +90,45 @@ explain(FILE *out, const mc_host_verdict *h, const style *st)
 }
 
 static void
-relaxed(FILE *out, const mc_host_verdict *h, const style *st)
+relaxed(FILE *out, const mc_host_verdict *h, const char *indent,
+	const style *st)
 {
 	for (size_t i = 0; i < h->nrelaxed; i++) {
 		const mc_relax_hit *r = &h->relaxed[i];
 
-		fprintf(out, "    %snot checked:", st->dim);
+		fprintf(out, "%s%snot checked:", indent, st->dim);
 		for (size_t j = 0; j < r->ndropped; j++)
 			fprintf(out, "%s %s", j ? "," : "", r->dropped[j]);
 		if (r->note)
 			fprintf(out, " (%s)", r->note);
 		fprintf(out, "%s\n", st->off);
 	}
+}
+
+static bool
+same_relaxed(const mc_host_verdict *a, const mc_host_verdict *b)
+{
+	if (a->nrelaxed != b->nrelaxed)
+		return false;
+	for (size_t i = 0; i < a->nrelaxed; i++) {
+		const mc_relax_hit *x = &a->relaxed[i], *y = &b->relaxed[i];
+		if (x->at.line != y->at.line || x->at.column != y->at.column ||
+		    strcmp(x->at.file, y->at.file) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* True when every host has the same relaxations (they depend on the VM
+ * alone, as they usually do): they are then shown once, at the top. */
+static bool
+relaxed_for_all(const mc_check_result *res)
+{
+	for (size_t i = 1; i < res->nhosts; i++) {
+		if (!same_relaxed(&res->hosts[0], &res->hosts[i]))
+			return false;
+	}
+	return res->nhosts > 0 && res->hosts[0].nrelaxed > 0;
 }
 
 char *
@@ -122,6 +149,9 @@ report_check_text(const mc_check_result *res, bool color, size_t *len)
 	fprintf(out, "VM      %s on %s, %s\n", res->vm, res->vm_host, res->vm_state);
 	fprintf(out, "Kind    %s%s\n", res->kind,
 		res->kind_given ? " (as asked)" : "");
+	bool shared = relaxed_for_all(res);
+	if (shared)
+		relaxed(out, &res->hosts[0], "        ", st);
 	fputc('\n', out);
 	if (res->nhosts == 0)
 		fputs("No other host to move to.\n", out);
@@ -139,7 +169,8 @@ report_check_text(const mc_check_result *res, bool color, size_t *len)
 		fprintf(out, " %-3s  %-*s  %s%s%s\n", rating, (int)width, h->name,
 			h->allowed ? st->ok : st->bad, h->allowed ? "allowed" : "refused",
 			st->off);
-		relaxed(out, h, st);
+		if (!shared)
+			relaxed(out, h, "    ", st);
 		if (!h->allowed)
 			explain(out, h, st);
 	}
