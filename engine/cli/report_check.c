@@ -46,13 +46,15 @@ location(FILE *out, const mc_location *at)
 		fprintf(out, "%s:%u:%u", at->file, at->line, at->column);
 }
 
-/* A violation's evidence: what a condition found, or the two values. */
+/* A violation's evidence: what a condition found (unless the message
+ * already says it), or the two values. */
 static void
 evidence(FILE *out, const mc_violation *v)
 {
-	if (v->detail)
+	if (v->detail && !strstr(v->message, v->detail))
 		fprintf(out, ": %s", v->detail);
-	else if (v->source.type != MC_VALUE_NONE && v->target.type != MC_VALUE_NONE)
+	else if (!v->detail && v->source.type != MC_VALUE_NONE &&
+		 v->target.type != MC_VALUE_NONE)
 		fprintf(out, ": source %s, target %s", v->source.text, v->target.text);
 }
 
