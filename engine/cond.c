@@ -86,7 +86,7 @@ mc_cond_compile_path(mc_cond_ctx *ctx, const mc_node *at, const char *s,
 		return -1;
 	}
 	if (!(ctx->scopes & (1u << scope))) {
-		cerror(ctx, at, "%s cannot read '%s.' paths", ctx->where,
+		cerror(ctx, at, "%s cannot use '%s.' paths", ctx->where,
 		       mc_scope_name(scope));
 		return -1;
 	}

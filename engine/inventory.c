@@ -105,6 +105,7 @@ record_name(adder *a, const mc_node *rec, const char *what)
 		return NULL;
 	}
 	if (n->kind != MC_NODE_SCALAR || n->type == MC_SCALAR_NULL || n->len == 0) {
+		/* mc_node_describe() says "an empty string" for "" */
 		aerror(a, n, "a %s's 'name' must be a non-empty scalar, not %s", what,
 		       mc_node_describe(n));
 		return NULL;
@@ -112,9 +113,21 @@ record_name(adder *a, const mc_node *rec, const char *what)
 	return n;
 }
 
+/* The place to report a record's name at: the name, unless the record came
+ * through an alias (its name is then written before it), then the alias. */
+static const mc_node *
+name_place(const mc_node *rec, const mc_node *name)
+{
+	if (name->file == rec->file && (name->line < rec->line ||
+	    (name->line == rec->line && name->col < rec->col)))
+		return rec;
+	return name;
+}
+
 /* Indexes a name; a name already there is an error naming both places. */
 static bool
-index_name(adder *a, mc_strmap *index, const mc_node *n, size_t idx,
+index_name(adder *a, mc_strmap *index, const mc_node *rec, const mc_node *n,
+	   size_t idx,
 	   const mc_node *(*first_of)(const mc_inventory *, size_t),
 	   const char *what)
 {
@@ -126,9 +139,11 @@ index_name(adder *a, mc_strmap *index, const mc_node *n, size_t idx,
 		return false;
 	}
 	if (r == 0) {
-		const mc_node *f = mc_node_get(first_of(a->inv, prev), "name");
-		aerror(a, n, "%s '%s' is defined twice (first at %s:%u:%u)", what,
-		       n->u.text, f->file->name, (unsigned)f->line, (unsigned)f->col);
+		const mc_node *first = first_of(a->inv, prev);
+		const mc_node *f = name_place(first, mc_node_get(first, "name"));
+		aerror(a, name_place(rec, n), "%s '%s' is defined twice (first at "
+		       "%s:%u:%u)", what, n->u.text, f->file->name,
+		       (unsigned)f->line, (unsigned)f->col);
 		return false;
 	}
 	return true;
@@ -183,7 +198,8 @@ add_host(adder *a, const mc_node *rec)
 	h->name = name->u.text;
 	h->cluster = cluster ? cluster->u.text : NULL;
 	h->node = rec;
-	if (index_name(a, &inv->host_index, name, inv->nhosts, host_node, "host"))
+	if (index_name(a, &inv->host_index, rec, name, inv->nhosts, host_node,
+		       "host"))
 		inv->nhosts++;
 }
 
@@ -287,8 +303,12 @@ add_vm(adder *a, const mc_node *rec)
 	n = mc_node_get(rec, "checkpoints");
 	if (n && !(n->kind == MC_NODE_SCALAR && n->type == MC_SCALAR_INT &&
 		   n->num >= 0)) {
-		aerror(a, n, "'checkpoints' must be a whole number of checkpoints "
-		       "(0 or more), not %s", mc_node_describe(n));
+		if (n->kind == MC_NODE_SCALAR && n->type == MC_SCALAR_INT)
+			aerror(a, n, "'checkpoints' must be a whole number of "
+			       "checkpoints (0 or more), not %s", n->u.text);
+		else
+			aerror(a, n, "'checkpoints' must be a whole number of "
+			       "checkpoints (0 or more), not %s", mc_node_describe(n));
 		return;
 	}
 	n = mc_node_get(rec, "processor_compatibility");
@@ -319,7 +339,7 @@ add_vm(adder *a, const mc_node *rec)
 	v->node = rec;
 	v->host_node = host;
 	v->host = UINT32_MAX;
-	if (index_name(a, &inv->vm_index, name, inv->nvms, vm_node, "VM"))
+	if (index_name(a, &inv->vm_index, rec, name, inv->nvms, vm_node, "VM"))
 		inv->nvms++;
 }
 

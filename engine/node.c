@@ -266,7 +266,9 @@ mc_node_describe(const mc_node *n)
 	case MC_SCALAR_INT:
 		return "an integer";
 	default:
-		return "a string";
+		if (n->flags & MC_NODE_BIGINT)
+			return "an integer too large for 64 bits";
+		return n->len ? "a string" : "an empty string";
 	}
 }
 
@@ -307,9 +309,14 @@ resolve_plain(mc_node *n)
 	} else if (text_is(s, len, false_words)) {
 		n->type = MC_SCALAR_BOOL;
 		n->num = 0;
-	} else if (mc_text_to_int(s, len, &v) == 1) {
-		n->type = MC_SCALAR_INT;
-		n->num = v;
+	} else {
+		int r = mc_text_to_int(s, len, &v);
+		if (r == 1) {
+			n->type = MC_SCALAR_INT;
+			n->num = v;
+		} else if (r < 0) {
+			n->flags |= MC_NODE_BIGINT;
+		}
 	}
 }
 
@@ -581,7 +588,19 @@ on_alias(builder *b, yaml_event_t *ev)
 		       b->lim->max_alias_nodes);
 		return -1;
 	}
-	return attach(b, n);
+	/* The alias gets a node of its own, at its own place, that shares the
+	 * anchored node's value and children: what is said about the value as
+	 * a whole points at the alias, what is said about its parts at the
+	 * text they come from. */
+	mc_node *copy = new_node(b, (mc_node_kind)n->kind, &ev->start_mark);
+	if (!copy)
+		return -1;
+	uint64_t weight = n->weight;
+	*copy = *n;
+	copy->line = (uint32_t)ev->start_mark.line + 1;
+	copy->col = (uint32_t)ev->start_mark.column + 1;
+	copy->weight = weight;
+	return attach(b, copy);
 }
 
 /* Collects a mapping's pairs: explicit keys first, in file order, then the
@@ -717,6 +736,75 @@ on_end(builder *b)
 	return attach(b, n);
 }
 
+/* The character at byte i of d (len bytes), UTF-16 (le or be) or UTF-8;
+ * sets *w to its width in bytes. */
+static uint32_t
+char_at(const unsigned char *d, size_t len, size_t i, int utf16, size_t *w)
+{
+	uint32_t c;
+
+	if (utf16) {
+		*w = 2;
+		if (i + 1 >= len)
+			return 0;
+		c = utf16 == 1 ? (uint32_t)(d[i] | d[i + 1] << 8)
+			       : (uint32_t)(d[i] << 8 | d[i + 1]);
+		if (c >= 0xD800 && c <= 0xDBFF)
+			*w = 4;  /* a surrogate pair: one character */
+		return c;
+	}
+	c = d[i];
+	*w = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+	     : (c & 0xF8) == 0xF0 ? 4 : 1;
+	if (*w == 1 || i + *w > len)
+		return c;
+	c &= 0x3F >> (*w - 1);
+	for (size_t k = 1; k < *w; k++)
+		c = c << 6 | (d[i + k] & 0x3F);
+	return c;
+}
+
+/*
+ * The 0-based line and column of byte `off` of the raw input, counted as
+ * libyaml counts its marks: characters after the byte order mark, with CR
+ * LF, CR, LF, NEL, LS and PS as line breaks; UTF-16 input by its
+ * characters.
+ */
+static void
+offset_mark(const char *data, size_t len, size_t off, yaml_mark_t *m)
+{
+	const unsigned char *d = (const unsigned char *)data;
+	size_t i = 0, line = 0, col = 0, w, w2;
+	int utf16 = 0;
+
+	if (len >= 2 && d[0] == 0xFF && d[1] == 0xFE) {
+		utf16 = 1;
+		i = 2;
+	} else if (len >= 2 && d[0] == 0xFE && d[1] == 0xFF) {
+		utf16 = 2;
+		i = 2;
+	} else if (len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF) {
+		i = 3;
+	}
+	if (off > len)
+		off = len;
+	while (i < off) {
+		uint32_t c = char_at(d, len, i, utf16, &w);
+
+		if (c == '\r' && i + w < off && char_at(d, len, i + w, utf16, &w2) == '\n')
+			w += w2;
+		if (c == '\r' || c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029) {
+			line++;
+			col = 0;
+		} else {
+			col++;
+		}
+		i += w;
+	}
+	m->line = line;
+	m->column = col;
+}
+
 /* Reports a libyaml error with the best position it gives. */
 static void
 parser_error(builder *b, const yaml_parser_t *p)
@@ -730,20 +818,7 @@ parser_error(builder *b, const yaml_parser_t *p)
 	}
 	if (p->error == YAML_READER_ERROR) {
 		/* The reader gives a byte offset only. */
-		const char *d = b->doc->file.data;
-		size_t off = p->problem_offset, line = 0, col = 0;
-		if (off > b->doc->file.len)
-			off = b->doc->file.len;
-		for (size_t i = 0; i < off; i++) {
-			if (d[i] == '\n') {
-				line++;
-				col = 0;
-			} else if (((unsigned char)d[i] & 0xC0) != 0x80) {
-				col++;
-			}
-		}
-		m.line = line;
-		m.column = col;
+		offset_mark(b->doc->file.data, b->doc->file.len, p->problem_offset, &m);
 		if (p->problem_value != -1)
 			berror(b, &m, MC_EINPUT, "%s (byte 0x%02X)", problem,
 			       (unsigned)p->problem_value & 0xFF);

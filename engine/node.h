@@ -40,6 +40,10 @@ typedef enum mc_scalar_type {
 	MC_SCALAR_STR
 } mc_scalar_type;
 
+/* A plain scalar that reads as an integer too large for 64 bits: kept as a
+ * string, and described as what it is. */
+#define MC_NODE_BIGINT 0x80
+
 typedef struct mc_node mc_node;
 typedef struct mc_pair {
 	const mc_node *key;
@@ -49,7 +53,7 @@ typedef struct mc_pair {
 struct mc_node {
 	uint8_t kind;        /* mc_node_kind */
 	uint8_t type;        /* mc_scalar_type, for scalars */
-	uint8_t flags;       /* builder state */
+	uint8_t flags;       /* MC_NODE_BIGINT, and the builder's state */
 	uint32_t line, col;  /* 1-based */
 	const mc_file *file;
 	size_t len;          /* scalar: bytes of text; seq: items; map: pairs */

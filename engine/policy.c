@@ -38,6 +38,7 @@ typedef struct layer {
 	const mc_node *root;  /* of the file being compiled */
 	const mc_node *name, *description, *format, *tests;
 	const mc_node *host, *prefer, *match_message;
+	const mc_node *kinds_node;  /* the last `kinds:` laid over, for errors */
 	entries fields, kinds, match, compare, relax, rules, remedies;
 } layer;
 
@@ -303,9 +304,11 @@ overlay_list(loader *L, entries *e, const mc_node *list, const char *what)
 			const mc_node *prev = e->items[j].value;
 			if (e->items[j].name && strcmp(e->items[j].name, id) == 0 &&
 			    prev->file == item->file) {
-				lerror(L, item, "id '%s' is used twice in %s (first at "
-				       "%s:%u:%u)", id, what, prev->file->name,
-				       (unsigned)prev->line, (unsigned)prev->col);
+				const mc_node *first = mc_node_get(prev, "id");
+				lerror(L, mc_node_get(item, "id"), "id '%s' is used twice "
+				       "in %s (first at %s:%u:%u)", id, what,
+				       first->file->name, (unsigned)first->line,
+				       (unsigned)first->col);
 				twice = true;
 			}
 		}
@@ -333,6 +336,7 @@ overlay(loader *L, layer *l, const mc_node *root)
 		if (strcmp(k, "fields") == 0) {
 			rc = overlay_map(L, &l->fields, v, "'fields'");
 		} else if (strcmp(k, "kinds") == 0) {
+			l->kinds_node = v;
 			rc = overlay_map(L, &l->kinds, v, "'kinds'");
 		} else if (strcmp(k, "host") == 0) {
 			l->host = v;
@@ -766,7 +770,8 @@ compile_kinds(loader *L, const layer *l)
 	mc_kind_checks *checks;
 
 	if (l->kinds.count == 0) {
-		lerror(L, l->root, "the policy declares no kinds of move: add "
+		lerror(L, l->kinds_node ? l->kinds_node : l->root,
+		       "the policy declares no kinds of move: add "
 		       "'kinds', such as live, saved-state and stopped");
 		return;
 	}

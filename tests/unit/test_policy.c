@@ -271,7 +271,7 @@ END_TEST
 START_TEST(error_remedies_and_prefer)
 {
 	expect_error("remedies:\n  - { id: m, says: Move., set: { target.x: 1 } }\n",
-		     "p.yaml:11:34: a remedy's 'set' cannot read 'target.' paths");
+		     "p.yaml:11:34: a remedy's 'set' cannot use 'target.' paths");
 	expect_error("remedies:\n  - { id: m, says: Move. }\n",
 		     "p.yaml:11:5: a remedy needs 'id', 'says' and 'set'");
 	expect_error("prefer:\n  - { match: f, weight: 0 }\n",
