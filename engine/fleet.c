@@ -154,7 +154,8 @@ bind_set(binder *b, const mc_field *fd, const mc_node *raw, mc_fval *fv)
 		fv->status = MC_FV_MALFORMED;
 		return;
 	}
-	qsort(b->members, b->nmembers, sizeof(*b->members), ptr_cmp);
+	if (b->nmembers > 1)
+		qsort(b->members, b->nmembers, sizeof(*b->members), ptr_cmp);
 	size_t n = 0;
 	for (size_t i = 0; i < b->nmembers; i++) {
 		if (n == 0 || b->members[n - 1] != b->members[i])

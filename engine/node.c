@@ -123,39 +123,123 @@ fail:
 	return -1;
 }
 
-/* Finds line `line` (1-based) of f: its start and length without the
- * line break. */
+/* The character at byte i of d (len bytes), UTF-16 (le or be) or UTF-8;
+ * sets *w to its width in bytes. */
+static uint32_t
+char_at(const unsigned char *d, size_t len, size_t i, int utf16, size_t *w)
+{
+	uint32_t c;
+
+	if (utf16) {
+		*w = 2;
+		if (i + 1 >= len)
+			return 0;
+		c = utf16 == 1 ? (uint32_t)(d[i] | d[i + 1] << 8)
+			       : (uint32_t)(d[i] << 8 | d[i + 1]);
+		if (c >= 0xD800 && c <= 0xDBFF)
+			*w = 4;  /* a surrogate pair: one character */
+		return c;
+	}
+	c = d[i];
+	*w = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+	     : (c & 0xF8) == 0xF0 ? 4 : 1;
+	if (*w == 1 || i + *w > len)
+		return c;
+	c &= 0x3F >> (*w - 1);
+	for (size_t k = 1; k < *w; k++)
+		c = c << 6 | (d[i + k] & 0x3F);
+	return c;
+}
+
+/*
+ * The 0-based line and column of byte `off` of the raw input, counted as
+ * libyaml counts its marks: characters after the byte order mark, with CR
+ * LF, CR, LF, NEL, LS and PS as line breaks; UTF-16 input by its
+ * characters.
+ */
+static void
+offset_mark(const char *data, size_t len, size_t off, yaml_mark_t *m)
+{
+	const unsigned char *d = (const unsigned char *)data;
+	size_t i = 0, line = 0, col = 0, w, w2;
+	int utf16 = 0;
+
+	if (len >= 2 && d[0] == 0xFF && d[1] == 0xFE) {
+		utf16 = 1;
+		i = 2;
+	} else if (len >= 2 && d[0] == 0xFE && d[1] == 0xFF) {
+		utf16 = 2;
+		i = 2;
+	} else if (len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF) {
+		i = 3;
+	}
+	if (off > len)
+		off = len;
+	while (i < off) {
+		uint32_t c = char_at(d, len, i, utf16, &w);
+
+		if (c == '\r' && i + w < off && char_at(d, len, i + w, utf16, &w2) == '\n')
+			w += w2;
+		if (c == '\r' || c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029) {
+			line++;
+			col = 0;
+		} else {
+			col++;
+		}
+		i += w;
+	}
+	m->line = line;
+	m->column = col;
+}
+
+/* True when the character at d[i] ends a line; *w is the width of the
+ * break (CR LF is one break). */
+static bool
+line_break(const unsigned char *d, size_t len, size_t i, size_t *w)
+{
+	size_t w2;
+	uint32_t c = char_at(d, len, i, 0, w);
+
+	if (c == '\r' && i + *w < len && char_at(d, len, i + *w, 0, &w2) == '\n')
+		*w += w2;
+	return c == '\r' || c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029;
+}
+
+/*
+ * Finds line `line` (1-based) of a UTF-8 file, with the line breaks libyaml
+ * counts: its start and length without the break. NULL for other encodings,
+ * and for lines too long or not printable enough to show.
+ */
 static const char *
 line_of(const mc_file *f, unsigned line, size_t *len)
 {
-	const char *p = f->data, *end = f->data + f->len;
+	const unsigned char *d = (const unsigned char *)f->data;
+	size_t i = 0, start, w, n = f->len;
 	unsigned l = 1;
 
-	if (!p || line == 0)
+	if (!d || line == 0 || (n >= 2 && (d[0] == 0xFF || d[0] == 0xFE)))
 		return NULL;
-	while (l < line && p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			return NULL;
-		p = nl + 1;
-		l++;
+	if (n >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF)
+		i = 3;
+	while (l < line && i < n) {
+		if (line_break(d, n, i, &w))
+			l++;
+		i += w;
 	}
 	if (l != line)
 		return NULL;
-	const char *e = memchr(p, '\n', (size_t)(end - p));
-	if (!e)
-		e = end;
-	if (e > p && e[-1] == '\r')
-		e--;
+	start = i;
+	while (i < n && !line_break(d, n, i, &w))
+		i += w;
 	/* A source line is shown only when it is short, printable text. */
-	if (e - p > 200)
+	if (i - start > 200)
 		return NULL;
-	for (const char *q = p; q < e; q++) {
-		if ((unsigned char)*q < 0x20 && *q != '\t')
+	for (size_t k = start; k < i; k++) {
+		if (d[k] < 0x20 && d[k] != '\t')
 			return NULL;
 	}
-	*len = (size_t)(e - p);
-	return p;
+	*len = i - start;
+	return f->data + start;
 }
 
 static int
@@ -581,6 +665,12 @@ on_alias(builder *b, yaml_event_t *ev)
 		       "(alias cycle)", name);
 		return -1;
 	}
+	if (b->nframes + n->height > b->lim->max_depth) {
+		berror(b, &ev->start_mark, MC_ELIMIT,
+		       "alias '*%.64s' nests collections deeper than %zu levels (limit)",
+		       name, b->lim->max_depth);
+		return -1;
+	}
 	b->alias_nodes = add_sat(b->alias_nodes, n->weight);
 	if (b->alias_nodes > b->lim->max_alias_nodes) {
 		berror(b, &ev->start_mark, MC_ELIMIT,
@@ -719,6 +809,12 @@ on_end(builder *b)
 	const mc_node **kids = b->kids + f->start;
 	size_t nkids = b->nkids - f->start;
 
+	for (size_t i = 0; i < nkids; i++) {
+		if (kids[i]->height >= n->height)
+			n->height = kids[i]->height + 1;
+	}
+	if (n->height == 0)
+		n->height = 1;
 	if (n->kind == MC_NODE_SEQ) {
 		for (size_t i = 0; i < nkids; i++)
 			n->weight = add_sat(n->weight, kids[i]->weight);
@@ -734,75 +830,6 @@ on_end(builder *b)
 	b->nkids = f->start;
 	n->flags &= (uint8_t)~FLAG_OPEN;
 	return attach(b, n);
-}
-
-/* The character at byte i of d (len bytes), UTF-16 (le or be) or UTF-8;
- * sets *w to its width in bytes. */
-static uint32_t
-char_at(const unsigned char *d, size_t len, size_t i, int utf16, size_t *w)
-{
-	uint32_t c;
-
-	if (utf16) {
-		*w = 2;
-		if (i + 1 >= len)
-			return 0;
-		c = utf16 == 1 ? (uint32_t)(d[i] | d[i + 1] << 8)
-			       : (uint32_t)(d[i] << 8 | d[i + 1]);
-		if (c >= 0xD800 && c <= 0xDBFF)
-			*w = 4;  /* a surrogate pair: one character */
-		return c;
-	}
-	c = d[i];
-	*w = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-	     : (c & 0xF8) == 0xF0 ? 4 : 1;
-	if (*w == 1 || i + *w > len)
-		return c;
-	c &= 0x3F >> (*w - 1);
-	for (size_t k = 1; k < *w; k++)
-		c = c << 6 | (d[i + k] & 0x3F);
-	return c;
-}
-
-/*
- * The 0-based line and column of byte `off` of the raw input, counted as
- * libyaml counts its marks: characters after the byte order mark, with CR
- * LF, CR, LF, NEL, LS and PS as line breaks; UTF-16 input by its
- * characters.
- */
-static void
-offset_mark(const char *data, size_t len, size_t off, yaml_mark_t *m)
-{
-	const unsigned char *d = (const unsigned char *)data;
-	size_t i = 0, line = 0, col = 0, w, w2;
-	int utf16 = 0;
-
-	if (len >= 2 && d[0] == 0xFF && d[1] == 0xFE) {
-		utf16 = 1;
-		i = 2;
-	} else if (len >= 2 && d[0] == 0xFE && d[1] == 0xFF) {
-		utf16 = 2;
-		i = 2;
-	} else if (len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF) {
-		i = 3;
-	}
-	if (off > len)
-		off = len;
-	while (i < off) {
-		uint32_t c = char_at(d, len, i, utf16, &w);
-
-		if (c == '\r' && i + w < off && char_at(d, len, i + w, utf16, &w2) == '\n')
-			w += w2;
-		if (c == '\r' || c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029) {
-			line++;
-			col = 0;
-		} else {
-			col++;
-		}
-		i += w;
-	}
-	m->line = line;
-	m->column = col;
 }
 
 /* Reports a libyaml error with the best position it gives. */

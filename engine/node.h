@@ -55,6 +55,7 @@ struct mc_node {
 	uint8_t type;        /* mc_scalar_type, for scalars */
 	uint8_t flags;       /* MC_NODE_BIGINT, and the builder's state */
 	uint32_t line, col;  /* 1-based */
+	uint32_t height;     /* levels of collections in the subtree */
 	const mc_file *file;
 	size_t len;          /* scalar: bytes of text; seq: items; map: pairs */
 	union {

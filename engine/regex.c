@@ -74,10 +74,15 @@ mc_regex_check_replacement(const mc_regex *re, const char *to, char *err,
 		if (*p == '$')
 			continue;
 		if (*p >= '0' && *p <= '9') {
-			unsigned n = (unsigned)(*p - '0');
+			/* pcre2 reads every digit: $10 is group 10, not $1 and 0 */
+			unsigned long n = 0;
+			const char *start = p;
+			while (p[1] >= '0' && p[1] <= '9' && n < 100000)
+				n = n * 10 + (unsigned long)(*p++ - '0');
+			n = n * 10 + (unsigned long)(*p - '0');
 			if (n > re->captures) {
-				snprintf(err, errsize, "'$%u' names a group the pattern "
-					 "does not have", n);
+				snprintf(err, errsize, "'$%.*s' names a group the pattern "
+					 "does not have", (int)(p - start + 1), start);
 				return -1;
 			}
 			continue;
@@ -161,7 +166,8 @@ mc_regex_replace(const mc_regex *re, mc_matcher *m, const char *s, size_t len,
 	PCRE2_SIZE n = *outlen;
 	int rc = pcre2_substitute(re->code, (PCRE2_SPTR)s, len, 0,
 				  PCRE2_SUBSTITUTE_REPLACEMENT_ONLY |
-				  PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
+				  PCRE2_SUBSTITUTE_OVERFLOW_LENGTH |
+				  PCRE2_SUBSTITUTE_UNSET_EMPTY,
 				  m->match_data, m->context, (PCRE2_SPTR)to,
 				  PCRE2_ZERO_TERMINATED, (PCRE2_UCHAR *)out, &n);
 

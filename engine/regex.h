@@ -51,7 +51,8 @@ int mc_regex_match(const mc_regex *re, mc_matcher *m, const char *s,
  * `to` with its group references filled into out (at most *outlen bytes
  * with the NUL) and returns 1, setting *outlen to the length. Returns 0
  * when it does not match, -1 on a limit, -2 when out is too small (*outlen
- * is then the size needed).
+ * is then the size needed). A group that took no part in the match is
+ * replaced by nothing.
  */
 int mc_regex_replace(const mc_regex *re, mc_matcher *m, const char *s,
 		     size_t len, const char *to, char *out, size_t *outlen);

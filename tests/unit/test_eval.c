@@ -2,8 +2,10 @@
  * test_eval.c - the ten steps of evaluating a VM against a host, rating
  * and remedies, through mc_check().
  */
+#include <malloc.h>
 #include <string.h>
 
+#include "eval.h"
 #include "helpers.h"
 
 /* A policy in the shape of the spec's example, small enough to reason
@@ -596,6 +598,39 @@ START_TEST(result_outlives_inputs)
 }
 END_TEST
 
+/* A pair's evaluation allocates nothing: heap use is the same before and
+ * after many evaluations (with remedies, which re-evaluate). */
+START_TEST(pair_evaluation_allocates_nothing)
+{
+	check_run r = ok("saved-vm", NULL, NULL);
+	const mc_inventory *inv = r.inv;
+	mc_ctx ctx;
+	mc_pair_result pr;
+	mc_vio vio[32];
+	bool passes[8];
+	long vm = mc_inventory_find_vm(inv, "live-vm");
+	size_t before, after;
+
+	ck_assert_int_eq(mc_ctx_init(&ctx, r.fleet), MC_OK);
+	ck_assert_uint_le(r.policy->max_violations, 32);
+	pr.vio = vio;
+	/* one round first, so that lazily made pcre2 JIT stacks exist */
+	mc_eval_pair(&ctx, mc_fleet_vm_values(r.fleet, (size_t)vm), 0, 1, 1, &pr);
+	before = mallinfo2().uordblks;
+	for (int round = 0; round < 100; round++) {
+		for (size_t t = 1; t < mc_inventory_host_count(inv); t++) {
+			mc_eval_pair(&ctx, mc_fleet_vm_values(r.fleet, (size_t)vm), 0, t,
+				     1, &pr);
+			mc_eval_remedies(&ctx, (size_t)vm, t, 1, passes);
+		}
+	}
+	after = mallinfo2().uordblks;
+	ck_assert_uint_eq(before, after);
+	mc_ctx_release(&ctx);
+	check_done(&r);
+}
+END_TEST
+
 Suite *
 eval_suite(void)
 {
@@ -633,6 +668,7 @@ eval_suite(void)
 	tcase_add_test(t, remedy_reselects_kind);
 	tcase_add_test(t, allowed_hosts_have_no_remedies);
 	tcase_add_test(t, result_outlives_inputs);
+	tcase_add_test(t, pair_evaluation_allocates_nothing);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -101,7 +101,13 @@ START_TEST(required_keys_and_types)
 		     "(0 or more), not a string");
 	expect_error("vms:\n  - { name: v, host: h, state: saved, checkpoints: -1 }\n",
 		     "inv.yaml:2:52: 'checkpoints' must be a whole number of checkpoints "
-		     "(0 or more), not an integer");
+		     "(0 or more), not -1");
+	expect_error("vms:\n  - { name: v, host: h, state: saved, checkpoints: 99999999999999999999 }\n",
+		     "inv.yaml:2:52: 'checkpoints' must be a whole number of checkpoints "
+		     "(0 or more), not an integer too large for 64 bits");
+	expect_error("hosts:\n  - { name: '' }\n",
+		     "inv.yaml:2:13: a host's 'name' must be a non-empty scalar, not an "
+		     "empty string");
 	expect_error("vms:\n  - { name: v, host: h, state: saved, processor_compatibility: yes }\n",
 		     "inv.yaml:2:64: 'processor_compatibility' must be true or false, "
 		     "not a string");

@@ -1,12 +1,1307 @@
 /*
- * test_node.c - the node suite.
+ * test_node.c - the node suite: the YAML loader (engine/node.h) and what it
+ * promises: exact 1-based positions, core-schema scalar types, refusals of
+ * what libyaml lets through, and every limit of mc_limits.
  */
+#include <stdint.h>
+#include <string.h>
+
 #include "helpers.h"
+#include "node.h"
+
+/* ------------------------------------------------------------------------
+ * Fixture: one document and one diagnostic list per test
+ */
+
+static mc_doc *doc;
+static mc_diag *diag;
+
+static void
+setup(void)
+{
+	doc = NULL;
+	diag = mc_diag_new();
+	ck_assert_ptr_nonnull(diag);
+}
+
+static void
+teardown(void)
+{
+	mc_doc_free(doc);
+	doc = NULL;
+	mc_diag_free(diag);
+	diag = NULL;
+}
+
+/* Loads len bytes (lim NULL: the defaults) into doc; returns the status. */
+static int
+loadn(const char *yaml, size_t len, const mc_limits *lim)
+{
+	mc_doc_free(doc);
+	doc = NULL;
+	mc_diag_clear(diag);
+	return mc_doc_load_buffer(&doc, "t.yaml", yaml, len, lim, diag);
+}
+
+static int
+load(const char *yaml, const mc_limits *lim)
+{
+	return loadn(yaml, strlen(yaml), lim);
+}
+
+/* Loads yaml, which must load without a diagnostic; returns the root. */
+static const mc_node *
+must_load(const char *yaml)
+{
+	int rc = load(yaml, NULL);
+
+	ck_assert_msg(rc == MC_OK, "did not load: %s", first_diag(diag));
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_uint_eq(mc_diag_count(diag), 0);
+	return doc->root;
+}
+
+/* Loads yaml, which must fail with status `status` and exactly one error
+ * (the loader stops at the first); returns that error. */
+static const mc_diag_item *
+must_fail(const char *yaml, size_t len, const mc_limits *lim, int status)
+{
+	int rc = loadn(yaml, len, lim);
+
+	ck_assert_msg(rc == status, "status %d, expected %d (%s)", rc, status,
+		      first_diag(diag));
+	ck_assert_ptr_null(doc);
+	ck_assert_uint_eq(mc_diag_error_count(diag), 1);
+	return mc_diag_get(diag, 0);
+}
+
+/* Asserts an error's position and that its message contains `text`. */
+static void
+assert_at(const mc_diag_item *it, unsigned line, unsigned col, const char *text)
+{
+	ck_assert_int_eq(it->severity, MC_SEVERITY_ERROR);
+	ck_assert_str_eq(it->at.file, "t.yaml");
+	ck_assert_msg(it->at.line == line && it->at.column == col,
+		      "error at %u:%u, expected %u:%u (%s)", it->at.line,
+		      it->at.column, line, col, it->message);
+	ck_assert_msg(strstr(it->message, text) != NULL,
+		      "message '%s' lacks '%s'", it->message, text);
+}
+
+static void
+assert_pos(const mc_node *n, unsigned line, unsigned col)
+{
+	ck_assert_ptr_nonnull(n);
+	ck_assert_msg(n->line == line && n->col == col,
+		      "node at %u:%u, expected %u:%u", (unsigned)n->line,
+		      (unsigned)n->col, line, col);
+}
+
+/* The key node of the pair whose key is `key`. */
+static const mc_node *
+key_of(const mc_node *map, const char *key)
+{
+	ck_assert_ptr_nonnull(map);
+	ck_assert_int_eq(map->kind, MC_NODE_MAP);
+	for (size_t i = 0; i < map->len; i++) {
+		if (strcmp(map->u.pairs[i].key->u.text, key) == 0)
+			return map->u.pairs[i].key;
+	}
+	ck_abort_msg("no key '%s'", key);
+	return NULL;
+}
+
+static const mc_node *
+item(const mc_node *seq, size_t i)
+{
+	ck_assert_ptr_nonnull(seq);
+	ck_assert_int_eq(seq->kind, MC_NODE_SEQ);
+	ck_assert_uint_lt(i, seq->len);
+	return seq->u.items[i];
+}
+
+static void
+assert_scalar(const mc_node *n, mc_scalar_type type, const char *text)
+{
+	ck_assert_ptr_nonnull(n);
+	ck_assert_int_eq(n->kind, MC_NODE_SCALAR);
+	ck_assert_msg(n->type == type, "'%s' has type %d, expected %d", n->u.text,
+		      n->type, type);
+	ck_assert_str_eq(n->u.text, text);
+	ck_assert_uint_eq(n->len, strlen(text));
+}
+
+static void
+assert_int(const mc_node *n, int64_t v)
+{
+	ck_assert_ptr_nonnull(n);
+	ck_assert_int_eq(n->kind, MC_NODE_SCALAR);
+	ck_assert_msg(n->type == MC_SCALAR_INT, "'%s' is not an integer",
+		      n->u.text);
+	ck_assert_int_eq(n->num, v);
+}
+
+static mc_limits
+limits(void)
+{
+	mc_limits l;
+
+	mc_limits_default(&l);
+	return l;
+}
+
+/* ------------------------------------------------------------------------
+ * Positions
+ */
+
+START_TEST(position_block_mapping_keys_and_values)
+{
+	const mc_node *root = must_load("a: 1\nbb:\n  c: xyz\n  dd: [1]\n");
+	const mc_node *bb = mc_node_get(root, "bb");
+
+	assert_pos(root, 1, 1);
+	assert_pos(key_of(root, "a"), 1, 1);
+	assert_pos(mc_node_get(root, "a"), 1, 4);
+	assert_pos(key_of(root, "bb"), 2, 1);
+	assert_pos(bb, 3, 3);
+	assert_pos(key_of(bb, "c"), 3, 3);
+	assert_pos(mc_node_get(bb, "c"), 3, 6);
+	assert_pos(key_of(bb, "dd"), 4, 3);
+	assert_pos(mc_node_get(bb, "dd"), 4, 7);
+	assert_pos(item(mc_node_get(bb, "dd"), 0), 4, 8);
+}
+END_TEST
+
+START_TEST(position_block_sequence_and_items)
+{
+	const mc_node *root = must_load("items:\n  - one\n  - two\n  - k: v\n");
+	const mc_node *items = mc_node_get(root, "items");
+
+	assert_pos(items, 2, 3);
+	assert_pos(item(items, 0), 2, 5);
+	assert_pos(item(items, 1), 3, 5);
+	assert_pos(item(items, 2), 4, 5);
+	assert_pos(mc_node_get(item(items, 2), "k"), 4, 8);
+}
+END_TEST
+
+START_TEST(position_indentless_sequence)
+{
+	const mc_node *root = must_load("items:\n- one\n- two\n");
+	const mc_node *items = mc_node_get(root, "items");
+
+	assert_pos(items, 2, 1);
+	assert_pos(item(items, 0), 2, 3);
+	assert_pos(item(items, 1), 3, 3);
+}
+END_TEST
+
+START_TEST(position_inside_flow_sequence)
+{
+	/* a: [x, yy]
+	 * 123456789  -> '[' at 4, x at 5, yy at 8 */
+	const mc_node *root = must_load("a: [x, yy]\n");
+	const mc_node *a = mc_node_get(root, "a");
+
+	assert_pos(a, 1, 4);
+	assert_pos(item(a, 0), 1, 5);
+	assert_pos(item(a, 1), 1, 8);
+	assert_scalar(item(a, 1), MC_SCALAR_STR, "yy");
+}
+END_TEST
+
+START_TEST(position_inside_flow_mapping)
+{
+	/* m: {k: v, kk: vv} */
+	const mc_node *root = must_load("m: {k: v, kk: vv}\n");
+	const mc_node *m = mc_node_get(root, "m");
+
+	assert_pos(m, 1, 4);
+	assert_pos(key_of(m, "k"), 1, 5);
+	assert_pos(mc_node_get(m, "k"), 1, 8);
+	assert_pos(key_of(m, "kk"), 1, 11);
+	assert_pos(mc_node_get(m, "kk"), 1, 15);
+}
+END_TEST
+
+START_TEST(position_nested_flow_collections)
+{
+	/* x: [[p, q], {r: s}]
+	 *    4^5 8      14 17 */
+	const mc_node *root = must_load("\n\nx: [[p, q], {r: s}]\n");
+	const mc_node *x = mc_node_get(root, "x");
+
+	assert_pos(root, 3, 1);
+	assert_pos(x, 3, 4);
+	assert_pos(item(x, 0), 3, 5);
+	assert_pos(item(item(x, 0), 0), 3, 6);
+	assert_pos(item(item(x, 0), 1), 3, 9);
+	assert_pos(item(x, 1), 3, 13);
+	assert_pos(key_of(item(x, 1), "r"), 3, 14);
+	assert_pos(mc_node_get(item(x, 1), "r"), 3, 17);
+}
+END_TEST
+
+START_TEST(position_flow_collection_over_lines)
+{
+	const mc_node *root = must_load("a: [one,\n     two,\n   three]\n");
+	const mc_node *a = mc_node_get(root, "a");
+
+	assert_pos(item(a, 0), 1, 5);
+	assert_pos(item(a, 1), 2, 6);
+	assert_pos(item(a, 2), 3, 4);
+}
+END_TEST
+
+START_TEST(position_columns_count_characters_not_bytes)
+{
+	/* 'é' is two bytes but one column. */
+	const mc_node *root = must_load("é: [x, y]\n");
+	const mc_node *v = mc_node_get(root, "é");
+
+	assert_pos(v, 1, 4);
+	assert_pos(item(v, 1), 1, 8);
+}
+END_TEST
+
+START_TEST(position_nodes_know_their_file)
+{
+	const mc_node *root = must_load("a: 1\n");
+
+	ck_assert_ptr_eq(root->file, &doc->file);
+	ck_assert_str_eq(root->file->name, "t.yaml");
+	ck_assert_uint_eq(root->file->len, 5);
+	ck_assert_int_eq(memcmp(root->file->data, "a: 1\n", 5), 0);
+	ck_assert_ptr_eq(mc_node_get(root, "a")->file, &doc->file);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * Scalar types
+ */
+
+START_TEST(scalar_null_forms)
+{
+	const mc_node *root = must_load("a: ~\nb: null\nc:\nd: Null\ne: NULL\n");
+
+	assert_scalar(mc_node_get(root, "a"), MC_SCALAR_NULL, "~");
+	assert_scalar(mc_node_get(root, "b"), MC_SCALAR_NULL, "null");
+	assert_scalar(mc_node_get(root, "c"), MC_SCALAR_NULL, "");
+	assert_scalar(mc_node_get(root, "d"), MC_SCALAR_NULL, "Null");
+	assert_scalar(mc_node_get(root, "e"), MC_SCALAR_NULL, "NULL");
+}
+END_TEST
+
+START_TEST(scalar_null_lookalikes_are_strings)
+{
+	const mc_node *root = must_load("a: nil\nb: nULL\nc: ''\nd: '~'\ne: \"null\"\n");
+
+	assert_scalar(mc_node_get(root, "a"), MC_SCALAR_STR, "nil");
+	assert_scalar(mc_node_get(root, "b"), MC_SCALAR_STR, "nULL");
+	assert_scalar(mc_node_get(root, "c"), MC_SCALAR_STR, "");
+	assert_scalar(mc_node_get(root, "d"), MC_SCALAR_STR, "~");
+	assert_scalar(mc_node_get(root, "e"), MC_SCALAR_STR, "null");
+}
+END_TEST
+
+START_TEST(scalar_booleans)
+{
+	const mc_node *root = must_load("[true, True, TRUE, false, False, FALSE]");
+
+	for (size_t i = 0; i < 6; i++) {
+		const mc_node *n = item(root, i);
+		ck_assert_int_eq(n->type, MC_SCALAR_BOOL);
+		ck_assert_int_eq(n->num, i < 3 ? 1 : 0);
+	}
+}
+END_TEST
+
+START_TEST(scalar_yaml11_booleans_stay_strings)
+{
+	static const char *const words[] = {"yes", "no", "on", "off", "y", "n",
+					    "Yes", "NO", "On", "OFF", "tRUE"};
+	const mc_node *root = must_load(
+		"[yes, no, on, off, y, n, Yes, NO, On, OFF, tRUE]");
+
+	ck_assert_uint_eq(root->len, 11);
+	for (size_t i = 0; i < 11; i++)
+		assert_scalar(item(root, i), MC_SCALAR_STR, words[i]);
+}
+END_TEST
+
+START_TEST(scalar_integers_decimal_hex_octal_negative)
+{
+	const mc_node *root = must_load("[0, 42, -17, +5, 0x1F, 0xff, 0o17, -0x10, 007]");
+
+	assert_int(item(root, 0), 0);
+	assert_int(item(root, 1), 42);
+	assert_int(item(root, 2), -17);
+	assert_int(item(root, 3), 5);
+	assert_int(item(root, 4), 31);
+	assert_int(item(root, 5), 255);
+	assert_int(item(root, 6), 15);
+	assert_int(item(root, 7), -16);
+	assert_int(item(root, 8), 7);
+	/* The text is kept as written. */
+	ck_assert_str_eq(item(root, 4)->u.text, "0x1F");
+}
+END_TEST
+
+START_TEST(scalar_integer_limits)
+{
+	const mc_node *root = must_load(
+		"[9223372036854775807, -9223372036854775808]");
+
+	assert_int(item(root, 0), INT64_MAX);
+	assert_int(item(root, 1), INT64_MIN);
+}
+END_TEST
+
+START_TEST(scalar_integer_past_64_bits_stays_string)
+{
+	const mc_node *root = must_load(
+		"[9223372036854775808, -9223372036854775809, 0x10000000000000000, "
+		"123456789012345678901234567890]");
+
+	assert_scalar(item(root, 0), MC_SCALAR_STR, "9223372036854775808");
+	assert_scalar(item(root, 1), MC_SCALAR_STR, "-9223372036854775809");
+	assert_scalar(item(root, 2), MC_SCALAR_STR, "0x10000000000000000");
+	assert_scalar(item(root, 3), MC_SCALAR_STR, "123456789012345678901234567890");
+}
+END_TEST
+
+START_TEST(scalar_non_integers_are_strings)
+{
+	const mc_node *root = must_load("[1.5, 1e3, 0b101, 12abc, 1_000, 6.3.9600]");
+
+	assert_scalar(item(root, 0), MC_SCALAR_STR, "1.5");
+	assert_scalar(item(root, 1), MC_SCALAR_STR, "1e3");
+	assert_scalar(item(root, 2), MC_SCALAR_STR, "0b101");
+	assert_scalar(item(root, 3), MC_SCALAR_STR, "12abc");
+	assert_scalar(item(root, 4), MC_SCALAR_STR, "1_000");
+	assert_scalar(item(root, 5), MC_SCALAR_STR, "6.3.9600");
+}
+END_TEST
+
+START_TEST(scalar_quoted_values_are_strings)
+{
+	const mc_node *root = must_load(
+		"a: \"123\"\nb: '123'\nc: \"true\"\nd: |\n  123\ne: >-\n  42\n");
+
+	assert_scalar(mc_node_get(root, "a"), MC_SCALAR_STR, "123");
+	assert_scalar(mc_node_get(root, "b"), MC_SCALAR_STR, "123");
+	assert_scalar(mc_node_get(root, "c"), MC_SCALAR_STR, "true");
+	assert_scalar(mc_node_get(root, "d"), MC_SCALAR_STR, "123\n");
+	assert_scalar(mc_node_get(root, "e"), MC_SCALAR_STR, "42");
+	ck_assert(mc_node_is_str(mc_node_get(root, "a")));
+}
+END_TEST
+
+START_TEST(scalar_tag_str_keeps_a_string)
+{
+	const mc_node *root = must_load("a: !!str 123\nb: !!str true\nc: !!str ~\n");
+
+	assert_scalar(mc_node_get(root, "a"), MC_SCALAR_STR, "123");
+	assert_scalar(mc_node_get(root, "b"), MC_SCALAR_STR, "true");
+	assert_scalar(mc_node_get(root, "c"), MC_SCALAR_STR, "~");
+}
+END_TEST
+
+START_TEST(scalar_tag_int_reads_an_integer)
+{
+	const mc_node *root = must_load("a: !!int 42\nb: !!int \"0x10\"\nc: !!int '-7'\n");
+
+	assert_int(mc_node_get(root, "a"), 42);
+	assert_int(mc_node_get(root, "b"), 16);
+	assert_int(mc_node_get(root, "c"), -7);
+}
+END_TEST
+
+START_TEST(scalar_tag_bool_and_null)
+{
+	const mc_node *root = must_load("a: !!bool 'true'\nb: !!null ''\nc: !!bool FALSE\n");
+
+	ck_assert_int_eq(mc_node_get(root, "a")->type, MC_SCALAR_BOOL);
+	ck_assert_int_eq(mc_node_get(root, "a")->num, 1);
+	ck_assert_int_eq(mc_node_get(root, "b")->type, MC_SCALAR_NULL);
+	ck_assert_int_eq(mc_node_get(root, "c")->type, MC_SCALAR_BOOL);
+	ck_assert_int_eq(mc_node_get(root, "c")->num, 0);
+}
+END_TEST
+
+START_TEST(scalar_bad_tag_int_is_an_error)
+{
+	const char *y = "x: 1\ny: !!int abc\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	/* At the node: its tag starts it. */
+	assert_at(it, 2, 4, "'abc' is not a valid !!int");
+}
+END_TEST
+
+START_TEST(scalar_tag_int_past_64_bits_is_an_error)
+{
+	const char *y = "y: !!int 99999999999999999999\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 1, 4, "does not fit in 64 bits");
+}
+END_TEST
+
+START_TEST(scalar_bad_tag_bool_is_an_error)
+{
+	const char *y = "y: !!bool yes\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 1, 4, "'yes' is not a valid !!bool");
+}
+END_TEST
+
+START_TEST(scalar_unsupported_tag_is_an_error)
+{
+	const char *y = "a: 1\nb: !custom x\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 2, 4, "unsupported tag '!custom'");
+}
+END_TEST
+
+START_TEST(collection_unsupported_tag_is_an_error)
+{
+	const char *y = "a: !!set {x: ~}\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 1, 4, "unsupported tag");
+	ck_assert_ptr_nonnull(strstr(it->message, "set"));
+}
+END_TEST
+
+START_TEST(collection_matching_tags_are_accepted)
+{
+	const mc_node *root = must_load("a: !!map {x: 1}\nb: !!seq [1]\n");
+
+	ck_assert_int_eq(mc_node_get(root, "a")->kind, MC_NODE_MAP);
+	ck_assert_int_eq(mc_node_get(root, "b")->kind, MC_NODE_SEQ);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * Duplicate keys and merges
+ */
+
+START_TEST(duplicate_key_is_an_error_at_the_second)
+{
+	const char *y = "a: 1\nb: 2\na: 3\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 3, 1, "duplicate key 'a' (first at line 1, column 1)");
+}
+END_TEST
+
+START_TEST(duplicate_key_in_flow_mapping_names_the_first)
+{
+	/* top:
+	 *   m: {x: 1, y: 2, x: 3}   -> x at columns 7 and 19 */
+	const char *y = "top:\n  m: {x: 1, y: 2, x: 3}\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 2, 19, "duplicate key 'x' (first at line 2, column 7)");
+}
+END_TEST
+
+START_TEST(duplicate_key_quoted_and_plain_are_the_same_key)
+{
+	const char *y = "a: 1\n'a': 2\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 2, 1, "duplicate key 'a'");
+}
+END_TEST
+
+START_TEST(same_key_in_different_mappings_is_fine)
+{
+	const mc_node *root = must_load("a: {k: 1}\nb: {k: 2}\n");
+
+	assert_int(mc_node_get(mc_node_get(root, "a"), "k"), 1);
+	assert_int(mc_node_get(mc_node_get(root, "b"), "k"), 2);
+}
+END_TEST
+
+START_TEST(merge_adds_the_merged_keys)
+{
+	const mc_node *root = must_load(
+		"base: &b {x: 1, y: 2}\nd:\n  <<: *b\n  z: 3\n");
+	const mc_node *d = mc_node_get(root, "d");
+
+	ck_assert_uint_eq(d->len, 3);
+	assert_int(mc_node_get(d, "x"), 1);
+	assert_int(mc_node_get(d, "y"), 2);
+	assert_int(mc_node_get(d, "z"), 3);
+	/* No "<<" key is left. */
+	ck_assert_ptr_null(mc_node_get(d, "<<"));
+}
+END_TEST
+
+START_TEST(merge_explicit_key_wins_and_is_no_duplicate)
+{
+	/* The explicit key before and after the merge. */
+	const mc_node *root = must_load(
+		"base: &b {x: 1, y: 2}\n"
+		"d1:\n  x: 10\n  <<: *b\n"
+		"d2:\n  <<: *b\n  x: 20\n");
+	const mc_node *d1 = mc_node_get(root, "d1"), *d2 = mc_node_get(root, "d2");
+
+	ck_assert_uint_eq(d1->len, 2);
+	ck_assert_uint_eq(d2->len, 2);
+	assert_int(mc_node_get(d1, "x"), 10);
+	assert_int(mc_node_get(d1, "y"), 2);
+	assert_int(mc_node_get(d2, "x"), 20);
+	assert_int(mc_node_get(d2, "y"), 2);
+	/* The base is untouched. */
+	assert_int(mc_node_get(mc_node_get(root, "base"), "x"), 1);
+}
+END_TEST
+
+START_TEST(merge_earlier_mapping_wins)
+{
+	const mc_node *root = must_load(
+		"b1: &b1 {k: one, p: 1}\nb2: &b2 {k: two, q: 2}\n"
+		"d:\n  <<: [*b1, *b2]\n");
+	const mc_node *d = mc_node_get(root, "d");
+
+	ck_assert_uint_eq(d->len, 3);
+	assert_scalar(mc_node_get(d, "k"), MC_SCALAR_STR, "one");
+	assert_int(mc_node_get(d, "p"), 1);
+	assert_int(mc_node_get(d, "q"), 2);
+}
+END_TEST
+
+START_TEST(merge_of_a_scalar_is_an_error)
+{
+	const char *y = "d:\n  <<: 5\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 2, 7, "a '<<' merge takes a mapping");
+}
+END_TEST
+
+START_TEST(quoted_merge_key_is_an_ordinary_key)
+{
+	const mc_node *root = must_load("'<<': {a: 1}\n");
+
+	ck_assert_ptr_nonnull(mc_node_get(root, "<<"));
+	ck_assert_int_eq(mc_node_get(root, "<<")->kind, MC_NODE_MAP);
+	ck_assert_ptr_null(mc_node_get(root, "a"));
+}
+END_TEST
+
+START_TEST(collection_key_is_an_error)
+{
+	const char *y = "? [a, b]\n: v\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 1, 3, "a mapping key must be a non-empty scalar");
+}
+END_TEST
+
+START_TEST(null_key_is_an_error)
+{
+	const char *y = "a: 1\n~: 2\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 2, 1, "a mapping key must be a non-empty scalar, not null");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * Aliases
+ */
+
+/* The value an alias stands for is the anchored one, shared and not
+ * copied: the same text, items or pairs. (Whether the alias is the very
+ * same node, or a node of its own at the alias's place, is left open.) */
+static void
+assert_shared(const mc_node *alias, const mc_node *anchored)
+{
+	ck_assert_ptr_nonnull(alias);
+	ck_assert_ptr_nonnull(anchored);
+	ck_assert_int_eq(alias->kind, anchored->kind);
+	ck_assert_int_eq(alias->type, anchored->type);
+	ck_assert_uint_eq(alias->len, anchored->len);
+	ck_assert_int_eq(alias->num, anchored->num);
+	ck_assert_uint_eq(alias->weight, anchored->weight);
+	if (alias->kind == MC_NODE_SCALAR)
+		ck_assert_ptr_eq(alias->u.text, anchored->u.text);
+	else if (alias->kind == MC_NODE_SEQ)
+		ck_assert_ptr_eq(alias->u.items, anchored->u.items);
+	else
+		ck_assert_ptr_eq(alias->u.pairs, anchored->u.pairs);
+}
+
+START_TEST(alias_shares_the_anchored_node)
+{
+	const mc_node *root = must_load(
+		"a: &x {k: v}\nb: *x\nc: &s word\nd: *s\ne: &l [1, 2]\nf: *l\n"
+		"g: &n 42\nh: *n\n");
+
+	assert_shared(mc_node_get(root, "b"), mc_node_get(root, "a"));
+	assert_shared(mc_node_get(root, "d"), mc_node_get(root, "c"));
+	assert_shared(mc_node_get(root, "f"), mc_node_get(root, "e"));
+	assert_shared(mc_node_get(root, "h"), mc_node_get(root, "g"));
+	assert_int(mc_node_get(root, "h"), 42);
+	/* The parts keep the place of the text they come from. */
+	ck_assert_ptr_eq(mc_node_get(mc_node_get(root, "b"), "k"),
+			 mc_node_get(mc_node_get(root, "a"), "k"));
+	assert_pos(mc_node_get(mc_node_get(root, "b"), "k"), 1, 11);
+	assert_pos(item(mc_node_get(root, "f"), 1), 5, 11);
+}
+END_TEST
+
+START_TEST(alias_refers_to_the_latest_anchor_of_a_name)
+{
+	const mc_node *root = must_load("a: &x one\nb: &x two\nc: *x\n");
+
+	assert_scalar(mc_node_get(root, "c"), MC_SCALAR_STR, "two");
+	assert_shared(mc_node_get(root, "c"), mc_node_get(root, "b"));
+}
+END_TEST
+
+START_TEST(alias_cycle_is_refused_at_the_alias)
+{
+	/* a: &x [1, *x]  -> the alias at column 11 */
+	const char *y = "a: &x [1, *x]\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 1, 11, "alias cycle");
+	ck_assert_ptr_nonnull(strstr(it->message, "*x"));
+}
+END_TEST
+
+START_TEST(alias_cycle_through_a_mapping_is_refused)
+{
+	const char *y = "top: &t\n  child:\n    back: *t\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 3, 11, "alias cycle");
+}
+END_TEST
+
+START_TEST(undefined_alias_is_refused)
+{
+	const char *y = "a: 1\nb: *nope\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 2, 4, "alias '*nope' names no anchor");
+}
+END_TEST
+
+START_TEST(alias_before_its_anchor_is_refused)
+{
+	const char *y = "b: *x\na: &x 1\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 1, 4, "names no anchor");
+}
+END_TEST
+
+/* a: 5 nodes; b: 4 aliases of a (20); c: 4 aliases of b (4 x 21 = 84). */
+static const char laughs[] =
+	"a: &a [x, x, x, x]\n"
+	"b: &b [*a, *a, *a, *a]\n"
+	"c: &c [*b, *b, *b, *b]\n";
+
+START_TEST(alias_expansion_within_the_limit_loads)
+{
+	mc_limits l = limits();
+
+	l.max_alias_nodes = 104;
+	ck_assert_int_eq(load(laughs, &l), MC_OK);
+	ck_assert_ptr_nonnull(doc);
+	/* The expanded weight: c is 1 + 4 x (1 + 4 x 5). */
+	ck_assert_uint_eq(mc_node_get(doc->root, "c")->weight, 85);
+}
+END_TEST
+
+START_TEST(alias_expansion_past_the_limit_is_refused)
+{
+	mc_limits l = limits();
+	const mc_diag_item *it;
+
+	l.max_alias_nodes = 103;
+	it = must_fail(laughs, strlen(laughs), &l, MC_ELIMIT);
+	/* 20 + 3 x 21 = 83 fit; the fourth *b of c (column 20) makes 104. */
+	assert_at(it, 3, 20, "aliases expand to more than 103 nodes (limit)");
+}
+END_TEST
+
+START_TEST(alias_expansion_billion_laughs_is_refused_early)
+{
+	mc_limits l = limits();
+	const char *y =
+		"a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+		"b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+		"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+		"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
+	const mc_diag_item *it;
+
+	l.max_alias_nodes = 1000;
+	it = must_fail(y, strlen(y), &l, MC_ELIMIT);
+	/* b: 10 x 11 = 110; the ninth *b of c (111 each) passes 1000. */
+	assert_at(it, 3, 40, "aliases expand to more than 1000 nodes");
+	ck_assert_ptr_nonnull(strstr(it->message, "aliases expand"));
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * Limits
+ */
+
+START_TEST(depth_limit_exactly_max_depth_is_accepted)
+{
+	mc_limits l = limits();
+
+	l.max_depth = 3;
+	ck_assert_int_eq(load("[[[1]]]", &l), MC_OK);
+	ck_assert_int_eq(load("a:\n  b:\n    c: 1\n", &l), MC_OK);
+	ck_assert_int_eq(load("a: {b: [1]}\n", &l), MC_OK);
+}
+END_TEST
+
+START_TEST(depth_limit_one_past_max_depth_is_refused)
+{
+	mc_limits l = limits();
+	const mc_diag_item *it;
+
+	l.max_depth = 3;
+	it = must_fail("[[[[1]]]]", 9, &l, MC_ELIMIT);
+	assert_at(it, 1, 4, "nested deeper than 3 levels");
+	it = must_fail("a:\n  b:\n    c:\n      d: 1\n", 26, &l, MC_ELIMIT);
+	assert_at(it, 4, 7, "nested deeper than 3 levels");
+}
+END_TEST
+
+/* Nesting counts through aliases: an alias of a two-level list inside two
+ * levels of mapping and list is four levels deep. */
+START_TEST(depth_limit_counts_through_aliases)
+{
+	mc_limits l = limits();
+	const char *y = "a: &a [[1]]\nb: [*a]\n";
+	const mc_diag_item *it;
+
+	l.max_depth = 4;
+	ck_assert_int_eq(load(y, &l), MC_OK);
+	l.max_depth = 3;
+	it = must_fail(y, strlen(y), &l, MC_ELIMIT);
+	assert_at(it, 2, 5, "nests collections deeper than 3 levels");
+}
+END_TEST
+
+START_TEST(node_limit_at_and_past)
+{
+	mc_limits l = limits();
+	const mc_diag_item *it;
+
+	l.max_nodes = 5;
+	/* The sequence and four items: five nodes. */
+	ck_assert_int_eq(load("[1, 2, 3, 4]", &l), MC_OK);
+	it = must_fail("[1, 2, 3, 4, 5]", 15, &l, MC_ELIMIT);
+	assert_at(it, 1, 14, "more than 5 YAML nodes");
+}
+END_TEST
+
+START_TEST(node_limit_counts_keys)
+{
+	mc_limits l = limits();
+
+	l.max_nodes = 4;
+	/* map + (a, 1) + (b, 2) = 5 nodes */
+	ck_assert_int_eq(load("{a: 1}", &l), MC_OK);
+	ck_assert_int_eq(load("{a: 1, b: 2}", &l), MC_ELIMIT);
+}
+END_TEST
+
+START_TEST(scalar_limit_at_the_limit_is_accepted)
+{
+	mc_limits l = limits();
+
+	l.max_scalar_bytes = 8;
+	ck_assert_int_eq(load("a: abcdefgh\n", &l), MC_OK);
+	assert_scalar(mc_node_get(doc->root, "a"), MC_SCALAR_STR, "abcdefgh");
+	/* Bytes, not characters: four two-byte characters fit. */
+	ck_assert_int_eq(load("a: éééé\n", &l), MC_OK);
+}
+END_TEST
+
+START_TEST(scalar_limit_past_the_limit_is_refused)
+{
+	mc_limits l = limits();
+	const mc_diag_item *it;
+
+	l.max_scalar_bytes = 8;
+	it = must_fail("a: 1\nb: abcdefghi\n", 18, &l, MC_ELIMIT);
+	assert_at(it, 2, 4, "a scalar of 9 bytes exceeds the limit of 8 bytes");
+	/* Keys too. */
+	it = must_fail("abcdefghi: 1\n", 13, &l, MC_ELIMIT);
+	assert_at(it, 1, 1, "exceeds the limit");
+}
+END_TEST
+
+START_TEST(file_size_limit_at_and_past)
+{
+	mc_limits l = limits();
+	const mc_diag_item *it;
+
+	l.max_file_bytes = 10;
+	ck_assert_int_eq(load("a: 1234567", &l), MC_OK);  /* 10 bytes */
+	it = must_fail("a: 12345678", 11, &l, MC_ELIMIT);
+	assert_at(it, 1, 1, "the limit is 10");
+	ck_assert_ptr_nonnull(strstr(it->message, "11 bytes"));
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * Documents and bytes
+ */
+
+START_TEST(empty_buffer_gives_no_root_and_no_error)
+{
+	ck_assert_int_eq(loadn("", 0, NULL), MC_OK);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_ptr_null(doc->root);
+	ck_assert_uint_eq(mc_diag_count(diag), 0);
+}
+END_TEST
+
+START_TEST(comments_only_gives_no_root)
+{
+	ck_assert_int_eq(load("# nothing here\n\n# at all\n", NULL), MC_OK);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_ptr_null(doc->root);
+	ck_assert_uint_eq(mc_diag_count(diag), 0);
+}
+END_TEST
+
+START_TEST(second_document_is_refused)
+{
+	const char *y = "a: 1\n---\nb: 2\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 2, 1, "a second YAML document");
+}
+END_TEST
+
+START_TEST(one_explicit_document_is_accepted)
+{
+	const mc_node *root = must_load("---\na: 1\n...\n");
+
+	assert_int(mc_node_get(root, "a"), 1);
+}
+END_TEST
+
+START_TEST(nul_escape_in_a_scalar_is_refused)
+{
+	const char *y = "a: ok\nb: \"x\\0y\"\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 2, 4, "NUL byte");
+}
+END_TEST
+
+START_TEST(raw_nul_byte_is_refused_with_its_position)
+{
+	static const char y[] = "a: ok\nb: x\0y\n";
+	const mc_diag_item *it = must_fail(y, sizeof(y) - 1, NULL, MC_EINPUT);
+
+	/* The NUL is the 5th character of line 2. */
+	ck_assert_uint_eq(it->at.line, 2);
+	ck_assert_uint_eq(it->at.column, 5);
+}
+END_TEST
+
+START_TEST(invalid_utf8_is_refused_with_its_position)
+{
+	const char *y = "a: b\nc: \xff\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 2, 4, "0xFF");
+}
+END_TEST
+
+START_TEST(invalid_utf8_column_counts_characters)
+{
+	/* "é" is one column: the bad byte is the 4th character. */
+	const char *y = "é: \xff\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	ck_assert_uint_eq(it->at.line, 1);
+	ck_assert_uint_eq(it->at.column, 4);
+}
+END_TEST
+
+START_TEST(bom_is_not_a_column)
+{
+	/* libyaml's marks do not count a UTF-8 byte order mark. */
+	const mc_node *root = must_load("\xEF\xBB\xBF" "a: [x]\n");
+
+	assert_pos(key_of(root, "a"), 1, 1);
+	assert_pos(item(mc_node_get(root, "a"), 0), 1, 5);
+}
+END_TEST
+
+/*
+ * Regression (found while writing this suite, fixed in node.c since): a
+ * reader error (invalid UTF-8, control character) on the first line of a
+ * file that starts with a byte order mark was reported one column too far
+ * right, because the BOM's lead byte was counted as a character while
+ * libyaml's marks skip the BOM.
+ */
+START_TEST(invalid_utf8_after_bom_column_ignores_the_bom)
+{
+	const char *y = "\xEF\xBB\xBF" "a: \xff\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 1, 4, "0xFF");
+}
+END_TEST
+
+START_TEST(truncated_utf8_at_the_end_is_refused)
+{
+	const char *y = "a: b\nc: \xe2\x82";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	ck_assert_uint_eq(it->at.line, 2);
+	ck_assert_uint_eq(it->at.column, 4);
+}
+END_TEST
+
+START_TEST(syntax_error_has_a_position)
+{
+	const char *y = "a: 1\nb: [1, 2\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	ck_assert_str_eq(it->at.file, "t.yaml");
+	/* libyaml finds the missing ']' at the end of the input. */
+	ck_assert_uint_ge(it->at.line, 2);
+	ck_assert_uint_ge(it->at.column, 1);
+	ck_assert_ptr_nonnull(strstr(it->message, "line 2, column 4"));
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * Diagnostics
+ */
+
+START_TEST(diag_source_line_is_the_offending_line)
+{
+	const char *y = "first: 1\nsecond: 2\nfirst: 3   # again\nlast: 4\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	ck_assert_uint_eq(it->at.line, 3);
+	ck_assert_ptr_nonnull(it->source_line);
+	ck_assert_str_eq(it->source_line, "first: 3   # again");
+}
+END_TEST
+
+START_TEST(diag_source_line_drops_crlf)
+{
+	const char *y = "a: 1\r\nb: *nope\r\nc: 3\r\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 2, 4, "names no anchor");
+	ck_assert_str_eq(it->source_line, "b: *nope");
+}
+END_TEST
+
+START_TEST(diag_source_line_of_the_last_line_without_newline)
+{
+	const char *y = "a: 1\nb: *nope";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	ck_assert_str_eq(it->source_line, "b: *nope");
+}
+END_TEST
+
+START_TEST(position_with_cr_line_breaks)
+{
+	/* A lone CR is a line break for libyaml, as LF and CR LF are. */
+	const mc_node *root = must_load("a: 1\rb: x\rc: [p, q]\r");
+
+	assert_pos(mc_node_get(root, "b"), 2, 4);
+	assert_pos(item(mc_node_get(root, "c"), 1), 3, 8);
+}
+END_TEST
+
+START_TEST(reader_error_after_crlf_and_cr_breaks)
+{
+	const char *y1 = "a: 1\r\nb: \xff\r\n";
+	const char *y2 = "a: 1\rb: 2\rc: \xff\r";
+
+	assert_at(must_fail(y1, strlen(y1), NULL, MC_EINPUT), 2, 4, "0xFF");
+	assert_at(must_fail(y2, strlen(y2), NULL, MC_EINPUT), 3, 4, "0xFF");
+}
+END_TEST
+
+/*
+ * The source line is found with the same line breaks as positions count
+ * (CR LF, CR, LF, NEL, LS, PS): with CR line breaks, the line at 2:4.
+ */
+START_TEST(diag_source_line_with_cr_line_breaks)
+{
+	const char *y = "a: 1\rb: *nope\rc: 3\r";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	assert_at(it, 2, 4, "names no anchor");
+	ck_assert_ptr_nonnull(it->source_line);
+	ck_assert_str_eq(it->source_line, "b: *nope");
+}
+END_TEST
+
+/*
+ * A NEL (U+0085) inside a quoted scalar is a line break in libyaml's marks:
+ * the error is on line 3, and so is the source line shown.
+ */
+START_TEST(diag_source_line_after_a_nel_break)
+{
+	const char *y = "a: \"x\xc2\x85y\"\nb: *nope\n";
+	const mc_diag_item *it = must_fail(y, strlen(y), NULL, MC_EINPUT);
+
+	ck_assert_uint_eq(it->at.column, 4);
+	ck_assert_ptr_nonnull(it->source_line);
+	ck_assert_str_eq(it->source_line, "b: *nope");
+}
+END_TEST
+
+START_TEST(diag_only_the_first_error_stops_the_load)
+{
+	const char *y = "a: *one\nb: *two\n";
+
+	ck_assert_int_eq(load(y, NULL), MC_EINPUT);
+	ck_assert_ptr_null(doc);
+	ck_assert_uint_ge(mc_diag_error_count(diag), 1);
+	assert_at(mc_diag_get(diag, 0), 1, 4, "'*one'");
+}
+END_TEST
+
+START_TEST(node_diag_positions_at_the_node)
+{
+	const mc_node *root = must_load("a:\n  b: [x, yy]\n");
+	const mc_node *yy = item(mc_node_get(mc_node_get(root, "a"), "b"), 1);
+	const mc_diag_item *it;
+
+	ck_assert_int_eq(mc_node_error(diag, yy, "bad %s", "value"), 0);
+	it = mc_diag_get(diag, 0);
+	assert_at(it, 2, 10, "bad value");
+	ck_assert_str_eq(it->source_line, "  b: [x, yy]");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * Queries
+ */
+
+START_TEST(node_get_finds_values_by_key)
+{
+	const mc_node *root = must_load("name: hv-01\nab: 1\na: 2\n");
+
+	assert_scalar(mc_node_get(root, "name"), MC_SCALAR_STR, "hv-01");
+	assert_int(mc_node_get(root, "a"), 2);
+	assert_int(mc_node_get(root, "ab"), 1);
+	ck_assert_ptr_null(mc_node_get(root, "missing"));
+	ck_assert_ptr_null(mc_node_get(root, "nam"));
+	ck_assert_ptr_null(mc_node_get(root, ""));
+	/* getn compares exactly len bytes. */
+	assert_int(mc_node_getn(root, "abc", 2), 1);
+	assert_int(mc_node_getn(root, "abc", 1), 2);
+}
+END_TEST
+
+START_TEST(node_get_on_a_non_mapping_is_null)
+{
+	const mc_node *root = must_load("[a, b]");
+
+	ck_assert_ptr_null(mc_node_get(root, "a"));
+	ck_assert_ptr_null(mc_node_get(item(root, 0), "a"));
+	ck_assert_ptr_null(mc_node_get(NULL, "a"));
+}
+END_TEST
+
+START_TEST(node_describe_names_every_kind)
+{
+	const mc_node *root = must_load("[~, true, 1, x, '1', [1], {a: 1}]");
+
+	ck_assert_str_eq(mc_node_describe(NULL), "nothing");
+	ck_assert_str_eq(mc_node_describe(item(root, 0)), "null");
+	ck_assert_str_eq(mc_node_describe(item(root, 1)), "a boolean");
+	ck_assert_str_eq(mc_node_describe(item(root, 2)), "an integer");
+	ck_assert_str_eq(mc_node_describe(item(root, 3)), "a string");
+	ck_assert_str_eq(mc_node_describe(item(root, 4)), "a string");
+	ck_assert_str_eq(mc_node_describe(item(root, 5)), "a list");
+	ck_assert_str_eq(mc_node_describe(item(root, 6)), "a mapping");
+	ck_assert_str_eq(mc_node_describe(root), "a list");
+}
+END_TEST
+
+START_TEST(node_describe_big_integers_and_empty_strings)
+{
+	/* An integer past 64 bits stays a string but says what it is. */
+	const mc_node *root = must_load("[99999999999999999999, '99999999999999999999', '']");
+
+	ck_assert_int_eq(item(root, 0)->type, MC_SCALAR_STR);
+	ck_assert(item(root, 0)->flags & MC_NODE_BIGINT);
+	ck_assert_str_eq(mc_node_describe(item(root, 0)),
+			 "an integer too large for 64 bits");
+	/* Quoted, it is just a string. */
+	ck_assert(!(item(root, 1)->flags & MC_NODE_BIGINT));
+	ck_assert_str_eq(mc_node_describe(item(root, 1)), "a string");
+	ck_assert_str_eq(mc_node_describe(item(root, 2)), "an empty string");
+}
+END_TEST
+
+START_TEST(node_is_str_only_for_strings)
+{
+	const mc_node *root = must_load("[~, true, 1, x, '1', [x]]");
+
+	ck_assert(!mc_node_is_str(item(root, 0)));
+	ck_assert(!mc_node_is_str(item(root, 1)));
+	ck_assert(!mc_node_is_str(item(root, 2)));
+	ck_assert(mc_node_is_str(item(root, 3)));
+	ck_assert(mc_node_is_str(item(root, 4)));
+	ck_assert(!mc_node_is_str(item(root, 5)));
+	ck_assert(!mc_node_is_str(NULL));
+}
+END_TEST
+
+START_TEST(mapping_keeps_file_order)
+{
+	const mc_node *root = must_load("z: 1\na: 2\nm: 3\n");
+
+	ck_assert_uint_eq(root->len, 3);
+	ck_assert_str_eq(root->u.pairs[0].key->u.text, "z");
+	ck_assert_str_eq(root->u.pairs[1].key->u.text, "a");
+	ck_assert_str_eq(root->u.pairs[2].key->u.text, "m");
+}
+END_TEST
 
 Suite *
 node_suite(void)
 {
 	Suite *s = suite_create("node");
+	TCase *tc;
+
+	tc = tcase_create("positions");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, position_block_mapping_keys_and_values);
+	tcase_add_test(tc, position_block_sequence_and_items);
+	tcase_add_test(tc, position_indentless_sequence);
+	tcase_add_test(tc, position_inside_flow_sequence);
+	tcase_add_test(tc, position_inside_flow_mapping);
+	tcase_add_test(tc, position_nested_flow_collections);
+	tcase_add_test(tc, position_flow_collection_over_lines);
+	tcase_add_test(tc, position_columns_count_characters_not_bytes);
+	tcase_add_test(tc, position_nodes_know_their_file);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("scalars");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, scalar_null_forms);
+	tcase_add_test(tc, scalar_null_lookalikes_are_strings);
+	tcase_add_test(tc, scalar_booleans);
+	tcase_add_test(tc, scalar_yaml11_booleans_stay_strings);
+	tcase_add_test(tc, scalar_integers_decimal_hex_octal_negative);
+	tcase_add_test(tc, scalar_integer_limits);
+	tcase_add_test(tc, scalar_integer_past_64_bits_stays_string);
+	tcase_add_test(tc, scalar_non_integers_are_strings);
+	tcase_add_test(tc, scalar_quoted_values_are_strings);
+	tcase_add_test(tc, scalar_tag_str_keeps_a_string);
+	tcase_add_test(tc, scalar_tag_int_reads_an_integer);
+	tcase_add_test(tc, scalar_tag_bool_and_null);
+	tcase_add_test(tc, scalar_bad_tag_int_is_an_error);
+	tcase_add_test(tc, scalar_tag_int_past_64_bits_is_an_error);
+	tcase_add_test(tc, scalar_bad_tag_bool_is_an_error);
+	tcase_add_test(tc, scalar_unsupported_tag_is_an_error);
+	tcase_add_test(tc, collection_unsupported_tag_is_an_error);
+	tcase_add_test(tc, collection_matching_tags_are_accepted);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("keys");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, duplicate_key_is_an_error_at_the_second);
+	tcase_add_test(tc, duplicate_key_in_flow_mapping_names_the_first);
+	tcase_add_test(tc, duplicate_key_quoted_and_plain_are_the_same_key);
+	tcase_add_test(tc, same_key_in_different_mappings_is_fine);
+	tcase_add_test(tc, merge_adds_the_merged_keys);
+	tcase_add_test(tc, merge_explicit_key_wins_and_is_no_duplicate);
+	tcase_add_test(tc, merge_earlier_mapping_wins);
+	tcase_add_test(tc, merge_of_a_scalar_is_an_error);
+	tcase_add_test(tc, quoted_merge_key_is_an_ordinary_key);
+	tcase_add_test(tc, collection_key_is_an_error);
+	tcase_add_test(tc, null_key_is_an_error);
+	tcase_add_test(tc, mapping_keeps_file_order);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("aliases");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, alias_shares_the_anchored_node);
+	tcase_add_test(tc, alias_refers_to_the_latest_anchor_of_a_name);
+	tcase_add_test(tc, alias_cycle_is_refused_at_the_alias);
+	tcase_add_test(tc, alias_cycle_through_a_mapping_is_refused);
+	tcase_add_test(tc, undefined_alias_is_refused);
+	tcase_add_test(tc, alias_before_its_anchor_is_refused);
+	tcase_add_test(tc, alias_expansion_within_the_limit_loads);
+	tcase_add_test(tc, alias_expansion_past_the_limit_is_refused);
+	tcase_add_test(tc, alias_expansion_billion_laughs_is_refused_early);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("limits");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, depth_limit_exactly_max_depth_is_accepted);
+	tcase_add_test(tc, depth_limit_one_past_max_depth_is_refused);
+	tcase_add_test(tc, depth_limit_counts_through_aliases);
+	tcase_add_test(tc, node_limit_at_and_past);
+	tcase_add_test(tc, node_limit_counts_keys);
+	tcase_add_test(tc, scalar_limit_at_the_limit_is_accepted);
+	tcase_add_test(tc, scalar_limit_past_the_limit_is_refused);
+	tcase_add_test(tc, file_size_limit_at_and_past);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("documents");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, empty_buffer_gives_no_root_and_no_error);
+	tcase_add_test(tc, comments_only_gives_no_root);
+	tcase_add_test(tc, second_document_is_refused);
+	tcase_add_test(tc, one_explicit_document_is_accepted);
+	tcase_add_test(tc, nul_escape_in_a_scalar_is_refused);
+	tcase_add_test(tc, raw_nul_byte_is_refused_with_its_position);
+	tcase_add_test(tc, invalid_utf8_is_refused_with_its_position);
+	tcase_add_test(tc, invalid_utf8_column_counts_characters);
+	tcase_add_test(tc, truncated_utf8_at_the_end_is_refused);
+	tcase_add_test(tc, bom_is_not_a_column);
+	tcase_add_test(tc, invalid_utf8_after_bom_column_ignores_the_bom);
+	tcase_add_test(tc, syntax_error_has_a_position);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("diagnostics");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, diag_source_line_is_the_offending_line);
+	tcase_add_test(tc, diag_source_line_drops_crlf);
+	tcase_add_test(tc, diag_source_line_of_the_last_line_without_newline);
+	tcase_add_test(tc, diag_only_the_first_error_stops_the_load);
+	tcase_add_test(tc, position_with_cr_line_breaks);
+	tcase_add_test(tc, reader_error_after_crlf_and_cr_breaks);
+	tcase_add_test(tc, diag_source_line_with_cr_line_breaks);
+	tcase_add_test(tc, diag_source_line_after_a_nel_break);
+	tcase_add_test(tc, node_diag_positions_at_the_node);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("queries");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, node_get_finds_values_by_key);
+	tcase_add_test(tc, node_get_on_a_non_mapping_is_null);
+	tcase_add_test(tc, node_describe_names_every_kind);
+	tcase_add_test(tc, node_describe_big_integers_and_empty_strings);
+	tcase_add_test(tc, node_is_str_only_for_strings);
+	suite_add_tcase(s, tc);
 
 	return s;
 }

@@ -217,7 +217,7 @@ START_TEST(error_rules)
 		     "'lua' (code), and not both");
 	expect_error("rules:\n  - { id: r, require: { vm.x: 1 } }\n"
 		     "  - { id: r, require: { vm.y: 1 } }\n",
-		     "p.yaml:12:5: id 'r' is used twice in 'rules' (first at p.yaml:11:5)");
+		     "p.yaml:12:11: id 'r' is used twice in 'rules' (first at p.yaml:11:11)");
 	expect_error("rules:\n  - { id: 9lives, require: { vm.x: 1 } }\n",
 		     "p.yaml:11:11: '9lives' is not a valid rule id: use a letter, "
 		     "then letters, digits, '_', '-' or '.' (at most 64)");
@@ -248,7 +248,7 @@ START_TEST(error_kind_reads_target)
 {
 	mc_diag *d = policy_errors("p.yaml", "policy: p\nkinds:\n  odd: { when: { target.x: 1 } }\n");
 
-	ck_assert_str_eq(first_diag(d), "p.yaml:3:18: a kind's 'when' cannot read "
+	ck_assert_str_eq(first_diag(d), "p.yaml:3:18: a kind's 'when' cannot use "
 			 "'target.' paths");
 	mc_diag_free(d);
 }
