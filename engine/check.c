@@ -88,12 +88,17 @@ value_of(renderer *r, const mc_field *fd, const mc_fval *fv)
 		return v;
 	switch (fd->type) {
 	case MC_FT_SET: {
-		const char **items = mc_arena_memdup(&r->res->arena, fv->items,
-						     fv->count, sizeof(*items));
+		/* The members are the fleet's: the result keeps copies. */
+		const char **items = mc_arena_calloc(&r->res->arena, fv->count + 1,
+						     sizeof(*items));
 		if (!items) {
 			r->nomem = true;
 			return v;
 		}
+		for (size_t i = 0; i < fv->count; i++)
+			items[i] = keep(r, fv->items[i]);
+		if (r->nomem)
+			return v;
 		qsort(items, fv->count, sizeof(*items), str_cmp);
 		for (size_t i = 0; i < fv->count; i++)
 			mc_buf_addf(&r->buf, "%s%s", i ? ", " : "", items[i]);

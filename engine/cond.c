@@ -54,21 +54,9 @@ new_cond(mc_cond_ctx *ctx, mc_cond_type type, const mc_node *at)
 	return c;
 }
 
-static void cerror(mc_cond_ctx *ctx, const mc_node *at, const char *fmt, ...)
-	MC_PRINTF(3, 4);
-
-static void
-cerror(mc_cond_ctx *ctx, const mc_node *at, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	mc_node_error(ctx->diag, at, "%s", msg);
-	ctx->errors++;
-}
+/* Reports an error at a node and counts it. */
+#define cerror(ctx, at, ...) \
+	mc_node_error_counted((ctx)->diag, &(ctx)->errors, (at), __VA_ARGS__)
 
 int
 mc_cond_compile_path(mc_cond_ctx *ctx, const mc_node *at, const char *s,

@@ -15,21 +15,9 @@ typedef struct adder {
 	bool nomem;
 } adder;
 
-static void aerror(adder *a, const mc_node *at, const char *fmt, ...)
-	MC_PRINTF(3, 4);
-
-static void
-aerror(adder *a, const mc_node *at, const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	mc_node_error(a->diag, at, "%s", msg);
-	a->errors++;
-}
+/* Reports an error at a node and counts it. */
+#define aerror(a, at, ...) \
+	mc_node_error_counted((a)->diag, &(a)->errors, (at), __VA_ARGS__)
 
 int
 mc_inventory_new(mc_inventory **out, const mc_limits *limits)

@@ -283,6 +283,20 @@ mc_node_diag(mc_diag *diag, mc_severity sev, const mc_node *n,
 	return rc;
 }
 
+int
+mc_node_error_counted(mc_diag *diag, int *count, const mc_node *n,
+		      const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vfile_diag(diag, MC_SEVERITY_ERROR, n->file, n->line, n->col, fmt, ap);
+	va_end(ap);
+	(*count)++;
+	return rc;
+}
+
 static void
 berror(builder *b, const yaml_mark_t *m, int status, const char *fmt, ...)
 	MC_PRINTF(4, 5);

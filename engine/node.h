@@ -103,6 +103,11 @@ int mc_node_diag(mc_diag *diag, mc_severity sev, const mc_node *n,
 #define mc_node_error(diag, n, ...) \
 	mc_node_diag((diag), MC_SEVERITY_ERROR, (n), __VA_ARGS__)
 
+/* As mc_node_error, and counts the error in *count: the loaders count
+ * their errors to know whether anything they read was wrong. */
+int mc_node_error_counted(mc_diag *diag, int *count, const mc_node *n,
+			  const char *fmt, ...) MC_PRINTF(4, 5);
+
 /* Adds a diagnostic at line and column of file f, with its source line. */
 int mc_file_diag(mc_diag *diag, mc_severity sev, const mc_file *f,
 		 unsigned line, unsigned col, const char *fmt, ...) MC_PRINTF(6, 7);

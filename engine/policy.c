@@ -56,21 +56,9 @@ typedef struct loader {
 	int status;
 } loader;
 
-static void lerror(loader *L, const mc_node *at, const char *fmt, ...)
-	MC_PRINTF(3, 4);
-
-static void
-lerror(loader *L, const mc_node *at, const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	mc_node_error(L->diag, at, "%s", msg);
-	L->cc.errors++;
-}
+/* Reports an error at a node and counts it. */
+#define lerror(L, at, ...) \
+	mc_node_error_counted((L)->diag, &(L)->cc.errors, (at), __VA_ARGS__)
 
 static int
 entries_set(entries *e, const char *name, const mc_node *key,

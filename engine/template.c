@@ -34,10 +34,8 @@ compile(mc_cond_ctx *ctx, const mc_node *at, const char *s, size_t len,
 			continue;
 		}
 		if (s[i] == '}') {
-			if (at)
-				mc_node_error(ctx->diag, at, "a '}' without '{' in a message "
-					      "(write '}}' for a brace)");
-			ctx->errors++;
+			mc_node_error_counted(ctx->diag, &ctx->errors, at, "a '}' "
+					      "without '{' in a message (write '}}' for a brace)");
 			return NULL;
 		}
 		if (s[i] != '{') {
@@ -52,10 +50,8 @@ compile(mc_cond_ctx *ctx, const mc_node *at, const char *s, size_t len,
 		}
 		const char *close = memchr(s + i, '}', len - i);
 		if (!close) {
-			if (at)
-				mc_node_error(ctx->diag, at, "a '{' without '}' in a message "
-					      "(write '{{' for a brace)");
-			ctx->errors++;
+			mc_node_error_counted(ctx->diag, &ctx->errors, at, "a '{' "
+					      "without '}' in a message (write '{{' for a brace)");
 			return NULL;
 		}
 		const char *name = s + i + 1;
@@ -86,9 +82,8 @@ const mc_template *
 mc_template_compile(mc_cond_ctx *ctx, const mc_node *n, bool field_values)
 {
 	if (!mc_node_is_str(n)) {
-		mc_node_error(ctx->diag, n, "a message is a string, not %s",
-			      mc_node_describe(n));
-		ctx->errors++;
+		mc_node_error_counted(ctx->diag, &ctx->errors, n, "a message is a "
+				      "string, not %s", mc_node_describe(n));
 		return NULL;
 	}
 	return compile(ctx, n, n->u.text, n->len, field_values);

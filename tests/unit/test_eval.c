@@ -595,6 +595,16 @@ START_TEST(result_outlives_inputs)
 	ck_assert_str_eq(res->hosts[0].violations[0].at.file, "policy.yaml");
 	ck_assert_str_eq(res->hosts[0].remedies[0].id, "discard-saved-state");
 	mc_check_result_free(res);
+
+	/* set members too */
+	r = ok("live-vm", "old", NULL);
+	res = r.res;
+	r.res = NULL;
+	check_done(&r);
+	ck_assert_str_eq(res->hosts[0].violations[1].rule, "compare.features");
+	ck_assert_str_eq(res->hosts[0].violations[1].source.items[2], "sse4_2");
+	ck_assert_str_eq(res->hosts[0].violations[1].target.items[0], "avx");
+	mc_check_result_free(res);
 }
 END_TEST
 
