@@ -228,9 +228,44 @@ render_field_vio(renderer *r, mc_violation *out, const mc_vio *v,
 	}
 }
 
+/*
+ * A Lua rule's violation: evaluation kept no words, so the rule is run
+ * again (rules are deterministic) to hear what it says: its message when
+ * it returned false, or what went wrong.
+ */
+static void
+render_lua(renderer *r, mc_violation *out, const mc_vio *v, const mc_env *env,
+	   const mc_node *vm, size_t src, size_t tgt)
+{
+	const mc_fleet *f = r->ctx.fleet;
+	const mc_rule *rule = &f->policy->rules[v->index];
+	const char *target = host_name(f, tgt);
+	mc_buf said = MC_BUF_INIT;
+
+	mc_lua_rule(r->ctx.lua, v->index, vm, NULL, f->inv->hosts[src].node,
+		    f->inv->hosts[tgt].node, &said);
+	mc_buf_addf(&r->buf, "rule.%s", rule->id);
+	out->rule = keep_buf(r);
+	out->at = location(r, rule->at);
+	if (v->status == MC_VS_FAILED && said.len) {
+		out->message = keep(r, mc_buf_str(&said));
+	} else if (v->status == MC_VS_FAILED) {
+		mc_template_render(&r->buf, rule->message, env, NULL, NULL, NULL);
+		out->message = keep_buf(r);
+	} else {
+		out->detail = keep(r, mc_buf_str(&said));
+		mc_buf_addf(&r->buf, "Cannot check rule %s on host %s: %s.", rule->id,
+			    target, mc_buf_str(&said));
+		out->message = keep_buf(r);
+	}
+	if (mc_buf_failed(&said))
+		r->nomem = true;
+	mc_buf_free(&said);
+}
+
 static void
 render_vio(renderer *r, mc_violation *out, const mc_vio *v, const mc_env *env,
-	   int kind, size_t src, size_t tgt)
+	   const mc_node *vm, int kind, size_t src, size_t tgt)
 {
 	const mc_policy *p = r->ctx.fleet->policy;
 	const char *target = host_name(r->ctx.fleet, tgt);
@@ -240,10 +275,12 @@ render_vio(renderer *r, mc_violation *out, const mc_vio *v, const mc_env *env,
 		render_field_vio(r, out, v, env, kind, src, tgt);
 		return;
 	}
-	if (v->status != MC_VS_NO_LUA) {
-		mc_cond_describe(&r->buf, &v->why, env);
-		out->detail = keep_buf(r);
+	if (v->check == MC_CHECK_RULE && !p->rules[v->index].require) {
+		render_lua(r, out, v, env, vm, src, tgt);
+		return;
 	}
+	mc_cond_describe(&r->buf, &v->why, env);
+	out->detail = keep_buf(r);
 	if (v->check == MC_CHECK_HOST) {
 		mc_buf_addf(&r->buf, "host.%u", v->index + 1);
 		out->rule = keep_buf(r);
@@ -262,12 +299,9 @@ render_vio(renderer *r, mc_violation *out, const mc_vio *v, const mc_env *env,
 	out->at = location(r, rule->at);
 	if (v->status == MC_VS_FAILED)
 		mc_template_render(&r->buf, rule->message, env, NULL, NULL, NULL);
-	else if (v->status == MC_VS_UNKNOWN)
+	else
 		mc_buf_addf(&r->buf, "Cannot check rule %s on host %s: %s.", rule->id,
 			    target, out->detail ? out->detail : "");
-	else
-		mc_buf_addf(&r->buf, "Rule %s is written in Lua, which this build "
-			    "of migcheck does not run; the move is refused.", rule->id);
 	out->message = keep_buf(r);
 }
 
@@ -455,14 +489,15 @@ mc_check(mc_check_result **out, const mc_fleet *f, const mc_check_request *req,
 		rc = MC_ENOMEM;
 		goto out;
 	}
-	const mc_node *const *vals = mc_fleet_vm_values(f, (size_t)vm);
+	mc_vmview vmv = mc_ctx_vm(&r.ctx, (size_t)vm);
+	const mc_node *const *vals = vmv.vals;
 	for (size_t t = 0; t < inv->nhosts; t++) {
 		mc_host_verdict *hv = &hosts[n];
 		mc_violation *vios;
 
 		if (t == src || (to >= 0 && t != (size_t)to))
 			continue;
-		mc_eval_pair(&r.ctx, vals, src, t, kind, &pr);
+		mc_eval_pair(&r.ctx, &vmv, src, t, kind, &pr);
 		hv->name = keep(&r, inv->hosts[t].name);
 		hv->cluster = keep(&r, inv->hosts[t].cluster);
 		hv->allowed = pr.allowed;
@@ -476,7 +511,8 @@ mc_check(mc_check_result **out, const mc_fleet *f, const mc_check_request *req,
 				goto out;
 			}
 			for (size_t i = 0; i < pr.nvio; i++)
-				render_vio(&r, &vios[i], &pr.vio[i], &env, kind, src, t);
+				render_vio(&r, &vios[i], &pr.vio[i], &env, vmv.record, kind,
+					   src, t);
 			hv->violations = vios;
 			hv->nviolations = pr.nvio;
 			render_remedies(&r, hv, (size_t)vm, t, kind, passes);

@@ -165,7 +165,7 @@ compile_leaf(mc_cond_ctx *ctx, const mc_node *key, mc_ref subject, mc_op op,
 			return NULL;
 		if (c->operand_is_ref)
 			return c;
-		if (v->kind != MC_NODE_SEQ) {
+		if (!mc_node_is_seq(v)) {
 			cerror(ctx, v, "'%s' takes a list or a $path, not %s",
 			       mc_op_name(op), mc_node_describe(v));
 			return NULL;
@@ -262,7 +262,7 @@ compile_list(mc_cond_ctx *ctx, mc_cond_type type, const mc_node *key,
 	mc_cond *c;
 	bool ok = true;
 
-	if (list->kind != MC_NODE_SEQ) {
+	if (!mc_node_is_seq(list)) {
 		cerror(ctx, list, "'%s' takes a list of conditions, not %s",
 		       key->u.text, mc_node_describe(list));
 		return NULL;
@@ -429,7 +429,7 @@ eval_leaf(const mc_cond *c, const mc_env *env, mc_why *why)
 			     : c->op == MC_OP_GT ? cmp > 0 : cmp >= 0);
 	case MC_OP_IN:
 	case MC_OP_NOT_IN:
-		if (o->kind != MC_NODE_SEQ)
+		if (!mc_node_is_seq(o))
 			return decide(c, why, MC_UNKNOWN, MC_WHY_MALFORMED);
 		return truth(c, why, list_has(o, v) == (c->op == MC_OP_IN));
 	case MC_OP_MATCHES: {
@@ -448,7 +448,7 @@ eval_leaf(const mc_cond *c, const mc_env *env, mc_why *why)
 	}
 	case MC_OP_SUPERSET:
 	case MC_OP_SUBSET:
-		if (v->kind != MC_NODE_SEQ || o->kind != MC_NODE_SEQ)
+		if (!mc_node_is_seq(v) || !mc_node_is_seq(o))
 			return decide(c, why, MC_UNKNOWN, MC_WHY_MALFORMED);
 		if (v->len && o->len > MAX_LIST_WORK / v->len)
 			return decide(c, why, MC_UNKNOWN, MC_WHY_TOO_LARGE);

@@ -18,17 +18,31 @@ mc_ctx_init(mc_ctx *ctx, const mc_fleet *fleet)
 	ctx->vm_scratch = calloc(fleet->nvm_paths + 1, sizeof(*ctx->vm_scratch));
 	ctx->vio_scratch = calloc(p->max_violations + 1, sizeof(*ctx->vio_scratch));
 	if (!ctx->vm_scratch || !ctx->vio_scratch ||
-	    mc_matcher_init(&ctx->matcher, &fleet->limits) < 0) {
+	    mc_matcher_init(&ctx->matcher, &fleet->limits) < 0 ||
+	    (p->has_lua && mc_lua_new(&ctx->lua, p, &fleet->limits) != MC_OK)) {
 		mc_ctx_release(ctx);
 		return MC_ENOMEM;
 	}
 	return MC_OK;
 }
 
+mc_vmview
+mc_ctx_vm(const mc_ctx *ctx, size_t vm)
+{
+	mc_vmview v;
+
+	v.vals = mc_fleet_vm_values(ctx->fleet, vm);
+	v.record = ctx->fleet->inv->vms[vm].node;
+	v.remedy = NULL;
+	return v;
+}
+
 void
 mc_ctx_release(mc_ctx *ctx)
 {
 	mc_matcher_release(&ctx->matcher);
+	mc_lua_free(ctx->lua);
+	ctx->lua = NULL;
 	free(ctx->vm_scratch);
 	free(ctx->vio_scratch);
 	ctx->vm_scratch = NULL;
@@ -191,13 +205,13 @@ field_usable(mc_pair_result *out, mc_check_type check, size_t index,
 }
 
 void
-mc_eval_pair(mc_ctx *ctx, const mc_node *const *vm, size_t source,
+mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 	     size_t target, int kind, mc_pair_result *out)
 {
 	const mc_fleet *f = ctx->fleet;
 	const mc_policy *p = f->policy;
 	const mc_kind_checks *kc = &p->checks[kind];
-	mc_env env = mc_ctx_env(ctx, vm, source, &target);
+	mc_env env = mc_ctx_env(ctx, vm->vals, source, &target);
 	uint64_t dropped = 0;
 	mc_why why;
 	mc_tv tv;
@@ -246,7 +260,12 @@ mc_eval_pair(mc_ctx *ctx, const mc_node *const *vm, size_t source,
 		if (r->kinds && !(r->kinds & (1u << kind)))
 			continue;
 		if (!r->require) {
-			add_vio(out, MC_CHECK_RULE, MC_VS_NO_LUA, i, NULL);
+			mc_lua_verdict v = mc_lua_rule(ctx->lua, i, vm->record, vm->remedy,
+						       f->inv->hosts[source].node,
+						       f->inv->hosts[target].node, NULL);
+			if (v != MC_LUA_HELD)
+				add_vio(out, MC_CHECK_RULE, v == MC_LUA_FAILED
+					? MC_VS_FAILED : MC_VS_UNKNOWN, i, NULL);
 			continue;
 		}
 		tv = mc_cond_eval(r->require, &env, &why);
@@ -292,6 +311,7 @@ mc_eval_remedies(mc_ctx *ctx, size_t vm, size_t target, int kind,
 	const mc_policy *p = f->policy;
 	const mc_node *const *vals = mc_fleet_vm_values(f, vm);
 	size_t source = f->inv->vms[vm].host;
+	mc_vmview changed = {ctx->vm_scratch, f->inv->vms[vm].node, NULL};
 	mc_pair_result res;
 
 	res.vio = ctx->vio_scratch;
@@ -307,7 +327,8 @@ mc_eval_remedies(mc_ctx *ctx, size_t vm, size_t target, int kind,
 		if (rem->reselects_kind &&
 		    (k = mc_select_kind(ctx, ctx->vm_scratch, source, &why, &unknown)) < 0)
 			continue;
-		mc_eval_pair(ctx, ctx->vm_scratch, source, target, k, &res);
+		changed.remedy = rem;
+		mc_eval_pair(ctx, &changed, source, target, k, &res);
 		passes[r] = res.allowed;
 	}
 }

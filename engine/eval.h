@@ -10,6 +10,7 @@
 #define MC_EVAL_H
 
 #include "fleet.h"
+#include "luarule.h"
 
 typedef enum mc_check_type {
 	MC_CHECK_HOST,
@@ -22,8 +23,7 @@ typedef enum mc_vio_status {
 	MC_VS_FAILED,        /* the check does not hold */
 	MC_VS_SOURCE_BAD,    /* the source's field value is missing or malformed */
 	MC_VS_TARGET_BAD,    /* the target's field value is missing or malformed */
-	MC_VS_UNKNOWN,       /* a condition could not be decided */
-	MC_VS_NO_LUA         /* a Lua rule, which this engine does not run */
+	MC_VS_UNKNOWN        /* a condition or a Lua rule could not be decided */
 } mc_vio_status;
 
 /* One violation as evaluation records it; reports turn it into words. */
@@ -46,9 +46,21 @@ typedef struct mc_pair_result {
 typedef struct mc_ctx {
 	const mc_fleet *fleet;
 	mc_matcher matcher;
+	mc_lua *lua;                 /* the Lua rules' sandbox, or NULL */
 	const mc_node **vm_scratch;  /* a VM's values with a remedy applied */
 	mc_vio *vio_scratch;
 } mc_ctx;
+
+/* The VM of an evaluation: its path values, its record, and the remedy
+ * applied to both (or NULL). */
+typedef struct mc_vmview {
+	const mc_node *const *vals;
+	const mc_node *record;
+	const mc_remedy *remedy;
+} mc_vmview;
+
+/* The VM view of VM number vm of the fleet, as it is. */
+mc_vmview mc_ctx_vm(const mc_ctx *ctx, size_t vm);
 
 int mc_ctx_init(mc_ctx *ctx, const mc_fleet *fleet);
 void mc_ctx_release(mc_ctx *ctx);
@@ -67,7 +79,7 @@ int mc_select_kind(mc_ctx *ctx, const mc_node *const *vm, size_t source,
 
 /* Steps 3 to 9 for kind on (vm, source, target); out->vio must have room
  * for policy->max_violations. */
-void mc_eval_pair(mc_ctx *ctx, const mc_node *const *vm, size_t source,
+void mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 		  size_t target, int kind, mc_pair_result *out);
 
 /*

@@ -24,4 +24,6 @@ mc_limits_default(mc_limits *limits)
 	limits->max_extends = 8;
 	limits->regex_match_limit = 1000000;
 	limits->regex_depth_limit = 1000;
+	limits->lua_max_instructions = 100000000;
+	limits->lua_max_memory = (size_t)256 << 20;
 }

@@ -98,6 +98,10 @@ typedef struct mc_limits {
 	size_t max_extends;        /* length of an `extends` chain (8) */
 	uint32_t regex_match_limit;  /* pcre2 match limit per match (1,000,000) */
 	uint32_t regex_depth_limit;  /* pcre2 depth limit per match (1,000) */
+	/* Caps on what a policy's `limits:` may allow a Lua rule per call;
+	 * a policy that sets none gets 1,000,000 instructions and 16 MiB. */
+	uint64_t lua_max_instructions;  /* (100,000,000) */
+	size_t lua_max_memory;          /* bytes (256 MiB) */
 } mc_limits;
 
 /* Fills *limits with the defaults. */

@@ -210,8 +210,8 @@ line_break(const unsigned char *d, size_t len, size_t i, size_t *w)
  * counts: its start and length without the break. NULL for other encodings,
  * and for lines too long or not printable enough to show.
  */
-static const char *
-line_of(const mc_file *f, unsigned line, size_t *len)
+const char *
+mc_file_line(const mc_file *f, unsigned line, size_t *len)
 {
 	const unsigned char *d = (const unsigned char *)f->data;
 	size_t i = 0, start, w, n = f->len;
@@ -252,7 +252,7 @@ vfile_diag(mc_diag *diag, mc_severity sev, const mc_file *f, unsigned line,
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (f)
-		text = line_of(f, line, &len);
+		text = mc_file_line(f, line, &len);
 	return mc_diag_add(diag, sev, f ? f->name : NULL, line, col, text, len,
 			   "%s", msg);
 }
@@ -363,6 +363,8 @@ mc_node_describe(const mc_node *n)
 		return "a boolean";
 	case MC_SCALAR_INT:
 		return "an integer";
+	case MC_SCALAR_FUNC:
+		return "a function";
 	default:
 		if (n->flags & MC_NODE_BIGINT)
 			return "an integer too large for 64 bits";
@@ -613,6 +615,11 @@ on_scalar(builder *b, yaml_event_t *ev)
 	} else {
 		n->type = MC_SCALAR_STR;
 	}
+	if (ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+	    ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE)
+		n->flags |= MC_NODE_BLOCK;
+	else if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		n->flags |= MC_NODE_QUOTED;
 	if (anchor(b, (const char *)ev->data.scalar.anchor, n) < 0)
 		return -1;
 	return attach(b, n);
@@ -1040,5 +1047,6 @@ mc_doc_free(mc_doc *doc)
 	mc_arena_release(&doc->arena);
 	free(doc->name_buf);
 	free(doc->data_buf);
+	free(doc->lua_chunk);
 	free(doc);
 }

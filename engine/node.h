@@ -37,12 +37,18 @@ typedef enum mc_scalar_type {
 	MC_SCALAR_NULL = 1,
 	MC_SCALAR_BOOL,
 	MC_SCALAR_INT,
-	MC_SCALAR_STR
+	MC_SCALAR_STR,
+	MC_SCALAR_FUNC   /* a Lua function, from a Lua policy (num: its index) */
 } mc_scalar_type;
 
 /* A plain scalar that reads as an integer too large for 64 bits: kept as a
  * string, and described as what it is. */
 #define MC_NODE_BIGINT 0x80
+/* A scalar written in block style (| or >), and one written in quotes. */
+#define MC_NODE_BLOCK 0x40
+#define MC_NODE_QUOTED 0x20
+/* An empty Lua table: a mapping with no pairs that serves as a list too. */
+#define MC_NODE_EMPTY_TABLE 0x10
 
 typedef struct mc_node mc_node;
 typedef struct mc_pair {
@@ -73,6 +79,11 @@ typedef struct mc_doc {
 	char *name_buf;
 	char *data_buf;
 	const mc_node *root;  /* NULL for an empty file */
+	/* A Lua policy: its compiled chunk, which returns the table the nodes
+	 * were made from, and how many functions that table holds. */
+	char *lua_chunk;
+	size_t lua_chunk_len;
+	size_t lua_nfuncs;
 } mc_doc;
 
 /* Reads and parses the file at path. On error *out is NULL and diag says
@@ -89,6 +100,15 @@ void mc_doc_free(mc_doc *doc);
 /* The value under key in a mapping, or NULL (also when map is not one). */
 const mc_node *mc_node_get(const mc_node *map, const char *key);
 const mc_node *mc_node_getn(const mc_node *map, const char *key, size_t len);
+
+/* True for a list, and for an empty Lua table (which may stand for one). */
+static inline int
+mc_node_is_seq(const mc_node *n)
+{
+	return n->kind == MC_NODE_SEQ ||
+	       (n->kind == MC_NODE_MAP && n->len == 0 &&
+		(n->flags & MC_NODE_EMPTY_TABLE));
+}
 
 /* True for a scalar holding a string (quoted, or plain and not null,
  * boolean or integer). */
@@ -111,6 +131,10 @@ int mc_node_error_counted(mc_diag *diag, int *count, const mc_node *n,
 /* Adds a diagnostic at line and column of file f, with its source line. */
 int mc_file_diag(mc_diag *diag, mc_severity sev, const mc_file *f,
 		 unsigned line, unsigned col, const char *fmt, ...) MC_PRINTF(6, 7);
+
+/* Line `line` (1-based) of a UTF-8 file without its line break (*len
+ * bytes), or NULL when there is none or it is too long to show. */
+const char *mc_file_line(const mc_file *f, unsigned line, size_t *len);
 
 /* Reads a whole file into a malloc'd buffer of at most max bytes. Returns
  * 0, or -1 with errno set (EFBIG past the limit). */

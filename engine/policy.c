@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "luapolicy.h"
+#include "luarule.h"
+#include "sandbox.h"
 #include "value.h"
 
 /* ------------------------------------------------------------------------
@@ -37,7 +40,7 @@ typedef struct entries {
 typedef struct layer {
 	const mc_node *root;  /* of the file being compiled */
 	const mc_node *name, *description, *format, *tests;
-	const mc_node *host, *prefer, *match_message;
+	const mc_node *host, *prefer, *match_message, *limits;
 	const mc_node *kinds_node;  /* the last `kinds:` laid over, for errors */
 	entries fields, kinds, match, compare, relax, rules, remedies;
 } layer;
@@ -50,6 +53,7 @@ typedef struct loader {
 	mc_kind_checks *checks;  /* p->checks, writable while compiling */
 	uint64_t broken_fields;  /* fields with errors: no more errors about
 	                            their type */
+	mc_sandbox *sandbox;     /* Lua is compiled here, made when needed */
 	char **chain;         /* real paths of the files being loaded */
 	size_t nchain;
 	bool chain_failed;    /* a file of the chain could not be read */
@@ -199,7 +203,7 @@ want_map(loader *L, const mc_node *n, const char *what)
 static bool
 want_list(loader *L, const mc_node *n, const char *what)
 {
-	if (n->kind == MC_NODE_SEQ)
+	if (mc_node_is_seq(n))
 		return true;
 	lerror(L, n, "%s must be a list, not %s", what, mc_node_describe(n));
 	return false;
@@ -251,7 +255,8 @@ str_or_null(loader *L, const mc_node *n, const char *what)
 
 static const char *const top_keys[] = {
 	"policy", "description", "format", "extends", "fields", "kinds", "host",
-	"match", "compare", "relax", "rules", "prefer", "remedies", "tests", NULL
+	"match", "compare", "relax", "rules", "prefer", "remedies", "tests",
+	"limits", NULL
 };
 
 /* The `id` of a list entry, for overlaying by id. */
@@ -330,6 +335,8 @@ overlay(loader *L, layer *l, const mc_node *root)
 			l->host = v;
 		} else if (strcmp(k, "prefer") == 0) {
 			l->prefer = v;
+		} else if (strcmp(k, "limits") == 0) {
+			l->limits = v;
 		} else if (strcmp(k, "match") == 0) {
 			if (!want_map(L, v, "'match'"))
 				continue;
@@ -380,6 +387,57 @@ dir_len(const char *path)
 }
 
 static int load_chain(loader *L, layer *l, mc_doc *doc, size_t depth);
+static mc_sandbox *load_sandbox(loader *L);
+
+/*
+ * Reads a policy file — YAML, or Lua when its name ends in ".lua" — from
+ * path, or from len bytes at buf when buf is not NULL. Returns an MC_
+ * status; errors are in the diagnostics.
+ */
+static int
+read_doc(loader *L, const char *path, const char *buf, size_t len,
+	 mc_doc **out)
+{
+	char *data;
+	mc_sandbox *sb;
+
+	*out = NULL;
+	if (!mc_luapolicy_is(path)) {
+		if (buf)
+			return mc_doc_load_buffer(out, path, buf, len, L->lim, L->diag);
+		return mc_doc_load_file(out, path, L->lim, L->diag);
+	}
+	if (buf) {
+		if (len > L->lim->max_file_bytes) {
+			mc_diag_add(L->diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
+				    "the file is %zu bytes; the limit is %zu", len,
+				    L->lim->max_file_bytes);
+			return MC_ELIMIT;
+		}
+		if (!(data = malloc(len + 1)))
+			return MC_ENOMEM;
+		memcpy(data, buf, len);
+		data[len] = '\0';
+	} else if (mc_read_file(path, L->lim->max_file_bytes, &data, &len) < 0) {
+		int e = errno;
+		if (e == ENOMEM)
+			return MC_ENOMEM;
+		if (e == EFBIG) {
+			mc_diag_add(L->diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
+				    "the file is larger than the limit of %zu bytes",
+				    L->lim->max_file_bytes);
+			return MC_ELIMIT;
+		}
+		mc_diag_add(L->diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
+			    "cannot read the file: %s", strerror(e));
+		return MC_EINPUT;
+	}
+	if (!(sb = load_sandbox(L))) {
+		free(data);
+		return MC_ENOMEM;
+	}
+	return mc_luapolicy_load(out, path, data, len, sb, L->lim, L->diag);
+}
 
 /* Loads the base named by `extends` (relative to the file naming it). */
 static int
@@ -422,7 +480,7 @@ load_base(loader *L, layer *l, const mc_doc *doc, const mc_node *ext,
 			goto out;
 		}
 	}
-	int lrc = mc_doc_load_file(&base, path, L->lim, L->diag);
+	int lrc = read_doc(L, path, NULL, 0, &base);
 	if (lrc == MC_ENOMEM) {
 		rc = -1;
 		goto out;
@@ -1073,11 +1131,82 @@ compile_relax(loader *L, const layer *l)
 	}
 }
 
+/* The sandbox a policy's Lua is compiled in while it loads, made when the
+ * first Lua is met. */
+static mc_sandbox *
+load_sandbox(loader *L)
+{
+	if (!L->sandbox) {
+		L->sandbox = mc_sandbox_new(L->lim->lua_max_memory);
+		if (!L->sandbox)
+			L->cc.nomem = true;
+	}
+	return L->sandbox;
+}
+
+/* The Lua of a rule: text to compile, or a function of a Lua policy file;
+ * and the paths it declares it reads. */
+static int
+compile_lua(loader *L, mc_rule *x, const mc_node *rule, const mc_node *lua,
+	    const mc_node *uses)
+{
+	mc_policy *p = L->p;
+
+	(void)rule;
+	if (lua->kind == MC_NODE_SCALAR && lua->type == MC_SCALAR_FUNC) {
+		for (x->lua_doc = 0; x->lua_doc < p->ndocs; x->lua_doc++) {
+			if (&p->docs[x->lua_doc]->file == lua->file)
+				break;
+		}
+		x->lua_func = (size_t)lua->num;
+	} else {
+		mc_sandbox *sb;
+		int rc;
+
+		if (!want_str(L, lua, "'lua'"))
+			return -1;
+		if (!(sb = load_sandbox(L)))
+			return -1;
+		rc = mc_luarule_compile(sb, p, x, lua, L->diag);
+		if (rc == -2)
+			L->cc.nomem = true;
+		if (rc < 0) {
+			L->cc.errors++;
+			return -1;
+		}
+	}
+	x->lua_at = lua;
+	p->has_lua = true;
+	if (!uses)
+		return 0;
+	if (!want_list(L, uses, "'uses'"))
+		return -1;
+	if (uses->len > 64) {
+		lerror(L, uses, "more than 64 paths in 'uses' (limit)");
+		return -1;
+	}
+	mc_ref *refs = alloc_array(L, uses->len, sizeof(*refs));
+	if (!refs)
+		return -1;
+	L->cc.scopes = ALL_SCOPES;
+	L->cc.where = "'uses'";
+	for (size_t i = 0; i < uses->len; i++) {
+		const mc_node *u = uses->u.items[i];
+		if (!want_str(L, u, "a path in 'uses'") ||
+		    mc_cond_compile_path(&L->cc, u, u->u.text, u->len, &refs[i]) < 0)
+			return -1;
+	}
+	x->uses = refs;
+	x->nuses = uses->len;
+	x->has_uses = true;
+	return 0;
+}
+
 static void
 compile_rules(loader *L, const layer *l)
 {
 	static const char *const keys[] = {"id", "kinds", "require", "lua",
-					   "message", "description", NULL};
+					   "uses", "message", "description", NULL};
 	mc_policy *p = L->p;
 	mc_rule *r = alloc_array(L, l->rules.count, sizeof(*r));
 
@@ -1123,17 +1252,19 @@ compile_rules(loader *L, const layer *l)
 			x->require = condition(L, req, ALL_SCOPES, "a rule");
 			if (!x->require)
 				continue;
-		} else {
-			if (!want_str(L, lua, "'lua'"))
-				continue;
-			x->lua = lua->u.text;
-			x->lua_at = lua;
+		} else if (compile_lua(L, x, it, lua, mc_node_get(it, "uses")) < 0) {
+			continue;
+		}
+		if (mc_node_get(it, "uses") && !lua) {
+			lerror(L, mc_node_get(it, "uses"), "'uses' is for Lua rules: a "
+			       "condition's paths are known already");
+			continue;
 		}
 		if (msg) {
 			x->message = message(L, msg, ALL_SCOPES, false);
 			if (!x->message)
 				continue;
-		} else if (req) {
+		} else {
 			char text[160];
 			snprintf(text, sizeof(text), "Rule %s does not hold for host "
 				 "{target.name}.", id->u.text);
@@ -1234,6 +1365,10 @@ compile_remedies(loader *L, const layer *l)
 			continue;
 		if (set->len == 0) {
 			lerror(L, set, "'set' changes nothing: name at least one vm path");
+			continue;
+		}
+		if (set->len > 64) {
+			lerror(L, set, "more than 64 paths in 'set' (limit)");
 			continue;
 		}
 		as = alloc_array(L, set->len, sizeof(*as));
@@ -1337,6 +1472,45 @@ check_tests(loader *L, const layer *l)
 	}
 }
 
+/* `limits:` what a Lua rule may use per call, within the caps of
+ * mc_limits. */
+static void
+compile_limits(loader *L, const layer *l)
+{
+	static const char *const keys[] = {"lua_instructions", "lua_memory_mb",
+					   NULL};
+	mc_policy *p = L->p;
+	const mc_node *n;
+
+	p->lua_instructions = MC_LUA_DEFAULT_INSTRUCTIONS;
+	p->lua_memory = MC_LUA_DEFAULT_MEMORY;
+	if (p->lua_instructions > L->lim->lua_max_instructions)
+		p->lua_instructions = L->lim->lua_max_instructions;
+	if (p->lua_memory > L->lim->lua_max_memory)
+		p->lua_memory = L->lim->lua_max_memory;
+	p->lua_state_memory = L->lim->lua_max_memory;
+	if (!l->limits || !want_map(L, l->limits, "'limits'"))
+		return;
+	check_keys(L, l->limits, "'limits'", keys);
+	if ((n = mc_node_get(l->limits, "lua_instructions"))) {
+		if (n->kind != MC_NODE_SCALAR || n->type != MC_SCALAR_INT ||
+		    n->num < 1000 || (uint64_t)n->num > L->lim->lua_max_instructions)
+			lerror(L, n, "'lua_instructions' must be a whole number from "
+			       "1000 to %llu", (unsigned long long)L->lim->lua_max_instructions);
+		else
+			p->lua_instructions = (uint64_t)n->num;
+	}
+	if ((n = mc_node_get(l->limits, "lua_memory_mb"))) {
+		size_t cap = L->lim->lua_max_memory >> 20;
+		if (n->kind != MC_NODE_SCALAR || n->type != MC_SCALAR_INT ||
+		    n->num < 1 || (uint64_t)n->num > cap)
+			lerror(L, n, "'lua_memory_mb' must be a whole number from 1 "
+			       "to %zu", cap);
+		else
+			p->lua_memory = (size_t)n->num << 20;
+	}
+}
+
 static void
 compile_top(loader *L, const layer *l)
 {
@@ -1393,9 +1567,10 @@ digest(mc_policy *p)
  */
 
 static int
-load(mc_policy **out, mc_doc *doc, const char *path, const mc_limits *limits,
-     mc_diag *diag)
+load(mc_policy **out, const char *path, const char *buf, size_t len,
+     const mc_limits *limits, mc_diag *diag)
 {
+	mc_doc *doc = NULL;
 	mc_limits defaults;
 	mc_policy *p;
 	loader L;
@@ -1407,10 +1582,8 @@ load(mc_policy **out, mc_doc *doc, const char *path, const mc_limits *limits,
 		limits = &defaults;
 	}
 	p = calloc(1, sizeof(*p));
-	if (!p) {
-		mc_doc_free(doc);
+	if (!p)
 		return MC_ENOMEM;
-	}
 	mc_arena_init(&p->arena);
 	mc_pathtab_init(&p->vm_paths);
 	mc_pathtab_init(&p->host_paths);
@@ -1426,6 +1599,9 @@ load(mc_policy **out, mc_doc *doc, const char *path, const mc_limits *limits,
 	L.cc.host_paths = &p->host_paths;
 	L.cc.regexes = &p->regexes;
 
+	rc = read_doc(&L, path, buf, len, &doc);
+	if (rc != MC_OK)
+		goto out;
 	char *real = realpath(path, NULL);
 	if (real) {
 		L.chain = malloc(sizeof(*L.chain));
@@ -1444,6 +1620,7 @@ load(mc_policy **out, mc_doc *doc, const char *path, const mc_limits *limits,
 	p->file = p->docs[0]->file.name;
 	if (!L.chain_failed && l.root) {
 		compile_top(&L, &l);
+		compile_limits(&L, &l);
 		compile_fields(&L, &l);
 		compile_kinds(&L, &l);
 		if (p->nkinds) {
@@ -1468,6 +1645,7 @@ out:
 		free(L.chain[i]);
 	free(L.chain);
 	layer_free(&l);
+	mc_sandbox_free(L.sandbox);
 	if (rc != MC_OK) {
 		mc_policy_free(p);
 		return rc;
@@ -1480,28 +1658,16 @@ int
 mc_policy_load(mc_policy **out, const char *path, const mc_limits *limits,
 	       mc_diag *diag)
 {
-	mc_doc *doc;
-	int rc;
-
 	*out = NULL;
-	rc = mc_doc_load_file(&doc, path, limits, diag);
-	if (rc != MC_OK)
-		return rc;
-	return load(out, doc, path, limits, diag);
+	return load(out, path, NULL, 0, limits, diag);
 }
 
 int
 mc_policy_load_buffer(mc_policy **out, const char *name, const char *buf,
 		      size_t len, const mc_limits *limits, mc_diag *diag)
 {
-	mc_doc *doc;
-	int rc;
-
 	*out = NULL;
-	rc = mc_doc_load_buffer(&doc, name, buf, len, limits, diag);
-	if (rc != MC_OK)
-		return rc;
-	return load(out, doc, name, limits, diag);
+	return load(out, name, buf ? buf : "", len, limits, diag);
 }
 
 void

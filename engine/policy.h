@@ -93,8 +93,17 @@ typedef struct mc_rule {
 	const char *id;
 	uint32_t kinds;           /* kind bits; 0: every kind */
 	const mc_cond *require;   /* or NULL for a Lua rule */
-	const char *lua;          /* the body of a Lua function, or NULL */
-	const mc_node *lua_at;
+	const mc_node *lua_at;    /* a Lua rule's `lua` value, or NULL */
+	/* A Lua rule is either compiled text: the bytecode of a chunk that
+	 * returns function(vm, source, target) ... end; */
+	const char *chunk;
+	size_t chunk_len;
+	/* or function number lua_func of the Lua policy file docs[lua_doc]. */
+	size_t lua_doc;
+	size_t lua_func;
+	const mc_ref *uses;       /* what a Lua rule declares it reads */
+	size_t nuses;
+	bool has_uses;
 	const mc_template *message;
 	const char *description;
 	const mc_node *at;
@@ -155,7 +164,15 @@ struct mc_policy {
 	size_t nremedies;
 	const mc_node *tests;     /* checked for shape, or NULL */
 	size_t max_violations;    /* per pair */
+	bool has_lua;             /* some rule is written in Lua */
+	uint64_t lua_instructions;  /* per call of a Lua rule */
+	size_t lua_memory;          /* bytes per call of a Lua rule */
+	size_t lua_state_memory;    /* bytes a sandbox may hold in all */
 };
+
+/* Defaults of the `limits:` a policy may set, within mc_limits' caps. */
+#define MC_LUA_DEFAULT_INSTRUCTIONS 1000000
+#define MC_LUA_DEFAULT_MEMORY ((size_t)16 << 20)
 
 /* The name of a field type ("version"). */
 const char *mc_ftype_name(mc_ftype t);

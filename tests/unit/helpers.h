@@ -17,6 +17,11 @@ Suite *policy_suite(void);
 Suite *eval_suite(void);
 Suite *extends_suite(void);
 Suite *inventory_suite(void);
+Suite *lua_suite(void);
+Suite *escape_suite(void);
+Suite *luapolicy_suite(void);
+Suite *lpattern_suite(void);
+Suite *luasrc_suite(void);
 
 /* The project's source directory, for fixtures: MC_SOURCE_DIR "/examples". */
 #define SRC(path) MC_SOURCE_DIR "/" path

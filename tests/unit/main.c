@@ -21,6 +21,11 @@ static const struct {
 	{"eval", eval_suite},
 	{"extends", extends_suite},
 	{"inventory", inventory_suite},
+	{"lua", lua_suite},
+	{"escape", escape_suite},
+	{"luapolicy", luapolicy_suite},
+	{"lpattern", lpattern_suite},
+	{"luasrc", luasrc_suite},
 };
 
 int

@@ -540,12 +540,12 @@ START_TEST(allowed_hosts_have_no_remedies)
 }
 END_TEST
 
-/* A Lua rule fails closed until the engine runs Lua. */
+/* A Lua rule that cannot be decided fails closed. */
 START_TEST(lua_rule_fails_closed)
 {
 	static const char *policy =
 		"policy: l\nfields: { m: { from: m } }\nkinds: { any: }\n"
-		"rules:\n  - id: code\n    lua: return true\n";
+		"rules:\n  - id: code\n    lua: error('boom')\n";
 	static const char *inv =
 		"hosts: [ { name: s }, { name: t } ]\n"
 		"vms: [ { name: v, host: s, state: running } ]\n";
@@ -554,6 +554,8 @@ START_TEST(lua_rule_fails_closed)
 
 	ck_assert(!h->allowed);
 	ck_assert_str_eq(rule_ids(h), "rule.code");
+	ck_assert_str_eq(h->violations[0].message, "Cannot check rule code on host "
+			 "t: policy.yaml:6: boom.");
 	ck_assert(!mc_check_result_any_allowed(r.res));
 	check_done(&r);
 }
@@ -624,13 +626,14 @@ START_TEST(pair_evaluation_allocates_nothing)
 	ck_assert_int_eq(mc_ctx_init(&ctx, r.fleet), MC_OK);
 	ck_assert_uint_le(r.policy->max_violations, 32);
 	pr.vio = vio;
+	mc_vmview vmv = mc_ctx_vm(&ctx, (size_t)vm);
+
 	/* one round first, so that lazily made pcre2 JIT stacks exist */
-	mc_eval_pair(&ctx, mc_fleet_vm_values(r.fleet, (size_t)vm), 0, 1, 1, &pr);
+	mc_eval_pair(&ctx, &vmv, 0, 1, 1, &pr);
 	before = mallinfo2().uordblks;
 	for (int round = 0; round < 100; round++) {
 		for (size_t t = 1; t < mc_inventory_host_count(inv); t++) {
-			mc_eval_pair(&ctx, mc_fleet_vm_values(r.fleet, (size_t)vm), 0, t,
-				     1, &pr);
+			mc_eval_pair(&ctx, &vmv, 0, t, 1, &pr);
 			mc_eval_remedies(&ctx, (size_t)vm, t, 1, passes);
 		}
 	}
