@@ -18,6 +18,7 @@
 #include "lpattern.h"
 
 #include <lauxlib.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -51,12 +52,14 @@ typedef struct matcher {
 	} cap[MAX_CAPTURES];
 } matcher;
 
-static const unsigned char *match_here(matcher *m, uptr s, uptr p);
+static uptr match_here(matcher *m, uptr s, uptr p);
 
 /* ------------------------------------------------------------------------
  * Budget
  */
 
+/* Charges the steps counted so far; raises the budget's error when it is
+ * spent (and does nothing outside a sandbox). */
 static void
 charge_now(matcher *m)
 {
@@ -67,6 +70,7 @@ charge_now(matcher *m)
 		mc_lbudget_charge(m->L, n);
 }
 
+/* Counts n steps, charging them once there are enough. */
 static inline void
 spend(matcher *m, uint64_t n)
 {
@@ -100,13 +104,13 @@ matcher_reset(matcher *m)
 
 /* Whether c is in the class named by letter cl (%a, %D, ...), in the C
  * locale. A byte that names no class stands for itself. */
-static int
+static bool
 class_has(unsigned char cl, unsigned char c)
 {
-	int upper = cl >= 'A' && cl <= 'Z';
-	int alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-	int digit = c >= '0' && c <= '9';
-	int in;
+	bool upper = cl >= 'A' && cl <= 'Z';
+	bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	bool digit = c >= '0' && c <= '9';
+	bool in;
 
 	switch (upper ? cl + ('a' - 'A') : cl) {
 	case 'a': in = alpha; break;
@@ -130,14 +134,14 @@ class_has(unsigned char cl, unsigned char c)
  * close (its ']'). Members are escapes (%a, %]), ranges x-y (a '-' first
  * or last is itself) and single bytes; '^' right after '[' complements.
  */
-static int
+static bool
 set_has(uptr open, uptr close, unsigned char c)
 {
 	uptr p = open + 1;
-	int found = 1;
+	bool found = true;
 
 	if (*p == '^') {
-		found = 0;
+		found = false;
 		p++;
 	}
 	for (; p < close; p++) {
@@ -186,14 +190,23 @@ class_end(matcher *m, uptr p)
 	return p + 1;
 }
 
+/* What testing one byte against the class from p to ep costs: one step,
+ * and one more per 16 bytes of a set, which is scanned byte by byte (so
+ * that a set of a megabyte cannot pass for one step). */
+static inline uint64_t
+class_cost(uptr p, uptr ep)
+{
+	return *p == '[' ? 1 + (uint64_t)(ep - p) / 16 : 1;
+}
+
 /* Whether the subject byte at s (before the end) matches the class from p
  * to ep. */
-static inline int
+static inline bool
 single(uptr s, uptr p, uptr ep)
 {
 	switch (*p) {
 	case '.':
-		return 1;
+		return true;
 	case ESC:
 		return class_has(p[1], *s);
 	case '[':
@@ -232,6 +245,26 @@ balanced(matcher *m, uptr s, uptr p)
 	return NULL;
 }
 
+/* "%f[set]" with the set at p: matches at s when the byte before s is not
+ * in the set and the byte at s is ('\0' before the start and at the end
+ * of the subject). Returns the end of the set, or NULL. */
+static uptr
+frontier(matcher *m, uptr s, uptr p)
+{
+	unsigned char before, here;
+	uptr ep;
+
+	if (p == m->pat_end || *p != '[')
+		luaL_error(m->L, "missing '[' after '%%f' in pattern");
+	ep = class_end(m, p);
+	spend(m, 2 * class_cost(p, ep) - 1);
+	before = s == m->src ? 0 : s[-1];
+	here = s < m->src_end ? *s : 0;
+	if (set_has(p, ep - 1, before) || !set_has(p, ep - 1, here))
+		return NULL;
+	return ep;
+}
+
 /* "%1" to "%9" (digit d) at s: the same bytes as that capture. A position
  * capture never matches; %0, a capture not opened yet or still open is an
  * error. */
@@ -255,12 +288,15 @@ backref(matcher *m, uptr s, unsigned char d)
 static uptr
 greedy(matcher *m, uptr s, uptr p, uptr ep)
 {
+	uint64_t cost = class_cost(p, ep);
 	ptrdiff_t n = 0;
 	uptr r;
 
-	while (s + n < m->src_end && single(s + n, p, ep))
+	while (s + n < m->src_end && single(s + n, p, ep)) {
 		n++;
-	spend(m, (uint64_t)n + 1);
+		spend(m, cost);
+	}
+	spend(m, cost);
 	for (;;) {
 		r = match_here(m, s + n, ep + 1);
 		if (r || n == 0)
@@ -279,7 +315,7 @@ lazy(matcher *m, uptr s, uptr p, uptr ep)
 		r = match_here(m, s, ep + 1);
 		if (r)
 			return r;
-		spend(m, 1);
+		spend(m, class_cost(p, ep));
 		if (s >= m->src_end || !single(s, p, ep))
 			return NULL;
 		s++;
@@ -332,13 +368,13 @@ close_capture(matcher *m, uptr s, uptr p)
  * allows; items that cannot backtrack (a plain class, "%b", "%f", a
  * back-reference, an optional or starred class that matches nothing) are
  * taken in the loop, the others recurse through the helpers above. Each
- * item tried is one step of the budget.
+ * item tried is one step of the budget (more for a long set).
  */
 static uptr
 match_here(matcher *m, uptr s, uptr p)
 {
 	uptr r = NULL, ep;
-	int ok;
+	bool ok;
 
 	if (m->depth_left-- == 0)
 		luaL_error(m->L, "pattern too complex");
@@ -374,18 +410,9 @@ match_here(matcher *m, uptr s, uptr p)
 				continue;
 			}
 			if (c == 'f') {
-				unsigned char before, here;
-
-				p += 2;
-				if (p == m->pat_end || *p != '[')
-					luaL_error(m->L, "missing '[' after '%%f' in pattern");
-				ep = class_end(m, p);
-				before = s == m->src ? 0 : s[-1];
-				here = s < m->src_end ? *s : 0;
-				if (set_has(p, ep - 1, before) ||
-				    !set_has(p, ep - 1, here))
+				p = frontier(m, s, p + 2);
+				if (!p)
 					break;
-				p = ep;
 				continue;
 			}
 			if (c >= '0' && c <= '9') {
@@ -399,6 +426,7 @@ match_here(matcher *m, uptr s, uptr p)
 
 		/* A single-character class, perhaps with a quantifier. */
 		ep = class_end(m, p);
+		spend(m, class_cost(p, ep) - 1);
 		ok = s < m->src_end && single(s, p, ep);
 		if (!ok) {
 			if (ep < m->pat_end &&
@@ -491,19 +519,19 @@ start_offset(lua_Integer init, size_t len)
 
 /* Whether the pattern has a byte that means more than itself, '^' '$' '*'
  * '+' '?' '.' '(' '[' '%' '-' (a lone ')' or ']' does not count). */
-static int
+static bool
 has_specials(const char *p, size_t lp)
 {
 	for (size_t i = 0; i < lp; i++) {
 		switch (p[i]) {
 		case '^': case '$': case '*': case '+': case '?':
 		case '.': case '(': case '[': case ESC: case '-':
-			return 1;
+			return true;
 		default:
 			break;
 		}
 	}
-	return 0;
+	return false;
 }
 
 /* The first occurrence of p in the subject from offset init, or NULL. Each
@@ -543,14 +571,14 @@ find_plain(matcher *m, size_t init, const char *p, size_t lp)
  * flag, and searches plainly anyway for a pattern with no special byte.
  */
 static int
-find_or_match(lua_State *L, int find)
+find_or_match(lua_State *L, bool find)
 {
 	size_t ls, lp, init;
 	const char *s = luaL_checklstring(L, 1, &ls);
 	const char *p = luaL_checklstring(L, 2, &lp);
 	matcher m;
 	uptr at, e = NULL;
-	int anchored;
+	bool anchored;
 
 	init = start_offset(luaL_optinteger(L, 3, 1), ls);
 	if (init > ls) {
@@ -591,13 +619,13 @@ find_or_match(lua_State *L, int find)
 static int
 lp_find(lua_State *L)
 {
-	return find_or_match(L, 1);
+	return find_or_match(L, true);
 }
 
 static int
 lp_match(lua_State *L)
 {
-	return find_or_match(L, 0);
+	return find_or_match(L, false);
 }
 
 /* ------------------------------------------------------------------------
@@ -640,6 +668,8 @@ gmatch_next(lua_State *L)
 	return 0;
 }
 
+/* string.gmatch(s, pattern [, init]): the iterator, a closure over the
+ * subject, the pattern and its position. */
 static int
 lp_gmatch(lua_State *L)
 {
@@ -663,7 +693,9 @@ lp_gmatch(lua_State *L)
  */
 
 /* Adds the replacement string (argument 3) for the match from s to e:
- * "%0" is the match, "%1"-"%9" its captures, "%%" a '%'. */
+ * "%0" is the match, "%1"-"%9" its captures, "%%" a '%'. Costs a step per
+ * escape and per 16 bytes, since a long template of empty captures makes
+ * much work and no output. */
 static void
 add_template(matcher *m, luaL_Buffer *b, uptr s, uptr e)
 {
@@ -673,8 +705,10 @@ add_template(matcher *m, luaL_Buffer *b, uptr s, uptr e)
 	const char *end = t + len, *q;
 	unsigned char c;
 
+	spend(m, 1 + len / 16);
 	while ((q = memchr(t, ESC, (size_t)(end - t))) != NULL) {
 		luaL_addlstring(b, t, (size_t)(q - t));
+		spend(m, 1);
 		c = q + 1 < end ? (unsigned char)q[1] : 0;
 		if (c == ESC) {
 			luaL_addchar(b, ESC);
@@ -701,14 +735,14 @@ add_template(matcher *m, luaL_Buffer *b, uptr s, uptr e)
  * A false or nil value keeps the match as it was. Returns whether it
  * changed anything.
  */
-static int
+static bool
 add_replacement(matcher *m, luaL_Buffer *b, uptr s, uptr e, int kind)
 {
 	lua_State *L = m->L;
 
 	if (kind == LUA_TSTRING || kind == LUA_TNUMBER) {
 		add_template(m, b, s, e);
-		return 1;
+		return true;
 	}
 	if (kind == LUA_TFUNCTION) {
 		int n;
@@ -723,13 +757,13 @@ add_replacement(matcher *m, luaL_Buffer *b, uptr s, uptr e, int kind)
 	if (!lua_toboolean(L, -1)) {
 		lua_pop(L, 1);
 		luaL_addlstring(b, (const char *)s, (size_t)(e - s));
-		return 0;
+		return false;
 	}
 	if (!lua_isstring(L, -1))
-		return luaL_error(L, "invalid replacement value (a %s)",
-				  luaL_typename(L, -1));
+		luaL_error(L, "invalid replacement value (a %s)",
+			   luaL_typename(L, -1));
 	luaL_addvalue(b);
-	return 1;
+	return true;
 }
 
 /*
@@ -746,9 +780,9 @@ lp_gsub(lua_State *L)
 	const char *p = luaL_checklstring(L, 2, &lp);
 	int kind = lua_type(L, 3);
 	lua_Integer max = luaL_optinteger(L, 4, (lua_Integer)ls + 1);
-	int anchored = lp > 0 && p[0] == '^';
+	bool anchored = lp > 0 && p[0] == '^';
 	lua_Integer n = 0;
-	int changed = 0;
+	bool changed = false;
 	luaL_Buffer b;
 	matcher m;
 	uptr at, e, last = NULL;
@@ -764,7 +798,8 @@ lp_gsub(lua_State *L)
 		e = match_here(&m, at, (uptr)p + anchored);
 		if (e && e != last) {
 			n++;
-			changed |= add_replacement(&m, &b, at, e, kind);
+			if (add_replacement(&m, &b, at, e, kind))
+				changed = true;
 			at = last = e;
 		} else if (at < m.src_end) {
 			luaL_addchar(&b, (char)*at++);

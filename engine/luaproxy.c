@@ -80,11 +80,12 @@ describe(lua_State *L, int vidx, const char *key, size_t len, char *out,
 	lua_pop(L, 1);
 }
 
-/* view[key] */
+/* view[key]. A metamethod only: its first argument is a view (no rule
+ * can reach the protected metatable to call it otherwise). */
 static int
 view_index(lua_State *L)
 {
-	view *v = luaL_checkudata(L, 1, META);
+	view *v = lua_touserdata(L, 1);
 	const mc_policy *p = v->call->policy;
 	const mc_node *child = NULL;
 	char num[24];
@@ -100,11 +101,16 @@ view_index(lua_State *L)
 			child = mc_node_getn(v->node, key, len);
 	} else if (lua_isinteger(L, 2)) {
 		lua_Integer i = lua_tointeger(L, 2);
-		len = (size_t)snprintf(num, sizeof(num), "%lld", (long long)i);
-		key = num;
 		if (v->node && v->node->kind == MC_NODE_SEQ && i >= 1 &&
 		    (uint64_t)i <= v->node->len)
 			child = v->node->u.items[i - 1];
+		/* Fast path: an item of a list nothing tracks or changes. */
+		if (v->covered && !v->set && child && child->kind == MC_NODE_SCALAR) {
+			push_scalar(L, child);
+			return 1;
+		}
+		len = (size_t)snprintf(num, sizeof(num), "%lld", (long long)i);
+		key = num;
 	} else {
 		lua_pushnil(L);
 		return 1;
@@ -181,7 +187,7 @@ view_newindex(lua_State *L)
 static int
 view_len(lua_State *L)
 {
-	view *v = luaL_checkudata(L, 1, META);
+	view *v = lua_touserdata(L, 1);
 
 	lua_pushinteger(L, v->node && v->node->kind == MC_NODE_SEQ
 			? (lua_Integer)v->node->len : 0);

@@ -157,6 +157,21 @@ mark_view(lua_State *L)
 	lua_pop(L, 1);
 }
 
+static bool
+holds_tables(lua_State *L, int idx)
+{
+	bool found = false;
+
+	lua_pushnil(L);
+	while (!found && lua_next(L, idx)) {
+		found = lua_type(L, -1) == LUA_TTABLE;
+		lua_pop(L, 1);
+	}
+	if (found)
+		lua_pop(L, 1);  /* the key lua_next left */
+	return found;
+}
+
 /* Replaces the table at idx with its read-only view (one view per table,
  * kept in a weak-keyed registry table so that identity holds); a view
  * stays as it is. */
@@ -181,8 +196,11 @@ freeze_at(lua_State *L, int idx)
 	lua_pop(L, 1);
 	lua_newtable(L);                       /* the view */
 	lua_createtable(L, 0, 6);              /* its metatable */
+	/* A table that holds no tables is read straight (the libraries are
+	 * such); one that does gives views of what it holds. */
 	lua_pushvalue(L, idx);
-	lua_pushcclosure(L, view_index, 1);
+	if (holds_tables(L, idx))
+		lua_pushcclosure(L, view_index, 1);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, refuse_write);
 	lua_setfield(L, -2, "__newindex");

@@ -13,8 +13,14 @@
 --                                  lower case, '.' as '_' (SSE4.2 -> sse4_2),
 --                                  and the few flags other tools name
 --                                  differently (pni -> sse3)
---   normalize.features(list)       every flag normalized, sorted, no repeats
+--   normalize.features(list)       every flag normalized, without repeats,
+--                                  in the order first met
 local normalize = {}
+
+-- The library functions, taken while the module loads.
+local lower, match, find, gsub = string.lower, string.match, string.find,
+	string.gsub
+local tostring, type, ipairs, error = tostring, type, ipairs, error
 
 local aliases = {
 	pni = "sse3",
@@ -32,15 +38,15 @@ local aliases = {
 }
 
 function normalize.trim(s)
-	return (string.gsub(tostring(s), "^%s*(.-)%s*$", "%1"))
+	return match(tostring(s), "^%s*(.*%S)") or ""
 end
 
 function normalize.manufacturer(s)
 	local t = normalize.trim(s)
-	local l = string.lower(t)
-	if l == "genuineintel" or string.match(l, "^intel%f[%W]") then
+	local l = lower(t)
+	if l == "genuineintel" or match(l, "^intel%f[%W]") then
 		return "Intel"
-	elseif l == "authenticamd" or string.match(l, "^amd%f[%W]") then
+	elseif l == "authenticamd" or match(l, "^amd%f[%W]") then
 		return "AMD"
 	end
 	return t
@@ -55,12 +61,20 @@ local architectures = {
 }
 
 function normalize.architecture(s)
-	local l = string.lower(normalize.trim(s))
+	local l = lower(normalize.trim(s))
 	return architectures[l] or l
 end
 
 function normalize.feature(s)
-	local l = string.gsub(string.lower(normalize.trim(s)), "%.", "_")
+	s = tostring(s)
+	-- Most flags are written as Linux writes them already.
+	if not find(s, "[^%l%d_]") then
+		return aliases[s] or s
+	end
+	local l = lower(normalize.trim(s))
+	if find(l, ".", 1, true) then
+		l = gsub(l, "%.", "_")
+	end
 	return aliases[l] or l
 end
 
@@ -77,7 +91,6 @@ function normalize.features(list)
 			out[#out + 1] = n
 		end
 	end
-	table.sort(out)
 	return out
 end
 

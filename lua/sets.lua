@@ -16,6 +16,10 @@
 --   sets.sorted(list)            the distinct members, sorted
 local sets = {}
 
+-- The library functions, taken while the module loads.
+local sort = table.sort
+local tostring, type, ipairs, pairs, error = tostring, type, ipairs, pairs, error
+
 local function members(list)
 	local t = type(list)
 	if t ~= "table" and t ~= "userdata" then
@@ -33,7 +37,7 @@ local function sorted(m)
 	for x in pairs(m) do
 		out[#out + 1] = x
 	end
-	table.sort(out)
+	sort(out)
 	return out
 end
 

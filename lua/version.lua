@@ -17,6 +17,10 @@ local prim = ...
 
 local version = {}
 
+-- The library functions, taken while the module loads.
+local gmatch, match = string.gmatch, string.match
+local tostring, tonumber, type, error = tostring, tonumber, type, error
+
 local function text(v)
 	local t = type(v)
 	if t == "number" or t == "string" then
@@ -51,8 +55,8 @@ function version.parse(v)
 		error("'" .. s .. "' is not a version", 2)
 	end
 	local segments = {}
-	for seg in string.gmatch(s, "[^._-]+") do
-		segments[#segments + 1] = string.match(seg, "^%d+$") and tonumber(seg)
+	for seg in gmatch(s, "[^._-]+") do
+		segments[#segments + 1] = match(seg, "^%d+$") and tonumber(seg)
 			or seg
 	end
 	return segments
