@@ -73,8 +73,10 @@ syntax_error(const mc_node *n, const char *msg, unsigned first, unsigned last,
 		line = last;
 	if (line < first)
 		line = first;
+	/* the lines of a block all start at its indentation */
 	mc_file_diag(diag, MC_SEVERITY_ERROR, n->file, line,
-		     line == first ? col : 1, "Lua: %s", msg);
+		     line == first || (n->flags & MC_NODE_BLOCK) ? col : 1,
+		     "Lua: %s", msg);
 }
 
 /* Pads text with line breaks so that its first line is line `line`, with

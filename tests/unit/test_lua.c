@@ -111,7 +111,7 @@ START_TEST(syntax_error_at_its_line)
 				   "      return false\n");
 
 	/* 'return' must end its block: the 'if' is still open at line 10 */
-	ck_assert_str_eq(first_diag(d), "p.yaml:10:1: Lua: 'end' expected (to close "
+	ck_assert_str_eq(first_diag(d), "p.yaml:10:7: Lua: 'end' expected (to close "
 			 "'if' at line 9) near 'return'");
 	mc_diag_free(d);
 	d = policy_errors("p.yaml", HEAD "rules:\n"
