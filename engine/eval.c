@@ -19,7 +19,7 @@ mc_ctx_init(mc_ctx *ctx, const mc_fleet *fleet)
 	ctx->vio_scratch = calloc(p->max_violations + 1, sizeof(*ctx->vio_scratch));
 	if (!ctx->vm_scratch || !ctx->vio_scratch ||
 	    mc_matcher_init(&ctx->matcher, &fleet->limits) < 0 ||
-	    (p->has_lua && mc_lua_new(&ctx->lua, p, &fleet->limits) != MC_OK)) {
+	    (p->has_lua && mc_lua_new(&ctx->lua, p) != MC_OK)) {
 		mc_ctx_release(ctx);
 		return MC_ENOMEM;
 	}

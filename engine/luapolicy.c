@@ -461,6 +461,7 @@ mc_luapolicy_load(mc_doc **out, const char *name, char *data, size_t len,
 		c.status = MC_ENOMEM;
 out:
 	lua_settop(L, top);
+	free(chunkname);
 	if (c.status) {
 		mc_doc_free(doc);
 		return c.status;

@@ -218,7 +218,8 @@ walk(lua_State *L, int t, int out, int seen, size_t *n, int depth)
 			keys[nkeys].str = lua_tolstring(L, -1, &keys[nkeys].len);
 		nkeys++;
 	}
-	qsort(keys, nkeys, sizeof(*keys), key_cmp);
+	if (nkeys > 1)
+		qsort(keys, nkeys, sizeof(*keys), key_cmp);
 	for (size_t i = 0; i < nkeys; i++) {
 		if (keys[i].type == LUA_TNUMBER)
 			lua_pushnumber(L, keys[i].num);
@@ -426,12 +427,11 @@ load_all(lua_State *L)
 }
 
 int
-mc_lua_new(mc_lua **out, const mc_policy *p, const mc_limits *limits)
+mc_lua_new(mc_lua **out, const mc_policy *p)
 {
 	mc_lua *lx = calloc(1, sizeof(*lx));
 	lua_State *L;
 
-	(void)limits;
 	*out = NULL;
 	if (!lx)
 		return MC_ENOMEM;

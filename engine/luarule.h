@@ -34,7 +34,7 @@ int mc_luarule_compile(mc_sandbox *sb, mc_policy *p, mc_rule *rule,
 typedef struct mc_lua mc_lua;
 
 /* Makes the sandbox of an evaluator and loads every Lua rule of p. */
-int mc_lua_new(mc_lua **out, const mc_policy *p, const mc_limits *limits);
+int mc_lua_new(mc_lua **out, const mc_policy *p);
 
 void mc_lua_free(mc_lua *lx);
 

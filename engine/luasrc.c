@@ -171,11 +171,29 @@ at(const lexer *lx, size_t i)
 	return i < lx->len ? lx->s[i] : -1;
 }
 
+/* The width of the UTF-8 character at byte i: 2 to 4 for a lead byte
+ * followed by its continuation bytes, else 1 (ASCII, or a byte that is not
+ * valid UTF-8 there, which counts as a character of its own). */
+static size_t
+utf8_width(const lexer *lx, size_t i)
+{
+	unsigned c = lx->s[i];
+	size_t w = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 1;
+
+	if (c >= 0xF5 || i + w > lx->len)
+		return 1;
+	for (size_t k = 1; k < w; k++) {
+		if ((lx->s[i + k] & 0xC0) != 0x80)
+			return 1;
+	}
+	return w;
+}
+
 /*
  * Moves the position mark forward to byte off (never backward: tokens are
  * read in order, so every byte is walked once) and gives its line and
- * column. LF, CR LF and CR end lines; continuation bytes of UTF-8 are not
- * columns. Both saturate rather than wrap.
+ * column. LF, CR LF and CR end lines; a UTF-8 character is one column.
+ * Both saturate rather than wrap.
  */
 static void
 mark(lexer *lx, size_t off, uint32_t *line, uint32_t *col)
@@ -183,16 +201,18 @@ mark(lexer *lx, size_t off, uint32_t *line, uint32_t *col)
 	while (lx->mpos < off) {
 		unsigned char c = lx->s[lx->mpos];
 
-		if (c == '\r' || (c == '\n' && !(lx->mpos > 0 &&
-						  lx->s[lx->mpos - 1] == '\r'))) {
-			if (lx->mline < UINT32_MAX)
-				lx->mline++;
-			lx->mcol = 1;
-		} else if (c != '\n' && (c & 0xC0) != 0x80 &&
-			   lx->mcol < UINT32_MAX) {
-			lx->mcol++;
+		if (c == '\r' || c == '\n') {
+			if (c == '\r' || !(lx->mpos > 0 && lx->s[lx->mpos - 1] == '\r')) {
+				if (lx->mline < UINT32_MAX)
+					lx->mline++;
+				lx->mcol = 1;
+			}
+			lx->mpos++;
+			continue;
 		}
-		lx->mpos++;
+		if (lx->mcol < UINT32_MAX)
+			lx->mcol++;
+		lx->mpos += c < 0x80 ? 1 : utf8_width(lx, lx->mpos);
 	}
 	*line = lx->mline;
 	*col = lx->mcol;
@@ -851,7 +871,6 @@ skim_suffixed(parser *p, suffixed *sx)
 	sx->root = p->tk;
 	if (p->tk.kind == TK_NAME) {
 		sx->has_root = sx->dotted = sx->plain = true;
-		sx->root = p->tk;
 		if (!buf_add(p, p->lx.s + p->tk.off, p->tk.end - p->tk.off))
 			return false;
 		next(p);

@@ -880,6 +880,12 @@ START_TEST(unicode_before_a_key_counts_characters)
 	assert_entry(get(t, "e"), 1, 21, 1, 25);
 	assert_entry(get(t, "f"), 3, 2, 3, 16);
 	assert_entry(get(t, "\xC3\xA9"), 3, 20, 3, 27);
+
+	/* Bytes that are not valid UTF-8 (Lua strings may hold any) count
+	 * one column each. */
+	t = returned("return { a = '\x80\xC3', c = '\xE2\x82', b = 1 }");
+	assert_entry(get(t, "c"), 1, 20, 1, 24);
+	assert_entry(get(t, "b"), 1, 30, 1, 34);
 }
 END_TEST
 
