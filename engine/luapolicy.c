@@ -13,9 +13,6 @@
 #include "luasrc.h"
 #include "policy.h"
 
-/* The file may do more work than one rule call: it builds the policy. */
-#define FILE_BUDGET_FACTOR 10
-
 typedef struct conv {
 	lua_State *L;
 	mc_doc *doc;
@@ -438,7 +435,7 @@ mc_luapolicy_load(mc_doc **out, const char *name, char *data, size_t len,
 		goto out;
 	}
 	lua_pop(L, 1);
-	rc = mc_sandbox_call(sb, 0, 1, FILE_BUDGET_FACTOR * MC_LUA_DEFAULT_INSTRUCTIONS,
+	rc = mc_sandbox_call(sb, 0, 1, MC_LUA_FILE_INSTRUCTIONS,
 			     limits->lua_max_memory);
 	if (rc == MC_LUA_BUDGET || rc == MC_LUA_MEMORY) {
 		cerr(&c, (place){1, 1, false}, "the policy file ran past its %s while "

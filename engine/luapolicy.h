@@ -19,7 +19,13 @@
 #define MC_LUAPOLICY_H
 
 #include "node.h"
+#include "policy.h"
 #include "sandbox.h"
+
+/* What a Lua policy file may spend building its table: it builds the whole
+ * policy, so ten times what a rule call gets by default. Evaluators that
+ * run the file again get the same. */
+#define MC_LUA_FILE_INSTRUCTIONS (10 * (uint64_t)MC_LUA_DEFAULT_INSTRUCTIONS)
 
 /* True when a policy file is to be read as Lua (its name ends in ".lua"). */
 bool mc_luapolicy_is(const char *name);

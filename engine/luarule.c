@@ -8,14 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "luapolicy.h"
 #include "luaproxy.h"
 
 /* A message a rule returns or raises is cut to this many bytes. */
 #define MAX_MESSAGE 500
-
-/* Work allowed to run a Lua policy file again in an evaluator: the file
- * built its table once already, under the same limits, at load. */
-#define REBUILD_FACTOR 10
 
 struct mc_lua {
 	mc_sandbox *sb;
@@ -338,7 +335,7 @@ load_docs(mc_lua *lx, int docs)
 		snprintf(name, sizeof(name), "@%s", doc->file.name);
 		rc = mc_sandbox_undump(lx->sb, doc->lua_chunk, doc->lua_chunk_len, name);
 		if (rc == MC_LUA_OK)
-			rc = mc_sandbox_call(lx->sb, 0, 1, REBUILD_FACTOR * p->lua_instructions,
+			rc = mc_sandbox_call(lx->sb, 0, 1, MC_LUA_FILE_INSTRUCTIONS,
 					     p->lua_state_memory);
 		if (rc != MC_LUA_OK || !lua_istable(L, -1)) {
 			lua_pop(L, 1);

@@ -13,10 +13,11 @@
  *    without recursion.
  *
  * Names are resolved by position. Each top-level assignment of a plain
- * name is a record that takes effect after its statement. A statement that
+ * name is a record that takes effect at the end of its statement. What
  * might change the table a name holds (`base.x = 1`, `f(base)`, a block
- * that mentions it) leaves a "maybe changed" record from then on. A name
- * read at offset r is the last record before r.
+ * that mentions it, a call after a function that assigns it) leaves a
+ * "maybe changed" record. A name read at offset r is the last record
+ * before r.
  */
 #include "luasrc.h"
 
@@ -90,11 +91,17 @@ typedef struct suffixed {
 	bool call;        /* ends with a call */
 } suffixed;
 
+/* A name in the source: bytes [off, end). */
+typedef struct span {
+	size_t off, end;
+} span;
+
 /* A name bound at the top level. */
 typedef struct bound_name {
 	const char *key;   /* the arena copy the map and records use */
 	size_t changed;    /* the first possible change since the last
 	                      binding, or SIZE_MAX */
+	bool assigned;     /* assigned inside some function body */
 } bound_name;
 
 typedef struct parser {
@@ -114,6 +121,10 @@ typedef struct parser {
 	size_t nnames, capnames;
 	char *buf;               /* the dotted name being read */
 	size_t nbuf, capbuf;
+	span *assigned;          /* names assigned inside function bodies */
+	size_t nassigned, capassigned;
+	size_t *calls;           /* offsets of top-level calls, ascending */
+	size_t ncalls, capcalls;
 	unsigned char blocks[MAX_BLOCKS];
 	int status;
 	bool lost;               /* the top level was not understood */
@@ -709,9 +720,39 @@ bind(parser *p, const token *t, const mc_lsrc_entry *value, size_t effect)
 		}
 		idx = p->nnames++;
 		p->bound[idx].key = value->key;
+		p->bound[idx].assigned = false;
 	}
 	p->bound[idx].changed = SIZE_MAX;
 	add_record(p, p->bound[idx].key, len, effect, value);
+}
+
+/* A call (or a block that may make one) runs at offset off of the top
+ * level: any function may run, and change what it assigns. */
+static void
+note_call(parser *p, size_t off)
+{
+	void *items = p->calls;
+
+	if (p->ncalls > 0 && p->calls[p->ncalls - 1] >= off)
+		return;
+	if (!grow(p, &items, &p->capcalls, p->ncalls, sizeof(*p->calls)))
+		return;
+	p->calls = items;
+	p->calls[p->ncalls++] = off;
+}
+
+/* Name token t is assigned to (`t = `, `t.x = `, `t[k] = `) inside a
+ * function body. */
+static void
+note_assigned(parser *p, const token *t)
+{
+	void *items = p->assigned;
+
+	if (!grow(p, &items, &p->capassigned, p->nassigned,
+		  sizeof(*p->assigned)))
+		return;
+	p->assigned = items;
+	p->assigned[p->nassigned++] = (span){t->off, t->end};
 }
 
 /* ------------------------------------------------------------------------
@@ -735,7 +776,9 @@ static bool
 skip_blocks(parser *p, bool changes, bool in_function)
 {
 	unsigned char *b = p->blocks;
-	size_t n = 0, nfn = 0;
+	size_t n = 0, nfn = 0, brackets = 0;
+	bool target = false;  /* inside a function: `root` may be assigned */
+	token root = p->tk;
 
 	if (in_function) {
 		b[n++] = BLK_FUNCTION;
@@ -744,6 +787,25 @@ skip_blocks(parser *p, bool changes, bool in_function)
 	for (;;) {
 		int k = p->tk.kind, push = 0;
 
+		/* In function bodies, roots of assignment targets: NAME, then
+		 * .NAME and [...] suffixes, then '='. */
+		if (nfn > 0 && target && brackets > 0) {
+			brackets += k == '[';
+			brackets -= k == ']';
+		} else if (nfn > 0 && target && (k == '.' || k == '[' ||
+			   (k == TK_NAME && p->prev == '.'))) {
+			brackets += k == '[';
+		} else if (nfn > 0 && target && k == '=') {
+			note_assigned(p, &root);
+			target = false;
+		} else if (nfn > 0 && k == TK_NAME && p->prev != '.' &&
+			   p->prev != ':' && p->prev != TK_LOCAL &&
+			   p->prev != TK_FOR && p->prev != TK_FUNCTION) {
+			target = true;
+			root = p->tk;
+		} else {
+			target = false;
+		}
 		switch (k) {
 		case TK_EOF:
 			return false;
@@ -831,6 +893,10 @@ skip_group(parser *p, size_t open)
 		} else if (k == TK_NAME && p->prev != '.' && p->prev != ':') {
 			note_change(p, &p->tk);
 		}
+		if ((k == '(' || k == '{' || k == TK_STRING) &&
+		    (p->prev == TK_NAME || p->prev == ')' || p->prev == ']' ||
+		     p->prev == TK_STRING))
+			note_call(p, p->tk.off);
 		next(p);
 	}
 }
@@ -898,6 +964,7 @@ skim_suffixed(parser *p, suffixed *sx)
 			if (p->tk.kind != TK_NAME)
 				return false;
 			next(p);
+			note_call(p, p->tk.off);
 			if (p->tk.kind == TK_STRING)
 				next(p);
 			else if ((p->tk.kind != '(' && p->tk.kind != '{') ||
@@ -910,11 +977,14 @@ skim_suffixed(parser *p, suffixed *sx)
 		case '(':
 		case '{':
 			sx->call = p->tk.kind != '[';
+			if (sx->call)
+				note_call(p, p->tk.off);
 			if (!skip_group(p, 0))
 				return false;
 			sx->dotted = false;
 			break;
 		case TK_STRING:
+			note_call(p, p->tk.off);
 			next(p);
 			sx->dotted = false;
 			sx->call = true;
@@ -1113,7 +1183,8 @@ finish_table(parser *p, const token *open, size_t base, bool complete)
 {
 	size_t n = p->nstack - base, nkeyed = 0, nitems = 0;
 	mc_lsrc_table *t = mc_arena_calloc(p->arena, 1, sizeof(*t));
-	mc_lsrc_entry *entries = mc_arena_memdup(p->arena, p->stack + base, n,
+	mc_lsrc_entry *entries = mc_arena_memdup(p->arena,
+						 n ? p->stack + base : NULL, n,
 						 sizeof(*entries));
 	const mc_lsrc_entry **keyed = NULL, **items = NULL;
 
@@ -1518,9 +1589,11 @@ parse_chunk(parser *p, const mc_lsrc_entry **ret)
 		case TK_WHILE:
 		case TK_FOR:
 		case TK_DO:
+			note_call(p, p->tk.off);
 			ok = skip_blocks(p, true, false);
 			break;
 		case TK_REPEAT:
+			note_call(p, p->tk.off);
 			ok = skip_blocks(p, true, false) && skim_expr(p, &v, 0);
 			break;
 		case TK_RETURN:
@@ -1576,6 +1649,65 @@ cmp_record(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/*
+ * A function body that assigns a top-level name (or a field of the table
+ * it holds) may run at any top-level call after the name's binding: adds
+ * a possible change at the first call after each binding of such a name
+ * (unless the name is bound again first). *recs (in the arena, sorted,
+ * p->nrecs long) is replaced by a sorted copy with the additions.
+ */
+static int
+add_call_changes(parser *p, record **recs)
+{
+	record *r = *recs, *all;
+	size_t n = p->nrecs, idx;
+
+	for (size_t i = 0; i < p->nassigned; i++) {
+		const span *a = &p->assigned[i];
+		if (mc_strmap_get(&p->names, (const char *)p->lx.s + a->off,
+				  a->end - a->off, &idx))
+			p->bound[idx].assigned = true;
+	}
+	p->nrecs = 0;
+	for (size_t i = 0; i < n && p->status == MC_OK; i++) {
+		size_t lo = 0, hi = p->ncalls;
+
+		if (!r[i].value || !mc_strmap_get(&p->names, r[i].name, r[i].len,
+						  &idx) || !p->bound[idx].assigned)
+			continue;
+		while (lo < hi) {  /* the first call after the binding */
+			size_t mid = lo + (hi - lo) / 2;
+			if (p->calls[mid] <= r[i].off)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == p->ncalls)
+			continue;
+		if (i + 1 < n && r[i + 1].len == r[i].len &&
+		    r[i + 1].name == r[i].name && r[i + 1].off <= p->calls[lo])
+			continue;  /* something else happens to the name first */
+		add_record(p, r[i].name, r[i].len, p->calls[lo], NULL);
+	}
+	if (p->status != MC_OK)
+		return p->status;
+	if (p->nrecs == 0) {
+		p->nrecs = n;
+		return MC_OK;
+	}
+	all = mc_arena_calloc(p->arena, n + p->nrecs, sizeof(*all));
+	if (!all)
+		return MC_ENOMEM;
+	memcpy(all, r, n * sizeof(*all));
+	memcpy(all + n, p->recs, p->nrecs * sizeof(*all));
+	for (size_t i = 0; i < n + p->nrecs; i++)
+		all[i].seq = i;
+	p->nrecs += n;
+	qsort(all, p->nrecs, sizeof(*all), cmp_record);
+	*recs = all;
+	return MC_OK;
+}
+
 int
 mc_lsrc_scan(mc_lsrc **out, mc_arena *arena, const char *src, size_t len)
 {
@@ -1603,6 +1735,11 @@ mc_lsrc_scan(mc_lsrc **out, mc_arena *arena, const char *src, size_t len)
 	}
 	if (p.nrecs > 1)
 		qsort(recs, p.nrecs, sizeof(*recs), cmp_record);
+	if (p.nassigned > 0 && p.ncalls > 0) {
+		rc = add_call_changes(&p, &recs);
+		if (rc != MC_OK)
+			goto out;
+	}
 	s->recs = recs;
 	s->nrecs = p.nrecs;
 	s->ret = p.lost ? NULL : ret;
@@ -1612,6 +1749,8 @@ out:
 	free(p.recs);
 	free(p.bound);
 	free(p.buf);
+	free(p.assigned);
+	free(p.calls);
 	mc_strmap_free(&p.names);
 	return rc;
 }
@@ -1628,7 +1767,7 @@ mc_lsrc_get(const mc_lsrc_table *t, const char *key, size_t len)
 	size_t lo = 0, hi;
 	const mc_lsrc_entry *e;
 
-	if (!t || !t->complete)
+	if (!t || !t->complete || !key)
 		return NULL;
 	/* The first entry with a greater key; the one before is the last with
 	 * this key, if any. */

@@ -21,10 +21,36 @@
  *  - every top-level assignment of a plain name, so that names resolve to
  *    the constructor they held where they were read.
  *
+ * Mapping the table a chunk returned to positions: scan the source, and
+ * start from t = mc_lsrc_returned(src). For a string key k of the Lua
+ * table, e = mc_lsrc_get(t, k); for an integer key i, e = mc_lsrc_item(t,
+ * i). The key was written at e->line:e->col, its value at
+ * e->value_line:e->value_col. When the value is a table, its constructor
+ * is mc_lsrc_value_table(src, e), written in place or reached through a
+ * (dotted) name; descend into it the same way. NULL at any step means no
+ * position is known for that part: use the nearest enclosing one. A value
+ * can be checked against its entry (a string equals e->text when
+ * e->value_kind is MC_LSRC_VALUE_STRING).
+ *
+ * Names resolve by position: a name read at some offset holds what its
+ * last top-level assignment before that offset gave it (`local NAME = `
+ * or `NAME = `, which take effect at the end of their statement), unless
+ * the table may have changed in between. It may have when, at the top
+ * level and after the assignment, the name is the root of an assignment
+ * target (`base.x = 1`), is read in any other way than alone or dotted
+ * (`f(base)`, `#base`, `base:m()`, `base[1]`), is copied into another
+ * name (`local copy = base`), or is mentioned in a block (`if`, `for`...);
+ * or when some function body assigns it or a field of it and a call (or
+ * a block) follows at the top level. Mutations this cannot see: through
+ * a copy held in a table (`local t = { b = base }; t.b.x = 1`), or by a
+ * function reaching the table without assigning it (`table.insert(t, x)`
+ * inside a function called at the top level), or by metamethods.
+ *
  * Positions are 1-based lines and columns. Columns count characters
- * (UTF-8 code points; a tab is one column); lines end at LF, CR LF or CR.
- * A UTF-8 byte order mark is not a column; a first line starting with '#'
- * (a "#!" line) is skipped, as Lua's loader does.
+ * (UTF-8 code points; a byte that is not valid UTF-8 counts as one; a tab
+ * is one column); lines end at LF, CR LF or CR. A UTF-8 byte order mark
+ * is not a column; a first line starting with '#' (a "#!" line) is
+ * skipped, as Lua's loader does.
  *
  * The scan never fails on what it does not understand: a constructor it
  * lost track in is marked incomplete, and a top level it lost track in

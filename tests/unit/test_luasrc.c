@@ -788,6 +788,12 @@ START_TEST(names_that_may_have_changed_do_not_resolve)
 		"base = f()\n",
 		"local copy = base\ncopy.m = nil\n",
 		"local m = base.m\nm[1] = 2\n",
+		/* A function that assigns it, and a call that may run it. */
+		"local function f() base.m = nil end\nf()\n",
+		"local function g(x) base = x end\nprint(1)\n",
+		"local t = { go = function() base.m[1] = 0 end }\nt.go()\n",
+		"function h() base['m'] = 0 end\nlocal v = ('x'):rep(2)\n",
+		"local function k() base.m = 0 end\nif x then end\n",
 	};
 	char src[512];
 
@@ -807,15 +813,16 @@ START_TEST(names_that_may_have_changed_do_not_resolve)
 		assert_table_at(mc_lsrc_lookup(s, "base.m", 6, 27), 1, 20);
 	}
 	/* Reading a name or a field of it in a constructor changes nothing;
-	 * nor does a function body that is not run at the top level, nor a
-	 * change to another name. A copy still resolves to what it copied. */
+	 * nor does a function that assigns it and is not called at the top
+	 * level (a rule), nor a call when no function assigns it, nor a change
+	 * to another name. A copy still resolves to what it copied. */
 	{
 		const mc_lsrc *s = scan(
 			"local base = { m = { 1 } }\n"
 			"local t = { b = base, m = base.m }\n"
-			"local function f() base.m = nil end\n"
-			"other.m = 1\n"
 			"print(other)\n"
+			"local function f() local base = 1; return base.m end\n"
+			"other.m = 1\n"
 			"local m = base.m\n"
 			"return { m = base.m, n = m, b = base }\n");
 		const mc_lsrc_table *t = mc_lsrc_returned(s);
@@ -829,8 +836,8 @@ START_TEST(names_that_may_have_changed_do_not_resolve)
 			"local t = { b = base, m = base.m }\n"
 			"local function f() base.m = nil end\n"
 			"other.m = 1\n"
-			"print(other)\n"
-			"return { m = base.m, b = base, t = t.m }\n");
+			"return { m = base.m, b = base, t = t.m,\n"
+			"  rule = function() base.m = 2 end }\n");
 		t = mc_lsrc_returned(s);
 		assert_table_at(mc_lsrc_value_table(s, get(t, "m")), 1, 20);
 		assert_table_at(mc_lsrc_value_table(s, get(t, "b")), 1, 14);
