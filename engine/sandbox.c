@@ -260,6 +260,17 @@ sb_load(lua_State *L)
 	return 1;
 }
 
+/* Calls the original function (upvalue 1 of a wrapper) with the wrapper's
+ * arguments and returns what it returns. */
+static int
+call_original(lua_State *L, int nresults)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, nresults);
+	return lua_gettop(L);
+}
+
 /* setmetatable without __gc: a finalizer would run outside any rule's
  * budget, at a time no rule controls. */
 static int
@@ -271,10 +282,7 @@ sb_setmetatable(lua_State *L)
 			return luaL_error(L, "__gc metamethods are not allowed in rules");
 		lua_pop(L, 1);
 	}
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, 1);
-	return 1;
+	return call_original(L, 1);
 }
 
 /*
@@ -320,10 +328,7 @@ sb_coclose(lua_State *L)
 {
 	if (budget_spent(L))
 		return luaL_error(L, "instruction budget exceeded");
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-	return lua_gettop(L);
+	return call_original(L, LUA_MULTRET);
 }
 
 /* The function coroutine.wrap returns: resumes its coroutine; on an error
@@ -388,10 +393,7 @@ sb_rep(lua_State *L)
 		return luaL_error(L, "not enough memory");
 	}
 	mc_lbudget_charge(L, (uint64_t)n * (l + lsep) / 16 + 1);
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, 1);
-	return 1;
+	return call_original(L, 1);
 }
 
 /* version.compare(a, b) for the helper modules: -1, 0 or 1 as the engine
