@@ -379,6 +379,76 @@ render_remedies(renderer *r, mc_host_verdict *hv, size_t vm, size_t tgt,
 	hv->nremedies = n;
 }
 
+/* The trace of the last evaluation, as public entries. */
+static void
+render_trace(renderer *r, mc_host_verdict *hv, const mc_env *env, int kind,
+	     size_t src, size_t tgt)
+{
+	const mc_fleet *f = r->ctx.fleet;
+	const mc_policy *p = f->policy;
+	const mc_kind_checks *kc = &p->checks[kind];
+	mc_trace_entry *out;
+	size_t n = r->ctx.ntrace;
+
+	out = mc_arena_calloc(&r->res->arena, n + 1, sizeof(*out));
+	if (!out) {
+		r->nomem = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const mc_trace_rec *t = &r->ctx.trace[i];
+		mc_trace_entry *e = &out[i];
+		const mc_node *at = NULL;
+		int fi = -1;
+
+		e->outcome = (mc_trace_outcome)t->outcome;
+		switch (t->check) {
+		case MC_TRACE_HOST:
+			mc_buf_addf(&r->buf, "host.%u", t->index + 1);
+			at = p->host_require[t->index].at;
+			break;
+		case MC_TRACE_RELAX:
+			if (p->relax[t->index].id)
+				mc_buf_addf(&r->buf, "relax.%s", p->relax[t->index].id);
+			else
+				mc_buf_addf(&r->buf, "relax.%u", t->index + 1);
+			at = p->relax[t->index].at;
+			break;
+		case MC_TRACE_MATCH:
+			fi = (int)kc->match[t->index].field;
+			mc_buf_addf(&r->buf, "match.%s", p->fields[fi].name);
+			at = kc->match[t->index].at;
+			break;
+		case MC_TRACE_COMPARE:
+			fi = (int)kc->compare[t->index].field;
+			mc_buf_addf(&r->buf, "compare.%s", p->fields[fi].name);
+			at = kc->compare[t->index].at;
+			break;
+		case MC_TRACE_RULE:
+			mc_buf_addf(&r->buf, "rule.%s", p->rules[t->index].id);
+			at = p->rules[t->index].at;
+			break;
+		default:
+			mc_buf_addf(&r->buf, "prefer.%u", t->index + 1);
+			at = p->prefer[t->index].at;
+			fi = p->prefer[t->index].field;
+			break;
+		}
+		e->check = keep_buf(r);
+		e->at = location(r, at);
+		if (fi >= 0 && t->outcome != MC_TRACE_DROPPED) {
+			e->source = value_of(r, &p->fields[fi], mc_fleet_field(f, src, (size_t)fi));
+			e->target = value_of(r, &p->fields[fi], mc_fleet_field(f, tgt, (size_t)fi));
+		}
+		if (t->why.leaf) {
+			mc_cond_describe(&r->buf, &t->why, env);
+			e->detail = keep_buf(r);
+		}
+	}
+	hv->trace = out;
+	hv->ntrace = n;
+}
+
 static int
 verdict_cmp(const void *a, const void *b)
 {
@@ -474,6 +544,10 @@ mc_check(mc_check_result **out, const mc_fleet *f, const mc_check_request *req,
 	}
 	if ((rc = mc_ctx_init(&r.ctx, f)) != MC_OK)
 		return rc;
+	if (req->trace && (rc = mc_ctx_trace(&r.ctx)) != MC_OK) {
+		mc_ctx_release(&r.ctx);
+		return rc;
+	}
 	r.res = calloc(1, sizeof(*r.res));
 	pr.vio = calloc(p->max_violations + 1, sizeof(*pr.vio));
 	passes = calloc(p->nremedies + 1, sizeof(*passes));
@@ -503,6 +577,10 @@ mc_check(mc_check_result **out, const mc_fleet *f, const mc_check_request *req,
 		hv->allowed = pr.allowed;
 		hv->rating_halves = pr.rating_halves;
 		render_relaxed(&r, hv, pr.relaxed);
+		if (req->trace) {
+			mc_env tenv = mc_ctx_env(&r.ctx, vals, src, &t);
+			render_trace(&r, hv, &tenv, kind, src, t);
+		}
 		if (!pr.allowed) {
 			mc_env env = mc_ctx_env(&r.ctx, vals, src, &t);
 			vios = mc_arena_calloc(&r.res->arena, pr.nvio, sizeof(*vios));

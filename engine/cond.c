@@ -55,8 +55,13 @@ new_cond(mc_cond_ctx *ctx, mc_cond_type type, const mc_node *at)
 }
 
 /* Reports an error at a node and counts it. */
-#define cerror(ctx, at, ...) \
-	mc_node_error_counted((ctx)->diag, &(ctx)->errors, (at), __VA_ARGS__)
+#define cerror_id(ctx, id, at, ...) \
+	do { \
+		if (mc_node_error_counted((ctx)->diag, &(ctx)->errors, (at), \
+					  __VA_ARGS__) == 0) \
+			mc_diag_set_code((ctx)->diag, (id)); \
+	} while (0)
+#define cerror(ctx, at, ...) cerror_id((ctx), "bad-value", (at), __VA_ARGS__)
 
 int
 mc_cond_compile_path(mc_cond_ctx *ctx, const mc_node *at, const char *s,
@@ -146,7 +151,8 @@ compile_leaf(mc_cond_ctx *ctx, const mc_node *key, mc_ref subject, mc_op op,
 				     &off) < 0) {
 			char where[32];
 			snprintf(where, sizeof(where), "%zu", off);
-			cerror(ctx, v, "bad pattern at offset %s: %s", where, err);
+			cerror_id(ctx, "bad-pattern", v, "bad pattern at offset %s: %s",
+				  where, err);
 			return NULL;
 		}
 		if (mc_regex_set_add(ctx->regexes, re) < 0) {
@@ -632,4 +638,125 @@ mc_cond_describe(mc_buf *out, const mc_why *why, const mc_env *env)
 		write_operand(out, c, env);
 		return;
 	}
+}
+
+/* ------------------------------------------------------------------------
+ * In words
+ */
+
+/* A literal as written: scalars plainly, lists as "a, b, c". */
+static void
+words_literal(mc_buf *out, const mc_node *n)
+{
+	if (n->kind == MC_NODE_SCALAR) {
+		mc_value_write(out, n, false);
+		return;
+	}
+	if (!mc_node_is_seq(n)) {
+		mc_value_write(out, n, false);
+		return;
+	}
+	if (n->len == 0) {
+		mc_buf_adds(out, "nothing");
+		return;
+	}
+	for (size_t i = 0; i < n->len; i++) {
+		if (i)
+			mc_buf_adds(out, ", ");
+		mc_value_write(out, n->u.items[i], false);
+	}
+}
+
+static void
+words_leaf(mc_buf *out, const mc_cond *c)
+{
+	/* The phrase before a literal operand, and before a `$path` one. */
+	static const struct {
+		const char *lit, *ref;
+	} phrase[] = {
+		[MC_OP_EQ] = {"is", "equals"},
+		[MC_OP_NE] = {"is not", "differs from"},
+		[MC_OP_LT] = {"is less than", "is less than"},
+		[MC_OP_LE] = {"is at most", "is at most"},
+		[MC_OP_GT] = {"is more than", "is more than"},
+		[MC_OP_GE] = {"is at least", "is at least"},
+		[MC_OP_IN] = {"is one of", "is one of the members of"},
+		[MC_OP_NOT_IN] = {"is none of", "is none of the members of"},
+		[MC_OP_MATCHES] = {"matches", "matches"},
+		[MC_OP_EXISTS] = {"exists", "exists"},
+		[MC_OP_SUPERSET] = {"has every one of", "has every member of"},
+		[MC_OP_SUBSET] = {"has only members among", "has only members of"},
+	};
+
+	mc_buf_adds(out, c->subject_text);
+	if (c->op == MC_OP_EXISTS) {
+		mc_buf_adds(out, c->operand->num ? " exists" : " is missing");
+		return;
+	}
+	if (c->op > MC_OP_SUBSET) {
+		mc_buf_addf(out, " %s ?", mc_op_name((mc_op)c->op));
+		return;
+	}
+	mc_buf_addc(out, ' ');
+	mc_buf_adds(out, c->operand_is_ref ? phrase[c->op].ref : phrase[c->op].lit);
+	mc_buf_addc(out, ' ');
+	if (c->operand_is_ref) {
+		mc_buf_adds(out, c->operand->u.text + 1);
+	} else if (c->op == MC_OP_MATCHES) {
+		mc_buf_addc(out, '/');
+		mc_buf_add(out, c->operand->u.text, c->operand->len);
+		mc_buf_addc(out, '/');
+	} else {
+		words_literal(out, c->operand);
+	}
+}
+
+static void
+words(mc_buf *out, const mc_cond *c, bool nested)
+{
+	bool list = (c->type == MC_COND_ALL || c->type == MC_COND_ANY) &&
+		    c->nkids > 1;
+
+	if (list && nested)
+		mc_buf_addc(out, '(');
+	switch (c->type) {
+	case MC_COND_LEAF:
+		words_leaf(out, c);
+		break;
+	case MC_COND_NOT:
+		mc_buf_adds(out, "not ");
+		words(out, c->kids[0], true);
+		break;
+	case MC_COND_ANY:
+		if (c->nkids == 2) {
+			mc_buf_adds(out, "either ");
+			words(out, c->kids[0], true);
+			mc_buf_adds(out, " or ");
+			words(out, c->kids[1], true);
+			break;
+		}
+		/* fall through */
+	default:
+		if (c->nkids == 1) {
+			words(out, c->kids[0], nested);
+			break;
+		}
+		mc_buf_adds(out, c->type == MC_COND_ANY ? "any of: " : "all of: ");
+		if (c->nkids == 0)
+			mc_buf_adds(out, "nothing");
+		for (size_t i = 0; i < c->nkids; i++) {
+			if (i)
+				mc_buf_adds(out, "; ");
+			words(out, c->kids[i], true);
+		}
+		break;
+	}
+	if (list && nested)
+		mc_buf_addc(out, ')');
+}
+
+void
+mc_cond_words(mc_buf *out, const mc_cond *c)
+{
+	words(out, c, false);
 }

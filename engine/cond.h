@@ -143,6 +143,14 @@ void mc_cond_describe(mc_buf *out, const mc_why *why, const mc_env *env);
  * as a `$path` operand), anywhere in its tree. */
 bool mc_cond_reads(const mc_cond *c, mc_scope scope, uint32_t index);
 
+/*
+ * Writes c in words, for people who do not read policies: "vm.state is one
+ * of saved, paused", "vm.checkpoints is more than 0", "target.cluster equals
+ * source.cluster", "either A or B", "all of: A; B", "not A". Parts that are
+ * themselves lists are put in parentheses.
+ */
+void mc_cond_words(mc_buf *out, const mc_cond *c);
+
 /* The operator's name as written in policies ("ge"). */
 const char *mc_op_name(mc_op op);
 

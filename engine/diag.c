@@ -148,6 +148,13 @@ mc_diag_add(mc_diag *diag, mc_severity sev, const char *file, unsigned line,
 	return rc;
 }
 
+void
+mc_diag_set_code(mc_diag *diag, const char *code)
+{
+	if (diag && diag->count)
+		diag->items[diag->count - 1].pub.code = code;
+}
+
 int
 mc_diag_error(mc_diag *diag, const char *fmt, ...)
 {

@@ -23,6 +23,13 @@ int mc_diag_add(mc_diag *diag, mc_severity sev, const char *file,
 		unsigned line, unsigned column, const char *line_text,
 		size_t line_len, const char *fmt, ...) MC_PRINTF(8, 9);
 
+/*
+ * Gives the last item added its stable id (mc_diag_item.code), such as
+ * "unknown-key"; code must be a string that outlives the list (a literal).
+ * Does nothing when diag is NULL or empty.
+ */
+void mc_diag_set_code(mc_diag *diag, const char *code);
+
 /* As mc_diag_add, for an error about no file in particular. */
 int mc_diag_error(mc_diag *diag, const char *fmt, ...) MC_PRINTF(2, 3);
 

@@ -26,6 +26,50 @@ mc_ctx_init(mc_ctx *ctx, const mc_fleet *fleet)
 	return MC_OK;
 }
 
+int
+mc_ctx_trace(mc_ctx *ctx)
+{
+	const mc_policy *p = ctx->fleet->policy;
+	size_t most = 0;
+
+	for (size_t k = 0; k < p->nkinds; k++) {
+		size_t n = p->checks[k].nmatch + p->checks[k].ncompare;
+		if (n > most)
+			most = n;
+	}
+	ctx->captrace = p->nhost_require + p->nrelax + most + p->nrules +
+			p->nprefer;
+	ctx->trace = calloc(ctx->captrace + 1, sizeof(*ctx->trace));
+	ctx->ntrace = 0;
+	return ctx->trace ? MC_OK : MC_ENOMEM;
+}
+
+/* Records a check for a trace, when one is kept. */
+static void
+note(mc_ctx *ctx, mc_trace_check check, mc_trace_outcome outcome, size_t index,
+     const mc_why *why)
+{
+	mc_trace_rec *r;
+
+	if (!ctx->trace || ctx->ntrace >= ctx->captrace)
+		return;
+	r = &ctx->trace[ctx->ntrace++];
+	r->check = (uint8_t)check;
+	r->outcome = (uint8_t)outcome;
+	r->index = (uint32_t)index;
+	if (why)
+		r->why = *why;
+	else
+		r->why.leaf = NULL;
+}
+
+static mc_trace_outcome
+tv_outcome(mc_tv tv)
+{
+	return tv == MC_TRUE ? MC_TRACE_PASSED : tv == MC_FALSE ? MC_TRACE_FAILED
+	       : MC_TRACE_UNDECIDED;
+}
+
 mc_vmview
 mc_ctx_vm(const mc_ctx *ctx, size_t vm)
 {
@@ -43,6 +87,8 @@ mc_ctx_release(mc_ctx *ctx)
 	mc_matcher_release(&ctx->matcher);
 	mc_lua_free(ctx->lua);
 	ctx->lua = NULL;
+	free(ctx->trace);
+	ctx->trace = NULL;
 	free(ctx->vm_scratch);
 	free(ctx->vio_scratch);
 	ctx->vm_scratch = NULL;
@@ -219,15 +265,21 @@ mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 	out->nvio = 0;
 	out->relaxed = 0;
 	out->rating_halves = 0;
+	ctx->ntrace = 0;
 
 	for (size_t i = 0; i < p->nhost_require; i++) {
 		tv = mc_cond_eval(p->host_require[i].cond, &env, &why);
+		note(ctx, MC_TRACE_HOST, tv_outcome(tv), i, &why);
 		if (tv != MC_TRUE)
 			add_vio(out, MC_CHECK_HOST, tv == MC_FALSE ? MC_VS_FAILED
 				: MC_VS_UNKNOWN, i, &why);
 	}
 	for (size_t i = 0; i < p->nrelax; i++) {
-		if (mc_cond_eval(p->relax[i].when, &env, NULL) == MC_TRUE) {
+		bool applies = mc_cond_eval(p->relax[i].when, &env, &why) == MC_TRUE;
+
+		note(ctx, MC_TRACE_RELAX, applies ? MC_TRACE_APPLIED
+		     : MC_TRACE_NOT_APPLIED, i, &why);
+		if (applies) {
 			dropped |= p->relax[i].drop;
 			out->relaxed |= (uint64_t)1 << i;
 		}
@@ -237,38 +289,56 @@ mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 		const mc_fval *s = mc_fleet_field(f, source, fi);
 		const mc_fval *t = mc_fleet_field(f, target, fi);
 
-		if (dropped & ((uint64_t)1 << fi))
+		if (dropped & ((uint64_t)1 << fi)) {
+			note(ctx, MC_TRACE_MATCH, MC_TRACE_DROPPED, i, NULL);
 			continue;
-		if (field_usable(out, MC_CHECK_MATCH, i, s, t) &&
-		    !fval_equal(&p->fields[fi], s, t))
+		}
+		if (!field_usable(out, MC_CHECK_MATCH, i, s, t)) {
+			note(ctx, MC_TRACE_MATCH, MC_TRACE_UNDECIDED, i, NULL);
+		} else if (!fval_equal(&p->fields[fi], s, t)) {
+			note(ctx, MC_TRACE_MATCH, MC_TRACE_FAILED, i, NULL);
 			add_vio(out, MC_CHECK_MATCH, MC_VS_FAILED, i, NULL);
+		} else {
+			note(ctx, MC_TRACE_MATCH, MC_TRACE_PASSED, i, NULL);
+		}
 	}
 	for (size_t i = 0; i < kc->ncompare; i++) {
 		const mc_compare_check *c = &kc->compare[i];
 		const mc_fval *s = mc_fleet_field(f, source, c->field);
 		const mc_fval *t = mc_fleet_field(f, target, c->field);
 
-		if (dropped & ((uint64_t)1 << c->field))
+		if (dropped & ((uint64_t)1 << c->field)) {
+			note(ctx, MC_TRACE_COMPARE, MC_TRACE_DROPPED, i, NULL);
 			continue;
-		if (field_usable(out, MC_CHECK_COMPARE, i, s, t) &&
-		    !compare_holds(&p->fields[c->field], c->op, t, s))
+		}
+		if (!field_usable(out, MC_CHECK_COMPARE, i, s, t)) {
+			note(ctx, MC_TRACE_COMPARE, MC_TRACE_UNDECIDED, i, NULL);
+		} else if (!compare_holds(&p->fields[c->field], c->op, t, s)) {
+			note(ctx, MC_TRACE_COMPARE, MC_TRACE_FAILED, i, NULL);
 			add_vio(out, MC_CHECK_COMPARE, MC_VS_FAILED, i, NULL);
+		} else {
+			note(ctx, MC_TRACE_COMPARE, MC_TRACE_PASSED, i, NULL);
+		}
 	}
 	for (size_t i = 0; i < p->nrules; i++) {
 		const mc_rule *r = &p->rules[i];
 
-		if (r->kinds && !(r->kinds & (1u << kind)))
+		if (!(r->kinds & (1u << kind)))
 			continue;
 		if (!r->require) {
 			mc_lua_verdict v = mc_lua_rule(ctx->lua, i, vm->record, vm->remedy,
 						       f->inv->hosts[source].node,
 						       f->inv->hosts[target].node, NULL);
+			note(ctx, MC_TRACE_RULE, v == MC_LUA_HELD ? MC_TRACE_PASSED
+			     : v == MC_LUA_FAILED ? MC_TRACE_FAILED : MC_TRACE_UNDECIDED,
+			     i, NULL);
 			if (v != MC_LUA_HELD)
 				add_vio(out, MC_CHECK_RULE, v == MC_LUA_FAILED
 					? MC_VS_FAILED : MC_VS_UNKNOWN, i, NULL);
 			continue;
 		}
 		tv = mc_cond_eval(r->require, &env, &why);
+		note(ctx, MC_TRACE_RULE, tv_outcome(tv), i, &why);
 		if (tv != MC_TRUE)
 			add_vio(out, MC_CHECK_RULE, tv == MC_FALSE ? MC_VS_FAILED
 				: MC_VS_UNKNOWN, i, &why);
@@ -286,14 +356,17 @@ mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 		const mc_prefer *pr = &p->prefer[i];
 		bool ok;
 
+		why.leaf = NULL;
 		if (pr->field >= 0) {
 			const mc_fval *s = mc_fleet_field(f, source, (size_t)pr->field);
 			const mc_fval *t = mc_fleet_field(f, target, (size_t)pr->field);
 			ok = s->status == MC_FV_OK && t->status == MC_FV_OK &&
 			     fval_equal(&p->fields[pr->field], s, t);
 		} else {
-			ok = mc_cond_eval(pr->when, &env, NULL) == MC_TRUE;
+			ok = mc_cond_eval(pr->when, &env, &why) == MC_TRUE;
 		}
+		note(ctx, MC_TRACE_PREFER, ok ? MC_TRACE_APPLIED
+		     : MC_TRACE_NOT_APPLIED, i, &why);
 		if (ok)
 			held += pr->weight;
 	}
@@ -312,8 +385,12 @@ mc_eval_remedies(mc_ctx *ctx, size_t vm, size_t target, int kind,
 	const mc_node *const *vals = mc_fleet_vm_values(f, vm);
 	size_t source = f->inv->vms[vm].host;
 	mc_vmview changed = {ctx->vm_scratch, f->inv->vms[vm].node, NULL};
+	mc_trace_rec *trace = ctx->trace;
+	size_t ntrace = ctx->ntrace;
 	mc_pair_result res;
 
+	/* A remedy's evaluation is not part of the trace of the move. */
+	ctx->trace = NULL;
 	res.vio = ctx->vio_scratch;
 	for (size_t r = 0; r < p->nremedies; r++) {
 		const mc_remedy *rem = &p->remedies[r];
@@ -331,4 +408,6 @@ mc_eval_remedies(mc_ctx *ctx, size_t vm, size_t target, int kind,
 		mc_eval_pair(ctx, &changed, source, target, k, &res);
 		passes[r] = res.allowed;
 	}
+	ctx->trace = trace;
+	ctx->ntrace = ntrace;
 }

@@ -43,10 +43,30 @@ typedef struct mc_pair_result {
 	mc_vio *vio;            /* room for policy->max_violations */
 } mc_pair_result;
 
+/* What a trace records of one check (see mc_ctx_trace). */
+typedef enum mc_trace_check {
+	MC_TRACE_HOST,
+	MC_TRACE_RELAX,
+	MC_TRACE_MATCH,
+	MC_TRACE_COMPARE,
+	MC_TRACE_RULE,
+	MC_TRACE_PREFER
+} mc_trace_check;
+
+typedef struct mc_trace_rec {
+	uint8_t check;    /* mc_trace_check */
+	uint8_t outcome;  /* mc_trace_outcome */
+	uint32_t index;   /* as in mc_vio */
+	mc_why why;       /* for conditions */
+} mc_trace_rec;
+
 typedef struct mc_ctx {
 	const mc_fleet *fleet;
 	mc_matcher matcher;
 	mc_lua *lua;                 /* the Lua rules' sandbox, or NULL */
+	mc_trace_rec *trace;         /* when tracing: every check of the last
+	                                mc_eval_pair, in order */
+	size_t ntrace, captrace;
 	const mc_node **vm_scratch;  /* a VM's values with a remedy applied */
 	mc_vio *vio_scratch;
 } mc_ctx;
@@ -58,6 +78,10 @@ typedef struct mc_vmview {
 	const mc_node *record;
 	const mc_remedy *remedy;
 } mc_vmview;
+
+/* Makes the context record every check mc_eval_pair evaluates (not those
+ * of remedies) in ctx->trace. */
+int mc_ctx_trace(mc_ctx *ctx);
 
 /* The VM view of VM number vm of the fleet, as it is. */
 mc_vmview mc_ctx_vm(const mc_ctx *ctx, size_t vm);

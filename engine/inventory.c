@@ -66,6 +66,18 @@ mc_inventory_vm_count(const mc_inventory *inv)
 	return inv->nvms;
 }
 
+const char *
+mc_inventory_host_name(const mc_inventory *inv, size_t i)
+{
+	return i < inv->nhosts ? inv->hosts[i].name : NULL;
+}
+
+const char *
+mc_inventory_vm_name(const mc_inventory *inv, size_t i)
+{
+	return i < inv->nvms ? inv->vms[i].name : NULL;
+}
+
 long
 mc_inventory_find_host(const mc_inventory *inv, const char *name)
 {

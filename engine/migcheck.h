@@ -63,6 +63,9 @@ typedef struct mc_diag_item {
 	mc_location at;
 	const char *message;      /* one line, no trailing period needed */
 	const char *source_line;  /* the line of the file at `at`, or NULL */
+	const char *code;         /* a stable id of what is wrong, such as
+	                             "unknown-key" (docs/lint.md lists them),
+	                             or NULL */
 } mc_diag_item;
 
 /* A list of diagnostics, filled by the functions that take one. */
@@ -189,6 +192,7 @@ typedef struct mc_check_request {
 	const char *vm;    /* required: the VM's name */
 	const char *to;    /* NULL: every host but the VM's own */
 	const char *kind;  /* NULL: the first kind whose `when` holds */
+	bool trace;        /* list every check evaluated, passed or not */
 } mc_check_request;
 
 typedef enum mc_value_type {
@@ -239,6 +243,28 @@ typedef struct mc_relax_hit {
 	mc_location at;
 } mc_relax_hit;
 
+/* How one check came out, for a trace. */
+typedef enum mc_trace_outcome {
+	MC_TRACE_PASSED,      /* a check or rule held */
+	MC_TRACE_FAILED,      /* it did not hold: a violation */
+	MC_TRACE_UNDECIDED,   /* it could not be decided: a violation */
+	MC_TRACE_DROPPED,     /* not checked: a relaxation dropped its field */
+	MC_TRACE_APPLIED,     /* a relaxation applied, a preference held */
+	MC_TRACE_NOT_APPLIED  /* a relaxation did not apply, a preference
+	                         did not hold */
+} mc_trace_outcome;
+
+/* One check evaluated for a host, in evaluation order. */
+typedef struct mc_trace_entry {
+	const char *check;    /* "host.1", "relax.ID", "match.FIELD",
+	                         "compare.FIELD", "rule.ID", "prefer.N" */
+	mc_trace_outcome outcome;
+	mc_value source;      /* field checks: the two values */
+	mc_value target;
+	const char *detail;   /* what a condition found, or NULL */
+	mc_location at;
+} mc_trace_entry;
+
 /* The verdict on one candidate host. */
 typedef struct mc_host_verdict {
 	const char *name;
@@ -251,6 +277,8 @@ typedef struct mc_host_verdict {
 	size_t nremedies;
 	const mc_relax_hit *relaxed;
 	size_t nrelaxed;
+	const mc_trace_entry *trace;   /* when the request asked for one */
+	size_t ntrace;
 } mc_host_verdict;
 
 /* The answer to one mc_check() request; hosts sorted by rating (highest
@@ -280,6 +308,185 @@ int mc_check(mc_check_result **out, const mc_fleet *fleet,
 bool mc_check_result_any_allowed(const mc_check_result *result);
 
 void mc_check_result_free(mc_check_result *result);
+
+/* ------------------------------------------------------------------------
+ * Names, for tools that walk a whole inventory (`migcheck diff`)
+ */
+
+/* The name of host or VM number i, in file order (i < the count). */
+const char *mc_inventory_host_name(const mc_inventory *inv, size_t i);
+const char *mc_inventory_vm_name(const mc_inventory *inv, size_t i);
+
+/* ------------------------------------------------------------------------
+ * Explanations: a policy in plain words (`migcheck explain`)
+ *
+ * Every string and array belongs to the mc_explanation, which outlives the
+ * policy it was made from. Conditions are given in words ("vm.state is one
+ * of saved, paused"); `at` is where each item is written in the policy.
+ */
+
+typedef struct mc_explain_field {
+	const char *name;
+	const char *from;          /* the path inside a host record */
+	const char *type;          /* "string", "integer", "version", "set"... */
+	const char *description;   /* or NULL */
+	const char *const *normalize;  /* each "PATTERN -> TO", in order */
+	size_t nnormalize;
+	mc_location at;
+} mc_explain_field;
+
+typedef struct mc_explain_kind {
+	const char *name;
+	const char *description;   /* or NULL */
+	const char *when;          /* in words; NULL: every VM */
+	mc_location at;
+} mc_explain_kind;
+
+/* What one kind checks of one field. */
+typedef struct mc_explain_cell {
+	const char *check;         /* "match", a compare operator ("ge",
+	                              "superset", ...), or "not checked" */
+	const char *relaxed;       /* "relaxed when <condition>", or NULL */
+	mc_location at;            /* the check, or no file when not checked */
+} mc_explain_cell;
+
+/* A condition with its place: a host requirement. */
+typedef struct mc_explain_item {
+	const char *text;
+	mc_location at;
+} mc_explain_item;
+
+typedef struct mc_explain_relax {
+	const char *id;            /* or NULL */
+	const char *when;          /* in words */
+	const char *const *dropped;
+	size_t ndropped;
+	const char *note;          /* or NULL */
+	mc_location at;
+} mc_explain_relax;
+
+typedef struct mc_explain_rule {
+	const char *id;
+	const char *const *kinds;  /* none: every kind */
+	size_t nkinds;
+	const char *condition;     /* in words, or "Lua" */
+	bool lua;
+	unsigned lua_first_line;   /* a Lua rule's code, in the policy file */
+	unsigned lua_last_line;
+	const char *const *uses;   /* the paths a Lua rule declares it reads */
+	size_t nuses;
+	const char *message;       /* as written, placeholders unfilled */
+	const char *description;   /* or NULL */
+	mc_location at;
+} mc_explain_rule;
+
+typedef struct mc_explain_prefer {
+	const char *text;          /* in words */
+	unsigned weight;
+	mc_location at;
+} mc_explain_prefer;
+
+typedef struct mc_explain_remedy {
+	const char *id;
+	const char *says;
+	const char *warning;       /* or NULL */
+	const char *const *set;    /* each "vm.PATH = VALUE" */
+	size_t nset;
+	mc_location at;
+} mc_explain_remedy;
+
+typedef struct mc_explanation {
+	const char *name;
+	const char *description;   /* or NULL */
+	const char *file;
+	const char *digest;
+	const char *const *files;  /* the file, then each file it extends */
+	size_t nfiles;
+	const mc_explain_field *fields;
+	size_t nfields;
+	const mc_explain_kind *kinds;
+	size_t nkinds;
+	const mc_explain_cell *cells;  /* kind k, field f: cells[k * nfields + f] */
+	const mc_explain_item *host_require;
+	size_t nhost_require;
+	const char *host_message;
+	const mc_explain_relax *relax;
+	size_t nrelax;
+	const mc_explain_rule *rules;
+	size_t nrules;
+	const mc_explain_prefer *prefer;
+	size_t nprefer;
+	unsigned prefer_total;     /* the sum of the weights */
+	const mc_explain_remedy *remedies;
+	size_t nremedies;
+	size_t ntests;             /* the `tests:` of the policy's own file */
+} mc_explanation;
+
+/* Describes the policy; fails only when memory runs out. */
+int mc_policy_explain(mc_explanation **out, const mc_policy *p);
+
+void mc_explanation_free(mc_explanation *e);
+
+/* ------------------------------------------------------------------------
+ * Policy tests
+ */
+
+/* One entry of a policy's `tests:`, run. */
+typedef struct mc_test_case {
+	const char *name;
+	mc_location at;        /* the test's entry in the policy */
+	bool passed;
+	bool error;            /* the test could not run (its inventory, VM,
+	                          host or kind): `actual` says why */
+	const char *expected;  /* on failure: what the test expects, as text */
+	const char *actual;    /* on failure: what the check gave, or the error */
+} mc_test_case;
+
+/* One check of the policy, and whether some test exercised it: produced it
+ * as a violation (host.N, KIND: match.FIELD, KIND: compare.FIELD, rule.ID),
+ * applied it (relax.ID, or relax.N for one without an id) or offered it
+ * (remedy.ID) on a move that a test evaluates. */
+typedef struct mc_coverage_item {
+	const char *name;
+	mc_location at;
+	bool exercised;
+} mc_coverage_item;
+
+/* The outcome of a policy's tests, in file order, and its coverage. */
+typedef struct mc_test_report {
+	const char *policy_name;
+	const char *policy_file;
+	const mc_test_case *tests;
+	size_t ntests;
+	size_t nfailed;        /* of which nerrors could not run */
+	size_t nerrors;
+	const mc_coverage_item *coverage;
+	size_t ncoverage;
+	size_t nexercised;
+} mc_test_report;
+
+/*
+ * Runs the tests the policy's own file declares (not those of files it
+ * extends). Each names an inventory relative to that file; a test that
+ * cannot run is a failed test, not an error of this call, which fails only
+ * when memory runs out. limits may be NULL for the defaults.
+ */
+int mc_policy_test(mc_test_report **out, const mc_policy *policy,
+		   const mc_limits *limits, mc_diag *diag);
+
+void mc_test_report_free(mc_test_report *report);
+
+/* ------------------------------------------------------------------------
+ * Lint
+ */
+
+/*
+ * Adds to diag a warning (MC_SEVERITY_WARNING, with a code such as
+ * "kind-shadowed", at the offending policy text) for each thing in a
+ * loaded policy that is legal but most likely a mistake; docs/lint.md
+ * lists them. Returns MC_OK, or MC_ENOMEM.
+ */
+int mc_policy_lint(const mc_policy *policy, mc_diag *diag);
 
 #ifdef __cplusplus
 }

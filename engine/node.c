@@ -298,21 +298,30 @@ mc_node_error_counted(mc_diag *diag, int *count, const mc_node *n,
 }
 
 static void
-berror(builder *b, const yaml_mark_t *m, int status, const char *fmt, ...)
-	MC_PRINTF(4, 5);
+berror_id(builder *b, const char *code, const yaml_mark_t *m, int status,
+	  const char *fmt, ...) MC_PRINTF(5, 6);
 
+/* Reports a YAML error; its id is `code`, or for NULL "limit" when status
+ * is MC_ELIMIT and "yaml" otherwise. */
 static void
-berror(builder *b, const yaml_mark_t *m, int status, const char *fmt, ...)
+berror_id(builder *b, const char *code, const yaml_mark_t *m, int status,
+	  const char *fmt, ...)
 {
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vfile_diag(b->diag, MC_SEVERITY_ERROR, &b->doc->file,
-		   (unsigned)m->line + 1, (unsigned)m->column + 1, fmt, ap);
+	rc = vfile_diag(b->diag, MC_SEVERITY_ERROR, &b->doc->file,
+			(unsigned)m->line + 1, (unsigned)m->column + 1, fmt, ap);
 	va_end(ap);
+	if (rc == 0)
+		mc_diag_set_code(b->diag, code ? code
+				 : status == MC_ELIMIT ? "limit" : "yaml");
 	if (!b->status)
 		b->status = status;
 }
+
+#define berror(b, m, status, ...) berror_id((b), NULL, (m), (status), __VA_ARGS__)
 
 /* ------------------------------------------------------------------------
  * Node queries
@@ -752,7 +761,7 @@ close_map(builder *b, mc_node *n, const mc_node **kids, size_t nkids)
 					const mc_node *first = pairs[idx].key;
 					yaml_mark_t m = {0, k->line - 1, k->col - 1};
 
-					berror(b, &m, MC_EINPUT,
+					berror_id(b, "duplicate-key", &m, MC_EINPUT,
 					       "duplicate key '%.64s' (first at line %u, column %u)",
 					       k->u.text, (unsigned)first->line,
 					       (unsigned)first->col);
@@ -973,9 +982,10 @@ load(mc_doc **out, const char *name, char *data, size_t len,
 	doc->file.data = doc->data_buf = data;
 	doc->file.len = len;
 	if (len > limits->max_file_bytes) {
-		mc_file_diag(diag, MC_SEVERITY_ERROR, &doc->file, 1, 1,
-			     "the file is %zu bytes; the limit is %zu", len,
-			     limits->max_file_bytes);
+		if (mc_file_diag(diag, MC_SEVERITY_ERROR, &doc->file, 1, 1,
+				 "the file is %zu bytes; the limit is %zu", len,
+				 limits->max_file_bytes) == 0)
+			mc_diag_set_code(diag, "limit");
 		mc_doc_free(doc);
 		return MC_ELIMIT;
 	}
@@ -1027,9 +1037,10 @@ mc_doc_load_file(mc_doc **out, const char *path, const mc_limits *limits,
 		if (e == ENOMEM)
 			return MC_ENOMEM;
 		if (e == EFBIG) {
-			mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-				    "the file is larger than the limit of %zu bytes",
-				    limits->max_file_bytes);
+			if (mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
+					"the file is larger than the limit of %zu bytes",
+					limits->max_file_bytes) == 0)
+				mc_diag_set_code(diag, "limit");
 			return MC_ELIMIT;
 		}
 		mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,

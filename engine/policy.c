@@ -60,9 +60,15 @@ typedef struct loader {
 	int status;
 } loader;
 
-/* Reports an error at a node and counts it. */
-#define lerror(L, at, ...) \
-	mc_node_error_counted((L)->diag, &(L)->cc.errors, (at), __VA_ARGS__)
+/* Reports an error at a node, gives it a stable id (mc_diag_item.code) and
+ * counts it; lerror is for the errors without an id of their own. */
+#define lerror_id(L, id, at, ...) \
+	do { \
+		if (mc_node_error_counted((L)->diag, &(L)->cc.errors, (at), \
+					  __VA_ARGS__) == 0) \
+			mc_diag_set_code((L)->diag, (id)); \
+	} while (0)
+#define lerror(L, at, ...) lerror_id((L), "bad-value", (at), __VA_ARGS__)
 
 static int
 entries_set(entries *e, const char *name, const mc_node *key,
@@ -179,12 +185,12 @@ check_keys(loader *L, const mc_node *map, const char *what,
 			continue;
 		const char *s = suggest(k->u.text, allowed);
 		if (s) {
-			lerror(L, k, "unknown key '%.64s' in %s; did you mean '%s'?",
-			       k->u.text, what, s);
+			lerror_id(L, "unknown-key", k, "unknown key '%.64s' in %s; "
+				  "did you mean '%s'?", k->u.text, what, s);
 		} else {
 			list_words(words, sizeof(words), allowed);
-			lerror(L, k, "unknown key '%.64s' in %s (known keys: %s)",
-			       k->u.text, what, words);
+			lerror_id(L, "unknown-key", k, "unknown key '%.64s' in %s "
+				  "(known keys: %s)", k->u.text, what, words);
 		}
 		bad++;
 	}
@@ -298,10 +304,10 @@ overlay_list(loader *L, entries *e, const mc_node *list, const char *what)
 			if (e->items[j].name && strcmp(e->items[j].name, id) == 0 &&
 			    prev->file == item->file) {
 				const mc_node *first = mc_node_get(prev, "id");
-				lerror(L, mc_node_get(item, "id"), "id '%s' is used twice "
-				       "in %s (first at %s:%u:%u)", id, what,
-				       first->file->name, (unsigned)first->line,
-				       (unsigned)first->col);
+				lerror_id(L, "duplicate-id", mc_node_get(item, "id"),
+					  "id '%s' is used twice in %s (first at "
+					  "%s:%u:%u)", id, what, first->file->name,
+					  (unsigned)first->line, (unsigned)first->col);
 				twice = true;
 			}
 		}
@@ -409,9 +415,10 @@ read_doc(loader *L, const char *path, const char *buf, size_t len,
 	}
 	if (buf) {
 		if (len > L->lim->max_file_bytes) {
-			mc_diag_add(L->diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-				    "the file is %zu bytes; the limit is %zu", len,
-				    L->lim->max_file_bytes);
+			if (mc_diag_add(L->diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
+					"the file is %zu bytes; the limit is %zu", len,
+					L->lim->max_file_bytes) == 0)
+				mc_diag_set_code(L->diag, "limit");
 			return MC_ELIMIT;
 		}
 		if (!(data = malloc(len + 1)))
@@ -423,9 +430,10 @@ read_doc(loader *L, const char *path, const char *buf, size_t len,
 		if (e == ENOMEM)
 			return MC_ENOMEM;
 		if (e == EFBIG) {
-			mc_diag_add(L->diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-				    "the file is larger than the limit of %zu bytes",
-				    L->lim->max_file_bytes);
+			if (mc_diag_add(L->diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
+					"the file is larger than the limit of %zu bytes",
+					L->lim->max_file_bytes) == 0)
+				mc_diag_set_code(L->diag, "limit");
 			return MC_ELIMIT;
 		}
 		mc_diag_add(L->diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
@@ -451,7 +459,7 @@ load_base(loader *L, layer *l, const mc_doc *doc, const mc_node *ext,
 	if (!want_str(L, ext, "'extends'"))
 		return 0;
 	if (depth + 1 > L->lim->max_extends) {
-		lerror(L, ext, "more than %zu 'extends' in a chain (limit)",
+		lerror_id(L, "limit", ext, "more than %zu 'extends' in a chain (limit)",
 		       L->lim->max_extends);
 		return 0;
 	}
@@ -518,13 +526,16 @@ load_chain(loader *L, layer *l, mc_doc *doc, size_t depth)
 		return -1;
 	root = doc->root;
 	if (!root || root->kind != MC_NODE_MAP) {
+		int rc;
 		if (!root)
-			mc_file_diag(L->diag, MC_SEVERITY_ERROR, &doc->file, 1, 1,
-				     "the policy file is empty; it must be a mapping "
-				     "with at least 'policy' and 'kinds'");
+			rc = mc_file_diag(L->diag, MC_SEVERITY_ERROR, &doc->file, 1, 1,
+					  "the policy file is empty; it must be a "
+					  "mapping with at least 'policy' and 'kinds'");
 		else
-			mc_node_error(L->diag, root, "a policy must be a mapping, not %s",
-				      mc_node_describe(root));
+			rc = mc_node_error(L->diag, root, "a policy must be a mapping, "
+					   "not %s", mc_node_describe(root));
+		if (rc == 0)
+			mc_diag_set_code(L->diag, "bad-value");
 		L->cc.errors++;
 		L->chain_failed = true;
 		return 0;
@@ -603,11 +614,11 @@ field_ref(loader *L, const mc_node *n, const char *what)
 		names[L->p->nfields] = NULL;
 		const char *s = suggest(n->u.text, names);
 		if (s)
-			lerror(L, n, "unknown field '%.64s'; did you mean '%s'?",
-			       n->u.text, s);
+			lerror_id(L, "unknown-field", n, "unknown field '%.64s'; "
+				  "did you mean '%s'?", n->u.text, s);
 		else
-			lerror(L, n, "unknown field '%.64s': declare it under 'fields'",
-			       n->u.text);
+			lerror_id(L, "unknown-field", n, "unknown field '%.64s': "
+				  "declare it under 'fields'", n->u.text);
 	}
 	return f;
 }
@@ -627,11 +638,11 @@ kind_ref(loader *L, const mc_node *n, const char *what)
 		names[L->p->nkinds] = NULL;
 		const char *s = suggest(n->u.text, names);
 		if (s)
-			lerror(L, n, "unknown kind '%.64s'; did you mean '%s'?",
-			       n->u.text, s);
+			lerror_id(L, "unknown-kind", n, "unknown kind '%.64s'; "
+				  "did you mean '%s'?", n->u.text, s);
 		else
-			lerror(L, n, "unknown kind '%.64s': declare it under 'kinds'",
-			       n->u.text);
+			lerror_id(L, "unknown-kind", n, "unknown kind '%.64s': "
+				  "declare it under 'kinds'", n->u.text);
 	}
 	return k;
 }
@@ -694,7 +705,8 @@ compile_normalize(loader *L, mc_field *f, const mc_node *list)
 		}
 		if (mc_regex_compile(&re, pat->u.text, pat->len, cl && cl->num, err,
 				     sizeof(err), &off) < 0) {
-			lerror(L, pat, "bad pattern at offset %zu: %s", off, err);
+			lerror_id(L, "bad-pattern", pat, "bad pattern at offset %zu: %s",
+				  off, err);
 			continue;
 		}
 		if (mc_regex_set_add(&L->p->regexes, re) < 0) {
@@ -778,7 +790,7 @@ compile_fields(loader *L, const layer *l)
 	mc_field *fields;
 
 	if (l->fields.count > MC_MAX_FIELDS) {
-		lerror(L, l->fields.items[MC_MAX_FIELDS].key,
+		lerror_id(L, "limit", l->fields.items[MC_MAX_FIELDS].key,
 		       "more than %d fields (limit)", MC_MAX_FIELDS);
 		return;
 	}
@@ -822,7 +834,7 @@ compile_kinds(loader *L, const layer *l)
 		return;
 	}
 	if (l->kinds.count > MC_MAX_KINDS) {
-		lerror(L, l->kinds.items[MC_MAX_KINDS].key,
+		lerror_id(L, "limit", l->kinds.items[MC_MAX_KINDS].key,
 		       "more than %d kinds (limit)", MC_MAX_KINDS);
 		return;
 	}
@@ -1048,11 +1060,11 @@ compile_compare(loader *L, const layer *l)
 			}
 			if (!(L->broken_fields & ((uint64_t)1 << f)) &&
 			    !op_fits(opvals[o], p->fields[f].type)) {
-				lerror(L, opn, "'%s' does not apply to field '%s' of type %s%s",
-				       ops[o], p->fields[f].name,
-				       mc_ftype_name(p->fields[f].type),
-				       opvals[o] >= MC_OP_SUPERSET ? " (it needs a set)"
-				       : " (it needs an integer or a version)");
+				lerror_id(L, "op-type", opn, "'%s' does not apply to field "
+					  "'%s' of type %s%s", ops[o], p->fields[f].name,
+					  mc_ftype_name(p->fields[f].type),
+					  opvals[o] >= MC_OP_SUPERSET ? " (it needs a set)"
+					  : " (it needs an integer or a version)");
 				continue;
 			}
 			if (msg) {
@@ -1098,7 +1110,8 @@ compile_relax(loader *L, const layer *l)
 	mc_relax *r;
 
 	if (l->relax.count > 64) {
-		lerror(L, l->relax.items[64].value, "more than 64 relaxations (limit)");
+		lerror_id(L, "limit", l->relax.items[64].value,
+			  "more than 64 relaxations (limit)");
 		return;
 	}
 	r = alloc_array(L, l->relax.count, sizeof(*r));
@@ -1182,7 +1195,7 @@ compile_lua(loader *L, mc_rule *x, const mc_node *rule, const mc_node *lua,
 	if (!want_list(L, uses, "'uses'"))
 		return -1;
 	if (uses->len > 64) {
-		lerror(L, uses, "more than 64 paths in 'uses' (limit)");
+		lerror_id(L, "limit", uses, "more than 64 paths in 'uses' (limit)");
 		return -1;
 	}
 	mc_ref *refs = alloc_array(L, uses->len, sizeof(*refs));
@@ -1236,6 +1249,10 @@ compile_rules(loader *L, const layer *l)
 			       "'lua' (code), and not both", id->u.text);
 			continue;
 		}
+		/* Without `kinds` a rule applies to every kind; `kinds: []` to
+		 * none (lint warns about it). */
+		x->kinds = kinds ? 0 : (uint32_t)((1ull << p->nkinds) - 1);
+		x->kinds_listed = kinds != NULL;
 		if (kinds) {
 			bool ok = want_list(L, kinds, "'kinds'");
 			for (size_t j = 0; ok && j < kinds->len; j++) {
@@ -1368,7 +1385,7 @@ compile_remedies(loader *L, const layer *l)
 			continue;
 		}
 		if (set->len > 64) {
-			lerror(L, set, "more than 64 paths in 'set' (limit)");
+			lerror_id(L, "limit", set, "more than 64 paths in 'set' (limit)");
 			continue;
 		}
 		as = alloc_array(L, set->len, sizeof(*as));
@@ -1424,6 +1441,7 @@ check_tests(loader *L, const layer *l)
 						  "violations", "remedies", NULL};
 	const mc_node *list = l->tests;
 
+	L->p->tests = list;
 	if (!list || !want_list(L, list, "'tests'"))
 		return;
 	for (size_t i = 0; i < list->len; i++) {

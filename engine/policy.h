@@ -91,7 +91,9 @@ typedef struct mc_relax {
 
 typedef struct mc_rule {
 	const char *id;
-	uint32_t kinds;           /* kind bits; 0: every kind */
+	uint32_t kinds;           /* kind bits: the kinds it applies to (all
+	                             of them when the rule has no `kinds`) */
+	bool kinds_listed;        /* the rule has `kinds` (maybe empty) */
 	const mc_cond *require;   /* or NULL for a Lua rule */
 	const mc_node *lua_at;    /* a Lua rule's `lua` value, or NULL */
 	/* A Lua rule is either compiled text: the bytecode of a chunk that

@@ -7,6 +7,14 @@
 
 #include "value.h"
 
+/* Reports an error in a message; its id is "bad-value". */
+#define terror(ctx, at, ...) \
+	do { \
+		if (mc_node_error_counted((ctx)->diag, &(ctx)->errors, (at), \
+					  __VA_ARGS__) == 0) \
+			mc_diag_set_code((ctx)->diag, "bad-value"); \
+	} while (0)
+
 static const mc_template *
 compile(mc_cond_ctx *ctx, const mc_node *at, const char *s, size_t len,
 	bool field_values)
@@ -34,8 +42,8 @@ compile(mc_cond_ctx *ctx, const mc_node *at, const char *s, size_t len,
 			continue;
 		}
 		if (s[i] == '}') {
-			mc_node_error_counted(ctx->diag, &ctx->errors, at, "a '}' "
-					      "without '{' in a message (write '}}' for a brace)");
+			terror(ctx, at, "a '}' without '{' in a message (write '}}' "
+			       "for a brace)");
 			return NULL;
 		}
 		if (s[i] != '{') {
@@ -50,8 +58,8 @@ compile(mc_cond_ctx *ctx, const mc_node *at, const char *s, size_t len,
 		}
 		const char *close = memchr(s + i, '}', len - i);
 		if (!close) {
-			mc_node_error_counted(ctx->diag, &ctx->errors, at, "a '{' "
-					      "without '}' in a message (write '{{' for a brace)");
+			terror(ctx, at, "a '{' without '}' in a message (write '{{' "
+			       "for a brace)");
 			return NULL;
 		}
 		const char *name = s + i + 1;
@@ -82,8 +90,8 @@ const mc_template *
 mc_template_compile(mc_cond_ctx *ctx, const mc_node *n, bool field_values)
 {
 	if (!mc_node_is_str(n)) {
-		mc_node_error_counted(ctx->diag, &ctx->errors, n, "a message is a "
-				      "string, not %s", mc_node_describe(n));
+		terror(ctx, n, "a message is a string, not %s",
+		       mc_node_describe(n));
 		return NULL;
 	}
 	return compile(ctx, n, n->u.text, n->len, field_values);

@@ -27,6 +27,14 @@ typedef struct cli_command {
 
 int cli_check(int argc, char **argv);
 void cli_check_help(FILE *out);
+int cli_diff(int argc, char **argv);
+void cli_diff_help(FILE *out);
+int cli_explain(int argc, char **argv);
+void cli_explain_help(FILE *out);
+int cli_lint(int argc, char **argv);
+void cli_lint_help(FILE *out);
+int cli_test(int argc, char **argv);
+void cli_test_help(FILE *out);
 
 /* True when colors may be written to the stream (a terminal, and NO_COLOR
  * unset). */

@@ -13,6 +13,7 @@ cli_check_help(FILE *out)
 {
 	fputs("Usage: migcheck check [-p POLICY] -i INVENTORY... --vm NAME\n"
 	      "                      [--to HOST] [--kind KIND] [--format text|json]\n"
+	      "                      [--trace]\n"
 	      "\n"
 	      "Rates every other host (or only --to HOST) for moving the VM, as a\n"
 	      "placement wizard does: 0 to 5 stars, allowed or refused, and for each\n"
@@ -27,13 +28,15 @@ cli_check_help(FILE *out)
 	      "      --kind KIND       evaluate as this kind of move instead of the\n"
 	      "                        one the VM's state selects\n"
 	      "      --format FORMAT   text (default) or json\n"
+	      "      --trace           list every check evaluated for each host,\n"
+	      "                        passed or not, with its values and location\n"
 	      "  -h, --help            show this help\n"
 	      "\n"
 	      "Exit status: 0 when the move is allowed (with --to) or some host can\n"
 	      "take the VM; 1 when not; 2 on bad usage or bad input.\n", out);
 }
 
-enum { OPT_VM = 256, OPT_TO, OPT_KIND, OPT_FORMAT };
+enum { OPT_VM = 256, OPT_TO, OPT_KIND, OPT_FORMAT, OPT_TRACE };
 
 int
 cli_check(int argc, char **argv)
@@ -45,11 +48,12 @@ cli_check(int argc, char **argv)
 		{"to", required_argument, NULL, OPT_TO},
 		{"kind", required_argument, NULL, OPT_KIND},
 		{"format", required_argument, NULL, OPT_FORMAT},
+		{"trace", no_argument, NULL, OPT_TRACE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *policy_path = NULL, *format = "text";
-	mc_check_request req = {NULL, NULL, NULL};
+	mc_check_request req = {NULL, NULL, NULL, false};
 	char **inventories = NULL;
 	size_t ninv = 0;
 	mc_diag *diag = NULL;
@@ -89,6 +93,9 @@ cli_check(int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			format = optarg;
+			break;
+		case OPT_TRACE:
+			req.trace = true;
 			break;
 		case 'h':
 			cli_check_help(stdout);

@@ -133,6 +133,63 @@ relaxed_for_all(const mc_check_result *res)
 	return res->nhosts > 0 && res->hosts[0].nrelaxed > 0;
 }
 
+static const char *
+outcome_mark(mc_trace_outcome o)
+{
+	switch (o) {
+	case MC_TRACE_PASSED:
+		return "✓ passed ";
+	case MC_TRACE_FAILED:
+		return "✗ failed ";
+	case MC_TRACE_UNDECIDED:
+		return "? unknown";
+	case MC_TRACE_DROPPED:
+		return "- dropped";
+	case MC_TRACE_APPLIED:
+		return "+ applied";
+	default:
+		return "  no     ";
+	}
+}
+
+static const char *
+outcome_word(mc_trace_outcome o)
+{
+	static const char *const words[] = {"passed", "failed", "undecided",
+					    "dropped", "applied", "not-applied"};
+
+	return words[o];
+}
+
+/* Every check evaluated for the host, in order. */
+static void
+trace(FILE *out, const mc_host_verdict *h, const style *st)
+{
+	size_t width = 0;
+
+	for (size_t i = 0; i < h->ntrace; i++) {
+		size_t w = strlen(h->trace[i].check);
+		if (w > width)
+			width = w;
+	}
+	fprintf(out, "    %strace:%s\n", st->bold, st->off);
+	for (size_t i = 0; i < h->ntrace; i++) {
+		const mc_trace_entry *e = &h->trace[i];
+
+		fprintf(out, "      %s  %-*s", outcome_mark(e->outcome), (int)width,
+			e->check);
+		if (e->detail)
+			fprintf(out, "  %s", e->detail);
+		else if (e->source.type != MC_VALUE_NONE || e->target.type != MC_VALUE_NONE)
+			fprintf(out, "  source %s, target %s",
+				e->source.type != MC_VALUE_NONE ? e->source.text : "(none)",
+				e->target.type != MC_VALUE_NONE ? e->target.text : "(none)");
+		fprintf(out, "  %s(", st->dim);
+		location(out, &e->at);
+		fprintf(out, ")%s\n", st->off);
+	}
+}
+
 char *
 report_check_text(const mc_check_result *res, bool color, size_t *len)
 {
@@ -175,6 +232,8 @@ report_check_text(const mc_check_result *res, bool color, size_t *len)
 			relaxed(out, h, "    ", st);
 		if (!h->allowed)
 			explain(out, h, st);
+		if (h->trace)
+			trace(out, h, st);
 	}
 	if (fclose(out) != 0) {
 		free(text);
@@ -321,6 +380,26 @@ host_json(jctx *j, const mc_host_verdict *h)
 	for (size_t i = 0; i < h->nrelaxed; i++)
 		jpush(j, xs, relaxed_json(j, &h->relaxed[i]));
 	jset(j, o, "relaxed", xs);
+	if (h->trace) {
+		json_t *ts = json_array();
+
+		for (size_t i = 0; i < h->ntrace; i++) {
+			const mc_trace_entry *e = &h->trace[i];
+			json_t *t = json_object();
+
+			jset(j, t, "check", json_string(e->check));
+			jset(j, t, "outcome", json_string(outcome_word(e->outcome)));
+			if (e->source.type != MC_VALUE_NONE)
+				jset(j, t, "source", value_json(j, &e->source));
+			if (e->target.type != MC_VALUE_NONE)
+				jset(j, t, "target", value_json(j, &e->target));
+			if (e->detail)
+				jset(j, t, "detail", json_string(e->detail));
+			jset(j, t, "at", at_json(&e->at));
+			jpush(j, ts, t);
+		}
+		jset(j, o, "trace", ts);
+	}
 	return o;
 }
 

@@ -86,7 +86,7 @@ run_check(const char *policy, const char *inventory, const char *vm,
 	  const char *to, const char *kind)
 {
 	check_run r;
-	mc_check_request req = {vm, to, kind};
+	mc_check_request req = {vm, to, kind, false};
 
 	memset(&r, 0, sizeof(r));
 	r.diag = mc_diag_new();

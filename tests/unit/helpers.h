@@ -22,6 +22,8 @@ Suite *escape_suite(void);
 Suite *luapolicy_suite(void);
 Suite *lpattern_suite(void);
 Suite *luasrc_suite(void);
+Suite *explain_suite(void);
+Suite *lint_suite(void);
 
 /* The project's source directory, for fixtures: MC_SOURCE_DIR "/examples". */
 #define SRC(path) MC_SOURCE_DIR "/" path

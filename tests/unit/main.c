@@ -26,6 +26,8 @@ static const struct {
 	{"luapolicy", luapolicy_suite},
 	{"lpattern", lpattern_suite},
 	{"luasrc", luasrc_suite},
+	{"explain", explain_suite},
+	{"lint", lint_suite},
 };
 
 int

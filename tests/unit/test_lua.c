@@ -296,7 +296,7 @@ START_TEST(spec_example_policy)
 	mc_inventory *inv = NULL;
 	mc_fleet *f = NULL;
 	mc_check_result *res = NULL;
-	mc_check_request req = {"web-01", "hv-amd-01", NULL};
+	mc_check_request req = {"web-01", "hv-amd-01", NULL, false};
 
 	ck_assert_int_eq(mc_policy_load(&p, SRC("tests/fixtures/spec-example-policy.yaml"),
 					NULL, d), MC_OK);

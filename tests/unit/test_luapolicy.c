@@ -80,7 +80,7 @@ static check_run
 run_file(const char *name, const char *vm, const char *to)
 {
 	check_run r;
-	mc_check_request req = {vm, to, NULL};
+	mc_check_request req = {vm, to, NULL, false};
 
 	memset(&r, 0, sizeof(r));
 	r.diag = mc_diag_new();

@@ -95,7 +95,7 @@ START_TEST(compiled_shape)
 	ck_assert_uint_eq(p->checks[0].compare[0].op, MC_OP_GE);
 	ck_assert_uint_eq(p->nrules, 2);
 	ck_assert_uint_eq(p->rules[0].kinds, 2u);  /* stopped only */
-	ck_assert_uint_eq(p->rules[1].kinds, 0u);  /* every kind */
+	ck_assert_uint_eq(p->rules[1].kinds, 3u);  /* every kind: no `kinds` */
 	ck_assert_uint_eq(p->prefer_total, 5);
 	/* 2 match and 2 compare checks of `live` + 2 rules */
 	ck_assert_uint_eq(p->max_violations, 6);

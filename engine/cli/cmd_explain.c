@@ -1,0 +1,530 @@
+/*
+ * cmd_explain.c - `migcheck explain`: a policy in plain words, as text an
+ * auditor can paste into a review or as one JSON document, both made from
+ * mc_policy_explain().
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void
+cli_explain_help(FILE *out)
+{
+	fputs("Usage: migcheck explain POLICY [--format text|json]\n"
+	      "\n"
+	      "Describes the policy in plain words: its files and digest, the fields\n"
+	      "it reads, the kinds of move and when each applies, the table of kinds\n"
+	      "by fields (which must match, which compare and how, which are relaxed\n"
+	      "and when), the host requirements, relaxations, rules, preferences and\n"
+	      "remedies, each with its place in the policy.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --format FORMAT   text (default) or json\n"
+	      "  -h, --help            show this help\n"
+	      "\n"
+	      "Exit status: 0, or 2 on bad usage or when the policy does not load.\n",
+	      out);
+}
+
+/* ------------------------------------------------------------------------
+ * Text
+ */
+
+static void
+at_text(FILE *out, const mc_location *at)
+{
+	if (at->file)
+		fprintf(out, "  (%s:%u:%u)", at->file, at->line, at->column);
+}
+
+static void
+join(FILE *out, const char *const *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s%s", i ? ", " : "", items[i]);
+}
+
+static size_t
+widest(size_t w, const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > w ? n : w;
+}
+
+/* The table of kinds × fields: a column per kind. A relaxed cell is
+ * marked [N], N numbering the distinct relaxations below the table. */
+static void
+table_text(FILE *out, const mc_explanation *e)
+{
+	const char **notes = calloc(e->nkinds * e->nfields + 1, sizeof(*notes));
+	size_t nnotes = 0, fw = 5;
+	size_t *cw = calloc(e->nkinds + 1, sizeof(*cw));
+	char **cell = calloc(e->nkinds * e->nfields + 1, sizeof(*cell));
+
+	if (!notes || !cw || !cell)
+		goto out;
+	for (size_t f = 0; f < e->nfields; f++)
+		fw = widest(fw, e->fields[f].name);
+	for (size_t k = 0; k < e->nkinds; k++) {
+		cw[k] = strlen(e->kinds[k].name);
+		for (size_t f = 0; f < e->nfields; f++) {
+			const mc_explain_cell *c = &e->cells[k * e->nfields + f];
+			size_t note = 0, n;
+
+			if (c->relaxed) {
+				while (note < nnotes && strcmp(notes[note], c->relaxed) != 0)
+					note++;
+				if (note == nnotes)
+					notes[nnotes++] = c->relaxed;
+				note++;
+			}
+			n = strlen(c->check) + 16;
+			cell[k * e->nfields + f] = malloc(n);
+			if (!cell[k * e->nfields + f])
+				goto out;
+			if (note)
+				snprintf(cell[k * e->nfields + f], n, "%s [%zu]", c->check, note);
+			else
+				snprintf(cell[k * e->nfields + f], n, "%s", c->check);
+			cw[k] = widest(cw[k], cell[k * e->nfields + f]);
+		}
+	}
+	fprintf(out, "  %-*s", (int)fw, "field");
+	for (size_t k = 0; k < e->nkinds; k++)
+		fprintf(out, "  %-*s", k + 1 < e->nkinds ? (int)cw[k] : 0, e->kinds[k].name);
+	fputc('\n', out);
+	for (size_t f = 0; f < e->nfields; f++) {
+		fprintf(out, "  %-*s", (int)fw, e->fields[f].name);
+		for (size_t k = 0; k < e->nkinds; k++)
+			fprintf(out, "  %-*s", k + 1 < e->nkinds ? (int)cw[k] : 0,
+				cell[k * e->nfields + f]);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < nnotes; i++)
+		fprintf(out, "  [%zu] %s\n", i + 1, notes[i]);
+out:
+	for (size_t i = 0; cell && i < e->nkinds * e->nfields; i++)
+		free(cell[i]);
+	free(cell);
+	free(cw);
+	free(notes);
+}
+
+static char *
+explain_text(const mc_explanation *e, size_t *len)
+{
+	char *text = NULL;
+	FILE *out = open_memstream(&text, len);
+
+	if (!out)
+		return NULL;
+	fprintf(out, "Policy       %s\n", e->name);
+	fprintf(out, "File         %s\n", e->file);
+	for (size_t i = 1; i < e->nfiles; i++)
+		fprintf(out, "Extends      %s\n", e->files[i]);
+	fprintf(out, "Digest       %s\n", e->digest);
+	fprintf(out, "Tests        %zu\n", e->ntests);
+	if (e->description)
+		fprintf(out, "\n%s\n", e->description);
+
+	fputs("\nFields (read on the VM's host and on the target)\n", out);
+	for (size_t i = 0; i < e->nfields; i++) {
+		const mc_explain_field *f = &e->fields[i];
+
+		fprintf(out, "  %s: %s (%s)", f->name, f->from, f->type);
+		if (f->description)
+			fprintf(out, " -- %s", f->description);
+		at_text(out, &f->at);
+		fputc('\n', out);
+		for (size_t j = 0; j < f->nnormalize; j++)
+			fprintf(out, "      normalize %s\n", f->normalize[j]);
+	}
+
+	fputs("\nKinds of move (the first that applies to the VM)\n", out);
+	for (size_t i = 0; i < e->nkinds; i++) {
+		const mc_explain_kind *k = &e->kinds[i];
+
+		fprintf(out, "  %s: when %s", k->name, k->when ? k->when : "always");
+		at_text(out, &k->at);
+		fputc('\n', out);
+		if (k->description)
+			fprintf(out, "      %s\n", k->description);
+	}
+
+	fputs("\nChecks by kind (match: equal on both hosts; an operator: the target's\n"
+	      "value against the source's)\n", out);
+	table_text(out, e);
+
+	fputs("\nHost requirements (a target failing one is refused)\n", out);
+	if (!e->nhost_require)
+		fputs("  none\n", out);
+	for (size_t i = 0; i < e->nhost_require; i++) {
+		fprintf(out, "  host.%zu: %s", i + 1, e->host_require[i].text);
+		at_text(out, &e->host_require[i].at);
+		fputc('\n', out);
+	}
+	if (e->nhost_require && e->host_message)
+		fprintf(out, "  message: %s\n", e->host_message);
+
+	fputs("\nRelaxations (checks dropped while a condition on the VM holds)\n", out);
+	if (!e->nrelax)
+		fputs("  none\n", out);
+	for (size_t i = 0; i < e->nrelax; i++) {
+		const mc_explain_relax *r = &e->relax[i];
+
+		fprintf(out, "  %s: when %s, not checked: ", r->id ? r->id : "(no id)",
+			r->when);
+		join(out, r->dropped, r->ndropped);
+		at_text(out, &r->at);
+		fputc('\n', out);
+		if (r->note)
+			fprintf(out, "      %s\n", r->note);
+	}
+
+	fputs("\nRules\n", out);
+	if (!e->nrules)
+		fputs("  none\n", out);
+	for (size_t i = 0; i < e->nrules; i++) {
+		const mc_explain_rule *r = &e->rules[i];
+
+		fprintf(out, "  rule.%s, for ", r->id);
+		if (r->nkinds)
+			join(out, r->kinds, r->nkinds);
+		else
+			fputs("every kind", out);
+		at_text(out, &r->at);
+		fputc('\n', out);
+		if (r->description)
+			fprintf(out, "      %s\n", r->description);
+		if (r->lua) {
+			fprintf(out, "      requires: Lua, lines %u-%u", r->lua_first_line,
+				r->lua_last_line);
+			if (r->nuses) {
+				fputs(", reads ", out);
+				join(out, r->uses, r->nuses);
+			}
+			fputc('\n', out);
+		} else {
+			fprintf(out, "      requires: %s\n", r->condition);
+		}
+		if (r->message)
+			fprintf(out, "      message: %s\n", r->message);
+	}
+
+	fputs("\nPreferences (grade the allowed hosts)\n", out);
+	if (!e->nprefer)
+		fputs("  none: every allowed host gets 5 stars\n", out);
+	for (size_t i = 0; i < e->nprefer; i++) {
+		fprintf(out, "  weight %u of %u: %s", e->prefer[i].weight, e->prefer_total,
+			e->prefer[i].text);
+		at_text(out, &e->prefer[i].at);
+		fputc('\n', out);
+	}
+
+	fputs("\nRemedies (tried in this order on a refused move)\n", out);
+	if (!e->nremedies)
+		fputs("  none\n", out);
+	for (size_t i = 0; i < e->nremedies; i++) {
+		const mc_explain_remedy *r = &e->remedies[i];
+
+		fprintf(out, "  %s: sets ", r->id);
+		join(out, r->set, r->nset);
+		at_text(out, &r->at);
+		fputc('\n', out);
+		fprintf(out, "      %s\n", r->says);
+		if (r->warning)
+			fprintf(out, "      warning: %s\n", r->warning);
+	}
+	if (fclose(out) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* ------------------------------------------------------------------------
+ * JSON
+ */
+
+typedef struct jctx {
+	bool ok;
+} jctx;
+
+static void
+jset(jctx *j, json_t *o, const char *key, json_t *v)
+{
+	if (!o || !v) {
+		json_decref(v);
+		j->ok = false;
+	} else if (json_object_set_new(o, key, v) != 0) {
+		j->ok = false;
+	}
+}
+
+/* As jset, leaving the key out when s is NULL. */
+static void
+jstr(jctx *j, json_t *o, const char *key, const char *s)
+{
+	if (s)
+		jset(j, o, key, json_string(s));
+}
+
+static void
+jpush(jctx *j, json_t *a, json_t *v)
+{
+	if (!a || !v) {
+		json_decref(v);
+		j->ok = false;
+	} else if (json_array_append_new(a, v) != 0) {
+		j->ok = false;
+	}
+}
+
+static json_t *
+strings(jctx *j, const char *const *s, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		jpush(j, a, json_string(s[i]));
+	return a;
+}
+
+static void
+jat(jctx *j, json_t *o, const mc_location *at)
+{
+	char buf[4096];
+
+	if (!at->file)
+		return;
+	snprintf(buf, sizeof(buf), "%s:%u:%u", at->file, at->line, at->column);
+	jset(j, o, "at", json_string(buf));
+}
+
+static char *
+explain_json(const mc_explanation *e, size_t *len)
+{
+	jctx j = {true};
+	json_t *root = json_object(), *pol = json_object(), *a, *o, *t;
+	char *text = NULL, *out;
+
+	jstr(&j, pol, "name", e->name);
+	jstr(&j, pol, "description", e->description);
+	jstr(&j, pol, "file", e->file);
+	jstr(&j, pol, "digest", e->digest);
+	jset(&j, pol, "files", strings(&j, e->files, e->nfiles));
+	jset(&j, pol, "tests", json_integer((json_int_t)e->ntests));
+	jset(&j, root, "policy", pol);
+
+	a = json_array();
+	for (size_t i = 0; i < e->nfields; i++) {
+		const mc_explain_field *f = &e->fields[i];
+		o = json_object();
+		jstr(&j, o, "name", f->name);
+		jstr(&j, o, "from", f->from);
+		jstr(&j, o, "type", f->type);
+		jstr(&j, o, "description", f->description);
+		jset(&j, o, "normalize", strings(&j, f->normalize, f->nnormalize));
+		jat(&j, o, &f->at);
+		jpush(&j, a, o);
+	}
+	jset(&j, root, "fields", a);
+
+	a = json_array();
+	for (size_t i = 0; i < e->nkinds; i++) {
+		const mc_explain_kind *k = &e->kinds[i];
+		o = json_object();
+		jstr(&j, o, "name", k->name);
+		jstr(&j, o, "description", k->description);
+		jset(&j, o, "when", json_string(k->when ? k->when : "always"));
+		jat(&j, o, &k->at);
+		jpush(&j, a, o);
+	}
+	jset(&j, root, "kinds", a);
+
+	/* table: kind -> field -> cell */
+	t = json_object();
+	for (size_t k = 0; k < e->nkinds; k++) {
+		json_t *row = json_object();
+		for (size_t f = 0; f < e->nfields; f++) {
+			const mc_explain_cell *c = &e->cells[k * e->nfields + f];
+			o = json_object();
+			jstr(&j, o, "check", c->check);
+			jstr(&j, o, "relaxed", c->relaxed);
+			jat(&j, o, &c->at);
+			jset(&j, row, e->fields[f].name, o);
+		}
+		jset(&j, t, e->kinds[k].name, row);
+	}
+	jset(&j, root, "table", t);
+
+	o = json_object();
+	a = json_array();
+	for (size_t i = 0; i < e->nhost_require; i++) {
+		json_t *r = json_object();
+		char id[32];
+		snprintf(id, sizeof(id), "host.%zu", i + 1);
+		jstr(&j, r, "rule", id);
+		jstr(&j, r, "requires", e->host_require[i].text);
+		jat(&j, r, &e->host_require[i].at);
+		jpush(&j, a, r);
+	}
+	jset(&j, o, "require", a);
+	jstr(&j, o, "message", e->host_message);
+	jset(&j, root, "host", o);
+
+	a = json_array();
+	for (size_t i = 0; i < e->nrelax; i++) {
+		const mc_explain_relax *r = &e->relax[i];
+		o = json_object();
+		jstr(&j, o, "id", r->id);
+		jstr(&j, o, "when", r->when);
+		jset(&j, o, "drop", strings(&j, r->dropped, r->ndropped));
+		jstr(&j, o, "note", r->note);
+		jat(&j, o, &r->at);
+		jpush(&j, a, o);
+	}
+	jset(&j, root, "relax", a);
+
+	a = json_array();
+	for (size_t i = 0; i < e->nrules; i++) {
+		const mc_explain_rule *r = &e->rules[i];
+		o = json_object();
+		jstr(&j, o, "id", r->id);
+		jset(&j, o, "kinds", strings(&j, r->kinds, r->nkinds));
+		jstr(&j, o, "requires", r->condition);
+		if (r->lua) {
+			json_t *lines = json_array();
+			jpush(&j, lines, json_integer(r->lua_first_line));
+			jpush(&j, lines, json_integer(r->lua_last_line));
+			jset(&j, o, "lua_lines", lines);
+			jset(&j, o, "uses", strings(&j, r->uses, r->nuses));
+		}
+		jstr(&j, o, "message", r->message);
+		jstr(&j, o, "description", r->description);
+		jat(&j, o, &r->at);
+		jpush(&j, a, o);
+	}
+	jset(&j, root, "rules", a);
+
+	a = json_array();
+	for (size_t i = 0; i < e->nprefer; i++) {
+		o = json_object();
+		jstr(&j, o, "when", e->prefer[i].text);
+		jset(&j, o, "weight", json_integer(e->prefer[i].weight));
+		jat(&j, o, &e->prefer[i].at);
+		jpush(&j, a, o);
+	}
+	jset(&j, root, "prefer", a);
+	jset(&j, root, "prefer_total", json_integer(e->prefer_total));
+
+	a = json_array();
+	for (size_t i = 0; i < e->nremedies; i++) {
+		const mc_explain_remedy *r = &e->remedies[i];
+		o = json_object();
+		jstr(&j, o, "id", r->id);
+		jstr(&j, o, "says", r->says);
+		jstr(&j, o, "warning", r->warning);
+		jset(&j, o, "set", strings(&j, r->set, r->nset));
+		jat(&j, o, &r->at);
+		jpush(&j, a, o);
+	}
+	jset(&j, root, "remedies", a);
+
+	if (j.ok)
+		text = json_dumps(root, JSON_INDENT(2));
+	json_decref(root);
+	if (!text)
+		return NULL;
+	*len = strlen(text);
+	out = malloc(*len + 2);
+	if (out) {
+		memcpy(out, text, *len);
+		out[(*len)++] = '\n';
+		out[*len] = '\0';
+	}
+	free(text);
+	return out;
+}
+
+/* ------------------------------------------------------------------------
+ * The command
+ */
+
+enum { OPT_FORMAT = 256 };
+
+int
+cli_explain(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *format = "text", *path = NULL;
+	mc_diag *diag = NULL;
+	mc_policy *policy = NULL;
+	mc_explanation *e = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	int c, status = CLI_ERROR;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "-:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 1:
+			if (path)
+				return cli_usage("explain", "unexpected argument '%s'", optarg);
+			path = optarg;
+			break;
+		case OPT_FORMAT:
+			format = optarg;
+			break;
+		case 'h':
+			cli_explain_help(stdout);
+			return CLI_YES;
+		case ':':
+			return cli_usage("explain", "option '%s' needs a value",
+					 argv[optind - 1]);
+		default:
+			return cli_usage("explain", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc) {
+		if (path || optind + 1 < argc)
+			return cli_usage("explain", "unexpected argument '%s'",
+					 argv[path ? optind : optind + 1]);
+		path = argv[optind];
+	}
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+		return cli_usage("explain", "unknown format '%s' (formats: text, json)",
+				 format);
+	if (!path)
+		return cli_usage("explain", "name the policy to explain");
+	if (!(diag = mc_diag_new()))
+		goto out;
+	if (!(policy = cli_load_policy(path, diag)))
+		goto out;
+	if (mc_policy_explain(&e, policy) != MC_OK) {
+		fprintf(stderr, "migcheck: error: out of memory\n");
+		goto out;
+	}
+	text = strcmp(format, "json") == 0 ? explain_json(e, &len)
+					   : explain_text(e, &len);
+	if (!text) {
+		fprintf(stderr, "migcheck: error: out of memory\n");
+		goto out;
+	}
+	status = cli_emit(text, len);
+out:
+	free(text);
+	mc_explanation_free(e);
+	mc_policy_free(policy);
+	mc_diag_free(diag);
+	return status;
+}

@@ -1,0 +1,120 @@
+/*
+ * cmd_test.c - `migcheck test`: run the `tests:` of policies.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report_test.h"
+
+void
+cli_test_help(FILE *out)
+{
+	fputs("Usage: migcheck test POLICY... [--format text|junit] [--coverage]\n"
+	      "\n"
+	      "Runs the tests each policy file declares under 'tests:' (a VM of an\n"
+	      "inventory, a move, and the verdict expected) and shows, for each\n"
+	      "failing test, where it is written and what it expected and got.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --format FORMAT   text (default) or junit (JUnit XML)\n"
+	      "      --coverage        list the policy's checks that no test\n"
+	      "                        exercises (text output)\n"
+	      "  -h, --help            show this help\n"
+	      "\n"
+	      "Exit status: 0 when every test of every policy passes; 1 when some\n"
+	      "test fails; 2 on bad usage or a policy that does not load.\n", out);
+}
+
+enum { OPT_FORMAT = 256, OPT_COVERAGE };
+
+int
+cli_test(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"coverage", no_argument, NULL, OPT_COVERAGE},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *format = "text";
+	bool coverage = false;
+	size_t npol = 0, failed = 0;
+	mc_diag *diag = NULL;
+	mc_policy **policies = NULL;
+	mc_test_report **reps = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	int c, status = CLI_ERROR;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FORMAT:
+			format = optarg;
+			break;
+		case OPT_COVERAGE:
+			coverage = true;
+			break;
+		case 'h':
+			cli_test_help(stdout);
+			return CLI_YES;
+		case ':':
+			return cli_usage("test", "option '%s' needs a value",
+					 argv[optind - 1]);
+		default:
+			return cli_usage("test", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (strcmp(format, "text") != 0 && strcmp(format, "junit") != 0)
+		return cli_usage("test", "unknown format '%s' (formats: text, junit)",
+				 format);
+	if (optind >= argc)
+		return cli_usage("test", "name at least one policy file");
+	npol = (size_t)(argc - optind);
+	policies = calloc(npol, sizeof(*policies));
+	reps = calloc(npol, sizeof(*reps));
+	if (!policies || !reps || !(diag = mc_diag_new())) {
+		fprintf(stderr, "migcheck: error: out of memory\n");
+		goto out;
+	}
+	/* Every policy loads before any test runs: a policy that does not
+	 * load is an error of the command, not a failed test. */
+	for (size_t i = 0; i < npol; i++) {
+		if (!(policies[i] = cli_load_policy(argv[optind + (int)i], diag)))
+			goto out;
+	}
+	for (size_t i = 0; i < npol; i++) {
+		if (mc_policy_test(&reps[i], policies[i], NULL, diag) != MC_OK) {
+			cli_print_diags(diag);
+			goto out;
+		}
+		failed += reps[i]->nfailed;
+	}
+	if (strcmp(format, "junit") == 0)
+		text = report_test_junit((const mc_test_report *const *)reps, npol, &len);
+	else
+		text = report_test_text((const mc_test_report *const *)reps, npol,
+					coverage, cli_color(stdout), &len);
+	if (!text) {
+		fprintf(stderr, "migcheck: error: out of memory\n");
+		goto out;
+	}
+	status = cli_emit(text, len);
+	if (status == CLI_YES && failed)
+		status = CLI_NO;
+out:
+	free(text);
+	for (size_t i = 0; i < npol; i++) {
+		if (reps)
+			mc_test_report_free(reps[i]);
+		if (policies)
+			mc_policy_free(policies[i]);
+	}
+	free(reps);
+	free(policies);
+	mc_diag_free(diag);
+	return status;
+}

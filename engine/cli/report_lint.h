@@ -1,0 +1,35 @@
+/*
+ * report_lint.h - the reports of `migcheck lint`: text, JSON and SARIF
+ * 2.1.0, each built whole in memory (see report.h).
+ */
+#ifndef MC_REPORT_LINT_H
+#define MC_REPORT_LINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "migcheck.h"
+
+/* One policy file named on the command line: its findings (load errors and
+ * lint warnings) and, when it loaded, the policy. */
+typedef struct lint_file {
+	const char *path;
+	mc_policy *policy;  /* NULL when it did not load */
+	mc_diag *diag;
+} lint_file;
+
+/* The id a finding is reported under: its code, or "invalid". */
+const char *report_lint_id(const mc_diag_item *it);
+
+/* FILE:LINE:COL: error[ID]: message, the source line and a caret, and a
+ * summary line. */
+char *report_lint_text(const lint_file *files, size_t n, bool color,
+		       size_t *len);
+
+/* {"policies": [...], "findings": [...], "errors": N, "warnings": N} */
+char *report_lint_json(const lint_file *files, size_t n, size_t *len);
+
+/* A SARIF 2.1.0 log with one run. */
+char *report_lint_sarif(const lint_file *files, size_t n, size_t *len);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * report_test.c - the reports of `migcheck test`.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_test.h"
+
+static void
+location(FILE *out, const mc_location *at)
+{
+	if (at->file)
+		fprintf(out, "%s:%u:%u", at->file, at->line, at->column);
+}
+
+/* ------------------------------------------------------------------------
+ * Text
+ */
+
+char *
+report_test_text(const mc_test_report *const *reps, size_t n, bool coverage,
+		 bool color, size_t *len)
+{
+	const char *ok = color ? "\033[32m" : "", *bad = color ? "\033[31m" : "";
+	const char *dim = color ? "\033[2m" : "", *off = color ? "\033[0m" : "";
+	size_t passed = 0, failed = 0;
+	char *text = NULL;
+	FILE *out = open_memstream(&text, len);
+
+	if (!out)
+		return NULL;
+	for (size_t r = 0; r < n; r++) {
+		const mc_test_report *rep = reps[r];
+
+		for (size_t i = 0; i < rep->ntests; i++) {
+			const mc_test_case *t = &rep->tests[i];
+
+			if (t->passed) {
+				passed++;
+				fprintf(out, "%sPASS%s  %s  %s\n", ok, off, rep->policy_name,
+					t->name);
+				continue;
+			}
+			failed++;
+			fprintf(out, "%sFAIL%s  %s  %s\n", bad, off, rep->policy_name,
+				t->name);
+			fprintf(out, "      %s", dim);
+			location(out, &t->at);
+			fprintf(out, "%s\n", off);
+			fprintf(out, "      expected  %s\n", t->expected);
+			fprintf(out, "      %s  %s\n", t->error ? "error   " : "actual  ",
+				t->actual);
+		}
+	}
+	for (size_t r = 0; coverage && r < n; r++) {
+		const mc_test_report *rep = reps[r];
+
+		fprintf(out, "\nCoverage  %s (%s): %zu of %zu checks exercised\n",
+			rep->policy_name, rep->policy_file, rep->nexercised,
+			rep->ncoverage);
+		for (size_t i = 0; i < rep->ncoverage; i++) {
+			const mc_coverage_item *c = &rep->coverage[i];
+
+			if (c->exercised)
+				continue;
+			fprintf(out, "  not exercised  %s  %s(", c->name, dim);
+			location(out, &c->at);
+			fprintf(out, ")%s\n", off);
+		}
+	}
+	fprintf(out, "\n%zu passed, %zu failed\n", passed, failed);
+	if (fclose(out) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* ------------------------------------------------------------------------
+ * JUnit XML (the Ant/Jenkins shape; tests/schemas/junit.xsd)
+ */
+
+/* Writes s escaped for an attribute value or character data. Characters
+ * that XML 1.0 does not allow are written as U+FFFD. */
+static void
+xml(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		switch (*p) {
+		case '&': fputs("&amp;", out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\n': fputs("&#10;", out); break;
+		case '\t': fputs("&#9;", out); break;
+		default:
+			if (*p < 0x20)
+				fputs("\xEF\xBF\xBD", out);
+			else
+				fputc(*p, out);
+		}
+	}
+}
+
+char *
+report_test_junit(const mc_test_report *const *reps, size_t n, size_t *len)
+{
+	size_t tests = 0, failures = 0, errors = 0;
+	char *text = NULL;
+	FILE *out = open_memstream(&text, len);
+
+	if (!out)
+		return NULL;
+	for (size_t r = 0; r < n; r++) {
+		tests += reps[r]->ntests;
+		failures += reps[r]->nfailed - reps[r]->nerrors;
+		errors += reps[r]->nerrors;
+	}
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+	fprintf(out, "<testsuites name=\"migcheck test\" tests=\"%zu\" "
+		"failures=\"%zu\" errors=\"%zu\">\n", tests, failures, errors);
+	for (size_t r = 0; r < n; r++) {
+		const mc_test_report *rep = reps[r];
+
+		fputs("  <testsuite name=\"", out);
+		xml(out, rep->policy_name);
+		fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+			"skipped=\"0\" file=\"", rep->ntests,
+			rep->nfailed - rep->nerrors, rep->nerrors);
+		xml(out, rep->policy_file);
+		fputs("\">\n", out);
+		for (size_t i = 0; i < rep->ntests; i++) {
+			const mc_test_case *t = &rep->tests[i];
+			const char *what = t->error ? "error" : "failure";
+
+			fputs("    <testcase name=\"", out);
+			xml(out, t->name);
+			fputs("\" classname=\"", out);
+			xml(out, rep->policy_name);
+			fputs("\" file=\"", out);
+			xml(out, t->at.file);
+			fprintf(out, "\" line=\"%u\"", t->at.line);
+			if (t->passed) {
+				fputs("/>\n", out);
+				continue;
+			}
+			fprintf(out, ">\n      <%s message=\"", what);
+			if (t->error) {
+				xml(out, t->actual);
+			} else {
+				fputs("expected ", out);
+				xml(out, t->expected);
+				fputs("; actual ", out);
+				xml(out, t->actual);
+			}
+			fprintf(out, "\" type=\"%s\">", t->error ? "error" : "expectation");
+			fputs("expected: ", out);
+			xml(out, t->expected);
+			fputs("\nactual: ", out);
+			xml(out, t->actual);
+			fprintf(out, "</%s>\n    </testcase>\n", what);
+		}
+		fputs("  </testsuite>\n", out);
+	}
+	fputs("</testsuites>\n", out);
+	if (fclose(out) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
