@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "keep.h"
 #include "eval.h"
 #include "node.h"
 #include "value.h"
@@ -32,43 +33,20 @@ typedef struct renderer {
 static const char *
 keep(renderer *r, const char *s)
 {
-	const char *copy;
-
-	if (!s)
-		return NULL;
-	copy = mc_arena_strdup(&r->res->arena, s);
-	if (!copy)
-		r->nomem = true;
-	return copy;
+	return mc_keep(&r->res->arena, &r->nomem, s);
 }
 
 /* Keeps the buffer's text and empties the buffer. */
 static const char *
 keep_buf(renderer *r)
 {
-	const char *s;
-
-	if (mc_buf_failed(&r->buf)) {
-		r->nomem = true;
-		mc_buf_reset(&r->buf);
-		return NULL;
-	}
-	s = keep(r, mc_buf_str(&r->buf));
-	mc_buf_reset(&r->buf);
-	return s;
+	return mc_keep_buf(&r->res->arena, &r->nomem, &r->buf);
 }
 
 static mc_location
 location(renderer *r, const mc_node *n)
 {
-	mc_location at = {NULL, 0, 0};
-
-	if (n) {
-		at.file = keep(r, n->file->name);
-		at.line = n->line;
-		at.column = n->col;
-	}
-	return at;
+	return mc_keep_location(&r->res->arena, &r->nomem, n);
 }
 
 static int

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "keep.h"
 #include "diag.h"
 #include "node.h"
 #include "policy.h"
@@ -57,43 +58,20 @@ mc_ptest_rating_text(char buf[4], unsigned halves)
 static const char *
 keep(runner *r, const char *s)
 {
-	const char *copy;
-
-	if (!s)
-		return NULL;
-	copy = mc_arena_strdup(&r->rep->arena, s);
-	if (!copy)
-		r->nomem = true;
-	return copy;
+	return mc_keep(&r->rep->arena, &r->nomem, s);
 }
 
 /* Keeps the buffer's text and empties the buffer. */
 static const char *
 keep_buf(runner *r)
 {
-	const char *s;
-
-	if (mc_buf_failed(&r->buf)) {
-		r->nomem = true;
-		mc_buf_reset(&r->buf);
-		return NULL;
-	}
-	s = keep(r, mc_buf_str(&r->buf));
-	mc_buf_reset(&r->buf);
-	return s;
+	return mc_keep_buf(&r->rep->arena, &r->nomem, &r->buf);
 }
 
 static mc_location
 location(runner *r, const mc_node *n)
 {
-	mc_location at = {NULL, 0, 0};
-
-	if (n) {
-		at.file = keep(r, n->file->name);
-		at.line = n->line;
-		at.column = n->col;
-	}
-	return at;
+	return mc_keep_location(&r->rep->arena, &r->nomem, n);
 }
 
 static bool

@@ -8,11 +8,11 @@
  * rating differs, with the violations it gained and lost.
  */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 
 void
 cli_diff_help(FILE *out)
@@ -314,32 +314,6 @@ diff_text(const diff *d, size_t *len)
  * JSON
  */
 
-typedef struct jctx {
-	bool ok;
-} jctx;
-
-static void
-jset(jctx *j, json_t *o, const char *key, json_t *v)
-{
-	if (!o || !v) {
-		json_decref(v);
-		j->ok = false;
-	} else if (json_object_set_new(o, key, v) != 0) {
-		j->ok = false;
-	}
-}
-
-static void
-jpush(jctx *j, json_t *a, json_t *v)
-{
-	if (!a || !v) {
-		json_decref(v);
-		j->ok = false;
-	} else if (json_array_append_new(a, v) != 0) {
-		j->ok = false;
-	}
-}
-
 static json_t *
 side_json(jctx *j, const side *s)
 {
@@ -386,7 +360,6 @@ diff_json(const diff *d, size_t *len)
 {
 	jctx j = {true};
 	json_t *root = json_object(), *changes = json_array(), *summary = json_array();
-	char *text = NULL, *out;
 
 	jset(&j, root, "old", policy_json(&j, d->pol[0]));
 	jset(&j, root, "new", policy_json(&j, d->pol[1]));
@@ -419,20 +392,7 @@ diff_json(const diff *d, size_t *len)
 		jpush(&j, summary, o);
 	}
 	jset(&j, root, "summary", summary);
-	if (j.ok)
-		text = json_dumps(root, JSON_INDENT(2));
-	json_decref(root);
-	if (!text)
-		return NULL;
-	*len = strlen(text);
-	out = malloc(*len + 2);
-	if (out) {
-		memcpy(out, text, *len);
-		out[(*len)++] = '\n';
-		out[*len] = '\0';
-	}
-	free(text);
-	return out;
+	return jdump(&j, root, len);
 }
 
 /* ------------------------------------------------------------------------

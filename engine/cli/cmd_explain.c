@@ -4,11 +4,11 @@
  * mc_policy_explain().
  */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 
 void
 cli_explain_help(FILE *out)
@@ -250,38 +250,12 @@ explain_text(const mc_explanation *e, size_t *len)
  * JSON
  */
 
-typedef struct jctx {
-	bool ok;
-} jctx;
-
-static void
-jset(jctx *j, json_t *o, const char *key, json_t *v)
-{
-	if (!o || !v) {
-		json_decref(v);
-		j->ok = false;
-	} else if (json_object_set_new(o, key, v) != 0) {
-		j->ok = false;
-	}
-}
-
 /* As jset, leaving the key out when s is NULL. */
 static void
 jstr(jctx *j, json_t *o, const char *key, const char *s)
 {
 	if (s)
 		jset(j, o, key, json_string(s));
-}
-
-static void
-jpush(jctx *j, json_t *a, json_t *v)
-{
-	if (!a || !v) {
-		json_decref(v);
-		j->ok = false;
-	} else if (json_array_append_new(a, v) != 0) {
-		j->ok = false;
-	}
 }
 
 static json_t *
@@ -310,7 +284,6 @@ explain_json(const mc_explanation *e, size_t *len)
 {
 	jctx j = {true};
 	json_t *root = json_object(), *pol = json_object(), *a, *o, *t;
-	char *text = NULL, *out;
 
 	jstr(&j, pol, "name", e->name);
 	jstr(&j, pol, "description", e->description);
@@ -435,20 +408,7 @@ explain_json(const mc_explanation *e, size_t *len)
 	}
 	jset(&j, root, "remedies", a);
 
-	if (j.ok)
-		text = json_dumps(root, JSON_INDENT(2));
-	json_decref(root);
-	if (!text)
-		return NULL;
-	*len = strlen(text);
-	out = malloc(*len + 2);
-	if (out) {
-		memcpy(out, text, *len);
-		out[(*len)++] = '\n';
-		out[*len] = '\0';
-	}
-	free(text);
-	return out;
+	return jdump(&j, root, len);
 }
 
 /* ------------------------------------------------------------------------

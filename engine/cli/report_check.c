@@ -2,12 +2,12 @@
  * report_check.c - the reports of `migcheck check`.
  */
 #include <inttypes.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
+#include "json.h"
 
 /* ------------------------------------------------------------------------
  * Text
@@ -246,35 +246,6 @@ report_check_text(const mc_check_result *res, bool color, size_t *len)
  * JSON
  */
 
-/* Builders that remember a failure (jansson returns NULL or -1 when memory
- * runs out), so that a document missing a part is never printed. */
-typedef struct jctx {
-	bool ok;
-} jctx;
-
-static void
-jset(jctx *j, json_t *o, const char *key, json_t *v)
-{
-	/* The _new setters take over v even when they fail. */
-	if (!o || !v) {
-		json_decref(v);
-		j->ok = false;
-	} else if (json_object_set_new(o, key, v) != 0) {
-		j->ok = false;
-	}
-}
-
-static void
-jpush(jctx *j, json_t *a, json_t *v)
-{
-	if (!a || !v) {
-		json_decref(v);
-		j->ok = false;
-	} else if (json_array_append_new(a, v) != 0) {
-		j->ok = false;
-	}
-}
-
 static json_t *
 value_json(jctx *j, const mc_value *v)
 {
@@ -409,7 +380,6 @@ report_check_json(const mc_check_result *res, size_t *len)
 	jctx j = {true};
 	json_t *root = json_object(), *pol = json_object(), *vm = json_object(),
 	       *hosts = json_array();
-	char *text = NULL, *out;
 
 	jset(&j, pol, "name", json_string(res->policy_name));
 	jset(&j, pol, "file", json_string(res->policy_file));
@@ -423,19 +393,5 @@ report_check_json(const mc_check_result *res, size_t *len)
 	for (size_t i = 0; i < res->nhosts; i++)
 		jpush(&j, hosts, host_json(&j, &res->hosts[i]));
 	jset(&j, root, "hosts", hosts);
-	if (j.ok)
-		text = json_dumps(root, JSON_INDENT(2));
-	json_decref(root);
-	if (!text)
-		return NULL;
-	/* End the document with a newline, as every line of output. */
-	*len = strlen(text);
-	out = malloc(*len + 2);
-	if (out) {
-		memcpy(out, text, *len);
-		out[(*len)++] = '\n';
-		out[*len] = '\0';
-	}
-	free(text);
-	return out;
+	return jdump(&j, root, len);
 }

@@ -1,12 +1,12 @@
 /*
  * report_lint.c - the reports of `migcheck lint`.
  */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report_lint.h"
+#include "json.h"
 
 /* Every id lint reports, with its level and what it means (docs/lint.md
  * says more); SARIF lists them as the tool's rules. */
@@ -149,55 +149,6 @@ report_lint_text(const lint_file *files, size_t n, bool color, size_t *len)
  * JSON and SARIF
  */
 
-/* Builders that remember a failure, as in report_check.c. */
-typedef struct jctx {
-	bool ok;
-} jctx;
-
-static void
-jset(jctx *j, json_t *o, const char *key, json_t *v)
-{
-	if (!o || !v) {
-		json_decref(v);
-		j->ok = false;
-	} else if (json_object_set_new(o, key, v) != 0) {
-		j->ok = false;
-	}
-}
-
-static void
-jpush(jctx *j, json_t *a, json_t *v)
-{
-	if (!a || !v) {
-		json_decref(v);
-		j->ok = false;
-	} else if (json_array_append_new(a, v) != 0) {
-		j->ok = false;
-	}
-}
-
-/* Dumps root (taking it over) with a final newline. */
-static char *
-dump(jctx *j, json_t *root, size_t *len)
-{
-	char *text = NULL, *out;
-
-	if (j->ok && root)
-		text = json_dumps(root, JSON_INDENT(2));
-	json_decref(root);
-	if (!text)
-		return NULL;
-	*len = strlen(text);
-	out = malloc(*len + 2);
-	if (out) {
-		memcpy(out, text, *len);
-		out[(*len)++] = '\n';
-		out[*len] = '\0';
-	}
-	free(text);
-	return out;
-}
-
 char *
 report_lint_json(const lint_file *files, size_t n, size_t *len)
 {
@@ -242,7 +193,7 @@ report_lint_json(const lint_file *files, size_t n, size_t *len)
 	jset(&j, root, "findings", finds);
 	jset(&j, root, "errors", json_integer((json_int_t)errors));
 	jset(&j, root, "warnings", json_integer((json_int_t)warnings));
-	return dump(&j, root, len);
+	return jdump(&j, root, len);
 }
 
 /* A path as a URI reference: bytes other than unreserved ones and '/'
@@ -347,5 +298,5 @@ report_lint_sarif(const lint_file *files, size_t n, size_t *len)
 	jset(&j, run, "results", results);
 	jpush(&j, runs, run);
 	jset(&j, root, "runs", runs);
-	return dump(&j, root, len);
+	return jdump(&j, root, len);
 }

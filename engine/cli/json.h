@@ -1,0 +1,28 @@
+/*
+ * json.h - building the JSON documents of the commands with jansson.
+ *
+ * jansson's setters return NULL or -1 when memory runs out; these remember
+ * the failure, so that a document missing a part is never printed.
+ */
+#ifndef MC_CLI_JSON_H
+#define MC_CLI_JSON_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct jctx {
+	bool ok;  /* start with true */
+} jctx;
+
+/* o[key] = v, taking over v (also when it fails). */
+void jset(jctx *j, json_t *o, const char *key, json_t *v);
+
+/* Appends v to the array a, taking over v. */
+void jpush(jctx *j, json_t *a, json_t *v);
+
+/* The document root as text, indented, ending in a newline (malloc'd;
+ * its length in *len); NULL when anything failed. Releases root. */
+char *jdump(jctx *j, json_t *root, size_t *len);
+
+#endif
