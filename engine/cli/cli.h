@@ -63,6 +63,16 @@ mc_policy *cli_load_policy(const char *path, mc_diag *diag);
 /* Loads and merges the inventory files, and finishes the inventory. */
 mc_inventory *cli_load_inventory(char *const *paths, size_t n, mc_diag *diag);
 
+/* Writes the caret line under a source line: the line's tabs kept, every
+ * other character before the column as a space. */
+void cli_caret(FILE *out, const char *line, unsigned column);
+
+/* A rating in half stars as text: "3.5", "5". */
+void cli_rating(char *buf, size_t size, unsigned halves);
+
+/* Writes FILE:LINE:COL (nothing for a location without a file). */
+void cli_location(FILE *out, const mc_location *at);
+
 /* Writes len bytes at text to stdout and flushes; CLI_ERROR on failure. */
 int cli_emit(const char *text, size_t len);
 

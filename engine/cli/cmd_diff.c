@@ -213,15 +213,6 @@ rules_not_in(const mc_host_verdict *a, const mc_host_verdict *b,
 	}
 }
 
-static void
-rating_text(char *buf, size_t size, unsigned halves)
-{
-	if (halves % 2)
-		snprintf(buf, size, "%u.5", halves / 2);
-	else
-		snprintf(buf, size, "%u", halves / 2);
-}
-
 /* ------------------------------------------------------------------------
  * Text
  */
@@ -235,7 +226,7 @@ verdict_text(FILE *out, const side *s)
 		fputs("no verdict", out);
 		return;
 	}
-	rating_text(r, sizeof(r), s->h->rating_halves);
+	cli_rating(r, sizeof(r), s->h->rating_halves);
 	fprintf(out, "%s, rating %s", s->h->allowed ? "allowed" : "refused", r);
 }
 

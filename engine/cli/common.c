@@ -20,10 +20,8 @@ cli_color(FILE *stream)
 	return isatty(fileno(stream)) && !(nc && *nc);
 }
 
-/* Writes the caret line: the source line's tabs kept, every other
- * character (UTF-8 code point) before the column as a space. */
-static void
-caret(FILE *out, const char *line, unsigned column)
+void
+cli_caret(FILE *out, const char *line, unsigned column)
 {
 	unsigned col = 1;
 
@@ -59,7 +57,7 @@ cli_print_diags(const mc_diag *diag)
 			fprintf(stderr, "migcheck: %s%s:%s %s\n", on, sev, off, it->message);
 		if (it->source_line && *it->source_line) {
 			fprintf(stderr, "%5u | %s\n      | ", it->at.line, it->source_line);
-			caret(stderr, it->source_line, it->at.column);
+			cli_caret(stderr, it->source_line, it->at.column);
 			fputc('\n', stderr);
 		}
 	}
@@ -189,4 +187,20 @@ cli_emit(const char *text, size_t len)
 		return CLI_ERROR;
 	}
 	return CLI_YES;
+}
+
+void
+cli_rating(char *buf, size_t size, unsigned halves)
+{
+	if (halves % 2)
+		snprintf(buf, size, "%u.5", halves / 2);
+	else
+		snprintf(buf, size, "%u", halves / 2);
+}
+
+void
+cli_location(FILE *out, const mc_location *at)
+{
+	if (at->file)
+		fprintf(out, "%s:%u:%u", at->file, at->line, at->column);
 }

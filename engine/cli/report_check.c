@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "cli.h"
 #include "json.h"
 
 /* ------------------------------------------------------------------------
@@ -28,22 +29,6 @@ stars(FILE *out, unsigned halves)
 		else
 			fputs("☆", out);
 	}
-}
-
-static void
-rating_text(char *buf, size_t size, unsigned halves)
-{
-	if (halves % 2)
-		snprintf(buf, size, "%u.5", halves / 2);
-	else
-		snprintf(buf, size, "%u", halves / 2);
-}
-
-static void
-location(FILE *out, const mc_location *at)
-{
-	if (at->file)
-		fprintf(out, "%s:%u:%u", at->file, at->line, at->column);
 }
 
 /* A violation's evidence: what a condition found (unless the message
@@ -74,7 +59,7 @@ explain(FILE *out, const mc_host_verdict *h, const style *st)
 		fprintf(out, "        %s", v->rule);
 		evidence(out, v);
 		fprintf(out, "  %s(", st->dim);
-		location(out, &v->at);
+		cli_location(out, &v->at);
 		fprintf(out, ")%s\n", st->off);
 	}
 	if (h->nremedies) {
@@ -185,7 +170,7 @@ trace(FILE *out, const mc_host_verdict *h, const style *st)
 				e->source.type != MC_VALUE_NONE ? e->source.text : "(none)",
 				e->target.type != MC_VALUE_NONE ? e->target.text : "(none)");
 		fprintf(out, "  %s(", st->dim);
-		location(out, &e->at);
+		cli_location(out, &e->at);
 		fprintf(out, ")%s\n", st->off);
 	}
 }
@@ -223,7 +208,7 @@ report_check_text(const mc_check_result *res, bool color, size_t *len)
 		const mc_host_verdict *h = &res->hosts[i];
 		char rating[16];
 
-		rating_text(rating, sizeof(rating), h->rating_halves);
+		cli_rating(rating, sizeof(rating), h->rating_halves);
 		stars(out, h->rating_halves);
 		fprintf(out, " %-3s  %-*s  %s%s%s\n", rating, (int)width, h->name,
 			h->allowed ? st->ok : st->bad, h->allowed ? "allowed" : "refused",

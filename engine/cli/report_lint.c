@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report_lint.h"
+#include "cli.h"
 #include "json.h"
 
 /* Every id lint reports, with its level and what it means (docs/lint.md
@@ -81,20 +82,6 @@ finding_file(const lint_file *f, const mc_diag_item *it)
  * Text
  */
 
-static void
-caret(FILE *out, const char *line, unsigned column)
-{
-	unsigned col = 1;
-
-	for (const char *p = line; *p && col < column; p++) {
-		if (((unsigned char)*p & 0xC0) == 0x80)
-			continue;
-		fputc(*p == '\t' ? '\t' : ' ', out);
-		col++;
-	}
-	fputc('^', out);
-}
-
 static const char *
 plural(size_t n, const char *one, const char *many)
 {
@@ -128,7 +115,7 @@ report_lint_text(const lint_file *files, size_t n, bool color, size_t *len)
 			if (it->source_line && *it->source_line) {
 				fprintf(out, "%5u | %s\n      | ", it->at.line,
 					it->source_line);
-				caret(out, it->source_line, it->at.column);
+				cli_caret(out, it->source_line, it->at.column);
 				fputc('\n', out);
 			}
 		}

@@ -6,13 +6,7 @@
 #include <string.h>
 
 #include "report_test.h"
-
-static void
-location(FILE *out, const mc_location *at)
-{
-	if (at->file)
-		fprintf(out, "%s:%u:%u", at->file, at->line, at->column);
-}
+#include "cli.h"
 
 /* ------------------------------------------------------------------------
  * Text
@@ -46,7 +40,7 @@ report_test_text(const mc_test_report *const *reps, size_t n, bool coverage,
 			fprintf(out, "%sFAIL%s  %s  %s\n", bad, off, rep->policy_name,
 				t->name);
 			fprintf(out, "      %s", dim);
-			location(out, &t->at);
+			cli_location(out, &t->at);
 			fprintf(out, "%s\n", off);
 			fprintf(out, "      expected  %s\n", t->expected);
 			fprintf(out, "      %s  %s\n", t->error ? "error   " : "actual  ",
@@ -65,7 +59,7 @@ report_test_text(const mc_test_report *const *reps, size_t n, bool coverage,
 			if (c->exercised)
 				continue;
 			fprintf(out, "  not exercised  %s  %s(", c->name, dim);
-			location(out, &c->at);
+			cli_location(out, &c->at);
 			fprintf(out, ")%s\n", off);
 		}
 	}
