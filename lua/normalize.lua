@@ -12,7 +12,7 @@
 --   normalize.feature(s)           a processor flag as Linux names it:
 --                                  lower case, '.' as '_' (SSE4.2 -> sse4_2),
 --                                  and the few flags other tools name
---                                  differently (pni -> sse3)
+--                                  differently (sse3 -> pni, as Linux writes it)
 --   normalize.features(list)       every flag normalized, without repeats,
 --                                  in the order first met
 local normalize = {}
@@ -23,7 +23,7 @@ local lower, match, find, gsub = string.lower, string.match, string.find,
 local tostring, type, ipairs, error = tostring, type, ipairs, error
 
 local aliases = {
-	pni = "sse3",
+	sse3 = "pni",
 	["sse4a"] = "sse4a",
 	avx512vnni = "avx512_vnni",
 	avx512bf16 = "avx512_bf16",

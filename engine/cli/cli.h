@@ -31,10 +31,14 @@ int cli_diff(int argc, char **argv);
 void cli_diff_help(FILE *out);
 int cli_explain(int argc, char **argv);
 void cli_explain_help(FILE *out);
+int cli_import(int argc, char **argv);
+void cli_import_help(FILE *out);
 int cli_lint(int argc, char **argv);
 void cli_lint_help(FILE *out);
 int cli_test(int argc, char **argv);
 void cli_test_help(FILE *out);
+int cli_probe(int argc, char **argv);
+void cli_probe_help(FILE *out);
 
 /* True when colors may be written to the stream (a terminal, and NO_COLOR
  * unset). */

@@ -15,8 +15,10 @@ static const cli_command commands[] = {
 	{"check", "rate the hosts for moving one VM", cli_check, cli_check_help},
 	{"diff", "list the moves whose verdict changes between two policies", cli_diff, cli_diff_help},
 	{"explain", "describe a policy in plain words", cli_explain, cli_explain_help},
+	{"import", "write an inventory from what hosts report about their processors", cli_import, cli_import_help},
 	{"lint", "report errors and likely mistakes in policy files", cli_lint, cli_lint_help},
 	{"test", "run the tests of policies", cli_test, cli_test_help},
+	{"probe", "print this machine's fingerprint as an inventory host", cli_probe, cli_probe_help},
 	{"version", "print the version", run_version, version_help},
 	{"help", "describe migcheck or one of its commands", run_help, help_help},
 };

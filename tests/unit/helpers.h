@@ -24,6 +24,7 @@ Suite *lpattern_suite(void);
 Suite *luasrc_suite(void);
 Suite *explain_suite(void);
 Suite *lint_suite(void);
+Suite *probe_suite(void);
 
 /* The project's source directory, for fixtures: MC_SOURCE_DIR "/examples". */
 #define SRC(path) MC_SOURCE_DIR "/" path

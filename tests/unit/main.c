@@ -28,6 +28,7 @@ static const struct {
 	{"luasrc", luasrc_suite},
 	{"explain", explain_suite},
 	{"lint", lint_suite},
+	{"probe", probe_suite},
 };
 
 int

@@ -1,0 +1,276 @@
+/*
+ * cmd_import.c - `migcheck import`: host records from what the platforms
+ * print about their processors (import.h), written as an inventory.
+ *
+ * Every input is read and checked before anything is written: a bad input
+ * prints its errors and the command writes nothing, neither on stdout nor
+ * to the -o file, which is replaced only by a complete new inventory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "diag.h"
+#include "import.h"
+#include "node.h"
+
+void
+cli_import_help(FILE *out)
+{
+	fprintf(out,
+		"Usage: migcheck import --from FORMAT FILE... [-o FILE] [--cluster NAME]\n"
+		"                      [--format yaml]\n"
+		"\n"
+		"Reads what a platform prints about a machine's processors and writes\n"
+		"the hosts as an inventory (hosts:). One host per FILE, except for csv,\n"
+		"which holds one host per row. The lscpu, cpuinfo and libvirt formats\n"
+		"carry no host name: the host is named after its file, without\n"
+		"directories and extension.\n"
+		"\n"
+		"Formats (docs/import/):\n"
+		"  win32     Get-CimInstance Win32_Processor | ConvertTo-Json\n"
+		"  lscpu     lscpu -J (flat, or nested with \"children\")\n"
+		"  cpuinfo   the text of /proc/cpuinfo\n"
+		"  libvirt   virsh capabilities (XML)\n"
+		"  csv       a header row of inventory paths, one host per row\n"
+		"\n"
+		"Options:\n"
+		"      --from FORMAT     the format of every FILE (%s)\n"
+		"  -o, --output FILE     write the inventory to FILE (replaced only when\n"
+		"                        every input imports) instead of stdout\n"
+		"      --cluster NAME    put every imported host in cluster NAME\n"
+		"      --format FORMAT   yaml (the only one)\n"
+		"  -h, --help            show this help\n"
+		"\n"
+		"Exit status: 0, or 2 on bad usage or when an input does not import\n"
+		"(FILE:LINE:COL: error: ... on stderr, nothing written).\n",
+		mc_import_formats());
+}
+
+/* Reads and imports one file, adding what went wrong to diag. */
+static int
+import_file(mc_importer import, const char *path, const mc_limits *limits,
+	    mc_hostlist *hosts, mc_diag *diag)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (mc_read_file(path, limits->max_file_bytes, &data, &len) < 0) {
+		int e = errno;
+
+		if (e == ENOMEM)
+			return MC_ENOMEM;
+		if (e == EFBIG) {
+			mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
+				    "the file is larger than the limit of %zu bytes",
+				    limits->max_file_bytes);
+			return MC_ELIMIT;
+		}
+		mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
+			    "cannot read the file: %s", strerror(e));
+		return MC_EINPUT;
+	}
+	rc = import(hosts, path, data, len, diag);
+	free(data);
+	return rc;
+}
+
+/* Writes len bytes at text to a new file next to path, then renames it
+ * over path: a reader sees the old inventory or the new one, never half of
+ * one, and a failure leaves path as it was. */
+static int
+write_replace(const char *path, const char *text, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	size_t n = strlen(path) + 16;
+	char *tmp = malloc(n);
+	struct stat st;
+	mode_t mode, mask;
+	int fd = -1, saved;
+	size_t done = 0;
+
+	if (!tmp) {
+		errno = ENOMEM;
+		goto fail;
+	}
+	snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		free(tmp);
+		tmp = NULL;
+		goto fail;
+	}
+	if (stat(path, &st) == 0) {
+		mode = st.st_mode & 07777;
+	} else {
+		mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	if (fchmod(fd, mode) < 0)
+		goto fail;
+	while (done < len) {
+		ssize_t w = write(fd, text + done, len - done);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		done += (size_t)w;
+	}
+	if (fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0)
+		goto fail;
+	free(tmp);
+	return CLI_YES;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	if (tmp) {
+		unlink(tmp);
+		free(tmp);
+	}
+	fprintf(stderr, "migcheck: error: cannot write %s: %s\n", path,
+		strerror(saved));
+	return CLI_ERROR;
+}
+
+/* Two hosts of one name would make an inventory that does not load. */
+static void
+check_names(const mc_hostlist *hosts, mc_diag *diag)
+{
+	for (size_t i = 1; i < hosts->count; i++) {
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(hosts->hosts[i]->name, hosts->hosts[j]->name) == 0) {
+				mc_diag_error(diag, "host '%s' is imported twice: from "
+					      "%s and from %s", hosts->hosts[i]->name,
+					      hosts->hosts[j]->source,
+					      hosts->hosts[i]->source);
+				break;
+			}
+		}
+	}
+}
+
+enum { OPT_FROM = 256, OPT_CLUSTER, OPT_FORMAT };
+
+int
+cli_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"from", required_argument, NULL, OPT_FROM},
+		{"output", required_argument, NULL, 'o'},
+		{"cluster", required_argument, NULL, OPT_CLUSTER},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *from = NULL, *output = NULL, *cluster = NULL;
+	const char *format = "yaml";
+	mc_importer import;
+	mc_hostlist hosts = {NULL, 0, 0};
+	mc_buf text = MC_BUF_INIT;
+	mc_limits limits;
+	mc_diag *diag = NULL;
+	bool nomem = false;
+	int c, status = CLI_ERROR;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FROM:
+			from = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_CLUSTER:
+			cluster = optarg;
+			break;
+		case OPT_FORMAT:
+			format = optarg;
+			break;
+		case 'h':
+			cli_import_help(stdout);
+			return CLI_YES;
+		case ':':
+			return cli_usage("import", "option '%s' needs a value",
+					 argv[optind - 1]);
+		default:
+			return cli_usage("import", "unknown option '%s'",
+					 argv[optind - 1]);
+		}
+	}
+	if (!from)
+		return cli_usage("import", "name the input format with --from "
+				 "(%s)", mc_import_formats());
+	import = mc_import_find(from);
+	if (!import)
+		return cli_usage("import", "unknown input format '%s' (formats: %s)",
+				 from, mc_import_formats());
+	if (strcmp(format, "yaml") != 0)
+		return cli_usage("import", "unknown output format '%s' (formats: "
+				 "yaml)", format);
+	if (cluster && !*cluster)
+		return cli_usage("import", "--cluster needs a name");
+	if (optind >= argc)
+		return cli_usage("import", "name at least one file to import");
+
+	mc_limits_default(&limits);
+	diag = mc_diag_new();
+	if (!diag)
+		goto nomem;
+	for (int i = optind; i < argc; i++) {
+		int rc = import_file(import, argv[i], &limits, &hosts, diag);
+
+		if (rc == MC_ENOMEM)
+			goto nomem;
+	}
+	if (!mc_diag_error_count(diag))
+		check_names(&hosts, diag);
+	if (mc_diag_error_count(diag)) {
+		cli_print_diags(diag);
+		goto out;
+	}
+	for (size_t i = 0; cluster && i < hosts.count; i++) {
+		if (mc_hostrec_set(&hosts.hosts[i]->cluster, cluster,
+				   strlen(cluster)) < 0)
+			goto nomem;
+	}
+	mc_hostrec_yaml(&text, hosts.hosts, hosts.count);
+	if (mc_buf_failed(&text))
+		goto nomem;
+	if (output)
+		status = write_replace(output, mc_buf_str(&text), text.len);
+	else
+		status = cli_emit(mc_buf_str(&text), text.len);
+	goto out;
+nomem:
+	nomem = true;
+out:
+	if (nomem) {
+		fprintf(stderr, "migcheck: error: out of memory\n");
+		status = CLI_ERROR;
+	}
+	mc_buf_free(&text);
+	mc_hostlist_free(&hosts);
+	mc_diag_free(diag);
+	return status;
+}

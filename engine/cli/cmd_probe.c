@@ -1,0 +1,237 @@
+/*
+ * cmd_probe.c - `migcheck probe`: this machine's fingerprint as an
+ * inventory host record, in YAML that `migcheck check -i` reads as it is,
+ * or as JSON with the same keys.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "json.h"
+#include "probe.h"
+
+enum { OPT_NAME = 256, OPT_CLUSTER, OPT_FORMAT };
+
+void
+cli_probe_help(FILE *out)
+{
+	fputs("Usage: migcheck probe [--name NAME] [--cluster NAME]\n"
+	      "                      [--format yaml|json] [-o FILE]\n"
+	      "\n"
+	      "Prints this machine's fingerprint as an inventory host record: the\n"
+	      "processor's vendor, architecture, family, model, stepping, CPUID\n"
+	      "signature, name and feature flags (named as in /proc/cpuinfo), whether\n"
+	      "it supports hardware virtualization, and the hypervisor it runs under.\n"
+	      "The YAML is an inventory that 'migcheck check -i' reads as it is.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --name NAME       the host's name (default: the host name)\n"
+	      "      --cluster NAME    the host's cluster\n"
+	      "      --format FORMAT   yaml (default) or json\n"
+	      "  -o, --output FILE     write to FILE (replaced only when all is written)\n"
+	      "  -h, --help            show this help\n"
+	      "\n"
+	      "Exit status: 0, or 2 on bad usage or when the output cannot be written.\n",
+	      out);
+}
+
+static void
+jstr(jctx *j, json_t *o, const char *key, const char *v)
+{
+	if (v)
+		jset(j, o, key, json_string(v));
+}
+
+static char *
+probe_json(const mc_hostrec *h, size_t *len)
+{
+	jctx j = {true};
+	json_t *root = json_object(), *hosts = json_array(), *host = json_object();
+	json_t *cpu = json_object();
+
+	jset(&j, root, "hosts", hosts);
+	jpush(&j, hosts, host);
+	jstr(&j, host, "name", h->name ? h->name : "unnamed");
+	jstr(&j, host, "cluster", h->cluster);
+	jset(&j, host, "cpu", cpu);
+	jstr(&j, cpu, "manufacturer", h->manufacturer);
+	jstr(&j, cpu, "architecture", h->architecture);
+	if (h->has_family)
+		jset(&j, cpu, "family", json_integer(h->family));
+	if (h->has_model)
+		jset(&j, cpu, "model", json_integer(h->model));
+	if (h->has_stepping)
+		jset(&j, cpu, "stepping", json_integer(h->stepping));
+	jstr(&j, cpu, "signature", h->signature);
+	jstr(&j, cpu, "name", h->cpu_name);
+	if (h->sockets > 0)
+		jset(&j, cpu, "sockets", json_integer(h->sockets));
+	if (h->nfeatures) {
+		json_t *features = json_array();
+
+		jset(&j, cpu, "features", features);
+		for (size_t i = 0; i < h->nfeatures; i++)
+			jpush(&j, features, json_string(h->features[i]));
+	}
+	if (h->hypervisor_product || h->hypervisor_version) {
+		json_t *hv = json_object();
+
+		jset(&j, host, "hypervisor", hv);
+		jstr(&j, hv, "product", h->hypervisor_product);
+		jstr(&j, hv, "version", h->hypervisor_version);
+	}
+	if (h->has_virt || h->running_under) {
+		json_t *virt = json_object();
+
+		jset(&j, host, "virtualization", virt);
+		if (h->has_virt)
+			jset(&j, virt, "supported", json_boolean(h->virt_supported));
+		jstr(&j, virt, "running_under", h->running_under);
+	}
+	return jdump(&j, root, len);
+}
+
+static char *
+probe_yaml(mc_hostrec *h, size_t *len)
+{
+	mc_buf b = MC_BUF_INIT;
+
+	mc_hostrec_yaml(&b, &h, 1);
+	if (mc_buf_failed(&b)) {
+		mc_buf_free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return b.data;
+}
+
+/* Writes text to a new file next to path and renames it over path, so
+ * that path holds either what it held or all of the new text. */
+static int
+write_file(const char *path, const char *text, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	size_t n = strlen(path) + 16;
+	char *tmp = malloc(n);
+	int fd = -1, status = CLI_ERROR;
+	mode_t mask;
+
+	if (!tmp) {
+		fprintf(stderr, "migcheck: error: out of memory\n");
+		return CLI_ERROR;
+	}
+	snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
+	if ((fd = mkstemp(tmp)) < 0) {
+		fprintf(stderr, "migcheck: error: cannot create a file next to %s: %s\n",
+			path, strerror(errno));
+		goto out;
+	}
+	mask = umask(0);
+	umask(mask);
+	for (size_t done = 0; done < len;) {
+		ssize_t w = write(fd, text + done, len - done);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		done += (size_t)w;
+	}
+	if (fchmod(fd, 0666 & ~mask) != 0 || fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0)
+		goto fail;
+	status = CLI_YES;
+	goto out;
+fail:
+	fprintf(stderr, "migcheck: error: cannot write %s: %s\n", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	unlink(tmp);
+out:
+	free(tmp);
+	return status;
+}
+
+int
+cli_probe(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"name", required_argument, NULL, OPT_NAME},
+		{"cluster", required_argument, NULL, OPT_CLUSTER},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *name = NULL, *cluster = NULL, *format = "yaml", *output = NULL;
+	mc_hostrec *h = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	int c, status = CLI_ERROR;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "-:ho:", opts, NULL)) != -1) {
+		switch (c) {
+		case 1:
+			return cli_usage("probe", "unexpected argument '%s'", optarg);
+		case OPT_NAME:
+			name = optarg;
+			break;
+		case OPT_CLUSTER:
+			cluster = optarg;
+			break;
+		case OPT_FORMAT:
+			format = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			cli_probe_help(stdout);
+			return CLI_YES;
+		case ':':
+			return cli_usage("probe", "option '%s' needs a value",
+					 argv[optind - 1]);
+		default:
+			return cli_usage("probe", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage("probe", "unexpected argument '%s'", argv[optind]);
+	if (strcmp(format, "yaml") != 0 && strcmp(format, "json") != 0)
+		return cli_usage("probe", "unknown format '%s' (formats: yaml, json)",
+				 format);
+	if (name && !*name)
+		return cli_usage("probe", "the name is empty");
+	if (output && !*output)
+		return cli_usage("probe", "the output file name is empty");
+	if (mc_probe(&h, name, cluster) < 0) {
+		fprintf(stderr, "migcheck: error: out of memory\n");
+		goto out;
+	}
+	text = strcmp(format, "json") == 0 ? probe_json(h, &len) : probe_yaml(h, &len);
+	if (!text) {
+		fprintf(stderr, "migcheck: error: out of memory\n");
+		goto out;
+	}
+	status = output ? write_file(output, text, len) : cli_emit(text, len);
+out:
+	free(text);
+	mc_hostrec_free(h);
+	return status;
+}
