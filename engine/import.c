@@ -362,7 +362,6 @@ mc_import_win32(mc_hostlist *out, const char *name, const char *data,
 {
 	mc_doc *doc = NULL;
 	mc_hostrec *h = NULL;
-	mc_hostlist local = {NULL, 0, 0};
 	const mc_node *root, *first, *sys, *cap, *man, *n;
 	const mc_node *const *objs;
 	size_t nobjs;
@@ -500,20 +499,13 @@ mc_import_win32(mc_hostlist *out, const char *name, const char *data,
 	h->sockets = (int64_t)nobjs;
 	if (errors)
 		goto fail;
-	if (mc_hostlist_add(&local, h) < 0) {
-		h = NULL;
-		goto nomem;
-	}
-	h = NULL;
-	if (hostlist_move(out, &local) < 0)
-		goto nomem;
+	rc = mc_hostlist_add(out, h);	/* frees h when it fails */
 	mc_doc_free(doc);
-	return MC_OK;
+	return rc < 0 ? MC_ENOMEM : MC_OK;
 nomem:
 	nomem = true;
 fail:
 	mc_hostrec_free(h);
-	mc_hostlist_free(&local);
 	mc_doc_free(doc);
 	return FAIL_STATUS(nomem);
 }
@@ -616,7 +608,6 @@ mc_import_lscpu(mc_hostlist *out, const char *name, const char *data,
 {
 	mc_doc *doc = NULL;
 	mc_hostrec *h = NULL;
-	mc_hostlist local = {NULL, 0, 0};
 	lscpu_fields f;
 	const mc_node *root, *list;
 	bool nomem = false;
@@ -681,20 +672,13 @@ mc_import_lscpu(mc_hostlist *out, const char *name, const char *data,
 		goto nomem;
 	if (errors)
 		goto fail;
-	if (mc_hostlist_add(&local, h) < 0) {
-		h = NULL;
-		goto nomem;
-	}
-	h = NULL;
-	if (hostlist_move(out, &local) < 0)
-		goto nomem;
+	rc = mc_hostlist_add(out, h);	/* frees h when it fails */
 	mc_doc_free(doc);
-	return MC_OK;
+	return rc < 0 ? MC_ENOMEM : MC_OK;
 nomem:
 	nomem = true;
 fail:
 	mc_hostrec_free(h);
-	mc_hostlist_free(&local);
 	mc_doc_free(doc);
 	return FAIL_STATUS(nomem);
 }
@@ -735,7 +719,6 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 {
 	mc_file file = {name, data, len};
 	mc_hostrec *h = NULL;
-	mc_hostlist local = {NULL, 0, 0};
 	char **ids = NULL;          /* the distinct physical ids */
 	size_t nids = 0;
 	size_t processors = 0;      /* processor blocks begun */
@@ -877,17 +860,10 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 	}
 	virt_from_features(h);
 	h->sockets = (int64_t)nids;
-	if (mc_hostlist_add(&local, h) < 0) {
-		h = NULL;
-		goto nomem;
-	}
-	h = NULL;
-	if (hostlist_move(out, &local) < 0)
-		goto nomem;
 	for (size_t i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);
-	return MC_OK;
+	return mc_hostlist_add(out, h) < 0 ? MC_ENOMEM : MC_OK;
 nomem:
 	nomem = true;
 fail:
@@ -895,7 +871,6 @@ fail:
 		free(ids[i]);
 	free(ids);
 	mc_hostrec_free(h);
-	mc_hostlist_free(&local);
 	return FAIL_STATUS(nomem);
 }
 

@@ -7,12 +7,9 @@
  * to the -o file, which is replaced only by a complete new inventory.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -80,75 +77,6 @@ import_file(mc_importer import, const char *path, const mc_limits *limits,
 	rc = import(hosts, path, data, len, diag);
 	free(data);
 	return rc;
-}
-
-/* Writes len bytes at text to a new file next to path, then renames it
- * over path: a reader sees the old inventory or the new one, never half of
- * one, and a failure leaves path as it was. */
-static int
-write_replace(const char *path, const char *text, size_t len)
-{
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	size_t n = strlen(path) + 16;
-	char *tmp = malloc(n);
-	struct stat st;
-	mode_t mode, mask;
-	int fd = -1, saved;
-	size_t done = 0;
-
-	if (!tmp) {
-		errno = ENOMEM;
-		goto fail;
-	}
-	snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(tmp);
-		tmp = NULL;
-		goto fail;
-	}
-	if (stat(path, &st) == 0) {
-		mode = st.st_mode & 07777;
-	} else {
-		mask = umask(0);
-		umask(mask);
-		mode = 0666 & ~mask;
-	}
-	if (fchmod(fd, mode) < 0)
-		goto fail;
-	while (done < len) {
-		ssize_t w = write(fd, text + done, len - done);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		done += (size_t)w;
-	}
-	if (fsync(fd) < 0)
-		goto fail;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0)
-		goto fail;
-	free(tmp);
-	return CLI_YES;
-fail:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
-	fprintf(stderr, "migcheck: error: cannot write %s: %s\n", path,
-		strerror(saved));
-	return CLI_ERROR;
 }
 
 /* Two hosts of one name would make an inventory that does not load. */
@@ -258,7 +186,7 @@ cli_import(int argc, char **argv)
 	if (mc_buf_failed(&text))
 		goto nomem;
 	if (output)
-		status = write_replace(output, mc_buf_str(&text), text.len);
+		status = cli_write_file(output, mc_buf_str(&text), text.len);
 	else
 		status = cli_emit(mc_buf_str(&text), text.len);
 	goto out;

@@ -3,13 +3,9 @@
  * inventory host record, in YAML that `migcheck check -i` reads as it is,
  * or as JSON with the same keys.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "json.h"
@@ -110,62 +106,6 @@ probe_yaml(mc_hostrec *h, size_t *len)
 	return b.data;
 }
 
-/* Writes text to a new file next to path and renames it over path, so
- * that path holds either what it held or all of the new text. */
-static int
-write_file(const char *path, const char *text, size_t len)
-{
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	size_t n = strlen(path) + 16;
-	char *tmp = malloc(n);
-	int fd = -1, status = CLI_ERROR;
-	mode_t mask;
-
-	if (!tmp) {
-		fprintf(stderr, "migcheck: error: out of memory\n");
-		return CLI_ERROR;
-	}
-	snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
-	if ((fd = mkstemp(tmp)) < 0) {
-		fprintf(stderr, "migcheck: error: cannot create a file next to %s: %s\n",
-			path, strerror(errno));
-		goto out;
-	}
-	mask = umask(0);
-	umask(mask);
-	for (size_t done = 0; done < len;) {
-		ssize_t w = write(fd, text + done, len - done);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		done += (size_t)w;
-	}
-	if (fchmod(fd, 0666 & ~mask) != 0 || fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		goto fail;
-	status = CLI_YES;
-	goto out;
-fail:
-	fprintf(stderr, "migcheck: error: cannot write %s: %s\n", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	fd = -1;
-	unlink(tmp);
-out:
-	free(tmp);
-	return status;
-}
-
 int
 cli_probe(int argc, char **argv)
 {
@@ -229,7 +169,7 @@ cli_probe(int argc, char **argv)
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;
 	}
-	status = output ? write_file(output, text, len) : cli_emit(text, len);
+	status = output ? cli_write_file(output, text, len) : cli_emit(text, len);
 out:
 	free(text);
 	mc_hostrec_free(h);
