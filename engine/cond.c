@@ -141,15 +141,21 @@ compile_leaf(mc_cond_ctx *ctx, const mc_node *key, mc_ref subject, mc_op op,
 		char err[256];
 		size_t off;
 		mc_regex *re;
+		int rc;
 
 		if (!mc_node_is_str(v)) {
 			cerror(ctx, v, "'matches' takes a pattern string, not %s",
 			       mc_node_describe(v));
 			return NULL;
 		}
-		if (mc_regex_compile(&re, v->u.text, v->len, false, err, sizeof(err),
-				     &off) < 0) {
+		if ((rc = mc_regex_compile(&re, v->u.text, v->len, false, err,
+					   sizeof(err), &off)) < 0) {
 			char where[32];
+
+			if (rc == MC_ENOMEM) {
+				ctx->nomem = true;
+				return NULL;
+			}
 			snprintf(where, sizeof(where), "%zu", off);
 			cerror_id(ctx, "bad-pattern", v, "bad pattern at offset %s: %s",
 				  where, err);

@@ -73,7 +73,7 @@ mc_diag_get(const mc_diag *diag, size_t i)
 	return i < diag->count ? &diag->items[i].pub : NULL;
 }
 
-static char *
+static char *MC_PRINTF(1, 0)
 vformat(const char *fmt, va_list ap)
 {
 	va_list ap2;
@@ -91,7 +91,7 @@ vformat(const char *fmt, va_list ap)
 	return s;
 }
 
-static int
+static int MC_PRINTF(8, 0)
 vadd(mc_diag *diag, mc_severity sev, const char *file, unsigned line,
      unsigned column, const char *line_text, size_t line_len,
      const char *fmt, va_list ap)

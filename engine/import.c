@@ -998,8 +998,10 @@ csv_read_row(csv_reader *r, csv_row *row)
 			row->cap = cap;
 		}
 		c.text = strdup(mc_buf_str(&cell));
-		if (!c.text || mc_buf_failed(&cell))
+		if (!c.text || mc_buf_failed(&cell)) {
+			free(c.text);
 			goto nomem;
+		}
 		row->cells[row->n++] = c;
 		if (r->p < r->end && *r->p == '\r')
 			csv_advance(r);

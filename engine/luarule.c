@@ -185,6 +185,7 @@ walk(lua_State *L, int t, int out, int seen, size_t *n, int depth)
 
 	if (depth > 64)
 		return;
+	luaL_checkstack(L, 4, NULL);
 	lua_pushvalue(L, t);
 	if (lua_rawget(L, seen) != LUA_TNIL) {
 		lua_pop(L, 1);
@@ -194,20 +195,25 @@ walk(lua_State *L, int t, int out, int seen, size_t *n, int depth)
 	lua_pushvalue(L, t);
 	lua_pushboolean(L, 1);
 	lua_rawset(L, seen);
+	/* The keys live in a userdata on the stack, not in a malloc'd block:
+	 * any Lua call below may raise a memory error, and the collector then
+	 * frees them. */
 	lua_pushnil(L);
 	while (lua_next(L, t)) {
 		int kt = lua_type(L, -2);
 		lua_pop(L, 1);
-		if (kt != LUA_TNUMBER && kt != LUA_TSTRING)
+		if (kt == LUA_TNUMBER || kt == LUA_TSTRING)
+			cap++;
+	}
+	if (!cap)
+		return;
+	keys = lua_newuserdatauv(L, cap * sizeof(*keys), 0);
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		int kt = lua_type(L, -2);
+		lua_pop(L, 1);
+		if ((kt != LUA_TNUMBER && kt != LUA_TSTRING) || nkeys == cap)
 			continue;
-		if (nkeys == cap) {
-			key *k = realloc(keys, (cap = cap ? 2 * cap : 16) * sizeof(*k));
-			if (!k) {
-				free(keys);
-				luaL_error(L, "not enough memory");
-			}
-			keys = k;
-		}
 		keys[nkeys].type = kt;
 		if (kt == LUA_TNUMBER)
 			keys[nkeys].num = lua_tonumber(L, -1);
@@ -232,7 +238,7 @@ walk(lua_State *L, int t, int out, int seen, size_t *n, int depth)
 			lua_pop(L, 1);
 		}
 	}
-	free(keys);
+	lua_pop(L, 1);  /* the keys */
 }
 
 size_t

@@ -242,7 +242,7 @@ mc_file_line(const mc_file *f, unsigned line, size_t *len)
 	return f->data + start;
 }
 
-static int
+static int MC_PRINTF(6, 0)
 vfile_diag(mc_diag *diag, mc_severity sev, const mc_file *f, unsigned line,
 	   unsigned col, const char *fmt, va_list ap)
 {
@@ -836,7 +836,8 @@ on_end(builder *b)
 {
 	frame *f = &b->frames[--b->nframes];
 	mc_node *n = f->node;
-	const mc_node **kids = b->kids + f->start;
+	/* b->kids is NULL until a first child: no arithmetic on it then. */
+	const mc_node **kids = b->kids ? b->kids + f->start : NULL;
 	size_t nkids = b->nkids - f->start;
 
 	for (size_t i = 0; i < nkids; i++) {

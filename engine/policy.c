@@ -682,6 +682,7 @@ compile_normalize(loader *L, mc_field *f, const mc_node *list)
 		char err[256];
 		size_t off;
 		mc_regex *re;
+		int rc;
 
 		if (!want_map(L, it, "a 'normalize' entry") ||
 		    check_keys(L, it, "a 'normalize' entry", keys))
@@ -703,8 +704,12 @@ compile_normalize(loader *L, mc_field *f, const mc_node *list)
 			lerror(L, cl, "'caseless' must be true or false");
 			continue;
 		}
-		if (mc_regex_compile(&re, pat->u.text, pat->len, cl && cl->num, err,
-				     sizeof(err), &off) < 0) {
+		if ((rc = mc_regex_compile(&re, pat->u.text, pat->len,
+					   cl && cl->num, err, sizeof(err), &off)) < 0) {
+			if (rc == MC_ENOMEM) {
+				L->cc.nomem = true;
+				return;
+			}
 			lerror_id(L, "bad-pattern", pat, "bad pattern at offset %zu: %s",
 				  off, err);
 			continue;

@@ -34,7 +34,7 @@ mc_regex_compile(mc_regex **out, const char *pattern, size_t len,
 	if (!re) {
 		snprintf(err, errsize, "out of memory");
 		*offset = 0;
-		return -1;
+		return MC_ENOMEM;
 	}
 	re->code = pcre2_compile((PCRE2_SPTR)pattern, len, opts, &errcode,
 				 &erroff, NULL);
@@ -44,7 +44,7 @@ mc_regex_compile(mc_regex **out, const char *pattern, size_t len,
 		snprintf(err, errsize, "%s", (const char *)msg);
 		*offset = erroff;
 		free(re);
-		return -1;
+		return errcode == PCRE2_ERROR_HEAP_FAILED ? MC_ENOMEM : -1;
 	}
 	/* Without JIT support pcre2 interprets the pattern, under the same
 	 * limits; a JIT failure is not an error. */

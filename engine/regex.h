@@ -24,7 +24,8 @@ typedef struct mc_matcher {
 
 /*
  * Compiles a pattern (UTF-8). On error returns -1 with the pcre2 message in
- * err and the byte offset in the pattern at which it was found.
+ * err and the byte offset in the pattern at which it was found, or -2
+ * (MC_ENOMEM) when memory runs out.
  */
 int mc_regex_compile(mc_regex **out, const char *pattern, size_t len,
 		     bool caseless, char *err, size_t errsize, size_t *offset);

@@ -1,0 +1,381 @@
+/*
+ * walk.c - allocation-failure injection: every allocation of a job may fail.
+ *
+ * The method (Lua's ltests.c, libgit2's failing allocator): the program is
+ * linked with -Wl,--wrap=malloc,... so that every allocation made by the
+ * engine's static library -- and by Lua, whose allocator in engine/sandbox.c
+ * calls realloc -- goes through the wrappers below. A job (load a policy and
+ * an inventory, check every VM against every host with its remedies, run
+ * the importers...) is first run with no failure, to learn how many
+ * allocations it makes and what each step returns. Then, for N = 1, 2, ...
+ * the counter is reset, allocation N fails, and the whole job runs again:
+ * each step must return what it returned in the clean run, or MC_ENOMEM with
+ * a NULL out-parameter and a sane diagnostic list; the job then frees
+ * everything. The walk ends at the first N that the job never reaches.
+ * Crashes, leaks and double frees are caught by the sanitizer build
+ * (ASAN_OPTIONS=detect_leaks=1) that CI runs.
+ *
+ * Frees are never failed: realloc(p, 0) and free() pass through (Lua frees
+ * with free(), see sandbox.c). libyaml, pcre2, libxml2 and jansson are shared
+ * libraries whose allocations do not go through the wrappers, so they are
+ * not failed here; their failures reach the engine as their own error codes,
+ * which the same cleanup paths handle.
+ *
+ * Usage: alloc_walk [JOB] (from the source tree); with no JOB every job is
+ * walked. Long jobs are walked with a stride (see MC_WALK_ALL).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "import.h"
+#include "migcheck.h"
+
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t size);
+char *__real_strdup(const char *s);
+char *__real_strndup(const char *s, size_t n);
+void *__wrap_malloc(size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t size);
+char *__wrap_strdup(const char *s);
+char *__wrap_strndup(const char *s, size_t n);
+
+/* The counter: the test program's own state, not the library's. */
+static bool armed;          /* count (and fail) allocations */
+static unsigned long count; /* allocations since the counter was reset */
+static unsigned long fail_at; /* the allocation to fail; 0: none */
+static bool hit;            /* allocation fail_at was reached */
+
+static bool
+fail_now(void)
+{
+	if (!armed)
+		return false;
+	count++;
+	if (count == fail_at) {
+		hit = true;
+		errno = ENOMEM;  /* as malloc would: mc_read_file relies on it */
+		return true;
+	}
+	return false;
+}
+
+void *
+__wrap_malloc(size_t size)
+{
+	return fail_now() ? NULL : __real_malloc(size);
+}
+
+void *
+__wrap_calloc(size_t n, size_t size)
+{
+	return fail_now() ? NULL : __real_calloc(n, size);
+}
+
+void *
+__wrap_realloc(void *p, size_t size)
+{
+	/* realloc(p, 0) frees p: never fail it. */
+	if (p && size == 0)
+		return __real_realloc(p, size);
+	return fail_now() ? NULL : __real_realloc(p, size);
+}
+
+char *
+__wrap_strdup(const char *s)
+{
+	return fail_now() ? NULL : __real_strdup(s);
+}
+
+char *
+__wrap_strndup(const char *s, size_t n)
+{
+	return fail_now() ? NULL : __real_strndup(s, n);
+}
+
+/* ------------------------------------------------------------------------
+ * Steps: each status is recorded in the clean run and compared after.
+ */
+
+#define MAX_STEPS 4096
+
+static int baseline[MAX_STEPS];
+static size_t nbaseline;
+static size_t nsteps;
+static bool recording;
+static int failures;
+
+/* Checks a step's status; false when the job must stop (it failed). */
+static bool
+step(int rc, const void *out, bool has_out, const mc_diag *diag,
+     const char *what)
+{
+	size_t i = nsteps++;
+
+	if (diag) {
+		for (size_t k = 0; k < mc_diag_count(diag); k++) {
+			const mc_diag_item *d = mc_diag_get(diag, k);
+
+			if (!d || !d->message) {
+				fprintf(stderr, "N=%lu %s: diagnostic %zu has no message\n",
+					fail_at, what, k);
+				failures++;
+			}
+		}
+	}
+	if (recording) {
+		if (i < MAX_STEPS)
+			baseline[i] = rc;
+		nbaseline = nsteps;
+		return rc == MC_OK;
+	}
+	if (i >= nbaseline) {
+		fprintf(stderr, "N=%lu %s: a step the clean run did not take\n",
+			fail_at, what);
+		failures++;
+		return false;
+	}
+	if (rc == baseline[i])
+		return rc == MC_OK;
+	if (rc != MC_ENOMEM) {
+		fprintf(stderr, "N=%lu %s: status %d, clean run %d, want it or MC_ENOMEM (%s)\n",
+			fail_at, what, rc, baseline[i],
+			diag && mc_diag_count(diag) ?
+			mc_diag_get(diag, mc_diag_count(diag) - 1)->message : "");
+		failures++;
+		return false;
+	}
+	if (!hit) {
+		fprintf(stderr, "N=%lu %s: MC_ENOMEM with no allocation failed\n",
+			fail_at, what);
+		failures++;
+	}
+	if (has_out && out) {
+		fprintf(stderr, "N=%lu %s: MC_ENOMEM but the out-parameter is set\n",
+			fail_at, what);
+		failures++;
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------------------
+ * Jobs
+ */
+
+typedef struct job {
+	const char *name;
+	const char *policy;
+	const char *inventory;
+	bool tests;   /* also run the policy's own tests (mc_policy_test) */
+	size_t maxvm; /* check only the first VMs (0: all), to keep it short */
+} job;
+
+/* Load, bind, check every VM against every host; free. */
+static void
+run_check_job(const job *j)
+{
+	mc_diag *diag = mc_diag_new();
+	mc_policy *p = NULL;
+	mc_inventory *inv = NULL;
+	mc_fleet *fleet = NULL;
+	mc_test_report *report = NULL;
+	int rc;
+
+	if (!diag)
+		return;
+	rc = mc_policy_load(&p, j->policy, NULL, diag);
+	if (!step(rc, p, true, diag, "mc_policy_load"))
+		goto out;
+	if (j->tests) {
+		rc = mc_policy_test(&report, p, NULL, diag);
+		if (!step(rc, report, true, diag, "mc_policy_test"))
+			goto out;
+	}
+	if (!j->inventory)
+		goto out;
+	rc = mc_inventory_new(&inv, NULL);
+	if (!step(rc, inv, true, NULL, "mc_inventory_new"))
+		goto out;
+	rc = mc_inventory_add_file(inv, j->inventory, diag);
+	if (!step(rc, NULL, false, diag, "mc_inventory_add_file"))
+		goto out;
+	rc = mc_inventory_finish(inv, diag);
+	if (!step(rc, NULL, false, diag, "mc_inventory_finish"))
+		goto out;
+	rc = mc_fleet_new(&fleet, p, inv, NULL, diag);
+	if (!step(rc, fleet, true, diag, "mc_fleet_new"))
+		goto out;
+	for (size_t v = 0; v < mc_inventory_vm_count(inv) &&
+	     (!j->maxvm || v < j->maxvm); v++) {
+		mc_check_request req = {
+			.vm = mc_inventory_vm_name(inv, v),
+			.trace = v % 2 == 1,
+		};
+		mc_check_result *r = NULL;
+
+		rc = mc_check(&r, fleet, &req, diag);
+		mc_check_result_free(r);
+		/* A VM no kind covers (MC_EINPUT) does not end the job. */
+		if (!step(rc, rc == MC_ENOMEM ? r : NULL, false, diag, "mc_check") &&
+		    rc == MC_ENOMEM)
+			goto out;
+	}
+out:
+	mc_test_report_free(report);
+	mc_fleet_free(fleet);
+	mc_inventory_free(inv);
+	mc_policy_free(p);
+	mc_diag_free(diag);
+}
+
+/* The importers, on fixtures read before the counter is armed. */
+static const struct {
+	const char *format;
+	const char *path;
+} imports[] = {
+	{ "win32", "tests/import/win32/hv-gold-01.json" },
+	{ "lscpu", "tests/import/lscpu/hv-icx-01.json" },
+	{ "cpuinfo", "tests/import/cpuinfo/hv-skl-02.txt" },
+	{ "csv", "tests/import/csv/fleet.csv" },
+	{ "libvirt", "tests/import/libvirt/kvm-skylake-07.xml" },
+};
+#define NIMPORTS (sizeof(imports) / sizeof(imports[0]))
+static char *import_data[NIMPORTS];
+static size_t import_len[NIMPORTS];
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) &&
+	    fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		buf[n] = '\0';
+		*len = (size_t)n;
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static void
+run_import_job(const job *j)
+{
+	(void)j;
+	for (size_t i = 0; i < NIMPORTS; i++) {
+		mc_diag *diag = mc_diag_new();
+		mc_hostlist list = { 0 };
+		int rc;
+
+		if (!diag)
+			return;
+		rc = mc_import_find(imports[i].format)(&list, imports[i].path,
+			import_data[i], import_len[i], diag);
+		if (rc == MC_ENOMEM && list.count) {
+			fprintf(stderr, "N=%lu %s: MC_ENOMEM but hosts appended\n",
+				fail_at, imports[i].format);
+			failures++;
+		}
+		mc_hostlist_free(&list);
+		step(rc, NULL, false, diag, imports[i].format);
+		mc_diag_free(diag);
+	}
+}
+
+static const job jobs[] = {
+	{ "scvmm-2008", "policies/scvmm-2008.yaml", "examples/kb969726.yaml", false, 0 },
+	{ "scvmm-2008-r2", "policies/scvmm-2008-r2.yaml", "examples/kb969726.yaml", false, 0 },
+	/* Lua policy and Lua rules: every host, for the first VMs only (a
+	 * whole fleet makes 10^5..10^6 allocations a run). */
+	{ "hyperv-features", "policies/hyperv-features.lua", "examples/fleet.yaml", false, 4 },
+	{ "vmware-evc", "policies/vmware-evc.yaml", "examples/vmware-fleet.yaml", false, 3 },
+	/* Lua-rule heavy: the EVC policy's own tests, each a Lua-rule check. */
+	{ "vmware-evc-tests", "policies/vmware-evc.yaml", NULL, true, 0 },
+	{ "import", NULL, NULL, false, 0 },
+};
+#define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
+
+/* A job of up to MC_WALK_ALL allocations is walked at every N; a longer one
+ * (a Lua policy checking a whole fleet makes 10^5) at every N up to
+ * MC_WALK_DENSE, then with a stride, in about MC_WALK_POINTS runs. */
+#define MC_WALK_ALL 4000
+#define MC_WALK_DENSE 100
+#define MC_WALK_POINTS 200
+
+static void
+run(const job *j, unsigned long n)
+{
+	count = 0;
+	fail_at = n;
+	hit = false;
+	nsteps = 0;
+	armed = true;
+	if (j->policy)
+		run_check_job(j);
+	else
+		run_import_job(j);
+	armed = false;
+}
+
+static int
+walk(const job *j)
+{
+	clock_t t0 = clock();
+	unsigned long total, stride = 1, runs = 0, n;
+	int before = failures;
+
+	recording = true;
+	run(j, 0);
+	recording = false;
+	total = count;
+	if (total > MC_WALK_ALL)
+		stride = (total - MC_WALK_DENSE) / (MC_WALK_POINTS - MC_WALK_DENSE) + 1;
+	for (n = 1;; n += n < MC_WALK_DENSE ? 1 : stride) {
+		run(j, n);
+		runs++;
+		if (!hit)
+			break;
+	}
+	printf("%-18s %7lu allocations, %5lu runs (stride %lu), %d failures, %.1f s\n",
+	       j->name, total, runs, stride, failures - before,
+	       (double)(clock() - t0) / CLOCKS_PER_SEC);
+	fflush(stdout);
+	if (n <= total) {
+		fprintf(stderr, "%s: the walk ended at N=%lu of %lu allocations\n",
+			j->name, n, total);
+		failures++;
+	}
+	return failures - before;
+}
+
+int
+main(int argc, char **argv)
+{
+	for (size_t i = 0; i < NIMPORTS; i++) {
+		import_data[i] = slurp(imports[i].path, &import_len[i]);
+		if (!import_data[i]) {
+			fprintf(stderr, "cannot read %s\n", imports[i].path);
+			return 2;
+		}
+	}
+	for (size_t i = 0; i < NJOBS; i++) {
+		if (argc > 1 && strcmp(argv[1], jobs[i].name) != 0)
+			continue;
+		walk(&jobs[i]);
+	}
+	for (size_t i = 0; i < NIMPORTS; i++)
+		free(import_data[i]);
+	return failures ? 1 : 0;
+}

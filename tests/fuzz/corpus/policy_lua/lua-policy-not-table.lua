@@ -1,0 +1,2 @@
+-- returns the wrong thing
+return "a policy"

@@ -1,0 +1,3 @@
+local t = {}
+local bad = t.missing.field
+return { policy = "x" }

@@ -1,0 +1,4 @@
+return {
+  policy = "syntax",
+  kinds = { any = {} 
+}

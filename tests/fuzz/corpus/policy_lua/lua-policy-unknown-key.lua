@@ -1,0 +1,5 @@
+return {
+  policy = "keys",
+  kinds = { any = {} },
+  rulez = {},
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Builds the fuzz targets with clang and libFuzzer (build-fuzz, MC_FUZZ=ON)
+# and runs each for SECONDS on a scratch copy of its seed corpus and past
+# findings (regress/), so that the repository's corpus stays as it is. docs/fuzzing.md says more.
+#
+#   tests/fuzz/run.sh SECONDS [TARGET...]    (default: every target)
+#
+# Prints exec/s and coverage per target; exits 1 when a target crashed,
+# hung, leaked or ran out of memory, naming the input that did it (kept in
+# build-fuzz/findings/TARGET/), 2 when the build failed.
+set -uo pipefail
+
+all="inventory policy_yaml policy_lua eval version cond"
+if [ $# -lt 1 ] || ! [ "$1" -gt 0 ] 2>/dev/null; then
+	echo "usage: $0 SECONDS [TARGET...] (targets: $all)" >&2
+	exit 2
+fi
+secs=$1
+shift
+targets=${*:-$all}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${MC_FUZZ_BUILD:-$root/build-fuzz}
+
+names=
+for t in $targets; do
+	case " $all " in
+	*" $t "*) names="$names fuzz_$t" ;;
+	*) echo "$0: no target '$t' (targets: $all)" >&2; exit 2 ;;
+	esac
+done
+
+log=$(mktemp)
+# shellcheck disable=SC2086 # $names is one word per target
+if ! cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DMC_FUZZ=ON -DMC_WERROR=ON \
+	-DCMAKE_BUILD_TYPE=RelWithDebInfo >"$log" 2>&1 ||
+   ! cmake --build "$build" -j2 --target $names >>"$log" 2>&1; then
+	cat "$log" >&2
+	rm -f "$log"
+	echo "$0: the fuzz build failed" >&2
+	exit 2
+fi
+rm -f "$log"
+
+# ASan keeps freed memory in a quarantine of 256 MB by default, which alone
+# would reach -rss_limit_mb=256: keep it small, so that the limit measures
+# what the engine holds.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+failed=0
+summary=
+for t in $targets; do
+	case $t in
+	policy_yaml | policy_lua) dict=policy.dict max_len=32768 ;;
+	cond) dict=policy.dict max_len=4096 ;;
+	version) dict='' max_len=256 ;;
+	*) dict=yaml.dict max_len=32768 ;;
+	esac
+	findings=$build/findings/$t
+	mkdir -p "$findings" "$scratch/$t"
+	# The seeds and every past finding (regress/ may hold only .gitkeep).
+	cp "$here/corpus/$t"/* "$scratch/$t/"
+	find "$here/regress/$t" -type f ! -name '.*' -exec cp {} "$scratch/$t/" \;
+	echo "== fuzz $t for ${secs}s"
+	"$build/fuzz/fuzz_$t" "$scratch/$t" -max_total_time="$secs" \
+		-timeout=2 -rss_limit_mb=256 -max_len="$max_len" \
+		${dict:+-dict="$here/$dict"} -artifact_prefix="$findings/" \
+		-print_final_stats=1 >"$scratch/$t.log" 2>&1
+	rc=$?
+	# The last status line ("#N DONE cov: C ft: F corp: ...") and the
+	# final statistics.
+	status=$(grep -E '^#[0-9]+' "$scratch/$t.log" | tail -n 1)
+	cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$status")
+	ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$status")
+	execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$scratch/$t.log")
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$scratch/$t.log")
+	if [ $rc -ne 0 ]; then
+		failed=1
+		grep -E 'ERROR:|SUMMARY:|runtime error|Test unit written' \
+			"$scratch/$t.log" | head -n 20 >&2
+		cp "$scratch/$t.log" "$findings/last.log"
+		crash=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$scratch/$t.log" | tail -n 1)
+		summary+=$(printf '%-12s FAILED (exit %d) %s; log %s' "$t" "$rc" \
+			"${crash:+input $crash}" "$findings/last.log")$'\n'
+	else
+		summary+=$(printf '%-12s ok  %8s runs %6s exec/s  cov: %-5s ft: %s' \
+			"$t" "${runs:-?}" "${execs:-?}" "${cov:-?}" "${ft:-?}")$'\n'
+	fi
+done
+echo "== fuzz summary (${secs}s per target)"
+printf '%s' "$summary"
+exit $failed
