@@ -60,7 +60,16 @@ for t in $targets; do
 	findings=$build/findings/$t
 	mkdir -p "$findings" "$scratch/$t"
 	# The seeds and every past finding (regress/ may hold only .gitkeep).
-	cp "$here/corpus/$t"/* "$scratch/$t/"
+	if [ -d "$here/corpus/$t" ]; then
+		cp "$here/corpus/$t"/* "$scratch/$t/"
+	fi
+	# The repository's files that seeds names for $t, each under a name
+	# made of its path so that files of one name in two places both count.
+	globs=$(sed -n "s/^$t //p" "$here/seeds")
+	# shellcheck disable=SC2086 # $globs is to be expanded, from $root
+	(cd "$root" && for f in $globs; do
+		if [ -f "$f" ]; then cp "$f" "$scratch/$t/${f//\//_}"; fi
+	done)
 	find "$here/regress/$t" -type f ! -name '.*' -exec cp {} "$scratch/$t/" \;
 	echo "== fuzz $t for ${secs}s"
 	"$build/fuzz/fuzz_$t" "$scratch/$t" -max_total_time="$secs" \

@@ -1,2 +1,0 @@
--- returns the wrong thing
-return "a policy"

@@ -1,3 +1,0 @@
-local t = {}
-local bad = t.missing.field
-return { policy = "x" }

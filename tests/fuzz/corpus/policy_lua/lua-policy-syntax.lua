@@ -1,4 +1,0 @@
-return {
-  policy = "syntax",
-  kinds = { any = {} 
-}

@@ -1,5 +1,0 @@
-return {
-  policy = "keys",
-  kinds = { any = {} },
-  rulez = {},
-}
