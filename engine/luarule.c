@@ -563,9 +563,12 @@ mc_lua_rule(mc_lua *lx, size_t rule, const mc_node *vm, const mc_remedy *remedy,
 		goto out;
 	}
 	if (rc == MC_LUA_MEMORY) {
-		if (message)
+		if (message && p->lua_memory % ((size_t)1 << 20) == 0)
 			mc_buf_addf(message, "it ran past its memory limit of %zu MiB",
 				    p->lua_memory >> 20);
+		else if (message)
+			mc_buf_addf(message, "it ran past its memory limit of %zu bytes",
+				    p->lua_memory);
 		goto out;
 	}
 	if (lx->call.outside[0]) {

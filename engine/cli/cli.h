@@ -6,6 +6,7 @@
 #ifndef MC_CLI_H
 #define MC_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -60,12 +61,44 @@ int cli_usage(const char *cmd, const char *fmt, ...)
  */
 char *cli_default_policy(void);
 
-/* Loads the policy at path (NULL: the default). Prints diagnostics and
- * returns NULL on failure. */
-mc_policy *cli_load_policy(const char *path, mc_diag *diag);
+/* Loads the policy at path (NULL: the default) within limits. Prints
+ * diagnostics and returns NULL on failure. */
+mc_policy *cli_load_policy(const char *path, const mc_limits *limits,
+			   mc_diag *diag);
 
-/* Loads and merges the inventory files, and finishes the inventory. */
-mc_inventory *cli_load_inventory(char *const *paths, size_t n, mc_diag *diag);
+/* Loads and merges the inventory files within limits, and finishes the
+ * inventory. */
+mc_inventory *cli_load_inventory(char *const *paths, size_t n,
+				 const mc_limits *limits, mc_diag *diag);
+
+/*
+ * The options shared by every command that reads input and writes a report:
+ * `-o FILE` and `--limit NAME=VALUE`. A command lists CLI_SHARED_OPTIONS in
+ * its getopt_long table and "o:" in its short options, and hands both
+ * options to cli_shared_option().
+ */
+enum { CLI_OPT_LIMIT = 1000 };
+#define CLI_SHARED_OPTIONS \
+	{"output", required_argument, NULL, 'o'}, \
+	{"limit", required_argument, NULL, CLI_OPT_LIMIT}
+
+/* What the shared options set; cli_shared_init() gives the defaults. */
+typedef struct cli_shared {
+	const char *output;  /* -o FILE, or NULL for stdout */
+	mc_limits limits;
+} cli_shared;
+
+void cli_shared_init(cli_shared *sh);
+
+/* Takes option c (-o or --limit) with its argument for command cmd.
+ * Returns CLI_YES, or CLI_ERROR after printing a usage error. */
+int cli_shared_option(cli_shared *sh, const char *cmd, int c, const char *arg);
+
+/* The help lines of the shared options. */
+void cli_shared_help(FILE *out);
+
+/* Writes the report to sh->output (see cli_write_file) or to stdout. */
+int cli_output(const cli_shared *sh, const char *text, size_t len);
 
 /* Writes the caret line under a source line: the line's tabs kept, every
  * other character before the column as a space. */

@@ -13,7 +13,7 @@ cli_check_help(FILE *out)
 {
 	fputs("Usage: migcheck check [-p POLICY] -i INVENTORY... --vm NAME\n"
 	      "                      [--to HOST] [--kind KIND] [--format text|json]\n"
-	      "                      [--trace]\n"
+	      "                      [--trace] [-o FILE] [--limit NAME=N]...\n"
 	      "\n"
 	      "Rates every other host (or only --to HOST) for moving the VM, as a\n"
 	      "placement wizard does: 0 to 5 stars, allowed or refused, and for each\n"
@@ -29,8 +29,9 @@ cli_check_help(FILE *out)
 	      "                        one the VM's state selects\n"
 	      "      --format FORMAT   text (default) or json\n"
 	      "      --trace           list every check evaluated for each host,\n"
-	      "                        passed or not, with its values and location\n"
-	      "  -h, --help            show this help\n"
+	      "                        passed or not, with its values and location\n", out);
+	cli_shared_help(out);
+	fputs("  -h, --help            show this help\n"
 	      "\n"
 	      "Exit status: 0 when the move is allowed (with --to) or some host can\n"
 	      "take the VM; 1 when not; 2 on bad usage or bad input.\n", out);
@@ -50,9 +51,11 @@ cli_check(int argc, char **argv)
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"trace", no_argument, NULL, OPT_TRACE},
 		{"help", no_argument, NULL, 'h'},
+		CLI_SHARED_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	const char *policy_path = NULL, *format = "text";
+	cli_shared sh;
 	mc_check_request req = {NULL, NULL, NULL, false};
 	char **inventories = NULL;
 	size_t ninv = 0;
@@ -68,9 +71,10 @@ cli_check(int argc, char **argv)
 	inventories = calloc((size_t)argc + 1, sizeof(*inventories));
 	if (!inventories)
 		return CLI_ERROR;
+	cli_shared_init(&sh);
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":p:i:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:i:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (policy_path) {
@@ -96,6 +100,11 @@ cli_check(int argc, char **argv)
 			break;
 		case OPT_TRACE:
 			req.trace = true;
+			break;
+		case 'o':
+		case CLI_OPT_LIMIT:
+			if (cli_shared_option(&sh, "check", c, optarg) != CLI_YES)
+				goto out;
 			break;
 		case 'h':
 			cli_check_help(stdout);
@@ -129,10 +138,10 @@ cli_check(int argc, char **argv)
 	}
 	if (!(diag = mc_diag_new()))
 		goto out;
-	if (!(policy = cli_load_policy(policy_path, diag)) ||
-	    !(inv = cli_load_inventory(inventories, ninv, diag)))
+	if (!(policy = cli_load_policy(policy_path, &sh.limits, diag)) ||
+	    !(inv = cli_load_inventory(inventories, ninv, &sh.limits, diag)))
 		goto out;
-	c = mc_fleet_new(&fleet, policy, inv, NULL, diag);
+	c = mc_fleet_new(&fleet, policy, inv, &sh.limits, diag);
 	if (c == MC_OK)
 		c = mc_check(&res, fleet, &req, diag);
 	if (c != MC_OK) {
@@ -149,7 +158,7 @@ cli_check(int argc, char **argv)
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;
 	}
-	status = cli_emit(text, len);
+	status = cli_output(&sh, text, len);
 	if (status == CLI_YES)
 		status = mc_check_result_any_allowed(res) ? CLI_YES : CLI_NO;
 out:

@@ -18,7 +18,7 @@ void
 cli_diff_help(FILE *out)
 {
 	fputs("Usage: migcheck diff OLD_POLICY NEW_POLICY -i INVENTORY...\n"
-	      "                     [--format text|json]\n"
+	      "                     [--format text|json] [-o FILE] [--limit NAME=N]...\n"
 	      "\n"
 	      "Evaluates both policies on every VM and every host but its own, and\n"
 	      "lists the moves whose verdict or rating changes: the kind of move under\n"
@@ -28,8 +28,9 @@ cli_diff_help(FILE *out)
 	      "\n"
 	      "Options:\n"
 	      "  -i, --inventory FILE  an inventory file; repeat to merge several\n"
-	      "      --format FORMAT   text (default) or json\n"
-	      "  -h, --help            show this help\n"
+	      "      --format FORMAT   text (default) or json\n", out);
+	cli_shared_help(out);
+	fputs("  -h, --help            show this help\n"
 	      "\n"
 	      "Exit status: 0 when no move changes; 1 when some move does; 2 on bad\n"
 	      "usage or bad input.\n", out);
@@ -128,7 +129,8 @@ by_kind(const void *a, const void *b)
 
 /* Runs both policies over the inventory and collects the changes. */
 static int
-run_diff(diff *d, const mc_inventory *inv, mc_diag *diag)
+run_diff(diff *d, const mc_inventory *inv, const mc_limits *limits,
+	 mc_diag *diag)
 {
 	size_t nvms = mc_inventory_vm_count(inv), nhosts = mc_inventory_host_count(inv);
 	mc_fleet *fleet[2] = {NULL, NULL};
@@ -139,7 +141,7 @@ run_diff(diff *d, const mc_inventory *inv, mc_diag *diag)
 		if (!d->res[k])
 			rc = MC_ENOMEM;
 		else
-			rc = mc_fleet_new(&fleet[k], d->pol[k], inv, NULL, diag);
+			rc = mc_fleet_new(&fleet[k], d->pol[k], inv, limits, diag);
 	}
 	for (size_t v = 0; v < nvms && rc == MC_OK; v++) {
 		mc_check_request req;
@@ -399,9 +401,11 @@ cli_diff(int argc, char **argv)
 		{"inventory", required_argument, NULL, 'i'},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"help", no_argument, NULL, 'h'},
+		CLI_SHARED_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	const char *format = "text";
+	cli_shared sh;
 	char **inventories = NULL, **args = NULL;
 	size_t ninv = 0, nargs = 0;
 	mc_diag *diag = NULL;
@@ -416,10 +420,11 @@ cli_diff(int argc, char **argv)
 	args = calloc((size_t)argc + 1, sizeof(*args));
 	if (!inventories || !args)
 		goto out;
+	cli_shared_init(&sh);
 	opterr = 0;
 	optind = 1;
 	/* '-' in front: operands come back as option 1, in order. */
-	while ((c = getopt_long(argc, argv, "-:i:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "-:i:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 1:
 			args[nargs++] = optarg;
@@ -429,6 +434,11 @@ cli_diff(int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			format = optarg;
+			break;
+		case 'o':
+		case CLI_OPT_LIMIT:
+			if (cli_shared_option(&sh, "diff", c, optarg) != CLI_YES)
+				goto out;
 			break;
 		case 'h':
 			cli_diff_help(stdout);
@@ -464,12 +474,12 @@ cli_diff(int argc, char **argv)
 	d.path[1] = args[1];
 	if (!(diag = mc_diag_new()))
 		goto out;
-	if (!(d.pol[0] = cli_load_policy(args[0], diag)) ||
-	    !(d.pol[1] = cli_load_policy(args[1], diag)) ||
-	    !(inv = cli_load_inventory(inventories, ninv, diag)))
+	if (!(d.pol[0] = cli_load_policy(args[0], &sh.limits, diag)) ||
+	    !(d.pol[1] = cli_load_policy(args[1], &sh.limits, diag)) ||
+	    !(inv = cli_load_inventory(inventories, ninv, &sh.limits, diag)))
 		goto out;
 	nvms = mc_inventory_vm_count(inv);
-	c = run_diff(&d, inv, diag);
+	c = run_diff(&d, inv, &sh.limits, diag);
 	if (c != MC_OK) {
 		if (c == MC_ENOMEM)
 			fprintf(stderr, "migcheck: error: out of memory\n");
@@ -484,7 +494,7 @@ cli_diff(int argc, char **argv)
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;
 	}
-	status = cli_emit(text, len);
+	status = cli_output(&sh, text, len);
 	if (status == CLI_YES && d.nchanges)
 		status = CLI_NO;
 out:

@@ -13,7 +13,8 @@
 void
 cli_explain_help(FILE *out)
 {
-	fputs("Usage: migcheck explain POLICY [--format text|json]\n"
+	fputs("Usage: migcheck explain POLICY [--format text|json] [-o FILE]\n"
+	      "                       [--limit NAME=N]...\n"
 	      "\n"
 	      "Describes the policy in plain words: its files and digest, the fields\n"
 	      "it reads, the kinds of move and when each applies, the table of kinds\n"
@@ -22,8 +23,9 @@ cli_explain_help(FILE *out)
 	      "remedies, each with its place in the policy.\n"
 	      "\n"
 	      "Options:\n"
-	      "      --format FORMAT   text (default) or json\n"
-	      "  -h, --help            show this help\n"
+	      "      --format FORMAT   text (default) or json\n", out);
+	cli_shared_help(out);
+	fputs("  -h, --help            show this help\n"
 	      "\n"
 	      "Exit status: 0, or 2 on bad usage or when the policy does not load.\n",
 	      out);
@@ -423,9 +425,11 @@ cli_explain(int argc, char **argv)
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"help", no_argument, NULL, 'h'},
+		CLI_SHARED_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	const char *format = "text", *path = NULL;
+	cli_shared sh;
 	mc_diag *diag = NULL;
 	mc_policy *policy = NULL;
 	mc_explanation *e = NULL;
@@ -433,9 +437,10 @@ cli_explain(int argc, char **argv)
 	size_t len = 0;
 	int c, status = CLI_ERROR;
 
+	cli_shared_init(&sh);
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "-:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "-:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 1:
 			if (path)
@@ -444,6 +449,11 @@ cli_explain(int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			format = optarg;
+			break;
+		case 'o':
+		case CLI_OPT_LIMIT:
+			if (cli_shared_option(&sh, "explain", c, optarg) != CLI_YES)
+				return CLI_ERROR;
 			break;
 		case 'h':
 			cli_explain_help(stdout);
@@ -468,7 +478,7 @@ cli_explain(int argc, char **argv)
 		return cli_usage("explain", "name the policy to explain");
 	if (!(diag = mc_diag_new()))
 		goto out;
-	if (!(policy = cli_load_policy(path, diag)))
+	if (!(policy = cli_load_policy(path, &sh.limits, diag)))
 		goto out;
 	if (mc_policy_explain(&e, policy) != MC_OK) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
@@ -480,7 +490,7 @@ cli_explain(int argc, char **argv)
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;
 	}
-	status = cli_emit(text, len);
+	status = cli_output(&sh, text, len);
 out:
 	free(text);
 	mc_explanation_free(e);

@@ -22,7 +22,7 @@ cli_import_help(FILE *out)
 {
 	fprintf(out,
 		"Usage: migcheck import --from FORMAT FILE... [-o FILE] [--cluster NAME]\n"
-		"                      [--format yaml]\n"
+		"                      [--format yaml] [--limit NAME=N]...\n"
 		"\n"
 		"Reads what a platform prints about a machine's processors and writes\n"
 		"the hosts as an inventory (hosts:). One host per FILE, except for csv,\n"
@@ -43,6 +43,8 @@ cli_import_help(FILE *out)
 		"                        every input imports) instead of stdout\n"
 		"      --cluster NAME    put every imported host in cluster NAME\n"
 		"      --format FORMAT   yaml (the only one)\n"
+		"      --limit NAME=N    change a limit on input, e.g. file-size=1G\n"
+		"                        (see docs/limits.md)\n"
 		"  -h, --help            show this help\n"
 		"\n"
 		"Exit status: 0, or 2 on bad usage or when an input does not import\n"
@@ -103,22 +105,23 @@ cli_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"from", required_argument, NULL, OPT_FROM},
-		{"output", required_argument, NULL, 'o'},
 		{"cluster", required_argument, NULL, OPT_CLUSTER},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"help", no_argument, NULL, 'h'},
+		CLI_SHARED_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
-	const char *from = NULL, *output = NULL, *cluster = NULL;
+	const char *from = NULL, *cluster = NULL;
 	const char *format = "yaml";
 	mc_importer import;
 	mc_hostlist hosts = {NULL, 0, 0};
 	mc_buf text = MC_BUF_INIT;
-	mc_limits limits;
+	cli_shared sh;
 	mc_diag *diag = NULL;
 	bool nomem = false;
 	int c, status = CLI_ERROR;
 
+	cli_shared_init(&sh);
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
@@ -127,7 +130,9 @@ cli_import(int argc, char **argv)
 			from = optarg;
 			break;
 		case 'o':
-			output = optarg;
+		case CLI_OPT_LIMIT:
+			if (cli_shared_option(&sh, "import", c, optarg) != CLI_YES)
+				return CLI_ERROR;
 			break;
 		case OPT_CLUSTER:
 			cluster = optarg;
@@ -161,12 +166,11 @@ cli_import(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage("import", "name at least one file to import");
 
-	mc_limits_default(&limits);
 	diag = mc_diag_new();
 	if (!diag)
 		goto nomem;
 	for (int i = optind; i < argc; i++) {
-		int rc = import_file(import, argv[i], &limits, &hosts, diag);
+		int rc = import_file(import, argv[i], &sh.limits, &hosts, diag);
 
 		if (rc == MC_ENOMEM)
 			goto nomem;
@@ -185,10 +189,7 @@ cli_import(int argc, char **argv)
 	mc_hostrec_yaml(&text, hosts.hosts, hosts.count);
 	if (mc_buf_failed(&text))
 		goto nomem;
-	if (output)
-		status = cli_write_file(output, mc_buf_str(&text), text.len);
-	else
-		status = cli_emit(mc_buf_str(&text), text.len);
+	status = cli_output(&sh, mc_buf_str(&text), text.len);
 	goto out;
 nomem:
 	nomem = true;

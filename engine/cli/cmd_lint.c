@@ -12,6 +12,7 @@ void
 cli_lint_help(FILE *out)
 {
 	fputs("Usage: migcheck lint POLICY... [--format text|json|sarif] [--strict]\n"
+	      "                     [-o FILE] [--limit NAME=N]...\n"
 	      "\n"
 	      "Loads each policy file and reports every error that keeps it from\n"
 	      "loading, and for a policy that loads every warning: a kind that\n"
@@ -22,8 +23,9 @@ cli_lint_help(FILE *out)
 	      "\n"
 	      "Options:\n"
 	      "      --format FORMAT   text (default), json or sarif (SARIF 2.1.0)\n"
-	      "      --strict          warnings fail the run too\n"
-	      "  -h, --help            show this help\n"
+	      "      --strict          warnings fail the run too\n", out);
+	cli_shared_help(out);
+	fputs("  -h, --help            show this help\n"
 	      "\n"
 	      "Exit status: 0 when no policy has an error (with --strict: nor a\n"
 	      "warning); 1 when one has; 2 on bad usage.\n", out);
@@ -38,24 +40,32 @@ cli_lint(int argc, char **argv)
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"strict", no_argument, NULL, OPT_STRICT},
 		{"help", no_argument, NULL, 'h'},
+		CLI_SHARED_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	const char *format = "text";
+	cli_shared sh;
 	bool strict = false, nomem = false;
 	lint_file *files = NULL;
 	size_t nfiles = 0, errors = 0, warnings = 0, len = 0;
 	char *text = NULL;
 	int c, status = CLI_ERROR;
 
+	cli_shared_init(&sh);
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_FORMAT:
 			format = optarg;
 			break;
 		case OPT_STRICT:
 			strict = true;
+			break;
+		case 'o':
+		case CLI_OPT_LIMIT:
+			if (cli_shared_option(&sh, "lint", c, optarg) != CLI_YES)
+				return CLI_ERROR;
 			break;
 		case 'h':
 			cli_lint_help(stdout);
@@ -88,7 +98,7 @@ cli_lint(int argc, char **argv)
 			nomem = true;
 			break;
 		}
-		rc = mc_policy_load(&p, argv[i], NULL, diag);
+		rc = mc_policy_load(&p, argv[i], &sh.limits, diag);
 		f->policy = p;
 		if (rc == MC_OK)
 			rc = mc_policy_lint(p, diag);
@@ -112,7 +122,7 @@ cli_lint(int argc, char **argv)
 		text = report_lint_text(files, nfiles, cli_color(stdout), &len);
 	if (!text)
 		goto nomem;
-	status = cli_emit(text, len);
+	status = cli_output(&sh, text, len);
 	if (status == CLI_YES && (errors || (strict && warnings)))
 		status = CLI_NO;
 	goto out;

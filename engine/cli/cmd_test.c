@@ -12,6 +12,7 @@ void
 cli_test_help(FILE *out)
 {
 	fputs("Usage: migcheck test POLICY... [--format text|junit] [--coverage]\n"
+	      "                     [-o FILE] [--limit NAME=N]...\n"
 	      "\n"
 	      "Runs the tests each policy file declares under 'tests:' (a VM of an\n"
 	      "inventory, a move, and the verdict expected) and shows, for each\n"
@@ -20,8 +21,9 @@ cli_test_help(FILE *out)
 	      "Options:\n"
 	      "      --format FORMAT   text (default) or junit (JUnit XML)\n"
 	      "      --coverage        list the policy's checks that no test\n"
-	      "                        exercises (text output)\n"
-	      "  -h, --help            show this help\n"
+	      "                        exercises (text output)\n", out);
+	cli_shared_help(out);
+	fputs("  -h, --help            show this help\n"
 	      "\n"
 	      "Exit status: 0 when every test of every policy passes; 1 when some\n"
 	      "test fails; 2 on bad usage or a policy that does not load.\n", out);
@@ -36,9 +38,11 @@ cli_test(int argc, char **argv)
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"coverage", no_argument, NULL, OPT_COVERAGE},
 		{"help", no_argument, NULL, 'h'},
+		CLI_SHARED_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	const char *format = "text";
+	cli_shared sh;
 	bool coverage = false;
 	size_t npol = 0, failed = 0;
 	mc_diag *diag = NULL;
@@ -48,15 +52,21 @@ cli_test(int argc, char **argv)
 	size_t len = 0;
 	int c, status = CLI_ERROR;
 
+	cli_shared_init(&sh);
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_FORMAT:
 			format = optarg;
 			break;
 		case OPT_COVERAGE:
 			coverage = true;
+			break;
+		case 'o':
+		case CLI_OPT_LIMIT:
+			if (cli_shared_option(&sh, "test", c, optarg) != CLI_YES)
+				return CLI_ERROR;
 			break;
 		case 'h':
 			cli_test_help(stdout);
@@ -83,11 +93,12 @@ cli_test(int argc, char **argv)
 	/* Every policy loads before any test runs: a policy that does not
 	 * load is an error of the command, not a failed test. */
 	for (size_t i = 0; i < npol; i++) {
-		if (!(policies[i] = cli_load_policy(argv[optind + (int)i], diag)))
+		if (!(policies[i] = cli_load_policy(argv[optind + (int)i], &sh.limits,
+						      diag)))
 			goto out;
 	}
 	for (size_t i = 0; i < npol; i++) {
-		if (mc_policy_test(&reps[i], policies[i], NULL, diag) != MC_OK) {
+		if (mc_policy_test(&reps[i], policies[i], &sh.limits, diag) != MC_OK) {
 			cli_print_diags(diag);
 			goto out;
 		}
@@ -102,7 +113,7 @@ cli_test(int argc, char **argv)
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;
 	}
-	status = cli_emit(text, len);
+	status = cli_output(&sh, text, len);
 	if (status == CLI_YES && failed)
 		status = CLI_NO;
 out:

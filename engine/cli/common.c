@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,7 +138,7 @@ cli_default_policy(void)
 }
 
 mc_policy *
-cli_load_policy(const char *path, mc_diag *diag)
+cli_load_policy(const char *path, const mc_limits *limits, mc_diag *diag)
 {
 	char *def = NULL;
 	mc_policy *p = NULL;
@@ -150,7 +152,7 @@ cli_load_policy(const char *path, mc_diag *diag)
 		}
 		path = def;
 	}
-	rc = mc_policy_load(&p, path, NULL, diag);
+	rc = mc_policy_load(&p, path, limits, diag);
 	if (rc == MC_ENOMEM)
 		fprintf(stderr, "migcheck: error: out of memory loading %s\n", path);
 	cli_print_diags(diag);
@@ -160,10 +162,11 @@ cli_load_policy(const char *path, mc_diag *diag)
 }
 
 mc_inventory *
-cli_load_inventory(char *const *paths, size_t n, mc_diag *diag)
+cli_load_inventory(char *const *paths, size_t n, const mc_limits *limits,
+		   mc_diag *diag)
 {
 	mc_inventory *inv = NULL;
-	int rc = mc_inventory_new(&inv, NULL);
+	int rc = mc_inventory_new(&inv, limits);
 
 	for (size_t i = 0; i < n && rc == MC_OK; i++)
 		rc = mc_inventory_add_file(inv, paths[i], diag);
@@ -178,6 +181,126 @@ cli_load_inventory(char *const *paths, size_t n, mc_diag *diag)
 		return NULL;
 	}
 	return inv;
+}
+
+/* The limits --limit can change: a name, where the member lives in
+ * mc_limits, and its size. */
+static const struct cli_limit {
+	const char *name;
+	size_t offset;
+	size_t size;   /* of the member: 4 or 8 bytes */
+} cli_limits[] = {
+#define LIMIT(name, member) \
+	{name, offsetof(mc_limits, member), sizeof(((mc_limits *)0)->member)}
+	LIMIT("file-size", max_file_bytes),
+	LIMIT("scalar-size", max_scalar_bytes),
+	LIMIT("nodes", max_nodes),
+	LIMIT("depth", max_depth),
+	LIMIT("alias-nodes", max_alias_nodes),
+	LIMIT("extends", max_extends),
+	LIMIT("regex-match", regex_match_limit),
+	LIMIT("regex-depth", regex_depth_limit),
+	LIMIT("lua-instructions", lua_max_instructions),
+	LIMIT("lua-memory", lua_max_memory),
+#undef LIMIT
+};
+
+void
+cli_shared_init(cli_shared *sh)
+{
+	sh->output = NULL;
+	mc_limits_default(&sh->limits);
+}
+
+/* Parses a positive count with an optional binary suffix: 4096, 64k, 16M,
+ * 1G. Returns false when text is not one, or is 0 or above max. */
+static bool
+parse_count(const char *text, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (*text < '0' || *text > '9')
+		return false;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno == ERANGE)
+		return false;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: break;
+	}
+	if (*end || v == 0 || v > (max >> shift))
+		return false;
+	*out = (uint64_t)v << shift;
+	return true;
+}
+
+static int
+set_limit(mc_limits *limits, const char *cmd, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+
+	for (size_t i = 0; i < sizeof(cli_limits) / sizeof(cli_limits[0]); i++) {
+		const struct cli_limit *l = &cli_limits[i];
+		uint64_t max = l->size == 4 ? UINT32_MAX : UINT64_MAX;
+		char *at = (char *)limits + l->offset;
+		uint64_t v;
+
+		if (strlen(l->name) != n || strncmp(l->name, arg, n) != 0)
+			continue;
+		if (!eq || !parse_count(eq + 1, max, &v))
+			return cli_usage(cmd, "--limit %s needs a whole number from 1 "
+					 "to %llu (k, M or G multiply by 1024, 1024^2, "
+					 "1024^3)", l->name, (unsigned long long)max);
+		if (l->size == 4) {
+			uint32_t v32 = (uint32_t)v;
+
+			memcpy(at, &v32, sizeof(v32));
+		} else {
+			memcpy(at, &v, sizeof(v));
+		}
+		return CLI_YES;
+	}
+	return cli_usage(cmd, "unknown limit '%.*s' (limits: file-size, "
+			 "scalar-size, nodes, depth, alias-nodes, extends, "
+			 "regex-match, regex-depth, lua-instructions, lua-memory)",
+			 (int)n, arg);
+}
+
+int
+cli_shared_option(cli_shared *sh, const char *cmd, int c, const char *arg)
+{
+	if (c == 'o') {
+		if (sh->output)
+			return cli_usage(cmd, "give one output file (-o) only");
+		if (!*arg)
+			return cli_usage(cmd, "the output file name is empty");
+		sh->output = arg;
+		return CLI_YES;
+	}
+	return set_limit(&sh->limits, cmd, arg);
+}
+
+void
+cli_shared_help(FILE *out)
+{
+	fputs("  -o, --output FILE     write the report to FILE instead of stdout;\n"
+	      "                        FILE is replaced whole, or left as it was\n"
+	      "                        when the command fails\n"
+	      "      --limit NAME=N    change a limit on input, e.g. depth=128,\n"
+	      "                        file-size=1G (see docs/limits.md)\n", out);
+}
+
+int
+cli_output(const cli_shared *sh, const char *text, size_t len)
+{
+	return sh->output ? cli_write_file(sh->output, text, len) :
+			    cli_emit(text, len);
 }
 
 int
