@@ -49,64 +49,11 @@ location(renderer *r, const mc_node *n)
 	return mc_keep_location(&r->res->arena, &r->nomem, n);
 }
 
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* A bound field value as a public value. */
+/* A bound field value as a public value, kept in the result. */
 static mc_value
 value_of(renderer *r, const mc_field *fd, const mc_fval *fv)
 {
-	mc_value v;
-
-	memset(&v, 0, sizeof(v));
-	if (fv->status != MC_FV_OK)
-		return v;
-	switch (fd->type) {
-	case MC_FT_SET: {
-		/* The members are the fleet's: the result keeps copies. */
-		const char **items = mc_arena_calloc(&r->res->arena, fv->count + 1,
-						     sizeof(*items));
-		if (!items) {
-			r->nomem = true;
-			return v;
-		}
-		for (size_t i = 0; i < fv->count; i++)
-			items[i] = keep(r, fv->items[i]);
-		if (r->nomem)
-			return v;
-		qsort(items, fv->count, sizeof(*items), str_cmp);
-		for (size_t i = 0; i < fv->count; i++)
-			mc_buf_addf(&r->buf, "%s%s", i ? ", " : "", items[i]);
-		v.type = MC_VALUE_SET;
-		v.items = items;
-		v.count = fv->count;
-		v.text = keep_buf(r);
-		return v;
-	}
-	case MC_FT_INTEGER:
-		v.type = MC_VALUE_INTEGER;
-		v.integer = fv->num;
-		mc_buf_addf(&r->buf, "%" PRId64, fv->num);
-		v.text = keep_buf(r);
-		return v;
-	case MC_FT_BOOLEAN:
-		v.type = MC_VALUE_BOOLEAN;
-		v.boolean = fv->num != 0;
-		v.text = fv->num ? "true" : "false";
-		return v;
-	case MC_FT_VERSION:
-		v.type = MC_VALUE_VERSION;
-		break;
-	default:
-		v.type = MC_VALUE_STRING;
-		break;
-	}
-	mc_buf_add(&r->buf, fv->text, fv->len);
-	v.text = keep_buf(r);
-	return v;
+	return mc_keep_fval(&r->res->arena, &r->nomem, &r->buf, fd, fv);
 }
 
 /* The members of one set that the other lacks, sorted, into the buffer. */
@@ -469,19 +416,8 @@ choose_kind(renderer *r, const mc_check_request *req, size_t vm, mc_diag *diag,
 			       &unknown);
 	if (*kind >= 0)
 		return MC_OK;
-	if (*kind == -2) {
-		mc_env env = mc_ctx_env(&r->ctx, mc_fleet_vm_values(f, vm), rec->host,
-					NULL);
-		mc_cond_describe(&r->buf, &why, &env);
-		mc_node_error(diag, rec->node, "cannot tell whether kind '%s' of "
-			      "policy '%s' applies to VM '%s': %s", p->kinds[unknown].name,
-			      p->name, rec->name, mc_buf_str(&r->buf));
-	} else {
-		list_kinds(&r->buf, p);
-		mc_node_error(diag, rec->node, "VM '%s' is in state '%s', which no kind "
-			      "of policy '%s' covers (kinds: %s)", rec->name, rec->state,
-			      p->name, mc_buf_str(&r->buf));
-	}
+	mc_no_kind_words(&r->ctx, &r->buf, vm, *kind, unknown, &why);
+	mc_node_error(diag, rec->node, "%s", mc_buf_str(&r->buf));
 	mc_buf_reset(&r->buf);
 	return MC_EINPUT;
 }

@@ -131,6 +131,30 @@ mc_select_kind(mc_ctx *ctx, const mc_node *const *vm, size_t source,
 	return -1;
 }
 
+void
+mc_no_kind_words(mc_ctx *ctx, mc_buf *out, size_t vm, int sel, int kind,
+		 const mc_why *why)
+{
+	const mc_fleet *f = ctx->fleet;
+	const mc_policy *p = f->policy;
+	const mc_vm_rec *rec = &f->inv->vms[vm];
+
+	if (sel == -2) {
+		mc_env env = mc_ctx_env(ctx, mc_fleet_vm_values(f, vm), rec->host, NULL);
+
+		mc_buf_addf(out, "cannot tell whether kind '%s' of policy '%s' "
+			    "applies to VM '%s': ", p->kinds[kind].name, p->name,
+			    rec->name);
+		mc_cond_describe(out, why, &env);
+		return;
+	}
+	mc_buf_addf(out, "VM '%s' is in state '%s', which no kind of policy '%s' "
+		    "covers (kinds: ", rec->name, rec->state, p->name);
+	for (size_t k = 0; k < p->nkinds; k++)
+		mc_buf_addf(out, "%s%s", k ? ", " : "", p->kinds[k].name);
+	mc_buf_addf(out, ")");
+}
+
 static bool
 fval_equal(const mc_field *fd, const mc_fval *a, const mc_fval *b)
 {
@@ -268,6 +292,8 @@ mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 	ctx->ntrace = 0;
 
 	for (size_t i = 0; i < p->nhost_require; i++) {
+		if (ctx->skip_host && ctx->skip_host[i])
+			continue;
 		tv = mc_cond_eval(p->host_require[i].cond, &env, &why);
 		note(ctx, MC_TRACE_HOST, tv_outcome(tv), i, &why);
 		if (tv != MC_TRUE)
@@ -323,7 +349,7 @@ mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 	for (size_t i = 0; i < p->nrules; i++) {
 		const mc_rule *r = &p->rules[i];
 
-		if (!(r->kinds & (1u << kind)))
+		if (!(r->kinds & (1u << kind)) || (ctx->skip_rule && ctx->skip_rule[i]))
 			continue;
 		if (!r->require) {
 			mc_lua_verdict v = mc_lua_rule(ctx->lua, i, vm->record, vm->remedy,
@@ -374,6 +400,83 @@ mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 	 * in half stars, 2 + 8 * held / total, rounded. */
 	out->rating_halves = (uint8_t)(2 + (16 * held + p->prefer_total) /
 				       (2 * (uint64_t)p->prefer_total));
+}
+
+/* A field check's values: MC_ONE_PASSED when both are usable. */
+static int
+field_status(const mc_fval *src, const mc_fval *tgt)
+{
+	if (src->status != MC_FV_OK)
+		return MC_VS_SOURCE_BAD;
+	if (tgt->status != MC_FV_OK)
+		return MC_VS_TARGET_BAD;
+	return MC_ONE_PASSED;
+}
+
+static int
+tv_status(mc_tv tv)
+{
+	return tv == MC_TRUE ? MC_ONE_PASSED : tv == MC_FALSE ? MC_VS_FAILED
+	       : MC_VS_UNKNOWN;
+}
+
+int
+mc_eval_check(mc_ctx *ctx, const mc_vmview *vm, size_t source, size_t target,
+	      int kind, mc_check_kind check, size_t index)
+{
+	const mc_fleet *f = ctx->fleet;
+	const mc_policy *p = f->policy;
+	const mc_kind_checks *kc = &p->checks[kind];
+	mc_env env = mc_ctx_env(ctx, vm->vals, source, &target);
+	const mc_fval *s, *t;
+	const mc_rule *r;
+	const mc_prefer *pr;
+	uint32_t fi;
+	int st;
+
+	switch (check) {
+	case MC_ONE_HOST:
+		return tv_status(mc_cond_eval(p->host_require[index].cond, &env, NULL));
+	case MC_ONE_MATCH:
+		fi = kc->match[index].field;
+		s = mc_fleet_field(f, source, fi);
+		t = mc_fleet_field(f, target, fi);
+		if ((st = field_status(s, t)) != MC_ONE_PASSED)
+			return st;
+		return fval_equal(&p->fields[fi], s, t) ? MC_ONE_PASSED : MC_VS_FAILED;
+	case MC_ONE_COMPARE:
+		fi = kc->compare[index].field;
+		s = mc_fleet_field(f, source, fi);
+		t = mc_fleet_field(f, target, fi);
+		if ((st = field_status(s, t)) != MC_ONE_PASSED)
+			return st;
+		return compare_holds(&p->fields[fi], kc->compare[index].op, t, s)
+		       ? MC_ONE_PASSED : MC_VS_FAILED;
+	case MC_ONE_RULE:
+		r = &p->rules[index];
+		if (r->require)
+			return tv_status(mc_cond_eval(r->require, &env, NULL));
+		switch (mc_lua_rule(ctx->lua, index, vm->record, vm->remedy,
+				    f->inv->hosts[source].node,
+				    f->inv->hosts[target].node, NULL)) {
+		case MC_LUA_HELD:
+			return MC_ONE_PASSED;
+		case MC_LUA_FAILED:
+			return MC_VS_FAILED;
+		default:
+			return MC_VS_UNKNOWN;
+		}
+	default:
+		pr = &p->prefer[index];
+		if (pr->field < 0)
+			return mc_cond_eval(pr->when, &env, NULL) == MC_TRUE
+			       ? MC_ONE_PASSED : MC_VS_FAILED;
+		s = mc_fleet_field(f, source, (size_t)pr->field);
+		t = mc_fleet_field(f, target, (size_t)pr->field);
+		return s->status == MC_FV_OK && t->status == MC_FV_OK &&
+		       fval_equal(&p->fields[pr->field], s, t)
+		       ? MC_ONE_PASSED : MC_VS_FAILED;
+	}
 }
 
 void

@@ -68,6 +68,10 @@ typedef struct mc_ctx {
 	                                mc_eval_pair, in order */
 	size_t ntrace, captrace;
 	const mc_node **vm_scratch;  /* a VM's values with a remedy applied */
+	/* When not NULL: host requirements and rules not evaluated (a
+	 * matrix of hosts leaves out those that read the VM). */
+	const uint8_t *skip_host;
+	const uint8_t *skip_rule;
 	mc_vio *vio_scratch;
 } mc_ctx;
 
@@ -101,10 +105,36 @@ mc_env mc_ctx_env(mc_ctx *ctx, const mc_node *const *vm, size_t source,
 int mc_select_kind(mc_ctx *ctx, const mc_node *const *vm, size_t source,
 		   mc_why *why, int *kind);
 
+/* Says in out why step 1 gave no kind for VM vm: sel is what
+ * mc_select_kind returned (-1 or -2), with its kind and why. */
+void mc_no_kind_words(mc_ctx *ctx, mc_buf *out, size_t vm, int sel, int kind,
+		      const mc_why *why);
+
 /* Steps 3 to 9 for kind on (vm, source, target); out->vio must have room
  * for policy->max_violations. */
 void mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 		  size_t target, int kind, mc_pair_result *out);
+
+/* One check of a kind, for evaluating checks apart (plan.c). */
+typedef enum mc_check_kind {
+	MC_ONE_HOST,      /* host requirement `index` */
+	MC_ONE_MATCH,     /* match entry `index` of the kind */
+	MC_ONE_COMPARE,   /* compare entry `index` of the kind */
+	MC_ONE_RULE,      /* rule `index` */
+	MC_ONE_PREFER     /* preference `index` */
+} mc_check_kind;
+
+/* A check that holds (a preference that applies). */
+#define MC_ONE_PASSED (-1)
+
+/*
+ * Evaluates one check on (vm, source, target) exactly as mc_eval_pair does:
+ * MC_ONE_PASSED, or the mc_vio_status of the violation it gives (for a
+ * preference, MC_VS_FAILED when it does not apply). Relaxations are not
+ * evaluated: the caller leaves out a field check they drop.
+ */
+int mc_eval_check(mc_ctx *ctx, const mc_vmview *vm, size_t source,
+		  size_t target, int kind, mc_check_kind check, size_t index);
 
 /*
  * Step 10: passes[r] is set for each remedy r that makes the move of VM vm

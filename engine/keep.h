@@ -13,6 +13,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "fleet.h"
 #include "node.h"
 
 /* A copy of s (NULL for NULL). */
@@ -23,5 +24,10 @@ const char *mc_keep_buf(mc_arena *a, bool *nomem, mc_buf *b);
 
 /* The position of node n (file name copied); all zero for NULL. */
 mc_location mc_keep_location(mc_arena *a, bool *nomem, const mc_node *n);
+
+/* A bound field value as a public value: texts copied, a set's members
+ * sorted by text and joined in its text. buf is scratch space. */
+mc_value mc_keep_fval(mc_arena *a, bool *nomem, mc_buf *buf,
+		      const mc_field *fd, const mc_fval *fv);
 
 #endif

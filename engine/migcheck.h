@@ -310,6 +310,227 @@ bool mc_check_result_any_allowed(const mc_check_result *result);
 void mc_check_result_free(mc_check_result *result);
 
 /* ------------------------------------------------------------------------
+ * Plans: the best hosts for every VM at once (`migcheck plan`)
+ *
+ * Hosts that are equal on everything a kind of move reads are evaluated as
+ * one class, and so are VMs; one evaluation per class pair decides every
+ * pair it stands for (docs/plan.md). A kind with a Lua rule that does not
+ * declare its `uses` is evaluated pair by pair.
+ */
+
+typedef struct mc_plan_request {
+	const char *host;   /* only the VMs on this host (to empty it), or NULL */
+	size_t top;         /* targets listed per VM; 0 means 3 */
+	bool by_pairs;      /* evaluate every VM and host pair, no classes (the
+	                       same answer, slower: for tests and comparison) */
+	/* Called now and then while classes are evaluated, when not NULL. */
+	void (*progress)(void *arg, size_t done, size_t total);
+	void *progress_arg;
+} mc_plan_request;
+
+/* A host that can take a VM. */
+typedef struct mc_plan_target {
+	const char *host;
+	const char *cluster;       /* or NULL */
+	unsigned rating_halves;    /* 1..10 */
+} mc_plan_target;
+
+/* One reason hosts refuse a VM, and how many hosts refuse it for it. */
+typedef struct mc_plan_reason {
+	const char *rule;          /* "match.family", "host.1", "rule.ID" */
+	const char *field;         /* the field checked, or NULL */
+	const char *says;          /* in words, for every host alike */
+	size_t hosts;
+	mc_location at;            /* the check in the policy */
+} mc_plan_reason;
+
+typedef struct mc_plan_vm {
+	const char *name;
+	const char *host;
+	const char *state;
+	const char *kind;          /* NULL when no kind covers the VM */
+	const char *error;         /* then: why, else NULL */
+	size_t allowed;            /* hosts that can take the VM */
+	const mc_plan_target *targets;  /* the best, highest rating first,
+	                                   then by name */
+	size_t ntargets;
+	const mc_plan_reason *reasons;  /* when no host can take it: most
+	                                   hosts first */
+	size_t nreasons;
+} mc_plan_vm;
+
+typedef struct mc_plan_result {
+	const char *policy_name;
+	const char *policy_file;
+	const char *policy_digest;
+	const char *host;          /* the request's host, or NULL */
+	size_t top;
+	const mc_plan_vm *vms;     /* in inventory order */
+	size_t nvms;
+	size_t nunplaced;          /* VMs no host can take */
+	size_t nhosts;             /* hosts in the inventory */
+	/* What it took: VM and host pairs decided, evaluations run, and the
+	 * classes of hosts (summed over kinds) and of VMs. */
+	size_t pairs;
+	size_t evaluations;
+	size_t host_classes;
+	size_t vm_classes;
+} mc_plan_result;
+
+/*
+ * Finds the best targets of every VM (or every VM on req->host). Returns
+ * MC_EUSAGE when req->host names no host. A VM that no kind covers is not
+ * an error: it has no target, and `error` says why.
+ */
+int mc_plan(mc_plan_result **out, const mc_fleet *fleet,
+	    const mc_plan_request *req, mc_diag *diag);
+
+void mc_plan_result_free(mc_plan_result *result);
+
+/* ------------------------------------------------------------------------
+ * Matrices: which hosts can take VMs from which (`migcheck matrix`)
+ *
+ * For a kind of move, hosts equal on everything the kind's checks read of
+ * two hosts form a compatibility class; an edge from class A to class B
+ * says that a VM of that kind may move from any host of A to any host of
+ * B. The matrix is about hosts: checks that read the VM (a host
+ * requirement or rule with a `vm.` path, a Lua rule that may read it) are
+ * left out and listed, relaxations, which depend on the VM, do not apply,
+ * and preferences, which grade moves rather than decide them, are not
+ * read.
+ */
+
+typedef struct mc_matrix_request {
+	const char *kind;      /* NULL: every kind of the policy */
+} mc_matrix_request;
+
+/* A value a class's hosts share: a field, or a host path a check reads. */
+typedef struct mc_matrix_value {
+	const char *name;      /* the field's name, or the path ("status.agent") */
+	bool field;
+	mc_value value;        /* MC_VALUE_NONE when missing or malformed */
+} mc_matrix_value;
+
+typedef struct mc_matrix_class {
+	const char *const *hosts;       /* by name */
+	size_t nhosts;
+	const mc_matrix_value *values;  /* fields first, in the policy's order */
+	size_t nvalues;
+	bool exchange;         /* two hosts of the class can exchange VMs */
+} mc_matrix_class;
+
+/* Class `from` can send VMs to class `to` (from != to). */
+typedef struct mc_matrix_edge {
+	size_t from, to;
+	bool both_ways;          /* `to` can send VMs to `from` too */
+} mc_matrix_edge;
+
+typedef struct mc_matrix_kind {
+	const char *kind;
+	const mc_matrix_class *classes;  /* largest first, then by first host */
+	size_t nclasses;
+	const mc_matrix_edge *edges;     /* by from, then to */
+	size_t nedges;
+	const char *const *left_out;     /* checks that read the VM: "host.2",
+	                                    "rule.ID" */
+	size_t nleft_out;
+} mc_matrix_kind;
+
+typedef struct mc_matrix_result {
+	const char *policy_name;
+	const char *policy_file;
+	const char *policy_digest;
+	const mc_matrix_kind *kinds;
+	size_t nkinds;
+} mc_matrix_result;
+
+/* Builds the matrix of each kind asked for. Returns MC_EUSAGE when
+ * req->kind names no kind of the policy, MC_ELIMIT when the hosts fall
+ * into more than 4,096 classes for a kind. */
+int mc_matrix(mc_matrix_result **out, const mc_fleet *fleet,
+	      const mc_matrix_request *req, mc_diag *diag);
+
+void mc_matrix_result_free(mc_matrix_result *result);
+
+/* ------------------------------------------------------------------------
+ * Baselines: what a group of hosts has in common (`migcheck baseline`)
+ *
+ * For each field of the policy, the value every host of the group offers,
+ * by a rule that the field's type and the policy's `compare` checks choose:
+ * - "intersection": a set: the members all of the hosts have (possibly
+ *   none: the empty set is a common value too);
+ * - "lowest": a version or an integer that some kind compares with `ge` or
+ *   `gt` (target at least the source) and none with `le` or `lt`: a VM
+ *   started on the lowest value may go to every host of the group;
+ * - "highest": the same with `le` or `lt` only;
+ * - "shared": any other field (a string, a boolean, a number that is only
+ *   matched, or ordered both ways): the one value all hosts share.
+ * `match` and `eq`/`ne` checks do not change a field's rule. Where there
+ * is no common value -- the hosts differ (for "shared"), or some host has
+ * no usable value (fail closed: no baseline is ever guessed) -- `value` is
+ * MC_VALUE_NONE and `reason` says why, naming the hosts.
+ *
+ * For each host, what a VM started on the baseline would not see of that
+ * host: a set's members beyond the intersection, or the host's own version
+ * or integer where it lies beyond the lowest (highest) one.
+ */
+
+typedef struct mc_baseline_request {
+	const char *cluster;            /* the hosts of this cluster, or */
+	const char *const *hosts;       /* these hosts (only when cluster is
+	                                   NULL), each named once */
+	size_t nhosts;
+} mc_baseline_request;
+
+typedef struct mc_baseline_field {
+	const char *name;       /* the policy's field */
+	const char *from;       /* its path inside a host record */
+	const char *rule;       /* "intersection", "lowest", "highest" or
+	                           "shared" */
+	mc_value value;         /* the common value; MC_VALUE_NONE if none;
+	                           a set's members sorted by text */
+	const char *reason;     /* why there is none ("hv-01 has Intel,
+	                           hv-amd-01 AMD", "hv-03 has no value at
+	                           cpu.features"), or NULL */
+	mc_location at;         /* the field in the policy */
+} mc_baseline_field;
+
+typedef struct mc_baseline_host {
+	const char *name;
+	const char *cluster;    /* or NULL */
+	/* One per field, in the order of `fields`: what the host offers beyond
+	 * the baseline (a set's extra members, sorted by text; a higher version
+	 * or integer, or a lower one for "highest"); MC_VALUE_NONE where it
+	 * offers nothing more, and wherever the field has no common value. */
+	const mc_value *hidden;
+} mc_baseline_host;
+
+typedef struct mc_baseline_result {
+	const char *policy_name;
+	const char *policy_file;
+	const char *policy_digest;
+	const char *cluster;              /* the request's cluster, or NULL */
+	const mc_baseline_field *fields;  /* the policy's fields, in order */
+	size_t nfields;
+	const mc_baseline_host *hosts;    /* in the request's order (a
+	                                     cluster's in inventory order) */
+	size_t nhosts;
+} mc_baseline_result;
+
+/*
+ * Computes the baseline of a group of hosts. Returns MC_EUSAGE when the
+ * request names no host, an unknown host, a host twice, a cluster without
+ * hosts, or both a cluster and hosts.
+ */
+int mc_baseline(mc_baseline_result **out, const mc_fleet *fleet,
+		const mc_baseline_request *req, mc_diag *diag);
+
+/* True when every field of the result has a common value. */
+bool mc_baseline_result_complete(const mc_baseline_result *result);
+
+void mc_baseline_result_free(mc_baseline_result *result);
+
+/* ------------------------------------------------------------------------
  * Names, for tools that walk a whole inventory (`migcheck diff`)
  */
 

@@ -28,6 +28,12 @@ typedef struct cli_command {
 
 int cli_check(int argc, char **argv);
 void cli_check_help(FILE *out);
+int cli_plan(int argc, char **argv);
+void cli_plan_help(FILE *out);
+int cli_matrix(int argc, char **argv);
+void cli_matrix_help(FILE *out);
+int cli_baseline(int argc, char **argv);
+void cli_baseline_help(FILE *out);
 int cli_diff(int argc, char **argv);
 void cli_diff_help(FILE *out);
 int cli_explain(int argc, char **argv);
@@ -103,6 +109,9 @@ int cli_output(const cli_shared *sh, const char *text, size_t len);
 /* Writes the caret line under a source line: the line's tabs kept, every
  * other character before the column as a space. */
 void cli_caret(FILE *out, const char *line, unsigned column);
+
+/* A rating in half stars as five stars: "★★★½☆". */
+void cli_stars(FILE *out, unsigned halves);
 
 /* A rating in half stars as text: "3.5", "5". */
 void cli_rating(char *buf, size_t size, unsigned halves);

@@ -252,14 +252,6 @@ explain_text(const mc_explanation *e, size_t *len)
  * JSON
  */
 
-/* As jset, leaving the key out when s is NULL. */
-static void
-jstr(jctx *j, json_t *o, const char *key, const char *s)
-{
-	if (s)
-		jset(j, o, key, json_string(s));
-}
-
 static json_t *
 strings(jctx *j, const char *const *s, size_t n)
 {
@@ -273,12 +265,8 @@ strings(jctx *j, const char *const *s, size_t n)
 static void
 jat(jctx *j, json_t *o, const mc_location *at)
 {
-	char buf[4096];
-
-	if (!at->file)
-		return;
-	snprintf(buf, sizeof(buf), "%s:%u:%u", at->file, at->line, at->column);
-	jset(j, o, "at", json_string(buf));
+	if (at->file)
+		jset(j, o, "at", jlocation(at));
 }
 
 static char *

@@ -36,13 +36,6 @@ cli_probe_help(FILE *out)
 	      out);
 }
 
-static void
-jstr(jctx *j, json_t *o, const char *key, const char *v)
-{
-	if (v)
-		jset(j, o, key, json_string(v));
-}
-
 static char *
 probe_json(const mc_hostrec *h, size_t *len)
 {

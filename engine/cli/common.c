@@ -381,6 +381,19 @@ fail:
 }
 
 void
+cli_stars(FILE *out, unsigned halves)
+{
+	for (unsigned i = 0; i < 5; i++) {
+		if (halves >= 2 * i + 2)
+			fputs("★", out);
+		else if (halves == 2 * i + 1)
+			fputs("½", out);
+		else
+			fputs("☆", out);
+	}
+}
+
+void
 cli_rating(char *buf, size_t size, unsigned halves)
 {
 	if (halves % 2)

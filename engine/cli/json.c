@@ -3,6 +3,7 @@
  */
 #include "json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,52 @@ jpush(jctx *j, json_t *a, json_t *v)
 		j->ok = false;
 	} else if (json_array_append_new(a, v) != 0) {
 		j->ok = false;
+	}
+}
+
+void
+jstr(jctx *j, json_t *o, const char *key, const char *s)
+{
+	if (s)
+		jset(j, o, key, json_string(s));
+}
+
+json_t *
+jlocation(const mc_location *at)
+{
+	char buf[4096];
+
+	if (!at->file)
+		return json_null();
+	snprintf(buf, sizeof(buf), "%s:%u:%u", at->file, at->line, at->column);
+	return json_string(buf);
+}
+
+json_t *
+jrating(unsigned halves)
+{
+	if (halves % 2)
+		return json_real(halves / 2.0);
+	return json_integer(halves / 2);
+}
+
+json_t *
+jvalue(jctx *j, const mc_value *v)
+{
+	json_t *a;
+
+	switch (v->type) {
+	case MC_VALUE_INTEGER:
+		return json_integer(v->integer);
+	case MC_VALUE_BOOLEAN:
+		return json_boolean(v->boolean);
+	case MC_VALUE_SET:
+		a = json_array();
+		for (size_t i = 0; i < v->count; i++)
+			jpush(j, a, json_string(v->items[i]));
+		return a;
+	default:
+		return json_string(v->text);
 	}
 }
 

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "migcheck.h"
+
 typedef struct jctx {
 	bool ok;  /* start with true */
 } jctx;
@@ -20,6 +22,19 @@ void jset(jctx *j, json_t *o, const char *key, json_t *v);
 
 /* Appends v to the array a, taking over v. */
 void jpush(jctx *j, json_t *a, json_t *v);
+
+/* o[key] = s when s is not NULL. */
+void jstr(jctx *j, json_t *o, const char *key, const char *s);
+
+/* A place in a policy as "FILE:LINE:COL", or null when it has no file. */
+json_t *jlocation(const mc_location *at);
+
+/* A rating in half stars as stars: 4 or 4.5. */
+json_t *jrating(unsigned halves);
+
+/* A field's value: a number, a boolean, an array of a set's members, or
+ * the text. */
+json_t *jvalue(jctx *j, const mc_value *v);
 
 /* The document root as text, indented, ending in a newline (malloc'd;
  * its length in *len); NULL when anything failed. Releases root. */

@@ -13,6 +13,9 @@ static void help_help(FILE *out);
 
 static const cli_command commands[] = {
 	{"check", "rate the hosts for moving one VM", cli_check, cli_check_help},
+	{"plan", "find the best hosts for every VM, or every VM of a host", cli_plan, cli_plan_help},
+	{"matrix", "group hosts into classes and show which can take VMs from which", cli_matrix, cli_matrix_help},
+	{"baseline", "show what a group of hosts has in common", cli_baseline, cli_baseline_help},
 	{"diff", "list the moves whose verdict changes between two policies", cli_diff, cli_diff_help},
 	{"explain", "describe a policy in plain words", cli_explain, cli_explain_help},
 	{"import", "write an inventory from what hosts report about their processors", cli_import, cli_import_help},

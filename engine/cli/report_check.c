@@ -18,19 +18,6 @@ typedef struct style {
 	const char *ok, *bad, *dim, *bold, *off;
 } style;
 
-static void
-stars(FILE *out, unsigned halves)
-{
-	for (unsigned i = 0; i < 5; i++) {
-		if (halves >= 2 * i + 2)
-			fputs("★", out);
-		else if (halves == 2 * i + 1)
-			fputs("½", out);
-		else
-			fputs("☆", out);
-	}
-}
-
 /* A violation's evidence: what a condition found (unless the message
  * already says it), or the two values. */
 static void
@@ -209,7 +196,7 @@ report_check_text(const mc_check_result *res, bool color, size_t *len)
 		char rating[16];
 
 		cli_rating(rating, sizeof(rating), h->rating_halves);
-		stars(out, h->rating_halves);
+		cli_stars(out, h->rating_halves);
 		fprintf(out, " %-3s  %-*s  %s%s%s\n", rating, (int)width, h->name,
 			h->allowed ? st->ok : st->bad, h->allowed ? "allowed" : "refused",
 			st->off);
@@ -232,45 +219,6 @@ report_check_text(const mc_check_result *res, bool color, size_t *len)
  */
 
 static json_t *
-value_json(jctx *j, const mc_value *v)
-{
-	json_t *a;
-
-	switch (v->type) {
-	case MC_VALUE_INTEGER:
-		return json_integer(v->integer);
-	case MC_VALUE_BOOLEAN:
-		return json_boolean(v->boolean);
-	case MC_VALUE_SET:
-		a = json_array();
-		for (size_t i = 0; i < v->count; i++)
-			jpush(j, a, json_string(v->items[i]));
-		return a;
-	default:
-		return json_string(v->text);
-	}
-}
-
-static json_t *
-at_json(const mc_location *at)
-{
-	char buf[4096];
-
-	if (!at->file)
-		return json_null();
-	snprintf(buf, sizeof(buf), "%s:%u:%u", at->file, at->line, at->column);
-	return json_string(buf);
-}
-
-static json_t *
-rating_json(unsigned halves)
-{
-	if (halves % 2)
-		return json_real(halves / 2.0);
-	return json_integer(halves / 2);
-}
-
-static json_t *
 violation_json(jctx *j, const mc_violation *v)
 {
 	json_t *o = json_object();
@@ -279,13 +227,13 @@ violation_json(jctx *j, const mc_violation *v)
 	if (v->field)
 		jset(j, o, "field", json_string(v->field));
 	if (v->source.type != MC_VALUE_NONE)
-		jset(j, o, "source", value_json(j, &v->source));
+		jset(j, o, "source", jvalue(j, &v->source));
 	if (v->target.type != MC_VALUE_NONE)
-		jset(j, o, "target", value_json(j, &v->target));
+		jset(j, o, "target", jvalue(j, &v->target));
 	jset(j, o, "message", json_string(v->message));
 	if (v->detail)
 		jset(j, o, "detail", json_string(v->detail));
-	jset(j, o, "at", at_json(&v->at));
+	jset(j, o, "at", jlocation(&v->at));
 	return o;
 }
 
@@ -298,7 +246,7 @@ remedy_json(jctx *j, const mc_remedy_hit *r)
 	jset(j, o, "says", json_string(r->says));
 	if (r->warning)
 		jset(j, o, "warning", json_string(r->warning));
-	jset(j, o, "at", at_json(&r->at));
+	jset(j, o, "at", jlocation(&r->at));
 	return o;
 }
 
@@ -312,7 +260,7 @@ relaxed_json(jctx *j, const mc_relax_hit *r)
 	jset(j, o, "dropped", d);
 	if (r->note)
 		jset(j, o, "note", json_string(r->note));
-	jset(j, o, "at", at_json(&r->at));
+	jset(j, o, "at", jlocation(&r->at));
 	return o;
 }
 
@@ -326,7 +274,7 @@ host_json(jctx *j, const mc_host_verdict *h)
 	if (h->cluster)
 		jset(j, o, "cluster", json_string(h->cluster));
 	jset(j, o, "allowed", json_boolean(h->allowed));
-	jset(j, o, "rating", rating_json(h->rating_halves));
+	jset(j, o, "rating", jrating(h->rating_halves));
 	for (size_t i = 0; i < h->nviolations; i++)
 		jpush(j, vs, violation_json(j, &h->violations[i]));
 	jset(j, o, "violations", vs);
@@ -346,12 +294,12 @@ host_json(jctx *j, const mc_host_verdict *h)
 			jset(j, t, "check", json_string(e->check));
 			jset(j, t, "outcome", json_string(outcome_word(e->outcome)));
 			if (e->source.type != MC_VALUE_NONE)
-				jset(j, t, "source", value_json(j, &e->source));
+				jset(j, t, "source", jvalue(j, &e->source));
 			if (e->target.type != MC_VALUE_NONE)
-				jset(j, t, "target", value_json(j, &e->target));
+				jset(j, t, "target", jvalue(j, &e->target));
 			if (e->detail)
 				jset(j, t, "detail", json_string(e->detail));
-			jset(j, t, "at", at_json(&e->at));
+			jset(j, t, "at", jlocation(&e->at));
 			jpush(j, ts, t);
 		}
 		jset(j, o, "trace", ts);

@@ -25,6 +25,8 @@ Suite *luasrc_suite(void);
 Suite *explain_suite(void);
 Suite *lint_suite(void);
 Suite *probe_suite(void);
+Suite *plan_suite(void);
+Suite *baseline_suite(void);
 
 /* The project's source directory, for fixtures: MC_SOURCE_DIR "/examples". */
 #define SRC(path) MC_SOURCE_DIR "/" path

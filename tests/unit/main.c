@@ -29,6 +29,8 @@ static const struct {
 	{"explain", explain_suite},
 	{"lint", lint_suite},
 	{"probe", probe_suite},
+	{"plan", plan_suite},
+	{"baseline", baseline_suite},
 };
 
 int

@@ -1,0 +1,481 @@
+/*
+ * cmd_baseline.c - `migcheck baseline`: what a group of hosts has in
+ * common, and what each host offers beyond it.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+
+/* Text lines are wrapped at this width where a set runs long. */
+#define WIDTH 79
+
+void
+cli_baseline_help(FILE *out)
+{
+	fputs("Usage: migcheck baseline [-p POLICY] -i INVENTORY...\n"
+	      "                         [--hosts H1,H2...|--cluster NAME]\n"
+	      "                         [--format text|json] [-o FILE] [--limit NAME=N]...\n"
+	      "\n"
+	      "The common fingerprint of a group of hosts: for each field of the\n"
+	      "policy, the value every host offers -- the intersection of a set,\n"
+	      "the lowest version or number the policy compares with ge or gt (the\n"
+	      "highest with le or lt), else the one value all share -- or why there\n"
+	      "is none; and for each host what a VM started on that baseline would\n"
+	      "not see. Without --hosts or --cluster, the group is every host of the\n"
+	      "inventory.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -p, --policy FILE     the policy (default: the shipped scvmm-2008.yaml)\n"
+	      "  -i, --inventory FILE  an inventory file; repeat to merge several\n"
+	      "      --hosts LIST      these hosts, separated by commas (repeatable)\n"
+	      "      --cluster NAME    the hosts of this cluster\n"
+	      "      --format FORMAT   text (default) or json\n", out);
+	cli_shared_help(out);
+	fputs("  -h, --help            show this help\n"
+	      "\n"
+	      "Exit status: 0 when every field has a common value; 1 when some field\n"
+	      "has none; 2 on bad usage or bad input.\n", out);
+}
+
+/* What the group is, for the header. */
+typedef enum scope {
+	SCOPE_ALL,
+	SCOPE_CLUSTER,
+	SCOPE_HOSTS
+} scope;
+
+/* ------------------------------------------------------------------------
+ * Text
+ */
+
+/*
+ * Writes the members of a set after `col` columns already on the line,
+ * wrapping at WIDTH with continuation lines indented to `indent`.
+ */
+static void
+wrap_items(FILE *out, const mc_value *v, size_t col, size_t indent)
+{
+	for (size_t i = 0; i < v->count; i++) {
+		size_t w = strlen(v->items[i]) + (i + 1 < v->count ? 1 : 0);
+
+		if (i && col + 1 + w > WIDTH && col > indent) {
+			fprintf(out, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (i) {
+			fputc(' ', out);
+			col++;
+		}
+		fprintf(out, "%s%s", v->items[i], i + 1 < v->count ? "," : "");
+		col += w;
+	}
+	fputc('\n', out);
+}
+
+static void
+text_field(FILE *out, const mc_baseline_field *fd, int fw, int rw)
+{
+	size_t col = 2 + (size_t)fw + 2 + (size_t)rw + 2;
+
+	fprintf(out, "  %-*s  %-*s  ", fw, fd->name, rw, fd->rule);
+	if (fd->value.type == MC_VALUE_NONE) {
+		fprintf(out, "none: %s\n", fd->reason ? fd->reason : "");
+	} else if (fd->value.type == MC_VALUE_SET) {
+		int n = fprintf(out, "%zu in common%s", fd->value.count,
+				fd->value.count ? ":" : "");
+		if (fd->value.count) {
+			fputc(' ', out);
+			wrap_items(out, &fd->value, col + (size_t)n + 1, col);
+		} else {
+			fputc('\n', out);
+		}
+	} else {
+		fprintf(out, "%s\n", fd->value.text);
+	}
+}
+
+static char *
+report_text(const mc_baseline_result *res, scope sc, size_t nall, size_t *len)
+{
+	char *text = NULL;
+	FILE *out = open_memstream(&text, len);
+	int fw = 5, rw = 4, hw = 4;
+	size_t missing = 0;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < res->nfields; i++) {
+		int w = (int)strlen(res->fields[i].name), r = (int)strlen(res->fields[i].rule);
+
+		fw = w > fw ? w : fw;
+		rw = r > rw ? r : rw;
+		missing += res->fields[i].value.type == MC_VALUE_NONE;
+	}
+	for (size_t i = 0; i < res->nhosts; i++) {
+		int w = (int)strlen(res->hosts[i].name);
+
+		hw = w > hw ? w : hw;
+	}
+	fprintf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
+	fprintf(out, "Digest  %s\n", res->policy_digest);
+	if (sc == SCOPE_CLUSTER)
+		fprintf(out, "Hosts   cluster %s: %zu host%s\n", res->cluster, res->nhosts,
+			res->nhosts == 1 ? "" : "s");
+	else if (sc == SCOPE_ALL)
+		fprintf(out, "Hosts   all %zu host%s of the inventory\n", nall,
+			nall == 1 ? "" : "s");
+	else
+		fprintf(out, "Hosts   %zu named\n", res->nhosts);
+	fputc('\n', out);
+	fprintf(out, "Baseline\n");
+	for (size_t i = 0; i < res->nfields; i++)
+		text_field(out, &res->fields[i], fw, rw);
+	if (res->nfields == 0)
+		fputs("  (the policy has no fields)\n", out);
+	if (missing) {
+		fprintf(out, "\nNo common value for %zu of %zu field%s:", missing,
+			res->nfields, res->nfields == 1 ? "" : "s");
+		for (size_t i = 0, k = 0; i < res->nfields; i++) {
+			if (res->fields[i].value.type == MC_VALUE_NONE)
+				fprintf(out, "%s %s", k++ ? "," : "", res->fields[i].name);
+		}
+		fputs(".\n", out);
+	} else {
+		fputs("\nEvery field has a common value.\n", out);
+	}
+	fputs("\nHidden from a VM started on the baseline\n", out);
+	for (size_t h = 0; h < res->nhosts; h++) {
+		const mc_baseline_host *host = &res->hosts[h];
+		bool any = false;
+
+		fprintf(out, "  %-*s", hw, host->name);
+		for (size_t i = 0; i < res->nfields; i++) {
+			const mc_value *v = &host->hidden[i];
+			size_t col = 2 + (size_t)hw + 2 + (size_t)fw + 2;
+
+			if (v->type == MC_VALUE_NONE)
+				continue;
+			if (any)
+				fprintf(out, "  %-*s", hw, "");
+			fprintf(out, "  %-*s  ", fw, res->fields[i].name);
+			any = true;
+			if (v->type == MC_VALUE_SET) {
+				int n = fprintf(out, "+%zu:", v->count);
+				fputc(' ', out);
+				wrap_items(out, v, col + (size_t)n + 1, col);
+			} else {
+				fprintf(out, "%s\n", v->text);
+			}
+		}
+		if (!any)
+			fputs("  nothing\n", out);
+	}
+	if (fclose(out) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* ------------------------------------------------------------------------
+ * JSON
+ */
+
+static json_t *
+value_json(jctx *j, const mc_value *v)
+{
+	json_t *a;
+
+	switch (v->type) {
+	case MC_VALUE_NONE:
+		return json_null();
+	case MC_VALUE_INTEGER:
+		return json_integer(v->integer);
+	case MC_VALUE_BOOLEAN:
+		return json_boolean(v->boolean);
+	case MC_VALUE_SET:
+		a = json_array();
+		for (size_t i = 0; i < v->count; i++)
+			jpush(j, a, json_string(v->items[i]));
+		return a;
+	default:
+		return json_string(v->text);
+	}
+}
+
+static json_t *
+at_json(const mc_location *at)
+{
+	char buf[4096];
+
+	if (!at->file)
+		return json_null();
+	snprintf(buf, sizeof(buf), "%s:%u:%u", at->file, at->line, at->column);
+	return json_string(buf);
+}
+
+static char *
+report_json(const mc_baseline_result *res, size_t *len)
+{
+	jctx j = {true};
+	json_t *root = json_object(), *pol = json_object(), *fields = json_array(),
+	       *hosts = json_array();
+
+	jset(&j, pol, "name", json_string(res->policy_name));
+	jset(&j, pol, "file", json_string(res->policy_file));
+	jset(&j, pol, "digest", json_string(res->policy_digest));
+	jset(&j, root, "policy", pol);
+	jset(&j, root, "cluster", res->cluster ? json_string(res->cluster)
+					       : json_null());
+	jset(&j, root, "complete", json_boolean(mc_baseline_result_complete(res)));
+	for (size_t i = 0; i < res->nfields; i++) {
+		const mc_baseline_field *fd = &res->fields[i];
+		json_t *o = json_object();
+
+		jset(&j, o, "field", json_string(fd->name));
+		jset(&j, o, "from", json_string(fd->from));
+		jset(&j, o, "rule", json_string(fd->rule));
+		jset(&j, o, "value", value_json(&j, &fd->value));
+		if (fd->reason)
+			jset(&j, o, "reason", json_string(fd->reason));
+		jset(&j, o, "at", at_json(&fd->at));
+		jpush(&j, fields, o);
+	}
+	jset(&j, root, "fields", fields);
+	for (size_t h = 0; h < res->nhosts; h++) {
+		const mc_baseline_host *host = &res->hosts[h];
+		json_t *o = json_object(), *hidden = json_object();
+
+		jset(&j, o, "name", json_string(host->name));
+		if (host->cluster)
+			jset(&j, o, "cluster", json_string(host->cluster));
+		for (size_t i = 0; i < res->nfields; i++) {
+			if (host->hidden[i].type != MC_VALUE_NONE)
+				jset(&j, hidden, res->fields[i].name,
+				     value_json(&j, &host->hidden[i]));
+		}
+		jset(&j, o, "hidden", hidden);
+		jpush(&j, hosts, o);
+	}
+	jset(&j, root, "hosts", hosts);
+	return jdump(&j, root, len);
+}
+
+/* ------------------------------------------------------------------------
+ * The command
+ */
+
+/* Appends the comma-separated names of list to *names (growing it);
+ * false on an empty name or when memory runs out (*nomem). */
+static bool
+add_hosts(const char ***names, size_t *n, size_t *cap, char *list, bool *nomem)
+{
+	char *p = list;
+
+	for (;;) {
+		char *comma = strchr(p, ',');
+
+		if (comma)
+			*comma = '\0';
+		if (!*p)
+			return false;
+		if (*n == *cap) {
+			size_t c = *cap ? *cap * 2 : 8;
+			const char **grown = realloc(*names, c * sizeof(*grown));
+
+			if (!grown) {
+				*nomem = true;
+				return false;
+			}
+			*names = grown;
+			*cap = c;
+		}
+		(*names)[(*n)++] = p;
+		if (!comma)
+			return true;
+		p = comma + 1;
+	}
+}
+
+enum { OPT_HOSTS = 256, OPT_CLUSTER, OPT_FORMAT };
+
+int
+cli_baseline(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"policy", required_argument, NULL, 'p'},
+		{"inventory", required_argument, NULL, 'i'},
+		{"hosts", required_argument, NULL, OPT_HOSTS},
+		{"cluster", required_argument, NULL, OPT_CLUSTER},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"help", no_argument, NULL, 'h'},
+		CLI_SHARED_OPTIONS,
+		{NULL, 0, NULL, 0},
+	};
+	const char *policy_path = NULL, *format = "text";
+	cli_shared sh;
+	mc_baseline_request req = {NULL, NULL, 0};
+	char **inventories = NULL, **copies = NULL;
+	const char **hosts = NULL;
+	size_t ninv = 0, nhosts = 0, caphosts = 0, ncopies = 0, nall = 0;
+	mc_diag *diag = NULL;
+	mc_policy *policy = NULL;
+	mc_inventory *inv = NULL;
+	mc_fleet *fleet = NULL;
+	mc_baseline_result *res = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	bool nomem = false;
+	scope sc = SCOPE_ALL;
+	int c, status = CLI_ERROR;
+
+	inventories = calloc((size_t)argc + 1, sizeof(*inventories));
+	copies = calloc((size_t)argc + 1, sizeof(*copies));
+	if (!inventories || !copies) {
+		fprintf(stderr, "migcheck: error: out of memory\n");
+		goto out;
+	}
+	cli_shared_init(&sh);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":p:i:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (policy_path) {
+				status = cli_usage("baseline", "give one policy (-p) only");
+				goto out;
+			}
+			policy_path = optarg;
+			break;
+		case 'i':
+			inventories[ninv++] = optarg;
+			break;
+		case OPT_HOSTS:
+			/* The names are cut out of a copy of the argument. */
+			if (!(copies[ncopies] = strdup(optarg))) {
+				fprintf(stderr, "migcheck: error: out of memory\n");
+				goto out;
+			}
+			if (!add_hosts(&hosts, &nhosts, &caphosts, copies[ncopies++],
+				       &nomem)) {
+				if (nomem)
+					fprintf(stderr, "migcheck: error: out of memory\n");
+				else
+					status = cli_usage("baseline", "--hosts '%s' has an "
+							   "empty host name", optarg);
+				goto out;
+			}
+			break;
+		case OPT_CLUSTER:
+			if (req.cluster) {
+				status = cli_usage("baseline", "give one cluster (--cluster) "
+						   "only");
+				goto out;
+			}
+			req.cluster = optarg;
+			break;
+		case OPT_FORMAT:
+			format = optarg;
+			break;
+		case 'o':
+		case CLI_OPT_LIMIT:
+			if (cli_shared_option(&sh, "baseline", c, optarg) != CLI_YES)
+				goto out;
+			break;
+		case 'h':
+			cli_baseline_help(stdout);
+			status = CLI_YES;
+			goto out;
+		case ':':
+			status = cli_usage("baseline", "option '%s' needs a value",
+					   argv[optind - 1]);
+			goto out;
+		default:
+			status = cli_usage("baseline", "unknown option '%s'",
+					   argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		status = cli_usage("baseline", "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
+		status = cli_usage("baseline", "unknown format '%s' (formats: text, "
+				   "json)", format);
+		goto out;
+	}
+	if (!ninv) {
+		status = cli_usage("baseline", "name an inventory with -i FILE");
+		goto out;
+	}
+	if (req.cluster && nhosts) {
+		status = cli_usage("baseline", "give --hosts or --cluster, not both");
+		goto out;
+	}
+	if (!(diag = mc_diag_new())) {
+		fprintf(stderr, "migcheck: error: out of memory\n");
+		goto out;
+	}
+	if (!(policy = cli_load_policy(policy_path, &sh.limits, diag)) ||
+	    !(inv = cli_load_inventory(inventories, ninv, &sh.limits, diag)))
+		goto out;
+	if (req.cluster) {
+		sc = SCOPE_CLUSTER;
+	} else if (nhosts) {
+		sc = SCOPE_HOSTS;
+	} else {
+		/* No group named: every host of the inventory. */
+		nall = mc_inventory_host_count(inv);
+		if (nall == 0) {
+			fprintf(stderr, "migcheck: error: the inventory has no hosts\n");
+			goto out;
+		}
+		hosts = calloc(nall, sizeof(*hosts));
+		if (!hosts) {
+			fprintf(stderr, "migcheck: error: out of memory\n");
+			goto out;
+		}
+		for (size_t i = 0; i < nall; i++)
+			hosts[i] = mc_inventory_host_name(inv, i);
+		nhosts = nall;
+	}
+	req.hosts = hosts;
+	req.nhosts = nhosts;
+	c = mc_fleet_new(&fleet, policy, inv, &sh.limits, diag);
+	if (c == MC_OK)
+		c = mc_baseline(&res, fleet, &req, diag);
+	if (c != MC_OK) {
+		if (c == MC_ENOMEM)
+			fprintf(stderr, "migcheck: error: out of memory\n");
+		cli_print_diags(diag);
+		goto out;
+	}
+	if (strcmp(format, "json") == 0)
+		text = report_json(res, &len);
+	else
+		text = report_text(res, sc, nall, &len);
+	if (!text) {
+		fprintf(stderr, "migcheck: error: out of memory\n");
+		goto out;
+	}
+	status = cli_output(&sh, text, len);
+	if (status == CLI_YES)
+		status = mc_baseline_result_complete(res) ? CLI_YES : CLI_NO;
+out:
+	free(text);
+	mc_baseline_result_free(res);
+	mc_fleet_free(fleet);
+	mc_inventory_free(inv);
+	mc_policy_free(policy);
+	mc_diag_free(diag);
+	for (size_t i = 0; i < ncopies; i++)
+		free(copies[i]);
+	free(copies);
+	free((void *)hosts);
+	free(inventories);
+	return status;
+}

@@ -1,0 +1,408 @@
+/*
+ * cmd_matrix.c - `migcheck matrix`: compatibility classes of hosts per kind
+ * and which class can take VMs from which, as text, JSON or a Graphviz dot
+ * graph.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+
+void
+cli_matrix_help(FILE *out)
+{
+	fputs("Usage: migcheck matrix [-p POLICY] -i INVENTORY... [--kind KIND]\n"
+	      "                       [--format text|json|dot] [-o FILE]\n"
+	      "                       [--limit NAME=N]...\n"
+	      "\n"
+	      "Groups the hosts into compatibility classes for each kind of move\n"
+	      "(hosts equal on everything the kind's checks read of two hosts) and\n"
+	      "shows which class can take VMs from which: both ways, or one way\n"
+	      "only. Checks that read the VM are left out and named; relaxations,\n"
+	      "which depend on the VM, do not apply (docs/matrix.md).\n"
+	      "\n"
+	      "Options:\n"
+	      "  -p, --policy FILE     the policy (default: the shipped scvmm-2008.yaml)\n"
+	      "  -i, --inventory FILE  an inventory file; repeat to merge several\n"
+	      "      --kind KIND       only this kind of move\n"
+	      "      --format FORMAT   text (default), json or dot (Graphviz)\n", out);
+	cli_shared_help(out);
+	fputs("  -h, --help            show this help\n"
+	      "\n"
+	      "Exit status: 0, or 2 on bad usage or bad input.\n", out);
+}
+
+/* ------------------------------------------------------------------------
+ * Reports
+ */
+
+/* A value in a line of text: a set by its size, the rest as it is. */
+static void
+short_value(FILE *out, const mc_matrix_value *v)
+{
+	if (v->value.type == MC_VALUE_NONE)
+		fprintf(out, "%s (none)", v->name);
+	else if (v->value.type == MC_VALUE_SET)
+		fprintf(out, "%s (%zu)", v->name, v->value.count);
+	else
+		fprintf(out, "%s %s", v->name, v->value.text);
+}
+
+/* Is value i the same in every class? (Every class of a kind lists the
+ * same values in the same order.) */
+static bool
+shared(const mc_matrix_kind *k, size_t i)
+{
+	const mc_value *a = &k->classes[0].values[i].value;
+
+	for (size_t c = 1; c < k->nclasses; c++) {
+		const mc_value *b = &k->classes[c].values[i].value;
+
+		if (a->type != b->type ||
+		    (a->text && b->text && strcmp(a->text, b->text) != 0))
+			return false;
+	}
+	return true;
+}
+
+/* Values every class shares are written once, above the classes; under
+ * each class, the values that set it apart. */
+static void
+kind_text(FILE *out, const mc_matrix_kind *k)
+{
+	size_t nvalues = k->nclasses ? k->classes[0].nvalues : 0, n = 0;
+	bool *common = calloc(nvalues + 1, sizeof(*common));
+
+	fprintf(out, "Kind %s: %zu class%s\n", k->kind, k->nclasses,
+		k->nclasses == 1 ? "" : "es");
+	for (size_t i = 0; common && k->nclasses > 1 && i < nvalues; i++) {
+		if (!(common[i] = shared(k, i)))
+			continue;
+		fputs(n++ ? " · " : "  Every class: ", out);
+		short_value(out, &k->classes[0].values[i]);
+	}
+	if (n)
+		fputc('\n', out);
+	for (size_t c = 0; c < k->nclasses; c++) {
+		const mc_matrix_class *cl = &k->classes[c];
+
+		fprintf(out, "  C%zu  %zu host%s:", c + 1, cl->nhosts,
+			cl->nhosts == 1 ? "" : "s");
+		for (size_t h = 0; h < cl->nhosts; h++)
+			fprintf(out, "%s %s", h ? "," : "", cl->hosts[h]);
+		n = 0;
+		for (size_t i = 0; i < cl->nvalues; i++) {
+			if (common && common[i])
+				continue;
+			fputs(n++ ? " · " : "\n      ", out);
+			short_value(out, &cl->values[i]);
+		}
+		if (cl->nhosts > 1)
+			fprintf(out, "\n      %s", cl->exchange
+				? "its hosts can exchange VMs"
+				: "its hosts cannot exchange VMs");
+		fputc('\n', out);
+	}
+	free(common);
+	fputs("  Moves between classes:\n", out);
+	if (!k->nedges)
+		fputs("    none\n", out);
+	for (size_t e = 0; e < k->nedges; e++) {
+		const mc_matrix_edge *ed = &k->edges[e];
+
+		/* A two-way pair is shown once, from its lower class. */
+		if (ed->both_ways && ed->from > ed->to)
+			continue;
+		fprintf(out, "    C%zu %s C%zu  %s\n", ed->from + 1,
+			ed->both_ways ? "<->" : "-->", ed->to + 1,
+			ed->both_ways ? "both ways" : "one way");
+	}
+	if (k->nleft_out) {
+		fputs("  Left out (they read the VM):", out);
+		for (size_t i = 0; i < k->nleft_out; i++)
+			fprintf(out, "%s %s", i ? "," : "", k->left_out[i]);
+		fputc('\n', out);
+	}
+}
+
+static char *
+matrix_text(const mc_matrix_result *res, size_t *len)
+{
+	char *text = NULL;
+	FILE *out = open_memstream(&text, len);
+
+	if (!out)
+		return NULL;
+	fprintf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
+	fprintf(out, "Digest  %s\n", res->policy_digest);
+	for (size_t k = 0; k < res->nkinds; k++) {
+		fputc('\n', out);
+		kind_text(out, &res->kinds[k]);
+	}
+	if (fclose(out) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static json_t *
+kind_json(jctx *j, const mc_matrix_kind *k)
+{
+	json_t *o = json_object(), *cs = json_array(), *es = json_array(),
+	       *lo = json_array();
+
+	jset(j, o, "kind", json_string(k->kind));
+	for (size_t c = 0; c < k->nclasses; c++) {
+		const mc_matrix_class *cl = &k->classes[c];
+		json_t *co = json_object(), *hs = json_array(), *fs = json_object(),
+		       *ps = json_object();
+
+		jset(j, co, "id", json_integer((json_int_t)c + 1));
+		for (size_t h = 0; h < cl->nhosts; h++)
+			jpush(j, hs, json_string(cl->hosts[h]));
+		jset(j, co, "hosts", hs);
+		for (size_t i = 0; i < cl->nvalues; i++) {
+			const mc_matrix_value *v = &cl->values[i];
+
+			jset(j, v->field ? fs : ps, v->name, v->value.type == MC_VALUE_NONE
+			     ? json_null() : jvalue(j, &v->value));
+		}
+		jset(j, co, "fields", fs);
+		jset(j, co, "paths", ps);
+		jset(j, co, "exchange", json_boolean(cl->exchange));
+		jpush(j, cs, co);
+	}
+	jset(j, o, "classes", cs);
+	for (size_t e = 0; e < k->nedges; e++) {
+		const mc_matrix_edge *ed = &k->edges[e];
+		json_t *eo = json_object();
+
+		jset(j, eo, "from", json_integer((json_int_t)ed->from + 1));
+		jset(j, eo, "to", json_integer((json_int_t)ed->to + 1));
+		jset(j, eo, "both_ways", json_boolean(ed->both_ways));
+		jpush(j, es, eo);
+	}
+	jset(j, o, "edges", es);
+	for (size_t i = 0; i < k->nleft_out; i++)
+		jpush(j, lo, json_string(k->left_out[i]));
+	jset(j, o, "left_out", lo);
+	return o;
+}
+
+static char *
+matrix_json(const mc_matrix_result *res, size_t *len)
+{
+	jctx j = {true};
+	json_t *root = json_object(), *pol = json_object(), *ks = json_array();
+
+	jset(&j, pol, "name", json_string(res->policy_name));
+	jset(&j, pol, "file", json_string(res->policy_file));
+	jset(&j, pol, "digest", json_string(res->policy_digest));
+	jset(&j, root, "policy", pol);
+	for (size_t k = 0; k < res->nkinds; k++)
+		jpush(&j, ks, kind_json(&j, &res->kinds[k]));
+	jset(&j, root, "kinds", ks);
+	return jdump(&j, root, len);
+}
+
+/* A string in a dot file: quoted, with quotes and backslashes escaped. */
+static void
+dot_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', out);
+		if (*s == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+/* One cluster of nodes per kind; a two-way pair is one edge with arrows
+ * at both ends, a one-way move a plain arrow. */
+static char *
+matrix_dot(const mc_matrix_result *res, size_t *len)
+{
+	char *text = NULL, *label = NULL;
+	size_t llen;
+	FILE *out = open_memstream(&text, len);
+
+	if (!out)
+		return NULL;
+	fputs("digraph migcheck {\n  rankdir=LR;\n  node [shape=box];\n  label=", out);
+	dot_string(out, res->policy_name);
+	fputs(";\n", out);
+	for (size_t k = 0; k < res->nkinds; k++) {
+		const mc_matrix_kind *mk = &res->kinds[k];
+
+		fprintf(out, "  subgraph cluster_%zu {\n    label=", k);
+		dot_string(out, mk->kind);
+		fputs(";\n", out);
+		for (size_t c = 0; c < mk->nclasses; c++) {
+			const mc_matrix_class *cl = &mk->classes[c];
+			FILE *l = open_memstream(&label, &llen);
+
+			if (!l)
+				break;
+			fprintf(l, "C%zu: %zu host%s", c + 1, cl->nhosts,
+				cl->nhosts == 1 ? "" : "s");
+			for (size_t h = 0; h < cl->nhosts && h < 4; h++)
+				fprintf(l, "%s%s", h ? ", " : "\n", cl->hosts[h]);
+			if (cl->nhosts > 4)
+				fputs(", ...", l);
+			for (size_t i = 0; i < cl->nvalues; i++) {
+				fputc('\n', l);
+				short_value(l, &cl->values[i]);
+			}
+			fclose(l);
+			fprintf(out, "    k%zu_c%zu [label=", k, c + 1);
+			dot_string(out, label ? label : "");
+			fputs("];\n", out);
+			free(label);
+			label = NULL;
+		}
+		for (size_t e = 0; e < mk->nedges; e++) {
+			const mc_matrix_edge *ed = &mk->edges[e];
+
+			if (ed->both_ways && ed->from > ed->to)
+				continue;
+			fprintf(out, "    k%zu_c%zu -> k%zu_c%zu%s;\n", k, ed->from + 1, k,
+				ed->to + 1, ed->both_ways ? " [dir=both]" : "");
+		}
+		fputs("  }\n", out);
+	}
+	fputs("}\n", out);
+	if (fclose(out) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* ------------------------------------------------------------------------
+ * The command
+ */
+
+enum { OPT_KIND = 256, OPT_FORMAT };
+
+int
+cli_matrix(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"policy", required_argument, NULL, 'p'},
+		{"inventory", required_argument, NULL, 'i'},
+		{"kind", required_argument, NULL, OPT_KIND},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"help", no_argument, NULL, 'h'},
+		CLI_SHARED_OPTIONS,
+		{NULL, 0, NULL, 0},
+	};
+	const char *policy_path = NULL, *format = "text";
+	cli_shared sh;
+	mc_matrix_request req = {NULL};
+	char **inventories = NULL;
+	size_t ninv = 0, len = 0;
+	mc_diag *diag = NULL;
+	mc_policy *policy = NULL;
+	mc_inventory *inv = NULL;
+	mc_fleet *fleet = NULL;
+	mc_matrix_result *res = NULL;
+	char *text = NULL;
+	int c, status = CLI_ERROR;
+
+	inventories = calloc((size_t)argc + 1, sizeof(*inventories));
+	if (!inventories)
+		return CLI_ERROR;
+	cli_shared_init(&sh);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":p:i:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (policy_path) {
+				status = cli_usage("matrix", "give one policy (-p) only");
+				goto out;
+			}
+			policy_path = optarg;
+			break;
+		case 'i':
+			inventories[ninv++] = optarg;
+			break;
+		case OPT_KIND:
+			req.kind = optarg;
+			break;
+		case OPT_FORMAT:
+			format = optarg;
+			break;
+		case 'o':
+		case CLI_OPT_LIMIT:
+			if (cli_shared_option(&sh, "matrix", c, optarg) != CLI_YES)
+				goto out;
+			break;
+		case 'h':
+			cli_matrix_help(stdout);
+			status = CLI_YES;
+			goto out;
+		case ':':
+			status = cli_usage("matrix", "option '%s' needs a value",
+					   argv[optind - 1]);
+			goto out;
+		default:
+			status = cli_usage("matrix", "unknown option '%s'", argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		status = cli_usage("matrix", "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
+	    strcmp(format, "dot") != 0) {
+		status = cli_usage("matrix", "unknown format '%s' (formats: text, "
+				   "json, dot)", format);
+		goto out;
+	}
+	if (!ninv) {
+		status = cli_usage("matrix", "name an inventory with -i FILE");
+		goto out;
+	}
+	if (!(diag = mc_diag_new()))
+		goto out;
+	if (!(policy = cli_load_policy(policy_path, &sh.limits, diag)) ||
+	    !(inv = cli_load_inventory(inventories, ninv, &sh.limits, diag)))
+		goto out;
+	c = mc_fleet_new(&fleet, policy, inv, &sh.limits, diag);
+	if (c == MC_OK)
+		c = mc_matrix(&res, fleet, &req, diag);
+	if (c != MC_OK) {
+		if (c == MC_ENOMEM)
+			fprintf(stderr, "migcheck: error: out of memory\n");
+		cli_print_diags(diag);
+		goto out;
+	}
+	if (strcmp(format, "json") == 0)
+		text = matrix_json(res, &len);
+	else if (strcmp(format, "dot") == 0)
+		text = matrix_dot(res, &len);
+	else
+		text = matrix_text(res, &len);
+	if (!text) {
+		fprintf(stderr, "migcheck: error: out of memory\n");
+		goto out;
+	}
+	status = cli_output(&sh, text, len);
+out:
+	free(text);
+	mc_matrix_result_free(res);
+	mc_fleet_free(fleet);
+	mc_inventory_free(inv);
+	mc_policy_free(policy);
+	mc_diag_free(diag);
+	free(inventories);
+	return status;
+}

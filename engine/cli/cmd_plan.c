@@ -1,0 +1,431 @@
+/*
+ * cmd_plan.c - `migcheck plan`: the best hosts for every VM at once, or for
+ * every VM of one host, as text, JSON or CSV.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "json.h"
+
+void
+cli_plan_help(FILE *out)
+{
+	fputs("Usage: migcheck plan [-p POLICY] -i INVENTORY... [--host HOST]\n"
+	      "                     [--top N] [--format text|json|csv] [--by-pairs]\n"
+	      "                     [-o FILE] [--limit NAME=N]...\n"
+	      "\n"
+	      "For every VM (or every VM on --host HOST, to empty it for\n"
+	      "maintenance), the best N hosts that can take it with their ratings,\n"
+	      "and for each VM that no host can take, the reasons with the number\n"
+	      "of hosts refusing for each. Hosts and VMs that a kind of move cannot\n"
+	      "tell apart are evaluated once, as a class (docs/plan.md).\n"
+	      "\n"
+	      "Options:\n"
+	      "  -p, --policy FILE     the policy (default: the shipped scvmm-2008.yaml)\n"
+	      "  -i, --inventory FILE  an inventory file; repeat to merge several\n"
+	      "      --host HOST       only the VMs on this host\n"
+	      "      --top N           hosts listed per VM (default 3)\n"
+	      "      --format FORMAT   text (default), json or csv\n"
+	      "      --by-pairs        evaluate every VM and host pair, without\n"
+	      "                        classes (the same answer, slower)\n", out);
+	cli_shared_help(out);
+	fputs("  -h, --help            show this help\n"
+	      "\n"
+	      "Exit status: 0 when every VM has a target; 1 when some VM has none;\n"
+	      "2 on bad usage or bad input.\n", out);
+}
+
+/* ------------------------------------------------------------------------
+ * Reports
+ */
+
+static void
+location(FILE *out, const mc_location *at)
+{
+	fputs("(", out);
+	cli_location(out, at);
+	fputs(")", out);
+}
+
+static char *
+plan_text(const mc_plan_result *res, size_t *len)
+{
+	char *text = NULL;
+	FILE *out = open_memstream(&text, len);
+
+	if (!out)
+		return NULL;
+	fprintf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
+	fprintf(out, "Digest  %s\n", res->policy_digest);
+	if (res->host)
+		fprintf(out, "Host    %s: %zu VMs to move\n", res->host, res->nvms);
+	fputc('\n', out);
+	for (size_t i = 0; i < res->nvms; i++) {
+		const mc_plan_vm *v = &res->vms[i];
+
+		fprintf(out, "%s (on %s, %s", v->name, v->host, v->state);
+		if (v->kind)
+			fprintf(out, ", %s", v->kind);
+		fprintf(out, "): ");
+		if (v->error) {
+			fprintf(out, "no target\n    %s\n", v->error);
+			continue;
+		}
+		if (!v->allowed) {
+			fprintf(out, "no host can take it\n");
+			for (size_t r = 0; r < v->nreasons; r++) {
+				const mc_plan_reason *x = &v->reasons[r];
+
+				fprintf(out, "    %6zu host%s  %s: %s ", x->hosts,
+					x->hosts == 1 ? " " : "s", x->rule, x->says);
+				location(out, &x->at);
+				fputc('\n', out);
+			}
+			continue;
+		}
+		fprintf(out, "%zu host%s can take it\n", v->allowed,
+			v->allowed == 1 ? "" : "s");
+		for (size_t t = 0; t < v->ntargets; t++) {
+			char rating[16];
+
+			cli_rating(rating, sizeof(rating), v->targets[t].rating_halves);
+			fputs("    ", out);
+			cli_stars(out, v->targets[t].rating_halves);
+			fprintf(out, " %-3s  %s\n", rating, v->targets[t].host);
+		}
+	}
+	fprintf(out, "\n%zu of %zu VMs have a target; %zu have none.\n",
+		res->nvms - res->nunplaced, res->nvms, res->nunplaced);
+	if (fclose(out) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static json_t *
+vm_json(jctx *j, const mc_plan_vm *v)
+{
+	json_t *o = json_object(), *ts = json_array(), *rs = json_array();
+
+	jset(j, o, "name", json_string(v->name));
+	jset(j, o, "host", json_string(v->host));
+	jset(j, o, "state", json_string(v->state));
+	jset(j, o, "kind", v->kind ? json_string(v->kind) : json_null());
+	if (v->error)
+		jset(j, o, "error", json_string(v->error));
+	jset(j, o, "allowed_hosts", json_integer((json_int_t)v->allowed));
+	for (size_t i = 0; i < v->ntargets; i++) {
+		json_t *t = json_object();
+
+		jset(j, t, "host", json_string(v->targets[i].host));
+		jstr(j, t, "cluster", v->targets[i].cluster);
+		jset(j, t, "rating", jrating(v->targets[i].rating_halves));
+		jpush(j, ts, t);
+	}
+	jset(j, o, "targets", ts);
+	for (size_t i = 0; i < v->nreasons; i++) {
+		const mc_plan_reason *x = &v->reasons[i];
+		json_t *r = json_object();
+
+		jset(j, r, "rule", json_string(x->rule));
+		jstr(j, r, "field", x->field);
+		jset(j, r, "says", json_string(x->says));
+		jset(j, r, "hosts", json_integer((json_int_t)x->hosts));
+		jset(j, r, "at", jlocation(&x->at));
+		jpush(j, rs, r);
+	}
+	jset(j, o, "reasons", rs);
+	return o;
+}
+
+/* Appends the JSON text of o (released) to out, every line after the
+ * first indented by `indent` spaces; false when it fails. */
+static bool
+put_json(FILE *out, json_t *o, int indent)
+{
+	char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_ENCODE_ANY) : NULL;
+
+	json_decref(o);
+	if (!text)
+		return false;
+	for (const char *p = text; *p; p++) {
+		fputc(*p, out);
+		if (*p == '\n')
+			fprintf(out, "%*s", indent, "");
+	}
+	free(text);
+	return true;
+}
+
+/* One JSON document, written a VM at a time: a plan of 100,000 VMs would
+ * take gigabytes as one tree of jansson values. */
+static char *
+plan_json(const mc_plan_result *res, size_t *len)
+{
+	jctx j = {true};
+	json_t *pol = json_object(), *sum = json_object();
+	char *text = NULL;
+	FILE *out = open_memstream(&text, len);
+	bool ok = out != NULL;
+
+	if (!out) {
+		json_decref(pol);
+		json_decref(sum);
+		return NULL;
+	}
+	jset(&j, pol, "name", json_string(res->policy_name));
+	jset(&j, pol, "file", json_string(res->policy_file));
+	jset(&j, pol, "digest", json_string(res->policy_digest));
+	fputs("{\n  \"policy\": ", out);
+	ok = put_json(out, pol, 2) && ok;
+	fputs(",\n  \"host\": ", out);
+	ok = put_json(out, res->host ? json_string(res->host) : json_null(), 2) && ok;
+	fprintf(out, ",\n  \"top\": %zu,\n  \"vms\": [", res->top);
+	for (size_t i = 0; i < res->nvms && ok; i++) {
+		fputs(i ? ",\n    " : "\n    ", out);
+		ok = put_json(out, vm_json(&j, &res->vms[i]), 4);
+	}
+	fputs(res->nvms ? "\n  ],\n  \"summary\": " : "],\n  \"summary\": ", out);
+	jset(&j, sum, "vms", json_integer((json_int_t)res->nvms));
+	jset(&j, sum, "placed", json_integer((json_int_t)(res->nvms - res->nunplaced)));
+	jset(&j, sum, "unplaced", json_integer((json_int_t)res->nunplaced));
+	jset(&j, sum, "hosts", json_integer((json_int_t)res->nhosts));
+	jset(&j, sum, "pairs", json_integer((json_int_t)res->pairs));
+	jset(&j, sum, "evaluations", json_integer((json_int_t)res->evaluations));
+	jset(&j, sum, "host_classes", json_integer((json_int_t)res->host_classes));
+	jset(&j, sum, "vm_classes", json_integer((json_int_t)res->vm_classes));
+	ok = put_json(out, sum, 2) && ok;
+	fputs("\n}\n", out);
+	if (fclose(out) != 0 || !ok || !j.ok) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* A CSV field, quoted when it holds a comma, a quote or a line break. */
+static void
+csv_field(FILE *out, const char *s)
+{
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+/* One row per VM and target; a VM without one has a row with the first
+ * reason (or the error) instead. */
+static char *
+plan_csv(const mc_plan_result *res, size_t *len)
+{
+	char *text = NULL;
+	FILE *out = open_memstream(&text, len);
+
+	if (!out)
+		return NULL;
+	fputs("vm,vm_host,state,kind,allowed_hosts,rank,target,cluster,rating,"
+	      "reason\r\n", out);
+	for (size_t i = 0; i < res->nvms; i++) {
+		const mc_plan_vm *v = &res->vms[i];
+		size_t rows = v->ntargets ? v->ntargets : 1;
+
+		for (size_t t = 0; t < rows; t++) {
+			csv_field(out, v->name);
+			fputc(',', out);
+			csv_field(out, v->host);
+			fputc(',', out);
+			csv_field(out, v->state);
+			fputc(',', out);
+			csv_field(out, v->kind);
+			fprintf(out, ",%zu,", v->allowed);
+			if (v->ntargets) {
+				char rating[16];
+
+				cli_rating(rating, sizeof(rating),
+					   v->targets[t].rating_halves);
+				fprintf(out, "%zu,", t + 1);
+				csv_field(out, v->targets[t].host);
+				fputc(',', out);
+				csv_field(out, v->targets[t].cluster);
+				fprintf(out, ",%s,", rating);
+			} else {
+				fputs(",,,,", out);
+				csv_field(out, v->error ? v->error
+					  : v->nreasons ? v->reasons[0].says : NULL);
+			}
+			fputs("\r\n", out);
+		}
+	}
+	if (fclose(out) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* ------------------------------------------------------------------------
+ * The command
+ */
+
+/* Progress on stderr, on a terminal only: "plan: 41% of 9657 classes of
+ * VMs". */
+static void
+progress(void *arg, size_t done, size_t total)
+{
+	(void)arg;
+	fprintf(stderr, "\rplan: %3zu%% of %zu classes of VMs", total ? done * 100 / total
+		: 100, total);
+	if (done == total)
+		fputs("\r\033[K", stderr);
+}
+
+enum { OPT_HOST = 256, OPT_TOP, OPT_FORMAT, OPT_BY_PAIRS };
+
+int
+cli_plan(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"policy", required_argument, NULL, 'p'},
+		{"inventory", required_argument, NULL, 'i'},
+		{"host", required_argument, NULL, OPT_HOST},
+		{"top", required_argument, NULL, OPT_TOP},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"by-pairs", no_argument, NULL, OPT_BY_PAIRS},
+		{"help", no_argument, NULL, 'h'},
+		CLI_SHARED_OPTIONS,
+		{NULL, 0, NULL, 0},
+	};
+	const char *policy_path = NULL, *format = "text";
+	cli_shared sh;
+	mc_plan_request req;
+	char **inventories = NULL, *end;
+	size_t ninv = 0, len = 0;
+	mc_diag *diag = NULL;
+	mc_policy *policy = NULL;
+	mc_inventory *inv = NULL;
+	mc_fleet *fleet = NULL;
+	mc_plan_result *res = NULL;
+	char *text = NULL;
+	unsigned long top;
+	int c, status = CLI_ERROR;
+
+	memset(&req, 0, sizeof(req));
+	inventories = calloc((size_t)argc + 1, sizeof(*inventories));
+	if (!inventories)
+		return CLI_ERROR;
+	cli_shared_init(&sh);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":p:i:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (policy_path) {
+				status = cli_usage("plan", "give one policy (-p) only");
+				goto out;
+			}
+			policy_path = optarg;
+			break;
+		case 'i':
+			inventories[ninv++] = optarg;
+			break;
+		case OPT_HOST:
+			req.host = optarg;
+			break;
+		case OPT_TOP:
+			top = strtoul(optarg, &end, 10);
+			if (*optarg < '1' || *optarg > '9' || *end || top > 1000000) {
+				status = cli_usage("plan", "--top needs a number from 1 to "
+						   "1000000, not '%s'", optarg);
+				goto out;
+			}
+			req.top = top;
+			break;
+		case OPT_FORMAT:
+			format = optarg;
+			break;
+		case OPT_BY_PAIRS:
+			req.by_pairs = true;
+			break;
+		case 'o':
+		case CLI_OPT_LIMIT:
+			if (cli_shared_option(&sh, "plan", c, optarg) != CLI_YES)
+				goto out;
+			break;
+		case 'h':
+			cli_plan_help(stdout);
+			status = CLI_YES;
+			goto out;
+		case ':':
+			status = cli_usage("plan", "option '%s' needs a value",
+					   argv[optind - 1]);
+			goto out;
+		default:
+			status = cli_usage("plan", "unknown option '%s'", argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		status = cli_usage("plan", "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
+	    strcmp(format, "csv") != 0) {
+		status = cli_usage("plan", "unknown format '%s' (formats: text, json, "
+				   "csv)", format);
+		goto out;
+	}
+	if (!ninv) {
+		status = cli_usage("plan", "name an inventory with -i FILE");
+		goto out;
+	}
+	if (isatty(fileno(stderr)))
+		req.progress = progress;
+	if (!(diag = mc_diag_new()))
+		goto out;
+	if (!(policy = cli_load_policy(policy_path, &sh.limits, diag)) ||
+	    !(inv = cli_load_inventory(inventories, ninv, &sh.limits, diag)))
+		goto out;
+	c = mc_fleet_new(&fleet, policy, inv, &sh.limits, diag);
+	if (c == MC_OK)
+		c = mc_plan(&res, fleet, &req, diag);
+	if (c != MC_OK) {
+		if (c == MC_ENOMEM)
+			fprintf(stderr, "migcheck: error: out of memory\n");
+		cli_print_diags(diag);
+		goto out;
+	}
+	if (strcmp(format, "json") == 0)
+		text = plan_json(res, &len);
+	else if (strcmp(format, "csv") == 0)
+		text = plan_csv(res, &len);
+	else
+		text = plan_text(res, &len);
+	if (!text) {
+		fprintf(stderr, "migcheck: error: out of memory\n");
+		goto out;
+	}
+	status = cli_output(&sh, text, len);
+	if (status == CLI_YES && res->nunplaced)
+		status = CLI_NO;
+out:
+	free(text);
+	mc_plan_result_free(res);
+	mc_fleet_free(fleet);
+	mc_inventory_free(inv);
+	mc_policy_free(policy);
+	mc_diag_free(diag);
+	free(inventories);
+	return status;
+}

@@ -1,0 +1,432 @@
+/*
+ * test_plan.c - mc_plan() and mc_matrix(): classes decide as pairs do, on a
+ * generated fleet with every kind of check; targets, reasons, evacuation;
+ * matrix classes and one-way edges.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+/* Every kind of check: host requirements (one reads the VM), a relaxation,
+ * match and compare of every type, a condition rule, a Lua rule with
+ * `uses`, a Lua rule without (its kind is evaluated pair by pair), and
+ * both kinds of preference. */
+static const char *const POLICY =
+	"policy: every-check\n"
+	"format: 1\n"
+	"fields:\n"
+	"  manufacturer:\n"
+	"    from: cpu.manufacturer\n"
+	"    normalize:\n"
+	"      - { pattern: '^(GenuineIntel|Intel.*)$', to: Intel }\n"
+	"  family: { from: cpu.family, type: integer }\n"
+	"  version: { from: hypervisor.version, type: version }\n"
+	"  features: { from: cpu.features, type: set }\n"
+	"  model: { from: cpu.model, type: integer }\n"
+	"kinds:\n"
+	"  live: { when: { vm.state: running } }\n"
+	"  saved-state: { when: { vm.state: { in: [saved, paused] } } }\n"
+	"  stopped: { when: { vm.state: stopped } }\n"
+	"host:\n"
+	"  require:\n"
+	"    - { target.status: responding }\n"
+	"    - { target.memory.free_mb: { ge: $vm.memory_mb } }\n"
+	"  message: Host {target.name} cannot take it.\n"
+	"relax:\n"
+	"  - { id: compat, when: { vm.compat: true }, drop: [family, features] }\n"
+	"match:\n"
+	"  live: [manufacturer, family]\n"
+	"  saved-state: [manufacturer, family, model]\n"
+	"  stopped: []\n"
+	"compare:\n"
+	"  live:\n"
+	"    - { field: version, op: ge }\n"
+	"    - { field: features, op: superset }\n"
+	"  saved-state:\n"
+	"    - { field: version, op: ge }\n"
+	"rules:\n"
+	"  - id: not-quarantined\n"
+	"    require: { target.cluster: { ne: quarantine } }\n"
+	"  - id: family-window\n"
+	"    kinds: [live, saved-state]\n"
+	"    uses: [target.cpu.family, source.cpu.family]\n"
+	"    lua: |\n"
+	"      return (target.cpu.family or 0) + 1 >= (source.cpu.family or 0)\n"
+	"  - id: big-enough\n"
+	"    kinds: [stopped]\n"
+	"    lua: |\n"
+	"      return target.memory.free_mb > 100\n"
+	"prefer:\n"
+	"  - { when: { target.cluster: $source.cluster }, weight: 2 }\n"
+	"  - { match: model, weight: 1 }\n";
+
+/* A small deterministic generator (xorshift). */
+static unsigned
+next(unsigned long long *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return (unsigned)(*s >> 11);
+}
+
+static const char *const FLAGS[] = {"sse4_2", "avx", "avx2", "aes", "sha_ni",
+				    "avx512f", "vmx", "rdrand"};
+
+/* A fleet of hosts and VMs drawn from few values, so that classes form,
+ * with some values missing, malformed or unlisted. */
+static char *
+generate(unsigned long long seed, size_t nhosts, size_t nvms)
+{
+	static const char *const mfr[] = {"GenuineIntel", "Intel(R) Xeon", "AuthenticAMD"};
+	static const char *const ver[] = {"10.0.17763", "10.0.20348", "10.0.26100", "bad..1"};
+	static const char *const clu[] = {"a", "b", "quarantine"};
+	static const char *const state[] = {"running", "saved", "paused", "stopped",
+					    "running", "suspended"};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	fputs("hosts:\n", out);
+	for (size_t h = 0; h < nhosts; h++) {
+		unsigned r = next(&seed), feats = next(&seed);
+
+		fprintf(out, "  - name: h%03zu\n    cluster: %s\n", h, clu[r % 3]);
+		fputs("    cpu:\n", out);
+		if (r % 17)
+			fprintf(out, "      manufacturer: %s\n", mfr[(r / 3) % 3]);
+		fprintf(out, "      family: %u\n      model: %u\n", 5 + (r / 9) % 3,
+			(r / 27) % 2 ? 85 : 106);
+		fputs("      features: [", out);
+		for (size_t f = 0; f < 8; f++) {
+			if (feats & (1u << f) || f < 2)
+				fprintf(out, "%s%s", f ? ", " : "", FLAGS[f]);
+		}
+		fputs("]\n", out);
+		fprintf(out, "    hypervisor: { version: %s }\n", ver[(r / 54) % 4]);
+		fprintf(out, "    status: %s\n", (r / 216) % 7 ? "responding" : "down");
+		fprintf(out, "    memory: { free_mb: %u }\n", ((r / 1512) % 4) * 100);
+	}
+	fputs("vms:\n", out);
+	for (size_t v = 0; v < nvms; v++) {
+		unsigned r = next(&seed);
+
+		fprintf(out, "  - { name: vm%03zu, host: h%03u, state: %s, memory_mb: %u, "
+			"compat: %s }\n", v, (unsigned)(r % nhosts), state[(r / 100) % 6],
+			((r / 600) % 3) * 100, (r / 1800) % 4 ? "false" : "true");
+	}
+	fclose(out);
+	return text;
+}
+
+typedef struct fixture {
+	mc_policy *policy;
+	mc_inventory *inv;
+	mc_fleet *fleet;
+	mc_diag *diag;
+} fixture;
+
+static fixture
+setup_fleet(const char *policy, const char *inventory)
+{
+	fixture x;
+
+	x.policy = policy_from("p.yaml", policy);
+	x.inv = inventory_from(inventory);
+	x.diag = mc_diag_new();
+	ck_assert_int_eq(mc_fleet_new(&x.fleet, x.policy, x.inv, NULL, x.diag), MC_OK);
+	return x;
+}
+
+static void
+teardown_fleet(fixture *x)
+{
+	mc_fleet_free(x->fleet);
+	mc_inventory_free(x->inv);
+	mc_policy_free(x->policy);
+	mc_diag_free(x->diag);
+}
+
+static mc_plan_result *
+plan(const fixture *x, const char *host, size_t top, bool by_pairs)
+{
+	mc_plan_request req;
+	mc_plan_result *res = NULL;
+
+	memset(&req, 0, sizeof(req));
+	req.host = host;
+	req.top = top;
+	req.by_pairs = by_pairs;
+	ck_assert_int_eq(mc_plan(&res, x->fleet, &req, x->diag), MC_OK);
+	return res;
+}
+
+static void
+assert_same_vm(const mc_plan_vm *a, const mc_plan_vm *b)
+{
+	ck_assert_str_eq(a->name, b->name);
+	ck_assert_uint_eq(a->allowed, b->allowed);
+	ck_assert_uint_eq(a->ntargets, b->ntargets);
+	for (size_t t = 0; t < a->ntargets; t++) {
+		ck_assert_str_eq(a->targets[t].host, b->targets[t].host);
+		ck_assert_uint_eq(a->targets[t].rating_halves, b->targets[t].rating_halves);
+	}
+	ck_assert_uint_eq(a->nreasons, b->nreasons);
+	for (size_t r = 0; r < a->nreasons; r++) {
+		ck_assert_str_eq(a->reasons[r].rule, b->reasons[r].rule);
+		ck_assert_str_eq(a->reasons[r].says, b->reasons[r].says);
+		ck_assert_uint_eq(a->reasons[r].hosts, b->reasons[r].hosts);
+	}
+	ck_assert(!a->error == !b->error);
+}
+
+/* Classes decide every pair as pair-by-pair evaluation does, and as
+ * mc_check() does, on fleets drawn from several seeds. */
+START_TEST(classes_decide_as_pairs_do)
+{
+	for (unsigned long long seed = 1; seed <= 4; seed++) {
+		char *text = generate(seed * 7919, 60, 150);
+		fixture x = setup_fleet(POLICY, text);
+		mc_plan_result *cls = plan(&x, NULL, 60, false);
+		mc_plan_result *prs = plan(&x, NULL, 60, true);
+		size_t unplaced = 0, covered = 0;
+
+		ck_assert_uint_eq(cls->nvms, 150);
+		ck_assert_uint_eq(cls->nunplaced, prs->nunplaced);
+		/* Classes save work: fewer evaluations than pairs. */
+		ck_assert_uint_lt(cls->evaluations, prs->evaluations);
+		for (size_t v = 0; v < cls->nvms; v++) {
+			const mc_plan_vm *pv = &cls->vms[v];
+			mc_check_request req = {pv->name, NULL, NULL, false};
+			mc_check_result *chk = NULL;
+			size_t allowed = 0;
+			int rc;
+
+			assert_same_vm(pv, &prs->vms[v]);
+			unplaced += pv->allowed == 0;
+			covered += pv->error == NULL;
+			rc = mc_check(&chk, x.fleet, &req, x.diag);
+			if (pv->error) {
+				/* No kind covers the VM: check refuses it too. */
+				ck_assert_int_eq(rc, MC_EINPUT);
+				mc_diag_clear(x.diag);
+				continue;
+			}
+			ck_assert_int_eq(rc, MC_OK);
+			for (size_t h = 0; h < chk->nhosts; h++)
+				allowed += chk->hosts[h].allowed;
+			ck_assert_uint_eq(pv->allowed, allowed);
+			/* check sorts hosts as plan does: the first are its targets. */
+			for (size_t t = 0; t < pv->ntargets; t++) {
+				ck_assert_str_eq(pv->targets[t].host, chk->hosts[t].name);
+				ck_assert_uint_eq(pv->targets[t].rating_halves,
+						  chk->hosts[t].rating_halves);
+			}
+			mc_check_result_free(chk);
+		}
+		ck_assert_uint_eq(unplaced, cls->nunplaced);
+		/* By pairs: every VM a kind covers against every host. */
+		ck_assert_uint_eq(prs->evaluations, covered * 60);
+		/* The fleet has VMs placed and VMs not. */
+		ck_assert_uint_gt(cls->nunplaced, 0);
+		ck_assert_uint_lt(cls->nunplaced, cls->nvms);
+		mc_plan_result_free(cls);
+		mc_plan_result_free(prs);
+		teardown_fleet(&x);
+		free(text);
+	}
+}
+END_TEST
+
+static const char *const SMALL =
+	"hosts:\n"
+	"  - { name: a1, cluster: a, cpu: { manufacturer: GenuineIntel, family: 6, model: 85, features: [sse4_2, avx] }, hypervisor: { version: 10.0.17763 }, status: responding, memory: { free_mb: 400 } }\n"
+	"  - { name: a2, cluster: a, cpu: { manufacturer: GenuineIntel, family: 6, model: 85, features: [sse4_2, avx] }, hypervisor: { version: 10.0.17763 }, status: responding, memory: { free_mb: 400 } }\n"
+	"  - { name: a3, cluster: a, cpu: { manufacturer: GenuineIntel, family: 6, model: 106, features: [sse4_2, avx, avx2] }, hypervisor: { version: 10.0.20348 }, status: responding, memory: { free_mb: 400 } }\n"
+	"  - { name: b1, cluster: b, cpu: { manufacturer: GenuineIntel, family: 6, model: 85, features: [sse4_2, avx] }, hypervisor: { version: 10.0.17763 }, status: responding, memory: { free_mb: 400 } }\n"
+	"  - { name: d1, cluster: a, cpu: { manufacturer: GenuineIntel, family: 6, model: 85, features: [sse4_2, avx] }, hypervisor: { version: 10.0.17763 }, status: down, memory: { free_mb: 400 } }\n"
+	"  - { name: m1, cluster: b, cpu: { manufacturer: AuthenticAMD, family: 25, model: 1, features: [sse4_2, avx, avx2] }, hypervisor: { version: 10.0.20348 }, status: responding, memory: { free_mb: 400 } }\n"
+	"vms:\n"
+	"  - { name: web, host: a1, state: running, memory_mb: 100 }\n"
+	"  - { name: amd, host: m1, state: running, memory_mb: 100 }\n"
+	"  - { name: big, host: a1, state: running, memory_mb: 1000 }\n"
+	"  - { name: odd, host: a3, state: suspended, memory_mb: 100 }\n";
+
+/* The best hosts by rating then name, the VM's own host never among them. */
+START_TEST(targets_are_the_best_hosts)
+{
+	fixture x = setup_fleet(POLICY, SMALL);
+	mc_plan_result *res = plan(&x, NULL, 2, false);
+	const mc_plan_vm *web = &res->vms[0];
+
+	ck_assert_uint_eq(res->nvms, 4);
+	ck_assert_str_eq(web->name, "web");
+	ck_assert_str_eq(web->kind, "live");
+	/* a2 (same cluster and model: 5), a3 (cluster only: 3.5), b1 (model
+	 * only: 2.5); d1 is down, m1 is AMD. */
+	ck_assert_uint_eq(web->allowed, 3);
+	ck_assert_uint_eq(web->ntargets, 2);
+	ck_assert_str_eq(web->targets[0].host, "a2");
+	ck_assert_uint_eq(web->targets[0].rating_halves, 10);
+	ck_assert_str_eq(web->targets[1].host, "a3");
+	ck_assert_uint_eq(web->targets[1].rating_halves, 7);
+	ck_assert_str_eq(web->targets[1].cluster, "a");
+	mc_plan_result_free(res);
+	teardown_fleet(&x);
+}
+END_TEST
+
+/* A VM no host takes has its reasons, each with the hosts refusing for
+ * it, most first; a VM no kind covers says so. */
+START_TEST(unplaced_vms_have_their_reasons)
+{
+	fixture x = setup_fleet(POLICY, SMALL);
+	mc_plan_result *res = plan(&x, NULL, 3, false);
+	const mc_plan_vm *amd = &res->vms[1], *big = &res->vms[2], *odd = &res->vms[3];
+
+	ck_assert_uint_eq(res->nunplaced, 3);
+	ck_assert_uint_eq(amd->allowed, 0);
+	ck_assert_uint_eq(amd->ntargets, 0);
+	/* Five other hosts: all Intel, of another family (so the Lua rule
+	 * fails too); four lack avx2 or have an older Hyper-V; d1 is down. */
+	static const char *const rules[] = {"match.family", "match.manufacturer",
+		"rule.family-window", "compare.features", "compare.version", "host.1"};
+	static const size_t hosts[] = {5, 5, 5, 4, 4, 1};
+	ck_assert_uint_eq(amd->nreasons, 6);
+	for (size_t i = 0; i < 6; i++) {
+		ck_assert_str_eq(amd->reasons[i].rule, rules[i]);
+		ck_assert_uint_eq(amd->reasons[i].hosts, hosts[i]);
+	}
+	ck_assert_str_eq(amd->reasons[0].says, "family differs from the VM's host's");
+	ck_assert_str_eq(amd->reasons[0].field, "family");
+	ck_assert_str_eq(amd->reasons[3].says, "features on the target is not a "
+			 "superset of the VM's host's");
+	ck_assert_str_eq(amd->reasons[5].says, "the host does not meet: "
+			 "target.status is responding");
+	ck_assert_uint_eq(amd->reasons[0].at.line, 24);
+	ck_assert_uint_eq(amd->reasons[0].at.column, 24);
+	ck_assert_str_eq(amd->reasons[0].at.file, "p.yaml");
+	/* 1000 MB fits nowhere: every other host refuses for it. */
+	ck_assert_uint_eq(big->nreasons >= 1, 1);
+	ck_assert_str_eq(big->reasons[0].rule, "host.2");
+	ck_assert_uint_eq(big->reasons[0].hosts, 5);
+	ck_assert_ptr_null(odd->kind);
+	ck_assert_str_eq(odd->error, "VM 'odd' is in state 'suspended', which no "
+			 "kind of policy 'every-check' covers (kinds: live, "
+			 "saved-state, stopped)");
+	mc_plan_result_free(res);
+	teardown_fleet(&x);
+}
+END_TEST
+
+/* Emptying a host: only its VMs; an unknown host is a usage error. */
+START_TEST(evacuation_plans_one_host)
+{
+	fixture x = setup_fleet(POLICY, SMALL);
+	mc_plan_result *res = plan(&x, "a1", 3, false);
+	mc_plan_request req;
+
+	ck_assert_uint_eq(res->nvms, 2);
+	ck_assert_str_eq(res->vms[0].name, "web");
+	ck_assert_str_eq(res->vms[1].name, "big");
+	ck_assert_str_eq(res->host, "a1");
+	ck_assert_uint_eq(res->nunplaced, 1);
+	mc_plan_result_free(res);
+	memset(&req, 0, sizeof(req));
+	req.host = "nowhere";
+	ck_assert_int_eq(mc_plan(&res, x.fleet, &req, x.diag), MC_EUSAGE);
+	ck_assert_ptr_null(res);
+	ck_assert_str_eq(first_diag(x.diag), "no host named 'nowhere' in the inventory");
+	teardown_fleet(&x);
+}
+END_TEST
+
+/* Hosts with equal fingerprints share a class; a newer host takes VMs
+ * from an older one but not back: a one-way edge. */
+START_TEST(matrix_classes_and_one_way_edges)
+{
+	fixture x = setup_fleet(POLICY, SMALL);
+	mc_matrix_request req = {"saved-state"};
+	mc_matrix_result *res = NULL;
+	const mc_matrix_kind *k;
+	bool seen = false;
+
+	ck_assert_int_eq(mc_matrix(&res, x.fleet, &req, x.diag), MC_OK);
+	ck_assert_uint_eq(res->nkinds, 1);
+	k = &res->kinds[0];
+	ck_assert_str_eq(k->kind, "saved-state");
+	/* a1 and a2 are alike; b1 differs by cluster (a rule reads it; that a
+	 * preference reads it too would not split it), d1 by status, a3 and m1
+	 * by everything. */
+	ck_assert_uint_eq(k->nclasses, 5);
+	ck_assert_uint_eq(k->classes[0].nhosts, 2);
+	ck_assert_str_eq(k->classes[0].hosts[0], "a1");
+	ck_assert_str_eq(k->classes[0].hosts[1], "a2");
+	ck_assert(k->classes[0].exchange);
+	/* The host requirement on free memory reads the VM: left out. */
+	ck_assert_uint_eq(k->nleft_out, 1);
+	ck_assert_str_eq(k->left_out[0], "host.2");
+	for (size_t e = 0; e < k->nedges; e++) {
+		const mc_matrix_edge *ed = &k->edges[e];
+
+		/* Nothing moves to d1, which is down. */
+		ck_assert_str_ne(k->classes[ed->to].hosts[0], "d1");
+		if (strcmp(k->classes[ed->from].hosts[0], "d1") == 0 &&
+		    strcmp(k->classes[ed->to].hosts[0], "a1") == 0) {
+			ck_assert(!ed->both_ways);
+			seen = true;
+		}
+	}
+	ck_assert(seen);
+	mc_matrix_result_free(res);
+	req.kind = "nothing";
+	ck_assert_int_eq(mc_matrix(&res, x.fleet, &req, x.diag), MC_EUSAGE);
+	ck_assert_ptr_null(res);
+	teardown_fleet(&x);
+}
+END_TEST
+
+/* A version check is one-way: from the older hypervisor to the newer. */
+START_TEST(matrix_version_is_one_way)
+{
+	fixture x = setup_fleet(POLICY,
+		"hosts:\n"
+		"  - { name: old, cluster: a, cpu: { manufacturer: GenuineIntel, family: 6, model: 85, features: [avx] }, hypervisor: { version: 10.0.17763 }, status: responding, memory: { free_mb: 1 } }\n"
+		"  - { name: new, cluster: a, cpu: { manufacturer: GenuineIntel, family: 6, model: 85, features: [avx] }, hypervisor: { version: 10.0.20348 }, status: responding, memory: { free_mb: 1 } }\n");
+	mc_matrix_request req = {"live"};
+	mc_matrix_result *res = NULL;
+	const mc_matrix_kind *k;
+
+	ck_assert_int_eq(mc_matrix(&res, x.fleet, &req, x.diag), MC_OK);
+	k = &res->kinds[0];
+	ck_assert_uint_eq(k->nclasses, 2);
+	ck_assert_uint_eq(k->nedges, 1);
+	ck_assert_str_eq(k->classes[k->edges[0].from].hosts[0], "old");
+	ck_assert_str_eq(k->classes[k->edges[0].to].hosts[0], "new");
+	ck_assert(!k->edges[0].both_ways);
+	/* The Lua rule with `uses` reads two hosts alone: it stays in. */
+	ck_assert_uint_eq(k->nleft_out, 1);
+	ck_assert_str_eq(k->left_out[0], "host.2");
+	mc_matrix_result_free(res);
+	teardown_fleet(&x);
+}
+END_TEST
+
+Suite *
+plan_suite(void)
+{
+	Suite *s = suite_create("plan");
+	TCase *tc = tcase_create("plan");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, classes_decide_as_pairs_do);
+	tcase_add_test(tc, targets_are_the_best_hosts);
+	tcase_add_test(tc, unplaced_vms_have_their_reasons);
+	tcase_add_test(tc, evacuation_plans_one_host);
+	tcase_add_test(tc, matrix_classes_and_one_way_edges);
+	tcase_add_test(tc, matrix_version_is_one_way);
+	suite_add_tcase(s, tc);
+	return s;
+}
