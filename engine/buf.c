@@ -109,3 +109,67 @@ mc_buf_str(const mc_buf *b)
 {
 	return b->data ? b->data : "";
 }
+
+/* The length of the valid UTF-8 character at s (at most len bytes), or 0. */
+static size_t
+utf8_char(const unsigned char *s, size_t len)
+{
+	size_t n;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		n = 2;
+		cp = s[0] & 0x1F;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		n = 3;
+		cp = s[0] & 0x0F;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (size_t k = 1; k < n; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3F);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return n;
+}
+
+size_t
+mc_utf8_valid_prefix(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len && (n = utf8_char(u + i, len - i)) != 0)
+		i += n;
+	return i;
+}
+
+void
+mc_buf_add_utf8(mc_buf *b, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, start = 0, n;
+
+	while (i < len) {
+		n = u[i] ? utf8_char(u + i, len - i) : 0;
+		if (n) {
+			i += n;
+			continue;
+		}
+		mc_buf_add(b, s + start, i - start);
+		mc_buf_add(b, "\xEF\xBF\xBD", 3);
+		start = ++i;
+	}
+	mc_buf_add(b, s + start, len - start);
+}

@@ -27,6 +27,15 @@ void mc_buf_addc(mc_buf *b, char c);
 void mc_buf_addf(mc_buf *b, const char *fmt, ...) MC_PRINTF(2, 3);
 bool mc_buf_failed(const mc_buf *b);
 
+/* The length of the longest prefix of s (len bytes) that is valid UTF-8
+ * (no overlong forms, surrogates or code points above U+10FFFF): len when
+ * all of s is valid. */
+size_t mc_utf8_valid_prefix(const char *s, size_t len);
+
+/* Appends s as valid UTF-8 text: each byte that is not part of valid UTF-8,
+ * and each NUL byte, becomes U+FFFD. For text from untrusted code. */
+void mc_buf_add_utf8(mc_buf *b, const char *s, size_t len);
+
 /* The text so far ("" when empty). */
 const char *mc_buf_str(const mc_buf *b);
 

@@ -98,6 +98,12 @@ write_bad_field(renderer *r, const mc_field *fd, const mc_fval *fv,
 	default:
 		mc_buf_addf(b, "has %s = ", fd->from.text);
 		mc_value_write(b, fv->node, true);
+		if (fd->type == MC_FT_INTEGER && fv->node->kind == MC_NODE_SCALAR &&
+		    (fv->node->flags & MC_NODE_BIGINT)) {
+			mc_buf_addf(b, ", a whole number too large for 64 bits "
+				    "(field %s).", fd->name);
+			return;
+		}
 		mc_buf_addf(b, ", which is not %s (field %s).",
 			    fd->type == MC_FT_INTEGER ? "a whole number"
 			    : fd->type == MC_FT_BOOLEAN ? "true or false"

@@ -592,6 +592,12 @@ mc_factored_allowed(mc_factored *fk, size_t c, uint64_t *set)
 		for (size_t w = 0; w < fk->words; w++)
 			set[w] &= pass[w];
 	}
+	/* The preferences' sets too, so that mc_factored_best allocates
+	 * nothing. */
+	for (size_t i = fk->nchecks; i < fk->natoms; i++) {
+		if (!pass_set(fk, &fk->atoms[i], c))
+			return -1;
+	}
 	for (size_t w = 0; w < fk->words; w++)
 		n += __builtin_popcountll(set[w]);
 	return n;
@@ -604,10 +610,9 @@ mc_factored_best(mc_factored *fk, size_t c, const uint64_t *set, size_t want,
 	size_t np = fk->natoms - fk->nchecks, n = 0;
 	const uint64_t *prefer[MAX_PREFER];
 
-	for (size_t j = 0; j < np; j++) {
-		if (!(prefer[j] = pass_set(fk, &fk->atoms[fk->nchecks + j], c)))
-			return 0;
-	}
+	/* Made by mc_factored_allowed. */
+	for (size_t j = 0; j < np; j++)
+		prefer[j] = fk->atoms[fk->nchecks + j].pass[fk->atoms[fk->nchecks + j].vside[c]];
 	for (size_t l = 0; l < fk->nlevels && n < want; l++) {
 		const level *lv = &fk->levels[l];
 

@@ -43,13 +43,14 @@ size_t mc_factored_words(const mc_factored *fk);
 size_t mc_factored_evaluations(const mc_factored *fk);
 
 /* The hosts that allow the move of VM class c, its own host included, into
- * set; returns how many. -1 when memory runs out. */
+ * set; returns how many. -1 when memory runs out. Call it for a class
+ * before mc_factored_best. */
 long mc_factored_allowed(mc_factored *fk, size_t c, uint64_t *set);
 
 /*
  * The best of the hosts in set for VM class c: at most want places by name,
  * highest rating first, then by name, into places and ratings (in half
- * stars). Returns how many. scratch has room for a set.
+ * stars). Returns how many. scratch has room for a set. Allocates nothing.
  */
 size_t mc_factored_best(mc_factored *fk, size_t c, const uint64_t *set,
 			size_t want, uint32_t *places, uint8_t *ratings,

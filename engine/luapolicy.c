@@ -20,7 +20,10 @@ typedef struct conv {
 	const mc_lsrc *src;
 	mc_diag *diag;
 	int funcs;      /* stack index: function -> its number */
+	int seen;       /* stack index: table -> 1 while converted, 2 after */
 	size_t nodes;
+	size_t shared;        /* > 0: converting a table met before */
+	size_t shared_nodes;  /* values made under such tables */
 	int status;
 } conv;
 
@@ -63,6 +66,13 @@ mknode(conv *c, mc_node_kind kind, place at)
 	if (++c->nodes > c->lim->max_nodes) {
 		cerr(c, at, "the policy's table holds more than %zu values (limit)",
 		     c->lim->max_nodes);
+		return NULL;
+	}
+	/* A table reached again is converted again, as an alias is expanded:
+	 * bounded the same way, against a table bomb ({t, t} nested). */
+	if (c->shared && ++c->shared_nodes > c->lim->max_alias_nodes) {
+		cerr(c, at, "tables used more than once expand to more than %zu "
+		     "values (limit)", c->lim->max_alias_nodes);
 		return NULL;
 	}
 	n = mc_arena_calloc(&c->doc->arena, 1, sizeof(*n));
@@ -117,6 +127,20 @@ entry_value_place(const conv *c, const mc_lsrc_entry *e, place fallback)
 static const mc_node *convert(conv *c, int idx, const mc_lsrc_table *t,
 			      place at, size_t depth);
 
+/* Whether the len bytes at s are UTF-8 text, as YAML input must be; if
+ * not, says so about the string or key at `at`. */
+static bool
+utf8_ok(conv *c, place at, const char *what, const char *s, size_t len)
+{
+	size_t ok = mc_utf8_valid_prefix(s, len);
+
+	if (ok == len)
+		return true;
+	cerr(c, at, "a %s is not valid UTF-8 (byte 0x%02X at offset %zu)", what,
+	     (unsigned)(unsigned char)s[ok], ok);
+	return false;
+}
+
 /* A scalar value at idx. */
 static const mc_node *
 scalar(conv *c, int idx, place at)
@@ -165,6 +189,8 @@ scalar(conv *c, int idx, place at)
 			cerr(c, at, "a string contains a NUL byte");
 			return NULL;
 		}
+		if (!utf8_ok(c, at, "string", s, len))
+			return NULL;
 		if (!(n = mknode(c, MC_NODE_SCALAR, at)))
 			return NULL;
 		n->type = MC_SCALAR_STR;
@@ -217,7 +243,7 @@ key_order(const void *a, const void *b)
 
 /* A table as a list (keys 1..n) or a mapping (string keys). */
 static const mc_node *
-table(conv *c, int idx, const mc_lsrc_table *t, place at, size_t depth)
+table_body(conv *c, int idx, const mc_lsrc_table *t, place at, size_t depth)
 {
 	lua_State *L = c->L;
 	size_t n = lua_rawlen(L, idx), count = 0, nstr = 0;
@@ -288,6 +314,16 @@ table(conv *c, int idx, const mc_lsrc_table *t, place at, size_t depth)
 		k++;
 	}
 	qsort(keys, count, sizeof(*keys), key_order);
+	/* Lua keeps the last of two entries with one key; in YAML a duplicate
+	 * key is an error, and so it is here when the source shows it. */
+	const mc_lsrc_entry *first, *dup = mc_lsrc_duplicate(t, &first);
+	if (dup) {
+		cerr(c, entry_key_place(dup, at), "duplicate key '%.*s' (first at "
+		     "line %u, column %u)", (int)(dup->key_len > 200 ? 200 : dup->key_len),
+		     dup->key, (unsigned)first->line, (unsigned)first->col);
+		free(keys);
+		return NULL;
+	}
 	for (size_t i = 0; i < count && !c->status; i++) {
 		const mc_lsrc_entry *e = keys[i].e;
 		mc_node *kn = mknode(c, MC_NODE_SCALAR, entry_key_place(e, at));
@@ -304,6 +340,8 @@ table(conv *c, int idx, const mc_lsrc_table *t, place at, size_t depth)
 				c->status = MC_ENOMEM;
 			break;
 		}
+		if (!utf8_ok(c, entry_key_place(e, at), "key", keys[i].s, keys[i].len))
+			break;
 		lua_pushlstring(L, keys[i].s, keys[i].len);
 		lua_rawget(L, idx);
 		pairs[i].key = kn;
@@ -324,6 +362,33 @@ table(conv *c, int idx, const mc_lsrc_table *t, place at, size_t depth)
 	return node;
 }
 
+/* table_body, for a table that is not inside itself; a table met again
+ * counts against the limit on values reached through aliases. */
+static const mc_node *
+table(conv *c, int idx, const mc_lsrc_table *t, place at, size_t depth)
+{
+	lua_State *L = c->L;
+	const void *p = lua_topointer(L, idx);
+	const mc_node *n;
+	lua_Integer state;
+
+	lua_rawgetp(L, c->seen, p);
+	state = lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	if (state == 1) {
+		cerr(c, at, "a table contains itself (a cycle)");
+		return NULL;
+	}
+	lua_pushinteger(L, 1);
+	lua_rawsetp(L, c->seen, p);
+	c->shared += state == 2;
+	n = table_body(c, idx, t, at, depth);
+	c->shared -= state == 2;
+	lua_pushinteger(L, 2);
+	lua_rawsetp(L, c->seen, p);
+	return n;
+}
+
 static const mc_node *
 convert(conv *c, int idx, const mc_lsrc_table *t, place at, size_t depth)
 {
@@ -336,6 +401,29 @@ convert(conv *c, int idx, const mc_lsrc_table *t, place at, size_t depth)
 	if (lua_type(c->L, idx) == LUA_TTABLE)
 		return table(c, idx, t, at, depth);
 	return scalar(c, idx, at);
+}
+
+/* The line and column of byte off of s, counted as luasrc.h counts them
+ * (a UTF-8 character is one column; a byte order mark is none). */
+static place
+byte_place(const char *s, size_t off)
+{
+	place p = {1, 1, false};
+	size_t i = 0;
+
+	if (off >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	for (; i < off; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '\n' || (ch == '\r' && s[i + 1] != '\n')) {
+			p.line++;
+			p.col = 1;
+		} else if (ch != '\r' && (ch & 0xC0) != 0x80) {
+			p.col++;
+		}
+	}
+	return p;
 }
 
 /* The line in a Lua message "NAME:LINE: what", or 0. */
@@ -382,6 +470,8 @@ run(lua_State *L)
 		lua_pushinteger(L, (lua_Integer)i);
 		lua_rawset(L, c->funcs);
 	}
+	lua_newtable(L);                            /* table -> state */
+	c->seen = lua_gettop(L);
 	c->doc->root = convert(c, 2, mc_lsrc_returned(c->src), at, 0);
 	return 0;
 }
@@ -416,10 +506,38 @@ mc_luapolicy_load(mc_doc **out, const char *name, char *data, size_t len,
 	c.diag = diag;
 	sprintf(chunkname, "@%s", name);
 
+	/* Lua reads a NUL byte as a character, and its message about one ends
+	 * at it: refuse it first, where it is, as the YAML reader does. */
+	const char *nul = memchr(data, '\0', len);
+	if (nul) {
+		cerr(&c, byte_place(data, (size_t)(nul - data)), "NUL bytes are not "
+		     "allowed in a Lua policy (byte 0x00)");
+		goto out;
+	}
 	mc_lsrc *scan = NULL;
 	rc = mc_lsrc_scan(&scan, &doc->arena, data, len);
+	if (rc == MC_ENOMEM) {
+		c.status = MC_ENOMEM;
+		goto out;
+	}
 	c.src = rc == MC_OK ? scan : NULL;  /* NULL: positions unknown */
-	rc = mc_sandbox_load(sb, data, len, chunkname);
+	if (rc == MC_ELIMIT) {
+		/* Lua's parser would stop on it with "C stack overflow" */
+		cerr(&c, (place){1, 1, false}, "table constructors nested deeper "
+		     "than %d levels (limit)", MC_LSRC_MAX_DEPTH);
+		goto out;
+	}
+	/* As Lua's own loader (luaL_loadfile) does: skip a UTF-8 byte order
+	 * mark, and a first line starting with '#' up to its line break, which
+	 * is kept so that lines count the same. */
+	size_t skip = 0;
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		skip = 3;
+	if (skip < len && data[skip] == '#') {
+		while (skip < len && data[skip] != '\n' && data[skip] != '\r')
+			skip++;
+	}
+	rc = mc_sandbox_load(sb, data + skip, len - skip, chunkname);
 	if (rc == MC_LUA_MEMORY) {
 		c.status = MC_ENOMEM;
 		goto out;
@@ -436,7 +554,8 @@ mc_luapolicy_load(mc_doc **out, const char *name, char *data, size_t len,
 	}
 	lua_pop(L, 1);
 	rc = mc_sandbox_call(sb, 0, 1, MC_LUA_FILE_INSTRUCTIONS,
-			     limits->lua_max_memory);
+			     limits->lua_max_memory < MC_LUA_FILE_MEMORY
+			     ? limits->lua_max_memory : MC_LUA_FILE_MEMORY);
 	if (rc == MC_LUA_BUDGET || rc == MC_LUA_MEMORY) {
 		cerr(&c, (place){1, 1, false}, "the policy file ran past its %s while "
 		     "building its table", rc == MC_LUA_BUDGET

@@ -485,6 +485,9 @@ put_back(lua_State *L, int list)
 	}
 }
 
+/* Appends a message from Lua, cut to MAX_MESSAGE bytes; bytes that are not
+ * UTF-8 text (and NUL bytes) become U+FFFD, as the message ends up in text
+ * and JSON output. */
 static void
 say(mc_buf *b, const char *s, size_t len)
 {
@@ -495,11 +498,11 @@ say(mc_buf *b, const char *s, size_t len)
 		len = MAX_MESSAGE;
 		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
 			len--;
-		mc_buf_add(b, s, len);
+		mc_buf_add_utf8(b, s, len);
 		mc_buf_adds(b, "...");
 		return;
 	}
-	mc_buf_add(b, s, len);
+	mc_buf_add_utf8(b, s, len);
 }
 
 /* Runs the rule function below it on views of the call's records: the

@@ -1791,6 +1791,28 @@ mc_lsrc_get(const mc_lsrc_table *t, const char *key, size_t len)
 }
 
 const mc_lsrc_entry *
+mc_lsrc_duplicate(const mc_lsrc_table *t, const mc_lsrc_entry **first)
+{
+	const mc_lsrc_entry *dup = NULL;
+
+	*first = NULL;
+	if (!t || !t->complete)
+		return NULL;
+	/* keyed_ is sorted by key, then by place: a repeated key is next to
+	 * the entry before it with that key. */
+	for (size_t i = 1; i < t->nkeyed_; i++) {
+		const mc_lsrc_entry *a = t->keyed_[i - 1], *b = t->keyed_[i];
+
+		if (cmp_name(a->key, a->key_len, b->key, b->key_len) == 0 &&
+		    (!dup || b < dup)) {
+			dup = b;
+			*first = a;
+		}
+	}
+	return dup;
+}
+
+const mc_lsrc_entry *
 mc_lsrc_item(const mc_lsrc_table *t, size_t index)
 {
 	if (!t || !t->complete || t->last_other_ || index == 0 ||

@@ -159,6 +159,15 @@ const mc_lsrc_table *mc_lsrc_returned(const mc_lsrc *src);
 const mc_lsrc_entry *mc_lsrc_get(const mc_lsrc_table *t, const char *key,
 				 size_t len);
 
+/*
+ * A string key written twice in t (`{a = 1, a = 2}` or `["a"] = ...`): of
+ * the entries that repeat an earlier key, the one written first, with
+ * *first set to the earlier entry with that key. NULL when no key of t is
+ * written twice, or t is NULL or incomplete.
+ */
+const mc_lsrc_entry *mc_lsrc_duplicate(const mc_lsrc_table *t,
+				       const mc_lsrc_entry **first);
+
 /* The positional entry with Lua index `index` (1-based) in t; NULL when
  * there is none, t is NULL or incomplete, or t has `[expression] = value`
  * entries (which may take any index). */

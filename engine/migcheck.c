@@ -20,6 +20,7 @@ mc_limits_default(mc_limits *limits)
 	limits->max_scalar_bytes = (size_t)1 << 20;
 	limits->max_nodes = 8000000;
 	limits->max_depth = 64;
+	limits->max_items = 250000;
 	limits->max_alias_nodes = 1000000;
 	limits->max_extends = 8;
 	limits->regex_match_limit = 1000000;

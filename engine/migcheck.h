@@ -97,6 +97,7 @@ typedef struct mc_limits {
 	size_t max_scalar_bytes;   /* length of one scalar (1 MiB) */
 	size_t max_nodes;          /* YAML nodes in one file (8,000,000) */
 	size_t max_depth;          /* nesting of collections (64) */
+	size_t max_items;          /* items in one list or mapping (250,000) */
 	size_t max_alias_nodes;    /* nodes reached through aliases, per file (1,000,000) */
 	size_t max_extends;        /* length of an `extends` chain (8) */
 	uint32_t regex_match_limit;  /* pcre2 match limit per match (1,000,000) */

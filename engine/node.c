@@ -515,6 +515,20 @@ attach(builder *b, const mc_node *n)
 		b->doc->root = n;
 		return 0;
 	}
+	const frame *f = &b->frames[b->nframes - 1];
+	size_t items = b->nkids - f->start;
+
+	/* A key and its value are one item of a mapping. */
+	if (f->node->kind == MC_NODE_MAP)
+		items /= 2;
+	if (items >= b->lim->max_items) {
+		yaml_mark_t m = {0, n->line - 1, n->col - 1};
+
+		berror(b, &m, MC_ELIMIT, "more than %zu items in one %s (limit)",
+		       b->lim->max_items, f->node->kind == MC_NODE_MAP ? "mapping"
+		       : "list");
+		return -1;
+	}
 	if (push_kid(b, n) < 0) {
 		b->status = MC_ENOMEM;
 		return -1;
@@ -877,12 +891,32 @@ parser_error(builder *b, const yaml_parser_t *p)
 	if (p->error == YAML_READER_ERROR) {
 		/* The reader gives a byte offset only. */
 		offset_mark(b->doc->file.data, b->doc->file.len, p->problem_offset, &m);
-		if (p->problem_value != -1)
+		/* The value is a byte for the octet errors, else a character
+		 * (a code point, or a UTF-16 unit). */
+		if (p->problem_value != -1 && (strstr(problem, "octet") ||
+					       p->problem_value < 0x80))
 			berror(b, &m, MC_EINPUT, "%s (byte 0x%02X)", problem,
 			       (unsigned)p->problem_value & 0xFF);
+		else if (p->problem_value != -1)
+			berror(b, &m, MC_EINPUT, "%s (U+%04X)", problem,
+			       (unsigned)p->problem_value);
 		else
 			berror(b, &m, MC_EINPUT, "%s", problem);
 		return;
+	}
+	/* libyaml does not say that the character it cannot read is a tab. */
+	size_t llen;
+	const char *l = mc_file_line(&b->doc->file, (unsigned)m.line + 1, &llen);
+	if (l && strcmp(problem, "found character that cannot start any token") == 0) {
+		size_t col = 0, i = 0;
+
+		for (; i < llen && col < m.column; i++)  /* UTF-8: a character a column */
+			col += ((unsigned char)l[i] & 0xC0) != 0x80;
+		while (i < llen && ((unsigned char)l[i] & 0xC0) == 0x80)
+			i++;
+		if (i < llen && l[i] == '\t')
+			problem = "found a tab character that cannot start any token "
+				  "(YAML indents with spaces only)";
 	}
 	if (p->context)
 		berror(b, &m, MC_EINPUT, "%s (%s at line %u, column %u)", problem,

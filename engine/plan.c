@@ -409,7 +409,9 @@ vm_reasons(planner *pl, size_t vm, mc_plan_vm *out, size_t *counts,
 				tally_vio(&t, &pl->vios[o->vio + i], size);
 		}
 	}
-	list = mc_arena_calloc(&pl->res->arena, t.nseen + 1, sizeof(*list));
+	/* A reason that could not be put into words leaves memory short. */
+	list = pl->nomem ? NULL : mc_arena_calloc(&pl->res->arena, t.nseen + 1,
+						 sizeof(*list));
 	if (!list)
 		return -1;
 	for (size_t i = 0; i < t.nseen; i++) {

@@ -20,6 +20,7 @@
 #include "luapolicy.h"
 #include "luarule.h"
 #include "sandbox.h"
+#include "strmap.h"
 #include "value.h"
 
 /* ------------------------------------------------------------------------
@@ -35,6 +36,7 @@ typedef struct entry {
 typedef struct entries {
 	entry *items;
 	size_t count, cap;
+	mc_strmap index;  /* name -> its item: a policy may have 10^5 rules */
 } entries;
 
 typedef struct layer {
@@ -74,14 +76,12 @@ static int
 entries_set(entries *e, const char *name, const mc_node *key,
 	    const mc_node *value)
 {
-	if (name) {
-		for (size_t i = 0; i < e->count; i++) {
-			if (e->items[i].name && strcmp(e->items[i].name, name) == 0) {
-				e->items[i].key = key;
-				e->items[i].value = value;
-				return 0;
-			}
-		}
+	size_t i;
+
+	if (name && mc_strmap_get(&e->index, name, strlen(name), &i)) {
+		e->items[i].key = key;
+		e->items[i].value = value;
+		return 0;
 	}
 	if (e->count == e->cap) {
 		size_t cap = e->cap ? e->cap * 2 : 8;
@@ -91,6 +91,8 @@ entries_set(entries *e, const char *name, const mc_node *key,
 		e->items = items;
 		e->cap = cap;
 	}
+	if (name && mc_strmap_put(&e->index, name, strlen(name), e->count, NULL) < 0)
+		return -1;
 	e->items[e->count].name = name;
 	e->items[e->count].key = key;
 	e->items[e->count++].value = value;
@@ -103,8 +105,10 @@ layer_free(layer *l)
 	entries *all[] = {&l->fields, &l->kinds, &l->match, &l->compare,
 			  &l->relax, &l->rules, &l->remedies};
 
-	for (size_t i = 0; i < sizeof(all) / sizeof(*all); i++)
+	for (size_t i = 0; i < sizeof(all) / sizeof(*all); i++) {
 		free(all[i]->items);
+		mc_strmap_free(&all[i]->index);
+	}
 }
 
 /* ------------------------------------------------------------------------
@@ -298,18 +302,16 @@ overlay_list(loader *L, entries *e, const mc_node *list, const char *what)
 		const mc_node *item = list->u.items[i];
 		const char *id = entry_id(item);
 		bool twice = false;
+		size_t j;
 
-		for (size_t j = 0; id && j < e->count && !twice; j++) {
-			const mc_node *prev = e->items[j].value;
-			if (e->items[j].name && strcmp(e->items[j].name, id) == 0 &&
-			    prev->file == item->file) {
-				const mc_node *first = mc_node_get(prev, "id");
-				lerror_id(L, "duplicate-id", mc_node_get(item, "id"),
-					  "id '%s' is used twice in %s (first at "
-					  "%s:%u:%u)", id, what, first->file->name,
-					  (unsigned)first->line, (unsigned)first->col);
-				twice = true;
-			}
+		if (id && mc_strmap_get(&e->index, id, strlen(id), &j) &&
+		    e->items[j].value->file == item->file) {
+			const mc_node *first = mc_node_get(e->items[j].value, "id");
+			lerror_id(L, "duplicate-id", mc_node_get(item, "id"),
+				  "id '%s' is used twice in %s (first at "
+				  "%s:%u:%u)", id, what, first->file->name,
+				  (unsigned)first->line, (unsigned)first->col);
+			twice = true;
 		}
 		if (!twice && entries_set(e, id, item, item) < 0)
 			return -1;

@@ -22,6 +22,12 @@
 /* Work allowed when the engine itself runs Lua (loading modules). */
 #define SETUP_BUDGET 10000000
 
+/* Allocating costs work too: every ALLOC_CHARGE bytes a call allocates are
+ * charged as one instruction, so that a call that allocates in a loop (a
+ * megabyte string each time round) stops as soon as one that computes,
+ * rather than after its instructions have churned gigabytes. */
+#define ALLOC_CHARGE 8
+
 static const char ENV_KEY[] = "mc.env";       /* registry: the globals' view */
 static const char FROZEN_KEY[] = "mc.frozen"; /* registry: table -> view */
 static const char VIEWS_KEY[] = "mc.views";   /* registry: the views, a set */
@@ -61,6 +67,9 @@ alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	if (!p)
 		return NULL;
 	sb->mem = sb->mem - old + nsize;
+	/* Charged here, stopped at the next count hook. */
+	if (nsize > old)
+		sb->budget.used += (nsize - old) / ALLOC_CHARGE;
 	return p;
 }
 

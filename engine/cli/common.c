@@ -196,6 +196,7 @@ static const struct cli_limit {
 	LIMIT("scalar-size", max_scalar_bytes),
 	LIMIT("nodes", max_nodes),
 	LIMIT("depth", max_depth),
+	LIMIT("items", max_items),
 	LIMIT("alias-nodes", max_alias_nodes),
 	LIMIT("extends", max_extends),
 	LIMIT("regex-match", regex_match_limit),
@@ -267,7 +268,7 @@ set_limit(mc_limits *limits, const char *cmd, const char *arg)
 		return CLI_YES;
 	}
 	return cli_usage(cmd, "unknown limit '%.*s' (limits: file-size, "
-			 "scalar-size, nodes, depth, alias-nodes, extends, "
+			 "scalar-size, nodes, depth, items, alias-nodes, extends, "
 			 "regex-match, regex-depth, lua-instructions, lua-memory)",
 			 (int)n, arg);
 }

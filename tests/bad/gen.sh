@@ -1,11 +1,14 @@
 #!/bin/sh
 # Writes the bad inputs that are too large to commit into the directory $1
-# (run.sh passes tests/bad/generated, so that the file names in the expected
-# messages do not depend on a temporary directory). Each file is written
-# under a temporary name and then renamed, so that runs at the same time
-# never read a half-written file.
+# (run.py passes tests/bad/generated, so that the file names in the expected
+# messages do not depend on a temporary directory); with a second argument
+# "pending", also the inputs of pending.tsv. Each file is written under a
+# temporary name and then renamed, so that runs at the same time never read a
+# half-written file; a file newer than this script is kept as it is.
 set -eu
 dir=$1
+pending=${2:-}
+self=$0
 mkdir -p "$dir"
 
 # a_run N: N bytes 'a'.
@@ -13,19 +16,189 @@ a_run() {
 	head -c "$1" /dev/zero | tr '\0' a
 }
 
+# fresh NAME: true when $dir/NAME exists and is newer than this script.
+fresh() {
+	[ -f "$dir/$1" ] && [ "$dir/$1" -nt "$self" ]
+}
+
+# put NAME: moves the temporary file of NAME into place.
+put() {
+	mv "$dir/$1.$$" "$dir/$1"
+}
+
 # An inventory whose host name is a plain scalar one byte over the engine's
 # 1 MiB scalar limit (1048576 bytes).
-{
-	printf 'hosts:\n  - name: '
-	a_run 1048577
-	printf '\n'
-} >"$dir/huge-scalar.yaml.$$"
-mv "$dir/huge-scalar.yaml.$$" "$dir/huge-scalar.yaml"
+fresh huge-scalar.yaml || {
+	{
+		printf 'hosts:\n  - name: '
+		a_run 1048577
+		printf '\n'
+	} >"$dir/huge-scalar.yaml.$$"
+	put huge-scalar.yaml
+}
 
 # A policy whose name is a double-quoted scalar of 2 MiB.
-{
-	printf '# a policy with a 2 MiB name\npolicy: "'
-	a_run 2097152
-	printf '"\nkinds:\n  live:\n'
-} >"$dir/huge-quoted.yaml.$$"
-mv "$dir/huge-quoted.yaml.$$" "$dir/huge-quoted.yaml"
+fresh huge-quoted.yaml || {
+	{
+		printf '# a policy with a 2 MiB name\npolicy: "'
+		a_run 2097152
+		printf '"\nkinds:\n  live:\n'
+	} >"$dir/huge-quoted.yaml.$$"
+	put huge-quoted.yaml
+}
+
+# 10 MB scalars (10 MiB): a value and a key of an inventory, a description
+# of a YAML policy, a string of a Lua policy.
+fresh inv-10mb-scalar.yaml || {
+	{
+		printf 'hosts:\n  - name: h1\n    note: '
+		a_run 10485760
+		printf '\n'
+	} >"$dir/inv-10mb-scalar.yaml.$$"
+	put inv-10mb-scalar.yaml
+}
+fresh inv-10mb-key.yaml || {
+	{
+		printf 'hosts:\n  - name: h1\n    ? '
+		a_run 10485760
+		printf '\n    : x\n'
+	} >"$dir/inv-10mb-key.yaml.$$"
+	put inv-10mb-key.yaml
+}
+fresh pol-10mb-scalar.yaml || {
+	{
+		printf 'policy: big\nformat: 1\ndescription: '
+		a_run 10485760
+		printf '\nkinds:\n  saved-state: { when: { vm.state: saved } }\n'
+	} >"$dir/pol-10mb-scalar.yaml.$$"
+	put pol-10mb-scalar.yaml
+}
+fresh lua-10mb-string.lua || {
+	{
+		printf 'return {\n  policy = "big",\n  format = 1,\n  description = "'
+		a_run 10485760
+		printf '",\n  kinds = { saved = { when = { ["vm.state"] = "saved" } } },\n}\n'
+	} >"$dir/lua-10mb-string.lua.$$"
+	put lua-10mb-string.lua
+}
+
+# 100,000 hosts, then h1 again (1.8 MB).
+fresh inv-100k-hosts-dup.yaml || {
+	awk 'BEGIN { print "hosts:"; for (i = 1; i <= 100000; i++) print "  - name: h" i
+		print "  - name: h1" }' >"$dir/inv-100k-hosts-dup.yaml.$$"
+	put inv-100k-hosts-dup.yaml
+}
+
+# A host with 100,000 keys, then its fifth key again.
+fresh inv-100k-keys-dup.yaml || {
+	awk 'BEGIN { print "hosts:\n  - name: h1"; for (i = 0; i < 100000; i++) print "    k" i ": 1"
+		print "    k5: 2" }' >"$dir/inv-100k-keys-dup.yaml.$$"
+	put inv-100k-keys-dup.yaml
+}
+
+# Flow sequences opened 1,000,000 deep, and block mappings 100 deep.
+fresh inv-flow-nesting.yaml || {
+	{
+		printf 'hosts: '
+		head -c 1000000 /dev/zero | tr '\0' '['
+		printf '\n'
+	} >"$dir/inv-flow-nesting.yaml.$$"
+	put inv-flow-nesting.yaml
+}
+fresh inv-block-nesting.yaml || {
+	awk 'BEGIN { print "hosts:\n  - name: h1\n    cpu:"; ind = "      "
+		for (i = 0; i < 100; i++) { print ind "a:"; ind = ind "  " } print ind "b: 1" }' \
+		>"$dir/inv-block-nesting.yaml.$$"
+	put inv-block-nesting.yaml
+}
+
+# Hosts whose hypervisor version has 10,000 segments (20 KB) and 500,000
+# segments (999,999 bytes, just under the scalar limit); the VM's host has
+# 1.1.603.0. The move is refused: the versions differ.
+for segs in 10000 500000; do
+	fresh "inv-version-$segs.yaml" || {
+		awk -v n="$segs" 'BEGIN {
+			print "# h2 has a hypervisor version of " n " segments"
+			print "hosts:\n  - name: h1"
+			print "    cpu: {manufacturer: GenuineIntel, architecture: x64, family: 6, model: 26}"
+			print "    hypervisor: {version: 1.1.603.0}"
+			print "  - name: h2"
+			print "    cpu: {manufacturer: GenuineIntel, architecture: x64, family: 6, model: 26}"
+			printf "    hypervisor: {version: \"1"
+			for (i = 1; i < n; i++) printf ".1"
+			print "\"}\nvms:\n  - {name: vm1, host: h1, state: saved}" }' \
+			>"$dir/inv-version-$segs.yaml.$$"
+		put "inv-version-$segs.yaml"
+	}
+done
+
+# A host whose manufacturer is 1,000,000 'a' and a 'b': a pattern with
+# nested quantifiers ('^(a+)+$') would backtrack for ever on it.
+fresh inv-redos-1mb.yaml || {
+	{
+		printf 'hosts:\n  - name: h1\n    cpu: {manufacturer: GenuineIntel}\n'
+		printf '  - name: h2\n    cpu: {manufacturer: '
+		a_run 1000000
+		printf 'b}\nvms:\n  - {name: vm1, host: h1, state: saved}\n'
+	} >"$dir/inv-redos-1mb.yaml.$$"
+	put inv-redos-1mb.yaml
+}
+
+# A policy of 50,000 rules, then the fifth id again.
+fresh pol-50k-rules-dup.yaml || {
+	awk 'BEGIN { print "policy: many\nformat: 1\nkinds:\n  saved-state: { when: { vm.state: saved } }\nrules:"
+		for (i = 0; i < 50000; i++) print "  - { id: r" i ", require: { vm.state: saved } }"
+		print "  - { id: r4, require: { vm.state: saved } }" }' >"$dir/pol-50k-rules-dup.yaml.$$"
+	put pol-50k-rules-dup.yaml
+}
+
+# A chain of 10 policies, each extending the next (the limit is 8).
+fresh extends-0.yaml || {
+	i=9
+	printf 'policy: chain-9\nformat: 1\nkinds:\n  saved-state: { when: { vm.state: saved } }\n' \
+		>"$dir/extends-9.yaml.$$"
+	put extends-9.yaml
+	while [ $i -gt 0 ]; do
+		i=$((i - 1))
+		printf 'extends: extends-%d.yaml\npolicy: chain-%d\n' $((i + 1)) $i >"$dir/extends-$i.yaml.$$"
+		put "extends-$i.yaml"
+	done
+}
+
+# A Lua policy whose table constructors nest 100,000 deep.
+fresh lua-deep-constructor.lua || {
+	{
+		printf 'return { policy = "deep", format = 1, x = '
+		head -c 100000 /dev/zero | tr '\0' '{'
+		head -c 100000 /dev/zero | tr '\0' '}'
+		printf ' }\n'
+	} >"$dir/lua-deep-constructor.lua.$$"
+	put lua-deep-constructor.lua
+}
+
+# 20 hosts (no data): every rule runs 19 times for one VM.
+fresh inv-20-hosts.yaml || {
+	awk 'BEGIN { print "hosts:"; for (i = 1; i <= 20; i++) print "  - name: h" i
+		print "vms:\n  - {name: vm1, host: h1, state: saved}" }' >"$dir/inv-20-hosts.yaml.$$"
+	put inv-20-hosts.yaml
+}
+
+# 1,000,000 minimal hosts (17.9 MB) and a VM.
+fresh inv-1m-hosts.yaml || {
+	awk 'BEGIN { print "hosts:"; for (i = 1; i <= 1000000; i++) print "  - name: h" i
+		print "vms:\n  - {name: vm1, host: h1, state: saved}" }' >"$dir/inv-1m-hosts.yaml.$$"
+	put inv-1m-hosts.yaml
+}
+
+# A flow list of 8,000,010 integers (16 MB): past the items limit, and the node
+# limit.
+fresh inv-8m-nodes.yaml || {
+	awk 'BEGIN { printf "hosts:\n  - name: h1\n    junk: ["
+		for (i = 1; i < 8000010; i++) printf "1,"
+		print "1]" }' >"$dir/inv-8m-nodes.yaml.$$"
+	put inv-8m-nodes.yaml
+}
+
+[ "$pending" = pending ] || exit 0
+
+# --- inputs of pending.tsv (none at present) ---

@@ -4,7 +4,31 @@
 #include "helpers.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* valgrind.h is only macros (client requests that do nothing natively);
+ * without it, MC_TEST_SLOW alone says that the tests run slowly. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define MC_HAVE_VALGRIND_H 1
+#endif
+#endif
+
+double
+test_time_scale(void)
+{
+	const char *slow = getenv("MC_TEST_SLOW");
+
+	if (slow && *slow && strcmp(slow, "0") != 0)
+		return 100.0;
+#ifdef MC_HAVE_VALGRIND_H
+	if (RUNNING_ON_VALGRIND)
+		return 100.0;
+#endif
+	return 1.0;
+}
 
 mc_policy *
 policy_from(const char *name, const char *text)

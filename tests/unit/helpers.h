@@ -28,6 +28,16 @@ Suite *probe_suite(void);
 Suite *plan_suite(void);
 Suite *baseline_suite(void);
 
+/*
+ * How many times slower than a native build the tests run: 100 under
+ * valgrind (memcheck runs code 20 to 50 times slower) or when the
+ * environment sets MC_TEST_SLOW (tests/valgrind/run.sh does), 1 otherwise.
+ * Wall-clock bounds are multiplied by it: what they guard is asserted by
+ * counts (an instruction budget, a number of steps), and the time is a
+ * backstop for a native build.
+ */
+double test_time_scale(void);
+
 /* The project's source directory, for fixtures: MC_SOURCE_DIR "/examples". */
 #define SRC(path) MC_SOURCE_DIR "/" path
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "buf.h"
 #include "node.h"
 
 /* ------------------------------------------------------------------------
@@ -810,6 +811,33 @@ START_TEST(node_limit_at_and_past)
 }
 END_TEST
 
+/* The default bound on one collection: 250,000 items load, one more does
+ * not; in a mapping a key and its value are one item. */
+START_TEST(items_limit_at_and_past_the_default)
+{
+	mc_limits l;
+	mc_buf y = MC_BUF_INIT;
+	const mc_diag_item *it;
+
+	mc_limits_default(&l);
+	ck_assert_uint_eq(l.max_items, 250000);
+	mc_buf_adds(&y, "[0");
+	for (size_t i = 1; i < 250000; i++)
+		mc_buf_adds(&y, ",0");
+	mc_buf_adds(&y, "]");
+	ck_assert_int_eq(loadn(mc_buf_str(&y), y.len, &l), MC_OK);
+	y.len--;
+	mc_buf_adds(&y, ",0]");
+	it = must_fail(mc_buf_str(&y), y.len, &l, MC_ELIMIT);
+	assert_at(it, 1, 500002, "more than 250000 items in one list (limit)");
+	mc_buf_free(&y);
+	l.max_items = 2;
+	ck_assert_int_eq(load("{a: 1, b: 2}", &l), MC_OK);
+	it = must_fail("{a: 1, b: 2, c: 3}", 18, &l, MC_ELIMIT);
+	assert_at(it, 1, 14, "more than 2 items in one mapping (limit)");
+}
+END_TEST
+
 START_TEST(node_limit_counts_keys)
 {
 	mc_limits l = limits();
@@ -1259,6 +1287,7 @@ node_suite(void)
 	tcase_add_test(tc, depth_limit_one_past_max_depth_is_refused);
 	tcase_add_test(tc, depth_limit_counts_through_aliases);
 	tcase_add_test(tc, node_limit_at_and_past);
+	tcase_add_test(tc, items_limit_at_and_past_the_default);
 	tcase_add_test(tc, node_limit_counts_keys);
 	tcase_add_test(tc, scalar_limit_at_the_limit_is_accepted);
 	tcase_add_test(tc, scalar_limit_past_the_limit_is_refused);

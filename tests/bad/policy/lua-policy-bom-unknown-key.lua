@@ -1,0 +1,7 @@
+﻿-- a UTF-8 byte order mark, then an unknown key
+return {
+  policy = "hostile",
+  format = 1,
+  kinds = { saved = { when = { ["vm.state"] = "saved" } } },
+  kindz = {},
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env lua
+-- a '#!' first line, then an unknown key
+return {
+  policy = "hostile",
+  format = 1,
+  kinds = { saved = { when = { ["vm.state"] = "saved" } } },
+  kindz = {},
+}
