@@ -444,9 +444,7 @@ rating_levels(mc_factored *fk)
 static bool
 qualifies(const mc_policy *p, int kind)
 {
-	size_t np = 0;
-
-	if (mc_relax_reads_target(p))
+	if (mc_relax_reads_target(p) || p->nprefer > MAX_PREFER)
 		return false;
 	for (size_t i = 0; i < p->nrules; i++) {
 		const mc_rule *r = &p->rules[i];
@@ -454,8 +452,7 @@ qualifies(const mc_policy *p, int kind)
 		if ((r->kinds & (1u << kind)) && !r->require && !r->has_uses)
 			return false;
 	}
-	np = p->nprefer;
-	return np <= MAX_PREFER;
+	return true;
 }
 
 int

@@ -20,10 +20,10 @@ typedef struct conv {
 	const mc_lsrc *src;
 	mc_diag *diag;
 	int funcs;      /* stack index: function -> its number */
-	int seen;       /* stack index: table -> 1 while converted, 2 after */
+	int seen;       /* stack index: table -> true while converted, then
+	                   its node (light userdata) */
 	size_t nodes;
-	size_t shared;        /* > 0: converting a table met before */
-	size_t shared_nodes;  /* values made under such tables */
+	uint64_t shared_nodes;  /* values reached again through shared tables */
 	int status;
 } conv;
 
@@ -66,13 +66,6 @@ mknode(conv *c, mc_node_kind kind, place at)
 	if (++c->nodes > c->lim->max_nodes) {
 		cerr(c, at, "the policy's table holds more than %zu values (limit)",
 		     c->lim->max_nodes);
-		return NULL;
-	}
-	/* A table reached again is converted again, as an alias is expanded:
-	 * bounded the same way, against a table bomb ({t, t} nested). */
-	if (c->shared && ++c->shared_nodes > c->lim->max_alias_nodes) {
-		cerr(c, at, "tables used more than once expand to more than %zu "
-		     "values (limit)", c->lim->max_alias_nodes);
 		return NULL;
 	}
 	n = mc_arena_calloc(&c->doc->arena, 1, sizeof(*n));
@@ -289,6 +282,8 @@ table_body(conv *c, int idx, const mc_lsrc_table *t, place at, size_t depth)
 			if (!items[i])
 				return NULL;
 			node->weight += items[i]->weight;
+			if (items[i]->height >= node->height)
+				node->height = items[i]->height + 1;
 		}
 		node->u.items = items;
 		node->len = n;
@@ -351,6 +346,8 @@ table_body(conv *c, int idx, const mc_lsrc_table *t, place at, size_t depth)
 		if (!pairs[i].value)
 			break;
 		node->weight += 1 + pairs[i].value->weight;
+		if (pairs[i].value->height >= node->height)
+			node->height = pairs[i].value->height + 1;
 	}
 	free(keys);
 	if (c->status)
@@ -362,30 +359,49 @@ table_body(conv *c, int idx, const mc_lsrc_table *t, place at, size_t depth)
 	return node;
 }
 
-/* table_body, for a table that is not inside itself; a table met again
- * counts against the limit on values reached through aliases. */
+/*
+ * table_body, for a table that is not inside itself. A table met again is
+ * not converted again: its node is shared, as a YAML alias shares its
+ * anchor's, and what it holds counts against the limit on values reached
+ * through aliases (against a table bomb, {t, t} nested 40 deep), and its
+ * depth against the limit on nesting.
+ */
 static const mc_node *
 table(conv *c, int idx, const mc_lsrc_table *t, place at, size_t depth)
 {
 	lua_State *L = c->L;
 	const void *p = lua_topointer(L, idx);
 	const mc_node *n;
-	lua_Integer state;
 
-	lua_rawgetp(L, c->seen, p);
-	state = lua_tointeger(L, -1);
-	lua_pop(L, 1);
-	if (state == 1) {
+	if (lua_rawgetp(L, c->seen, p) == LUA_TLIGHTUSERDATA) {
+		n = lua_touserdata(L, -1);
+		lua_pop(L, 1);
+		c->shared_nodes += n->weight;
+		if (c->shared_nodes > c->lim->max_alias_nodes) {
+			cerr(c, at, "tables used more than once expand to more than "
+			     "%zu values (limit)", c->lim->max_alias_nodes);
+			return NULL;
+		}
+		if (depth + n->height > c->lim->max_depth) {
+			cerr(c, at, "tables nested deeper than %zu levels (limit)",
+			     c->lim->max_depth);
+			return NULL;
+		}
+		return n;
+	}
+	if (lua_toboolean(L, -1)) {
+		lua_pop(L, 1);
 		cerr(c, at, "a table contains itself (a cycle)");
 		return NULL;
 	}
-	lua_pushinteger(L, 1);
+	lua_pop(L, 1);
+	lua_pushboolean(L, 1);
 	lua_rawsetp(L, c->seen, p);
-	c->shared += state == 2;
 	n = table_body(c, idx, t, at, depth);
-	c->shared -= state == 2;
-	lua_pushinteger(L, 2);
-	lua_rawsetp(L, c->seen, p);
+	if (n) {
+		lua_pushlightuserdata(L, (void *)(uintptr_t)n);
+		lua_rawsetp(L, c->seen, p);
+	}
 	return n;
 }
 

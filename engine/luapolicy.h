@@ -26,9 +26,9 @@
  * policy, so ten times what a rule call gets by default. Evaluators that
  * run the file again get the same. */
 #define MC_LUA_FILE_INSTRUCTIONS (10 * (uint64_t)MC_LUA_DEFAULT_INSTRUCTIONS)
-/* ... and the memory it may hold meanwhile: 4 times a rule's default (a
- * table of a policy's rules and data is a few hundred kilobytes). */
-#define MC_LUA_FILE_MEMORY (4 * MC_LUA_DEFAULT_MEMORY)
+/* ... and the memory it may hold meanwhile: a rule's default (a table of a
+ * policy's rules and data is a few hundred kilobytes). */
+#define MC_LUA_FILE_MEMORY MC_LUA_DEFAULT_MEMORY
 
 /* True when a policy file is to be read as Lua (its name ends in ".lua"). */
 bool mc_luapolicy_is(const char *name);

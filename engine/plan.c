@@ -3,10 +3,12 @@
  *
  * For each kind, hosts are grouped into target classes by what the kind
  * reads of a target, and VMs of that kind into VM classes by what it reads
- * of the VM and of the VM's host (classes.h). Each VM class is evaluated
- * once against each target class of its kind; the outcomes are then fanned
- * out to the VMs: the best hosts of a VM class, less the VM's own host, and
- * for a VM no host takes, the reasons counted over the hosts.
+ * of the VM and of the VM's host (classes.h). A kind that qualifies has its
+ * checks evaluated apart and combined as sets of hosts (factor.h); any
+ * other kind has each VM class evaluated once against each of its target
+ * classes. The outcomes are then fanned out to the VMs: the best hosts of a
+ * VM class, less the VM's own host, and for a VM no host takes, the
+ * reasons counted over the hosts.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -149,6 +149,56 @@ START_TEST(loads_and_checks)
 }
 END_TEST
 
+/* A table used twice is one node, shared as a YAML alias shares its
+ * anchor's: both uses work; a table bomb is refused at the alias limit
+ * without being expanded, and a shared table too deep where it is used
+ * again is refused at the depth limit. */
+START_TEST(shared_tables)
+{
+	static const char *shared =
+		"local running = { ['vm.state'] = 'running' }\n"
+		"local intel = { 'vendor' }\n"
+		"return {\n"
+		"  policy = 'shared',\n"
+		"  fields = { vendor = { from = 'cpu.vendor' } },\n"
+		"  kinds = { live = { when = running }, again = { when = running } },\n"
+		"  match = { live = intel, again = intel },\n"
+		"}\n";
+	mc_limits lim;
+	mc_policy *p = NULL;
+	mc_diag *d = mc_diag_new();
+	char path[256];
+	check_run r;
+
+	make_dir();
+	put("shared.lua", shared);
+	r = run_file("shared.lua", "v", NULL);
+	ck_assert(verdict(r.res, "t1")->allowed);
+	ck_assert_str_eq(rule_ids(verdict(r.res, "t2")), "match.vendor");
+	check_done(&r);
+
+	put("bomb.lua", "local t = {'x'}\nfor i = 1, 40 do t = {t, t} end\n"
+	    "return { policy = 'b', kinds = { any = {} }, x = t }\n");
+	ck_assert_int_eq(load(&p, "bomb.lua", d), MC_EINPUT);
+	ck_assert_str_eq(first(d), "bomb.lua:3:50: tables used more than once "
+			 "expand to more than 1000000 values (limit)");
+	mc_diag_clear(d);
+
+	/* Three levels met first at depth 1, then again at depth 3. */
+	mc_limits_default(&lim);
+	lim.max_depth = 4;
+	put("deep.lua", "local t = {{{'x'}}}\n"
+	    "return { policy = 'd', kinds = { any = {} }, a = t, b = {{t}} }\n");
+	snprintf(path, sizeof(path), "%s/deep.lua", dir);
+	ck_assert_int_eq(mc_policy_load(&p, path, &lim, d), MC_EINPUT);
+	ck_assert_ptr_null(p);
+	ck_assert_str_eq(first(d), "deep.lua:2:59: tables nested deeper than 4 "
+			 "levels (limit)");
+	mc_diag_free(d);
+	remove_dir();
+}
+END_TEST
+
 /* Errors in what the table holds are reported where it is written. */
 START_TEST(errors_at_their_place)
 {
@@ -354,6 +404,7 @@ luapolicy_suite(void)
 	tcase_add_test(t, functions_keep_no_state);
 	tcase_add_test(t, extends_across_languages);
 	tcase_add_test(t, shipped_lua_policy);
+	tcase_add_test(t, shared_tables);
 	suite_add_tcase(s, t);
 	return s;
 }
