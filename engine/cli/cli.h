@@ -106,6 +106,41 @@ void cli_shared_help(FILE *out);
 /* Writes the report to sh->output (see cli_write_file) or to stdout. */
 int cli_output(const cli_shared *sh, const char *text, size_t len);
 
+/*
+ * The policy, inventory and fleet of a command that answers about a fleet
+ * (check, plan, matrix, baseline): cli_fleet_option() takes -p POLICY
+ * (once) and -i FILE (repeated), cli_fleet_open() loads and binds them.
+ */
+typedef struct cli_fleet {
+	const char *policy_path;   /* NULL: the default policy */
+	char **inventories;
+	size_t ninv;
+	mc_diag *diag;
+	mc_policy *policy;
+	mc_inventory *inv;
+	mc_fleet *fleet;
+} cli_fleet;
+
+/* Makes room for the inventories of argc arguments; CLI_ERROR when memory
+ * runs out. */
+int cli_fleet_init(cli_fleet *cf, int argc);
+
+/* Takes option c ('p' or 'i'); CLI_ERROR after a usage error. */
+int cli_fleet_option(cli_fleet *cf, const char *cmd, int c, char *arg);
+
+/* CLI_YES when an inventory was named, else a usage error. */
+int cli_fleet_named(const cli_fleet *cf, const char *cmd);
+
+/* Loads the policy and the inventories within sh's limits and binds them,
+ * printing diagnostics; CLI_YES or CLI_ERROR. */
+int cli_fleet_open(cli_fleet *cf, const cli_shared *sh);
+
+void cli_fleet_close(cli_fleet *cf);
+
+/* After an engine call failed with rc: says so when memory ran out, and
+ * prints the diagnostics. Returns CLI_ERROR. */
+int cli_fail(int rc, const mc_diag *diag);
+
 /* Writes the caret line under a source line: the line's tabs kept, every
  * other character before the column as a space. */
 void cli_caret(FILE *out, const char *line, unsigned column);

@@ -315,16 +315,13 @@ cli_baseline(int argc, char **argv)
 		CLI_SHARED_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
-	const char *policy_path = NULL, *format = "text";
+	const char *format = "text";
 	cli_shared sh;
+	cli_fleet cf;
 	mc_baseline_request req = {NULL, NULL, 0};
-	char **inventories = NULL, **copies = NULL;
+	char **copies = NULL;
 	const char **hosts = NULL;
-	size_t ninv = 0, nhosts = 0, caphosts = 0, ncopies = 0, nall = 0;
-	mc_diag *diag = NULL;
-	mc_policy *policy = NULL;
-	mc_inventory *inv = NULL;
-	mc_fleet *fleet = NULL;
+	size_t nhosts = 0, caphosts = 0, ncopies = 0, nall = 0;
 	mc_baseline_result *res = NULL;
 	char *text = NULL;
 	size_t len = 0;
@@ -332,9 +329,9 @@ cli_baseline(int argc, char **argv)
 	scope sc = SCOPE_ALL;
 	int c, status = CLI_ERROR;
 
-	inventories = calloc((size_t)argc + 1, sizeof(*inventories));
-	copies = calloc((size_t)argc + 1, sizeof(*copies));
-	if (!inventories || !copies) {
+	if (cli_fleet_init(&cf, argc) != CLI_YES)
+		return CLI_ERROR;
+	if (!(copies = calloc((size_t)argc + 1, sizeof(*copies)))) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;
 	}
@@ -344,14 +341,9 @@ cli_baseline(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":p:i:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (policy_path) {
-				status = cli_usage("baseline", "give one policy (-p) only");
-				goto out;
-			}
-			policy_path = optarg;
-			break;
 		case 'i':
-			inventories[ninv++] = optarg;
+			if (cli_fleet_option(&cf, "baseline", c, optarg) != CLI_YES)
+				goto out;
 			break;
 		case OPT_HOSTS:
 			/* The names are cut out of a copy of the argument. */
@@ -408,20 +400,13 @@ cli_baseline(int argc, char **argv)
 				   "json)", format);
 		goto out;
 	}
-	if (!ninv) {
-		status = cli_usage("baseline", "name an inventory with -i FILE");
+	if (cli_fleet_named(&cf, "baseline") != CLI_YES)
 		goto out;
-	}
 	if (req.cluster && nhosts) {
 		status = cli_usage("baseline", "give --hosts or --cluster, not both");
 		goto out;
 	}
-	if (!(diag = mc_diag_new())) {
-		fprintf(stderr, "migcheck: error: out of memory\n");
-		goto out;
-	}
-	if (!(policy = cli_load_policy(policy_path, &sh.limits, diag)) ||
-	    !(inv = cli_load_inventory(inventories, ninv, &sh.limits, diag)))
+	if (cli_fleet_open(&cf, &sh) != CLI_YES)
 		goto out;
 	if (req.cluster) {
 		sc = SCOPE_CLUSTER;
@@ -429,7 +414,7 @@ cli_baseline(int argc, char **argv)
 		sc = SCOPE_HOSTS;
 	} else {
 		/* No group named: every host of the inventory. */
-		nall = mc_inventory_host_count(inv);
+		nall = mc_inventory_host_count(cf.inv);
 		if (nall == 0) {
 			fprintf(stderr, "migcheck: error: the inventory has no hosts\n");
 			goto out;
@@ -440,18 +425,13 @@ cli_baseline(int argc, char **argv)
 			goto out;
 		}
 		for (size_t i = 0; i < nall; i++)
-			hosts[i] = mc_inventory_host_name(inv, i);
+			hosts[i] = mc_inventory_host_name(cf.inv, i);
 		nhosts = nall;
 	}
 	req.hosts = hosts;
 	req.nhosts = nhosts;
-	c = mc_fleet_new(&fleet, policy, inv, &sh.limits, diag);
-	if (c == MC_OK)
-		c = mc_baseline(&res, fleet, &req, diag);
-	if (c != MC_OK) {
-		if (c == MC_ENOMEM)
-			fprintf(stderr, "migcheck: error: out of memory\n");
-		cli_print_diags(diag);
+	if ((c = mc_baseline(&res, cf.fleet, &req, cf.diag)) != MC_OK) {
+		cli_fail(c, cf.diag);
 		goto out;
 	}
 	if (strcmp(format, "json") == 0)
@@ -468,14 +448,10 @@ cli_baseline(int argc, char **argv)
 out:
 	free(text);
 	mc_baseline_result_free(res);
-	mc_fleet_free(fleet);
-	mc_inventory_free(inv);
-	mc_policy_free(policy);
-	mc_diag_free(diag);
+	cli_fleet_close(&cf);
 	for (size_t i = 0; i < ncopies; i++)
 		free(copies[i]);
 	free(copies);
 	free((void *)hosts);
-	free(inventories);
 	return status;
 }

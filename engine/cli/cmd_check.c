@@ -54,22 +54,16 @@ cli_check(int argc, char **argv)
 		CLI_SHARED_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
-	const char *policy_path = NULL, *format = "text";
+	const char *format = "text";
 	cli_shared sh;
+	cli_fleet cf;
 	mc_check_request req = {NULL, NULL, NULL, false};
-	char **inventories = NULL;
-	size_t ninv = 0;
-	mc_diag *diag = NULL;
-	mc_policy *policy = NULL;
-	mc_inventory *inv = NULL;
-	mc_fleet *fleet = NULL;
 	mc_check_result *res = NULL;
 	char *text = NULL;
 	size_t len = 0;
 	int c, status = CLI_ERROR;
 
-	inventories = calloc((size_t)argc + 1, sizeof(*inventories));
-	if (!inventories)
+	if (cli_fleet_init(&cf, argc) != CLI_YES)
 		return CLI_ERROR;
 	cli_shared_init(&sh);
 	opterr = 0;
@@ -77,14 +71,9 @@ cli_check(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":p:i:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (policy_path) {
-				status = cli_usage("check", "give one policy (-p) only");
-				goto out;
-			}
-			policy_path = optarg;
-			break;
 		case 'i':
-			inventories[ninv++] = optarg;
+			if (cli_fleet_option(&cf, "check", c, optarg) != CLI_YES)
+				goto out;
 			break;
 		case OPT_VM:
 			req.vm = optarg;
@@ -128,26 +117,16 @@ cli_check(int argc, char **argv)
 				   format);
 		goto out;
 	}
-	if (!ninv) {
-		status = cli_usage("check", "name an inventory with -i FILE");
+	if (cli_fleet_named(&cf, "check") != CLI_YES)
 		goto out;
-	}
 	if (!req.vm) {
 		status = cli_usage("check", "name the VM to move with --vm NAME");
 		goto out;
 	}
-	if (!(diag = mc_diag_new()))
+	if (cli_fleet_open(&cf, &sh) != CLI_YES)
 		goto out;
-	if (!(policy = cli_load_policy(policy_path, &sh.limits, diag)) ||
-	    !(inv = cli_load_inventory(inventories, ninv, &sh.limits, diag)))
-		goto out;
-	c = mc_fleet_new(&fleet, policy, inv, &sh.limits, diag);
-	if (c == MC_OK)
-		c = mc_check(&res, fleet, &req, diag);
-	if (c != MC_OK) {
-		if (c == MC_ENOMEM)
-			fprintf(stderr, "migcheck: error: out of memory\n");
-		cli_print_diags(diag);
+	if ((c = mc_check(&res, cf.fleet, &req, cf.diag)) != MC_OK) {
+		cli_fail(c, cf.diag);
 		goto out;
 	}
 	if (strcmp(format, "json") == 0)
@@ -164,10 +143,6 @@ cli_check(int argc, char **argv)
 out:
 	free(text);
 	mc_check_result_free(res);
-	mc_fleet_free(fleet);
-	mc_inventory_free(inv);
-	mc_policy_free(policy);
-	mc_diag_free(diag);
-	free(inventories);
+	cli_fleet_close(&cf);
 	return status;
 }

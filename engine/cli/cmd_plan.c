@@ -307,23 +307,19 @@ cli_plan(int argc, char **argv)
 		CLI_SHARED_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
-	const char *policy_path = NULL, *format = "text";
+	const char *format = "text";
 	cli_shared sh;
 	mc_plan_request req;
-	char **inventories = NULL, *end;
-	size_t ninv = 0, len = 0;
-	mc_diag *diag = NULL;
-	mc_policy *policy = NULL;
-	mc_inventory *inv = NULL;
-	mc_fleet *fleet = NULL;
+	cli_fleet cf;
+	char *end;
+	size_t len = 0;
 	mc_plan_result *res = NULL;
 	char *text = NULL;
 	unsigned long top;
 	int c, status = CLI_ERROR;
 
 	memset(&req, 0, sizeof(req));
-	inventories = calloc((size_t)argc + 1, sizeof(*inventories));
-	if (!inventories)
+	if (cli_fleet_init(&cf, argc) != CLI_YES)
 		return CLI_ERROR;
 	cli_shared_init(&sh);
 	opterr = 0;
@@ -331,14 +327,9 @@ cli_plan(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":p:i:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (policy_path) {
-				status = cli_usage("plan", "give one policy (-p) only");
-				goto out;
-			}
-			policy_path = optarg;
-			break;
 		case 'i':
-			inventories[ninv++] = optarg;
+			if (cli_fleet_option(&cf, "plan", c, optarg) != CLI_YES)
+				goto out;
 			break;
 		case OPT_HOST:
 			req.host = optarg;
@@ -386,24 +377,14 @@ cli_plan(int argc, char **argv)
 				   "csv)", format);
 		goto out;
 	}
-	if (!ninv) {
-		status = cli_usage("plan", "name an inventory with -i FILE");
+	if (cli_fleet_named(&cf, "plan") != CLI_YES)
 		goto out;
-	}
 	if (isatty(fileno(stderr)))
 		req.progress = progress;
-	if (!(diag = mc_diag_new()))
+	if (cli_fleet_open(&cf, &sh) != CLI_YES)
 		goto out;
-	if (!(policy = cli_load_policy(policy_path, &sh.limits, diag)) ||
-	    !(inv = cli_load_inventory(inventories, ninv, &sh.limits, diag)))
-		goto out;
-	c = mc_fleet_new(&fleet, policy, inv, &sh.limits, diag);
-	if (c == MC_OK)
-		c = mc_plan(&res, fleet, &req, diag);
-	if (c != MC_OK) {
-		if (c == MC_ENOMEM)
-			fprintf(stderr, "migcheck: error: out of memory\n");
-		cli_print_diags(diag);
+	if ((c = mc_plan(&res, cf.fleet, &req, cf.diag)) != MC_OK) {
+		cli_fail(c, cf.diag);
 		goto out;
 	}
 	if (strcmp(format, "json") == 0)
@@ -422,10 +403,6 @@ cli_plan(int argc, char **argv)
 out:
 	free(text);
 	mc_plan_result_free(res);
-	mc_fleet_free(fleet);
-	mc_inventory_free(inv);
-	mc_policy_free(policy);
-	mc_diag_free(diag);
-	free(inventories);
+	cli_fleet_close(&cf);
 	return status;
 }

@@ -305,6 +305,73 @@ cli_output(const cli_shared *sh, const char *text, size_t len)
 }
 
 int
+cli_fleet_init(cli_fleet *cf, int argc)
+{
+	memset(cf, 0, sizeof(*cf));
+	cf->inventories = calloc((size_t)argc + 1, sizeof(*cf->inventories));
+	if (!cf->inventories) {
+		fprintf(stderr, "migcheck: error: out of memory\n");
+		return CLI_ERROR;
+	}
+	return CLI_YES;
+}
+
+int
+cli_fleet_option(cli_fleet *cf, const char *cmd, int c, char *arg)
+{
+	if (c == 'i') {
+		cf->inventories[cf->ninv++] = arg;
+		return CLI_YES;
+	}
+	if (cf->policy_path)
+		return cli_usage(cmd, "give one policy (-p) only");
+	cf->policy_path = arg;
+	return CLI_YES;
+}
+
+int
+cli_fleet_named(const cli_fleet *cf, const char *cmd)
+{
+	return cf->ninv ? CLI_YES : cli_usage(cmd, "name an inventory with -i FILE");
+}
+
+int
+cli_fleet_open(cli_fleet *cf, const cli_shared *sh)
+{
+	int rc;
+
+	if (!(cf->diag = mc_diag_new())) {
+		fprintf(stderr, "migcheck: error: out of memory\n");
+		return CLI_ERROR;
+	}
+	if (!(cf->policy = cli_load_policy(cf->policy_path, &sh->limits, cf->diag)) ||
+	    !(cf->inv = cli_load_inventory(cf->inventories, cf->ninv, &sh->limits,
+					   cf->diag)))
+		return CLI_ERROR;
+	rc = mc_fleet_new(&cf->fleet, cf->policy, cf->inv, &sh->limits, cf->diag);
+	return rc == MC_OK ? CLI_YES : cli_fail(rc, cf->diag);
+}
+
+void
+cli_fleet_close(cli_fleet *cf)
+{
+	mc_fleet_free(cf->fleet);
+	mc_inventory_free(cf->inv);
+	mc_policy_free(cf->policy);
+	mc_diag_free(cf->diag);
+	free(cf->inventories);
+}
+
+int
+cli_fail(int rc, const mc_diag *diag)
+{
+	if (rc == MC_ENOMEM)
+		fprintf(stderr, "migcheck: error: out of memory\n");
+	cli_print_diags(diag);
+	return CLI_ERROR;
+}
+
+int
 cli_emit(const char *text, size_t len)
 {
 	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
