@@ -28,6 +28,10 @@ typedef struct renderer {
 	result *res;
 	mc_buf buf;
 	bool nomem;
+	/* The VM's host's field values, each put into words once: they are
+	 * the same for every host it is checked against. */
+	mc_value *source;
+	bool *have_source;
 } renderer;
 
 static const char *
@@ -56,18 +60,32 @@ value_of(renderer *r, const mc_field *fd, const mc_fval *fv)
 	return mc_keep_fval(&r->res->arena, &r->nomem, &r->buf, fd, fv);
 }
 
-/* The members of one set that the other lacks, sorted, into the buffer. */
-static void
-write_difference(renderer *r, const mc_value *from, const mc_value *minus)
+/* The value of field fi on the VM's host (fv), put into words the first
+ * time it is asked for. */
+static mc_value
+source_value(renderer *r, size_t fi, const mc_fval *fv)
 {
-	size_t shown = 0;
+	if (!r->have_source[fi]) {
+		r->source[fi] = value_of(r, &r->ctx.fleet->policy->fields[fi], fv);
+		r->have_source[fi] = !r->nomem;
+	}
+	return r->source[fi];
+}
 
-	for (size_t i = 0; i < from->count; i++) {
-		bool found = false;
-		for (size_t j = 0; j < minus->count && !found; j++)
-			found = strcmp(from->items[i], minus->items[j]) == 0;
-		if (!found)
-			mc_buf_addf(&r->buf, "%s%s", shown++ ? ", " : "", from->items[i]);
+/* The members of set a that set b holds too (common) or lacks (!common),
+ * into the buffer. Both are sorted by text: one merge. */
+static void
+write_members(renderer *r, const mc_value *a, const mc_value *b, bool common)
+{
+	size_t shown = 0, j = 0;
+
+	for (size_t i = 0; i < a->count; i++) {
+		int c = 1;
+
+		while (j < b->count && (c = strcmp(b->items[j], a->items[i])) < 0)
+			j++;
+		if ((j < b->count && c == 0) == common)
+			mc_buf_addf(&r->buf, "%s%s", shown++ ? ", " : "", a->items[i]);
 	}
 }
 
@@ -131,7 +149,7 @@ render_field_vio(renderer *r, mc_violation *out, const mc_vio *v,
 	mc_buf_addf(&r->buf, "%s.%s", match ? "match" : "compare", fd->name);
 	out->rule = keep_buf(r);
 	out->field = keep(r, fd->name);
-	out->source = value_of(r, fd, fs);
+	out->source = source_value(r, fi, fs);
 	out->target = value_of(r, fd, ft);
 	out->at = location(r, match ? kc->match[v->index].at : cc->at);
 	if (v->status == MC_VS_SOURCE_BAD || v->status == MC_VS_TARGET_BAD) {
@@ -147,13 +165,13 @@ render_field_vio(renderer *r, mc_violation *out, const mc_vio *v,
 		/* Name the members that make the difference. */
 		if (cc->op == MC_OP_SUPERSET) {
 			mc_buf_adds(&r->buf, "missing on the target: ");
-			write_difference(r, &out->source, &out->target);
+			write_members(r, &out->source, &out->target, false);
 		} else if (cc->op == MC_OP_SUBSET) {
 			mc_buf_adds(&r->buf, "only on the target: ");
-			write_difference(r, &out->target, &out->source);
+			write_members(r, &out->target, &out->source, false);
 		} else if (cc->op == MC_OP_DISJOINT) {
 			mc_buf_adds(&r->buf, "on both: ");
-			write_difference(r, &out->target, &(mc_value){0});
+			write_members(r, &out->target, &out->source, true);
 		}
 		out->detail = r->buf.len ? keep_buf(r) : NULL;
 	}
@@ -368,7 +386,7 @@ render_trace(renderer *r, mc_host_verdict *hv, const mc_env *env, int kind,
 		e->check = keep_buf(r);
 		e->at = location(r, at);
 		if (fi >= 0 && t->outcome != MC_TRACE_DROPPED) {
-			e->source = value_of(r, &p->fields[fi], mc_fleet_field(f, src, (size_t)fi));
+			e->source = source_value(r, (size_t)fi, mc_fleet_field(f, src, (size_t)fi));
 			e->target = value_of(r, &p->fields[fi], mc_fleet_field(f, tgt, (size_t)fi));
 		}
 		if (t->why.leaf) {
@@ -469,9 +487,11 @@ mc_check(mc_check_result **out, const mc_fleet *f, const mc_check_request *req,
 		return rc;
 	}
 	r.res = calloc(1, sizeof(*r.res));
+	r.source = calloc(p->nfields + 1, sizeof(*r.source));
+	r.have_source = calloc(p->nfields + 1, sizeof(*r.have_source));
 	pr.vio = calloc(p->max_violations + 1, sizeof(*pr.vio));
 	passes = calloc(p->nremedies + 1, sizeof(*passes));
-	if (!r.res || !pr.vio || !passes) {
+	if (!r.res || !r.source || !r.have_source || !pr.vio || !passes) {
 		rc = MC_ENOMEM;
 		goto out;
 	}
@@ -545,6 +565,8 @@ out:
 	}
 	free(pr.vio);
 	free(passes);
+	free(r.source);
+	free(r.have_source);
 	mc_buf_free(&r.buf);
 	mc_ctx_release(&r.ctx);
 	return rc;

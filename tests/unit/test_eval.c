@@ -355,6 +355,41 @@ START_TEST(compare_ge_and_superset)
 }
 END_TEST
 
+/* A refused set check names the members that make the difference:
+ * what the target lacks (superset), what only it has (subset), what both
+ * have (disjoint), each in text order. */
+START_TEST(set_details_name_the_members)
+{
+	static const char *policy =
+		"policy: sets\n"
+		"format: 1\n"
+		"fields:\n"
+		"  f: { from: f, type: set }\n"
+		"kinds: { any: }\n"
+		"compare:\n"
+		"  any:\n"
+		"    - { field: f, op: superset }\n"
+		"    - { field: f, op: subset }\n"
+		"    - { field: f, op: disjoint }\n";
+	static const char *inventory =
+		"hosts:\n"
+		"  - { name: s, f: [d, b, a] }\n"
+		"  - { name: t, f: [c, b, e, a] }\n"
+		"vms:\n"
+		"  - { name: v, host: s, state: running }\n";
+	check_run r = run_check(policy, inventory, "v", "t", NULL);
+	const mc_host_verdict *h;
+
+	ck_assert_int_eq(r.status, MC_OK);
+	h = verdict(r.res, "t");
+	ck_assert_uint_eq(h->nviolations, 3);
+	ck_assert_str_eq(h->violations[0].detail, "missing on the target: d");
+	ck_assert_str_eq(h->violations[1].detail, "only on the target: c, e");
+	ck_assert_str_eq(h->violations[2].detail, "on both: a, b");
+	check_done(&r);
+}
+END_TEST
+
 /* Step 4: relaxations drop checks while their condition holds. */
 START_TEST(relax_drops_checks)
 {
@@ -663,6 +698,7 @@ eval_suite(void)
 	tcase_add_test(t, match_normalized_equal);
 	tcase_add_test(t, match_missing_and_malformed);
 	tcase_add_test(t, compare_ge_and_superset);
+	tcase_add_test(t, set_details_name_the_members);
 	tcase_add_test(t, relax_drops_checks);
 	tcase_add_test(t, rules_kinds_and_message);
 	tcase_add_test(t, rules_missing_operand_fail_closed);
