@@ -176,3 +176,34 @@ remedy_ids(const mc_host_verdict *h)
 					i ? " " : "", h->remedies[i].id);
 	return buf;
 }
+
+void
+cond_fixture_init(cond_fixture *c)
+{
+	memset(c, 0, sizeof(*c));
+	mc_arena_init(&c->arena);
+	c->diag = mc_diag_new();
+	ck_assert_ptr_nonnull(c->diag);
+	mc_limits_default(&c->limits);
+	mc_pathtab_init(&c->vm_paths);
+	mc_pathtab_init(&c->host_paths);
+	c->ctx.arena = &c->arena;
+	c->ctx.diag = c->diag;
+	c->ctx.limits = &c->limits;
+	c->ctx.vm_paths = &c->vm_paths;
+	c->ctx.host_paths = &c->host_paths;
+	c->ctx.regexes = &c->regexes;
+	c->ctx.scopes = (1u << MC_SCOPE_VM) | (1u << MC_SCOPE_SOURCE) |
+			(1u << MC_SCOPE_TARGET);
+	c->ctx.where = "a test condition";
+}
+
+void
+cond_fixture_release(cond_fixture *c)
+{
+	mc_regex_set_free(&c->regexes);
+	mc_pathtab_free(&c->vm_paths);
+	mc_pathtab_free(&c->host_paths);
+	mc_arena_release(&c->arena);
+	mc_diag_free(c->diag);
+}

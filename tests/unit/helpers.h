@@ -7,6 +7,7 @@
 
 #include <check.h>
 
+#include "cond.h"
 #include "migcheck.h"
 
 Suite *node_suite(void);
@@ -37,6 +38,23 @@ Suite *baseline_suite(void);
  * backstop for a native build.
  */
 double test_time_scale(void);
+
+/*
+ * What compiling conditions alone needs (the cond and explain suites): an
+ * arena, the path tables, a pattern set, diagnostics and default limits,
+ * and a context over them that accepts every scope.
+ */
+typedef struct cond_fixture {
+	mc_arena arena;
+	mc_diag *diag;
+	mc_limits limits;
+	mc_pathtab vm_paths, host_paths;
+	mc_regex_set regexes;
+	mc_cond_ctx ctx;
+} cond_fixture;
+
+void cond_fixture_init(cond_fixture *c);
+void cond_fixture_release(cond_fixture *c);
 
 /* The project's source directory, for fixtures: MC_SOURCE_DIR "/examples". */
 #define SRC(path) MC_SOURCE_DIR "/" path

@@ -13,8 +13,6 @@
 #include "cond.h"
 #include "helpers.h"
 
-#define ALL_SCOPES ((1u << MC_SCOPE_VM) | (1u << MC_SCOPE_SOURCE) | \
-		    (1u << MC_SCOPE_TARGET))
 #define MAX_DOCS 64
 
 /* ------------------------------------------------------------------------
@@ -22,12 +20,7 @@
  */
 
 static struct {
-	mc_arena arena;
-	mc_diag *diag;
-	mc_limits limits;
-	mc_pathtab vm_paths, host_paths;
-	mc_regex_set regexes;
-	mc_cond_ctx ctx;
+	cond_fixture c;             /* F.c.ctx compiles the conditions */
 	mc_doc *docs[MAX_DOCS];
 	size_t ndocs;
 	const mc_node **vals[3];   /* per scope, indexed like the path tables */
@@ -42,20 +35,7 @@ static void
 setup(void)
 {
 	memset(&F, 0, sizeof(F));
-	mc_arena_init(&F.arena);
-	F.diag = mc_diag_new();
-	ck_assert_ptr_nonnull(F.diag);
-	mc_limits_default(&F.limits);
-	mc_pathtab_init(&F.vm_paths);
-	mc_pathtab_init(&F.host_paths);
-	F.ctx.arena = &F.arena;
-	F.ctx.diag = F.diag;
-	F.ctx.limits = &F.limits;
-	F.ctx.vm_paths = &F.vm_paths;
-	F.ctx.host_paths = &F.host_paths;
-	F.ctx.regexes = &F.regexes;
-	F.ctx.scopes = ALL_SCOPES;
-	F.ctx.where = "a test condition";
+	cond_fixture_init(&F.c);
 }
 
 static void
@@ -76,11 +56,7 @@ teardown(void)
 	unbind();
 	for (size_t i = 0; i < F.ndocs; i++)
 		mc_doc_free(F.docs[i]);
-	mc_regex_set_free(&F.regexes);
-	mc_pathtab_free(&F.vm_paths);
-	mc_pathtab_free(&F.host_paths);
-	mc_arena_release(&F.arena);
-	mc_diag_free(F.diag);
+	cond_fixture_release(&F.c);
 }
 
 /* Parses YAML text into a document the fixture keeps; returns its root. */
@@ -103,12 +79,12 @@ yaml(const char *name, const char *text)
 static const mc_cond *
 cond(const char *text)
 {
-	const mc_cond *c = mc_cond_compile(&F.ctx, yaml("cond.yaml", text));
+	const mc_cond *c = mc_cond_compile(&F.c.ctx, yaml("cond.yaml", text));
 
 	ck_assert_msg(c != NULL, "'%s' did not compile: %s", text,
-		      first_diag(F.diag));
-	ck_assert_int_eq(F.ctx.errors, 0);
-	ck_assert_uint_eq(mc_diag_count(F.diag), 0);
+		      first_diag(F.c.diag));
+	ck_assert_int_eq(F.c.ctx.errors, 0);
+	ck_assert_uint_eq(mc_diag_count(F.c.diag), 0);
 	return c;
 }
 
@@ -117,13 +93,13 @@ cond(const char *text)
 static const mc_diag_item *
 cond_error(const char *src, unsigned line, unsigned col, const char *text)
 {
-	const mc_cond *c = mc_cond_compile(&F.ctx, yaml("cond.yaml", src));
+	const mc_cond *c = mc_cond_compile(&F.c.ctx, yaml("cond.yaml", src));
 	const mc_diag_item *it;
 
 	ck_assert_msg(c == NULL, "'%s' compiled", src);
-	ck_assert_int_ge(F.ctx.errors, 1);
-	ck_assert_uint_ge(mc_diag_error_count(F.diag), 1);
-	it = mc_diag_get(F.diag, 0);
+	ck_assert_int_ge(F.c.ctx.errors, 1);
+	ck_assert_uint_ge(mc_diag_error_count(F.c.diag), 1);
+	it = mc_diag_get(F.c.diag, 0);
 	ck_assert_str_eq(it->at.file, "cond.yaml");
 	ck_assert_msg(it->at.line == line && it->at.column == col,
 		      "error at %u:%u, expected %u:%u (%s)", it->at.line,
@@ -146,13 +122,13 @@ bind(const char *records)
 
 	unbind();
 	for (int s = 0; s < 3; s++) {
-		const mc_pathtab *t = s == MC_SCOPE_VM ? &F.vm_paths : &F.host_paths;
+		const mc_pathtab *t = s == MC_SCOPE_VM ? &F.c.vm_paths : &F.c.host_paths;
 		F.vals[s] = calloc(t->count + 1, sizeof(*F.vals[s]));
 		ck_assert_ptr_nonnull(F.vals[s]);
 		for (size_t i = 0; i < t->count; i++)
 			F.vals[s][i] = rec[s] ? mc_path_resolve(&t->paths[i], rec[s]) : NULL;
 	}
-	ck_assert_int_eq(mc_matcher_init(&F.matcher, &F.limits), 0);
+	ck_assert_int_eq(mc_matcher_init(&F.matcher, &F.c.limits), 0);
 	F.matcher_ready = true;
 	F.env.vm = F.vals[MC_SCOPE_VM];
 	F.env.source = F.vals[MC_SCOPE_SOURCE];
@@ -466,7 +442,7 @@ START_TEST(operand_path_equality_between_hosts)
 	assert_tv(check(c, "source: {cluster: east}\ntarget: {cluster: west}"),
 		  MC_FALSE);
 	/* source and target read the same host paths, from different records. */
-	ck_assert_uint_eq(F.host_paths.count, 1);
+	ck_assert_uint_eq(F.c.host_paths.count, 1);
 }
 END_TEST
 
@@ -490,7 +466,7 @@ START_TEST(operand_double_dollar_is_a_literal)
 	assert_tv(check(c, "vm: {price: $5}"), MC_TRUE);
 	assert_tv(check(c, "vm: {price: $$5}"), MC_FALSE);
 	/* No path was interned for the literal. */
-	ck_assert_uint_eq(F.vm_paths.count, 1);
+	ck_assert_uint_eq(F.c.vm_paths.count, 1);
 	ck_assert(!F.why.leaf->operand_is_ref);
 }
 END_TEST
@@ -506,11 +482,11 @@ START_TEST(operand_paths_are_interned_once)
 {
 	cond("{vm.a: 1, vm.b: $vm.a}");
 	cond("{any: [{vm.a: 2}, {source.x: $target.x}]}");
-	ck_assert_uint_eq(F.vm_paths.count, 2);
-	ck_assert_uint_eq(F.host_paths.count, 1);
-	ck_assert_str_eq(F.vm_paths.paths[0].text, "a");
-	ck_assert_str_eq(F.vm_paths.paths[1].text, "b");
-	ck_assert_str_eq(F.host_paths.paths[0].text, "x");
+	ck_assert_uint_eq(F.c.vm_paths.count, 2);
+	ck_assert_uint_eq(F.c.host_paths.count, 1);
+	ck_assert_str_eq(F.c.vm_paths.paths[0].text, "a");
+	ck_assert_str_eq(F.c.vm_paths.paths[1].text, "b");
+	ck_assert_str_eq(F.c.host_paths.paths[0].text, "x");
 }
 END_TEST
 
@@ -830,8 +806,8 @@ START_TEST(error_scope_not_allowed)
 {
 	const mc_diag_item *it;
 
-	F.ctx.scopes = (1u << MC_SCOPE_VM) | (1u << MC_SCOPE_SOURCE);
-	F.ctx.where = "a kind's 'when'";
+	F.c.ctx.scopes = (1u << MC_SCOPE_VM) | (1u << MC_SCOPE_SOURCE);
+	F.c.ctx.where = "a kind's 'when'";
 	it = cond_error("{vm.a: 1, target.b: 2}", 1, 11, "'target.' paths");
 
 	/* The message says where the condition is. */
@@ -841,7 +817,7 @@ END_TEST
 
 START_TEST(error_scope_not_allowed_in_an_operand)
 {
-	F.ctx.scopes = (1u << MC_SCOPE_VM) | (1u << MC_SCOPE_SOURCE);
+	F.c.ctx.scopes = (1u << MC_SCOPE_VM) | (1u << MC_SCOPE_SOURCE);
 	/* {vm.a: {eq: $target.b}} */
 	cond_error("{vm.a: {eq: $target.b}}", 1, 13, "'target.' paths");
 }
@@ -849,7 +825,7 @@ END_TEST
 
 START_TEST(error_scopes_allowed_compile)
 {
-	F.ctx.scopes = (1u << MC_SCOPE_VM) | (1u << MC_SCOPE_SOURCE);
+	F.c.ctx.scopes = (1u << MC_SCOPE_VM) | (1u << MC_SCOPE_SOURCE);
 	cond("{vm.a: 1, source.b: $vm.c}");
 }
 END_TEST
@@ -898,8 +874,8 @@ END_TEST
 START_TEST(error_condition_that_is_no_mapping)
 {
 	cond_error("[vm.a]", 1, 1, "a condition is a mapping");
-	mc_diag_clear(F.diag);
-	F.ctx.errors = 0;
+	mc_diag_clear(F.c.diag);
+	F.c.ctx.errors = 0;
 	cond_error("{all: [running]}", 1, 8, "not a string");
 }
 END_TEST
@@ -935,14 +911,14 @@ START_TEST(error_every_error_is_reported)
 		"  - host.a: 1\n"
 		"  - vm.b: {nope: 2}\n"
 		"  - vm.c: {in: 3}\n";
-	const mc_cond *c = mc_cond_compile(&F.ctx, yaml("cond.yaml", src));
+	const mc_cond *c = mc_cond_compile(&F.c.ctx, yaml("cond.yaml", src));
 
 	ck_assert_ptr_null(c);
-	ck_assert_int_eq(F.ctx.errors, 3);
-	ck_assert_uint_eq(mc_diag_error_count(F.diag), 3);
-	ck_assert(has_diag(F.diag, "cond.yaml:2:5: 'host.a' is not a path"));
-	ck_assert(has_diag(F.diag, "cond.yaml:3:12: unknown operator 'nope'"));
-	ck_assert(has_diag(F.diag, "cond.yaml:4:16: 'in' takes a list"));
+	ck_assert_int_eq(F.c.ctx.errors, 3);
+	ck_assert_uint_eq(mc_diag_error_count(F.c.diag), 3);
+	ck_assert(has_diag(F.c.diag, "cond.yaml:2:5: 'host.a' is not a path"));
+	ck_assert(has_diag(F.c.diag, "cond.yaml:3:12: unknown operator 'nope'"));
+	ck_assert(has_diag(F.c.diag, "cond.yaml:4:16: 'in' takes a list"));
 }
 END_TEST
 
@@ -964,7 +940,7 @@ START_TEST(regex_catastrophic_pattern_hits_the_limit)
 	const mc_cond *c;
 	char rec[128];
 
-	F.limits.regex_match_limit = 10000;
+	F.c.limits.regex_match_limit = 10000;
 	c = cond("{vm.s: {matches: '^(a+)+$'}}");
 	/* 30 a's and a b: 2^30 ways to fail without a limit. */
 	snprintf(rec, sizeof(rec), "vm: {s: %.*sb}", 30,
@@ -982,7 +958,7 @@ START_TEST(regex_limit_leaves_easy_matches_alone)
 {
 	const mc_cond *c;
 
-	F.limits.regex_match_limit = 10000;
+	F.c.limits.regex_match_limit = 10000;
 	c = cond("{vm.s: {matches: '^(a+)+$'}}");
 	bind("vm: {s: aaaa}");
 	assert_tv(eval(c), MC_TRUE);
@@ -995,7 +971,7 @@ START_TEST(regex_limit_under_any_stays_unknown)
 {
 	const mc_cond *c;
 
-	F.limits.regex_match_limit = 10000;
+	F.c.limits.regex_match_limit = 10000;
 	c = cond("{any: [{vm.s: {matches: '^(a+)+$'}}, {vm.t: 1}]}");
 	bind("vm: {s: aaaaaaaaaaaaaaaaaaaaaaaaaaaaab, t: 0}");
 	assert_tv(eval(c), MC_UNKNOWN);

@@ -7,16 +7,8 @@
 #include "cond.h"
 #include "helpers.h"
 
-#define ALL_SCOPES ((1u << MC_SCOPE_VM) | (1u << MC_SCOPE_SOURCE) | \
-		    (1u << MC_SCOPE_TARGET))
-
 static struct {
-	mc_arena arena;
-	mc_diag *diag;
-	mc_limits limits;
-	mc_pathtab vm_paths, host_paths;
-	mc_regex_set regexes;
-	mc_cond_ctx ctx;
+	cond_fixture c;             /* F.c.ctx compiles the conditions */
 	mc_doc *docs[16];
 	size_t ndocs;
 	mc_buf out;
@@ -26,20 +18,7 @@ static void
 setup(void)
 {
 	memset(&F, 0, sizeof(F));
-	mc_arena_init(&F.arena);
-	F.diag = mc_diag_new();
-	ck_assert_ptr_nonnull(F.diag);
-	mc_limits_default(&F.limits);
-	mc_pathtab_init(&F.vm_paths);
-	mc_pathtab_init(&F.host_paths);
-	F.ctx.arena = &F.arena;
-	F.ctx.diag = F.diag;
-	F.ctx.limits = &F.limits;
-	F.ctx.vm_paths = &F.vm_paths;
-	F.ctx.host_paths = &F.host_paths;
-	F.ctx.regexes = &F.regexes;
-	F.ctx.scopes = ALL_SCOPES;
-	F.ctx.where = "a test condition";
+	cond_fixture_init(&F.c);
 }
 
 static void
@@ -47,11 +26,7 @@ teardown(void)
 {
 	for (size_t i = 0; i < F.ndocs; i++)
 		mc_doc_free(F.docs[i]);
-	mc_regex_set_free(&F.regexes);
-	mc_pathtab_free(&F.vm_paths);
-	mc_pathtab_free(&F.host_paths);
-	mc_arena_release(&F.arena);
-	mc_diag_free(F.diag);
+	cond_fixture_release(&F.c);
 	mc_buf_free(&F.out);
 }
 
@@ -64,10 +39,10 @@ words(const char *yaml)
 
 	ck_assert_uint_lt(F.ndocs, 16);
 	ck_assert_int_eq(mc_doc_load_buffer(&doc, "cond.yaml", yaml, strlen(yaml),
-					    &F.limits, F.diag), MC_OK);
+					    &F.c.limits, F.c.diag), MC_OK);
 	F.docs[F.ndocs++] = doc;
-	c = mc_cond_compile(&F.ctx, doc->root);
-	ck_assert_msg(c != NULL, "%s does not compile: %s", yaml, first_diag(F.diag));
+	c = mc_cond_compile(&F.c.ctx, doc->root);
+	ck_assert_msg(c != NULL, "%s does not compile: %s", yaml, first_diag(F.c.diag));
 	mc_buf_reset(&F.out);
 	mc_cond_words(&F.out, c);
 	ck_assert(!mc_buf_failed(&F.out));
