@@ -60,6 +60,14 @@ void cli_print_diags(const mc_diag *diag);
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* CLI_YES when format is one of names ("text, json"), else a usage error
+ * that lists them. */
+int cli_format(const char *cmd, const char *format, const char *names);
+
+/* The usage error for what getopt_long returned as c for arg: a missing
+ * value (':') or an unknown option. Returns CLI_ERROR. */
+int cli_bad_option(const char *cmd, int c, const char *arg);
+
 /*
  * The default policy: policies/scvmm-2008.yaml under share/migcheck next to
  * the program (the build tree and an installation look alike), else under

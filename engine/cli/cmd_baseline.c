@@ -381,13 +381,8 @@ cli_baseline(int argc, char **argv)
 			cli_baseline_help(stdout);
 			status = CLI_YES;
 			goto out;
-		case ':':
-			status = cli_usage("baseline", "option '%s' needs a value",
-					   argv[optind - 1]);
-			goto out;
 		default:
-			status = cli_usage("baseline", "unknown option '%s'",
-					   argv[optind - 1]);
+			status = cli_bad_option("baseline", c, argv[optind - 1]);
 			goto out;
 		}
 	}
@@ -395,11 +390,8 @@ cli_baseline(int argc, char **argv)
 		status = cli_usage("baseline", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-		status = cli_usage("baseline", "unknown format '%s' (formats: text, "
-				   "json)", format);
+	if (cli_format("baseline", format, "text, json") != CLI_YES)
 		goto out;
-	}
 	if (cli_fleet_named(&cf, "baseline") != CLI_YES)
 		goto out;
 	if (req.cluster && nhosts) {

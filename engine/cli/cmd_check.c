@@ -99,12 +99,8 @@ cli_check(int argc, char **argv)
 			cli_check_help(stdout);
 			status = CLI_YES;
 			goto out;
-		case ':':
-			status = cli_usage("check", "option '%s' needs a value",
-					   argv[optind - 1]);
-			goto out;
 		default:
-			status = cli_usage("check", "unknown option '%s'", argv[optind - 1]);
+			status = cli_bad_option("check", c, argv[optind - 1]);
 			goto out;
 		}
 	}
@@ -112,11 +108,8 @@ cli_check(int argc, char **argv)
 		status = cli_usage("check", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-		status = cli_usage("check", "unknown format '%s' (formats: text, json)",
-				   format);
+	if (cli_format("check", format, "text, json") != CLI_YES)
 		goto out;
-	}
 	if (cli_fleet_named(&cf, "check") != CLI_YES)
 		goto out;
 	if (!req.vm) {

@@ -444,22 +444,15 @@ cli_diff(int argc, char **argv)
 			cli_diff_help(stdout);
 			status = CLI_YES;
 			goto out;
-		case ':':
-			status = cli_usage("diff", "option '%s' needs a value",
-					   argv[optind - 1]);
-			goto out;
 		default:
-			status = cli_usage("diff", "unknown option '%s'", argv[optind - 1]);
+			status = cli_bad_option("diff", c, argv[optind - 1]);
 			goto out;
 		}
 	}
 	for (; optind < argc; optind++)
 		args[nargs++] = argv[optind];
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-		status = cli_usage("diff", "unknown format '%s' (formats: text, json)",
-				   format);
+	if (cli_format("diff", format, "text, json") != CLI_YES)
 		goto out;
-	}
 	if (nargs != 2) {
 		status = nargs < 2
 			? cli_usage("diff", "name the old and the new policy")

@@ -446,11 +446,8 @@ cli_explain(int argc, char **argv)
 		case 'h':
 			cli_explain_help(stdout);
 			return CLI_YES;
-		case ':':
-			return cli_usage("explain", "option '%s' needs a value",
-					 argv[optind - 1]);
 		default:
-			return cli_usage("explain", "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option("explain", c, argv[optind - 1]);
 		}
 	}
 	if (optind < argc) {
@@ -459,9 +456,8 @@ cli_explain(int argc, char **argv)
 					 argv[path ? optind : optind + 1]);
 		path = argv[optind];
 	}
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		return cli_usage("explain", "unknown format '%s' (formats: text, json)",
-				 format);
+	if (cli_format("explain", format, "text, json") != CLI_YES)
+		return CLI_ERROR;
 	if (!path)
 		return cli_usage("explain", "name the policy to explain");
 	if (!(diag = mc_diag_new()))

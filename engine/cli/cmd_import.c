@@ -143,12 +143,8 @@ cli_import(int argc, char **argv)
 		case 'h':
 			cli_import_help(stdout);
 			return CLI_YES;
-		case ':':
-			return cli_usage("import", "option '%s' needs a value",
-					 argv[optind - 1]);
 		default:
-			return cli_usage("import", "unknown option '%s'",
-					 argv[optind - 1]);
+			return cli_bad_option("import", c, argv[optind - 1]);
 		}
 	}
 	if (!from)

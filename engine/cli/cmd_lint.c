@@ -70,17 +70,12 @@ cli_lint(int argc, char **argv)
 		case 'h':
 			cli_lint_help(stdout);
 			return CLI_YES;
-		case ':':
-			return cli_usage("lint", "option '%s' needs a value",
-					 argv[optind - 1]);
 		default:
-			return cli_usage("lint", "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option("lint", c, argv[optind - 1]);
 		}
 	}
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
-	    strcmp(format, "sarif") != 0)
-		return cli_usage("lint", "unknown format '%s' (formats: text, json, "
-				 "sarif)", format);
+	if (cli_format("lint", format, "text, json, sarif") != CLI_YES)
+		return CLI_ERROR;
 	if (optind >= argc)
 		return cli_usage("lint", "name at least one policy file");
 	files = calloc((size_t)(argc - optind), sizeof(*files));

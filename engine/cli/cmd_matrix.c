@@ -338,12 +338,8 @@ cli_matrix(int argc, char **argv)
 			cli_matrix_help(stdout);
 			status = CLI_YES;
 			goto out;
-		case ':':
-			status = cli_usage("matrix", "option '%s' needs a value",
-					   argv[optind - 1]);
-			goto out;
 		default:
-			status = cli_usage("matrix", "unknown option '%s'", argv[optind - 1]);
+			status = cli_bad_option("matrix", c, argv[optind - 1]);
 			goto out;
 		}
 	}
@@ -351,12 +347,8 @@ cli_matrix(int argc, char **argv)
 		status = cli_usage("matrix", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
-	    strcmp(format, "dot") != 0) {
-		status = cli_usage("matrix", "unknown format '%s' (formats: text, "
-				   "json, dot)", format);
+	if (cli_format("matrix", format, "text, json, dot") != CLI_YES)
 		goto out;
-	}
 	if (cli_fleet_named(&cf, "matrix") != CLI_YES)
 		goto out;
 	if (cli_fleet_open(&cf, &sh) != CLI_YES)

@@ -358,12 +358,8 @@ cli_plan(int argc, char **argv)
 			cli_plan_help(stdout);
 			status = CLI_YES;
 			goto out;
-		case ':':
-			status = cli_usage("plan", "option '%s' needs a value",
-					   argv[optind - 1]);
-			goto out;
 		default:
-			status = cli_usage("plan", "unknown option '%s'", argv[optind - 1]);
+			status = cli_bad_option("plan", c, argv[optind - 1]);
 			goto out;
 		}
 	}
@@ -371,12 +367,8 @@ cli_plan(int argc, char **argv)
 		status = cli_usage("plan", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
-	    strcmp(format, "csv") != 0) {
-		status = cli_usage("plan", "unknown format '%s' (formats: text, json, "
-				   "csv)", format);
+	if (cli_format("plan", format, "text, json, csv") != CLI_YES)
 		goto out;
-	}
 	if (cli_fleet_named(&cf, "plan") != CLI_YES)
 		goto out;
 	if (isatty(fileno(stderr)))

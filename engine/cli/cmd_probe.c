@@ -137,18 +137,14 @@ cli_probe(int argc, char **argv)
 		case 'h':
 			cli_probe_help(stdout);
 			return CLI_YES;
-		case ':':
-			return cli_usage("probe", "option '%s' needs a value",
-					 argv[optind - 1]);
 		default:
-			return cli_usage("probe", "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option("probe", c, argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		return cli_usage("probe", "unexpected argument '%s'", argv[optind]);
-	if (strcmp(format, "yaml") != 0 && strcmp(format, "json") != 0)
-		return cli_usage("probe", "unknown format '%s' (formats: yaml, json)",
-				 format);
+	if (cli_format("probe", format, "yaml, json") != CLI_YES)
+		return CLI_ERROR;
 	if (name && !*name)
 		return cli_usage("probe", "the name is empty");
 	if (output && !*output)

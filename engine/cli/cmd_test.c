@@ -71,16 +71,12 @@ cli_test(int argc, char **argv)
 		case 'h':
 			cli_test_help(stdout);
 			return CLI_YES;
-		case ':':
-			return cli_usage("test", "option '%s' needs a value",
-					 argv[optind - 1]);
 		default:
-			return cli_usage("test", "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option("test", c, argv[optind - 1]);
 		}
 	}
-	if (strcmp(format, "text") != 0 && strcmp(format, "junit") != 0)
-		return cli_usage("test", "unknown format '%s' (formats: text, junit)",
-				 format);
+	if (cli_format("test", format, "text, junit") != CLI_YES)
+		return CLI_ERROR;
 	if (optind >= argc)
 		return cli_usage("test", "name at least one policy file");
 	npol = (size_t)(argc - optind);

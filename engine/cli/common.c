@@ -109,6 +109,28 @@ relative(char *path)
 	return path;
 }
 
+int
+cli_format(const char *cmd, const char *format, const char *names)
+{
+	size_t n = strlen(format);
+
+	for (const char *p = names; *p; p += strspn(p, ", ")) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && strncmp(p, format, n) == 0)
+			return CLI_YES;
+		p += len;
+	}
+	return cli_usage(cmd, "unknown format '%s' (formats: %s)", format, names);
+}
+
+int
+cli_bad_option(const char *cmd, int c, const char *arg)
+{
+	return c == ':' ? cli_usage(cmd, "option '%s' needs a value", arg)
+			: cli_usage(cmd, "unknown option '%s'", arg);
+}
+
 char *
 cli_default_policy(void)
 {
