@@ -82,7 +82,7 @@ main(int argc, char **argv)
 		    mc_inventory_new(&inv, NULL) ||
 		    mc_inventory_add_file(inv, MC_SOURCE_DIR "/examples/fleet.yaml", d) ||
 		    mc_inventory_finish(inv, d) || mc_fleet_new(&f, p, inv, NULL, d) ||
-		    mc_ctx_init(&ctx, f)) {
+		    mc_ctx_init(&ctx, f, NULL)) {
 			fprintf(stderr, "bench: setup failed: %s\n", mc_diag_count(d)
 				? mc_diag_get(d, 0)->message : "?");
 			return 2;

@@ -113,7 +113,7 @@ run_raw(const mc_fleet *fleet, const mc_inventory *inv, const char *kind,
 		if (strcmp(mc_policy_kind_name(fleet->policy, i), kind) == 0)
 			k = (int)i;
 	}
-	if (k < 0 || mc_ctx_init(&ctx, fleet) != MC_OK)
+	if (k < 0 || mc_ctx_init(&ctx, fleet, NULL) != MC_OK)
 		return 0;
 	pr.vio = calloc(fleet->policy->max_violations + 1, sizeof(*pr.vio));
 	if (!pr.vio) {

@@ -186,7 +186,13 @@ write_unusable(builder *b, const mc_field *fd, size_t i, const mc_fval *fv)
 		return;
 	case MC_FV_LIMIT:
 		mc_buf_addf(&b->buf, "the value of %s at %s exceeded the pattern "
-			    "match limit while being normalized", host, fd->from.text);
+			    "match limit while being normalized (--limit regex-match)",
+			    host, fd->from.text);
+		return;
+	case MC_FV_RUN_LIMIT:
+		mc_buf_addf(&b->buf, "the value of %s at %s was not normalized: the "
+			    "budget of pattern steps for normalizing the inventory "
+			    "was spent (--limit regex-run)", host, fd->from.text);
 		return;
 	default:
 		mc_buf_addf(&b->buf, "%s has %s = ", host, fd->from.text);

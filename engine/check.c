@@ -110,8 +110,14 @@ write_bad_field(renderer *r, const mc_field *fd, const mc_fval *fv,
 		return;
 	case MC_FV_LIMIT:
 		mc_buf_addf(b, "has a value at %s that exceeded the pattern match "
-			    "limit while being normalized (field %s).", fd->from.text,
-			    fd->name);
+			    "limit while being normalized (field %s; --limit "
+			    "regex-match).", fd->from.text, fd->name);
+		return;
+	case MC_FV_RUN_LIMIT:
+		mc_buf_addf(b, "has a value at %s that was not normalized: the "
+			    "budget of pattern steps for normalizing the "
+			    "inventory was spent (field %s; --limit regex-run).",
+			    fd->from.text, fd->name);
 		return;
 	default:
 		mc_buf_addf(b, "has %s = ", fd->from.text);
@@ -480,7 +486,7 @@ mc_check(mc_check_result **out, const mc_fleet *f, const mc_check_request *req,
 			return MC_EUSAGE;
 		}
 	}
-	if ((rc = mc_ctx_init(&r.ctx, f)) != MC_OK)
+	if ((rc = mc_ctx_init(&r.ctx, f, req->budget)) != MC_OK)
 		return rc;
 	if (req->trace && (rc = mc_ctx_trace(&r.ctx)) != MC_OK) {
 		mc_ctx_release(&r.ctx);

@@ -455,7 +455,8 @@ eval_leaf(const mc_cond *c, const mc_env *env, mc_why *why)
 		else
 			r = mc_regex_match(c->re, env->matcher, v->u.text, v->len);
 		if (r < 0)
-			return decide(c, why, MC_UNKNOWN, MC_WHY_REGEX_LIMIT);
+			return decide(c, why, MC_UNKNOWN, env->matcher->run_out
+				      ? MC_WHY_REGEX_RUN : MC_WHY_REGEX_LIMIT);
 		return truth(c, why, r == 1);
 	}
 	case MC_OP_SUPERSET:
@@ -629,7 +630,14 @@ mc_cond_describe(mc_buf *out, const mc_why *why, const mc_env *env)
 	case MC_WHY_REGEX_LIMIT:
 		mc_buf_adds(out, ", and matching it against ");
 		write_operand(out, c, env);
-		mc_buf_adds(out, " exceeded the pattern match limit");
+		mc_buf_adds(out, " exceeded the pattern match limit (--limit "
+			    "regex-match)");
+		return;
+	case MC_WHY_REGEX_RUN:
+		mc_buf_adds(out, ", and matching it against ");
+		write_operand(out, c, env);
+		mc_buf_adds(out, " stopped: the run's budget of pattern steps "
+			    "is spent (--limit regex-run)");
 		return;
 	case MC_WHY_HELD:
 		mc_buf_adds(out, ", as '");

@@ -87,7 +87,8 @@ typedef enum mc_why_reason {
 	MC_WHY_MISSING_OPERAND,  /* the `$path` operand has no value */
 	MC_WHY_MALFORMED,        /* the values cannot be compared this way */
 	MC_WHY_TOO_LARGE,        /* lists too long to compare in a condition */
-	MC_WHY_REGEX_LIMIT       /* a pattern match hit its limit */
+	MC_WHY_REGEX_LIMIT,      /* a pattern match hit its limit */
+	MC_WHY_REGEX_RUN         /* the run's budget of pattern steps ran out */
 } mc_why_reason;
 
 typedef struct mc_why {

@@ -9,20 +9,24 @@
 #include "value.h"
 
 int
-mc_ctx_init(mc_ctx *ctx, const mc_fleet *fleet)
+mc_ctx_init(mc_ctx *ctx, const mc_fleet *fleet, mc_budget *budget)
 {
 	const mc_policy *p = fleet->policy;
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->fleet = fleet;
+	if (!budget && mc_budget_new(&ctx->own_budget, &fleet->limits) != MC_OK)
+		return MC_ENOMEM;
+	ctx->budget = budget ? budget : ctx->own_budget;
 	ctx->vm_scratch = calloc(fleet->nvm_paths + 1, sizeof(*ctx->vm_scratch));
 	ctx->vio_scratch = calloc(p->max_violations + 1, sizeof(*ctx->vio_scratch));
 	if (!ctx->vm_scratch || !ctx->vio_scratch ||
 	    mc_matcher_init(&ctx->matcher, &fleet->limits) < 0 ||
-	    (p->has_lua && mc_lua_new(&ctx->lua, p) != MC_OK)) {
+	    (p->has_lua && mc_lua_new(&ctx->lua, p, ctx->budget) != MC_OK)) {
 		mc_ctx_release(ctx);
 		return MC_ENOMEM;
 	}
+	ctx->matcher.budget = ctx->budget;
 	return MC_OK;
 }
 
@@ -93,6 +97,9 @@ mc_ctx_release(mc_ctx *ctx)
 	free(ctx->vio_scratch);
 	ctx->vm_scratch = NULL;
 	ctx->vio_scratch = NULL;
+	mc_budget_free(ctx->own_budget);
+	ctx->own_budget = NULL;
+	ctx->budget = NULL;
 }
 
 mc_env

@@ -62,6 +62,8 @@ typedef struct mc_trace_rec {
 
 typedef struct mc_ctx {
 	const mc_fleet *fleet;
+	mc_budget *budget;           /* what every Lua rule and match spends */
+	mc_budget *own_budget;       /* budget, when the context made it */
 	mc_matcher matcher;
 	mc_lua *lua;                 /* the Lua rules' sandbox, or NULL */
 	mc_trace_rec *trace;         /* when tracing: every check of the last
@@ -90,7 +92,9 @@ int mc_ctx_trace(mc_ctx *ctx);
 /* The VM view of VM number vm of the fleet, as it is. */
 mc_vmview mc_ctx_vm(const mc_ctx *ctx, size_t vm);
 
-int mc_ctx_init(mc_ctx *ctx, const mc_fleet *fleet);
+/* Makes a context spending `budget` (NULL: a budget of its own, of the
+ * fleet's limits). */
+int mc_ctx_init(mc_ctx *ctx, const mc_fleet *fleet, mc_budget *budget);
 void mc_ctx_release(mc_ctx *ctx);
 
 /* The environment for conditions on (vm, source, target). */

@@ -101,7 +101,7 @@ add_member(binder *b, const mc_field *fd, const char *s, size_t len,
 		return false;
 	}
 	if (r == -1) {
-		fv->status = MC_FV_LIMIT;
+		fv->status = b->matcher.run_out ? MC_FV_RUN_LIMIT : MC_FV_LIMIT;
 		return false;
 	}
 	if (b->nmembers == b->capmembers) {
@@ -197,7 +197,7 @@ bind_field(binder *b, const mc_field *fd, const mc_node *host, mc_fval *fv)
 		return;
 	}
 	if (r == -1) {
-		fv->status = MC_FV_LIMIT;
+		fv->status = b->matcher.run_out ? MC_FV_RUN_LIMIT : MC_FV_LIMIT;
 		return;
 	}
 	if (t != raw->u.text && !(t = mc_arena_strndup(&b->f->arena, t, tl))) {
@@ -273,8 +273,10 @@ mc_fleet_new(mc_fleet **out, const mc_policy *p, const mc_inventory *inv,
 	f->vm_vals = mc_arena_calloc(&f->arena, nv * f->nvm_paths + 1,
 				     sizeof(*f->vm_vals));
 	f->fvals = mc_arena_calloc(&f->arena, nh * f->nfields + 1, sizeof(*f->fvals));
+	/* every host's values are normalized under one budget of steps */
 	if (!f->host_vals || !f->vm_vals || !f->fvals ||
-	    mc_matcher_init(&b.matcher, &f->limits) < 0)
+	    mc_matcher_init(&b.matcher, &f->limits) < 0 ||
+	    mc_budget_new(&b.matcher.budget, &f->limits) != MC_OK)
 		goto nomem;
 	for (size_t h = 0; h < nh && !b.nomem; h++) {
 		const mc_node *rec = inv->hosts[h].node;
@@ -294,12 +296,14 @@ mc_fleet_new(mc_fleet **out, const mc_policy *p, const mc_inventory *inv,
 	}
 	if (b.nomem)
 		goto nomem;
+	mc_budget_free(b.matcher.budget);
 	mc_matcher_release(&b.matcher);
 	free(b.scratch);
 	free(b.members);
 	*out = f;
 	return MC_OK;
 nomem:
+	mc_budget_free(b.matcher.budget);
 	mc_matcher_release(&b.matcher);
 	free(b.scratch);
 	free(b.members);

@@ -17,7 +17,8 @@ typedef enum mc_fv_status {
 	MC_FV_OK,
 	MC_FV_MISSING,
 	MC_FV_MALFORMED,   /* cannot be read as the field's type */
-	MC_FV_LIMIT        /* a normalize pattern hit its match limit */
+	MC_FV_LIMIT,       /* a normalize pattern hit its match limit */
+	MC_FV_RUN_LIMIT    /* the binding's budget of pattern steps ran out */
 } mc_fv_status;
 
 /* One host's value of one field. */

@@ -713,11 +713,15 @@ add_template(matcher *m, luaL_Buffer *b, uptr s, uptr e)
 		if (c == ESC) {
 			luaL_addchar(b, ESC);
 		} else if (c == '0') {
+			spend(m, (uint64_t)(e - s) / 16);
 			luaL_addlstring(b, (const char *)s, (size_t)(e - s));
 		} else if (c >= '1' && c <= '9') {
+			size_t cl;
+
 			push_capture(m, c - '1', s, e);
-			luaL_tolstring(L, -1, NULL);
+			luaL_tolstring(L, -1, &cl);
 			lua_remove(L, -2);
+			spend(m, cl / 16);
 			luaL_addvalue(b);
 		} else {
 			luaL_error(L, "invalid use of '%c' in replacement string",
@@ -762,6 +766,7 @@ add_replacement(matcher *m, luaL_Buffer *b, uptr s, uptr e, int kind)
 	if (!lua_isstring(L, -1))
 		luaL_error(L, "invalid replacement value (a %s)",
 			   luaL_typename(L, -1));
+	spend(m, lua_rawlen(L, -1) / 16);
 	luaL_addvalue(b);
 	return true;
 }
@@ -783,6 +788,7 @@ lp_gsub(lua_State *L)
 	bool anchored = lp > 0 && p[0] == '^';
 	lua_Integer n = 0;
 	bool changed = false;
+	const mc_lbudget *bud = mc_lbudget_of(L);
 	luaL_Buffer b;
 	matcher m;
 	uptr at, e, last = NULL;
@@ -805,6 +811,12 @@ lp_gsub(lua_State *L)
 			luaL_addchar(&b, (char)*at++);
 		} else {
 			break;
+		}
+		/* a result past the sandbox's strings is refused as soon as
+		 * it is known to be */
+		if (bud && bud->string_cap && luaL_bufflen(&b) > bud->string_cap) {
+			charge_now(&m);
+			return mc_lbudget_long_string(L, luaL_bufflen(&b));
 		}
 		if (anchored)
 			break;

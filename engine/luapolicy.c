@@ -13,6 +13,10 @@
 #include "luasrc.h"
 #include "policy.h"
 
+/* Strings longer than this are converted once, however often they are
+ * held (shorter ones are Lua's interned strings, cheap to copy). */
+#define SHARED_STRING 40
+
 typedef struct conv {
 	lua_State *L;
 	mc_doc *doc;
@@ -173,6 +177,23 @@ scalar(conv *c, int idx, place at)
 		return n->u.text ? n : NULL;
 	case LUA_TSTRING:
 		s = lua_tolstring(L, idx, &len);
+		/* A long string is one object however often a table holds it:
+		 * checked and copied once (keyed by its bytes' address, which
+		 * is the string's while the table holds it). */
+		if (len > SHARED_STRING) {
+			if (lua_rawgetp(L, c->seen, s) == LUA_TLIGHTUSERDATA) {
+				const char *text = lua_touserdata(L, -1);
+
+				lua_pop(L, 1);
+				if (!(n = mknode(c, MC_NODE_SCALAR, at)))
+					return NULL;
+				n->type = MC_SCALAR_STR;
+				n->u.text = text;
+				n->len = len;
+				return n;
+			}
+			lua_pop(L, 1);
+		}
 		if (len > c->lim->max_scalar_bytes) {
 			cerr(c, at, "a string of %zu bytes exceeds the limit of %zu bytes",
 			     len, c->lim->max_scalar_bytes);
@@ -189,9 +210,15 @@ scalar(conv *c, int idx, place at)
 		n->type = MC_SCALAR_STR;
 		n->u.text = mc_arena_strndup(&c->doc->arena, s, len);
 		n->len = len;
-		if (!n->u.text)
+		if (!n->u.text) {
 			c->status = MC_ENOMEM;
-		return n->u.text ? n : NULL;
+			return NULL;
+		}
+		if (len > SHARED_STRING) {
+			lua_pushlightuserdata(L, (void *)(uintptr_t)n->u.text);
+			lua_rawsetp(L, c->seen, s);
+		}
+		return n;
 	case LUA_TFUNCTION:
 		if (!(n = mknode(c, MC_NODE_SCALAR, at)))
 			return NULL;
@@ -558,6 +585,17 @@ mc_luapolicy_load(mc_doc **out, const char *name, char *data, size_t len,
 		c.status = MC_ENOMEM;
 		goto out;
 	}
+	if (rc == MC_LUA_STRING) {
+		place at = {1, 1, false};
+
+		mc_lsrc_long_literal(data, len, limits->lua_max_string, &at.line,
+				     &at.col);
+		cerr(&c, at, "a string of %llu bytes, longer than the %zu bytes a "
+		     "Lua string may have (--limit lua-string)",
+		     (unsigned long long)mc_sandbox_string_asked(sb),
+		     limits->lua_max_string);
+		goto out;
+	}
 	if (rc != MC_LUA_OK) {
 		line = message_line(lua_tostring(L, -1), name, &rest);
 		cerr(&c, (place){line ? line : 1, 1, false}, "Lua: %s", rest);
@@ -575,7 +613,16 @@ mc_luapolicy_load(mc_doc **out, const char *name, char *data, size_t len,
 	if (rc == MC_LUA_BUDGET || rc == MC_LUA_MEMORY) {
 		cerr(&c, (place){1, 1, false}, "the policy file ran past its %s while "
 		     "building its table", rc == MC_LUA_BUDGET
-		     ? "instruction budget" : "memory limit");
+		     ? "instruction budget (10 times a rule's default)"
+		     : "memory limit (16 MiB, at most --limit lua-memory)");
+		goto out;
+	}
+	if (rc == MC_LUA_STRING) {
+		cerr(&c, (place){1, 1, false}, "the policy file needed a string of "
+		     "%llu bytes, longer than the %zu bytes a Lua string may have "
+		     "(--limit lua-string)",
+		     (unsigned long long)mc_sandbox_string_asked(sb),
+		     limits->lua_max_string);
 		goto out;
 	}
 	if (rc != MC_LUA_OK) {

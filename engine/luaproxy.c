@@ -34,9 +34,13 @@ seg_is(const char *seg, const char *key, size_t len)
 	return strlen(seg) == len && memcmp(seg, key, len) == 0;
 }
 
+/* Pushes a scalar's value. A string longer than the sandbox's strings
+ * ends the call, as making one would. */
 static void
 push_scalar(lua_State *L, const mc_node *n)
 {
+	const mc_lbudget *b;
+
 	switch (n->type) {
 	case MC_SCALAR_BOOL:
 		lua_pushboolean(L, n->num != 0);
@@ -49,6 +53,9 @@ push_scalar(lua_State *L, const mc_node *n)
 		lua_pushnil(L);
 		break;
 	default:
+		b = mc_lbudget_of(L);
+		if (b && n->len > b->string_cap)
+			mc_lbudget_long_string(L, n->len);
 		lua_pushlstring(L, n->u.text, n->len);
 		break;
 	}
@@ -194,12 +201,29 @@ view_len(lua_State *L)
 	return 1;
 }
 
-/* The iterator of pairs(view): the next key after the one given, with its
- * value read through view_index (so `uses` and remedies apply). */
+/* Whether key node k is the string at index idx. */
+static bool
+key_is(lua_State *L, const mc_node *k, int idx)
+{
+	size_t len;
+	const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &len)
+			: NULL;
+
+	return s && k->len == len && memcmp(k->u.text, s, len) == 0;
+}
+
+/*
+ * The iterator of pairs(view): the next key after the one given, with its
+ * value read through view_index (so `uses` and remedies apply). Upvalue 1
+ * counts the keys it has given, so that a walk over a mapping never
+ * searches for where it was; a key given out of turn is searched for, at
+ * a unit of budget per key.
+ */
 static int
 view_next(lua_State *L)
 {
 	view *v = luaL_checkudata(L, 1, META);
+	lua_Integer given = lua_tointeger(L, lua_upvalueindex(1));
 	size_t i = 0;
 
 	if (!v->node || v->node->kind == MC_NODE_SCALAR)
@@ -211,18 +235,23 @@ view_next(lua_State *L)
 			return 0;
 		lua_pushinteger(L, (lua_Integer)i + 1);
 	} else {
-		if (!lua_isnil(L, 2)) {
-			size_t len;
-			const char *k = luaL_checklstring(L, 2, &len);
-			while (i < v->node->len &&
-			       !(v->node->u.pairs[i].key->len == len &&
-				 memcmp(v->node->u.pairs[i].key->u.text, k, len) == 0))
+		if (lua_isnil(L, 2)) {
+			i = 0;
+		} else if (given > 0 && (size_t)given <= v->node->len &&
+			   key_is(L, v->node->u.pairs[given - 1].key, 2)) {
+			i = (size_t)given;
+		} else {
+			luaL_checkstring(L, 2);
+			mc_lbudget_charge(L, v->node->len);
+			while (i < v->node->len && !key_is(L, v->node->u.pairs[i].key, 2))
 				i++;
 			i++;
 		}
 		if (i >= v->node->len)
 			return 0;
 		const mc_node *k = v->node->u.pairs[i].key;
+		lua_pushinteger(L, (lua_Integer)i + 1);
+		lua_replace(L, lua_upvalueindex(1));
 		lua_pushlstring(L, k->u.text, k->len);
 	}
 	lua_pushcfunction(L, view_index);
@@ -236,7 +265,8 @@ static int
 view_pairs(lua_State *L)
 {
 	luaL_checkudata(L, 1, META);
-	lua_pushcfunction(L, view_next);
+	lua_pushinteger(L, 0);
+	lua_pushcclosure(L, view_next, 1);
 	lua_pushvalue(L, 1);
 	lua_pushnil(L);
 	return 3;

@@ -4,24 +4,53 @@
 #include "luarule.h"
 
 #include <lauxlib.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
 #include "luapolicy.h"
 #include "luaproxy.h"
+#include "luasrc.h"
 
 /* A message a rule returns or raises is cut to this many bytes. */
 #define MAX_MESSAGE 500
 
+/* The chunk name of a rule's text. Lua counts a chunk's lines from 1; the
+ * positions "(rule):N:" in messages are turned into lines of the file. */
+#define RULE_CHUNK "=(rule)"
+#define RULE_MARK "(rule):"
+
 struct mc_lua {
 	mc_sandbox *sb;
 	const mc_policy *p;
+	mc_budget *budget;  /* the run's, or NULL */
 	int funcs;    /* registry: rule + 1 -> function, or why it cannot run */
 	int restore;  /* registry: rule + 1 -> list of {function, n, value} */
 	mc_proxy_call call;
 	const mc_node *vm, *source, *target;  /* of the call under way */
 };
+
+/* One distinct text compiled at load: its bytecode, or its syntax error
+ * (the line counted from the text's first, and the message). */
+struct mc_luachunk {
+	const char *bytes;
+	size_t len;
+	unsigned err_line;
+	char *err;
+	const mc_node *text;  /* the first node it was compiled for */
+};
+
+void
+mc_luachunks_free(mc_luachunks *chunks)
+{
+	for (size_t i = 0; i < chunks->count; i++)
+		free(chunks->items[i].err);
+	free(chunks->items);
+	mc_strmap_free(&chunks->index);
+	memset(chunks, 0, sizeof(*chunks));
+}
 
 /* ------------------------------------------------------------------------
  * Compiling at load
@@ -46,109 +75,199 @@ text_start(const mc_node *n, unsigned *line, unsigned *col)
 	}
 }
 
-/* Reports a Lua syntax error "NAME:LINE: what" at LINE of the file. */
+/* The line a message from a rule's chunk names ("(rule):LINE: what"), and
+ * what follows it in *rest; 0 when it names none. */
+static unsigned
+chunk_line(const char *msg, const char **rest)
+{
+	size_t ml = strlen(RULE_MARK);
+	char *end;
+	unsigned long l;
+
+	*rest = msg;
+	if (strncmp(msg, RULE_MARK, ml) != 0)
+		return 0;
+	l = strtoul(msg + ml, &end, 10);
+	if (*end != ':' || l == 0 || l > UINT32_MAX)
+		return 0;
+	*rest = end + 1;
+	while (**rest == ' ')
+		(*rest)++;
+	return (unsigned)l;
+}
+
+/* Appends msg with every "at line N" and "on line N" in it (Lua's
+ * parser names other lines of the text so) counted from line `first`. */
 static void
-syntax_error(const mc_node *n, const char *msg, unsigned first, unsigned last,
+add_relined(mc_buf *b, const char *msg, unsigned first)
+{
+	const char *p;
+
+	while ((p = strstr(msg, " line ")) != NULL) {
+		const char *d = p + 6;
+		char *end;
+		unsigned long n = strtoul(d, &end, 10);
+		bool named = p - msg >= 3 && (strncmp(p - 3, " at", 3) == 0 ||
+					      strncmp(p - 3, " on", 3) == 0);
+
+		if (!named || end == d || *d < '0' || *d > '9' || n > UINT32_MAX) {
+			mc_buf_add(b, msg, (size_t)(d - msg));
+			msg = d;
+			continue;
+		}
+		mc_buf_add(b, msg, (size_t)(d - msg));
+		mc_buf_addf(b, "%lu", n + first - 1);
+		msg = end;
+	}
+	mc_buf_adds(b, msg);
+}
+
+/* Reports a syntax error at line `rel` (counted from 1 at the text's first
+ * line) of the text at node n, which starts at `first`:`col`. */
+static void
+syntax_error(const mc_node *n, const char *msg, unsigned rel, unsigned first,
 	     unsigned col, mc_diag *diag)
 {
-	const char *name = n->file->name;
-	size_t nl = strlen(name);
-	unsigned line = first;
+	unsigned last = first, line;
+	mc_buf b = MC_BUF_INIT;
 
-	if (strncmp(msg, name, nl) == 0 && msg[nl] == ':') {
-		char *end;
-		unsigned long l = strtoul(msg + nl + 1, &end, 10);
-		if (*end == ':') {
-			line = (unsigned)l;
-			msg = end + 1;
-			while (*msg == ' ')
-				msg++;
-		}
-	}
+	for (size_t i = 0; i < n->len; i++)
+		last += n->u.text[i] == '\n';
+	line = rel ? first + rel - 1 : first;
 	/* "near <eof>" is found past the end the engine added */
 	if (line > last)
 		line = last;
-	if (line < first)
-		line = first;
+	add_relined(&b, msg, first);
 	/* the lines of a block all start at its indentation */
 	mc_file_diag(diag, MC_SEVERITY_ERROR, n->file, line,
 		     line == first || (n->flags & MC_NODE_BLOCK) ? col : 1,
-		     "Lua: %s", msg);
+		     "Lua: %s", mc_buf_failed(&b) ? msg : mc_buf_str(&b));
+	mc_buf_free(&b);
 }
 
-/* Pads text with line breaks so that its first line is line `line`, with
- * `head` before it on that line and `tail` after it. */
-static char *
-padded(const mc_node *text, unsigned line, const char *head, const char *tail,
-       size_t *len)
+/* Compiles head, text and tail as one chunk, leaving the function (or the
+ * message) on the stack. */
+static int
+load_text(mc_sandbox *sb, const mc_node *text, const char *head,
+	  const char *tail)
 {
-	size_t hl = strlen(head), tl = strlen(tail);
-	char *chunk;
-
-	*len = (line - 1) + hl + text->len + tl;
-	chunk = malloc(*len + 1);
-	if (!chunk)
-		return NULL;
-	memset(chunk, '\n', line - 1);
-	memcpy(chunk + line - 1, head, hl);
-	memcpy(chunk + line - 1 + hl, text->u.text, text->len);
-	memcpy(chunk + *len - tl, tail, tl);
-	chunk[*len] = '\0';
-	return chunk;
-}
-
-int
-mc_luarule_compile(mc_sandbox *sb, mc_policy *p, mc_rule *rule,
-		   const mc_node *text, mc_diag *diag)
-{
-	lua_State *L = mc_sandbox_state(sb);
-	unsigned line, col, last;
-	size_t len;
-	char *chunk = NULL, *name, *bytes = NULL;
+	size_t hl = strlen(head), tl = strlen(tail), len = hl + text->len + tl;
+	char *chunk = malloc(len + 1);
 	int rc;
 
-	text_start(text, &line, &col);
-	last = line;
-	for (size_t i = 0; i < text->len; i++)
-		last += text->u.text[i] == '\n';
-	name = malloc(strlen(text->file->name) + 2);
-	if (!name)
-		return -2;
-	sprintf(name, "@%s", text->file->name);
-	/* The body alone first, so that errors speak of what was written
-	 * (not of the function around it), on the file's lines. */
-	for (int pass = 0; pass < 2; pass++) {
-		free(chunk);
-		chunk = pass == 0 ? padded(text, line, "", "", &len)
-			: padded(text, line, "return function(vm, source, target) ",
-				 "\nend", &len);
-		if (!chunk) {
-			free(name);
-			return -2;
-		}
-		rc = mc_sandbox_load(sb, chunk, len, name);
-		if (rc == MC_LUA_OK && pass == 0)
-			lua_pop(L, 1);
-		if (rc != MC_LUA_OK)
-			break;
-	}
+	if (!chunk)
+		return MC_LUA_MEMORY;
+	memcpy(chunk, head, hl);
+	memcpy(chunk + hl, text->u.text, text->len);
+	memcpy(chunk + hl + text->len, tail, tl);
+	chunk[len] = '\0';
+	rc = mc_sandbox_load(sb, chunk, len, RULE_CHUNK);
 	free(chunk);
-	free(name);
-	if (rc == MC_LUA_MEMORY)
-		return -2;
-	if (rc != MC_LUA_OK) {
-		syntax_error(text, lua_tostring(L, -1), line, last, col, diag);
+	return rc;
+}
+
+/* Compiles a text not seen before into a new item of chunks. */
+static int
+compile_new(mc_sandbox *sb, mc_policy *p, struct mc_luachunk *c,
+	    const mc_node *text)
+{
+	lua_State *L = mc_sandbox_state(sb);
+	const char *msg, *rest;
+	char *bytes = NULL;
+	size_t len;
+	int rc;
+
+	/* The head shares the text's first line, so lines count alike. */
+	rc = load_text(sb, text, "return function(vm, source, target) ", "\nend");
+	if (rc == MC_LUA_SYNTAX) {
+		/* The body alone, so that the error speaks of what was
+		 * written rather than of the function around it. */
 		lua_pop(L, 1);
-		return -1;
+		rc = load_text(sb, text, "", "");
+		if (rc == MC_LUA_OK) {
+			lua_pop(L, 1);
+			rc = load_text(sb, text, "return function(vm, source, target) ",
+				       "\nend");
+		}
+		if (rc == MC_LUA_SYNTAX) {
+			msg = lua_tostring(L, -1);
+			c->err_line = chunk_line(msg ? msg : "", &rest);
+			c->err = strdup(msg ? rest : "the text does not compile");
+			lua_pop(L, 1);
+			return c->err ? MC_LUA_SYNTAX : MC_LUA_MEMORY;
+		}
 	}
+	if (rc == MC_LUA_STRING) {
+		unsigned line = 1, col = 1;
+		char why[160];
+
+		mc_lsrc_long_literal(text->u.text, text->len, p->lua_string_cap,
+				     &line, &col);
+		snprintf(why, sizeof(why), "a string of %llu bytes, longer than the "
+			 "%zu bytes a Lua string may have (--limit lua-string)",
+			 (unsigned long long)mc_sandbox_string_asked(sb),
+			 p->lua_string_cap);
+		c->err_line = line;
+		c->err = strdup(why);
+		return c->err ? MC_LUA_SYNTAX : MC_LUA_MEMORY;
+	}
+	if (rc != MC_LUA_OK)
+		return MC_LUA_MEMORY;
 	rc = mc_sandbox_dump(sb, &bytes, &len);
 	lua_pop(L, 1);
 	if (rc != MC_LUA_OK)
-		return -2;
-	rule->chunk = mc_arena_memdup(&p->arena, bytes, len, 1);
-	rule->chunk_len = len;
+		return MC_LUA_MEMORY;
+	c->bytes = mc_arena_memdup(&p->arena, bytes, len, 1);
+	c->len = len;
 	free(bytes);
-	return rule->chunk ? 0 : -2;
+	return c->bytes ? MC_LUA_OK : MC_LUA_MEMORY;
+}
+
+int
+mc_luarule_compile(mc_sandbox *sb, mc_luachunks *chunks, mc_policy *p,
+		   mc_rule *rule, const mc_node *text, mc_diag *diag)
+{
+	struct mc_luachunk *c;
+	unsigned line, col;
+	size_t i;
+	int rc;
+
+	text_start(text, &line, &col);
+	rule->lua_line = line;
+	if (!mc_strmap_get(&chunks->index, text->u.text, text->len, &i)) {
+		if (chunks->count == chunks->cap) {
+			size_t cap = chunks->cap ? chunks->cap * 2 : 8;
+			void *items = realloc(chunks->items, cap * sizeof(*chunks->items));
+			if (!items)
+				return -2;
+			chunks->items = items;
+			chunks->cap = cap;
+		}
+		i = chunks->count;
+		c = &chunks->items[i];
+		memset(c, 0, sizeof(*c));
+		c->text = text;
+		rc = compile_new(sb, p, c, text);
+		if (rc == MC_LUA_MEMORY) {
+			free(c->err);
+			return -2;
+		}
+		chunks->count++;
+		if (mc_strmap_put(&chunks->index, text->u.text, text->len, i, NULL) < 0)
+			return -2;
+	} else {
+		c = &chunks->items[i];
+		/* an alias of a text already reported */
+		if (c->err && c->text == text)
+			return -1;
+	}
+	if (c->err) {
+		syntax_error(text, c->err, c->err_line, line, col, diag);
+		return -1;
+	}
+	rule->chunk = c->bytes;
+	rule->chunk_len = c->len;
+	return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -258,50 +377,38 @@ mc_lua_functions(lua_State *L)
  * Loading rules into an evaluator
  */
 
-/*
- * Makes a Lua policy's function safe to call again and again: tables it
- * reaches through upvalues become read-only views, functions are made so
- * in turn, and other values are listed in `list` as {function, n, value}
- * to be put back after each call. Threads and userdata in upvalues could
- * carry state from one call to the next: refused, with the reason.
- */
+/* What walking a Lua policy's function passes along. */
+typedef struct prep {
+	mc_sandbox *sb;
+	int list;   /* stack index: {function, n, value} to put back */
+	int seen;   /* stack index: tables and functions walked */
+} prep;
+
+static const char *prepare(prep *w, int idx, int depth);
+
+/* A Lua function: its tables become views, its functions are walked, its
+ * other values are listed to be put back after every call. */
 static const char *
-prepare(mc_sandbox *sb, int f, int list, int seen, int depth)
+prepare_lua(prep *w, int f, int depth)
 {
-	lua_State *L = mc_sandbox_state(sb);
+	lua_State *L = mc_sandbox_state(w->sb);
+	const char *why = NULL;
 
-	if (depth > 32)
-		return "its functions nest too deeply";
-	lua_pushvalue(L, f);
-	if (lua_rawget(L, seen) != LUA_TNIL) {
-		lua_pop(L, 1);
-		return NULL;
-	}
-	lua_pop(L, 1);
-	lua_pushvalue(L, f);
-	lua_pushboolean(L, 1);
-	lua_rawset(L, seen);
-	for (int i = 1;; i++) {
-		const char *name = lua_getupvalue(L, f, i);
-		const char *why = NULL;
-
-		if (!name)
-			break;
+	for (int i = 1; !why && lua_getupvalue(L, f, i); i++) {
 		switch (lua_type(L, -1)) {
 		case LUA_TTABLE:
-			/* _ENV and the views stay; freezing a view keeps it */
-			mc_sandbox_freeze(sb);
-			lua_setupvalue(L, f, i);
-			continue;
-		case LUA_TFUNCTION:
-			if (!lua_iscfunction(L, -1))
-				why = prepare(sb, lua_gettop(L), list, seen, depth + 1);
+			why = prepare(w, lua_gettop(L), depth + 1);
+			if (!why) {
+				mc_sandbox_freeze(w->sb);
+				lua_setupvalue(L, f, i);
+				continue;
+			}
 			break;
+		case LUA_TFUNCTION:
 		case LUA_TTHREAD:
 		case LUA_TUSERDATA:
 		case LUA_TLIGHTUSERDATA:
-			why = "it keeps a coroutine or userdata in an upvalue, which "
-			      "could carry state from one evaluation to the next";
+			why = prepare(w, lua_gettop(L), depth + 1);
 			break;
 		default:
 			/* {f, i, value}: put back after every call */
@@ -312,14 +419,114 @@ prepare(mc_sandbox *sb, int f, int list, int seen, int depth)
 			lua_rawseti(L, -2, 2);
 			lua_pushvalue(L, -2);
 			lua_rawseti(L, -2, 3);
-			lua_rawseti(L, list, (lua_Integer)lua_rawlen(L, list) + 1);
+			lua_rawseti(L, w->list, (lua_Integer)lua_rawlen(L, w->list) + 1);
 			break;
 		}
 		lua_pop(L, 1);
-		if (why)
-			return why;
 	}
-	return NULL;
+	return why;
+}
+
+/* A C function: the sandbox's own hold functions and the tables of
+ * views, which only read; a coroutine or userdata is state. */
+static const char *
+prepare_c(prep *w, int f, int depth)
+{
+	lua_State *L = mc_sandbox_state(w->sb);
+	const char *why = NULL;
+
+	for (int i = 1; !why && lua_getupvalue(L, f, i); i++) {
+		if (lua_type(L, -1) != LUA_TTABLE)
+			why = prepare(w, lua_gettop(L), depth + 1);
+		lua_pop(L, 1);
+	}
+	return why;
+}
+
+/* A table: everything it holds (keys, values, its metatable) is walked,
+ * then its view is made, so that every view a rule can meet exists before
+ * the first call. */
+static const char *
+prepare_table(prep *w, int t, int depth)
+{
+	lua_State *L = mc_sandbox_state(w->sb);
+	const char *why = NULL;
+
+	lua_pushnil(L);
+	while (!why && lua_next(L, t)) {
+		why = prepare(w, lua_gettop(L) - 1, depth + 1);
+		if (!why)
+			why = prepare(w, lua_gettop(L), depth + 1);
+		lua_pop(L, 1);
+	}
+	if (why) {
+		lua_pop(L, 1);  /* the key lua_next left */
+		return why;
+	}
+	if (lua_getmetatable(L, t)) {
+		why = prepare(w, lua_gettop(L), depth + 1);
+		lua_pop(L, 1);
+	}
+	if (!why) {
+		lua_pushvalue(L, t);
+		mc_sandbox_freeze(w->sb);
+		lua_pop(L, 1);
+	}
+	return why;
+}
+
+/*
+ * Makes what the value at idx reaches safe to call again and again (see
+ * luarule.h); returns why it cannot be, or NULL.
+ */
+static const char *
+prepare(prep *w, int idx, int depth)
+{
+	lua_State *L = mc_sandbox_state(w->sb);
+	int type = lua_type(L, idx);
+
+	if (type == LUA_TTHREAD || type == LUA_TUSERDATA || type == LUA_TLIGHTUSERDATA)
+		return "it reaches a coroutine or userdata, which could carry "
+		       "state from one evaluation to the next";
+	if (type != LUA_TTABLE && type != LUA_TFUNCTION)
+		return NULL;
+	if (depth > 64)
+		return "what it reaches nests too deeply";
+	luaL_checkstack(L, 8, NULL);
+	if (type == LUA_TTABLE && mc_sandbox_is_view(w->sb, idx))
+		return NULL;
+	lua_pushvalue(L, idx);
+	if (lua_rawget(L, w->seen) != LUA_TNIL) {
+		lua_pop(L, 1);
+		return NULL;
+	}
+	lua_pop(L, 1);
+	lua_pushvalue(L, idx);
+	lua_pushboolean(L, 1);
+	lua_rawset(L, w->seen);
+	if (type == LUA_TTABLE)
+		return prepare_table(w, lua_absindex(L, idx), depth);
+	if (lua_iscfunction(L, idx))
+		return prepare_c(w, lua_absindex(L, idx), depth);
+	return prepare_lua(w, lua_absindex(L, idx), depth);
+}
+
+/* Takes what a call may spend from the run's budget: all it asks for, or
+ * what is left. */
+static uint64_t
+take(mc_lua *lx, uint64_t want)
+{
+	return lx->budget ? mc_budget_take_lua(lx->budget, want) : want;
+}
+
+/* Gives back what a call was granted and did not use. */
+static void
+give_back(mc_lua *lx, uint64_t granted)
+{
+	uint64_t used = mc_sandbox_used(lx->sb);
+
+	if (lx->budget && used < granted)
+		mc_budget_give_lua(lx->budget, granted - used);
 }
 
 /* Runs each Lua policy file of the chain again and keeps the list of its
@@ -334,16 +541,25 @@ load_docs(mc_lua *lx, int docs)
 	for (size_t d = 0; d < p->ndocs; d++) {
 		const mc_doc *doc = p->docs[d];
 		char name[512];
+		uint64_t granted;
 		int rc;
 
 		if (!doc->lua_chunk)
 			continue;
 		snprintf(name, sizeof(name), "@%s", doc->file.name);
+		granted = take(lx, MC_LUA_FILE_INSTRUCTIONS);
 		rc = mc_sandbox_undump(lx->sb, doc->lua_chunk, doc->lua_chunk_len, name);
 		if (rc == MC_LUA_OK)
-			rc = mc_sandbox_call(lx->sb, 0, 1, MC_LUA_FILE_INSTRUCTIONS,
-					     p->lua_state_memory);
-		if (rc != MC_LUA_OK || !lua_istable(L, -1)) {
+			rc = mc_sandbox_call(lx->sb, 0, 1, granted, p->lua_state_memory);
+		give_back(lx, granted);
+		if (granted < MC_LUA_FILE_INSTRUCTIONS && rc == MC_LUA_BUDGET) {
+			lua_pop(L, 1);
+			lua_pushfstring(L, "the run's budget of %I Lua instructions was "
+					"spent before the policy file %s could run again "
+					"(raise it with --limit lua-run=N)",
+					(LUAI_UACINT)mc_budget_lua_limit(lx->budget),
+					doc->file.name);
+		} else if (rc != MC_LUA_OK || !lua_istable(L, -1)) {
 			lua_pop(L, 1);
 			lua_pushfstring(L, "the policy file %s did not build its table "
 					"again", doc->file.name);
@@ -358,25 +574,32 @@ load_docs(mc_lua *lx, int docs)
 	}
 }
 
-/* Pushes the function of Lua rule r, or why it cannot run. */
+/* Pushes the function of Lua rule r, or why it cannot run. A text's
+ * function is made once for every rule that has the same text (`texts`
+ * maps its bytecode to it): it reaches nothing but the globals. */
 static void
-load_rule(mc_lua *lx, const mc_rule *r, int docs, int list)
+load_rule(mc_lua *lx, const mc_rule *r, int docs, int texts, int list)
 {
 	lua_State *L = mc_sandbox_state(lx->sb);
 	int rc;
 
 	if (r->chunk) {
-		char name[512];
-
-		snprintf(name, sizeof(name), "@%s", r->lua_at->file->name);
-		rc = mc_sandbox_undump(lx->sb, r->chunk, r->chunk_len, name);
+		lua_pushlightuserdata(L, (void *)(uintptr_t)r->chunk);
+		if (lua_rawget(L, texts) != LUA_TNIL)
+			return;
+		lua_pop(L, 1);
+		rc = mc_sandbox_undump(lx->sb, r->chunk, r->chunk_len, RULE_CHUNK);
 		if (rc == MC_LUA_OK)
 			rc = mc_sandbox_call(lx->sb, 0, 1, lx->p->lua_instructions,
 					     lx->p->lua_memory);
 		if (rc != MC_LUA_OK || !lua_isfunction(L, -1)) {
 			lua_pop(L, 1);
 			lua_pushfstring(L, "rule %s could not be loaded", r->id);
+			return;
 		}
+		lua_pushlightuserdata(L, (void *)(uintptr_t)r->chunk);
+		lua_pushvalue(L, -2);
+		lua_rawset(L, texts);
 		return;
 	}
 	lua_rawgeti(L, docs, (lua_Integer)r->lua_doc + 1);
@@ -385,8 +608,8 @@ load_rule(mc_lua *lx, const mc_rule *r, int docs, int list)
 	lua_rawgeti(L, -1, (lua_Integer)r->lua_func + 1);
 	lua_remove(L, -2);
 	lua_newtable(L);
-	const char *why = prepare(lx->sb, lua_gettop(L) - 1, list,
-				  lua_gettop(L), 0);
+	prep w = {lx->sb, list, lua_gettop(L)};
+	const char *why = prepare(&w, lua_gettop(L) - 1, 0);
 	lua_pop(L, 1);
 	if (why) {
 		lua_pop(L, 1);
@@ -400,7 +623,7 @@ load_all(lua_State *L)
 {
 	mc_lua *lx = lua_touserdata(L, 1);
 	const mc_policy *p = lx->p;
-	int docs, funcs, restore;
+	int docs, funcs, restore, texts;
 
 	lua_settop(L, 0);
 	lua_newtable(L);
@@ -409,6 +632,8 @@ load_all(lua_State *L)
 	funcs = lua_gettop(L);
 	lua_newtable(L);
 	restore = lua_gettop(L);
+	lua_newtable(L);
+	texts = lua_gettop(L);
 	load_docs(lx, docs);
 	for (size_t i = 0; i < p->nrules; i++) {
 		const mc_rule *r = &p->rules[i];
@@ -416,13 +641,14 @@ load_all(lua_State *L)
 		if (!r->lua_at)
 			continue;
 		lua_newtable(L);
-		load_rule(lx, r, docs, lua_gettop(L));
+		load_rule(lx, r, docs, texts, lua_gettop(L));
 		lua_rawseti(L, funcs, (lua_Integer)i + 1);
 		if (lua_rawlen(L, -1) > 0)
 			lua_rawseti(L, restore, (lua_Integer)i + 1);
 		else
 			lua_pop(L, 1);
 	}
+	lua_settop(L, restore);
 	lx->restore = luaL_ref(L, LUA_REGISTRYINDEX);
 	lx->funcs = luaL_ref(L, LUA_REGISTRYINDEX);
 	mc_luaproxy_open(L);
@@ -430,7 +656,7 @@ load_all(lua_State *L)
 }
 
 int
-mc_lua_new(mc_lua **out, const mc_policy *p)
+mc_lua_new(mc_lua **out, const mc_policy *p, mc_budget *budget)
 {
 	mc_lua *lx = calloc(1, sizeof(*lx));
 	lua_State *L;
@@ -439,9 +665,9 @@ mc_lua_new(mc_lua **out, const mc_policy *p)
 	if (!lx)
 		return MC_ENOMEM;
 	lx->p = p;
+	lx->budget = budget;
 	lx->call.policy = p;
-	lx->sb = mc_sandbox_new(p->lua_state_memory);
-	if (!lx->sb) {
+	if (mc_sandbox_new(&lx->sb, p->lua_state_memory, p->lua_string_cap)) {
 		free(lx);
 		return MC_ENOMEM;
 	}
@@ -452,6 +678,8 @@ mc_lua_new(mc_lua **out, const mc_policy *p)
 		mc_lua_free(lx);
 		return MC_ENOMEM;
 	}
+	/* What the rules hold is in place: every call counts from here. */
+	mc_sandbox_settle(lx->sb);
 	*out = lx;
 	return MC_OK;
 }
@@ -485,24 +713,61 @@ put_back(lua_State *L, int list)
 	}
 }
 
-/* Appends a message from Lua, cut to MAX_MESSAGE bytes; bytes that are not
- * UTF-8 text (and NUL bytes) become U+FFFD, as the message ends up in text
- * and JSON output. */
-static void
-say(mc_buf *b, const char *s, size_t len)
+/*
+ * Appends a message from Lua, cut to MAX_MESSAGE bytes, with each position
+ * in rule r's text ("(rule):N:") made a position in its file. Bytes that
+ * are not UTF-8 text (and NUL bytes) become U+FFFD, as the message ends up
+ * in text and JSON output.
+ */
+static const char *
+find_mark(const char *s, const char *end)
 {
+	size_t ml = strlen(RULE_MARK);
+
+	while ((s = memchr(s, RULE_MARK[0], (size_t)(end - s))) != NULL) {
+		if ((size_t)(end - s) >= ml && memcmp(s, RULE_MARK, ml) == 0)
+			return s;
+		s++;
+	}
+	return NULL;
+}
+
+static void
+say(mc_buf *b, const mc_rule *r, const char *s, size_t len)
+{
+	size_t ml = strlen(RULE_MARK), start = b ? b->len : 0;
+	const char *end = s + len, *m;
+
 	if (!b)
 		return;
-	if (len > MAX_MESSAGE) {
-		/* cut at a character boundary */
-		len = MAX_MESSAGE;
-		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-			len--;
-		mc_buf_add_utf8(b, s, len);
-		mc_buf_adds(b, "...");
-		return;
+	while ((m = find_mark(s, end)) != NULL) {
+		const char *d = m + ml, *e = d;
+		unsigned long line = 0;
+
+		while (e < end && *e >= '0' && *e <= '9' && line < UINT32_MAX)
+			line = line * 10 + (unsigned long)(*e++ - '0');
+		mc_buf_add_utf8(b, s, (size_t)(m - s));
+		if (e > d && e < end && *e == ':' && r && r->lua_at) {
+			mc_buf_addf(b, "%s:%lu", r->lua_at->file->name,
+				    line + r->lua_line - 1);
+			s = e;
+		} else {
+			mc_buf_add_utf8(b, m, ml);
+			s = d;
+		}
+		if (b->len - start > MAX_MESSAGE)
+			break;
 	}
-	mc_buf_add_utf8(b, s, len);
+	mc_buf_add_utf8(b, s, (size_t)(end - s));
+	if (!mc_buf_failed(b) && b->len - start > MAX_MESSAGE) {
+		/* cut at a character boundary */
+		size_t cut = start + MAX_MESSAGE;
+		while (cut > start && ((unsigned char)b->data[cut] & 0xC0) == 0x80)
+			cut--;
+		b->len = cut;
+		b->data[cut] = '\0';
+		mc_buf_adds(b, "...");
+	}
 }
 
 /* Runs the rule function below it on views of the call's records: the
@@ -521,14 +786,51 @@ trampoline(lua_State *L)
 	return 2;
 }
 
+/* Says which limit ended a call: rc is what the call returned, granted
+ * what it was allowed of the instructions it wanted. */
+static void
+say_limit(mc_lua *lx, int rc, uint64_t granted, mc_buf *message)
+{
+	const mc_policy *p = lx->p;
+
+	if (!message)
+		return;
+	if (rc == MC_LUA_BUDGET && granted < p->lua_instructions) {
+		mc_buf_addf(message, "the run's budget of %llu Lua instructions is "
+			    "spent (raise it with --limit lua-run=N)",
+			    (unsigned long long)mc_budget_lua_limit(lx->budget));
+	} else if (rc == MC_LUA_BUDGET) {
+		mc_buf_addf(message, "it ran past its budget of %llu instructions "
+			    "(the policy's limits: lua_instructions, at most "
+			    "--limit lua-instructions)",
+			    (unsigned long long)p->lua_instructions);
+	} else if (rc == MC_LUA_MEMORY) {
+		if (p->lua_memory % ((size_t)1 << 20) == 0)
+			mc_buf_addf(message, "it ran past its memory limit of %zu MiB",
+				    p->lua_memory >> 20);
+		else
+			mc_buf_addf(message, "it ran past its memory limit of %zu bytes",
+				    p->lua_memory);
+		mc_buf_adds(message, " (the policy's limits: lua_memory_mb, at most "
+			    "--limit lua-memory)");
+	} else {
+		mc_buf_addf(message, "it needed a string of %llu bytes, longer than "
+			    "the %zu bytes a Lua string may have (--limit lua-string)",
+			    (unsigned long long)mc_sandbox_string_asked(lx->sb),
+			    p->lua_string_cap);
+	}
+}
+
 mc_lua_verdict
 mc_lua_rule(mc_lua *lx, size_t rule, const mc_node *vm, const mc_remedy *remedy,
 	    const mc_node *source, const mc_node *target, mc_buf *message)
 {
 	lua_State *L = mc_sandbox_state(lx->sb);
 	const mc_policy *p = lx->p;
+	const mc_rule *r = &p->rules[rule];
 	int top = lua_gettop(L), rc, t;
 	mc_lua_verdict v = MC_LUA_UNDECIDED;
+	uint64_t granted;
 	const char *s;
 	size_t len;
 
@@ -543,35 +845,29 @@ mc_lua_rule(mc_lua *lx, size_t rule, const mc_node *vm, const mc_remedy *remedy,
 	if (!lua_isfunction(L, -1)) {
 		s = lua_tolstring(L, -1, &len);
 		if (s)
-			say(message, s, len);
+			say(message, r, s, len);
 		goto out;
 	}
-	lx->call.rule = &p->rules[rule];
+	if (!(granted = take(lx, p->lua_instructions))) {
+		say_limit(lx, MC_LUA_BUDGET, 0, message);
+		goto out;
+	}
+	lx->call.rule = r;
 	lx->call.remedy = remedy;
 	lx->call.outside[0] = '\0';
 	lx->vm = vm;
 	lx->source = source;
 	lx->target = target;
 	lua_pushlightuserdata(L, lx);
-	rc = mc_sandbox_call(lx->sb, 2, 2, p->lua_instructions, p->lua_memory);
+	rc = mc_sandbox_call(lx->sb, 2, 2, granted, p->lua_memory);
+	give_back(lx, granted);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, lx->restore);
 	if (lua_rawgeti(L, -1, (lua_Integer)rule + 1) == LUA_TTABLE)
 		put_back(L, lua_gettop(L));
 	lua_pop(L, 2);
 
-	if (rc == MC_LUA_BUDGET) {
-		if (message)
-			mc_buf_addf(message, "it ran past its budget of %llu instructions",
-				    (unsigned long long)p->lua_instructions);
-		goto out;
-	}
-	if (rc == MC_LUA_MEMORY) {
-		if (message && p->lua_memory % ((size_t)1 << 20) == 0)
-			mc_buf_addf(message, "it ran past its memory limit of %zu MiB",
-				    p->lua_memory >> 20);
-		else if (message)
-			mc_buf_addf(message, "it ran past its memory limit of %zu bytes",
-				    p->lua_memory);
+	if (rc == MC_LUA_BUDGET || rc == MC_LUA_MEMORY || rc == MC_LUA_STRING) {
+		say_limit(lx, rc, granted, message);
 		goto out;
 	}
 	if (lx->call.outside[0]) {
@@ -584,7 +880,7 @@ mc_lua_rule(mc_lua *lx, size_t rule, const mc_node *vm, const mc_remedy *remedy,
 		t = lua_type(L, -1);
 		if (t == LUA_TSTRING || t == LUA_TNUMBER) {
 			s = lua_tolstring(L, -1, &len);
-			say(message, s, len);
+			say(message, r, s, len);
 		} else if (message) {
 			mc_buf_addf(message, "it raised an error that is a %s, not a message",
 				    lua_typename(L, t));
@@ -606,7 +902,7 @@ mc_lua_rule(mc_lua *lx, size_t rule, const mc_node *vm, const mc_remedy *remedy,
 	t = lua_type(L, -1);
 	if (t == LUA_TSTRING || t == LUA_TNUMBER) {
 		s = lua_tolstring(L, -1, &len);
-		say(message, s, len);
+		say(message, r, s, len);
 	} else if (t != LUA_TNIL) {
 		if (message)
 			mc_buf_addf(message, "it returned false with a %s where a message "

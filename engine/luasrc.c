@@ -1911,3 +1911,21 @@ mc_lsrc_lookup(const mc_lsrc *src, const char *path, size_t len,
 {
 	return mc_lsrc_value_table(src, mc_lsrc_find(src, path, len, before));
 }
+
+bool
+mc_lsrc_long_literal(const char *src, size_t len, size_t max, unsigned *line,
+		     unsigned *col)
+{
+	lexer lx;
+	token t;
+
+	lex_init(&lx, src, len);
+	for (lex(&lx, &t); t.kind != TK_EOF; lex(&lx, &t)) {
+		if (t.kind == TK_STRING && t.cend - t.cstart > max) {
+			*line = t.line;
+			*col = t.col;
+			return true;
+		}
+	}
+	return false;
+}

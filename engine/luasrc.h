@@ -200,4 +200,10 @@ const mc_lsrc_entry *mc_lsrc_find(const mc_lsrc *src, const char *path,
 const mc_lsrc_table *mc_lsrc_lookup(const mc_lsrc *src, const char *path,
 				    size_t len, size_t before);
 
+/* Finds the first string literal of the source with more than `max` bytes
+ * between its delimiters (where a string too long for the sandbox was
+ * written); returns false when there is none. */
+bool mc_lsrc_long_literal(const char *src, size_t len, size_t max,
+			  unsigned *line, unsigned *col);
+
 #endif

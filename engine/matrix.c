@@ -326,7 +326,7 @@ mc_matrix(mc_matrix_result **out, const mc_fleet *f,
 	b.f = f;
 	b.p = p;
 	mc_arena_init(&b.work);
-	if ((rc = mc_ctx_init(&b.ctx, f)) != MC_OK)
+	if ((rc = mc_ctx_init(&b.ctx, f, req->budget)) != MC_OK)
 		return rc;
 	rc = MC_ENOMEM;
 	b.res = calloc(1, sizeof(*b.res));

@@ -106,10 +106,47 @@ typedef struct mc_limits {
 	 * a policy that sets none gets 1,000,000 instructions and 16 MiB. */
 	uint64_t lua_max_instructions;  /* (100,000,000) */
 	size_t lua_max_memory;          /* bytes (256 MiB) */
+	/* The longest string a Lua rule (or a Lua policy file) may hold or
+	 * read: comparing two strings is one instruction, so strings are
+	 * kept short enough for that to stay cheap. */
+	size_t lua_max_string;          /* bytes (4 KiB) */
+	/* What one run may spend in all (see mc_budget): Lua instructions of
+	 * every rule call, and pcre2 steps of every match. */
+	uint64_t lua_run_instructions;  /* (200,000,000) */
+	uint64_t regex_run_steps;       /* (100,000,000) */
 } mc_limits;
 
 /* Fills *limits with the defaults. */
 void mc_limits_default(mc_limits *limits);
+
+/* ------------------------------------------------------------------------
+ * Budgets: what a whole run may spend
+ *
+ * A policy's limits bound each call of a Lua rule and each pattern match;
+ * a budget bounds them all together, so that no input -- a spinning rule
+ * over ten thousand hosts, a backtracking pattern over every host's value
+ * -- can make a run take longer than its budget allows. Once a budget is
+ * spent, every later Lua rule and pattern match fails closed: the move is
+ * refused, and the message names the limit (lua_run_instructions,
+ * regex_run_steps).
+ *
+ * Each call of mc_fleet_new(), mc_check(), mc_plan(), mc_matrix() and
+ * mc_policy_test() spends a budget of its own made from its limits, unless
+ * its request names one: a program that makes many calls for one answer
+ * (`migcheck diff`) passes them one budget. A budget may be shared by
+ * threads; each spends from it atomically.
+ */
+typedef struct mc_budget mc_budget;
+
+/* Creates a budget of limits->lua_run_instructions and
+ * limits->regex_run_steps (limits may be NULL for the defaults). */
+int mc_budget_new(mc_budget **out, const mc_limits *limits);
+
+void mc_budget_free(mc_budget *budget);
+
+/* What has been spent so far: Lua instructions, pcre2 steps. */
+uint64_t mc_budget_lua_spent(const mc_budget *budget);
+uint64_t mc_budget_regex_spent(const mc_budget *budget);
 
 /* ------------------------------------------------------------------------
  * Policies
@@ -194,6 +231,7 @@ typedef struct mc_check_request {
 	const char *to;    /* NULL: every host but the VM's own */
 	const char *kind;  /* NULL: the first kind whose `when` holds */
 	bool trace;        /* list every check evaluated, passed or not */
+	mc_budget *budget; /* NULL: a budget of the fleet's limits */
 } mc_check_request;
 
 typedef enum mc_value_type {
@@ -327,6 +365,7 @@ typedef struct mc_plan_request {
 	/* Called now and then while classes are evaluated, when not NULL. */
 	void (*progress)(void *arg, size_t done, size_t total);
 	void *progress_arg;
+	mc_budget *budget;  /* NULL: a budget of the fleet's limits */
 } mc_plan_request;
 
 /* A host that can take a VM. */
@@ -403,6 +442,7 @@ void mc_plan_result_free(mc_plan_result *result);
 
 typedef struct mc_matrix_request {
 	const char *kind;      /* NULL: every kind of the policy */
+	mc_budget *budget;     /* NULL: a budget of the fleet's limits */
 } mc_matrix_request;
 
 /* A value a class's hosts share: a field, or a host path a check reads. */

@@ -721,7 +721,7 @@ mc_plan(mc_plan_result **out, const mc_fleet *f, const mc_plan_request *req,
 	if (pl.top > f->inv->nhosts)
 		pl.top = f->inv->nhosts;
 	mc_arena_init(&pl.work);
-	if ((rc = mc_ctx_init(&pl.ctx, f)) != MC_OK)
+	if ((rc = mc_ctx_init(&pl.ctx, f, req->budget)) != MC_OK)
 		return rc;
 	pl.res = calloc(1, sizeof(*pl.res));
 	if (!pl.res) {

@@ -56,6 +56,7 @@ typedef struct loader {
 	uint64_t broken_fields;  /* fields with errors: no more errors about
 	                            their type */
 	mc_sandbox *sandbox;     /* Lua is compiled here, made when needed */
+	mc_luachunks chunks;     /* the Lua texts compiled so far */
 	char **chain;         /* real paths of the files being loaded */
 	size_t nchain;
 	bool chain_failed;    /* a file of the chain could not be read */
@@ -395,7 +396,8 @@ dir_len(const char *path)
 }
 
 static int load_chain(loader *L, layer *l, mc_doc *doc, size_t depth);
-static mc_sandbox *load_sandbox(loader *L);
+static mc_sandbox *load_sandbox(loader *L, const char *file, unsigned line,
+				unsigned col);
 
 /*
  * Reads a policy file — YAML, or Lua when its name ends in ".lua" — from
@@ -442,9 +444,9 @@ read_doc(loader *L, const char *path, const char *buf, size_t len,
 			    "cannot read the file: %s", strerror(e));
 		return MC_EINPUT;
 	}
-	if (!(sb = load_sandbox(L))) {
+	if (!(sb = load_sandbox(L, path, 1, 1))) {
 		free(data);
-		return MC_ENOMEM;
+		return L->cc.nomem ? MC_ENOMEM : MC_ELIMIT;
 	}
 	return mc_luapolicy_load(out, path, data, len, sb, L->lim, L->diag);
 }
@@ -1152,14 +1154,25 @@ compile_relax(loader *L, const layer *l)
 }
 
 /* The sandbox a policy's Lua is compiled in while it loads, made when the
- * first Lua is met. */
+ * first Lua is met (at file:line:col, where a limit too small for Lua
+ * to start is reported). */
 static mc_sandbox *
-load_sandbox(loader *L)
+load_sandbox(loader *L, const char *file, unsigned line, unsigned col)
 {
-	if (!L->sandbox) {
-		L->sandbox = mc_sandbox_new(L->lim->lua_max_memory);
-		if (!L->sandbox)
-			L->cc.nomem = true;
+	int rc;
+
+	if (L->sandbox)
+		return L->sandbox;
+	rc = mc_sandbox_new(&L->sandbox, L->lim->lua_max_memory,
+			    L->lim->lua_max_string);
+	if (rc == MC_ELIMIT) {
+		if (mc_diag_add(L->diag, MC_SEVERITY_ERROR, file, line, col, NULL, 0,
+				"Lua needs more memory to start than the %zu bytes "
+				"--limit lua-memory allows", L->lim->lua_max_memory) == 0)
+			mc_diag_set_code(L->diag, "limit");
+		L->cc.errors++;
+	} else if (rc != MC_OK) {
+		L->cc.nomem = true;
 	}
 	return L->sandbox;
 }
@@ -1185,9 +1198,9 @@ compile_lua(loader *L, mc_rule *x, const mc_node *rule, const mc_node *lua,
 
 		if (!want_str(L, lua, "'lua'"))
 			return -1;
-		if (!(sb = load_sandbox(L)))
+		if (!(sb = load_sandbox(L, lua->file->name, lua->line, lua->col)))
 			return -1;
-		rc = mc_luarule_compile(sb, p, x, lua, L->diag);
+		rc = mc_luarule_compile(sb, &L->chunks, p, x, lua, L->diag);
 		if (rc == -2)
 			L->cc.nomem = true;
 		if (rc < 0) {
@@ -1514,6 +1527,7 @@ compile_limits(loader *L, const layer *l)
 	if (p->lua_memory > L->lim->lua_max_memory)
 		p->lua_memory = L->lim->lua_max_memory;
 	p->lua_state_memory = L->lim->lua_max_memory;
+	p->lua_string_cap = L->lim->lua_max_string;
 	if (!l->limits || !want_map(L, l->limits, "'limits'"))
 		return;
 	check_keys(L, l->limits, "'limits'", keys);
@@ -1671,6 +1685,7 @@ out:
 	free(L.chain);
 	layer_free(&l);
 	mc_sandbox_free(L.sandbox);
+	mc_luachunks_free(&L.chunks);
 	if (rc != MC_OK) {
 		mc_policy_free(p);
 		return rc;

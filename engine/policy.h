@@ -100,6 +100,7 @@ typedef struct mc_rule {
 	 * returns function(vm, source, target) ... end; */
 	const char *chunk;
 	size_t chunk_len;
+	uint32_t lua_line;        /* the line of the file its text starts on */
 	/* or function number lua_func of the Lua policy file docs[lua_doc]. */
 	size_t lua_doc;
 	size_t lua_func;
@@ -170,6 +171,7 @@ struct mc_policy {
 	uint64_t lua_instructions;  /* per call of a Lua rule */
 	size_t lua_memory;          /* bytes per call of a Lua rule */
 	size_t lua_state_memory;    /* bytes a sandbox may hold in all */
+	size_t lua_string_cap;      /* the longest string a sandbox holds */
 };
 
 /* Defaults of the `limits:` a policy may set, within mc_limits' caps. */

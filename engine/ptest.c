@@ -29,6 +29,7 @@ typedef struct report {
 typedef struct runner {
 	const mc_policy *p;
 	const mc_limits *lim;
+	mc_budget *budget;     /* what all the tests spend, together */
 	report *rep;
 	mc_coverage_item *items;
 	size_t nitems;
@@ -435,6 +436,7 @@ run_test(runner *r, const mc_node *t, mc_test_case *tc)
 	req.vm = text_of(t, "vm");
 	req.to = text_of(t, "to");
 	req.kind = text_of(t, "kind");
+	req.budget = r->budget;
 	e.allowed = mc_node_get(ex, "allowed");
 	e.rating = mc_node_get(ex, "rating");
 	e.violations = mc_node_get(ex, "violations");
@@ -535,7 +537,7 @@ mc_policy_test(mc_test_report **out, const mc_policy *p,
 	r.p = p;
 	r.lim = limits;
 	r.rep = calloc(1, sizeof(*r.rep));
-	if (!r.rep)
+	if (!r.rep || mc_budget_new(&r.budget, limits) != MC_OK)
 		goto out;
 	mc_arena_init(&r.rep->arena);
 	tests = mc_arena_calloc(&r.rep->arena, ntests + 1, sizeof(*tests));
@@ -572,6 +574,7 @@ out:
 	free(r.kind_match);
 	free(r.kind_compare);
 	mc_buf_free(&r.buf);
+	mc_budget_free(r.budget);
 	return rc;
 }
 

@@ -9,6 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
+
+/* The limit a match is first tried under (see mc_regex_match). */
+#define FIRST_STEPS 64
+
 /* Enough capture pairs for any pattern a policy needs; a match with more
  * groups still reports the match (pcre2 returns 0). */
 #define OVECTOR_PAIRS 32
@@ -132,7 +137,10 @@ mc_matcher_init(mc_matcher *m, const mc_limits *limits)
 		mc_matcher_release(m);
 		return -1;
 	}
-	pcre2_set_match_limit(ctx, limits->regex_match_limit);
+	m->limit = limits->regex_match_limit;
+	m->budget = NULL;
+	m->run_out = false;
+	pcre2_set_match_limit(ctx, m->limit);
 	pcre2_set_depth_limit(ctx, limits->regex_depth_limit);
 	return 0;
 }
@@ -146,11 +154,70 @@ mc_matcher_release(mc_matcher *m)
 	m->context = NULL;
 }
 
+/* One pcre2 call: a match, or a substitution into out. */
+typedef struct attempt {
+	const mc_regex *re;
+	const char *s;
+	size_t len;
+	const char *to;      /* a substitution's template, or NULL */
+	char *out;
+	PCRE2_SIZE outlen;
+} attempt;
+
+static int
+try_once(mc_matcher *m, attempt *a, PCRE2_SIZE *outlen)
+{
+	if (!a->to)
+		return pcre2_match(a->re->code, (PCRE2_SPTR)a->s, a->len, 0, 0,
+				   m->match_data, m->context);
+	*outlen = a->outlen;
+	return pcre2_substitute(a->re->code, (PCRE2_SPTR)a->s, a->len, 0,
+				PCRE2_SUBSTITUTE_REPLACEMENT_ONLY |
+				PCRE2_SUBSTITUTE_OVERFLOW_LENGTH |
+				PCRE2_SUBSTITUTE_UNSET_EMPTY,
+				m->match_data, m->context, (PCRE2_SPTR)a->to,
+				PCRE2_ZERO_TERMINATED, (PCRE2_UCHAR *)a->out, outlen);
+}
+
+/* Runs the attempt under growing limits, each charged to the budget (see
+ * regex.h); returns pcre2's result. */
+static int
+run(mc_matcher *m, attempt *a, PCRE2_SIZE *outlen)
+{
+	uint64_t want = FIRST_STEPS < m->limit ? FIRST_STEPS : m->limit;
+	int rc;
+
+	m->run_out = false;
+	if (!m->budget)
+		return try_once(m, a, outlen);
+	for (;;) {
+		uint64_t got = mc_budget_take_regex(m->budget, want);
+
+		if (!got) {
+			m->run_out = true;
+			return PCRE2_ERROR_MATCHLIMIT;
+		}
+		pcre2_set_match_limit(m->context, (uint32_t)got);
+		rc = try_once(m, a, outlen);
+		if (rc != PCRE2_ERROR_MATCHLIMIT)
+			break;
+		if (got < want) {
+			m->run_out = true;
+			break;
+		}
+		if (want >= m->limit)
+			break;
+		want = want * 4 < m->limit ? want * 4 : m->limit;
+	}
+	pcre2_set_match_limit(m->context, m->limit);
+	return rc;
+}
+
 int
 mc_regex_match(const mc_regex *re, mc_matcher *m, const char *s, size_t len)
 {
-	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, m->match_data,
-			     m->context);
+	attempt a = {re, s, len, NULL, NULL, 0};
+	int rc = run(m, &a, NULL);
 
 	if (rc >= 0)
 		return 1;
@@ -163,13 +230,9 @@ int
 mc_regex_replace(const mc_regex *re, mc_matcher *m, const char *s, size_t len,
 		 const char *to, char *out, size_t *outlen)
 {
+	attempt a = {re, s, len, to, out, *outlen};
 	PCRE2_SIZE n = *outlen;
-	int rc = pcre2_substitute(re->code, (PCRE2_SPTR)s, len, 0,
-				  PCRE2_SUBSTITUTE_REPLACEMENT_ONLY |
-				  PCRE2_SUBSTITUTE_OVERFLOW_LENGTH |
-				  PCRE2_SUBSTITUTE_UNSET_EMPTY,
-				  m->match_data, m->context, (PCRE2_SPTR)to,
-				  PCRE2_ZERO_TERMINATED, (PCRE2_UCHAR *)out, &n);
+	int rc = run(m, &a, &n);
 
 	*outlen = n;
 	if (rc > 0)

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "migcheck.h"
 
 typedef struct mc_regex mc_regex;
@@ -20,6 +22,9 @@ typedef struct mc_regex mc_regex;
 typedef struct mc_matcher {
 	void *match_data;  /* pcre2_match_data_8 */
 	void *context;     /* pcre2_match_context_8 */
+	uint32_t limit;    /* steps one match may take */
+	mc_budget *budget; /* the run's, that every match spends; or NULL */
+	bool run_out;      /* the last match stopped at the run's budget */
 } mc_matcher;
 
 /*
@@ -39,11 +44,22 @@ void mc_regex_free(mc_regex *re);
 int mc_regex_check_replacement(const mc_regex *re, const char *to,
 			       char *err, size_t errsize);
 
+/* Makes a matcher with the limits' match and depth limits, spending no
+ * budget until `budget` is set. */
 int mc_matcher_init(mc_matcher *m, const mc_limits *limits);
 void mc_matcher_release(mc_matcher *m);
 
-/* Returns 1 when the pattern matches the subject, 0 when it does not, -1
- * when a limit stopped the match (the caller fails closed). */
+/*
+ * Returns 1 when the pattern matches the subject, 0 when it does not, -1
+ * when a limit stopped the match (the caller fails closed; m->run_out says
+ * whether it was the run's budget rather than the match limit).
+ *
+ * pcre2 does not say how many steps a match took, so a match is tried
+ * under a limit that starts at a few dozen steps and grows fourfold up to
+ * the match limit, and each try is charged to the budget in full: the
+ * charge is at most about four times the work (and at least a few dozen
+ * steps a match), and the work never more than the charge.
+ */
 int mc_regex_match(const mc_regex *re, mc_matcher *m, const char *s,
 		   size_t len);
 

@@ -1,5 +1,6 @@
 /*
- * sandbox.c - the Lua sandbox.
+ * sandbox.c - the Lua sandbox: its state, allocator, hooks and calls, and
+ * read-only views of tables. The functions rules call are in lsafe.c.
  */
 #include "sandbox.h"
 
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lpattern.h"
+#include "lsafe.h"
 #include "luamodules.h"
 #include "value.h"
 
@@ -19,33 +20,77 @@
  * little. */
 #define HOOK_EVERY 1000
 
+/* Calls and returns are hooked too: one call can pass a million values
+ * (f(table.unpack(t)), or a vararg passed on), and each is copied. A
+ * transfer of more than TRANSFER_FREE values is charged a unit a value. */
+#define HOOK_MASK (LUA_MASKCOUNT | LUA_MASKCALL | LUA_MASKRET)
+#define TRANSFER_FREE 32
+
 /* Work allowed when the engine itself runs Lua (loading modules). */
 #define SETUP_BUDGET 10000000
 
-/* Allocating costs work too: every ALLOC_CHARGE bytes a call allocates are
- * charged as one instruction, so that a call that allocates in a loop (a
- * megabyte string each time round) stops as soon as one that computes,
- * rather than after its instructions have churned gigabytes. */
+/* Making an object costs work too: every ALLOC_CHARGE bytes of a new
+ * string, table, closure or userdata are charged as one instruction.
+ * Growing a table's parts or a stack is not: how often Lua does that
+ * depends on the state's history and hash seed, and a charge must not. */
 #define ALLOC_CHARGE 8
 
-static const char ENV_KEY[] = "mc.env";       /* registry: the globals' view */
 static const char FROZEN_KEY[] = "mc.frozen"; /* registry: table -> view */
 static const char VIEWS_KEY[] = "mc.views";   /* registry: the views, a set */
 
 struct mc_sandbox {
-	mc_lbudget budget;
+	mc_lbudget budget;    /* first: a budget's address is its sandbox's */
 	lua_State *L;
-	size_t mem;        /* bytes held */
-	size_t mem_limit;  /* what allocations may reach now */
-	size_t mem_cap;    /* what the state may ever hold */
-	bool mem_refused;  /* an allocation was refused during the call */
+	size_t mem;           /* bytes held */
+	size_t mem_limit;     /* what allocations may reach now */
+	size_t mem_cap;       /* what the state may ever hold */
+	size_t base;          /* bytes held by what outlives calls */
+	size_t str_header;    /* bytes a string's block holds beyond its text */
+	bool str_probe;       /* measuring str_header */
+	/* An allocation refused at the limit: Lua collects all garbage and
+	 * asks again once; refused again, the call is out of memory. */
+	struct {
+		bool pending;
+		const void *ptr;
+		size_t osize, nsize;
+	} refusal;
 	uint64_t last_used;
-	size_t gc_mark;    /* memory after the last full collection */
+	mc_lend last_end;
+	size_t gc_mark;       /* memory after the last full collection */
 };
 
+static mc_sandbox *
+sandbox_of(lua_State *L)
+{
+	return (mc_sandbox *)(void *)mc_lbudget_of(L);
+}
+
 /* ------------------------------------------------------------------------
- * Memory and instructions
+ * Memory
  */
+
+static void
+out_of_memory(mc_sandbox *sb)
+{
+	sb->refusal.pending = false;
+	if (!sb->budget.ended)
+		sb->budget.ended = MC_LEND_MEMORY;
+}
+
+/* A growth past the limit. Lua's emergency collection asks again for the
+ * same block at once; any other request first means the refusal stood. */
+static void
+refuse(mc_sandbox *sb, const void *ptr, size_t osize, size_t nsize)
+{
+	if (sb->refusal.pending) {
+		out_of_memory(sb);
+		return;
+	}
+	sb->refusal.pending = true;
+	sb->refusal.ptr = ptr;
+	sb->refusal.osize = osize;
+	sb->refusal.nsize = nsize;
+}
 
 static void *
 alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -59,38 +104,136 @@ alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		sb->mem -= old;
 		return NULL;
 	}
-	if (nsize > old && nsize - old > sb->mem_limit - sb->mem) {
-		sb->mem_refused = true;
+	if (!ptr && osize == LUA_TSTRING) {
+		if (sb->str_probe) {
+			sb->str_header = nsize;
+			sb->str_probe = false;
+		} else if (nsize - sb->str_header > sb->budget.string_cap + 1) {
+			if (!sb->budget.ended) {
+				sb->budget.ended = MC_LEND_STRING;
+				sb->budget.string_len = nsize - sb->str_header - 1;
+			}
+			return NULL;
+		}
+	}
+	if (nsize > old && (sb->mem >= sb->mem_limit ||
+			    nsize - old > sb->mem_limit - sb->mem)) {
+		refuse(sb, ptr, osize, nsize);
 		return NULL;
 	}
 	p = realloc(ptr, nsize);
 	if (!p)
 		return NULL;
+	if (nsize > old && sb->refusal.pending) {
+		if (ptr == sb->refusal.ptr && osize == sb->refusal.osize &&
+		    nsize == sb->refusal.nsize)
+			sb->refusal.pending = false;  /* the collection made room */
+		else
+			out_of_memory(sb);
+	}
 	sb->mem = sb->mem - old + nsize;
-	/* Charged here, stopped at the next count hook. */
-	if (nsize > old)
-		sb->budget.used += (nsize - old) / ALLOC_CHARGE;
+	if (!ptr && osize != 0)
+		sb->budget.used += nsize / ALLOC_CHARGE;
 	return p;
+}
+
+/* ------------------------------------------------------------------------
+ * Hooks: instructions, and values passed
+ */
+
+/* Ends the call in thread L: this and every later instruction fails. */
+static void
+fail(lua_State *L, mc_lbudget *b)
+{
+	lua_sethook(L, lua_gethook(L), HOOK_MASK, 1);
+	mc_lbudget_fail(L, b);
+}
+
+/* The values a call of a Lua vararg function received beyond its
+ * parameters (0 when at most TRANSFER_FREE). */
+static uint64_t
+extra_args(lua_State *L, lua_Debug *ar)
+{
+	int lo = TRANSFER_FREE + 1, hi;
+
+	if (!lua_getlocal(L, ar, -lo))
+		return 0;
+	lua_pop(L, 1);
+	for (hi = lo * 2; lua_getlocal(L, ar, -hi); hi *= 2) {
+		lua_pop(L, 1);
+		lo = hi;
+		if (hi > (1 << 29))
+			return (uint64_t)hi;
+	}
+	while (hi - lo > 1) {  /* lo has a value, hi none */
+		int mid = lo + (hi - lo) / 2;
+		if (lua_getlocal(L, ar, -mid)) {
+			lua_pop(L, 1);
+			lo = mid;
+		} else {
+			hi = mid;
+		}
+	}
+	return (uint64_t)lo;
+}
+
+/* The values passed to a call or returned by one, when many. */
+static uint64_t
+transferred(lua_State *L, lua_Debug *ar)
+{
+	int top = lua_gettop(L);
+	uint64_t n = 0;
+
+	if (ar->event == LUA_HOOKRET) {
+		/* the results end at the top; a Lua function's frame may
+		 * reach higher, so this counts at most a frame too many */
+		if (top <= TRANSFER_FREE || !lua_getinfo(L, "r", ar))
+			return 0;
+		return (uint64_t)(top - ar->ftransfer + 1);
+	}
+	n = extra_args(L, ar);
+	if (!n && top > TRANSFER_FREE && lua_getinfo(L, "f", ar)) {
+		/* a C function's arguments are its stack */
+		if (lua_iscfunction(L, -1))
+			n = (uint64_t)top;
+		lua_pop(L, 1);
+	}
+	return n > TRANSFER_FREE ? n : 0;
 }
 
 static void
 hook(lua_State *L, lua_Debug *ar)
 {
-	mc_lbudget *b = mc_lbudget_of(L);
+	mc_sandbox *sb = sandbox_of(L);
+	mc_lbudget *b = &sb->budget;
 
-	(void)ar;
-	if (!b)
+	if (!sb)
 		return;
-	if (!b->exceeded) {
-		b->used += HOOK_EVERY;
-		if (b->used <= b->limit)
-			return;
-		b->exceeded = true;
+	/* The main thread runs only the sandbox's own code (a call's thread
+	 * is made and left there): never stopped from here. */
+	if (L == sb->L && (ar->event != LUA_HOOKCOUNT || b->ended))
+		return;
+	if (ar->event == LUA_HOOKCOUNT) {
+		if (!b->ended && sb->refusal.pending)
+			out_of_memory(sb);
+		if (!b->ended) {
+			b->used += HOOK_EVERY;
+			if (b->used <= b->limit)
+				return;
+			b->ended = MC_LEND_BUDGET;
+		}
+		fail(L, b);
 	}
-	/* From now on every instruction of this thread fails: a pcall may
-	 * catch one error, but the code after it fails again. */
-	lua_sethook(L, hook, LUA_MASKCOUNT, 1);
-	luaL_error(L, "instruction budget exceeded");
+	if (b->ended)
+		fail(L, b);
+	uint64_t n = transferred(L, ar);
+	if (n) {
+		b->used = n > UINT64_MAX - b->used ? UINT64_MAX : b->used + n;
+		if (b->used > b->limit) {
+			b->ended = MC_LEND_BUDGET;
+			fail(L, b);
+		}
+	}
 }
 
 /* ------------------------------------------------------------------------
@@ -106,20 +249,50 @@ refuse_write(lua_State *L)
 static int
 refuse_global(lua_State *L)
 {
+	mc_lsafe_tostring(L, 2);
 	return luaL_error(L, "attempt to set global '%s': globals are read-only "
-			  "(use local)", luaL_tolstring(L, 2, NULL));
+			  "(use local)", lua_tostring(L, -1));
 }
 
 static void freeze_at(lua_State *L, int idx);
 
-/* __index of a view: the real table's value, itself viewed read-only. */
+/* Replaces the value at the top with its view when it is a table. */
+static void
+freeze_top(lua_State *L)
+{
+	if (lua_type(L, -1) == LUA_TTABLE)
+		freeze_at(L, -1);
+}
+
+/*
+ * __index of a view: the real table's own value, viewed read-only; when it
+ * has none, what the real table's metatable gives through its __index (a
+ * function is called with the view, a table is read through its view).
+ */
 static int
 view_index(lua_State *L)
 {
 	lua_pushvalue(L, 2);
-	lua_rawget(L, lua_upvalueindex(1));
-	if (lua_type(L, -1) == LUA_TTABLE)
-		freeze_at(L, -1);
+	if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL &&
+	    lua_getmetatable(L, lua_upvalueindex(1))) {
+		lua_pushliteral(L, "__index");
+		switch (lua_rawget(L, -2)) {
+		case LUA_TFUNCTION:
+			lua_pushvalue(L, 1);
+			lua_pushvalue(L, 2);
+			lua_call(L, 2, 1);
+			break;
+		case LUA_TTABLE:
+			freeze_at(L, -1);
+			lua_pushvalue(L, 2);
+			lua_gettable(L, -2);
+			break;
+		default:
+			lua_pushnil(L);
+			break;
+		}
+	}
+	freeze_top(L);
 	return 1;
 }
 
@@ -130,17 +303,20 @@ view_len(lua_State *L)
 	return 1;
 }
 
+/* The iterator of pairs(view): the real table's keys in the sandbox's
+ * one order, keys and values viewed read-only. */
 static int
 view_next(lua_State *L)
 {
-	/* upvalue 1: the real table; arguments: the view, the last key */
 	lua_settop(L, 2);
-	if (lua_next(L, lua_upvalueindex(1)) == 0) {
+	if (!mc_lsafe_next(L, lua_upvalueindex(1))) {
 		lua_pushnil(L);
 		return 1;
 	}
-	if (lua_type(L, -1) == LUA_TTABLE)
-		freeze_at(L, -1);
+	freeze_top(L);
+	lua_insert(L, -2);
+	freeze_top(L);
+	lua_insert(L, -2);
 	return 2;
 }
 
@@ -173,7 +349,7 @@ holds_tables(lua_State *L, int idx)
 
 	lua_pushnil(L);
 	while (!found && lua_next(L, idx)) {
-		found = lua_type(L, -1) == LUA_TTABLE;
+		found = lua_type(L, -1) == LUA_TTABLE || lua_type(L, -2) == LUA_TTABLE;
 		lua_pop(L, 1);
 	}
 	if (found)
@@ -188,6 +364,7 @@ static void
 freeze_at(lua_State *L, int idx)
 {
 	idx = lua_absindex(L, idx);
+	luaL_checkstack(L, 6, NULL);
 	lua_getfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
 	lua_pushvalue(L, idx);
 	if (lua_rawget(L, -2) != LUA_TNIL) {
@@ -205,11 +382,15 @@ freeze_at(lua_State *L, int idx)
 	lua_pop(L, 1);
 	lua_newtable(L);                       /* the view */
 	lua_createtable(L, 0, 6);              /* its metatable */
-	/* A table that holds no tables is read straight (the libraries are
-	 * such); one that does gives views of what it holds. */
+	/* A table that holds no tables and has no metatable is read straight
+	 * (the libraries are such); any other gives views of what it holds. */
 	lua_pushvalue(L, idx);
-	if (holds_tables(L, idx))
+	if (lua_getmetatable(L, idx)) {
+		lua_pop(L, 1);
 		lua_pushcclosure(L, view_index, 1);
+	} else if (holds_tables(L, idx)) {
+		lua_pushcclosure(L, view_index, 1);
+	}
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, refuse_write);
 	lua_setfield(L, -2, "__newindex");
@@ -236,174 +417,23 @@ mc_sandbox_freeze(mc_sandbox *sb)
 	freeze_at(sb->L, -1);
 }
 
+bool
+mc_sandbox_is_view(mc_sandbox *sb, int idx)
+{
+	lua_State *L = sb->L;
+	bool view;
+
+	idx = lua_absindex(L, idx);
+	lua_getfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
+	lua_pushvalue(L, idx);
+	view = lua_rawget(L, -2) != LUA_TNIL;
+	lua_pop(L, 2);
+	return view;
+}
+
 /* ------------------------------------------------------------------------
- * The functions rules may call that differ from Lua's
+ * The helper modules' primitives
  */
-
-/* load(text [, name [, mode [, env]]]): text only, the read-only globals
- * unless an environment is given. */
-static int
-sb_load(lua_State *L)
-{
-	size_t len;
-	const char *text, *name = luaL_optstring(L, 2, "=(load)");
-
-	if (lua_type(L, 1) != LUA_TSTRING) {
-		luaL_pushfail(L);
-		lua_pushliteral(L, "load takes the text of a chunk in a rule");
-		return 2;
-	}
-	text = lua_tolstring(L, 1, &len);
-	mc_lbudget_charge(L, len / 8 + 1);
-	if (luaL_loadbufferx(L, text, len, name, "t") != LUA_OK) {
-		luaL_pushfail(L);
-		lua_insert(L, -2);
-		return 2;
-	}
-	if (!lua_isnone(L, 4))
-		lua_pushvalue(L, 4);
-	else
-		lua_getfield(L, LUA_REGISTRYINDEX, ENV_KEY);
-	if (!lua_setupvalue(L, -2, 1))
-		lua_pop(L, 1);
-	return 1;
-}
-
-/* Calls the original function (upvalue 1 of a wrapper) with the wrapper's
- * arguments and returns what it returns. */
-static int
-call_original(lua_State *L, int nresults)
-{
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, nresults);
-	return lua_gettop(L);
-}
-
-/* setmetatable without __gc: a finalizer would run outside any rule's
- * budget, at a time no rule controls. */
-static int
-sb_setmetatable(lua_State *L)
-{
-	if (lua_type(L, 2) == LUA_TTABLE) {
-		lua_pushliteral(L, "__gc");
-		if (lua_rawget(L, 2) != LUA_TNIL)
-			return luaL_error(L, "__gc metamethods are not allowed in rules");
-		lua_pop(L, 1);
-	}
-	return call_original(L, 1);
-}
-
-/*
- * Errors that stop a call at its budget are raised from the count hook,
- * and Lua runs no hook while a hook's error unwinds: a message handler
- * (xpcall), or the __close metamethods of a coroutine that died of such an
- * error, would run with no budget at all. So xpcall calls its handler only
- * after the protected call has returned, and coroutines that died at the
- * budget are never closed.
- */
-static int
-sb_xpcall(lua_State *L)
-{
-	int n = lua_gettop(L);
-
-	luaL_checktype(L, 2, LUA_TFUNCTION);
-	lua_pushvalue(L, 2);       /* the handler, kept below the call */
-	lua_pushvalue(L, 1);
-	for (int i = 3; i <= n; i++)
-		lua_pushvalue(L, i);
-	if (lua_pcall(L, n - 2 < 0 ? 0 : n - 2, LUA_MULTRET, 0) == LUA_OK) {
-		lua_pushboolean(L, 1);
-		lua_replace(L, n + 1);  /* over the handler */
-		return lua_gettop(L) - n;
-	}
-	lua_call(L, 1, 1);         /* handler(error) */
-	lua_pushboolean(L, 0);
-	lua_insert(L, -2);
-	return 2;
-}
-
-static int
-budget_spent(lua_State *L)
-{
-	mc_lbudget *b = mc_lbudget_of(L);
-
-	return b && b->exceeded;
-}
-
-/* coroutine.close, but never of a coroutine once the budget is spent */
-static int
-sb_coclose(lua_State *L)
-{
-	if (budget_spent(L))
-		return luaL_error(L, "instruction budget exceeded");
-	return call_original(L, LUA_MULTRET);
-}
-
-/* The function coroutine.wrap returns: resumes its coroutine; on an error
- * closes it (as Lua's does) unless the budget is spent, and raises it. */
-static int
-sb_auxwrap(lua_State *L)
-{
-	lua_State *co = lua_tothread(L, lua_upvalueindex(1));
-	int n = lua_gettop(L), nres, rc;
-
-	if (!lua_checkstack(co, n))
-		return luaL_error(L, "too many arguments to resume");
-	lua_xmove(L, co, n);
-	rc = lua_resume(co, L, n, &nres);
-	if (rc == LUA_OK || rc == LUA_YIELD) {
-		if (!lua_checkstack(L, nres + 1))
-			return luaL_error(L, "too many results to resume");
-		lua_xmove(co, L, nres);
-		return nres;
-	}
-	lua_xmove(co, L, 1);      /* the error */
-	if (!budget_spent(L))
-		lua_resetthread(co);
-	return lua_error(L);
-}
-
-static int
-sb_cowrap(lua_State *L)
-{
-	lua_State *co;
-
-	luaL_checktype(L, 1, LUA_TFUNCTION);
-	co = lua_newthread(L);
-	lua_pushvalue(L, 1);
-	lua_xmove(L, co, 1);
-	lua_pushcclosure(L, sb_auxwrap, 1);
-	return 1;
-}
-
-/* string.rep, charged by the length it makes; an empty string repeated any
- * number of times is made at once rather than in a loop of n steps. */
-static int
-sb_rep(lua_State *L)
-{
-	size_t l, lsep;
-	lua_Integer n;
-
-	luaL_checklstring(L, 1, &l);
-	n = luaL_checkinteger(L, 2);
-	luaL_optlstring(L, 3, "", &lsep);
-	if (n <= 0 || l + lsep == 0) {
-		lua_pushliteral(L, "");
-		return 1;
-	}
-	if ((uint64_t)n > SIZE_MAX / (l + lsep))
-		return luaL_error(L, "resulting string too large");
-	/* A result past the memory left fails as the allocation would, before
-	 * any work; the sandbox is the budget's owner. */
-	mc_sandbox *sb = (mc_sandbox *)(void *)mc_lbudget_of(L);
-	if (sb && (uint64_t)n * (l + lsep) > sb->mem_limit - sb->mem) {
-		sb->mem_refused = true;
-		return luaL_error(L, "not enough memory");
-	}
-	mc_lbudget_charge(L, (uint64_t)n * (l + lsep) / 16 + 1);
-	return call_original(L, 1);
-}
 
 /* version.compare(a, b) for the helper modules: -1, 0 or 1 as the engine
  * orders versions; nil and a message when either is no version. */
@@ -431,6 +461,7 @@ prim_version_valid(lua_State *L)
 	size_t l;
 	const char *s = luaL_checklstring(L, 1, &l);
 
+	mc_lbudget_charge(L, l / 8 + 1);
 	lua_pushboolean(L, mc_version_valid(s, l));
 	return 1;
 }
@@ -450,21 +481,6 @@ drop(lua_State *L, const char *table, const char *const *names)
 		lua_pushnil(L);
 		lua_setfield(L, -2, *names);
 	}
-	lua_pop(L, 1);
-}
-
-/* Wraps global table.field in a C closure that gets the original as its
- * upvalue. */
-static void
-wrap(lua_State *L, const char *table, const char *field, lua_CFunction f)
-{
-	if (table)
-		lua_getglobal(L, table);
-	else
-		lua_pushglobaltable(L);
-	lua_getfield(L, -1, field);
-	lua_pushcclosure(L, f, 1);
-	lua_setfield(L, -2, field);
 	lua_pop(L, 1);
 }
 
@@ -492,7 +508,7 @@ load_modules(lua_State *L)
 	return 0;
 }
 
-/* Sets up the libraries, the wrappers and the read-only globals. Runs
+/* Sets up the libraries, the replacements and the read-only globals. Runs
  * under lua_pcall, as memory may run out anywhere. */
 static int
 setup(lua_State *L)
@@ -526,20 +542,7 @@ setup(lua_State *L)
 	drop(L, LUA_MATHLIBNAME, math_out);
 	lua_pushnil(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-	lua_pushcfunction(L, sb_load);
-	lua_setglobal(L, "load");
-	wrap(L, NULL, "setmetatable", sb_setmetatable);
-	lua_pushcfunction(L, sb_xpcall);
-	lua_setglobal(L, "xpcall");
-	wrap(L, LUA_COLIBNAME, "close", sb_coclose);
-	lua_getglobal(L, LUA_COLIBNAME);
-	lua_pushcfunction(L, sb_cowrap);
-	lua_setfield(L, -2, "wrap");
-	lua_pop(L, 1);
-	wrap(L, LUA_STRLIBNAME, "rep", sb_rep);
-	lua_getglobal(L, LUA_STRLIBNAME);
-	mc_lpattern_open(L, -1);
-	lua_pop(L, 1);
+	mc_lsafe_open(L);
 
 	/* The string metatable: methods from the string library, protected
 	 * so that no rule can change what strings do for the others. */
@@ -588,34 +591,62 @@ setup(lua_State *L)
 	mark_view(L);
 	lua_pushvalue(L, -1);
 	lua_setglobal(L, "_G");
-	lua_setfield(L, LUA_REGISTRYINDEX, ENV_KEY);
+	lua_setfield(L, LUA_REGISTRYINDEX, MC_LSAFE_ENV_KEY);
+	mc_lsafe_end_call(L);
 	return 0;
 }
 
-mc_sandbox *
-mc_sandbox_new(size_t memory)
+/* Measures what a string's block holds beyond its text: the string limit
+ * is enforced on the blocks the allocator sees. */
+static int
+probe_strings(lua_State *L)
+{
+	static const char text[] = "a string long enough to be made apart from "
+				   "the interned short ones, sixty-four bytes";
+	mc_sandbox *sb = sandbox_of(L);
+
+	sb->str_probe = true;
+	lua_pushlstring(L, text, sizeof(text) - 1);
+	if (sb->str_probe || sb->str_header <= sizeof(text))
+		return luaL_error(L, "the sandbox cannot see Lua's strings");
+	sb->str_header -= sizeof(text);
+	return 0;
+}
+
+int
+mc_sandbox_new(mc_sandbox **out, size_t memory, size_t string_cap)
 {
 	mc_sandbox *sb = calloc(1, sizeof(*sb));
+	int rc = MC_ENOMEM;
 
+	*out = NULL;
 	if (!sb)
-		return NULL;
+		return MC_ENOMEM;
 	sb->mem_cap = sb->mem_limit = memory;
 	sb->budget.limit = SETUP_BUDGET;
+	sb->budget.string_cap = string_cap;
 	sb->L = lua_newstate(alloc, sb);
-	if (!sb->L) {
-		free(sb);
-		return NULL;
-	}
+	if (!sb->L)
+		goto fail;
 	mc_lbudget_set(sb->L, &sb->budget);
-	lua_sethook(sb->L, hook, LUA_MASKCOUNT, HOOK_EVERY);
+	lua_sethook(sb->L, hook, HOOK_MASK, HOOK_EVERY);
+	lua_pushcfunction(sb->L, probe_strings);
+	if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK)
+		goto fail;
 	lua_pushcfunction(sb->L, setup);
-	if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK) {
-		mc_sandbox_free(sb);
-		return NULL;
-	}
-	lua_gc(sb->L, LUA_GCCOLLECT);
-	sb->gc_mark = sb->mem;
-	return sb;
+	if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK || sb->budget.ended)
+		goto fail;
+	mc_sandbox_settle(sb);
+	*out = sb;
+	return MC_OK;
+fail:
+	/* refused at the limit, not by malloc: the limit is too small */
+	if (sb->refusal.pending || sb->budget.ended == MC_LEND_MEMORY)
+		rc = MC_ELIMIT;
+	if (sb->L)
+		lua_close(sb->L);
+	free(sb);
+	return rc;
 }
 
 void
@@ -639,17 +670,30 @@ mc_sandbox_memory(const mc_sandbox *sb)
 	return sb->mem;
 }
 
+void
+mc_sandbox_settle(mc_sandbox *sb)
+{
+	lua_gc(sb->L, LUA_GCCOLLECT);
+	sb->base = sb->gc_mark = sb->mem;
+}
+
 uint64_t
 mc_sandbox_used(const mc_sandbox *sb)
 {
 	return sb->last_used;
 }
 
+uint64_t
+mc_sandbox_string_asked(const mc_sandbox *sb)
+{
+	return sb->budget.string_len;
+}
+
 /* Sets a just-loaded function's environment to the globals' view. */
 static void
 set_env(lua_State *L)
 {
-	lua_getfield(L, LUA_REGISTRYINDEX, ENV_KEY);
+	lua_getfield(L, LUA_REGISTRYINDEX, MC_LSAFE_ENV_KEY);
 	if (!lua_setupvalue(L, -2, 1))
 		lua_pop(L, 1);
 }
@@ -657,8 +701,15 @@ set_env(lua_State *L)
 int
 mc_sandbox_load(mc_sandbox *sb, const char *text, size_t len, const char *name)
 {
-	int rc = luaL_loadbufferx(sb->L, text, len, name, "t");
+	int rc;
 
+	sb->budget.ended = MC_LEND_NONE;
+	rc = luaL_loadbufferx(sb->L, text, len, name, "t");
+	if (rc == LUA_ERRMEM && sb->budget.ended == MC_LEND_STRING) {
+		/* a literal longer than the sandbox's strings */
+		sb->budget.ended = MC_LEND_NONE;
+		return MC_LUA_STRING;
+	}
 	if (rc == LUA_ERRMEM)
 		return MC_LUA_MEMORY;
 	if (rc != LUA_OK)
@@ -719,35 +770,94 @@ mc_sandbox_undump(mc_sandbox *sb, const char *bytes, size_t len,
 	return MC_LUA_OK;
 }
 
+/*
+ * Runs the function below nargs arguments (and two integers: nargs and
+ * nresults) on a thread of its own, under lua_pcall on that thread, and
+ * returns its results (or its error object) and the status. A fresh
+ * thread's stack and call frames start small each time, so what one call
+ * grew changes nothing the next is charged or allowed.
+ */
+static int
+on_own_thread(lua_State *L)
+{
+	int nresults = (int)lua_tointeger(L, -1);
+	int nargs = (int)lua_tointeger(L, -2);
+	lua_State *co;
+	int rc, n;
+
+	lua_pop(L, 2);
+	co = lua_newthread(L);
+	lua_insert(L, 1);
+	lua_xmove(L, co, nargs + 1);
+	rc = lua_pcall(co, nargs, nresults, 0);
+	n = rc == LUA_OK ? nresults : 1;
+	lua_xmove(co, L, n);
+	lua_pushinteger(L, rc);
+	return n + 1;
+}
+
 int
 mc_sandbox_call(mc_sandbox *sb, int nargs, int nresults,
 		uint64_t instructions, size_t memory)
 {
 	lua_State *L = sb->L;
-	int rc;
+	int top = lua_gettop(L) - nargs - 1, rc;
 
 	sb->budget.used = 0;
 	sb->budget.limit = instructions;
-	sb->budget.exceeded = false;
-	sb->mem_refused = false;
-	sb->mem_limit = memory < sb->mem_cap - sb->mem ? sb->mem + memory
+	sb->budget.ended = MC_LEND_NONE;
+	sb->budget.string_len = 0;
+	sb->refusal.pending = false;
+	sb->mem_limit = memory < sb->mem_cap - sb->base ? sb->base + memory
 		: sb->mem_cap;
-	lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
-	rc = lua_pcall(L, nargs, nresults, 0);
-	sb->last_used = sb->budget.used;
-	sb->mem_limit = sb->mem_cap;
-	sb->budget.limit = SETUP_BUDGET;
-	if (sb->budget.exceeded) {
-		sb->budget.exceeded = false;
-		rc = MC_LUA_BUDGET;
-	} else if (rc == LUA_ERRMEM || (rc != LUA_OK && sb->mem_refused)) {
-		rc = MC_LUA_MEMORY;
-	} else {
-		rc = rc == LUA_OK ? MC_LUA_OK : MC_LUA_ERROR;
+	/* every thread made for the call starts with the hook as it is set
+	 * here, whatever the last call did to its own */
+	lua_sethook(L, hook, HOOK_MASK, HOOK_EVERY);
+	lua_pushcfunction(L, on_own_thread);
+	lua_insert(L, top + 1);
+	lua_pushinteger(L, nargs);
+	lua_pushinteger(L, nresults);
+	rc = lua_pcall(L, nargs + 3, LUA_MULTRET, 0);
+	if (rc == LUA_OK) {
+		rc = (int)lua_tointeger(L, -1);
+		lua_pop(L, 1);
+	} else if (!sb->budget.ended) {
+		/* the thread could not be made */
+		sb->budget.ended = MC_LEND_MEMORY;
 	}
-	/* Garbage of earlier calls counts against later ones: collect it
-	 * whole once it has doubled the state (no rule code runs in a
-	 * collection: rules cannot set finalizers). */
+	sb->last_used = sb->budget.used;
+	sb->last_end = (mc_lend)sb->budget.ended;
+	if (sb->refusal.pending && !sb->last_end)
+		sb->last_end = MC_LEND_MEMORY;
+	sb->mem_limit = sb->mem_cap;
+	sb->budget.used = 0;
+	sb->budget.limit = SETUP_BUDGET;
+	sb->budget.ended = MC_LEND_NONE;
+	sb->refusal.pending = false;
+	mc_lsafe_end_call(L);
+	switch (sb->last_end) {
+	case MC_LEND_BUDGET:
+		rc = MC_LUA_BUDGET;
+		break;
+	case MC_LEND_MEMORY:
+		rc = MC_LUA_MEMORY;
+		break;
+	case MC_LEND_STRING:
+		rc = MC_LUA_STRING;
+		break;
+	default:
+		rc = rc == LUA_OK ? MC_LUA_OK : rc == LUA_ERRMEM ? MC_LUA_MEMORY
+		     : MC_LUA_ERROR;
+		break;
+	}
+	if (rc != MC_LUA_OK && rc != MC_LUA_ERROR) {
+		/* the error object is the limit's own message */
+		lua_settop(L, top);
+		lua_pushnil(L);
+	}
+	/* Garbage of earlier calls is collected whole once it has doubled
+	 * the state (no rule code runs in a collection: rules cannot set
+	 * finalizers). */
 	if (sb->mem > 2 * sb->gc_mark + 65536) {
 		lua_gc(L, LUA_GCCOLLECT);
 		sb->gc_mark = sb->mem;

@@ -6,19 +6,26 @@
  * allow-list of libraries and functions. What a rule can reach:
  *
  *   base      assert error getmetatable ipairs load (text only) next pairs
- *             pcall rawequal rawget rawlen select setmetatable (no __gc)
- *             tonumber tostring type xpcall _VERSION _G
- *   string    all but dump; find, match, gmatch and gsub count their steps
- *             against the budget; rep refuses results past the memory limit
+ *             pcall rawequal rawget rawlen select setmetatable tonumber
+ *             tostring type xpcall _VERSION _G
+ *   string    all but dump
  *   table, utf8, coroutine   all
  *   math      all but random and randomseed (rules are deterministic)
  *   version, sets, normalize the helper modules of lua/
  *
  * No io, os, debug, package, require, dofile, loadfile, collectgarbage,
- * print, warn, rawset or string.dump. Globals, libraries and helper modules
- * are read-only; the string metatable is protected. An error, the budget
- * or the memory limit ends a call; once the budget is spent every further
- * instruction fails, so pcall cannot catch its way past it.
+ * print, warn, rawset or string.dump; lsafe.h says how the functions that
+ * remain differ from Lua's (bounded work, one order, no addresses).
+ * Globals, libraries and helper modules are read-only; the string
+ * metatable is protected.
+ *
+ * A call ends at an error, at its instruction budget (which C functions
+ * and calls passing many values are charged to as well), at its memory
+ * limit, or when it makes a string longer than the sandbox's string limit;
+ * at a limit, every further instruction fails, so pcall cannot catch its
+ * way past it. Each call runs on a fresh Lua thread, and what it records
+ * in the sandbox is dropped when it returns: only the state that was
+ * there before it (mc_sandbox_settle) is there after it.
  *
  * One sandbox belongs to one thread at a time.
  */
@@ -26,10 +33,12 @@
 #define MC_SANDBOX_H
 
 #include <lua.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "lbudget.h"
+#include "migcheck.h"
 
 typedef struct mc_sandbox mc_sandbox;
 
@@ -39,12 +48,16 @@ typedef enum mc_lua_status {
 	MC_LUA_ERROR,    /* a runtime error: its message is on the stack */
 	MC_LUA_BUDGET,   /* the instruction budget ran out */
 	MC_LUA_MEMORY,   /* the memory limit was reached */
-	MC_LUA_SYNTAX    /* (loading) the text does not compile */
+	MC_LUA_SYNTAX,   /* (loading) the text does not compile */
+	MC_LUA_STRING    /* a string longer than the string limit was asked
+	                    for (mc_sandbox_string_asked says how long) */
 } mc_lua_status;
 
-/* Creates a sandbox whose state may hold at most `memory` bytes. Returns
- * NULL when memory runs out. */
-mc_sandbox *mc_sandbox_new(size_t memory);
+/* Creates a sandbox whose state may hold at most `memory` bytes and whose
+ * strings are at most `string_cap` bytes long. Returns MC_OK, MC_ENOMEM,
+ * or MC_ELIMIT when `memory` is too small for Lua's libraries (*out is
+ * then NULL). */
+int mc_sandbox_new(mc_sandbox **out, size_t memory, size_t string_cap);
 
 /* Closes the state (deterministically: rules cannot set finalizers). */
 void mc_sandbox_free(mc_sandbox *sb);
@@ -53,6 +66,11 @@ lua_State *mc_sandbox_state(mc_sandbox *sb);
 
 /* Bytes the state holds now. */
 size_t mc_sandbox_memory(const mc_sandbox *sb);
+
+/* Collects all garbage and takes what the state holds then as what every
+ * later call's memory limit counts from: call it once what outlives calls
+ * (loaded rules, their data) is in place. */
+void mc_sandbox_settle(mc_sandbox *sb);
 
 /*
  * Compiles text (never binary) as a chunk named `name` (Lua's chunk name
@@ -74,15 +92,19 @@ int mc_sandbox_undump(mc_sandbox *sb, const char *bytes, size_t len,
 
 /*
  * Calls the function below its nargs arguments, as lua_pcall, with at most
- * `instructions` instructions (and pattern-matching steps) and `memory`
- * more bytes than the state holds when the call starts. On MC_LUA_OK the
- * nresults results are on the stack; on MC_LUA_ERROR the error object.
+ * `instructions` units of work (lbudget.h) and `memory` more bytes than
+ * the state held when it was last settled. On MC_LUA_OK the nresults
+ * results are on the stack; otherwise one value: the error object for
+ * MC_LUA_ERROR, nil for a limit.
  */
 int mc_sandbox_call(mc_sandbox *sb, int nargs, int nresults,
 		    uint64_t instructions, size_t memory);
 
-/* Instructions the last call used. */
+/* Units of work the last call used. */
 uint64_t mc_sandbox_used(const mc_sandbox *sb);
+
+/* The length of the string the last call was refused (MC_LUA_STRING). */
+uint64_t mc_sandbox_string_asked(const mc_sandbox *sb);
 
 /*
  * Replaces the table at the top of the stack with a read-only view of it:
@@ -90,5 +112,8 @@ uint64_t mc_sandbox_used(const mc_sandbox *sb);
  * an error, the metatable is protected.
  */
 void mc_sandbox_freeze(mc_sandbox *sb);
+
+/* True when the value at idx is such a view (or the globals' view). */
+bool mc_sandbox_is_view(mc_sandbox *sb, int idx);
 
 #endif

@@ -57,7 +57,7 @@ cli_check(int argc, char **argv)
 	const char *format = "text";
 	cli_shared sh;
 	cli_fleet cf;
-	mc_check_request req = {NULL, NULL, NULL, false};
+	mc_check_request req = {NULL, NULL, NULL, false, NULL};
 	mc_check_result *res = NULL;
 	char *text = NULL;
 	size_t len = 0;

@@ -134,13 +134,16 @@ run_diff(diff *d, const mc_inventory *inv, const mc_limits *limits,
 {
 	size_t nvms = mc_inventory_vm_count(inv), nhosts = mc_inventory_host_count(inv);
 	mc_fleet *fleet[2] = {NULL, NULL};
+	/* Each policy's checks of every VM spend one budget: the work of the
+	 * whole comparison is bounded, and neither policy pays for the other. */
+	mc_budget *budget[2] = {NULL, NULL};
 	int rc = MC_OK;
 
 	for (int k = 0; k < 2 && rc == MC_OK; k++) {
 		d->res[k] = calloc(nvms ? nvms : 1, sizeof(*d->res[k]));
 		if (!d->res[k])
 			rc = MC_ENOMEM;
-		else
+		else if ((rc = mc_budget_new(&budget[k], limits)) == MC_OK)
 			rc = mc_fleet_new(&fleet[k], d->pol[k], inv, limits, diag);
 	}
 	for (size_t v = 0; v < nvms && rc == MC_OK; v++) {
@@ -150,6 +153,7 @@ run_diff(diff *d, const mc_inventory *inv, const mc_limits *limits,
 		req.vm = mc_inventory_vm_name(inv, v);
 
 		for (int k = 0; k < 2 && rc == MC_OK; k++) {
+			req.budget = budget[k];
 			rc = mc_check(&d->res[k][v], fleet[k], &req, diag);
 			if (rc == MC_EINPUT) {
 				/* No kind covers the VM: no verdict. */
@@ -185,6 +189,8 @@ run_diff(diff *d, const mc_inventory *inv, const mc_limits *limits,
 		qsort(d->tallies, d->ntallies, sizeof(*d->tallies), by_kind);
 	mc_fleet_free(fleet[0]);
 	mc_fleet_free(fleet[1]);
+	mc_budget_free(budget[0]);
+	mc_budget_free(budget[1]);
 	return rc;
 }
 

@@ -304,7 +304,7 @@ cli_matrix(int argc, char **argv)
 	};
 	const char *format = "text";
 	cli_shared sh;
-	mc_matrix_request req = {NULL};
+	mc_matrix_request req = {NULL, NULL};
 	cli_fleet cf;
 	size_t len = 0;
 	mc_matrix_result *res = NULL;

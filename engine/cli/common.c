@@ -225,6 +225,9 @@ static const struct cli_limit {
 	LIMIT("regex-depth", regex_depth_limit),
 	LIMIT("lua-instructions", lua_max_instructions),
 	LIMIT("lua-memory", lua_max_memory),
+	LIMIT("lua-string", lua_max_string),
+	LIMIT("lua-run", lua_run_instructions),
+	LIMIT("regex-run", regex_run_steps),
 #undef LIMIT
 };
 
@@ -291,7 +294,8 @@ set_limit(mc_limits *limits, const char *cmd, const char *arg)
 	}
 	return cli_usage(cmd, "unknown limit '%.*s' (limits: file-size, "
 			 "scalar-size, nodes, depth, items, alias-nodes, extends, "
-			 "regex-match, regex-depth, lua-instructions, lua-memory)",
+			 "regex-match, regex-depth, regex-run, lua-instructions, "
+			 "lua-memory, lua-string, lua-run)",
 			 (int)n, arg);
 }
 

@@ -109,8 +109,15 @@ check_run
 run_check(const char *policy, const char *inventory, const char *vm,
 	  const char *to, const char *kind)
 {
+	return run_check_budget(policy, inventory, vm, to, kind, NULL);
+}
+
+check_run
+run_check_budget(const char *policy, const char *inventory, const char *vm,
+		 const char *to, const char *kind, mc_budget *budget)
+{
 	check_run r;
-	mc_check_request req = {vm, to, kind, false};
+	mc_check_request req = {vm, to, kind, false, budget};
 
 	memset(&r, 0, sizeof(r));
 	r.diag = mc_diag_new();

@@ -91,6 +91,11 @@ typedef struct check_run {
 
 check_run run_check(const char *policy, const char *inventory, const char *vm,
 		    const char *to, const char *kind);
+
+/* As run_check, spending `budget` (NULL: one of the default limits). */
+check_run run_check_budget(const char *policy, const char *inventory,
+			   const char *vm, const char *to, const char *kind,
+			   mc_budget *budget);
 void check_done(check_run *r);
 
 /* The verdict on a host of a result, or NULL. */

@@ -950,7 +950,7 @@ START_TEST(regex_catastrophic_pattern_hits_the_limit)
 	assert_why(MC_WHY_REGEX_LIMIT, "vm.s");
 	ck_assert_str_eq(describe(), "vm.s is 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab', "
 			 "and matching it against /^(a+)+$/ exceeded the pattern "
-			 "match limit");
+			 "match limit (--limit regex-match)");
 }
 END_TEST
 

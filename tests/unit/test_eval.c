@@ -658,7 +658,7 @@ START_TEST(pair_evaluation_allocates_nothing)
 	long vm = mc_inventory_find_vm(inv, "live-vm");
 	size_t before, after;
 
-	ck_assert_int_eq(mc_ctx_init(&ctx, r.fleet), MC_OK);
+	ck_assert_int_eq(mc_ctx_init(&ctx, r.fleet, NULL), MC_OK);
 	ck_assert_uint_le(r.policy->max_violations, 32);
 	pr.vio = vio;
 	mc_vmview vmv = mc_ctx_vm(&ctx, (size_t)vm);

@@ -890,7 +890,7 @@ START_TEST(hostile_patterns_stop_within_the_budget)
 			      "%s: %s", HOSTILE[i], out);
 		ck_assert_msg(strncmp(out, "2{false, ", 9) == 0, "%s: %s",
 			      HOSTILE[i], out);
-		ck_assert(b.exceeded);
+		ck_assert(b.ended == MC_LEND_BUDGET);
 		ck_assert_msg(b.used > LIMIT && b.used < LIMIT + 10000,
 			      "%s: used %llu", HOSTILE[i],
 			      (unsigned long long)b.used);
@@ -925,7 +925,7 @@ START_TEST(ordinary_matches_cost_little)
 		char *plain = run_chunk(F.stock, cases[i].chunk);
 
 		ck_assert_str_eq(out, plain);
-		ck_assert(!b.exceeded);
+		ck_assert(!b.ended);
 		ck_assert_msg(b.used > 0 && b.used <= cases[i].most,
 			      "%s: used %llu", cases[i].chunk,
 			      (unsigned long long)b.used);

@@ -272,7 +272,8 @@ START_TEST(limits_per_policy)
 	ck_assert_int_eq(r.status, MC_OK);
 	ck_assert_str_eq(violation(verdict(r.res, "big"), "rule.count")->message,
 			 "Cannot check rule count on host big: it ran past its budget "
-			 "of 5000 instructions.");
+			 "of 5000 instructions (the policy's limits: lua_instructions, "
+			 "at most --limit lua-instructions).");
 	check_done(&r);
 
 	mc_diag *d = policy_errors("p.yaml", HEAD "limits: { lua_instructions: 1000000000 }\n");
@@ -296,7 +297,7 @@ START_TEST(spec_example_policy)
 	mc_inventory *inv = NULL;
 	mc_fleet *f = NULL;
 	mc_check_result *res = NULL;
-	mc_check_request req = {"web-01", "hv-amd-01", NULL, false};
+	mc_check_request req = {"web-01", "hv-amd-01", NULL, false, NULL};
 
 	ck_assert_int_eq(mc_policy_load(&p, SRC("tests/fixtures/spec-example-policy.yaml"),
 					NULL, d), MC_OK);

@@ -80,7 +80,7 @@ static check_run
 run_file(const char *name, const char *vm, const char *to)
 {
 	check_run r;
-	mc_check_request req = {vm, to, NULL, false};
+	mc_check_request req = {vm, to, NULL, false, NULL};
 
 	memset(&r, 0, sizeof(r));
 	r.diag = mc_diag_new();
@@ -267,7 +267,8 @@ START_TEST(lua_errors)
 	put("d.lua", "while true do end\n");
 	ck_assert_int_eq(load(&p, "d.lua", d), MC_EINPUT);
 	ck_assert_str_eq(first(d), "d.lua:1:1: the policy file ran past its "
-			 "instruction budget while building its table");
+			 "instruction budget (10 times a rule's default) while "
+			 "building its table");
 	mc_diag_clear(d);
 
 	put("e.lua", "local f = io.open('/etc/passwd')\nreturn {}\n");
@@ -321,7 +322,7 @@ START_TEST(functions_keep_no_state)
 				     "read-only table") != NULL, "%s",
 			      violation(h, "rule.remember")->message);
 		ck_assert_msg(strstr(violation(h, "rule.thread")->message,
-				     "keeps a coroutine") != NULL, "%s",
+				     "reaches a coroutine or userdata") != NULL, "%s",
 			      violation(h, "rule.thread")->message);
 	}
 	check_done(&r);

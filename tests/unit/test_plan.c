@@ -199,7 +199,7 @@ START_TEST(classes_decide_as_pairs_do)
 		ck_assert_uint_lt(cls->evaluations, prs->evaluations);
 		for (size_t v = 0; v < cls->nvms; v++) {
 			const mc_plan_vm *pv = &cls->vms[v];
-			mc_check_request req = {pv->name, NULL, NULL, false};
+			mc_check_request req = {pv->name, NULL, NULL, false, NULL};
 			mc_check_result *chk = NULL;
 			size_t allowed = 0;
 			int rc;
@@ -348,7 +348,7 @@ END_TEST
 START_TEST(matrix_classes_and_one_way_edges)
 {
 	fixture x = setup_fleet(POLICY, SMALL);
-	mc_matrix_request req = {"saved-state"};
+	mc_matrix_request req = {"saved-state", NULL};
 	mc_matrix_result *res = NULL;
 	const mc_matrix_kind *k;
 	bool seen = false;
@@ -395,7 +395,7 @@ START_TEST(matrix_version_is_one_way)
 		"hosts:\n"
 		"  - { name: old, cluster: a, cpu: { manufacturer: GenuineIntel, family: 6, model: 85, features: [avx] }, hypervisor: { version: 10.0.17763 }, status: responding, memory: { free_mb: 1 } }\n"
 		"  - { name: new, cluster: a, cpu: { manufacturer: GenuineIntel, family: 6, model: 85, features: [avx] }, hypervisor: { version: 10.0.20348 }, status: responding, memory: { free_mb: 1 } }\n");
-	mc_matrix_request req = {"live"};
+	mc_matrix_request req = {"live", NULL};
 	mc_matrix_result *res = NULL;
 	const mc_matrix_kind *k;
 

@@ -1,4 +1,4 @@
--- a policy file that fills its whole Lua memory limit (256 MiB) with strings of 100 kB
+-- a policy file that fills its whole memory limit (16 MiB) with small tables
 local t = {}
 local i = 0
-while true do i = i + 1 t[i] = string.rep("x", 100000) .. i end
+while true do i = i + 1 t[i] = {i, i, i, i} end
