@@ -72,17 +72,23 @@ main(int argc, char **argv)
 		mc_inventory *inv = NULL;
 		mc_fleet *f = NULL;
 		mc_ctx ctx;
+		mc_budget *budget = NULL;
+		mc_limits lim;
 		mc_pair_result pr;
 		mc_vio vio[16];
 		long vm;
 		size_t pairs = 0, allowed = 0;
 		const char *text = POLICIES[k][1];
 
-		if (mc_policy_load_buffer(&p, "bench.yaml", text, strlen(text), NULL, d) ||
+		/* every round spends from the run's budget: make it endless */
+		mc_limits_default(&lim);
+		lim.lua_run_instructions = UINT64_MAX;
+		if (mc_budget_new(&budget, &lim) ||
+		    mc_policy_load_buffer(&p, "bench.yaml", text, strlen(text), NULL, d) ||
 		    mc_inventory_new(&inv, NULL) ||
 		    mc_inventory_add_file(inv, MC_SOURCE_DIR "/examples/fleet.yaml", d) ||
 		    mc_inventory_finish(inv, d) || mc_fleet_new(&f, p, inv, NULL, d) ||
-		    mc_ctx_init(&ctx, f, NULL)) {
+		    mc_ctx_init(&ctx, f, budget)) {
 			fprintf(stderr, "bench: setup failed: %s\n", mc_diag_count(d)
 				? mc_diag_get(d, 0)->message : "?");
 			return 2;
@@ -107,6 +113,7 @@ main(int argc, char **argv)
 		printf("%-20s %12zu %14.1f %14.1f   (%zu allowed)\n", POLICIES[k][0],
 		       pairs, ns, k ? ns - base : 0.0, allowed / (size_t)rounds);
 		mc_ctx_release(&ctx);
+		mc_budget_free(budget);
 		mc_fleet_free(f);
 		mc_inventory_free(inv);
 		mc_policy_free(p);

@@ -19,7 +19,7 @@
 #include "lpattern.h"
 
 /* Bytes a library function may read or write for one unit of budget. */
-#define BYTES_PER_UNIT 16
+#define BYTES_PER_UNIT 8
 
 /* Per-call state, in one registry table so that a call's end drops it
  * all: the key orders of next, the tables serving as __index or
@@ -185,7 +185,8 @@ sb_format(lua_State *L)
 }
 
 /* string.rep: a result longer than the sandbox's strings is refused before
- * any work; an empty one is made at once rather than in n steps. */
+ * any work; an empty one is made at once rather than in n steps. (n is at
+ * most the string limit here.) */
 static int
 sb_rep(lua_State *L)
 {
@@ -207,7 +208,8 @@ sb_rep(lua_State *L)
 		total = (uint64_t)n * (l + lsep) - lsep;
 	if (b && total > b->string_cap)
 		return mc_lbudget_long_string(L, total);
-	charge(L, 1 + total / BYTES_PER_UNIT);
+	/* Lua copies the pieces one by one: a unit a piece as well */
+	charge(L, 1 + (uint64_t)n + total / BYTES_PER_UNIT);
 	return call_original(L);
 }
 
@@ -264,9 +266,9 @@ log2_ceil(uint64_t n)
 
 /*
  * Pushes the order of the keys of table t: a table whose [1] lists them in
- * order and whose [2] maps each key to its place. Lua walks a table in the
- * order of its hash part, which follows the state's random seed; rules are
- * to give the same answer every time.
+ * order ([2], mapping each key to its place, is made when next() needs it).
+ * Lua walks a table in the order of its hash part, which follows the
+ * state's random seed; rules are to give the same answer every time.
  */
 static void
 push_order(lua_State *L, int t)
@@ -281,7 +283,7 @@ push_order(lua_State *L, int t)
 		lua_pop(L, 1);
 		n++;
 	}
-	charge(L, 1 + (uint64_t)n * (2 + log2_ceil((uint64_t)n)));
+	charge(L, 1 + (uint64_t)n * (4 + 2 * log2_ceil((uint64_t)n)));
 	keys = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof(*keys), 0);
 	lua_createtable(L, n > INT_MAX ? INT_MAX : (int)n, 0);
 	list = lua_gettop(L);
@@ -314,15 +316,10 @@ push_order(lua_State *L, int t)
 	lua_createtable(L, 2, 0);
 	order = lua_gettop(L);
 	lua_createtable(L, n > INT_MAX ? INT_MAX : (int)n, 0);
-	lua_createtable(L, 0, n > INT_MAX ? INT_MAX : (int)n);
 	for (lua_Integer i = 0; i < n; i++) {
 		lua_rawgeti(L, list, keys[i].slot);
-		lua_pushvalue(L, -1);
 		lua_rawseti(L, order + 1, i + 1);
-		lua_pushinteger(L, i + 1);
-		lua_rawset(L, order + 2);
 	}
-	lua_rawseti(L, order, 2);
 	lua_rawseti(L, order, 1);
 	lua_replace(L, list - 1);  /* over the keys' userdata */
 	lua_settop(L, list - 1);
@@ -342,9 +339,23 @@ new_order(lua_State *L, int t, int orders)
 static lua_Integer
 place_of(lua_State *L, int o, int k)
 {
-	lua_Integer pos;
+	lua_Integer pos, n;
 
-	lua_rawgeti(L, o, 2);
+	if (lua_rawgeti(L, o, 2) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_rawgeti(L, o, 1);
+		n = (lua_Integer)lua_rawlen(L, -1);
+		charge(L, 1 + 2 * (uint64_t)n);
+		lua_createtable(L, 0, n > INT_MAX ? INT_MAX : (int)n);
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_rawgeti(L, -2, i);
+			lua_pushinteger(L, i);
+			lua_rawset(L, -3);
+		}
+		lua_remove(L, -2);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, o, 2);
+	}
 	lua_pushvalue(L, k);
 	lua_rawget(L, -2);
 	pos = lua_tointeger(L, -1);
@@ -360,6 +371,7 @@ mc_lsafe_next(lua_State *L, int idx)
 
 	idx = lua_absindex(L, idx);
 	key = lua_gettop(L);
+	charge(L, 1);
 	call_table(L, CALL_ORDER);
 	orders = key + 1;
 	order = key + 2;
@@ -405,18 +417,67 @@ sb_next(lua_State *L)
 	return 1;
 }
 
+/*
+ * The iterator pairs() gives: upvalue 1 is the list of the table's keys in
+ * order, upvalue 2 how many it has given. A step looks nothing up but the
+ * next key's value; a control value other than the last key given (a
+ * caller driving the iterator by hand) goes the way of next().
+ */
+static int
+pairs_next(lua_State *L)
+{
+	lua_Integer pos = lua_tointeger(L, lua_upvalueindex(2)), n;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 2);
+	charge(L, 1);
+	if (pos > 0) {
+		lua_rawgeti(L, lua_upvalueindex(1), pos);
+		if (!lua_rawequal(L, -1, 2))
+			goto by_key;
+		lua_pop(L, 1);
+	} else if (!lua_isnil(L, 2)) {
+		goto by_key;
+	}
+	n = (lua_Integer)lua_rawlen(L, lua_upvalueindex(1));
+	while (++pos <= n) {
+		lua_rawgeti(L, lua_upvalueindex(1), pos);
+		lua_pushvalue(L, -1);
+		if (lua_rawget(L, 1) != LUA_TNIL) {
+			lua_pushinteger(L, pos);
+			lua_replace(L, lua_upvalueindex(2));
+			return 2;
+		}
+		lua_pop(L, 2);
+	}
+	lua_pushinteger(L, pos);
+	lua_replace(L, lua_upvalueindex(2));
+	lua_pushnil(L);
+	return 1;
+by_key:
+	lua_settop(L, 2);
+	if (mc_lsafe_next(L, 1))
+		return 2;
+	lua_pushnil(L);
+	return 1;
+}
+
 static int
 sb_pairs(lua_State *L)
 {
 	luaL_checkany(L, 1);
-	if (luaL_getmetafield(L, 1, "__pairs") == LUA_TNIL) {
-		lua_pushcfunction(L, sb_next);
-		lua_pushvalue(L, 1);
-		lua_pushnil(L);
-	} else {
+	if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL) {
 		lua_pushvalue(L, 1);
 		lua_call(L, 1, 3);
+		return 3;
 	}
+	luaL_checktype(L, 1, LUA_TTABLE);
+	push_order(L, 1);
+	lua_rawgeti(L, -1, 1);
+	lua_pushinteger(L, 0);
+	lua_pushcclosure(L, pairs_next, 2);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
 	return 3;
 }
 
@@ -715,7 +776,7 @@ sb_concat(lua_State *L)
 	uint64_t total = 0;
 
 	last = luaL_optinteger(L, 4, last);
-	charge(L, 1 + span(i, last));
+	charge(L, 1 + 2 * span(i, last));
 	luaL_buffinit(L, &b);
 	for (; i <= last; i++) {
 		size_t len = addfield(L, &b, i);

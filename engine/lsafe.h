@@ -36,7 +36,7 @@
 
 /* The most tables one lookup may go through, following __index (or
  * __newindex) from metatable to metatable. */
-#define MC_LSAFE_MAX_CHAIN 16
+#define MC_LSAFE_MAX_CHAIN 4
 
 /* Replaces the functions of the opened base, string, table, utf8 and
  * coroutine libraries of L (their tables still writable). Raises a Lua

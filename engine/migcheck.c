@@ -28,6 +28,6 @@ mc_limits_default(mc_limits *limits)
 	limits->lua_max_instructions = 100000000;
 	limits->lua_max_memory = (size_t)256 << 20;
 	limits->lua_max_string = 4096;
-	limits->lua_run_instructions = 200000000;
+	limits->lua_run_instructions = 100000000;
 	limits->regex_run_steps = 100000000;
 }

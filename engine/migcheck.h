@@ -112,7 +112,7 @@ typedef struct mc_limits {
 	size_t lua_max_string;          /* bytes (4 KiB) */
 	/* What one run may spend in all (see mc_budget): Lua instructions of
 	 * every rule call, and pcre2 steps of every match. */
-	uint64_t lua_run_instructions;  /* (200,000,000) */
+	uint64_t lua_run_instructions;  /* (100,000,000) */
 	uint64_t regex_run_steps;       /* (100,000,000) */
 } mc_limits;
 

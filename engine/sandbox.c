@@ -22,9 +22,15 @@
 
 /* Calls and returns are hooked too: one call can pass a million values
  * (f(table.unpack(t)), or a vararg passed on), and each is copied. A
- * transfer of more than TRANSFER_FREE values is charged a unit a value. */
+ * transfer of more than TRANSFER_FREE values is charged two units a value. */
 #define HOOK_MASK (LUA_MASKCOUNT | LUA_MASKCALL | LUA_MASKRET)
 #define TRANSFER_FREE 32
+
+/* The most values one call may receive or return. Lua lets a call pass a
+ * million, and moving a stack that large costs more than any charge per
+ * value can say (the stack is reallocated, and shrunk again by the
+ * collector at times no charge may depend on). */
+#define TRANSFER_MAX 8000
 
 /* Work allowed when the engine itself runs Lua (loading modules). */
 #define SETUP_BUDGET 10000000
@@ -189,7 +195,7 @@ transferred(lua_State *L, lua_Debug *ar)
 		 * reach higher, so this counts at most a frame too many */
 		if (top <= TRANSFER_FREE || !lua_getinfo(L, "r", ar))
 			return 0;
-		return (uint64_t)(top - ar->ftransfer + 1);
+		return 2 * (uint64_t)(top - ar->ftransfer + 1);
 	}
 	n = extra_args(L, ar);
 	if (!n && top > TRANSFER_FREE && lua_getinfo(L, "f", ar)) {
@@ -198,7 +204,8 @@ transferred(lua_State *L, lua_Debug *ar)
 			n = (uint64_t)top;
 		lua_pop(L, 1);
 	}
-	return n > TRANSFER_FREE ? n : 0;
+	/* a value passed is copied in, and most often out again */
+	return n > TRANSFER_FREE ? 2 * n : 0;
 }
 
 static void
@@ -227,6 +234,9 @@ hook(lua_State *L, lua_Debug *ar)
 	if (b->ended)
 		fail(L, b);
 	uint64_t n = transferred(L, ar);
+	if (n > 2 * (uint64_t)TRANSFER_MAX)
+		luaL_error(L, "a call passed %I values; rules pass at most %d in "
+			   "one call", (LUAI_UACINT)(n / 2), TRANSFER_MAX);
 	if (n) {
 		b->used = n > UINT64_MAX - b->used ? UINT64_MAX : b->used + n;
 		if (b->used > b->limit) {
