@@ -20,6 +20,7 @@ Suite *extends_suite(void);
 Suite *inventory_suite(void);
 Suite *lua_suite(void);
 Suite *escape_suite(void);
+Suite *order_suite(void);
 Suite *luapolicy_suite(void);
 Suite *lpattern_suite(void);
 Suite *luasrc_suite(void);

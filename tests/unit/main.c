@@ -23,6 +23,7 @@ static const struct {
 	{"inventory", inventory_suite},
 	{"lua", lua_suite},
 	{"escape", escape_suite},
+	{"order", order_suite},
 	{"luapolicy", luapolicy_suite},
 	{"lpattern", lpattern_suite},
 	{"luasrc", luasrc_suite},

@@ -10,14 +10,9 @@
 #include <time.h>
 
 #include "helpers.h"
+#include "hostile.h"
 
-typedef struct hostile {
-	const char *id;
-	const char *body;     /* a YAML block: each line indented by 6 */
-	const char *expect;   /* in the violation's message */
-} hostile;
-
-static const hostile HOSTILE[] = {
+const hostile HOSTILE[] = {
 	/* files and commands */
 	{"io-open", "return io.open('/etc/passwd') ~= nil", "global 'io'"},
 	{"os-execute", "return os.execute('true')", "global 'os'"},
@@ -213,7 +208,7 @@ static const hostile HOSTILE[] = {
 	 "3,6,1,299"},
 };
 
-#define NHOSTILE (sizeof(HOSTILE) / sizeof(*HOSTILE))
+const size_t NHOSTILE_RULES = sizeof(HOSTILE) / sizeof(*HOSTILE);
 
 /* A rule that tries to leave something for the next evaluation, and one
  * that checks that nothing was left. */
@@ -239,16 +234,16 @@ static const char *INVENTORY =
 	"vms:\n"
 	"  - { name: v, host: s, state: running }\n";
 
-/* The policy: every hostile rule, then the stash and benign rules. */
-static char *
-policy_text(void)
+char *
+hostile_policy(const char *limits)
 {
 	size_t cap = 65536, off = 0;
 	char *text = malloc(cap);
 
 	ck_assert_ptr_nonnull(text);
 	off += (size_t)snprintf(text + off, cap - off,
-				"policy: hostile\nkinds: { any: }\nrules:\n");
+				"policy: hostile\nkinds: { any: }\n%s%srules:\n",
+				limits ? limits : "", limits ? "\n" : "");
 	for (size_t i = 0; i < NHOSTILE; i++)
 		off += (size_t)snprintf(text + off, cap - off,
 					"  - id: %s\n    lua: |\n      %s\n",
@@ -274,7 +269,7 @@ big_budget(void)
 
 START_TEST(every_attempt_is_a_violation)
 {
-	char *text = policy_text();
+	char *text = hostile_policy(NULL);
 	mc_budget *budget = big_budget();
 	check_run r = run_check_budget(text, INVENTORY, "v", NULL, NULL, budget);
 	struct timespec t0, t1;
@@ -318,7 +313,7 @@ START_TEST(every_attempt_is_a_violation)
 	mc_budget_free(budget);
 	budget = big_budget();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	text = policy_text();
+	text = hostile_policy(NULL);
 	r = run_check_budget(text, INVENTORY, "v", "t1", NULL, budget);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ck_assert_int_eq(r.status, MC_OK);
