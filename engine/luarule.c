@@ -40,6 +40,7 @@ struct mc_luachunk {
 	unsigned err_line;
 	char *err;
 	const mc_node *text;  /* the first node it was compiled for */
+	unsigned line, col;   /* where that node's text starts */
 };
 
 void
@@ -232,8 +233,6 @@ mc_luarule_compile(mc_sandbox *sb, mc_luachunks *chunks, mc_policy *p,
 	size_t i;
 	int rc;
 
-	text_start(text, &line, &col);
-	rule->lua_line = line;
 	if (!mc_strmap_get(&chunks->index, text->u.text, text->len, &i)) {
 		if (chunks->count == chunks->cap) {
 			size_t cap = chunks->cap ? chunks->cap * 2 : 8;
@@ -247,6 +246,7 @@ mc_luarule_compile(mc_sandbox *sb, mc_luachunks *chunks, mc_policy *p,
 		c = &chunks->items[i];
 		memset(c, 0, sizeof(*c));
 		c->text = text;
+		text_start(text, &c->line, &c->col);
 		rc = compile_new(sb, p, c, text);
 		if (rc == MC_LUA_MEMORY) {
 			free(c->err);
@@ -257,10 +257,19 @@ mc_luarule_compile(mc_sandbox *sb, mc_luachunks *chunks, mc_policy *p,
 			return -2;
 	} else {
 		c = &chunks->items[i];
-		/* an alias of a text already reported */
-		if (c->err && c->text == text)
-			return -1;
+		/* An alias shares the text it names, which is written where the
+		 * anchor is: its lines are those, and its error is reported. */
+		if (c->text->u.text == text->u.text) {
+			rule->lua_line = c->line;
+			if (c->err)
+				return -1;
+			rule->chunk = c->bytes;
+			rule->chunk_len = c->len;
+			return 0;
+		}
 	}
+	text_start(text, &line, &col);
+	rule->lua_line = line;
 	if (c->err) {
 		syntax_error(text, c->err, c->err_line, line, col, diag);
 		return -1;

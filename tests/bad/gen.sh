@@ -199,6 +199,66 @@ fresh inv-8m-nodes.yaml || {
 	put inv-8m-nodes.yaml
 }
 
+# --- A run's budgets (--limit lua-run, regex-run) and Lua text shared ---
+
+# 1,000 hosts, each with a cpu family of its own (so that no two fall into
+# one class), and VMs on the first 40.
+fresh inv-1000-hosts.yaml || {
+	awk 'BEGIN { print "hosts:"
+		for (i = 1; i <= 1000; i++)
+			print "  - {name: h" i ", cpu: {family: " i ", manufacturer: \"GenuineIntel-" i "\"}}"
+		print "vms:"
+		for (i = 1; i <= 40; i++) print "  - {name: vm" i ", host: h" i ", state: saved}" }' \
+		>"$dir/inv-1000-hosts.yaml.$$"
+	put inv-1000-hosts.yaml
+}
+
+# 3,000 hosts whose manufacturer (but the first's) is 30 a's and a b: a
+# value the backtracking normalize pattern of redos-normalize-many.yaml takes
+# its whole match limit on, for each host.
+fresh inv-3000-redos.yaml || {
+	awk 'BEGIN { print "hosts:\n  - {name: h1, cpu: {manufacturer: aa}}"
+		for (i = 2; i <= 3000; i++)
+			printf "  - {name: h%d, cpu: {manufacturer: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa%db}}\n", i, i
+		print "vms:\n  - {name: vm1, host: h1, state: saved}" }' >"$dir/inv-3000-redos.yaml.$$"
+	put inv-3000-redos.yaml
+}
+
+# A rule body of 500 KB (30,000 statements) aliased by 300 rules: compiled
+# once, loaded once per evaluator.
+fresh pol-lua-body-aliased.yaml || {
+	awk 'BEGIN { print "policy: shared-body\nformat: 1\nkinds:\n  saved-state: { when: { vm.state: saved } }"
+		print "rules:\n  - id: r1\n    lua: &body |"
+		print "      local a = 0"
+		for (i = 0; i < 30000; i++) print "      a = a + 1"
+		print "      return false, \"the shared body ran\""
+		for (i = 2; i <= 300; i++) print "  - { id: r" i ", lua: *body }" }' \
+		>"$dir/pol-lua-body-aliased.yaml.$$"
+	put pol-lua-body-aliased.yaml
+}
+
+# 2,000 Lua rules after 200,000 lines of comments: each is compiled without
+# the file's lines before it.
+fresh pol-lua-late-rules.yaml || {
+	awk 'BEGIN { for (i = 0; i < 200000; i++) print "# a line of comment before the rules"
+		print "policy: late\nformat: 1\nkinds:\n  saved-state: { when: { vm.state: saved } }\nrules:"
+		for (i = 1; i <= 2000; i++) print "  - { id: r" i ", lua: \"return false, \\\"late " i "\\\"\" }" }' \
+		>"$dir/pol-lua-late-rules.yaml.$$"
+	put pol-lua-late-rules.yaml
+}
+
+# A Lua policy holding one string of 4,000 bytes 200,000 times: converted
+# once, not 200,000 times (800 MB).
+fresh lua-shared-string.lua || {
+	{
+		printf 'local s = string.rep("x", 4000)\nlocal list = {}\n'
+		printf 'for i = 1, 200000 do list[i] = s end\n'
+		printf 'return {\n  policy = "shared-string",\n  junk = list,\n'
+		printf '  kinds = { saved = { when = { ["vm.state"] = "saved" } } },\n}\n'
+	} >"$dir/lua-shared-string.lua.$$"
+	put lua-shared-string.lua
+}
+
 [ "$pending" = pending ] || exit 0
 
 # --- inputs of pending.tsv (none at present) ---

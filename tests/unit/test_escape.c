@@ -343,6 +343,91 @@ START_TEST(nothing_survives_an_evaluation)
 }
 END_TEST
 
+/* 60 hosts, each a class of its own, and 10 VMs. */
+static char *
+many_hosts(void)
+{
+	mc_buf b = MC_BUF_INIT;
+
+	mc_buf_adds(&b, "hosts:\n");
+	for (int i = 1; i <= 60; i++)
+		mc_buf_addf(&b, "  - { name: h%d, cpu: { family: %d } }\n", i, i);
+	mc_buf_adds(&b, "vms:\n");
+	for (int i = 1; i <= 10; i++)
+		mc_buf_addf(&b, "  - { name: v%d, host: h%d, state: running }\n", i, i);
+	char *text = strdup(mc_buf_str(&b));
+	mc_buf_free(&b);
+	return text;
+}
+
+/*
+ * A rule that spins on every class pair of a plan, every pair of hosts of
+ * a matrix, every host of a check: whatever the command, its evaluations
+ * together spend no more than the run's budget, and what comes after it
+ * fails closed.
+ */
+START_TEST(a_run_spends_its_budget_and_no_more)
+{
+	static const char *policy =
+		"policy: spins\nkinds: { any: }\nrules:\n"
+		"  - id: spins\n"
+		"    uses: [source.cpu.family, target.cpu.family]\n"
+		"    lua: while true do end\n";
+	char *hosts = many_hosts();
+	mc_policy *p = policy_from("spins.yaml", policy);
+	mc_inventory *inv = inventory_from(hosts);
+	mc_diag *d = mc_diag_new();
+	mc_fleet *f = NULL;
+	mc_limits lim;
+	mc_budget *b;
+
+	mc_limits_default(&lim);
+	lim.lua_run_instructions = 5000000;  /* five calls' worth */
+	ck_assert_int_eq(mc_fleet_new(&f, p, inv, &lim, d), MC_OK);
+
+	/* check: 59 hosts, five of them spin */
+	ck_assert_int_eq(mc_budget_new(&b, &lim), MC_OK);
+	mc_check_request creq = {"v1", NULL, NULL, false, b};
+	mc_check_result *cres = NULL;
+	ck_assert_int_eq(mc_check(&cres, f, &creq, d), MC_OK);
+	ck_assert_uint_le(mc_budget_lua_spent(b), lim.lua_run_instructions);
+	ck_assert_uint_ge(mc_budget_lua_spent(b), lim.lua_run_instructions - 10000);
+	ck_assert_ptr_nonnull(strstr(violation(verdict(cres, "h60"), "rule.spins")->message,
+				     "the run's budget of 5000000 Lua instructions is spent"));
+	mc_check_result_free(cres);
+	mc_budget_free(b);
+
+	/* plan: 10 VMs x 59 hosts */
+	ck_assert_int_eq(mc_budget_new(&b, &lim), MC_OK);
+	mc_plan_request preq;
+	memset(&preq, 0, sizeof(preq));
+	preq.budget = b;
+	mc_plan_result *pres = NULL;
+	ck_assert_int_eq(mc_plan(&pres, f, &preq, d), MC_OK);
+	ck_assert_uint_eq(pres->nunplaced, 10);
+	ck_assert_uint_le(mc_budget_lua_spent(b), lim.lua_run_instructions);
+	mc_plan_result_free(pres);
+	mc_budget_free(b);
+
+	/* matrix: 60 x 59 host pairs */
+	ck_assert_int_eq(mc_budget_new(&b, &lim), MC_OK);
+	mc_matrix_request mreq = {NULL, b};
+	mc_matrix_result *mres = NULL;
+	ck_assert_int_eq(mc_matrix(&mres, f, &mreq, d), MC_OK);
+	ck_assert_uint_eq(mres->kinds[0].nedges, 0);
+	ck_assert_uint_le(mc_budget_lua_spent(b), lim.lua_run_instructions);
+	ck_assert_uint_ge(mc_budget_lua_spent(b), lim.lua_run_instructions - 10000);
+	mc_matrix_result_free(mres);
+	mc_budget_free(b);
+
+	mc_fleet_free(f);
+	mc_inventory_free(inv);
+	mc_policy_free(p);
+	mc_diag_free(d);
+	free(hosts);
+}
+END_TEST
+
 Suite *
 escape_suite(void)
 {
@@ -352,6 +437,7 @@ escape_suite(void)
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, every_attempt_is_a_violation);
 	tcase_add_test(t, nothing_survives_an_evaluation);
+	tcase_add_test(t, a_run_spends_its_budget_and_no_more);
 	suite_add_tcase(s, t);
 	return s;
 }
