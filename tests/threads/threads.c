@@ -61,6 +61,10 @@ static job jobs[] = {
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
 
+/* One run's budget, spent by every check of every thread (with no bound
+ * that a check could reach: the verdicts are compared with the reference). */
+static mc_budget *shared_budget;
+
 static unsigned iterations = ITERATIONS;
 static pthread_barrier_t start;
 
@@ -230,7 +234,8 @@ static char *
 check_text(const job *j, const mc_fleet *fleet, size_t vm, bool trace)
 {
 	mc_check_request req = {.vm = mc_inventory_vm_name(j->inv, vm),
-				.to = NULL, .kind = NULL, .trace = trace};
+				.to = NULL, .kind = NULL, .trace = trace,
+				.budget = shared_budget};
 	mc_check_result *res = NULL;
 	mc_diag *diag = mc_diag_new();
 	text t;
@@ -537,6 +542,11 @@ main(int argc, char **argv)
 		}
 		iterations = (unsigned)n;
 	}
+	mc_limits lim;
+	mc_limits_default(&lim);
+	lim.lua_run_instructions = lim.regex_run_steps = UINT64_MAX;
+	if (mc_budget_new(&shared_budget, &lim) != MC_OK)
+		goto out;
 	for (size_t i = 0; i < NJOBS; i++) {
 		if (load(&jobs[i]) != MC_OK)
 			goto out;
@@ -574,5 +584,6 @@ main(int argc, char **argv)
 out:
 	for (size_t i = 0; i < NJOBS; i++)
 		release(&jobs[i]);
+	mc_budget_free(shared_budget);
 	return status;
 }

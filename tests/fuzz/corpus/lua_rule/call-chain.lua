@@ -1,0 +1,1 @@
+local a = {} setmetatable(a, {__call = a}) return a()

@@ -1,0 +1,1 @@
+table.insert(source, 1) return true

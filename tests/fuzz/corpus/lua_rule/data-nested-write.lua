@@ -1,0 +1,1 @@
+target.cpu.family = 6 return true

@@ -1,0 +1,1 @@
+setmetatable(vm, {}) return true

@@ -1,0 +1,1 @@
+vm.state = 'stopped' return true

@@ -1,0 +1,1 @@
+local e = _ENV e.y = 2 return true

@@ -1,0 +1,1 @@
+local a = string.rep('x', 4096) local b = string.rep('x', 4095) .. 'x' while true do local e = a == b end

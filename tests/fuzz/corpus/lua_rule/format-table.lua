@@ -1,0 +1,1 @@
+return false, string.format('%s %5s|', {}, true)

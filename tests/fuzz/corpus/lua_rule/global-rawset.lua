@@ -1,0 +1,1 @@
+rawset(_G, 'x', 1) return true

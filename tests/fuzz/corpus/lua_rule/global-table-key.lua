@@ -1,0 +1,1 @@
+_ENV[{}] = 1 return true

@@ -1,0 +1,1 @@
+string.gsub('aaa', 'a', function() while true do end end) return true

@@ -1,0 +1,1 @@
+sets.has = function() return true end return true

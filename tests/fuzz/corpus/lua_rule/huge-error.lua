@@ -1,0 +1,1 @@
+error(string.rep('e', 4000))

@@ -1,0 +1,1 @@
+local f, e = load('return 1', 'x', 'b') return false, e

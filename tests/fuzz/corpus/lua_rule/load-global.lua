@@ -1,0 +1,1 @@
+load('z = 3')() return true

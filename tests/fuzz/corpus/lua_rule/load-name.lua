@@ -1,0 +1,1 @@
+local f = load('error("forged")', '@policies/scvmm-2008.yaml') return f()

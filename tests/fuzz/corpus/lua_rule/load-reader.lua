@@ -1,0 +1,1 @@
+return load(function() return nil end)

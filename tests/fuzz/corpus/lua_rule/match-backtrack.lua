@@ -1,0 +1,1 @@
+return string.match(string.rep('a', 600), '(.-)(.-)(.-)(.-)(.-)$x') ~= nil

@@ -1,0 +1,1 @@
+local t = {} pcall(function() for i = 1, 1e8 do t[i] = {} end end) return false, 'went on after the limit'

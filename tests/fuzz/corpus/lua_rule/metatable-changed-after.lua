@@ -1,0 +1,1 @@
+local mt = {} local t = setmetatable({}, mt) mt.__index = function() return 1 end return false, 'later change ' .. (t.x == nil and 'ignored' or 'applied') .. ', ' .. (getmetatable(t) == mt and 'same' or 'other') .. ' metatable'

@@ -1,0 +1,1 @@
+return (string.rep('a', 600)):find(string.rep('a-', 20) .. 'c') ~= nil

@@ -1,0 +1,1 @@
+local t = {[{}] = 1} for k in pairs(t) do end return true

@@ -1,0 +1,1 @@
+print('on stdout') return true

@@ -1,0 +1,1 @@
+setmetatable(string, {}) return true

@@ -1,0 +1,1 @@
+local s = string.rep('x', 4096) .. 'y' return #s > 0

@@ -1,0 +1,1 @@
+return false, tostring({}) .. ' ' .. tostring(tostring) .. ' ' .. tostring(coroutine.running())

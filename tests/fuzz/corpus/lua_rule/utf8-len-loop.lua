@@ -1,0 +1,1 @@
+local s = string.rep('\u{e9}', 2000) while true do utf8.len(s) end

@@ -1,0 +1,1 @@
+local t = {} for i = 1, 9000 do t[i] = i end local function id(...) return ... end local function loop(...) while true do id(...) end end loop(table.unpack(t))

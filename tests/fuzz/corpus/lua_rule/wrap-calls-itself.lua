@@ -1,0 +1,1 @@
+local f f = coroutine.wrap(function() return f() end) return f()

@@ -1,0 +1,1 @@
+local outer local inner = coroutine.wrap(function() return outer() end) outer = coroutine.wrap(function() return inner() end) return outer()

@@ -1,0 +1,1 @@
+local t = {} for i = 1, 7900 do t[i] = i end local ok, n = xpcall(function(...) return select('#', ...) end, function(e) return e end, table.unpack(t, 1, 7900)) return false, 'xpcall passed ' .. tostring(n)
