@@ -588,12 +588,12 @@ mc_luapolicy_load(mc_doc **out, const char *name, char *data, size_t len,
 	if (rc == MC_LUA_STRING) {
 		place at = {1, 1, false};
 
-		mc_lsrc_long_literal(data, len, limits->lua_max_string, &at.line,
+		mc_lsrc_long_literal(data, len, mc_sandbox_string_cap(limits->lua_max_string), &at.line,
 				     &at.col);
 		cerr(&c, at, "a string of %llu bytes, longer than the %zu bytes a "
 		     "Lua string may have (--limit lua-string)",
 		     (unsigned long long)mc_sandbox_string_asked(sb),
-		     limits->lua_max_string);
+		     mc_sandbox_string_cap(limits->lua_max_string));
 		goto out;
 	}
 	if (rc != MC_LUA_OK) {
@@ -622,7 +622,7 @@ mc_luapolicy_load(mc_doc **out, const char *name, char *data, size_t len,
 		     "%llu bytes, longer than the %zu bytes a Lua string may have "
 		     "(--limit lua-string)",
 		     (unsigned long long)mc_sandbox_string_asked(sb),
-		     limits->lua_max_string);
+		     mc_sandbox_string_cap(limits->lua_max_string));
 		goto out;
 	}
 	if (rc != MC_LUA_OK) {

@@ -109,7 +109,7 @@ typedef struct mc_limits {
 	/* The longest string a Lua rule (or a Lua policy file) may hold or
 	 * read: comparing two strings is one instruction, so strings are
 	 * kept short enough for that to stay cheap. */
-	size_t lua_max_string;          /* bytes (4 KiB) */
+	size_t lua_max_string;          /* bytes (4 KiB; 256 at least) */
 	/* What one run may spend in all (see mc_budget): Lua instructions of
 	 * every rule call, and pcre2 steps of every match. */
 	uint64_t lua_run_instructions;  /* (100,000,000) */

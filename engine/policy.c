@@ -57,6 +57,7 @@ typedef struct loader {
 	                            their type */
 	mc_sandbox *sandbox;     /* Lua is compiled here, made when needed */
 	mc_luachunks chunks;     /* the Lua texts compiled so far */
+	bool sandbox_failed;     /* it could not be made (and that was said) */
 	char **chain;         /* real paths of the files being loaded */
 	size_t nchain;
 	bool chain_failed;    /* a file of the chain could not be read */
@@ -1161,14 +1162,15 @@ load_sandbox(loader *L, const char *file, unsigned line, unsigned col)
 {
 	int rc;
 
-	if (L->sandbox)
+	if (L->sandbox || L->sandbox_failed)
 		return L->sandbox;
 	rc = mc_sandbox_new(&L->sandbox, L->lim->lua_max_memory,
 			    L->lim->lua_max_string);
+	L->sandbox_failed = rc != MC_OK;
 	if (rc == MC_ELIMIT) {
 		if (mc_diag_add(L->diag, MC_SEVERITY_ERROR, file, line, col, NULL, 0,
-				"Lua needs more memory to start than the %zu bytes "
-				"--limit lua-memory allows", L->lim->lua_max_memory) == 0)
+				"Lua needs more memory to start than --limit "
+				"lua-memory=%zu allows", L->lim->lua_max_memory) == 0)
 			mc_diag_set_code(L->diag, "limit");
 		L->cc.errors++;
 	} else if (rc != MC_OK) {
@@ -1527,7 +1529,7 @@ compile_limits(loader *L, const layer *l)
 	if (p->lua_memory > L->lim->lua_max_memory)
 		p->lua_memory = L->lim->lua_max_memory;
 	p->lua_state_memory = L->lim->lua_max_memory;
-	p->lua_string_cap = L->lim->lua_max_string;
+	p->lua_string_cap = mc_sandbox_string_cap(L->lim->lua_max_string);
 	if (!l->limits || !want_map(L, l->limits, "'limits'"))
 		return;
 	check_keys(L, l->limits, "'limits'", keys);

@@ -634,7 +634,7 @@ mc_sandbox_new(mc_sandbox **out, size_t memory, size_t string_cap)
 		return MC_ENOMEM;
 	sb->mem_cap = sb->mem_limit = memory;
 	sb->budget.limit = SETUP_BUDGET;
-	sb->budget.string_cap = string_cap;
+	sb->budget.string_cap = mc_sandbox_string_cap(string_cap);
 	sb->L = lua_newstate(alloc, sb);
 	if (!sb->L)
 		goto fail;

@@ -53,8 +53,20 @@ typedef enum mc_lua_status {
 	                    for (mc_sandbox_string_asked says how long) */
 } mc_lua_status;
 
+/* The shortest string limit a sandbox takes: the libraries' own names and
+ * messages must fit. */
+#define MC_SANDBOX_MIN_STRING 256
+
+/* The string limit a sandbox asked for `asked` keeps. */
+static inline size_t
+mc_sandbox_string_cap(size_t asked)
+{
+	return asked < MC_SANDBOX_MIN_STRING ? MC_SANDBOX_MIN_STRING : asked;
+}
+
 /* Creates a sandbox whose state may hold at most `memory` bytes and whose
- * strings are at most `string_cap` bytes long. Returns MC_OK, MC_ENOMEM,
+ * strings are at most `string_cap` bytes long (MC_SANDBOX_MIN_STRING at
+ * least). Returns MC_OK, MC_ENOMEM,
  * or MC_ELIMIT when `memory` is too small for Lua's libraries (*out is
  * then NULL). */
 int mc_sandbox_new(mc_sandbox **out, size_t memory, size_t string_cap);
