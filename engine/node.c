@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -524,9 +525,9 @@ attach(builder *b, const mc_node *n)
 	if (items >= b->lim->max_items) {
 		yaml_mark_t m = {0, n->line - 1, n->col - 1};
 
-		berror(b, &m, MC_ELIMIT, "more than %zu items in one %s (limit)",
-		       b->lim->max_items, f->node->kind == MC_NODE_MAP ? "mapping"
-		       : "list");
+		berror(b, &m, MC_ELIMIT, "more than %zu items in one %s "
+		       MC_LIMIT_HINT("items"), b->lim->max_items,
+		       f->node->kind == MC_NODE_MAP ? "mapping" : "list");
 		return -1;
 	}
 	if (push_kid(b, n) < 0) {
@@ -542,8 +543,8 @@ new_node(builder *b, mc_node_kind kind, const yaml_mark_t *m)
 	mc_node *n;
 
 	if (++b->nodes > b->lim->max_nodes) {
-		berror(b, m, MC_ELIMIT, "more than %zu YAML nodes in one file (limit)",
-		       b->lim->max_nodes);
+		berror(b, m, MC_ELIMIT, "more than %zu YAML nodes in one file "
+		       MC_LIMIT_HINT("nodes"), b->lim->max_nodes);
 		return NULL;
 	}
 	n = mc_arena_calloc(&b->doc->arena, 1, sizeof(*n));
@@ -608,9 +609,11 @@ on_scalar(builder *b, yaml_event_t *ev)
 	mc_node *n;
 
 	if (len > b->lim->max_scalar_bytes) {
-		berror(b, &ev->start_mark, MC_ELIMIT,
-		       "a scalar of %zu bytes exceeds the limit of %zu bytes", len,
-		       b->lim->max_scalar_bytes);
+		char size[32];
+
+		berror(b, &ev->start_mark, MC_ELIMIT, "a scalar longer than %s "
+		       MC_LIMIT_HINT("scalar-size"), mc_size_text(size, sizeof(size),
+		       b->lim->max_scalar_bytes));
 		return -1;
 	}
 	if (memchr(ev->data.scalar.value, '\0', len)) {
@@ -658,9 +661,8 @@ on_start(builder *b, yaml_event_t *ev, mc_node_kind kind)
 	mc_node *n;
 
 	if (b->nframes >= b->lim->max_depth) {
-		berror(b, &ev->start_mark, MC_ELIMIT,
-		       "collections nested deeper than %zu levels (limit)",
-		       b->lim->max_depth);
+		berror(b, &ev->start_mark, MC_ELIMIT, "collections nested deeper "
+		       "than %zu levels " MC_LIMIT_HINT("depth"), b->lim->max_depth);
 		return -1;
 	}
 	if (tag && strcmp(tag, kind == MC_NODE_SEQ ? TAG_PREFIX "seq"
@@ -710,15 +712,15 @@ on_alias(builder *b, yaml_event_t *ev)
 		return -1;
 	}
 	if (b->nframes + n->height > b->lim->max_depth) {
-		berror(b, &ev->start_mark, MC_ELIMIT,
-		       "alias '*%.64s' nests collections deeper than %zu levels (limit)",
-		       name, b->lim->max_depth);
+		berror(b, &ev->start_mark, MC_ELIMIT, "an alias nests collections "
+		       "deeper than %zu levels " MC_LIMIT_HINT("depth"),
+		       b->lim->max_depth);
 		return -1;
 	}
 	b->alias_nodes = add_sat(b->alias_nodes, n->weight);
 	if (b->alias_nodes > b->lim->max_alias_nodes) {
-		berror(b, &ev->start_mark, MC_ELIMIT,
-		       "aliases expand to more than %zu nodes (limit)",
+		berror(b, &ev->start_mark, MC_ELIMIT, "aliases expand to more than "
+		       "%zu nodes " MC_LIMIT_HINT("alias-nodes"),
 		       b->lim->max_alias_nodes);
 		return -1;
 	}
@@ -989,6 +991,37 @@ parse(builder *b)
 	return b->status;
 }
 
+const char *
+mc_size_text(char *buf, size_t size, uint64_t bytes)
+{
+	static const char *const units[] = {"GiB", "MiB", "KiB"};
+
+	for (unsigned i = 0; i < 3; i++) {
+		unsigned shift = 30 - 10 * i;
+		uint64_t unit = (uint64_t)1 << shift;
+
+		if (bytes >= unit && bytes % unit == 0) {
+			snprintf(buf, size, "%" PRIu64 " %s", bytes >> shift, units[i]);
+			return buf;
+		}
+	}
+	snprintf(buf, size, "%" PRIu64 " byte%s", bytes, bytes == 1 ? "" : "s");
+	return buf;
+}
+
+int
+mc_file_too_large(const char *path, const mc_limits *limits, mc_diag *diag)
+{
+	char size[32];
+
+	mc_size_text(size, sizeof(size), limits->max_file_bytes);
+	if (mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
+			"the file is larger than %s " MC_LIMIT_HINT("file-size"),
+			size) == 0)
+		mc_diag_set_code(diag, "limit");
+	return MC_ELIMIT;
+}
+
 static int
 load(mc_doc **out, const char *name, char *data, size_t len,
      const mc_limits *limits, mc_diag *diag)
@@ -1017,12 +1050,8 @@ load(mc_doc **out, const char *name, char *data, size_t len,
 	doc->file.data = doc->data_buf = data;
 	doc->file.len = len;
 	if (len > limits->max_file_bytes) {
-		if (mc_file_diag(diag, MC_SEVERITY_ERROR, &doc->file, 1, 1,
-				 "the file is %zu bytes; the limit is %zu", len,
-				 limits->max_file_bytes) == 0)
-			mc_diag_set_code(diag, "limit");
 		mc_doc_free(doc);
-		return MC_ELIMIT;
+		return mc_file_too_large(name, limits, diag);
 	}
 	memset(&b, 0, sizeof(b));
 	b.doc = doc;
@@ -1071,13 +1100,8 @@ mc_doc_load_file(mc_doc **out, const char *path, const mc_limits *limits,
 		int e = errno;
 		if (e == ENOMEM)
 			return MC_ENOMEM;
-		if (e == EFBIG) {
-			if (mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-					"the file is larger than the limit of %zu bytes",
-					limits->max_file_bytes) == 0)
-				mc_diag_set_code(diag, "limit");
-			return MC_ELIMIT;
-		}
+		if (e == EFBIG)
+			return mc_file_too_large(path, limits, diag);
 		mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
 			    "cannot read the file: %s", strerror(e));
 		return MC_EINPUT;

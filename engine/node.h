@@ -140,4 +140,17 @@ const char *mc_file_line(const mc_file *f, unsigned line, size_t *len);
  * 0, or -1 with errno set (EFBIG past the limit). */
 int mc_read_file(const char *path, size_t max, char **data, size_t *len);
 
+/* Reports that the file at path (read, or given as a buffer) is larger
+ * than limits->max_file_bytes, at its line 1. Returns MC_ELIMIT. */
+int mc_file_too_large(const char *path, const mc_limits *limits,
+		      mc_diag *diag);
+
+/* How an error says which limit was hit and how to raise it:
+ * "... deeper than 64 levels " MC_LIMIT_HINT("depth"). */
+#define MC_LIMIT_HINT(name) "(raise it with --limit " name "=N)"
+
+/* A size in bytes as limits are written: "256 MiB", "64 KiB", "469 bytes"
+ * (buf of at least 32 bytes). Returns buf. */
+const char *mc_size_text(char *buf, size_t size, uint64_t bytes);
+
 #endif

@@ -416,13 +416,8 @@ read_doc(loader *L, const char *path, const char *buf, size_t len,
 		return mc_doc_load_file(out, path, L->lim, L->diag);
 	}
 	if (buf) {
-		if (len > L->lim->max_file_bytes) {
-			if (mc_diag_add(L->diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-					"the file is %zu bytes; the limit is %zu", len,
-					L->lim->max_file_bytes) == 0)
-				mc_diag_set_code(L->diag, "limit");
-			return MC_ELIMIT;
-		}
+		if (len > L->lim->max_file_bytes)
+			return mc_file_too_large(path, L->lim, L->diag);
 		if (!(data = malloc(len + 1)))
 			return MC_ENOMEM;
 		memcpy(data, buf, len);
@@ -431,13 +426,8 @@ read_doc(loader *L, const char *path, const char *buf, size_t len,
 		int e = errno;
 		if (e == ENOMEM)
 			return MC_ENOMEM;
-		if (e == EFBIG) {
-			if (mc_diag_add(L->diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-					"the file is larger than the limit of %zu bytes",
-					L->lim->max_file_bytes) == 0)
-				mc_diag_set_code(L->diag, "limit");
-			return MC_ELIMIT;
-		}
+		if (e == EFBIG)
+			return mc_file_too_large(path, L->lim, L->diag);
 		mc_diag_add(L->diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
 			    "cannot read the file: %s", strerror(e));
 		return MC_EINPUT;
@@ -461,8 +451,8 @@ load_base(loader *L, layer *l, const mc_doc *doc, const mc_node *ext,
 	if (!want_str(L, ext, "'extends'"))
 		return 0;
 	if (depth + 1 > L->lim->max_extends) {
-		lerror_id(L, "limit", ext, "more than %zu 'extends' in a chain (limit)",
-		       L->lim->max_extends);
+		lerror_id(L, "limit", ext, "more than %zu 'extends' in a chain "
+			  MC_LIMIT_HINT("extends"), L->lim->max_extends);
 		return 0;
 	}
 	if (ext->u.text[0] == '/') {

@@ -66,12 +66,8 @@ import_file(mc_importer import, const char *path, const mc_limits *limits,
 
 		if (e == ENOMEM)
 			return MC_ENOMEM;
-		if (e == EFBIG) {
-			mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-				    "the file is larger than the limit of %zu bytes",
-				    limits->max_file_bytes);
-			return MC_ELIMIT;
-		}
+		if (e == EFBIG)
+			return mc_file_too_large(path, limits, diag);
 		mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
 			    "cannot read the file: %s", strerror(e));
 		return MC_EINPUT;

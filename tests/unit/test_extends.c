@@ -332,7 +332,8 @@ START_TEST(chain_length_limit)
 	mc_policy_free(p);
 	lim.max_extends = 2;
 	ck_assert_int_ne(mc_policy_load(&p, path, &lim, d), MC_OK);
-	ck_assert(has_diag(d, "p2.yaml:2:10: more than 2 'extends' in a chain (limit)"));
+	ck_assert(has_diag(d, "p2.yaml:2:10: more than 2 'extends' in a chain "
+			   "(raise it with --limit extends=N)"));
 	mc_diag_free(d);
 	remove_dir();
 }
