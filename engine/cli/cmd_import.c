@@ -6,7 +6,6 @@
  * prints its errors and the command writes nothing, neither on stdout nor
  * to the -o file, which is replaced only by a complete new inventory.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,17 +60,9 @@ import_file(mc_importer import, const char *path, const mc_limits *limits,
 	size_t len = 0;
 	int rc;
 
-	if (mc_read_file(path, limits->max_file_bytes, &data, &len) < 0) {
-		int e = errno;
-
-		if (e == ENOMEM)
-			return MC_ENOMEM;
-		if (e == EFBIG)
-			return mc_file_too_large(path, limits, diag);
-		mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-			    "cannot read the file: %s", strerror(e));
-		return MC_EINPUT;
-	}
+	rc = mc_file_read(path, NULL, limits, diag, &data, &len);
+	if (rc != MC_OK)
+		return rc;
 	rc = import(hosts, path, data, len, diag);
 	free(data);
 	return rc;
