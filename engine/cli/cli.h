@@ -165,11 +165,17 @@ void cli_location(FILE *out, const mc_location *at);
 /* Writes len bytes at text to stdout and flushes; CLI_ERROR on failure. */
 int cli_emit(const char *text, size_t len);
 
-/* Writes len bytes at text to a new file next to path, then renames it over
- * path: a reader sees what path held or all of the new text, never half,
- * and a failure leaves path as it was. A new file gets 0666 less the umask;
- * a replaced one keeps its mode. Reports a failure on stderr; returns
- * CLI_YES or CLI_ERROR. */
+/*
+ * Writes len bytes at text to path, never replacing what is not a regular
+ * file. A regular file (or a new path) gets a new file next to it, renamed
+ * over it: a reader sees what path held or all of the new text, never
+ * half, and a failure leaves path as it was. A new file gets 0666 less the
+ * umask; a replaced one keeps its mode, owner and group. A FIFO or a
+ * character device is written in place, as a shell's `>` would; a symbolic
+ * link is kept and what it points at written. A directory, a block device,
+ * a socket and a link to nothing are refused. Reports a failure on stderr;
+ * returns CLI_YES or CLI_ERROR.
+ */
 int cli_write_file(const char *path, const char *text, size_t len);
 
 #endif

@@ -2,6 +2,7 @@
  * common.c - shared command-line plumbing.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -313,8 +314,9 @@ void
 cli_shared_help(FILE *out)
 {
 	fputs("  -o, --output FILE     write the report to FILE instead of stdout;\n"
-	      "                        FILE is replaced whole, or left as it was\n"
-	      "                        when the command fails\n"
+	      "                        a file is replaced whole (a FIFO or a device\n"
+	      "                        written in place), or left as it was when\n"
+	      "                        the command fails\n"
 	      "      --limit NAME=N    change a limit on input, e.g. depth=128,\n"
 	      "                        file-size=1G (see docs/limits.md)\n", out);
 }
@@ -404,69 +406,161 @@ cli_emit(const char *text, size_t len)
 	return CLI_YES;
 }
 
-int
-cli_write_file(const char *path, const char *text, size_t len)
+/* Writes all of text to fd; -1 with errno set on failure. */
+static int
+write_all(int fd, const char *text, size_t len)
 {
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	size_t n = strlen(path) + 16;
-	char *tmp = malloc(n);
-	struct stat st;
-	mode_t mode, mask;
-	int fd = -1, saved;
 	size_t done = 0;
 
-	if (!tmp) {
-		errno = ENOMEM;
-		goto fail;
-	}
-	snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(tmp);
-		tmp = NULL;
-		goto fail;
-	}
-	if (stat(path, &st) == 0) {
-		mode = st.st_mode & 07777;
-	} else {
-		mask = umask(0);
-		umask(mask);
-		mode = 0666 & ~mask;
-	}
-	if (fchmod(fd, mode) < 0)
-		goto fail;
 	while (done < len) {
 		ssize_t w = write(fd, text + done, len - done);
 
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			goto fail;
+			return -1;
 		}
 		done += (size_t)w;
 	}
-	if (fsync(fd) < 0)
-		goto fail;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
+	return 0;
+}
+
+/*
+ * Replaces the regular file at path (or makes a new one) with text through
+ * a temporary file next to it, renamed over it: a reader sees the old file
+ * or all of the new one. old is the file's stat, or NULL for a new file,
+ * which gets 0666 less the umask; a replaced one keeps its mode, and its
+ * owner and group where we may give them (root replacing a user's file
+ * leaves it the user's). Returns 0, or -1 with errno set.
+ */
+static int
+replace_file(const char *path, const struct stat *old, const char *text,
+	     size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	size_t n = strlen(path) + 16;
+	char *tmp = malloc(n);
+	mode_t mode, mask;
+	int fd = -1, rc = -1, saved;
+
+	if (!tmp) {
+		errno = ENOMEM;
+		return -1;
 	}
+	snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		free(tmp);
+		return -1;
+	}
+	if (old) {
+		mode = old->st_mode & 07777;
+		if ((old->st_uid != geteuid() || old->st_gid != getegid()) &&
+		    fchown(fd, old->st_uid, old->st_gid) < 0 && errno != EPERM)
+			goto out;
+	} else {
+		mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	if (fchmod(fd, mode) < 0 || write_all(fd, text, len) < 0 || fsync(fd) < 0)
+		goto out;
+	rc = close(fd);
 	fd = -1;
-	if (rename(tmp, path) < 0)
-		goto fail;
-	free(tmp);
-	return CLI_YES;
-fail:
+	if (rc == 0)
+		rc = rename(tmp, path);
+out:
 	saved = errno;
 	if (fd >= 0)
 		close(fd);
-	if (tmp) {
+	if (rc < 0)
 		unlink(tmp);
-		free(tmp);
+	free(tmp);
+	errno = saved;
+	return rc;
+}
+
+/*
+ * Writes text into the FIFO or character device at path as a shell's `>`
+ * would: opened (on a FIFO, waiting for a reader) and written, never
+ * replaced. Returns 0, or -1 with errno set; 1 when path turned into a
+ * regular file between the caller's look and the open (nothing written).
+ */
+static int
+write_in_place(const char *path, const char *text, size_t len)
+{
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC), rc = -1, saved;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		goto out;
+	if (S_ISREG(st.st_mode)) {
+		rc = 1;
+		goto out;
 	}
+	rc = write_all(fd, text, len);
+out:
+	saved = errno;
+	if (close(fd) < 0 && rc == 0) {
+		saved = errno;
+		rc = -1;
+	}
+	errno = saved;
+	return rc;
+}
+
+int
+cli_write_file(const char *path, const char *text, size_t len)
+{
+	struct stat st;
+	char *real = NULL;
+	const char *why = NULL;
+	bool link;
+	int rc = -1, saved;
+
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			rc = replace_file(path, NULL, text, len);
+		goto out;
+	}
+	/* A symbolic link is kept: what it points at is written. */
+	link = S_ISLNK(st.st_mode);
+	if (link && stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			why = "a symbolic link to nothing";
+		goto out;
+	}
+	if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
+		rc = write_in_place(path, text, len);
+		if (rc <= 0 || stat(path, &st) < 0)
+			goto out;
+		rc = -1;  /* it became a regular file: replaced below */
+	}
+	if (S_ISREG(st.st_mode)) {
+		/* Through a link, the link's target is replaced, in its own
+		 * directory. */
+		if (link && !(real = realpath(path, NULL)))
+			goto out;
+		rc = replace_file(real ? real : path, &st, text, len);
+	} else if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+	} else if (S_ISBLK(st.st_mode)) {
+		why = "a block device (a report is never written over a disk)";
+	} else if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
+		why = "it changed while it was being written";
+	} else {
+		why = "neither a file, a FIFO nor a character device";
+	}
+out:
+	saved = errno;
+	free(real);
+	if (rc == 0)
+		return CLI_YES;
 	fprintf(stderr, "migcheck: error: cannot write %s: %s\n", path,
-		strerror(saved));
+		why ? why : strerror(saved));
 	return CLI_ERROR;
 }
 
