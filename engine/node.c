@@ -1135,7 +1135,7 @@ static int
 load(mc_doc **out, const char *name, char *data, size_t len,
      const mc_limits *limits, mc_diag *diag)
 {
-	mc_limits defaults;
+	mc_limits defaults, lim;
 	builder b;
 	mc_doc *doc;
 	char *namecopy;
@@ -1162,9 +1162,13 @@ load(mc_doc **out, const char *name, char *data, size_t len,
 		mc_doc_free(doc);
 		return mc_file_too_large(name, NULL, limits, diag);
 	}
+	/* A deeper limit would make libyaml's time grow with its square. */
+	lim = *limits;
+	if (lim.max_depth > MC_MAX_DEPTH)
+		lim.max_depth = MC_MAX_DEPTH;
 	memset(&b, 0, sizeof(b));
 	b.doc = doc;
-	b.lim = limits;
+	b.lim = &lim;
 	b.diag = diag;
 	mc_strmap_init(&b.anchors);
 	rc = parse(&b);

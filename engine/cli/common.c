@@ -207,25 +207,26 @@ cli_load_inventory(char *const *paths, size_t n, const mc_limits *limits,
 }
 
 /* The limits --limit can change: a name, where the member lives in
- * mc_limits, and its size. */
+ * mc_limits, its size, and the most it may be (0: what the member holds). */
 static const struct cli_limit {
 	const char *name;
 	size_t offset;
 	size_t size;   /* of the member: 4 or 8 bytes */
+	uint64_t max;
 } cli_limits[] = {
-#define LIMIT(name, member) \
-	{name, offsetof(mc_limits, member), sizeof(((mc_limits *)0)->member)}
-	LIMIT("file-size", max_file_bytes),
-	LIMIT("scalar-size", max_scalar_bytes),
-	LIMIT("nodes", max_nodes),
-	LIMIT("depth", max_depth),
-	LIMIT("items", max_items),
-	LIMIT("alias-nodes", max_alias_nodes),
-	LIMIT("extends", max_extends),
-	LIMIT("regex-match", regex_match_limit),
-	LIMIT("regex-depth", regex_depth_limit),
-	LIMIT("lua-instructions", lua_max_instructions),
-	LIMIT("lua-memory", lua_max_memory),
+#define LIMIT(name, member, max) \
+	{name, offsetof(mc_limits, member), sizeof(((mc_limits *)0)->member), max}
+	LIMIT("file-size", max_file_bytes, 0),
+	LIMIT("scalar-size", max_scalar_bytes, 0),
+	LIMIT("nodes", max_nodes, 0),
+	LIMIT("depth", max_depth, MC_MAX_DEPTH),
+	LIMIT("items", max_items, 0),
+	LIMIT("alias-nodes", max_alias_nodes, 0),
+	LIMIT("extends", max_extends, 0),
+	LIMIT("regex-match", regex_match_limit, 0),
+	LIMIT("regex-depth", regex_depth_limit, 0),
+	LIMIT("lua-instructions", lua_max_instructions, 0),
+	LIMIT("lua-memory", lua_max_memory, 0),
 #undef LIMIT
 };
 
@@ -271,7 +272,7 @@ set_limit(mc_limits *limits, const char *cmd, const char *arg)
 
 	for (size_t i = 0; i < sizeof(cli_limits) / sizeof(cli_limits[0]); i++) {
 		const struct cli_limit *l = &cli_limits[i];
-		uint64_t max = l->size == 4 ? UINT32_MAX : UINT64_MAX;
+		uint64_t max = l->max ? l->max : l->size == 4 ? UINT32_MAX : UINT64_MAX;
 		char *at = (char *)limits + l->offset;
 		uint64_t v;
 

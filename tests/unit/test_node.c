@@ -784,6 +784,32 @@ START_TEST(depth_limit_one_past_max_depth_is_refused)
 }
 END_TEST
 
+/* A depth limit above MC_MAX_DEPTH counts as MC_MAX_DEPTH: libyaml's time
+ * grows with the square of the nesting. */
+START_TEST(depth_limit_is_at_most_mc_max_depth)
+{
+	mc_limits l = limits();
+	mc_buf y = MC_BUF_INIT;
+	const mc_diag_item *it;
+
+	l.max_depth = (size_t)1 << 30;
+	for (int i = 0; i < MC_MAX_DEPTH; i++)
+		mc_buf_addc(&y, '[');
+	for (int i = 0; i < MC_MAX_DEPTH; i++)
+		mc_buf_addc(&y, ']');
+	ck_assert_int_eq(loadn(mc_buf_str(&y), y.len, &l), MC_OK);
+	mc_buf_reset(&y);
+	for (int i = 0; i <= MC_MAX_DEPTH; i++)
+		mc_buf_addc(&y, '[');
+	for (int i = 0; i <= MC_MAX_DEPTH; i++)
+		mc_buf_addc(&y, ']');
+	it = must_fail(mc_buf_str(&y), y.len, &l, MC_ELIMIT);
+	assert_at(it, 1, MC_MAX_DEPTH + 1, "collections nested deeper than 512 "
+		  "levels (raise it with --limit depth=N)");
+	mc_buf_free(&y);
+}
+END_TEST
+
 /* Nesting counts through aliases: an alias of a two-level list inside two
  * levels of mapping and list is four levels deep. */
 START_TEST(depth_limit_counts_through_aliases)
@@ -1292,6 +1318,7 @@ node_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, depth_limit_exactly_max_depth_is_accepted);
 	tcase_add_test(tc, depth_limit_one_past_max_depth_is_refused);
+	tcase_add_test(tc, depth_limit_is_at_most_mc_max_depth);
 	tcase_add_test(tc, depth_limit_counts_through_aliases);
 	tcase_add_test(tc, node_limit_at_and_past);
 	tcase_add_test(tc, items_limit_at_and_past_the_default);
