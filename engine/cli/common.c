@@ -1,6 +1,7 @@
 /*
  * common.c - shared command-line plumbing.
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -26,17 +27,146 @@ cli_color(FILE *stream)
 }
 
 void
-cli_caret(FILE *out, const char *line, unsigned column)
+cli_put(FILE *out, const char *s)
 {
-	unsigned col = 1;
+	mc_buf b = MC_BUF_INIT;
 
-	for (const char *p = line; *p && col < column; p++) {
-		if (((unsigned char)*p & 0xC0) == 0x80)
+	mc_buf_add_printable(&b, s, strlen(s), false);
+	fputs(mc_buf_failed(&b) ? "(out of memory)" : mc_buf_str(&b), out);
+	mc_buf_free(&b);
+}
+
+/* A string argument of cli_printf: at most prec bytes (prec < 0: all of
+ * it), escaped as one line. */
+static void
+printf_string(mc_buf *b, const char *s, int prec)
+{
+	size_t n = prec < 0 ? strlen(s) : strnlen(s, (size_t)prec);
+
+	mc_buf_add_printable(b, s, n, false);
+}
+
+/* An integer argument of cli_printf, by its length modifier and
+ * conversion. */
+static void
+printf_number(mc_buf *b, va_list *ap, int lng, char conv)
+{
+	if (conv == 'd' || conv == 'i') {
+		intmax_t v = lng == 0 ? va_arg(*ap, int) : lng == 1 ? va_arg(*ap, long)
+			     : lng == 2 ? va_arg(*ap, long long)
+			     : (intmax_t)va_arg(*ap, size_t);
+
+		mc_buf_addf(b, "%jd", v);
+		return;
+	}
+	uintmax_t v = lng == 0 ? va_arg(*ap, unsigned) : lng == 1
+		      ? va_arg(*ap, unsigned long) : lng == 2
+		      ? va_arg(*ap, unsigned long long) : va_arg(*ap, size_t);
+
+	mc_buf_addf(b, conv == 'x' ? "%jx" : "%ju", v);
+}
+
+int
+cli_printf(FILE *out, const char *fmt, ...)
+{
+	mc_buf arg = MC_BUF_INIT;
+	va_list ap;
+	int written = 0;
+
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p; p++) {
+		size_t lit = strcspn(p, "%");
+		bool left = false;
+		int width = 0, prec = -1, lng = 0;
+
+		if (lit) {
+			fwrite(p, 1, lit, out);
+			written += (int)lit;
+			p += lit - 1;
 			continue;
-		fputc(*p == '\t' ? '\t' : ' ', out);
-		col++;
+		}
+		if (*++p == '%') {
+			fputc('%', out);
+			written++;
+			continue;
+		}
+		for (; *p == '-'; p++)
+			left = true;
+		if (*p == '*') {
+			width = va_arg(ap, int);
+			p++;
+		}
+		for (; *p >= '0' && *p <= '9'; p++)
+			width = width * 10 + (*p - '0');
+		if (width < 0) {
+			left = true;
+			width = -width;
+		}
+		if (*p == '.') {
+			prec = 0;
+			if (*++p == '*') {
+				prec = va_arg(ap, int);
+				p++;
+			}
+			for (; *p >= '0' && *p <= '9'; p++)
+				prec = prec * 10 + (*p - '0');
+		}
+		for (; *p == 'l'; p++)
+			lng++;
+		if (*p == 'z') {
+			lng = 3;
+			p++;
+		}
+		mc_buf_reset(&arg);
+		if (*p == 's') {
+			printf_string(&arg, va_arg(ap, const char *), prec);
+		} else if (*p && strchr("diux", *p)) {
+			printf_number(&arg, &ap, lng, *p);
+		} else {
+			assert(!"a conversion cli_printf does not take");
+			break;
+		}
+		for (int k = (int)arg.len; !left && k < width; k++)
+			fputc(' ', out);
+		fputs(mc_buf_failed(&arg) ? "(out of memory)" : mc_buf_str(&arg), out);
+		for (int k = (int)arg.len; left && k < width; k++)
+			fputc(' ', out);
+		written += (int)arg.len > width ? (int)arg.len : width;
+	}
+	va_end(ap);
+	mc_buf_free(&arg);
+	return written;
+}
+
+/* Writes the caret line under a source line as cli_put shows it: a space
+ * for every character that the escaped text before the column holds. */
+static void
+caret(FILE *out, const char *line, unsigned column)
+{
+	mc_buf before = MC_BUF_INIT;
+	size_t i = 0, n = strlen(line), w;
+
+	for (unsigned col = 1; col < column && i < n; col++) {
+		w = mc_utf8_char(line + i, n - i, NULL);
+		i += w ? w : 1;
+	}
+	mc_buf_add_printable(&before, line, i, false);
+	for (size_t k = 0; k < before.len; k++) {
+		if ((before.data[k] & 0xC0) != 0x80)
+			fputc(' ', out);
 	}
 	fputc('^', out);
+	mc_buf_free(&before);
+}
+
+void
+cli_source_line(FILE *out, const char *line, unsigned lineno, unsigned column)
+{
+	fprintf(out, "%5u | ", lineno);
+	cli_put(out, line);
+	fputs("\n      | ", out);
+	caret(out, line, column);
+	fputc('\n', out);
 }
 
 void
@@ -55,16 +185,18 @@ cli_print_diags(const mc_diag *diag)
 			on = it->severity == MC_SEVERITY_ERROR ? "\033[1;31m" : "\033[1;35m";
 			off = "\033[0m";
 		}
-		if (it->at.file)
-			fprintf(stderr, "%s:%u:%u: %s%s:%s %s\n", it->at.file, it->at.line,
-				it->at.column, on, sev, off, it->message);
-		else
-			fprintf(stderr, "migcheck: %s%s:%s %s\n", on, sev, off, it->message);
-		if (it->source_line && *it->source_line) {
-			fprintf(stderr, "%5u | %s\n      | ", it->at.line, it->source_line);
-			cli_caret(stderr, it->source_line, it->at.column);
-			fputc('\n', stderr);
+		if (it->at.file) {
+			cli_put(stderr, it->at.file);
+			fprintf(stderr, ":%u:%u: ", it->at.line, it->at.column);
+		} else {
+			fputs("migcheck: ", stderr);
 		}
+		fprintf(stderr, "%s%s:%s ", on, sev, off);
+		cli_put(stderr, it->message);
+		fputc('\n', stderr);
+		if (it->source_line && *it->source_line)
+			cli_source_line(stderr, it->source_line, it->at.line,
+					it->at.column);
 	}
 	if (errors > 1)
 		fprintf(stderr, "migcheck: %zu errors\n", errors);
@@ -73,14 +205,62 @@ cli_print_diags(const mc_diag *diag)
 int
 cli_usage(const char *cmd, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fprintf(stderr, "migcheck %s: error: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "migcheck %s: error: ", cmd);
+	cli_put(stderr, msg);
 	fprintf(stderr, "\nTry 'migcheck %s --help'.\n", cmd);
 	return CLI_ERROR;
+}
+
+bool
+cli_text_open(cli_text *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->out = open_memstream(&t->raw, &t->rawlen);
+	return t->out != NULL;
+}
+
+/* Escapes what was written since the last call into t->text. */
+static void
+text_escape(cli_text *t)
+{
+	mc_buf_add_printable(&t->text, t->raw + t->done, t->rawlen - t->done, true);
+	t->done = t->rawlen;
+}
+
+void
+cli_text_style(cli_text *t, const char *sgr)
+{
+	if (!*sgr)
+		return;
+	if (fflush(t->out) != 0)
+		t->text.failed = true;
+	text_escape(t);
+	mc_buf_adds(&t->text, sgr);
+}
+
+char *
+cli_text_close(cli_text *t, size_t *len)
+{
+	char *text = NULL;
+
+	if (fclose(t->out) != 0)
+		t->text.failed = true;
+	else
+		text_escape(t);
+	free(t->raw);
+	if (!mc_buf_failed(&t->text)) {
+		text = t->text.data ? t->text.data : strdup("");
+		t->text.data = NULL;
+		*len = t->text.len;
+	}
+	mc_buf_free(&t->text);
+	return text;
 }
 
 static char *
@@ -560,8 +740,9 @@ out:
 	free(real);
 	if (rc == 0)
 		return CLI_YES;
-	fprintf(stderr, "migcheck: error: cannot write %s: %s\n", path,
-		why ? why : strerror(saved));
+	fputs("migcheck: error: cannot write ", stderr);
+	cli_put(stderr, path);
+	fprintf(stderr, ": %s\n", why ? why : strerror(saved));
 	return CLI_ERROR;
 }
 
@@ -591,5 +772,5 @@ void
 cli_location(FILE *out, const mc_location *at)
 {
 	if (at->file)
-		fprintf(out, "%s:%u:%u", at->file, at->line, at->column);
+		cli_printf(out, "%s:%u:%u", at->file, at->line, at->column);
 }

@@ -19,56 +19,58 @@ report_test_text(const mc_test_report *const *reps, size_t n, bool coverage,
 	const char *ok = color ? "\033[32m" : "", *bad = color ? "\033[31m" : "";
 	const char *dim = color ? "\033[2m" : "", *off = color ? "\033[0m" : "";
 	size_t passed = 0, failed = 0;
-	char *text = NULL;
-	FILE *out = open_memstream(&text, len);
+	cli_text report;
+	FILE *out;
 
-	if (!out)
+	if (!cli_text_open(&report))
 		return NULL;
+	out = report.out;
 	for (size_t r = 0; r < n; r++) {
 		const mc_test_report *rep = reps[r];
 
 		for (size_t i = 0; i < rep->ntests; i++) {
-			const mc_test_case *t = &rep->tests[i];
+			const mc_test_case *tc = &rep->tests[i];
 
-			if (t->passed) {
+			cli_text_style(&report, tc->passed ? ok : bad);
+			fputs(tc->passed ? "PASS" : "FAIL", out);
+			cli_text_style(&report, off);
+			cli_printf(out, "  %s  %s\n", rep->policy_name, tc->name);
+			if (tc->passed) {
 				passed++;
-				fprintf(out, "%sPASS%s  %s  %s\n", ok, off, rep->policy_name,
-					t->name);
 				continue;
 			}
 			failed++;
-			fprintf(out, "%sFAIL%s  %s  %s\n", bad, off, rep->policy_name,
-				t->name);
-			fprintf(out, "      %s", dim);
-			cli_location(out, &t->at);
-			fprintf(out, "%s\n", off);
-			fprintf(out, "      expected  %s\n", t->expected);
-			fprintf(out, "      %s  %s\n", t->error ? "error   " : "actual  ",
-				t->actual);
+			fputs("      ", out);
+			cli_text_style(&report, dim);
+			cli_location(out, &tc->at);
+			cli_text_style(&report, off);
+			cli_printf(out, "\n      expected  %s\n", tc->expected);
+			cli_printf(out, "      %s  %s\n", tc->error ? "error   " : "actual  ",
+				   tc->actual);
 		}
 	}
 	for (size_t r = 0; coverage && r < n; r++) {
 		const mc_test_report *rep = reps[r];
 
-		fprintf(out, "\nCoverage  %s (%s): %zu of %zu checks exercised\n",
-			rep->policy_name, rep->policy_file, rep->nexercised,
-			rep->ncoverage);
+		cli_printf(out, "\nCoverage  %s (%s): %zu of %zu checks exercised\n",
+			   rep->policy_name, rep->policy_file, rep->nexercised,
+			   rep->ncoverage);
 		for (size_t i = 0; i < rep->ncoverage; i++) {
 			const mc_coverage_item *c = &rep->coverage[i];
 
 			if (c->exercised)
 				continue;
-			fprintf(out, "  not exercised  %s  %s(", c->name, dim);
+			cli_printf(out, "  not exercised  %s  ", c->name);
+			cli_text_style(&report, dim);
+			fputc('(', out);
 			cli_location(out, &c->at);
-			fprintf(out, ")%s\n", off);
+			fputc(')', out);
+			cli_text_style(&report, off);
+			fputc('\n', out);
 		}
 	}
-	fprintf(out, "\n%zu passed, %zu failed\n", passed, failed);
-	if (fclose(out) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	cli_printf(out, "\n%zu passed, %zu failed\n", passed, failed);
+	return cli_text_close(&report, len);
 }
 
 /* ------------------------------------------------------------------------
