@@ -77,25 +77,43 @@ report_test_text(const mc_test_report *const *reps, size_t n, bool coverage,
  * JUnit XML (the Ant/Jenkins shape; tests/schemas/junit.xsd)
  */
 
-/* Writes s escaped for an attribute value or character data. Characters
- * that XML 1.0 does not allow are written as U+FFFD. */
+/* True for a character XML 1.0 allows in a document. */
+static bool
+xml_char(uint32_t c)
+{
+	return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+	       (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+/*
+ * Writes s escaped for an attribute value or character data, so that any
+ * string makes well-formed XML: markup characters as entities; tabs, line
+ * breaks, DEL and C1 controls as character references (kept, and not raw
+ * on a terminal); what XML 1.0 does not allow (other C0 controls, U+FFFE,
+ * U+FFFF) and bytes that are not UTF-8 as U+FFFD.
+ */
 static void
 xml(FILE *out, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		switch (*p) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\n': fputs("&#10;", out); break;
-		case '\t': fputs("&#9;", out); break;
-		default:
-			if (*p < 0x20)
-				fputs("\xEF\xBF\xBD", out);
-			else
-				fputc(*p, out);
-		}
+	size_t len = s ? strlen(s) : 0, n;
+	uint32_t c;
+
+	for (size_t i = 0; i < len; i += n ? n : 1) {
+		n = mc_utf8_char(s + i, len - i, &c);
+		if (!n || !xml_char(c))
+			fputs("\xEF\xBF\xBD", out);
+		else if (c == '&')
+			fputs("&amp;", out);
+		else if (c == '<')
+			fputs("&lt;", out);
+		else if (c == '>')
+			fputs("&gt;", out);
+		else if (c == '"')
+			fputs("&quot;", out);
+		else if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
+			fprintf(out, "&#%u;", (unsigned)c);
+		else
+			fwrite(s + i, 1, n, out);
 	}
 }
 
