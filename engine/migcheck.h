@@ -108,7 +108,7 @@ typedef struct mc_limits {
 	size_t lua_max_memory;          /* bytes (256 MiB) */
 } mc_limits;
 
-/* The most max_depth may be; the loader takes a larger value as this one.
+/* The most max_depth may be; the YAML loader takes a larger value as this one.
  * libyaml spends time on every token in proportion to the flow nesting
  * around it: a file nested 512 deep around a list of 250,000 items loads in
  * half a second, one nested 1,024 deep in about a second. */
