@@ -110,15 +110,19 @@ mc_buf_str(const mc_buf *b)
 	return b->data ? b->data : "";
 }
 
-/* The length of the valid UTF-8 character at s (at most len bytes), or 0. */
+/* The length of the valid UTF-8 character at s (at most len bytes), or 0;
+ * its code point in *cp when cp is not NULL. */
 static size_t
-utf8_char(const unsigned char *s, size_t len)
+utf8_char(const unsigned char *s, size_t len, uint32_t *cpout)
 {
 	size_t n;
 	uint32_t cp;
 
-	if (s[0] < 0x80)
-		return 1;
+	if (s[0] < 0x80) {
+		cp = s[0];
+		n = 1;
+		goto out;
+	}
 	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
 		n = 2;
 		cp = s[0] & 0x1F;
@@ -141,7 +145,16 @@ utf8_char(const unsigned char *s, size_t len)
 	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
 	    (cp >= 0xD800 && cp <= 0xDFFF))
 		return 0;
+out:
+	if (cpout)
+		*cpout = cp;
 	return n;
+}
+
+size_t
+mc_utf8_char(const char *s, size_t len, uint32_t *cp)
+{
+	return len ? utf8_char((const unsigned char *)s, len, cp) : 0;
 }
 
 size_t
@@ -150,7 +163,7 @@ mc_utf8_valid_prefix(const char *s, size_t len)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, n;
 
-	while (i < len && (n = utf8_char(u + i, len - i)) != 0)
+	while (i < len && (n = utf8_char(u + i, len - i, NULL)) != 0)
 		i += n;
 	return i;
 }
@@ -162,7 +175,7 @@ mc_buf_add_utf8(mc_buf *b, const char *s, size_t len)
 	size_t i = 0, start = 0, n;
 
 	while (i < len) {
-		n = u[i] ? utf8_char(u + i, len - i) : 0;
+		n = u[i] ? utf8_char(u + i, len - i, NULL) : 0;
 		if (n) {
 			i += n;
 			continue;
@@ -170,6 +183,39 @@ mc_buf_add_utf8(mc_buf *b, const char *s, size_t len)
 		mc_buf_add(b, s + start, i - start);
 		mc_buf_add(b, "\xEF\xBF\xBD", 3);
 		start = ++i;
+	}
+	mc_buf_add(b, s + start, len - start);
+}
+
+/* True for a code point that is not printable text on one line: C0 and
+ * C1 controls, DEL, the line and paragraph separators (line breaks to YAML
+ * and some terminals) and the two non-characters U+FFFE and U+FFFF. */
+static bool
+unprintable(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 ||
+	       cp == 0x2029 || cp == 0xFFFE || cp == 0xFFFF;
+}
+
+void
+mc_buf_add_printable(mc_buf *b, const char *s, size_t len, bool keep_newlines)
+{
+	size_t i = 0, start = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		n = utf8_char((const unsigned char *)s + i, len - i, &cp);
+		if (n && (!unprintable(cp) || (cp == '\n' && keep_newlines))) {
+			i += n;
+			continue;
+		}
+		mc_buf_add(b, s + start, i - start);
+		if (!n || cp < 0x80)
+			mc_buf_addf(b, "\\x%02x", (unsigned char)s[i]);
+		else
+			mc_buf_addf(b, "\\u%04x", (unsigned)cp);
+		i += n ? n : 1;
+		start = i;
 	}
 	mc_buf_add(b, s + start, len - start);
 }

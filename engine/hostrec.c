@@ -63,17 +63,35 @@ mc_hostrec_add_feature(mc_hostrec *h, const char *s, size_t len)
 	return 0;
 }
 
+/* True for a character YAML does not take raw in a double-quoted scalar,
+ * or would read as a line break (and fold): C0 controls, DEL, C1 controls
+ * (NEL among them), U+2028, U+2029, U+FFFE and U+FFFF. */
+static bool
+yaml_escaped(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 ||
+	       c == 0x2029 || c == 0xFFFE || c == 0xFFFF;
+}
+
 void
 mc_yaml_quote(mc_buf *out, const char *s)
 {
+	size_t len = strlen(s), n;
+	uint32_t c;
+
 	mc_buf_addc(out, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			mc_buf_addf(out, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			mc_buf_addf(out, "\\x%02x", *p);
+	for (size_t i = 0; i < len; i += n ? n : 1) {
+		n = mc_utf8_char(s + i, len - i, &c);
+		if (!n)
+			mc_buf_adds(out, "\xEF\xBF\xBD");  /* not UTF-8: U+FFFD */
+		else if (c == '"' || c == '\\')
+			mc_buf_addf(out, "\\%c", (char)c);
+		else if (yaml_escaped(c) && c <= 0xFF)
+			mc_buf_addf(out, "\\x%02x", (unsigned)c);
+		else if (yaml_escaped(c))
+			mc_buf_addf(out, "\\u%04x", (unsigned)c);
 		else
-			mc_buf_addc(out, (char)*p);
+			mc_buf_add(out, s + i, n);
 	}
 	mc_buf_addc(out, '"');
 }
@@ -102,8 +120,13 @@ mc_hostrec_yaml(mc_buf *out, mc_hostrec *const *hosts, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const mc_hostrec *h = hosts[i];
 
-		if (h->source)
-			mc_buf_addf(out, "  # from %s\n", h->source);
+		if (h->source) {
+			/* A comment ends at a line break: the source is written
+			 * on one line, escaped. */
+			mc_buf_adds(out, "  # from ");
+			mc_buf_add_printable(out, h->source, strlen(h->source), false);
+			mc_buf_addc(out, '\n');
+		}
 		mc_buf_adds(out, "  - name: ");
 		mc_yaml_quote(out, h->name ? h->name : "unnamed");
 		mc_buf_addc(out, '\n');

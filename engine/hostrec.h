@@ -54,10 +54,13 @@ int mc_hostrec_set(char **field, const char *s, size_t len);
 int mc_hostrec_add_feature(mc_hostrec *h, const char *s, size_t len);
 
 /* Writes the records as an inventory: "hosts:" and one entry each, every
- * string quoted so that YAML reads it back as the same string. */
+ * string quoted so that migcheck's loader reads it back as the same string
+ * (bytes that are not UTF-8 as U+FFFD), and only valid UTF-8 YAML. */
 void mc_hostrec_yaml(mc_buf *out, mc_hostrec *const *hosts, size_t n);
 
-/* Writes s as a YAML double-quoted scalar. */
+/* Writes s as a YAML double-quoted scalar: quotes, backslashes, control
+ * characters, line separators, U+FFFE and U+FFFF escaped; a byte that is
+ * not part of valid UTF-8 as U+FFFD. */
 void mc_yaml_quote(mc_buf *out, const char *s);
 
 #endif

@@ -408,6 +408,20 @@ mc_inventory_add_file(mc_inventory *inv, const char *path, mc_diag *diag)
 }
 
 int
+mc_inventory_add_named(mc_inventory *inv, const char *path, const mc_node *by,
+		       mc_diag *diag)
+{
+	static const char *const marks[] = {"hosts", "vms", NULL};
+	const mc_named named = {by, "inventory", "an inventory", marks};
+	mc_doc *doc;
+	int rc = mc_doc_load_named(&doc, path, &named, &inv->limits, diag);
+
+	if (rc != MC_OK)
+		return rc;
+	return add_doc(inv, doc, diag);
+}
+
+int
 mc_inventory_add_buffer(mc_inventory *inv, const char *name, const char *buf,
 			size_t len, mc_diag *diag)
 {

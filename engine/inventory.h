@@ -45,6 +45,11 @@ struct mc_inventory {
 	bool finished;
 };
 
+/* As mc_inventory_add_file, for a file that the node `by` names (a policy
+ * test's `inventory:`): see mc_named for what that changes. */
+int mc_inventory_add_named(mc_inventory *inv, const char *path,
+			   const mc_node *by, mc_diag *diag);
+
 /* The index of a host or VM by name, or -1. */
 long mc_inventory_find_host(const mc_inventory *inv, const char *name);
 long mc_inventory_find_vm(const mc_inventory *inv, const char *name);

@@ -68,8 +68,8 @@ mknode(conv *c, mc_node_kind kind, place at)
 	mc_node *n;
 
 	if (++c->nodes > c->lim->max_nodes) {
-		cerr(c, at, "the policy's table holds more than %zu values (limit)",
-		     c->lim->max_nodes);
+		cerr(c, at, "the policy's table holds more than %zu values "
+		     MC_LIMIT_HINT("nodes"), c->lim->max_nodes);
 		return NULL;
 	}
 	n = mc_arena_calloc(&c->doc->arena, 1, sizeof(*n));
@@ -123,6 +123,14 @@ entry_value_place(const conv *c, const mc_lsrc_entry *e, place fallback)
 
 static const mc_node *convert(conv *c, int idx, const mc_lsrc_table *t,
 			      place at, size_t depth);
+
+/* The nesting a table may have: max_depth, at most MC_MAX_DEPTH as for
+ * YAML (the conversion recurses once a level). */
+static size_t
+max_depth(const conv *c)
+{
+	return c->lim->max_depth < MC_MAX_DEPTH ? c->lim->max_depth : MC_MAX_DEPTH;
+}
 
 /* Whether the len bytes at s are UTF-8 text, as YAML input must be; if
  * not, says so about the string or key at `at`. */
@@ -195,8 +203,10 @@ scalar(conv *c, int idx, place at)
 			lua_pop(L, 1);
 		}
 		if (len > c->lim->max_scalar_bytes) {
-			cerr(c, at, "a string of %zu bytes exceeds the limit of %zu bytes",
-			     len, c->lim->max_scalar_bytes);
+			char size[32];
+
+			cerr(c, at, "a string longer than %s " MC_LIMIT_HINT("scalar-size"),
+			     mc_size_text(size, sizeof(size), c->lim->max_scalar_bytes));
 			return NULL;
 		}
 		if (memchr(s, '\0', len)) {
@@ -270,9 +280,9 @@ table_body(conv *c, int idx, const mc_lsrc_table *t, place at, size_t depth)
 	bool other = false;
 	mc_node *node;
 
-	if (depth >= c->lim->max_depth) {
-		cerr(c, at, "tables nested deeper than %zu levels (limit)",
-		     c->lim->max_depth);
+	if (depth >= max_depth(c)) {
+		cerr(c, at, "tables nested deeper than %zu levels "
+		     MC_LIMIT_HINT("depth"), max_depth(c));
 		return NULL;
 	}
 	lua_pushnil(L);
@@ -406,12 +416,13 @@ table(conv *c, int idx, const mc_lsrc_table *t, place at, size_t depth)
 		c->shared_nodes += n->weight;
 		if (c->shared_nodes > c->lim->max_alias_nodes) {
 			cerr(c, at, "tables used more than once expand to more than "
-			     "%zu values (limit)", c->lim->max_alias_nodes);
+			     "%zu values " MC_LIMIT_HINT("alias-nodes"),
+			     c->lim->max_alias_nodes);
 			return NULL;
 		}
-		if (depth + n->height > c->lim->max_depth) {
-			cerr(c, at, "tables nested deeper than %zu levels (limit)",
-			     c->lim->max_depth);
+		if (depth + n->height > max_depth(c)) {
+			cerr(c, at, "tables nested deeper than %zu levels "
+			     MC_LIMIT_HINT("depth"), max_depth(c));
 			return NULL;
 		}
 		return n;

@@ -116,6 +116,16 @@ typedef struct mc_limits {
 	uint64_t regex_run_steps;       /* (100,000,000) */
 } mc_limits;
 
+/* The most max_depth may be; the YAML loader takes a larger value as this one.
+ * libyaml spends time on every token in proportion to the flow nesting
+ * around it: a file nested 512 deep around a list of 250,000 items loads in
+ * half a second, one nested 1,024 deep in about a second. */
+#define MC_MAX_DEPTH 512
+
+/* The shortest lua_max_string the library takes (a shorter one is taken
+ * as this): the names and messages of Lua's own libraries must fit. */
+#define MC_MIN_LUA_STRING 256
+
 /* Fills *limits with the defaults. */
 void mc_limits_default(mc_limits *limits);
 

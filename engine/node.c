@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,29 +52,25 @@ typedef struct builder {
  * Reading files and reporting positions
  */
 
-int
-mc_read_file(const char *path, size_t max, char **data, size_t *len)
+/*
+ * Reads the file open at fd whole, within max bytes: a regular file is
+ * refused by its size before anything is read; a FIFO, a pipe or a device
+ * is read up to max bytes and one more, which is enough to know it is over
+ * the limit. Returns 0, or -1 with errno set (EFBIG past the limit).
+ */
+static int
+read_fd(int fd, const struct stat *st, size_t max, char **data, size_t *len)
 {
-	struct stat st;
 	char *buf = NULL;
 	size_t cap = 0, n = 0, first = 4096;
-	int fd, saved;
+	int saved;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(fd);
-		errno = EISDIR;
-		return -1;
-	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		if ((uintmax_t)st.st_size > max) {
-			close(fd);
+	if (S_ISREG(st->st_mode)) {
+		if ((uintmax_t)st->st_size > max) {
 			errno = EFBIG;
 			return -1;
 		}
-		first = (size_t)st.st_size + 2;
+		first = (size_t)st->st_size + 2;
 	}
 	for (;;) {
 		ssize_t r;
@@ -108,7 +105,6 @@ mc_read_file(const char *path, size_t max, char **data, size_t *len)
 			goto fail;
 		}
 	}
-	close(fd);
 	if (!buf && !(buf = malloc(1)))
 		return -1;
 	buf[n] = '\0';
@@ -118,9 +114,53 @@ mc_read_file(const char *path, size_t max, char **data, size_t *len)
 fail:
 	saved = errno;
 	free(buf);
-	close(fd);
 	errno = saved;
 	return -1;
+}
+
+/*
+ * Opens and reads path. A file a policy names must be a regular file: it
+ * is opened without blocking (a FIFO would otherwise wait for a writer for
+ * ever) and refused unread when fstat says it is anything else; *mode then
+ * tells what it is. Returns 0, or -1 with errno set.
+ */
+static int
+read_path(const char *path, size_t max, bool regular_only, char **data,
+	  size_t *len, mode_t *mode)
+{
+	struct stat st;
+	int fd, rc = -1, saved;
+
+	*mode = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+		  (regular_only ? O_NONBLOCK : 0));
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		goto out;
+	*mode = st.st_mode;
+	if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		goto out;
+	}
+	if (regular_only && !S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto out;
+	}
+	rc = read_fd(fd, &st, max, data, len);
+out:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+int
+mc_read_file(const char *path, size_t max, char **data, size_t *len)
+{
+	mode_t mode;
+
+	return read_path(path, max, false, data, len, &mode);
 }
 
 /* The character at byte i of d (len bytes), UTF-16 (le or be) or UTF-8;
@@ -524,9 +564,9 @@ attach(builder *b, const mc_node *n)
 	if (items >= b->lim->max_items) {
 		yaml_mark_t m = {0, n->line - 1, n->col - 1};
 
-		berror(b, &m, MC_ELIMIT, "more than %zu items in one %s (limit)",
-		       b->lim->max_items, f->node->kind == MC_NODE_MAP ? "mapping"
-		       : "list");
+		berror(b, &m, MC_ELIMIT, "more than %zu items in one %s "
+		       MC_LIMIT_HINT("items"), b->lim->max_items,
+		       f->node->kind == MC_NODE_MAP ? "mapping" : "list");
 		return -1;
 	}
 	if (push_kid(b, n) < 0) {
@@ -542,8 +582,8 @@ new_node(builder *b, mc_node_kind kind, const yaml_mark_t *m)
 	mc_node *n;
 
 	if (++b->nodes > b->lim->max_nodes) {
-		berror(b, m, MC_ELIMIT, "more than %zu YAML nodes in one file (limit)",
-		       b->lim->max_nodes);
+		berror(b, m, MC_ELIMIT, "more than %zu YAML nodes in one file "
+		       MC_LIMIT_HINT("nodes"), b->lim->max_nodes);
 		return NULL;
 	}
 	n = mc_arena_calloc(&b->doc->arena, 1, sizeof(*n));
@@ -608,9 +648,11 @@ on_scalar(builder *b, yaml_event_t *ev)
 	mc_node *n;
 
 	if (len > b->lim->max_scalar_bytes) {
-		berror(b, &ev->start_mark, MC_ELIMIT,
-		       "a scalar of %zu bytes exceeds the limit of %zu bytes", len,
-		       b->lim->max_scalar_bytes);
+		char size[32];
+
+		berror(b, &ev->start_mark, MC_ELIMIT, "a scalar longer than %s "
+		       MC_LIMIT_HINT("scalar-size"), mc_size_text(size, sizeof(size),
+		       b->lim->max_scalar_bytes));
 		return -1;
 	}
 	if (memchr(ev->data.scalar.value, '\0', len)) {
@@ -658,9 +700,8 @@ on_start(builder *b, yaml_event_t *ev, mc_node_kind kind)
 	mc_node *n;
 
 	if (b->nframes >= b->lim->max_depth) {
-		berror(b, &ev->start_mark, MC_ELIMIT,
-		       "collections nested deeper than %zu levels (limit)",
-		       b->lim->max_depth);
+		berror(b, &ev->start_mark, MC_ELIMIT, "collections nested deeper "
+		       "than %zu levels " MC_LIMIT_HINT("depth"), b->lim->max_depth);
 		return -1;
 	}
 	if (tag && strcmp(tag, kind == MC_NODE_SEQ ? TAG_PREFIX "seq"
@@ -710,15 +751,15 @@ on_alias(builder *b, yaml_event_t *ev)
 		return -1;
 	}
 	if (b->nframes + n->height > b->lim->max_depth) {
-		berror(b, &ev->start_mark, MC_ELIMIT,
-		       "alias '*%.64s' nests collections deeper than %zu levels (limit)",
-		       name, b->lim->max_depth);
+		berror(b, &ev->start_mark, MC_ELIMIT, "an alias nests collections "
+		       "deeper than %zu levels " MC_LIMIT_HINT("depth"),
+		       b->lim->max_depth);
 		return -1;
 	}
 	b->alias_nodes = add_sat(b->alias_nodes, n->weight);
 	if (b->alias_nodes > b->lim->max_alias_nodes) {
-		berror(b, &ev->start_mark, MC_ELIMIT,
-		       "aliases expand to more than %zu nodes (limit)",
+		berror(b, &ev->start_mark, MC_ELIMIT, "aliases expand to more than "
+		       "%zu nodes " MC_LIMIT_HINT("alias-nodes"),
 		       b->lim->max_alias_nodes);
 		return -1;
 	}
@@ -989,11 +1030,112 @@ parse(builder *b)
 	return b->status;
 }
 
+const char *
+mc_size_text(char *buf, size_t size, uint64_t bytes)
+{
+	static const char *const units[] = {"GiB", "MiB", "KiB"};
+
+	for (unsigned i = 0; i < 3; i++) {
+		unsigned shift = 30 - 10 * i;
+		uint64_t unit = (uint64_t)1 << shift;
+
+		if (bytes >= unit && bytes % unit == 0) {
+			snprintf(buf, size, "%" PRIu64 " %s", bytes >> shift, units[i]);
+			return buf;
+		}
+	}
+	snprintf(buf, size, "%" PRIu64 " byte%s", bytes, bytes == 1 ? "" : "s");
+	return buf;
+}
+
+/* Adds an error about a named file at the node naming it: "KEY: PATH ...". */
+static int MC_PRINTF(4, 5)
+named_error(mc_diag *diag, const mc_named *named, const char *path,
+	    const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return mc_node_error(diag, named->by, "%s: %s %s", named->key, path, what);
+}
+
+/* "a FIFO", "a directory", ... for a file that is not a regular one. */
+static const char *
+file_type(mode_t mode)
+{
+	return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO"
+	       : S_ISCHR(mode) ? "a character device" : S_ISBLK(mode)
+	       ? "a block device" : S_ISSOCK(mode) ? "a socket" : "not a file";
+}
+
+int
+mc_file_too_large(const char *path, const mc_named *named,
+		  const mc_limits *limits, mc_diag *diag)
+{
+	char size[32];
+	int rc;
+
+	mc_size_text(size, sizeof(size), limits->max_file_bytes);
+	if (named)
+		rc = named_error(diag, named, path, "is larger than %s "
+				 MC_LIMIT_HINT("file-size"), size);
+	else
+		rc = mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
+				 "the file is larger than %s " MC_LIMIT_HINT("file-size"),
+				 size);
+	if (rc == 0)
+		mc_diag_set_code(diag, "limit");
+	return MC_ELIMIT;
+}
+
+int
+mc_file_read_error(const char *path, const mc_named *named, int err,
+		   mc_diag *diag)
+{
+	if (err == ENOMEM)
+		return MC_ENOMEM;
+	if (named)
+		named_error(diag, named, path, "cannot be read: %s", strerror(err));
+	else
+		mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
+			    "cannot read the file: %s", strerror(err));
+	return MC_EINPUT;
+}
+
+int
+mc_file_read(const char *path, const mc_named *named, const mc_limits *limits,
+	     mc_diag *diag, char **data, size_t *len)
+{
+	mc_limits defaults;
+	mode_t mode;
+
+	*data = NULL;
+	*len = 0;
+	if (!limits) {
+		mc_limits_default(&defaults);
+		limits = &defaults;
+	}
+	if (read_path(path, limits->max_file_bytes, named != NULL, data, len,
+		      &mode) == 0)
+		return MC_OK;
+	if (errno == EFBIG)
+		return mc_file_too_large(path, named, limits, diag);
+	if (named && mode && !S_ISREG(mode)) {
+		named_error(diag, named, path, "is not a regular file (%s)",
+			    file_type(mode));
+		return MC_EINPUT;
+	}
+	return mc_file_read_error(path, named, errno, diag);
+}
+
 static int
 load(mc_doc **out, const char *name, char *data, size_t len,
      const mc_limits *limits, mc_diag *diag)
 {
-	mc_limits defaults;
+	mc_limits defaults, lim;
 	builder b;
 	mc_doc *doc;
 	char *namecopy;
@@ -1017,16 +1159,16 @@ load(mc_doc **out, const char *name, char *data, size_t len,
 	doc->file.data = doc->data_buf = data;
 	doc->file.len = len;
 	if (len > limits->max_file_bytes) {
-		if (mc_file_diag(diag, MC_SEVERITY_ERROR, &doc->file, 1, 1,
-				 "the file is %zu bytes; the limit is %zu", len,
-				 limits->max_file_bytes) == 0)
-			mc_diag_set_code(diag, "limit");
 		mc_doc_free(doc);
-		return MC_ELIMIT;
+		return mc_file_too_large(name, NULL, limits, diag);
 	}
+	/* A deeper limit would make libyaml's time grow with its square. */
+	lim = *limits;
+	if (lim.max_depth > MC_MAX_DEPTH)
+		lim.max_depth = MC_MAX_DEPTH;
 	memset(&b, 0, sizeof(b));
 	b.doc = doc;
-	b.lim = limits;
+	b.lim = &lim;
 	b.diag = diag;
 	mc_strmap_init(&b.anchors);
 	rc = parse(&b);
@@ -1058,31 +1200,98 @@ int
 mc_doc_load_file(mc_doc **out, const char *path, const mc_limits *limits,
 		 mc_diag *diag)
 {
-	mc_limits defaults;
 	char *data;
 	size_t len;
+	int rc;
 
 	*out = NULL;
-	if (!limits) {
-		mc_limits_default(&defaults);
-		limits = &defaults;
-	}
-	if (mc_read_file(path, limits->max_file_bytes, &data, &len) < 0) {
-		int e = errno;
-		if (e == ENOMEM)
-			return MC_ENOMEM;
-		if (e == EFBIG) {
-			if (mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-					"the file is larger than the limit of %zu bytes",
-					limits->max_file_bytes) == 0)
-				mc_diag_set_code(diag, "limit");
-			return MC_ELIMIT;
-		}
-		mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-			    "cannot read the file: %s", strerror(e));
-		return MC_EINPUT;
-	}
+	rc = mc_file_read(path, NULL, limits, diag, &data, &len);
+	if (rc != MC_OK)
+		return rc;
 	return load(out, path, data, len, limits, diag);
+}
+
+/* True when the top level of a named file is what it is named as. */
+static bool
+has_mark(const mc_node *root, const mc_named *named)
+{
+	for (const char *const *m = named->marks; *m; m++) {
+		if (mc_node_get(root, *m))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A named file is parsed with diagnostics of its own, shown only when it
+ * reads as what it is named as. Else one error at the naming node says
+ * what it is instead, with a position in it but none of its text: a
+ * limit's message (they quote nothing), or that it is not valid YAML.
+ */
+int
+mc_doc_load_named(mc_doc **out, const char *path, const mc_named *named,
+		  const mc_limits *limits, mc_diag *diag)
+{
+	mc_diag *own = NULL;
+	mc_doc *doc = NULL;
+	char *data;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	rc = mc_file_read(path, named, limits, diag, &data, &len);
+	if (rc != MC_OK)
+		return rc;
+	if (!(own = mc_diag_new())) {
+		free(data);
+		return MC_ENOMEM;
+	}
+	rc = load(&doc, path, data, len, limits, own);
+	if (rc == MC_ENOMEM)
+		goto out;
+	if (rc != MC_OK) {
+		const mc_diag_item *it = mc_diag_count(own) ? mc_diag_get(own, 0) : NULL;
+		unsigned line = it ? it->at.line : 1, col = it ? it->at.column : 1;
+
+		if (rc == MC_ELIMIT && it) {
+			if (named_error(diag, named, path, "is not %s within the limits: "
+					"line %u, column %u: %s", named->what, line, col,
+					it->message) == 0)
+				mc_diag_set_code(diag, "limit");
+		} else if (named_error(diag, named, path, "is not %s: it is not "
+				       "valid YAML (line %u, column %u)", named->what,
+				       line, col) == 0) {
+			mc_diag_set_code(diag, "yaml");
+		}
+		goto out;
+	}
+	if (!doc->root || doc->root->kind != MC_NODE_MAP ||
+	    !has_mark(doc->root, named)) {
+		const char *or = named->marks[1] ? "' or '" : "";
+		int e;
+
+		if (!doc->root)
+			e = named_error(diag, named, path, "is not %s: it is empty",
+					named->what);
+		else if (doc->root->kind != MC_NODE_MAP)
+			e = named_error(diag, named, path, "is not %s: it is %s, not "
+					"a mapping", named->what,
+					mc_node_describe(doc->root));
+		else
+			e = named_error(diag, named, path, "is not %s: a mapping "
+					"without '%s%s%s'", named->what, named->marks[0],
+					or, named->marks[1] ? named->marks[1] : "");
+		if (e == 0)
+			mc_diag_set_code(diag, "bad-value");
+		rc = MC_EINPUT;
+		goto out;
+	}
+	*out = doc;
+	doc = NULL;
+out:
+	mc_doc_free(doc);
+	mc_diag_free(own);
+	return rc;
 }
 
 void

@@ -400,50 +400,45 @@ static int load_chain(loader *L, layer *l, mc_doc *doc, size_t depth);
 static mc_sandbox *load_sandbox(loader *L, const char *file, unsigned line,
 				unsigned col);
 
+/* What a file that `extends` names must be to be shown in diagnostics. */
+static const char *const policy_marks[] = {"policy", NULL};
+
 /*
  * Reads a policy file — YAML, or Lua when its name ends in ".lua" — from
- * path, or from len bytes at buf when buf is not NULL. Returns an MC_
- * status; errors are in the diagnostics.
+ * path, or from len bytes at buf when buf is not NULL. A base is named by
+ * the `extends` node ext (NULL for the file loaded first): it must be a
+ * regular file, and what keeps it from loading is reported there. Returns
+ * an MC_ status; errors are in the diagnostics.
  */
 static int
 read_doc(loader *L, const char *path, const char *buf, size_t len,
-	 mc_doc **out)
+	 const mc_node *ext, mc_doc **out)
 {
+	const mc_named named = {ext, "extends", "a policy", policy_marks};
 	char *data;
 	mc_sandbox *sb;
+	int rc;
 
 	*out = NULL;
 	if (!mc_luapolicy_is(path)) {
 		if (buf)
 			return mc_doc_load_buffer(out, path, buf, len, L->lim, L->diag);
+		if (ext)
+			return mc_doc_load_named(out, path, &named, L->lim, L->diag);
 		return mc_doc_load_file(out, path, L->lim, L->diag);
 	}
 	if (buf) {
-		if (len > L->lim->max_file_bytes) {
-			if (mc_diag_add(L->diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-					"the file is %zu bytes; the limit is %zu", len,
-					L->lim->max_file_bytes) == 0)
-				mc_diag_set_code(L->diag, "limit");
-			return MC_ELIMIT;
-		}
+		if (len > L->lim->max_file_bytes)
+			return mc_file_too_large(path, NULL, L->lim, L->diag);
 		if (!(data = malloc(len + 1)))
 			return MC_ENOMEM;
 		memcpy(data, buf, len);
 		data[len] = '\0';
-	} else if (mc_read_file(path, L->lim->max_file_bytes, &data, &len) < 0) {
-		int e = errno;
-		if (e == ENOMEM)
-			return MC_ENOMEM;
-		if (e == EFBIG) {
-			if (mc_diag_add(L->diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-					"the file is larger than the limit of %zu bytes",
-					L->lim->max_file_bytes) == 0)
-				mc_diag_set_code(L->diag, "limit");
-			return MC_ELIMIT;
-		}
-		mc_diag_add(L->diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-			    "cannot read the file: %s", strerror(e));
-		return MC_EINPUT;
+	} else {
+		rc = mc_file_read(path, ext ? &named : NULL, L->lim, L->diag, &data,
+				  &len);
+		if (rc != MC_OK)
+			return rc;
 	}
 	if (!(sb = load_sandbox(L, path, 1, 1))) {
 		free(data);
@@ -464,8 +459,8 @@ load_base(loader *L, layer *l, const mc_doc *doc, const mc_node *ext,
 	if (!want_str(L, ext, "'extends'"))
 		return 0;
 	if (depth + 1 > L->lim->max_extends) {
-		lerror_id(L, "limit", ext, "more than %zu 'extends' in a chain (limit)",
-		       L->lim->max_extends);
+		lerror_id(L, "limit", ext, "more than %zu 'extends' in a chain "
+			  MC_LIMIT_HINT("extends"), L->lim->max_extends);
 		return 0;
 	}
 	if (ext->u.text[0] == '/') {
@@ -482,8 +477,12 @@ load_base(loader *L, layer *l, const mc_doc *doc, const mc_node *ext,
 		return -1;
 	real = realpath(path, NULL);
 	if (!real) {
-		lerror(L, ext, "cannot read the base policy '%s': %s", path,
-		       strerror(errno));
+		const mc_named named = {ext, "extends", "a policy", policy_marks};
+
+		if (mc_file_read_error(path, &named, errno, L->diag) == MC_ENOMEM)
+			rc = -1;
+		L->cc.errors++;
+		L->chain_failed = true;
 		goto out;
 	}
 	for (size_t i = 0; i < L->nchain; i++) {
@@ -493,7 +492,7 @@ load_base(loader *L, layer *l, const mc_doc *doc, const mc_node *ext,
 			goto out;
 		}
 	}
-	int lrc = read_doc(L, path, NULL, 0, &base);
+	int lrc = read_doc(L, path, NULL, 0, ext, &base);
 	if (lrc == MC_ENOMEM) {
 		rc = -1;
 		goto out;
@@ -1640,7 +1639,7 @@ load(mc_policy **out, const char *path, const char *buf, size_t len,
 	L.cc.host_paths = &p->host_paths;
 	L.cc.regexes = &p->regexes;
 
-	rc = read_doc(&L, path, buf, len, &doc);
+	rc = read_doc(&L, path, buf, len, NULL, &doc);
 	if (rc != MC_OK)
 		goto out;
 	char *real = realpath(path, NULL);

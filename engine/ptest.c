@@ -464,7 +464,8 @@ run_test(runner *r, const mc_node *t, mc_test_case *tc)
 	}
 	rc = mc_inventory_new(&inv, r->lim);
 	if (rc == MC_OK)
-		rc = mc_inventory_add_file(inv, mc_buf_str(&path), diag);
+		rc = mc_inventory_add_named(inv, mc_buf_str(&path),
+					    mc_node_get(t, "inventory"), diag);
 	if (rc == MC_OK)
 		rc = mc_inventory_finish(inv, diag);
 	if (rc == MC_OK)

@@ -53,9 +53,8 @@ typedef enum mc_lua_status {
 	                    for (mc_sandbox_string_asked says how long) */
 } mc_lua_status;
 
-/* The shortest string limit a sandbox takes: the libraries' own names and
- * messages must fit. */
-#define MC_SANDBOX_MIN_STRING 256
+/* The shortest string limit a sandbox takes. */
+#define MC_SANDBOX_MIN_STRING MC_MIN_LUA_STRING
 
 /* The string limit a sandbox asked for `asked` keeps. */
 static inline size_t

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "buf.h"
 #include "migcheck.h"
 
 enum {
@@ -149,9 +150,51 @@ void cli_fleet_close(cli_fleet *cf);
  * prints the diagnostics. Returns CLI_ERROR. */
 int cli_fail(int rc, const mc_diag *diag);
 
-/* Writes the caret line under a source line: the line's tabs kept, every
- * other character before the column as a space. */
-void cli_caret(FILE *out, const char *line, unsigned column);
+/* Writes s as one line of text for a terminal: every control character,
+ * newlines too, escaped (mc_buf_add_printable). For what commands print
+ * on stderr. */
+void cli_put(FILE *out, const char *s);
+
+/*
+ * As fprintf, but every string argument (%s) is written as one line, as
+ * cli_put writes it: its newlines escaped too, so that the only line breaks
+ * of a report are its own. Text reports print with it. It takes what they
+ * use: s, d, i, u and x, with '-', a width and a precision (digits or *) and
+ * the length modifiers l, ll and z; anything else is a programmer error.
+ * Returns the number of bytes written, as fprintf.
+ */
+int cli_printf(FILE *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Writes a diagnostic's source line as cli_put does, after its number,
+ * and a caret under the column on the next line. */
+void cli_source_line(FILE *out, const char *line, unsigned lineno,
+		     unsigned column);
+
+/*
+ * A text report being built: what is written to `out` is kept with every
+ * control character escaped but newlines (mc_buf_add_printable), so that
+ * no text from a file, a host or a rule reaches the terminal raw; the
+ * report's own terminal styles go through cli_text_style. Every report in
+ * text, CSV or DOT is written through one. JSON escapes on its own.
+ */
+typedef struct cli_text {
+	FILE *out;
+	char *raw;      /* what was written to out, unescaped */
+	size_t rawlen;
+	size_t done;    /* bytes of raw escaped into text */
+	mc_buf text;
+} cli_text;
+
+/* Opens t; false when memory runs out. */
+bool cli_text_open(cli_text *t);
+
+/* Writes a terminal style (an SGR sequence, or "" for none) as it is. */
+void cli_text_style(cli_text *t, const char *sgr);
+
+/* Closes t and returns the report (malloc'd, its length in *len), or NULL
+ * when memory ran out. */
+char *cli_text_close(cli_text *t, size_t *len);
 
 /* A rating in half stars as five stars: "★★★½☆". */
 void cli_stars(FILE *out, unsigned halves);
@@ -165,11 +208,17 @@ void cli_location(FILE *out, const mc_location *at);
 /* Writes len bytes at text to stdout and flushes; CLI_ERROR on failure. */
 int cli_emit(const char *text, size_t len);
 
-/* Writes len bytes at text to a new file next to path, then renames it over
- * path: a reader sees what path held or all of the new text, never half,
- * and a failure leaves path as it was. A new file gets 0666 less the umask;
- * a replaced one keeps its mode. Reports a failure on stderr; returns
- * CLI_YES or CLI_ERROR. */
+/*
+ * Writes len bytes at text to path, never replacing what is not a regular
+ * file. A regular file (or a new path) gets a new file next to it, renamed
+ * over it: a reader sees what path held or all of the new text, never
+ * half, and a failure leaves path as it was. A new file gets 0666 less the
+ * umask; a replaced one keeps its mode, owner and group. A FIFO or a
+ * character device is written in place, as a shell's `>` would; a symbolic
+ * link is kept and what it points at written. A directory, a block device,
+ * a socket and a link to nothing are refused. Reports a failure on stderr;
+ * returns CLI_YES or CLI_ERROR.
+ */
 int cli_write_file(const char *path, const char *text, size_t len);
 
 #endif

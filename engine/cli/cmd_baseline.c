@@ -63,13 +63,13 @@ wrap_items(FILE *out, const mc_value *v, size_t col, size_t indent)
 		size_t w = strlen(v->items[i]) + (i + 1 < v->count ? 1 : 0);
 
 		if (i && col + 1 + w > WIDTH && col > indent) {
-			fprintf(out, "\n%*s", (int)indent, "");
+			cli_printf(out, "\n%*s", (int)indent, "");
 			col = indent;
 		} else if (i) {
 			fputc(' ', out);
 			col++;
 		}
-		fprintf(out, "%s%s", v->items[i], i + 1 < v->count ? "," : "");
+		cli_printf(out, "%s%s", v->items[i], i + 1 < v->count ? "," : "");
 		col += w;
 	}
 	fputc('\n', out);
@@ -80,12 +80,12 @@ text_field(FILE *out, const mc_baseline_field *fd, int fw, int rw)
 {
 	size_t col = 2 + (size_t)fw + 2 + (size_t)rw + 2;
 
-	fprintf(out, "  %-*s  %-*s  ", fw, fd->name, rw, fd->rule);
+	cli_printf(out, "  %-*s  %-*s  ", fw, fd->name, rw, fd->rule);
 	if (fd->value.type == MC_VALUE_NONE) {
-		fprintf(out, "none: %s\n", fd->reason ? fd->reason : "");
+		cli_printf(out, "none: %s\n", fd->reason ? fd->reason : "");
 	} else if (fd->value.type == MC_VALUE_SET) {
-		int n = fprintf(out, "%zu in common%s", fd->value.count,
-				fd->value.count ? ":" : "");
+		int n = cli_printf(out, "%zu in common%s", fd->value.count,
+				   fd->value.count ? ":" : "");
 		if (fd->value.count) {
 			fputc(' ', out);
 			wrap_items(out, &fd->value, col + (size_t)n + 1, col);
@@ -93,20 +93,21 @@ text_field(FILE *out, const mc_baseline_field *fd, int fw, int rw)
 			fputc('\n', out);
 		}
 	} else {
-		fprintf(out, "%s\n", fd->value.text);
+		cli_printf(out, "%s\n", fd->value.text);
 	}
 }
 
 static char *
 report_text(const mc_baseline_result *res, scope sc, size_t nall, size_t *len)
 {
-	char *text = NULL;
-	FILE *out = open_memstream(&text, len);
+	cli_text report;
+	FILE *out;
 	int fw = 5, rw = 4, hw = 4;
 	size_t missing = 0;
 
-	if (!out)
+	if (!cli_text_open(&report))
 		return NULL;
+	out = report.out;
 	for (size_t i = 0; i < res->nfields; i++) {
 		int w = (int)strlen(res->fields[i].name), r = (int)strlen(res->fields[i].rule);
 
@@ -119,28 +120,28 @@ report_text(const mc_baseline_result *res, scope sc, size_t nall, size_t *len)
 
 		hw = w > hw ? w : hw;
 	}
-	fprintf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
-	fprintf(out, "Digest  %s\n", res->policy_digest);
+	cli_printf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
+	cli_printf(out, "Digest  %s\n", res->policy_digest);
 	if (sc == SCOPE_CLUSTER)
-		fprintf(out, "Hosts   cluster %s: %zu host%s\n", res->cluster, res->nhosts,
-			res->nhosts == 1 ? "" : "s");
+		cli_printf(out, "Hosts   cluster %s: %zu host%s\n", res->cluster, res->nhosts,
+			   res->nhosts == 1 ? "" : "s");
 	else if (sc == SCOPE_ALL)
-		fprintf(out, "Hosts   all %zu host%s of the inventory\n", nall,
-			nall == 1 ? "" : "s");
+		cli_printf(out, "Hosts   all %zu host%s of the inventory\n", nall,
+			   nall == 1 ? "" : "s");
 	else
-		fprintf(out, "Hosts   %zu named\n", res->nhosts);
+		cli_printf(out, "Hosts   %zu named\n", res->nhosts);
 	fputc('\n', out);
-	fprintf(out, "Baseline\n");
+	cli_printf(out, "Baseline\n");
 	for (size_t i = 0; i < res->nfields; i++)
 		text_field(out, &res->fields[i], fw, rw);
 	if (res->nfields == 0)
 		fputs("  (the policy has no fields)\n", out);
 	if (missing) {
-		fprintf(out, "\nNo common value for %zu of %zu field%s:", missing,
-			res->nfields, res->nfields == 1 ? "" : "s");
+		cli_printf(out, "\nNo common value for %zu of %zu field%s:", missing,
+			   res->nfields, res->nfields == 1 ? "" : "s");
 		for (size_t i = 0, k = 0; i < res->nfields; i++) {
 			if (res->fields[i].value.type == MC_VALUE_NONE)
-				fprintf(out, "%s %s", k++ ? "," : "", res->fields[i].name);
+				cli_printf(out, "%s %s", k++ ? "," : "", res->fields[i].name);
 		}
 		fputs(".\n", out);
 	} else {
@@ -151,7 +152,7 @@ report_text(const mc_baseline_result *res, scope sc, size_t nall, size_t *len)
 		const mc_baseline_host *host = &res->hosts[h];
 		bool any = false;
 
-		fprintf(out, "  %-*s", hw, host->name);
+		cli_printf(out, "  %-*s", hw, host->name);
 		for (size_t i = 0; i < res->nfields; i++) {
 			const mc_value *v = &host->hidden[i];
 			size_t col = 2 + (size_t)hw + 2 + (size_t)fw + 2;
@@ -159,25 +160,21 @@ report_text(const mc_baseline_result *res, scope sc, size_t nall, size_t *len)
 			if (v->type == MC_VALUE_NONE)
 				continue;
 			if (any)
-				fprintf(out, "  %-*s", hw, "");
-			fprintf(out, "  %-*s  ", fw, res->fields[i].name);
+				cli_printf(out, "  %-*s", hw, "");
+			cli_printf(out, "  %-*s  ", fw, res->fields[i].name);
 			any = true;
 			if (v->type == MC_VALUE_SET) {
-				int n = fprintf(out, "+%zu:", v->count);
+				int n = cli_printf(out, "+%zu:", v->count);
 				fputc(' ', out);
 				wrap_items(out, v, col + (size_t)n + 1, col);
 			} else {
-				fprintf(out, "%s\n", v->text);
+				cli_printf(out, "%s\n", v->text);
 			}
 		}
 		if (!any)
 			fputs("  nothing\n", out);
 	}
-	if (fclose(out) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	return cli_text_close(&report, len);
 }
 
 /* ------------------------------------------------------------------------

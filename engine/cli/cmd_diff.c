@@ -235,7 +235,7 @@ verdict_text(FILE *out, const side *s)
 		return;
 	}
 	cli_rating(r, sizeof(r), s->h->rating_halves);
-	fprintf(out, "%s, rating %s", s->h->allowed ? "allowed" : "refused", r);
+	cli_printf(out, "%s, rating %s", s->h->allowed ? "allowed" : "refused", r);
 }
 
 typedef struct list_arg {
@@ -254,25 +254,26 @@ list_rule(void *arg, const char *rule)
 static char *
 diff_text(const diff *d, size_t *len)
 {
-	char *text = NULL;
-	FILE *out = open_memstream(&text, len);
+	cli_text report;
+	FILE *out;
 
-	if (!out)
+	if (!cli_text_open(&report))
 		return NULL;
+	out = report.out;
 	for (int k = 0; k < 2; k++) {
-		fprintf(out, "%s  %s (%s)\n", k ? "New" : "Old",
-			mc_policy_name(d->pol[k]), mc_policy_file(d->pol[k]));
-		fprintf(out, "     %s\n", mc_policy_digest(d->pol[k]));
+		cli_printf(out, "%s  %s (%s)\n", k ? "New" : "Old",
+			   mc_policy_name(d->pol[k]), mc_policy_file(d->pol[k]));
+		cli_printf(out, "     %s\n", mc_policy_digest(d->pol[k]));
 	}
-	fprintf(out, "\n%zu move%s evaluated, %zu changed.\n", d->moves,
-		d->moves == 1 ? "" : "s", d->nchanges);
+	cli_printf(out, "\n%zu move%s evaluated, %zu changed.\n", d->moves,
+		   d->moves == 1 ? "" : "s", d->nchanges);
 	for (size_t i = 0; i < d->nchanges; i++) {
 		const change *c = &d->changes[i];
 		list_arg a = {out, 0};
 
-		fprintf(out, "\n%s -> %s\n", c->vm, c->host);
-		fprintf(out, "    kind    %s -> %s\n", c->old.kind ? c->old.kind : "(none)",
-			c->new.kind ? c->new.kind : "(none)");
+		cli_printf(out, "\n%s -> %s\n", c->vm, c->host);
+		cli_printf(out, "    kind    %s -> %s\n", c->old.kind ? c->old.kind : "(none)",
+			   c->new.kind ? c->new.kind : "(none)");
 		fputs("    verdict ", out);
 		verdict_text(out, &c->old);
 		fputs(" -> ", out);
@@ -280,11 +281,11 @@ diff_text(const diff *d, size_t *len)
 		fputc('\n', out);
 		fputs("    gained  ", out);
 		rules_not_in(c->new.h, c->old.h, list_rule, &a);
-		fprintf(out, "%s\n", a.n ? "" : "-");
+		cli_printf(out, "%s\n", a.n ? "" : "-");
 		a.n = 0;
 		fputs("    lost    ", out);
 		rules_not_in(c->old.h, c->new.h, list_rule, &a);
-		fprintf(out, "%s\n", a.n ? "" : "-");
+		cli_printf(out, "%s\n", a.n ? "" : "-");
 	}
 	if (d->ntallies) {
 		size_t w = 4;
@@ -293,20 +294,16 @@ diff_text(const diff *d, size_t *len)
 			if (strlen(d->tallies[i].kind) > w)
 				w = strlen(d->tallies[i].kind);
 		}
-		fprintf(out, "\n%-*s  now refused  now allowed  rating changed  "
-			"other\n", (int)w, "Kind");
+		cli_printf(out, "\n%-*s  now refused  now allowed  rating changed  "
+			   "other\n", (int)w, "Kind");
 		for (size_t i = 0; i < d->ntallies; i++) {
 			const tally *t = &d->tallies[i];
-			fprintf(out, "%-*s  %11zu  %11zu  %14zu  %5zu\n", (int)w, t->kind,
-				t->now_refused, t->now_allowed, t->rating_changed,
-				t->verdict_changed);
+			cli_printf(out, "%-*s  %11zu  %11zu  %14zu  %5zu\n", (int)w, t->kind,
+				   t->now_refused, t->now_allowed, t->rating_changed,
+				   t->verdict_changed);
 		}
 	}
-	if (fclose(out) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	return cli_text_close(&report, len);
 }
 
 /* ------------------------------------------------------------------------

@@ -39,14 +39,14 @@ static void
 at_text(FILE *out, const mc_location *at)
 {
 	if (at->file)
-		fprintf(out, "  (%s:%u:%u)", at->file, at->line, at->column);
+		cli_printf(out, "  (%s:%u:%u)", at->file, at->line, at->column);
 }
 
 static void
 join(FILE *out, const char *const *items, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%s%s", i ? ", " : "", items[i]);
+		cli_printf(out, "%s%s", i ? ", " : "", items[i]);
 }
 
 static size_t
@@ -95,19 +95,19 @@ table_text(FILE *out, const mc_explanation *e)
 			cw[k] = widest(cw[k], cell[k * e->nfields + f]);
 		}
 	}
-	fprintf(out, "  %-*s", (int)fw, "field");
+	cli_printf(out, "  %-*s", (int)fw, "field");
 	for (size_t k = 0; k < e->nkinds; k++)
-		fprintf(out, "  %-*s", k + 1 < e->nkinds ? (int)cw[k] : 0, e->kinds[k].name);
+		cli_printf(out, "  %-*s", k + 1 < e->nkinds ? (int)cw[k] : 0, e->kinds[k].name);
 	fputc('\n', out);
 	for (size_t f = 0; f < e->nfields; f++) {
-		fprintf(out, "  %-*s", (int)fw, e->fields[f].name);
+		cli_printf(out, "  %-*s", (int)fw, e->fields[f].name);
 		for (size_t k = 0; k < e->nkinds; k++)
-			fprintf(out, "  %-*s", k + 1 < e->nkinds ? (int)cw[k] : 0,
-				cell[k * e->nfields + f]);
+			cli_printf(out, "  %-*s", k + 1 < e->nkinds ? (int)cw[k] : 0,
+				   cell[k * e->nfields + f]);
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < nnotes; i++)
-		fprintf(out, "  [%zu] %s\n", i + 1, notes[i]);
+		cli_printf(out, "  [%zu] %s\n", i + 1, notes[i]);
 out:
 	for (size_t i = 0; cell && i < e->nkinds * e->nfields; i++)
 		free(cell[i]);
@@ -119,42 +119,43 @@ out:
 static char *
 explain_text(const mc_explanation *e, size_t *len)
 {
-	char *text = NULL;
-	FILE *out = open_memstream(&text, len);
+	cli_text report;
+	FILE *out;
 
-	if (!out)
+	if (!cli_text_open(&report))
 		return NULL;
-	fprintf(out, "Policy       %s\n", e->name);
-	fprintf(out, "File         %s\n", e->file);
+	out = report.out;
+	cli_printf(out, "Policy       %s\n", e->name);
+	cli_printf(out, "File         %s\n", e->file);
 	for (size_t i = 1; i < e->nfiles; i++)
-		fprintf(out, "Extends      %s\n", e->files[i]);
-	fprintf(out, "Digest       %s\n", e->digest);
-	fprintf(out, "Tests        %zu\n", e->ntests);
+		cli_printf(out, "Extends      %s\n", e->files[i]);
+	cli_printf(out, "Digest       %s\n", e->digest);
+	cli_printf(out, "Tests        %zu\n", e->ntests);
 	if (e->description)
-		fprintf(out, "\n%s\n", e->description);
+		cli_printf(out, "\n%s\n", e->description);
 
 	fputs("\nFields (read on the VM's host and on the target)\n", out);
 	for (size_t i = 0; i < e->nfields; i++) {
 		const mc_explain_field *f = &e->fields[i];
 
-		fprintf(out, "  %s: %s (%s)", f->name, f->from, f->type);
+		cli_printf(out, "  %s: %s (%s)", f->name, f->from, f->type);
 		if (f->description)
-			fprintf(out, " -- %s", f->description);
+			cli_printf(out, " -- %s", f->description);
 		at_text(out, &f->at);
 		fputc('\n', out);
 		for (size_t j = 0; j < f->nnormalize; j++)
-			fprintf(out, "      normalize %s\n", f->normalize[j]);
+			cli_printf(out, "      normalize %s\n", f->normalize[j]);
 	}
 
 	fputs("\nKinds of move (the first that applies to the VM)\n", out);
 	for (size_t i = 0; i < e->nkinds; i++) {
 		const mc_explain_kind *k = &e->kinds[i];
 
-		fprintf(out, "  %s: when %s", k->name, k->when ? k->when : "always");
+		cli_printf(out, "  %s: when %s", k->name, k->when ? k->when : "always");
 		at_text(out, &k->at);
 		fputc('\n', out);
 		if (k->description)
-			fprintf(out, "      %s\n", k->description);
+			cli_printf(out, "      %s\n", k->description);
 	}
 
 	fputs("\nChecks by kind (match: equal on both hosts; an operator: the target's\n"
@@ -165,12 +166,12 @@ explain_text(const mc_explanation *e, size_t *len)
 	if (!e->nhost_require)
 		fputs("  none\n", out);
 	for (size_t i = 0; i < e->nhost_require; i++) {
-		fprintf(out, "  host.%zu: %s", i + 1, e->host_require[i].text);
+		cli_printf(out, "  host.%zu: %s", i + 1, e->host_require[i].text);
 		at_text(out, &e->host_require[i].at);
 		fputc('\n', out);
 	}
 	if (e->nhost_require && e->host_message)
-		fprintf(out, "  message: %s\n", e->host_message);
+		cli_printf(out, "  message: %s\n", e->host_message);
 
 	fputs("\nRelaxations (checks dropped while a condition on the VM holds)\n", out);
 	if (!e->nrelax)
@@ -178,13 +179,13 @@ explain_text(const mc_explanation *e, size_t *len)
 	for (size_t i = 0; i < e->nrelax; i++) {
 		const mc_explain_relax *r = &e->relax[i];
 
-		fprintf(out, "  %s: when %s, not checked: ", r->id ? r->id : "(no id)",
-			r->when);
+		cli_printf(out, "  %s: when %s, not checked: ", r->id ? r->id : "(no id)",
+			   r->when);
 		join(out, r->dropped, r->ndropped);
 		at_text(out, &r->at);
 		fputc('\n', out);
 		if (r->note)
-			fprintf(out, "      %s\n", r->note);
+			cli_printf(out, "      %s\n", r->note);
 	}
 
 	fputs("\nRules\n", out);
@@ -193,7 +194,7 @@ explain_text(const mc_explanation *e, size_t *len)
 	for (size_t i = 0; i < e->nrules; i++) {
 		const mc_explain_rule *r = &e->rules[i];
 
-		fprintf(out, "  rule.%s, for ", r->id);
+		cli_printf(out, "  rule.%s, for ", r->id);
 		if (r->nkinds)
 			join(out, r->kinds, r->nkinds);
 		else
@@ -201,28 +202,28 @@ explain_text(const mc_explanation *e, size_t *len)
 		at_text(out, &r->at);
 		fputc('\n', out);
 		if (r->description)
-			fprintf(out, "      %s\n", r->description);
+			cli_printf(out, "      %s\n", r->description);
 		if (r->lua) {
-			fprintf(out, "      requires: Lua, lines %u-%u", r->lua_first_line,
-				r->lua_last_line);
+			cli_printf(out, "      requires: Lua, lines %u-%u", r->lua_first_line,
+				   r->lua_last_line);
 			if (r->nuses) {
 				fputs(", reads ", out);
 				join(out, r->uses, r->nuses);
 			}
 			fputc('\n', out);
 		} else {
-			fprintf(out, "      requires: %s\n", r->condition);
+			cli_printf(out, "      requires: %s\n", r->condition);
 		}
 		if (r->message)
-			fprintf(out, "      message: %s\n", r->message);
+			cli_printf(out, "      message: %s\n", r->message);
 	}
 
 	fputs("\nPreferences (grade the allowed hosts)\n", out);
 	if (!e->nprefer)
 		fputs("  none: every allowed host gets 5 stars\n", out);
 	for (size_t i = 0; i < e->nprefer; i++) {
-		fprintf(out, "  weight %u of %u: %s", e->prefer[i].weight, e->prefer_total,
-			e->prefer[i].text);
+		cli_printf(out, "  weight %u of %u: %s", e->prefer[i].weight, e->prefer_total,
+			   e->prefer[i].text);
 		at_text(out, &e->prefer[i].at);
 		fputc('\n', out);
 	}
@@ -233,19 +234,15 @@ explain_text(const mc_explanation *e, size_t *len)
 	for (size_t i = 0; i < e->nremedies; i++) {
 		const mc_explain_remedy *r = &e->remedies[i];
 
-		fprintf(out, "  %s: sets ", r->id);
+		cli_printf(out, "  %s: sets ", r->id);
 		join(out, r->set, r->nset);
 		at_text(out, &r->at);
 		fputc('\n', out);
-		fprintf(out, "      %s\n", r->says);
+		cli_printf(out, "      %s\n", r->says);
 		if (r->warning)
-			fprintf(out, "      warning: %s\n", r->warning);
+			cli_printf(out, "      warning: %s\n", r->warning);
 	}
-	if (fclose(out) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	return cli_text_close(&report, len);
 }
 
 /* ------------------------------------------------------------------------

@@ -6,7 +6,6 @@
  * prints its errors and the command writes nothing, neither on stdout nor
  * to the -o file, which is replaced only by a complete new inventory.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,21 +60,9 @@ import_file(mc_importer import, const char *path, const mc_limits *limits,
 	size_t len = 0;
 	int rc;
 
-	if (mc_read_file(path, limits->max_file_bytes, &data, &len) < 0) {
-		int e = errno;
-
-		if (e == ENOMEM)
-			return MC_ENOMEM;
-		if (e == EFBIG) {
-			mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-				    "the file is larger than the limit of %zu bytes",
-				    limits->max_file_bytes);
-			return MC_ELIMIT;
-		}
-		mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-			    "cannot read the file: %s", strerror(e));
-		return MC_EINPUT;
-	}
+	rc = mc_file_read(path, NULL, limits, diag, &data, &len);
+	if (rc != MC_OK)
+		return rc;
 	rc = import(hosts, path, data, len, diag);
 	free(data);
 	return rc;

@@ -42,11 +42,11 @@ static void
 short_value(FILE *out, const mc_matrix_value *v)
 {
 	if (v->value.type == MC_VALUE_NONE)
-		fprintf(out, "%s (none)", v->name);
+		cli_printf(out, "%s (none)", v->name);
 	else if (v->value.type == MC_VALUE_SET)
-		fprintf(out, "%s (%zu)", v->name, v->value.count);
+		cli_printf(out, "%s (%zu)", v->name, v->value.count);
 	else
-		fprintf(out, "%s %s", v->name, v->value.text);
+		cli_printf(out, "%s %s", v->name, v->value.text);
 }
 
 /* Is value i the same in every class? (Every class of a kind lists the
@@ -74,8 +74,8 @@ kind_text(FILE *out, const mc_matrix_kind *k)
 	size_t nvalues = k->nclasses ? k->classes[0].nvalues : 0, n = 0;
 	bool *common = calloc(nvalues + 1, sizeof(*common));
 
-	fprintf(out, "Kind %s: %zu class%s\n", k->kind, k->nclasses,
-		k->nclasses == 1 ? "" : "es");
+	cli_printf(out, "Kind %s: %zu class%s\n", k->kind, k->nclasses,
+		   k->nclasses == 1 ? "" : "es");
 	for (size_t i = 0; common && k->nclasses > 1 && i < nvalues; i++) {
 		if (!(common[i] = shared(k, i)))
 			continue;
@@ -87,10 +87,10 @@ kind_text(FILE *out, const mc_matrix_kind *k)
 	for (size_t c = 0; c < k->nclasses; c++) {
 		const mc_matrix_class *cl = &k->classes[c];
 
-		fprintf(out, "  C%zu  %zu host%s:", c + 1, cl->nhosts,
-			cl->nhosts == 1 ? "" : "s");
+		cli_printf(out, "  C%zu  %zu host%s:", c + 1, cl->nhosts,
+			   cl->nhosts == 1 ? "" : "s");
 		for (size_t h = 0; h < cl->nhosts; h++)
-			fprintf(out, "%s %s", h ? "," : "", cl->hosts[h]);
+			cli_printf(out, "%s %s", h ? "," : "", cl->hosts[h]);
 		n = 0;
 		for (size_t i = 0; i < cl->nvalues; i++) {
 			if (common && common[i])
@@ -99,9 +99,9 @@ kind_text(FILE *out, const mc_matrix_kind *k)
 			short_value(out, &cl->values[i]);
 		}
 		if (cl->nhosts > 1)
-			fprintf(out, "\n      %s", cl->exchange
-				? "its hosts can exchange VMs"
-				: "its hosts cannot exchange VMs");
+			cli_printf(out, "\n      %s", cl->exchange
+				   ? "its hosts can exchange VMs"
+				   : "its hosts cannot exchange VMs");
 		fputc('\n', out);
 	}
 	free(common);
@@ -114,14 +114,14 @@ kind_text(FILE *out, const mc_matrix_kind *k)
 		/* A two-way pair is shown once, from its lower class. */
 		if (ed->both_ways && ed->from > ed->to)
 			continue;
-		fprintf(out, "    C%zu %s C%zu  %s\n", ed->from + 1,
-			ed->both_ways ? "<->" : "-->", ed->to + 1,
-			ed->both_ways ? "both ways" : "one way");
+		cli_printf(out, "    C%zu %s C%zu  %s\n", ed->from + 1,
+			   ed->both_ways ? "<->" : "-->", ed->to + 1,
+			   ed->both_ways ? "both ways" : "one way");
 	}
 	if (k->nleft_out) {
 		fputs("  Left out (they read the VM):", out);
 		for (size_t i = 0; i < k->nleft_out; i++)
-			fprintf(out, "%s %s", i ? "," : "", k->left_out[i]);
+			cli_printf(out, "%s %s", i ? "," : "", k->left_out[i]);
 		fputc('\n', out);
 	}
 }
@@ -129,22 +129,19 @@ kind_text(FILE *out, const mc_matrix_kind *k)
 static char *
 matrix_text(const mc_matrix_result *res, size_t *len)
 {
-	char *text = NULL;
-	FILE *out = open_memstream(&text, len);
+	cli_text report;
+	FILE *out;
 
-	if (!out)
+	if (!cli_text_open(&report))
 		return NULL;
-	fprintf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
-	fprintf(out, "Digest  %s\n", res->policy_digest);
+	out = report.out;
+	cli_printf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
+	cli_printf(out, "Digest  %s\n", res->policy_digest);
 	for (size_t k = 0; k < res->nkinds; k++) {
 		fputc('\n', out);
 		kind_text(out, &res->kinds[k]);
 	}
-	if (fclose(out) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	return cli_text_close(&report, len);
 }
 
 static json_t *

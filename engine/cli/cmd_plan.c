@@ -52,57 +52,54 @@ location(FILE *out, const mc_location *at)
 static char *
 plan_text(const mc_plan_result *res, size_t *len)
 {
-	char *text = NULL;
-	FILE *out = open_memstream(&text, len);
+	cli_text report;
+	FILE *out;
 
-	if (!out)
+	if (!cli_text_open(&report))
 		return NULL;
-	fprintf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
-	fprintf(out, "Digest  %s\n", res->policy_digest);
+	out = report.out;
+	cli_printf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
+	cli_printf(out, "Digest  %s\n", res->policy_digest);
 	if (res->host)
-		fprintf(out, "Host    %s: %zu VMs to move\n", res->host, res->nvms);
+		cli_printf(out, "Host    %s: %zu VMs to move\n", res->host, res->nvms);
 	fputc('\n', out);
 	for (size_t i = 0; i < res->nvms; i++) {
 		const mc_plan_vm *v = &res->vms[i];
 
-		fprintf(out, "%s (on %s, %s", v->name, v->host, v->state);
+		cli_printf(out, "%s (on %s, %s", v->name, v->host, v->state);
 		if (v->kind)
-			fprintf(out, ", %s", v->kind);
-		fprintf(out, "): ");
+			cli_printf(out, ", %s", v->kind);
+		cli_printf(out, "): ");
 		if (v->error) {
-			fprintf(out, "no target\n    %s\n", v->error);
+			cli_printf(out, "no target\n    %s\n", v->error);
 			continue;
 		}
 		if (!v->allowed) {
-			fprintf(out, "no host can take it\n");
+			cli_printf(out, "no host can take it\n");
 			for (size_t r = 0; r < v->nreasons; r++) {
 				const mc_plan_reason *x = &v->reasons[r];
 
-				fprintf(out, "    %6zu host%s  %s: %s ", x->hosts,
-					x->hosts == 1 ? " " : "s", x->rule, x->says);
+				cli_printf(out, "    %6zu host%s  %s: %s ", x->hosts,
+					   x->hosts == 1 ? " " : "s", x->rule, x->says);
 				location(out, &x->at);
 				fputc('\n', out);
 			}
 			continue;
 		}
-		fprintf(out, "%zu host%s can take it\n", v->allowed,
-			v->allowed == 1 ? "" : "s");
+		cli_printf(out, "%zu host%s can take it\n", v->allowed,
+			   v->allowed == 1 ? "" : "s");
 		for (size_t t = 0; t < v->ntargets; t++) {
 			char rating[16];
 
 			cli_rating(rating, sizeof(rating), v->targets[t].rating_halves);
 			fputs("    ", out);
 			cli_stars(out, v->targets[t].rating_halves);
-			fprintf(out, " %-3s  %s\n", rating, v->targets[t].host);
+			cli_printf(out, " %-3s  %s\n", rating, v->targets[t].host);
 		}
 	}
-	fprintf(out, "\n%zu of %zu VMs have a target; %zu have none.\n",
-		res->nvms - res->nunplaced, res->nvms, res->nunplaced);
-	if (fclose(out) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	cli_printf(out, "\n%zu of %zu VMs have a target; %zu have none.\n",
+		   res->nvms - res->nunplaced, res->nvms, res->nunplaced);
+	return cli_text_close(&report, len);
 }
 
 static json_t *

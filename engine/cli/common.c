@@ -1,7 +1,9 @@
 /*
  * common.c - shared command-line plumbing.
  */
+#include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,17 +27,146 @@ cli_color(FILE *stream)
 }
 
 void
-cli_caret(FILE *out, const char *line, unsigned column)
+cli_put(FILE *out, const char *s)
 {
-	unsigned col = 1;
+	mc_buf b = MC_BUF_INIT;
 
-	for (const char *p = line; *p && col < column; p++) {
-		if (((unsigned char)*p & 0xC0) == 0x80)
+	mc_buf_add_printable(&b, s, strlen(s), false);
+	fputs(mc_buf_failed(&b) ? "(out of memory)" : mc_buf_str(&b), out);
+	mc_buf_free(&b);
+}
+
+/* A string argument of cli_printf: at most prec bytes (prec < 0: all of
+ * it), escaped as one line. */
+static void
+printf_string(mc_buf *b, const char *s, int prec)
+{
+	size_t n = prec < 0 ? strlen(s) : strnlen(s, (size_t)prec);
+
+	mc_buf_add_printable(b, s, n, false);
+}
+
+/* An integer argument of cli_printf, by its length modifier and
+ * conversion. */
+static void
+printf_number(mc_buf *b, va_list *ap, int lng, char conv)
+{
+	if (conv == 'd' || conv == 'i') {
+		intmax_t v = lng == 0 ? va_arg(*ap, int) : lng == 1 ? va_arg(*ap, long)
+			     : lng == 2 ? va_arg(*ap, long long)
+			     : (intmax_t)va_arg(*ap, size_t);
+
+		mc_buf_addf(b, "%jd", v);
+		return;
+	}
+	uintmax_t v = lng == 0 ? va_arg(*ap, unsigned) : lng == 1
+		      ? va_arg(*ap, unsigned long) : lng == 2
+		      ? va_arg(*ap, unsigned long long) : va_arg(*ap, size_t);
+
+	mc_buf_addf(b, conv == 'x' ? "%jx" : "%ju", v);
+}
+
+int
+cli_printf(FILE *out, const char *fmt, ...)
+{
+	mc_buf arg = MC_BUF_INIT;
+	va_list ap;
+	int written = 0;
+
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p; p++) {
+		size_t lit = strcspn(p, "%");
+		bool left = false;
+		int width = 0, prec = -1, lng = 0;
+
+		if (lit) {
+			fwrite(p, 1, lit, out);
+			written += (int)lit;
+			p += lit - 1;
 			continue;
-		fputc(*p == '\t' ? '\t' : ' ', out);
-		col++;
+		}
+		if (*++p == '%') {
+			fputc('%', out);
+			written++;
+			continue;
+		}
+		for (; *p == '-'; p++)
+			left = true;
+		if (*p == '*') {
+			width = va_arg(ap, int);
+			p++;
+		}
+		for (; *p >= '0' && *p <= '9'; p++)
+			width = width * 10 + (*p - '0');
+		if (width < 0) {
+			left = true;
+			width = -width;
+		}
+		if (*p == '.') {
+			prec = 0;
+			if (*++p == '*') {
+				prec = va_arg(ap, int);
+				p++;
+			}
+			for (; *p >= '0' && *p <= '9'; p++)
+				prec = prec * 10 + (*p - '0');
+		}
+		for (; *p == 'l'; p++)
+			lng++;
+		if (*p == 'z') {
+			lng = 3;
+			p++;
+		}
+		mc_buf_reset(&arg);
+		if (*p == 's') {
+			printf_string(&arg, va_arg(ap, const char *), prec);
+		} else if (*p && strchr("diux", *p)) {
+			printf_number(&arg, &ap, lng, *p);
+		} else {
+			assert(!"a conversion cli_printf does not take");
+			break;
+		}
+		for (int k = (int)arg.len; !left && k < width; k++)
+			fputc(' ', out);
+		fputs(mc_buf_failed(&arg) ? "(out of memory)" : mc_buf_str(&arg), out);
+		for (int k = (int)arg.len; left && k < width; k++)
+			fputc(' ', out);
+		written += (int)arg.len > width ? (int)arg.len : width;
+	}
+	va_end(ap);
+	mc_buf_free(&arg);
+	return written;
+}
+
+/* Writes the caret line under a source line as cli_put shows it: a space
+ * for every character that the escaped text before the column holds. */
+static void
+caret(FILE *out, const char *line, unsigned column)
+{
+	mc_buf before = MC_BUF_INIT;
+	size_t i = 0, n = strlen(line), w;
+
+	for (unsigned col = 1; col < column && i < n; col++) {
+		w = mc_utf8_char(line + i, n - i, NULL);
+		i += w ? w : 1;
+	}
+	mc_buf_add_printable(&before, line, i, false);
+	for (size_t k = 0; k < before.len; k++) {
+		if ((before.data[k] & 0xC0) != 0x80)
+			fputc(' ', out);
 	}
 	fputc('^', out);
+	mc_buf_free(&before);
+}
+
+void
+cli_source_line(FILE *out, const char *line, unsigned lineno, unsigned column)
+{
+	fprintf(out, "%5u | ", lineno);
+	cli_put(out, line);
+	fputs("\n      | ", out);
+	caret(out, line, column);
+	fputc('\n', out);
 }
 
 void
@@ -54,16 +185,18 @@ cli_print_diags(const mc_diag *diag)
 			on = it->severity == MC_SEVERITY_ERROR ? "\033[1;31m" : "\033[1;35m";
 			off = "\033[0m";
 		}
-		if (it->at.file)
-			fprintf(stderr, "%s:%u:%u: %s%s:%s %s\n", it->at.file, it->at.line,
-				it->at.column, on, sev, off, it->message);
-		else
-			fprintf(stderr, "migcheck: %s%s:%s %s\n", on, sev, off, it->message);
-		if (it->source_line && *it->source_line) {
-			fprintf(stderr, "%5u | %s\n      | ", it->at.line, it->source_line);
-			cli_caret(stderr, it->source_line, it->at.column);
-			fputc('\n', stderr);
+		if (it->at.file) {
+			cli_put(stderr, it->at.file);
+			fprintf(stderr, ":%u:%u: ", it->at.line, it->at.column);
+		} else {
+			fputs("migcheck: ", stderr);
 		}
+		fprintf(stderr, "%s%s:%s ", on, sev, off);
+		cli_put(stderr, it->message);
+		fputc('\n', stderr);
+		if (it->source_line && *it->source_line)
+			cli_source_line(stderr, it->source_line, it->at.line,
+					it->at.column);
 	}
 	if (errors > 1)
 		fprintf(stderr, "migcheck: %zu errors\n", errors);
@@ -72,14 +205,62 @@ cli_print_diags(const mc_diag *diag)
 int
 cli_usage(const char *cmd, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fprintf(stderr, "migcheck %s: error: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "migcheck %s: error: ", cmd);
+	cli_put(stderr, msg);
 	fprintf(stderr, "\nTry 'migcheck %s --help'.\n", cmd);
 	return CLI_ERROR;
+}
+
+bool
+cli_text_open(cli_text *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->out = open_memstream(&t->raw, &t->rawlen);
+	return t->out != NULL;
+}
+
+/* Escapes what was written since the last call into t->text. */
+static void
+text_escape(cli_text *t)
+{
+	mc_buf_add_printable(&t->text, t->raw + t->done, t->rawlen - t->done, true);
+	t->done = t->rawlen;
+}
+
+void
+cli_text_style(cli_text *t, const char *sgr)
+{
+	if (!*sgr)
+		return;
+	if (fflush(t->out) != 0)
+		t->text.failed = true;
+	text_escape(t);
+	mc_buf_adds(&t->text, sgr);
+}
+
+char *
+cli_text_close(cli_text *t, size_t *len)
+{
+	char *text = NULL;
+
+	if (fclose(t->out) != 0)
+		t->text.failed = true;
+	else
+		text_escape(t);
+	free(t->raw);
+	if (!mc_buf_failed(&t->text)) {
+		text = t->text.data ? t->text.data : strdup("");
+		t->text.data = NULL;
+		*len = t->text.len;
+	}
+	mc_buf_free(&t->text);
+	return text;
 }
 
 static char *
@@ -206,28 +387,31 @@ cli_load_inventory(char *const *paths, size_t n, const mc_limits *limits,
 }
 
 /* The limits --limit can change: a name, where the member lives in
- * mc_limits, and its size. */
+ * mc_limits, its size, and the most it may be (0: what the member holds). */
 static const struct cli_limit {
 	const char *name;
 	size_t offset;
 	size_t size;   /* of the member: 4 or 8 bytes */
+	uint64_t min;  /* the least value taken */
+	uint64_t max;  /* the most, or 0: what the member holds */
 } cli_limits[] = {
-#define LIMIT(name, member) \
-	{name, offsetof(mc_limits, member), sizeof(((mc_limits *)0)->member)}
-	LIMIT("file-size", max_file_bytes),
-	LIMIT("scalar-size", max_scalar_bytes),
-	LIMIT("nodes", max_nodes),
-	LIMIT("depth", max_depth),
-	LIMIT("items", max_items),
-	LIMIT("alias-nodes", max_alias_nodes),
-	LIMIT("extends", max_extends),
-	LIMIT("regex-match", regex_match_limit),
-	LIMIT("regex-depth", regex_depth_limit),
-	LIMIT("lua-instructions", lua_max_instructions),
-	LIMIT("lua-memory", lua_max_memory),
-	LIMIT("lua-string", lua_max_string),
-	LIMIT("lua-run", lua_run_instructions),
-	LIMIT("regex-run", regex_run_steps),
+#define LIMIT(name, member, min, max) \
+	{name, offsetof(mc_limits, member), sizeof(((mc_limits *)0)->member), \
+	 min, max}
+	LIMIT("file-size", max_file_bytes, 1, 0),
+	LIMIT("scalar-size", max_scalar_bytes, 1, 0),
+	LIMIT("nodes", max_nodes, 1, 0),
+	LIMIT("depth", max_depth, 1, MC_MAX_DEPTH),
+	LIMIT("items", max_items, 1, 0),
+	LIMIT("alias-nodes", max_alias_nodes, 1, 0),
+	LIMIT("extends", max_extends, 1, 0),
+	LIMIT("regex-match", regex_match_limit, 1, 0),
+	LIMIT("regex-depth", regex_depth_limit, 1, 0),
+	LIMIT("regex-run", regex_run_steps, 1, 0),
+	LIMIT("lua-instructions", lua_max_instructions, 1, 0),
+	LIMIT("lua-memory", lua_max_memory, 1, 0),
+	LIMIT("lua-string", lua_max_string, MC_MIN_LUA_STRING, 0),
+	LIMIT("lua-run", lua_run_instructions, 1, 0),
 #undef LIMIT
 };
 
@@ -273,16 +457,17 @@ set_limit(mc_limits *limits, const char *cmd, const char *arg)
 
 	for (size_t i = 0; i < sizeof(cli_limits) / sizeof(cli_limits[0]); i++) {
 		const struct cli_limit *l = &cli_limits[i];
-		uint64_t max = l->size == 4 ? UINT32_MAX : UINT64_MAX;
+		uint64_t max = l->max ? l->max : l->size == 4 ? UINT32_MAX : UINT64_MAX;
 		char *at = (char *)limits + l->offset;
 		uint64_t v;
 
 		if (strlen(l->name) != n || strncmp(l->name, arg, n) != 0)
 			continue;
-		if (!eq || !parse_count(eq + 1, max, &v))
-			return cli_usage(cmd, "--limit %s needs a whole number from 1 "
+		if (!eq || !parse_count(eq + 1, max, &v) || v < l->min)
+			return cli_usage(cmd, "--limit %s needs a whole number from %llu "
 					 "to %llu (k, M or G multiply by 1024, 1024^2, "
-					 "1024^3)", l->name, (unsigned long long)max);
+					 "1024^3)", l->name, (unsigned long long)l->min,
+					 (unsigned long long)max);
 		if (l->size == 4) {
 			uint32_t v32 = (uint32_t)v;
 
@@ -317,8 +502,9 @@ void
 cli_shared_help(FILE *out)
 {
 	fputs("  -o, --output FILE     write the report to FILE instead of stdout;\n"
-	      "                        FILE is replaced whole, or left as it was\n"
-	      "                        when the command fails\n"
+	      "                        a file is replaced whole (a FIFO or a device\n"
+	      "                        written in place), or left as it was when\n"
+	      "                        the command fails\n"
 	      "      --limit NAME=N    change a limit on input, e.g. depth=128,\n"
 	      "                        file-size=1G (see docs/limits.md)\n", out);
 }
@@ -408,69 +594,162 @@ cli_emit(const char *text, size_t len)
 	return CLI_YES;
 }
 
-int
-cli_write_file(const char *path, const char *text, size_t len)
+/* Writes all of text to fd; -1 with errno set on failure. */
+static int
+write_all(int fd, const char *text, size_t len)
 {
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	size_t n = strlen(path) + 16;
-	char *tmp = malloc(n);
-	struct stat st;
-	mode_t mode, mask;
-	int fd = -1, saved;
 	size_t done = 0;
 
-	if (!tmp) {
-		errno = ENOMEM;
-		goto fail;
-	}
-	snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(tmp);
-		tmp = NULL;
-		goto fail;
-	}
-	if (stat(path, &st) == 0) {
-		mode = st.st_mode & 07777;
-	} else {
-		mask = umask(0);
-		umask(mask);
-		mode = 0666 & ~mask;
-	}
-	if (fchmod(fd, mode) < 0)
-		goto fail;
 	while (done < len) {
 		ssize_t w = write(fd, text + done, len - done);
 
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			goto fail;
+			return -1;
 		}
 		done += (size_t)w;
 	}
-	if (fsync(fd) < 0)
-		goto fail;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
+	return 0;
+}
+
+/*
+ * Replaces the regular file at path (or makes a new one) with text through
+ * a temporary file next to it, renamed over it: a reader sees the old file
+ * or all of the new one. old is the file's stat, or NULL for a new file,
+ * which gets 0666 less the umask; a replaced one keeps its mode, and its
+ * owner and group where we may give them (root replacing a user's file
+ * leaves it the user's). Returns 0, or -1 with errno set.
+ */
+static int
+replace_file(const char *path, const struct stat *old, const char *text,
+	     size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	size_t n = strlen(path) + 16;
+	char *tmp = malloc(n);
+	mode_t mode, mask;
+	int fd = -1, rc = -1, saved;
+
+	if (!tmp) {
+		errno = ENOMEM;
+		return -1;
 	}
+	snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		free(tmp);
+		return -1;
+	}
+	if (old) {
+		mode = old->st_mode & 07777;
+		if ((old->st_uid != geteuid() || old->st_gid != getegid()) &&
+		    fchown(fd, old->st_uid, old->st_gid) < 0 && errno != EPERM)
+			goto out;
+	} else {
+		mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	if (fchmod(fd, mode) < 0 || write_all(fd, text, len) < 0 || fsync(fd) < 0)
+		goto out;
+	rc = close(fd);
 	fd = -1;
-	if (rename(tmp, path) < 0)
-		goto fail;
-	free(tmp);
-	return CLI_YES;
-fail:
+	if (rc == 0)
+		rc = rename(tmp, path);
+out:
 	saved = errno;
 	if (fd >= 0)
 		close(fd);
-	if (tmp) {
+	if (rc < 0)
 		unlink(tmp);
-		free(tmp);
+	free(tmp);
+	errno = saved;
+	return rc;
+}
+
+/*
+ * Writes text into the FIFO or character device at path as a shell's `>`
+ * would: opened (on a FIFO, waiting for a reader) and written, never
+ * replaced. Returns 0, or -1 with errno set; 1 when path turned into a
+ * regular file between the caller's look and the open (nothing written).
+ */
+static int
+write_in_place(const char *path, const char *text, size_t len)
+{
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC), rc = -1, saved;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		goto out;
+	if (S_ISREG(st.st_mode)) {
+		rc = 1;
+		goto out;
 	}
-	fprintf(stderr, "migcheck: error: cannot write %s: %s\n", path,
-		strerror(saved));
+	rc = write_all(fd, text, len);
+out:
+	saved = errno;
+	if (close(fd) < 0 && rc == 0) {
+		saved = errno;
+		rc = -1;
+	}
+	errno = saved;
+	return rc;
+}
+
+int
+cli_write_file(const char *path, const char *text, size_t len)
+{
+	struct stat st;
+	char *real = NULL;
+	const char *why = NULL;
+	bool link;
+	int rc = -1, saved;
+
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			rc = replace_file(path, NULL, text, len);
+		goto out;
+	}
+	/* A symbolic link is kept: what it points at is written. */
+	link = S_ISLNK(st.st_mode);
+	if (link && stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			why = "a symbolic link to nothing";
+		goto out;
+	}
+	if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
+		rc = write_in_place(path, text, len);
+		if (rc <= 0 || stat(path, &st) < 0)
+			goto out;
+		rc = -1;  /* it became a regular file: replaced below */
+	}
+	if (S_ISREG(st.st_mode)) {
+		/* Through a link, the link's target is replaced, in its own
+		 * directory. */
+		if (link && !(real = realpath(path, NULL)))
+			goto out;
+		rc = replace_file(real ? real : path, &st, text, len);
+	} else if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+	} else if (S_ISBLK(st.st_mode)) {
+		why = "a block device (a report is never written over a disk)";
+	} else if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
+		why = "it changed while it was being written";
+	} else {
+		why = "neither a file, a FIFO nor a character device";
+	}
+out:
+	saved = errno;
+	free(real);
+	if (rc == 0)
+		return CLI_YES;
+	fputs("migcheck: error: cannot write ", stderr);
+	cli_put(stderr, path);
+	fprintf(stderr, ": %s\n", why ? why : strerror(saved));
 	return CLI_ERROR;
 }
 
@@ -500,5 +779,5 @@ void
 cli_location(FILE *out, const mc_location *at)
 {
 	if (at->file)
-		fprintf(out, "%s:%u:%u", at->file, at->line, at->column);
+		cli_printf(out, "%s:%u:%u", at->file, at->line, at->column);
 }

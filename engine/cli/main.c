@@ -125,8 +125,9 @@ main(int argc, char **argv)
 		return run_version(1, argv);
 	c = find(argv[1]);
 	if (!c) {
-		fprintf(stderr, "migcheck: error: unknown command '%s'\n"
-			"Run 'migcheck help' for the commands.\n", argv[1]);
+		fputs("migcheck: error: unknown command '", stderr);
+		cli_put(stderr, argv[1]);
+		fputs("'\nRun 'migcheck help' for the commands.\n", stderr);
 		return CLI_ERROR;
 	}
 	if (wants_help(argc - 1, argv + 1)) {

@@ -14,9 +14,19 @@
  * Text
  */
 
+/* The terminal styles of the report ("" each without colors), and the
+ * report they are written to. */
 typedef struct style {
 	const char *ok, *bad, *dim, *bold, *off;
+	cli_text *report;
 } style;
+
+/* Switches to a style of st (one of its members). */
+static void
+use(const style *st, const char *sgr)
+{
+	cli_text_style(st->report, sgr);
+}
 
 /* A violation's evidence: what a condition found (unless the message
  * already says it), or the two values. */
@@ -24,10 +34,22 @@ static void
 evidence(FILE *out, const mc_violation *v)
 {
 	if (v->detail && !strstr(v->message, v->detail))
-		fprintf(out, ": %s", v->detail);
+		cli_printf(out, ": %s", v->detail);
 	else if (!v->detail && v->source.type != MC_VALUE_NONE &&
 		 v->target.type != MC_VALUE_NONE)
-		fprintf(out, ": source %s, target %s", v->source.text, v->target.text);
+		cli_printf(out, ": source %s, target %s", v->source.text, v->target.text);
+}
+
+/* "(FILE:LINE:COL)" dimmed, and the end of the line. */
+static void
+location(FILE *out, const mc_location *at, const style *st)
+{
+	use(st, st->dim);
+	fputc('(', out);
+	cli_location(out, at);
+	fputc(')', out);
+	use(st, st->off);
+	fputc('\n', out);
 }
 
 static void
@@ -40,26 +62,37 @@ explain(FILE *out, const mc_host_verdict *h, const style *st)
 
 		/* Violations that share a message (several match fields) are
 		 * listed under it once. */
-		if (!last || strcmp(last, v->message) != 0)
-			fprintf(out, "    %s✗%s %s\n", st->bad, st->off, v->message);
+		if (!last || strcmp(last, v->message) != 0) {
+			fputs("    ", out);
+			use(st, st->bad);
+			fputs("✗", out);
+			use(st, st->off);
+			cli_printf(out, " %s\n", v->message);
+		}
 		last = v->message;
-		fprintf(out, "        %s", v->rule);
+		cli_printf(out, "        %s", v->rule);
 		evidence(out, v);
-		fprintf(out, "  %s(", st->dim);
-		cli_location(out, &v->at);
-		fprintf(out, ")%s\n", st->off);
+		fputs("  ", out);
+		location(out, &v->at, st);
 	}
 	if (h->nremedies) {
-		fprintf(out, "    %sWould pass with:%s\n", st->bold, st->off);
+		fputs("    ", out);
+		use(st, st->bold);
+		fputs("Would pass with:", out);
+		use(st, st->off);
+		fputc('\n', out);
 		for (size_t i = 0; i < h->nremedies; i++) {
 			const mc_remedy_hit *r = &h->remedies[i];
-			fprintf(out, "      • %s: %s\n", r->id, r->says);
+			cli_printf(out, "      • %s: %s\n", r->id, r->says);
 			if (r->warning)
-				fprintf(out, "        warning: %s\n", r->warning);
+				cli_printf(out, "        warning: %s\n", r->warning);
 		}
 	} else {
-		fprintf(out, "    %sNo remedy of the policy makes this move pass.%s\n",
-			st->dim, st->off);
+		fputs("    ", out);
+		use(st, st->dim);
+		fputs("No remedy of the policy makes this move pass.", out);
+		use(st, st->off);
+		fputc('\n', out);
 	}
 }
 
@@ -70,12 +103,15 @@ relaxed(FILE *out, const mc_host_verdict *h, const char *indent,
 	for (size_t i = 0; i < h->nrelaxed; i++) {
 		const mc_relax_hit *r = &h->relaxed[i];
 
-		fprintf(out, "%s%snot checked:", indent, st->dim);
+		fputs(indent, out);
+		use(st, st->dim);
+		fputs("not checked:", out);
 		for (size_t j = 0; j < r->ndropped; j++)
-			fprintf(out, "%s %s", j ? "," : "", r->dropped[j]);
+			cli_printf(out, "%s %s", j ? "," : "", r->dropped[j]);
 		if (r->note)
-			fprintf(out, " (%s)", r->note);
-		fprintf(out, "%s\n", st->off);
+			cli_printf(out, " (%s)", r->note);
+		use(st, st->off);
+		fputc('\n', out);
 	}
 }
 
@@ -144,42 +180,47 @@ trace(FILE *out, const mc_host_verdict *h, const style *st)
 		if (w > width)
 			width = w;
 	}
-	fprintf(out, "    %strace:%s\n", st->bold, st->off);
+	fputs("    ", out);
+	use(st, st->bold);
+	fputs("trace:", out);
+	use(st, st->off);
+	fputc('\n', out);
 	for (size_t i = 0; i < h->ntrace; i++) {
 		const mc_trace_entry *e = &h->trace[i];
 
-		fprintf(out, "      %s  %-*s", outcome_mark(e->outcome), (int)width,
-			e->check);
+		cli_printf(out, "      %s  %-*s", outcome_mark(e->outcome), (int)width,
+			   e->check);
 		if (e->detail)
-			fprintf(out, "  %s", e->detail);
+			cli_printf(out, "  %s", e->detail);
 		else if (e->source.type != MC_VALUE_NONE || e->target.type != MC_VALUE_NONE)
-			fprintf(out, "  source %s, target %s",
-				e->source.type != MC_VALUE_NONE ? e->source.text : "(none)",
-				e->target.type != MC_VALUE_NONE ? e->target.text : "(none)");
-		fprintf(out, "  %s(", st->dim);
-		cli_location(out, &e->at);
-		fprintf(out, ")%s\n", st->off);
+			cli_printf(out, "  source %s, target %s",
+				   e->source.type != MC_VALUE_NONE ? e->source.text : "(none)",
+				   e->target.type != MC_VALUE_NONE ? e->target.text : "(none)");
+		fputs("  ", out);
+		location(out, &e->at, st);
 	}
 }
 
 char *
 report_check_text(const mc_check_result *res, bool color, size_t *len)
 {
-	static const style plain = {"", "", "", "", ""};
-	static const style ansi = {"\033[32m", "\033[31m", "\033[2m", "\033[1m",
-				   "\033[0m"};
-	const style *st = color ? &ansi : &plain;
-	char *text = NULL;
+	style plain = {"", "", "", "", "", NULL};
+	style ansi = {"\033[32m", "\033[31m", "\033[2m", "\033[1m", "\033[0m",
+		      NULL};
+	style *st = color ? &ansi : &plain;
 	size_t width = 4;
-	FILE *out = open_memstream(&text, len);
+	cli_text report;
+	FILE *out;
 
-	if (!out)
+	if (!cli_text_open(&report))
 		return NULL;
-	fprintf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
-	fprintf(out, "Digest  %s\n", res->policy_digest);
-	fprintf(out, "VM      %s on %s, %s\n", res->vm, res->vm_host, res->vm_state);
-	fprintf(out, "Kind    %s%s\n", res->kind,
-		res->kind_given ? " (as asked)" : "");
+	st->report = &report;
+	out = report.out;
+	cli_printf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
+	cli_printf(out, "Digest  %s\n", res->policy_digest);
+	cli_printf(out, "VM      %s on %s, %s\n", res->vm, res->vm_host, res->vm_state);
+	cli_printf(out, "Kind    %s%s\n", res->kind,
+		   res->kind_given ? " (as asked)" : "");
 	bool shared = relaxed_for_all(res);
 	if (shared)
 		relaxed(out, &res->hosts[0], "        ", st);
@@ -197,9 +238,11 @@ report_check_text(const mc_check_result *res, bool color, size_t *len)
 
 		cli_rating(rating, sizeof(rating), h->rating_halves);
 		cli_stars(out, h->rating_halves);
-		fprintf(out, " %-3s  %-*s  %s%s%s\n", rating, (int)width, h->name,
-			h->allowed ? st->ok : st->bad, h->allowed ? "allowed" : "refused",
-			st->off);
+		cli_printf(out, " %-3s  %-*s  ", rating, (int)width, h->name);
+		use(st, h->allowed ? st->ok : st->bad);
+		fputs(h->allowed ? "allowed" : "refused", out);
+		use(st, st->off);
+		fputc('\n', out);
 		if (!shared)
 			relaxed(out, h, "    ", st);
 		if (!h->allowed)
@@ -207,11 +250,7 @@ report_check_text(const mc_check_result *res, bool color, size_t *len)
 		if (h->trace)
 			trace(out, h, st);
 	}
-	if (fclose(out) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	return cli_text_close(&report, len);
 }
 
 /* ------------------------------------------------------------------------

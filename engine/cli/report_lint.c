@@ -91,12 +91,13 @@ plural(size_t n, const char *one, const char *many)
 char *
 report_lint_text(const lint_file *files, size_t n, bool color, size_t *len)
 {
-	char *text = NULL;
 	size_t errors, warnings;
-	FILE *out = open_memstream(&text, len);
+	cli_text report;
+	FILE *out;
 
-	if (!out)
+	if (!cli_text_open(&report))
 		return NULL;
+	out = report.out;
 	for (size_t f = 0; f < n; f++) {
 		for (size_t i = 0; i < mc_diag_count(files[f].diag); i++) {
 			const mc_diag_item *it = mc_diag_get(files[f].diag, i);
@@ -107,29 +108,28 @@ report_lint_text(const lint_file *files, size_t n, bool color, size_t *len)
 				     : "\033[1;35m";
 				off = "\033[0m";
 			}
-			fputs(finding_file(&files[f], it), out);
+			cli_put(out, finding_file(&files[f], it));
 			if (it->at.line)
-				fprintf(out, ":%u:%u", it->at.line, it->at.column);
-			fprintf(out, ": %s%s[%s]:%s %s\n", on, severity_name(it->severity),
-				report_lint_id(it), off, it->message);
-			if (it->source_line && *it->source_line) {
-				fprintf(out, "%5u | %s\n      | ", it->at.line,
-					it->source_line);
-				cli_caret(out, it->source_line, it->at.column);
-				fputc('\n', out);
-			}
+				cli_printf(out, ":%u:%u", it->at.line, it->at.column);
+			fputs(": ", out);
+			cli_text_style(&report, on);
+			cli_printf(out, "%s[%s]:", severity_name(it->severity),
+				   report_lint_id(it));
+			cli_text_style(&report, off);
+			fputc(' ', out);
+			cli_put(out, it->message);
+			fputc('\n', out);
+			if (it->source_line && *it->source_line)
+				cli_source_line(out, it->source_line, it->at.line,
+						it->at.column);
 		}
 	}
 	count(files, n, &errors, &warnings);
-	fprintf(out, "%zu %s checked: %zu %s, %zu %s\n", n,
-		plural(n, "policy", "policies"), errors,
-		plural(errors, "error", "errors"), warnings,
-		plural(warnings, "warning", "warnings"));
-	if (fclose(out) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	cli_printf(out, "%zu %s checked: %zu %s, %zu %s\n", n,
+		   plural(n, "policy", "policies"), errors,
+		   plural(errors, "error", "errors"), warnings,
+		   plural(warnings, "warning", "warnings"));
+	return cli_text_close(&report, len);
 }
 
 /* ------------------------------------------------------------------------

@@ -19,81 +19,101 @@ report_test_text(const mc_test_report *const *reps, size_t n, bool coverage,
 	const char *ok = color ? "\033[32m" : "", *bad = color ? "\033[31m" : "";
 	const char *dim = color ? "\033[2m" : "", *off = color ? "\033[0m" : "";
 	size_t passed = 0, failed = 0;
-	char *text = NULL;
-	FILE *out = open_memstream(&text, len);
+	cli_text report;
+	FILE *out;
 
-	if (!out)
+	if (!cli_text_open(&report))
 		return NULL;
+	out = report.out;
 	for (size_t r = 0; r < n; r++) {
 		const mc_test_report *rep = reps[r];
 
 		for (size_t i = 0; i < rep->ntests; i++) {
-			const mc_test_case *t = &rep->tests[i];
+			const mc_test_case *tc = &rep->tests[i];
 
-			if (t->passed) {
+			cli_text_style(&report, tc->passed ? ok : bad);
+			fputs(tc->passed ? "PASS" : "FAIL", out);
+			cli_text_style(&report, off);
+			cli_printf(out, "  %s  %s\n", rep->policy_name, tc->name);
+			if (tc->passed) {
 				passed++;
-				fprintf(out, "%sPASS%s  %s  %s\n", ok, off, rep->policy_name,
-					t->name);
 				continue;
 			}
 			failed++;
-			fprintf(out, "%sFAIL%s  %s  %s\n", bad, off, rep->policy_name,
-				t->name);
-			fprintf(out, "      %s", dim);
-			cli_location(out, &t->at);
-			fprintf(out, "%s\n", off);
-			fprintf(out, "      expected  %s\n", t->expected);
-			fprintf(out, "      %s  %s\n", t->error ? "error   " : "actual  ",
-				t->actual);
+			fputs("      ", out);
+			cli_text_style(&report, dim);
+			cli_location(out, &tc->at);
+			cli_text_style(&report, off);
+			cli_printf(out, "\n      expected  %s\n", tc->expected);
+			cli_printf(out, "      %s  %s\n", tc->error ? "error   " : "actual  ",
+				   tc->actual);
 		}
 	}
 	for (size_t r = 0; coverage && r < n; r++) {
 		const mc_test_report *rep = reps[r];
 
-		fprintf(out, "\nCoverage  %s (%s): %zu of %zu checks exercised\n",
-			rep->policy_name, rep->policy_file, rep->nexercised,
-			rep->ncoverage);
+		cli_printf(out, "\nCoverage  %s (%s): %zu of %zu checks exercised\n",
+			   rep->policy_name, rep->policy_file, rep->nexercised,
+			   rep->ncoverage);
 		for (size_t i = 0; i < rep->ncoverage; i++) {
 			const mc_coverage_item *c = &rep->coverage[i];
 
 			if (c->exercised)
 				continue;
-			fprintf(out, "  not exercised  %s  %s(", c->name, dim);
+			cli_printf(out, "  not exercised  %s  ", c->name);
+			cli_text_style(&report, dim);
+			fputc('(', out);
 			cli_location(out, &c->at);
-			fprintf(out, ")%s\n", off);
+			fputc(')', out);
+			cli_text_style(&report, off);
+			fputc('\n', out);
 		}
 	}
-	fprintf(out, "\n%zu passed, %zu failed\n", passed, failed);
-	if (fclose(out) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	cli_printf(out, "\n%zu passed, %zu failed\n", passed, failed);
+	return cli_text_close(&report, len);
 }
 
 /* ------------------------------------------------------------------------
  * JUnit XML (the Ant/Jenkins shape; tests/schemas/junit.xsd)
  */
 
-/* Writes s escaped for an attribute value or character data. Characters
- * that XML 1.0 does not allow are written as U+FFFD. */
+/* True for a character XML 1.0 allows in a document. */
+static bool
+xml_char(uint32_t c)
+{
+	return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+	       (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+/*
+ * Writes s escaped for an attribute value or character data, so that any
+ * string makes well-formed XML: markup characters as entities; tabs, line
+ * breaks, DEL and C1 controls as character references (kept, and not raw
+ * on a terminal); what XML 1.0 does not allow (other C0 controls, U+FFFE,
+ * U+FFFF) and bytes that are not UTF-8 as U+FFFD.
+ */
 static void
 xml(FILE *out, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		switch (*p) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\n': fputs("&#10;", out); break;
-		case '\t': fputs("&#9;", out); break;
-		default:
-			if (*p < 0x20)
-				fputs("\xEF\xBF\xBD", out);
-			else
-				fputc(*p, out);
-		}
+	size_t len = s ? strlen(s) : 0, n;
+	uint32_t c;
+
+	for (size_t i = 0; i < len; i += n ? n : 1) {
+		n = mc_utf8_char(s + i, len - i, &c);
+		if (!n || !xml_char(c))
+			fputs("\xEF\xBF\xBD", out);
+		else if (c == '&')
+			fputs("&amp;", out);
+		else if (c == '<')
+			fputs("&lt;", out);
+		else if (c == '>')
+			fputs("&gt;", out);
+		else if (c == '"')
+			fputs("&quot;", out);
+		else if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
+			fprintf(out, "&#%u;", (unsigned)c);
+		else
+			fwrite(s + i, 1, n, out);
 	}
 }
 

@@ -26,6 +26,10 @@ put() {
 	mv "$dir/$1.$$" "$dir/$1"
 }
 
+# A FIFO that no one writes, for the policies that name one (extends, a
+# test's inventory): reading it would block for ever.
+[ -p "$dir/fifo" ] || mkfifo "$dir/fifo"
+
 # An inventory whose host name is a plain scalar one byte over the engine's
 # 1 MiB scalar limit (1048576 bytes).
 fresh huge-scalar.yaml || {

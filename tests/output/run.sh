@@ -5,7 +5,8 @@
 # For each command: -o FILE writes exactly what stdout would get, prints
 # nothing on stdout and keeps the exit status; a command that fails (bad
 # input, or a directory it cannot write in) leaves FILE as it was and no
-# temporary file behind.
+# temporary file behind. Then -o on each kind of path: a FIFO, a symbolic
+# link, a character and a block device, a file someone else owns.
 set -u
 bin=$1
 tmp=$(mktemp -d)
@@ -103,6 +104,114 @@ mkdir "$tmp/dir"
 [ $? = 2 ] || bad "directory: exit status is not 2"
 grep -q "cannot write $tmp/dir: Is a directory" "$tmp/err" || bad "directory: no message"
 [ -z "$(find "$tmp" -name '.dir.*')" ] || bad "directory: left a temporary file"
+
+# -o never replaces what is not a regular file. The FIFOs, device nodes and
+# links are made here, in $tmp: nothing under /dev is ever named.
+ref=$tmp/explain.ref
+"$bin" explain policies/hyperv.yaml >"$ref" 2>/dev/null
+
+# A FIFO is written as a shell's > would: its reader gets the report, and it
+# stays a FIFO (a reader waits for ever on a FIFO replaced by a file).
+count=$((count + 1))
+mkfifo "$tmp/fifo"
+timeout 10 cat "$tmp/fifo" >"$tmp/fifo.out" &
+reader=$!
+timeout 10 "$bin" explain policies/hyperv.yaml -o "$tmp/fifo" >"$tmp/out" 2>"$tmp/err"
+[ $? = 0 ] || bad "fifo: exit status is not 0: $(cat "$tmp/err")"
+wait $reader
+[ -p "$tmp/fifo" ] || bad "fifo: the FIFO was replaced"
+cmp -s "$ref" "$tmp/fifo.out" || bad "fifo: its reader did not get the report"
+
+# A symbolic link is kept: a regular file it points at is replaced whole
+# (keeping its mode), a FIFO it points at is written in place. A link to
+# nothing or to a directory is an error that creates nothing.
+count=$((count + 1))
+printf 'old\n' >"$tmp/target"
+chmod 640 "$tmp/target"
+ln -s target "$tmp/link"
+"$bin" explain policies/hyperv.yaml -o "$tmp/link" >"$tmp/out" 2>"$tmp/err"
+[ $? = 0 ] || bad "link: exit status is not 0: $(cat "$tmp/err")"
+[ -L "$tmp/link" ] && [ "$(readlink "$tmp/link")" = target ] ||
+	bad "link: the link was replaced"
+cmp -s "$ref" "$tmp/target" || bad "link: the target was not written"
+[ "$(stat -c %a "$tmp/target")" = 640 ] || bad "link: the target's mode changed"
+[ -z "$(find "$tmp" -name '.target.*' -o -name '.link.*')" ] ||
+	bad "link: left a temporary file"
+
+count=$((count + 1))
+ln -s fifo "$tmp/fifo-link"
+timeout 10 cat "$tmp/fifo" >"$tmp/fifo.out" &
+reader=$!
+timeout 10 "$bin" explain policies/hyperv.yaml -o "$tmp/fifo-link" >"$tmp/out" 2>"$tmp/err"
+[ $? = 0 ] || bad "fifo-link: exit status is not 0: $(cat "$tmp/err")"
+wait $reader
+[ -L "$tmp/fifo-link" ] && [ -p "$tmp/fifo" ] || bad "fifo-link: the link or the FIFO was replaced"
+cmp -s "$ref" "$tmp/fifo.out" || bad "fifo-link: the FIFO's reader did not get the report"
+
+count=$((count + 1))
+ln -s nothing "$tmp/dangling"
+"$bin" explain policies/hyperv.yaml -o "$tmp/dangling" >"$tmp/out" 2>"$tmp/err"
+[ $? = 2 ] || bad "dangling: exit status is not 2"
+grep -q "cannot write $tmp/dangling: a symbolic link to nothing" "$tmp/err" ||
+	bad "dangling: no message"
+[ -L "$tmp/dangling" ] && [ ! -e "$tmp/nothing" ] || bad "dangling: a file was made"
+
+count=$((count + 1))
+ln -s dir "$tmp/dir-link"
+"$bin" explain policies/hyperv.yaml -o "$tmp/dir-link" >"$tmp/out" 2>"$tmp/err"
+[ $? = 2 ] || bad "dir-link: exit status is not 2"
+grep -q "cannot write $tmp/dir-link: Is a directory" "$tmp/err" || bad "dir-link: no message"
+[ -L "$tmp/dir-link" ] || bad "dir-link: the link was replaced"
+
+# Character devices are written in place, never replaced: a null device
+# takes the report, a full one refuses it (exit 2, the device kept). A
+# block device is refused before it is opened (major 0 has no driver: even
+# an open would fail).
+dev=$tmp/dev
+mkdir "$dev"
+if mknod "$dev/null" c 1 3 2>/dev/null && mknod "$dev/full" c 1 7 2>/dev/null; then
+	count=$((count + 1))
+	"$bin" explain policies/hyperv.yaml -o "$dev/null" >"$tmp/out" 2>"$tmp/err"
+	[ $? = 0 ] || bad "null device: exit status is not 0: $(cat "$tmp/err")"
+	[ -c "$dev/null" ] || bad "null device: replaced"
+	"$bin" check -i $kb --vm web-01 --to hv-amd-01 -o "$dev/null" >"$tmp/out" 2>"$tmp/err"
+	[ $? = 1 ] || bad "null device: the exit status of a refused move is not 1"
+	ln -s null "$dev/null-link"
+	"$bin" explain policies/hyperv.yaml -o "$dev/null-link" >"$tmp/out" 2>"$tmp/err"
+	[ $? = 0 ] && [ -L "$dev/null-link" ] && [ -c "$dev/null" ] ||
+		bad "null device through a link: not written in place"
+
+	count=$((count + 1))
+	"$bin" explain policies/hyperv.yaml -o "$dev/full" >"$tmp/out" 2>"$tmp/err"
+	[ $? = 2 ] || bad "full device: exit status is not 2"
+	grep -q "cannot write $dev/full: No space left on device" "$tmp/err" ||
+		bad "full device: no message"
+	[ -c "$dev/full" ] || bad "full device: replaced"
+	[ -s "$tmp/out" ] && bad "full device: printed on stdout"
+	[ -z "$(find "$dev" -name '.*')" ] || bad "devices: left a temporary file"
+else
+	echo "SKIP character devices: mknod is not permitted here"
+fi
+if mknod "$dev/disk" b 0 0 2>/dev/null; then
+	count=$((count + 1))
+	"$bin" explain policies/hyperv.yaml -o "$dev/disk" >"$tmp/out" 2>"$tmp/err"
+	[ $? = 2 ] || bad "block device: exit status is not 2"
+	grep -q "cannot write $dev/disk: a block device" "$tmp/err" ||
+		bad "block device: no message"
+	[ -b "$dev/disk" ] || bad "block device: replaced"
+else
+	echo "SKIP block device: mknod is not permitted here"
+fi
+
+# Run as root, a replaced file keeps its owner and group.
+if [ "$(id -u)" = 0 ]; then
+	count=$((count + 1))
+	printf 'old\n' >"$tmp/owned"
+	chown 65534:65534 "$tmp/owned"
+	"$bin" explain policies/hyperv.yaml -o "$tmp/owned" >/dev/null 2>&1
+	[ "$(stat -c %u:%g "$tmp/owned")" = 65534:65534 ] || bad "owner: root took the file"
+	cmp -s "$ref" "$tmp/owned" || bad "owner: the file was not replaced"
+fi
 
 echo "output: $count cases, $fail failed"
 [ $fail = 0 ]

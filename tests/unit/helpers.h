@@ -29,6 +29,7 @@ Suite *lint_suite(void);
 Suite *probe_suite(void);
 Suite *plan_suite(void);
 Suite *baseline_suite(void);
+Suite *text_suite(void);
 
 /*
  * How many times slower than a native build the tests run: 100 under

@@ -32,6 +32,7 @@ static const struct {
 	{"probe", probe_suite},
 	{"plan", plan_suite},
 	{"baseline", baseline_suite},
+	{"text", text_suite},
 };
 
 int

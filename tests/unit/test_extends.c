@@ -4,6 +4,7 @@
  * files, and the digest over the chain.
  */
 #include <nettle/sha2.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,8 +278,8 @@ START_TEST(missing_base)
 	make_dir();
 	put("a.yaml", "policy: a\nextends: nothere.yaml\nkinds: { k: }\n");
 	d = load_fails("a.yaml");
-	snprintf(want, sizeof(want), "%s/a.yaml:2:10: cannot read the base policy "
-		 "'%s/nothere.yaml': No such file or directory", dir, dir);
+	snprintf(want, sizeof(want), "%s/a.yaml:2:10: extends: %s/nothere.yaml "
+		 "cannot be read: No such file or directory", dir, dir);
 	ck_assert_str_eq(first_diag(d), want);
 	mc_diag_free(d);
 	remove_dir();
@@ -299,11 +300,143 @@ START_TEST(error_in_base_file)
 	mc_diag_free(d);
 
 	/* and a YAML error in the base stops there, without errors caused by
-	 * the base's sections being missing */
+	 * the base's sections being missing; a file that is not YAML has not
+	 * shown that it is a policy, and is reported at the `extends` */
 	put("base.yaml", "policy: [\n");
 	d = load_fails("child.yaml");
 	ck_assert_uint_eq(mc_diag_error_count(d), 1);
-	ck_assert(has_diag(d, "base.yaml:2:1:"));
+	ck_assert(has_diag(d, "child.yaml:2:10: extends: "));
+	ck_assert(has_diag(d, "/base.yaml is not a policy: it is not valid YAML "
+			   "(line 2, column 1)"));
+	mc_diag_free(d);
+	remove_dir();
+}
+END_TEST
+
+/* A base must be a regular file: a FIFO would block the load until some
+ * writer opened it (for ever), a directory or a device is no policy. Each
+ * is an error at the `extends` that names it, and nothing is read. */
+START_TEST(base_must_be_a_regular_file)
+{
+	static const struct {
+		const char *base, *says;
+	} cases[] = {
+		{"fifo", "fifo is not a regular file (a FIFO)"},
+		{"fifo.lua", "fifo.lua is not a regular file (a FIFO)"},
+		{".", ". is not a regular file (a directory)"},
+		{"sub/", "sub/ is not a regular file (a directory)"},
+	};
+	char path[256], text[128], want[512];
+	mc_diag *d;
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	snprintf(path, sizeof(path), "%s/fifo.lua", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "policy: a\nextends: %s\nkinds: { k: }\n",
+			 cases[i].base);
+		put("a.yaml", text);
+		d = load_fails("a.yaml");
+		snprintf(want, sizeof(want), "%s/a.yaml:2:10: extends: %s/%s", dir,
+			 dir, cases[i].says);
+		ck_assert_str_eq(first_diag(d), want);
+		ck_assert_uint_eq(mc_diag_error_count(d), 1);
+		mc_diag_free(d);
+	}
+	remove_dir();
+}
+END_TEST
+
+/* True when no diagnostic of d shows `text`, in its message or its source
+ * line. */
+static bool
+shows_nothing_of(const mc_diag *d, const char *text)
+{
+	for (size_t i = 0; i < mc_diag_count(d); i++) {
+		const mc_diag_item *it = mc_diag_get(d, i);
+
+		if (strstr(it->message, text) ||
+		    (it->source_line && strstr(it->source_line, text)))
+			return false;
+	}
+	return true;
+}
+
+/* A file named by `extends` is shown in diagnostics only once it reads as
+ * a policy: YAML whose top level is a mapping with `policy`. Anything else
+ * -- a password file, a list, someone's configuration, bytes that are not
+ * YAML -- is one error at the `extends`, which quotes nothing of it. */
+START_TEST(base_that_is_not_a_policy_is_not_shown)
+{
+	static const struct {
+		const char *text, *says;
+	} cases[] = {
+		{"root:x:0:0:SECRET:/root:/bin/sh\n", "it is a string, not a mapping"},
+		{"- SECRET\n", "it is a list, not a mapping"},
+		{"SECRET: 1\nkinds: { k: }\n", "a mapping without 'policy'"},
+		{"# SECRET\n", "it is empty"},
+		{"a: [SECRET\n", "it is not valid YAML (line 2, column 1)"},
+		{"SECRET: 1\nSECRET: 2\n", "it is not valid YAML (line 2, column 1)"},
+		{"a: !SECRET x\n", "it is not valid YAML (line 1, column 4)"},
+		{"a: *SECRET\n", "it is not valid YAML (line 1, column 4)"},
+		{"SECRET: \xff\n", "it is not valid YAML (line 1, column 9)"},
+	};
+	char want[512];
+	mc_diag *d;
+
+	make_dir();
+	put("child.yaml", "policy: child\nextends: base.txt\nkinds: { k: }\n");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		put("base.txt", cases[i].text);
+		d = load_fails("child.yaml");
+		snprintf(want, sizeof(want), "%s/child.yaml:2:10: extends: "
+			 "%s/base.txt is not a policy: %s", dir, dir, cases[i].says);
+		ck_assert_str_eq(first_diag(d), want);
+		ck_assert_uint_eq(mc_diag_error_count(d), 1);
+		ck_assert_msg(shows_nothing_of(d, "SECRET"), "case %zu shows it", i);
+		mc_diag_free(d);
+	}
+	remove_dir();
+}
+END_TEST
+
+/* A limit hit in a base that has not yet read as a policy is reported at
+ * the `extends` too, with the limit and where in the base it was hit. */
+START_TEST(base_past_a_limit_is_reported_at_the_extends)
+{
+	mc_limits lim;
+	mc_policy *p = NULL;
+	mc_diag *d = mc_diag_new();
+	char path[256], want[512];
+
+	make_dir();
+	put("b.yaml", "policy: SECRET-NAME\n");
+	/* names of 8 bytes at most in the file naming it */
+	put("c.yaml", "policy: c\nextends: b.yaml\nkinds: { k: }\n");
+	mc_limits_default(&lim);
+	lim.max_scalar_bytes = 8;
+	snprintf(path, sizeof(path), "%s/c.yaml", dir);
+	ck_assert_int_ne(mc_policy_load(&p, path, &lim, d), MC_OK);
+	snprintf(want, sizeof(want), "%s/c.yaml:2:10: extends: %s/b.yaml "
+		 "is not a policy within the limits: line 1, column 9: a scalar "
+		 "longer than 8 bytes (raise it with --limit scalar-size=N)", dir, dir);
+	ck_assert_str_eq(first_diag(d), want);
+	ck_assert(shows_nothing_of(d, "SECRET"));
+	ck_assert_str_eq(mc_diag_get(d, 0)->code, "limit");
+	mc_diag_clear(d);
+
+	put("b.yaml", "policy: b\n# a comment that makes the base longer than c.yaml\n");
+	lim.max_scalar_bytes = 1024;
+	lim.max_file_bytes = 48;  /* c.yaml has 39 bytes */
+	ck_assert_int_ne(mc_policy_load(&p, path, &lim, d), MC_OK);
+	snprintf(want, sizeof(want), "%s/c.yaml:2:10: extends: %s/b.yaml "
+		 "is larger than 48 bytes (raise it with --limit file-size=N)", dir,
+		 dir);
+	ck_assert_str_eq(first_diag(d), want);
 	mc_diag_free(d);
 	remove_dir();
 }
@@ -332,7 +465,8 @@ START_TEST(chain_length_limit)
 	mc_policy_free(p);
 	lim.max_extends = 2;
 	ck_assert_int_ne(mc_policy_load(&p, path, &lim, d), MC_OK);
-	ck_assert(has_diag(d, "p2.yaml:2:10: more than 2 'extends' in a chain (limit)"));
+	ck_assert(has_diag(d, "p2.yaml:2:10: more than 2 'extends' in a chain "
+			   "(raise it with --limit extends=N)"));
 	mc_diag_free(d);
 	remove_dir();
 }
@@ -372,6 +506,9 @@ extends_suite(void)
 	tcase_add_test(t, cycle_refused);
 	tcase_add_test(t, missing_base);
 	tcase_add_test(t, error_in_base_file);
+	tcase_add_test(t, base_must_be_a_regular_file);
+	tcase_add_test(t, base_that_is_not_a_policy_is_not_shown);
+	tcase_add_test(t, base_past_a_limit_is_reported_at_the_extends);
 	tcase_add_test(t, chain_length_limit);
 	tcase_add_test(t, shipped_r2_extends_default);
 	suite_add_tcase(s, t);

@@ -181,7 +181,8 @@ START_TEST(shared_tables)
 	    "return { policy = 'b', kinds = { any = {} }, x = t }\n");
 	ck_assert_int_eq(load(&p, "bomb.lua", d), MC_EINPUT);
 	ck_assert_str_eq(first(d), "bomb.lua:3:50: tables used more than once "
-			 "expand to more than 1000000 values (limit)");
+			 "expand to more than 1000000 values (raise it with "
+			 "--limit alias-nodes=N)");
 	mc_diag_clear(d);
 
 	/* Three levels met first at depth 1, then again at depth 3. */
@@ -193,7 +194,7 @@ START_TEST(shared_tables)
 	ck_assert_int_eq(mc_policy_load(&p, path, &lim, d), MC_EINPUT);
 	ck_assert_ptr_null(p);
 	ck_assert_str_eq(first(d), "deep.lua:2:59: tables nested deeper than 4 "
-			 "levels (limit)");
+			 "levels (raise it with --limit depth=N)");
 	mc_diag_free(d);
 	remove_dir();
 }
