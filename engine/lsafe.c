@@ -431,13 +431,17 @@ pairs_next(lua_State *L)
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 2);
 	charge(L, 1);
-	if (pos > 0) {
+	/* what a step gives depends on the key given alone, never on the
+	 * steps before it */
+	if (lua_isnil(L, 2)) {
+		pos = 0;
+	} else {
+		if (pos <= 0)
+			goto by_key;
 		lua_rawgeti(L, lua_upvalueindex(1), pos);
 		if (!lua_rawequal(L, -1, 2))
 			goto by_key;
 		lua_pop(L, 1);
-	} else if (!lua_isnil(L, 2)) {
-		goto by_key;
 	}
 	n = (lua_Integer)lua_rawlen(L, lua_upvalueindex(1));
 	while (++pos <= n) {

@@ -437,7 +437,9 @@ prepare_lua(prep *w, int f, int depth)
 }
 
 /* A C function: the sandbox's own hold functions and the tables of
- * views, which only read; a coroutine or userdata is state. */
+ * views, which only read. Anything else a C closure holds (a coroutine, a
+ * userdata, a position) is its state, which no call may change for the
+ * next: an iterator or a wrapped coroutine made by the file is refused. */
 static const char *
 prepare_c(prep *w, int f, int depth)
 {
@@ -445,8 +447,16 @@ prepare_c(prep *w, int f, int depth)
 	const char *why = NULL;
 
 	for (int i = 1; !why && lua_getupvalue(L, f, i); i++) {
-		if (lua_type(L, -1) != LUA_TTABLE)
+		int t = lua_type(L, -1);
+
+		if (t == LUA_TFUNCTION)
 			why = prepare(w, lua_gettop(L), depth + 1);
+		else if (t != LUA_TTABLE)
+			why = t == LUA_TTHREAD || t == LUA_TUSERDATA || t == LUA_TLIGHTUSERDATA
+			      ? "it reaches a coroutine or userdata, which could carry "
+				"state from one evaluation to the next"
+			      : "it reaches an iterator or another built-in function "
+				"that keeps state";
 		lua_pop(L, 1);
 	}
 	return why;
