@@ -64,15 +64,17 @@ mc_lsafe_end_call(lua_State *L)
 	lua_setfield(L, LUA_REGISTRYINDEX, CALL_KEY);
 }
 
-/* Calls the original function (upvalue 1 of a wrapper) with the wrapper's
- * arguments and leaves only its results on the stack; returns how many. */
+/* Runs the original function (upvalue 1 of a wrapper, a C function of
+ * Lua's libraries, which keep no upvalues of their own) in the wrapper's
+ * own frame, on its arguments: called directly, it costs no second call
+ * (and no second pair of hooks). Returns how many results it left on top
+ * of the stack. */
 static int
 call_original(lua_State *L)
 {
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-	return lua_gettop(L);
+	lua_CFunction f = lua_tocfunction(L, lua_upvalueindex(1));
+
+	return f(L);
 }
 
 /* The bytes of the strings from index `from` to the top. */
@@ -101,7 +103,7 @@ charged(lua_State *L)
 
 	charge(L, 1 + (uint64_t)lua_gettop(L) + string_bytes(L, 1) / BYTES_PER_UNIT);
 	n = call_original(L);
-	charge(L, (uint64_t)n + string_bytes(L, 1) / BYTES_PER_UNIT);
+	charge(L, (uint64_t)n + string_bytes(L, lua_gettop(L) - n + 1) / BYTES_PER_UNIT);
 	return n;
 }
 
@@ -180,7 +182,7 @@ sb_format(lua_State *L)
 	}
 	charge(L, 1 + (uint64_t)top + string_bytes(L, 1) / BYTES_PER_UNIT);
 	n = call_original(L);
-	charge(L, string_bytes(L, 1) / BYTES_PER_UNIT);
+	charge(L, string_bytes(L, lua_gettop(L) - n + 1) / BYTES_PER_UNIT);
 	return n;
 }
 

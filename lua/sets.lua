@@ -18,24 +18,41 @@ local sets = {}
 
 -- The library functions, taken while the module loads.
 local sort = table.sort
-local tostring, type, ipairs, pairs, error = tostring, type, ipairs, pairs, error
+local tostring, type, ipairs, error = tostring, type, ipairs, error
 
-local function members(list)
+-- Checks that list is a list (a table or a data view) and returns it.
+local function list_of(list)
 	local t = type(list)
 	if t ~= "table" and t ~= "userdata" then
-		error("sets take lists, not a " .. t, 3)
+		error("sets take lists, not a " .. t, 4)
 	end
-	local m = {}
-	for _, x in ipairs(list) do
-		m[tostring(x)] = true
-	end
-	return m
+	return list
 end
 
-local function sorted(m)
-	local out = {}
-	for x in pairs(m) do
-		out[#out + 1] = x
+-- The distinct members of a list, as text: a map (member -> true), and a
+-- list of them in the order they come. Lists are walked in order, never a
+-- map: a map's keys have no order of their own to walk them in.
+local function members(list)
+	local m, order = {}, {}
+	for _, x in ipairs(list_of(list)) do
+		local s = tostring(x)
+		if not m[s] then
+			m[s] = true
+			order[#order + 1] = s
+		end
+	end
+	return m, order
+end
+
+-- The distinct members of a that `keep` says to keep, sorted.
+local function filtered(a, keep)
+	local seen, out = {}, {}
+	for _, x in ipairs(list_of(a)) do
+		local s = tostring(x)
+		if not seen[s] and keep(s) then
+			seen[s] = true
+			out[#out + 1] = s
+		end
 	end
 	sort(out)
 	return out
@@ -47,8 +64,8 @@ end
 
 function sets.superset(a, b)
 	local ma = members(a)
-	for x in pairs(members(b)) do
-		if not ma[x] then
+	for _, x in ipairs(list_of(b)) do
+		if not ma[tostring(x)] then
 			return false
 		end
 	end
@@ -61,8 +78,8 @@ end
 
 function sets.disjoint(a, b)
 	local ma = members(a)
-	for x in pairs(members(b)) do
-		if ma[x] then
+	for _, x in ipairs(list_of(b)) do
+		if ma[tostring(x)] then
 			return false
 		end
 	end
@@ -70,11 +87,8 @@ function sets.disjoint(a, b)
 end
 
 function sets.difference(a, b)
-	local ma, mb = members(a), members(b)
-	for x in pairs(mb) do
-		ma[x] = nil
-	end
-	return sorted(ma)
+	local mb = members(b)
+	return filtered(a, function(s) return not mb[s] end)
 end
 
 function sets.missing(a, b)
@@ -82,33 +96,32 @@ function sets.missing(a, b)
 end
 
 function sets.intersection(a, b)
-	local ma, mb, both = members(a), members(b), {}
-	for x in pairs(ma) do
-		if mb[x] then
-			both[x] = true
-		end
-	end
-	return sorted(both)
+	local mb = members(b)
+	return filtered(a, function(s) return mb[s] end)
 end
 
 function sets.union(a, b)
-	local m = members(a)
-	for x in pairs(members(b)) do
-		m[x] = true
+	local m, order = members(a)
+	for _, x in ipairs(list_of(b)) do
+		local s = tostring(x)
+		if not m[s] then
+			m[s] = true
+			order[#order + 1] = s
+		end
 	end
-	return sorted(m)
+	sort(order)
+	return order
 end
 
 function sets.size(list)
-	local n = 0
-	for _ in pairs(members(list)) do
-		n = n + 1
-	end
-	return n
+	local _, order = members(list)
+	return #order
 end
 
 function sets.sorted(list)
-	return sorted(members(list))
+	local _, order = members(list)
+	sort(order)
+	return order
 end
 
 return sets
