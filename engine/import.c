@@ -717,7 +717,7 @@ int
 mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 		  size_t len, mc_diag *diag)
 {
-	mc_file file = {name, data, len};
+	mc_file file = {name, data, len, NULL};
 	mc_hostrec *h = NULL;
 	char **ids = NULL;          /* the distinct physical ids */
 	size_t nids = 0;
@@ -863,6 +863,7 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 	for (size_t i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);
+	mc_file_release(&file);
 	return mc_hostlist_add(out, h) < 0 ? MC_ENOMEM : MC_OK;
 nomem:
 	nomem = true;
@@ -870,6 +871,7 @@ fail:
 	for (size_t i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);
+	mc_file_release(&file);
 	mc_hostrec_free(h);
 	return FAIL_STATUS(nomem);
 }
@@ -1142,7 +1144,7 @@ int
 mc_import_csv(mc_hostlist *out, const char *name, const char *data,
 	      size_t len, mc_diag *diag)
 {
-	csv_reader r = {{name, data, len}, data, data + len, 1, 1, diag, 0};
+	csv_reader r = {{name, data, len, NULL}, data, data + len, 1, 1, diag, 0};
 	csv_row header = {NULL, 0, 0, 0}, row = {NULL, 0, 0, 0};
 	mc_hostlist local = {NULL, 0, 0};
 	int *map = NULL;
@@ -1259,6 +1261,7 @@ mc_import_csv(mc_hostlist *out, const char *name, const char *data,
 	free(header.cells);
 	free(row.cells);
 	free(map);
+	mc_file_release(&r.file);
 	return MC_OK;
 nomem:
 	nomem = true;
@@ -1269,5 +1272,6 @@ fail:
 	free(row.cells);
 	free(map);
 	mc_hostlist_free(&local);
+	mc_file_release(&r.file);
 	return FAIL_STATUS(nomem);
 }

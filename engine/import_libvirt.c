@@ -349,7 +349,7 @@ int
 mc_import_libvirt(mc_hostlist *out, const char *name, const char *data,
 		  size_t len, mc_diag *diag)
 {
-	lv_reader r = {{name, data, len}, diag, 0, 0};
+	lv_reader r = {{name, data, len, NULL}, diag, 0, 0};
 	xmlParserCtxt *ctxt = NULL;
 	xmlDoc *doc = NULL;
 	xmlNode *root, *host, *cpu;
@@ -362,6 +362,7 @@ mc_import_libvirt(mc_hostlist *out, const char *name, const char *data,
 				 "than %zu bytes is not read", len,
 				 MC_LIBVIRT_MAX_BYTES) == 0)
 			mc_diag_set_code(diag, "limit");
+		mc_file_release(&r.file);
 		return MC_ELIMIT;
 	}
 	ctxt = xmlNewParserCtxt();
@@ -415,5 +416,6 @@ out:
 	mc_hostrec_free(h);
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);
+	mc_file_release(&r.file);
 	return rc;
 }

@@ -206,40 +206,167 @@ line_break(const unsigned char *d, size_t len, size_t i, size_t *w)
 }
 
 /*
- * Finds line `line` (1-based) of a UTF-8 file, with the line breaks libyaml
- * counts: its start and length without the break. NULL for other encodings,
- * and for lines too long or not printable enough to show.
+ * A file's index of lines. Every diagnostic shows its source line, and a
+ * file may have many diagnostics: finding each line by counting breaks
+ * from byte 0 made them quadratic. The index is built in one pass, as jq's
+ * locfile.c builds its own, but keeps a mark only where at least
+ * LINE_STRIDE bytes have passed since the previous one, not at every line:
+ * a file of line breaks alone would otherwise need several times its size
+ * in marks. A line is found by a binary search over the marks and a walk
+ * of less than LINE_STRIDE bytes from the nearest one, and the marks take
+ * at most 1/16 of the file's size.
  */
+#define LINE_STRIDE 256
+
+typedef struct line_mark {
+	size_t line;  /* 1-based */
+	size_t off;   /* where that line starts */
+} line_mark;
+
+struct mc_lines {
+	size_t nlines;  /* lines in the file: line breaks + 1 */
+	size_t nmarks;
+	line_mark marks[];
+};
+
+/* True for text that begins as UTF-16 does, with a byte order mark of
+ * either order (0xFF or 0xFE, which UTF-8 never holds): its lines are not
+ * shown. */
+static bool
+is_utf16(const unsigned char *d, size_t n)
+{
+	return n >= 2 && (d[0] == 0xFF || d[0] == 0xFE);
+}
+
+/* Counts the lines of f with the line breaks libyaml counts, keeping a
+ * mark at the first line and at each line start LINE_STRIDE bytes or more
+ * past the previous mark. NULL when memory runs out. */
+static mc_lines *
+lines_build(const mc_file *f)
+{
+	const unsigned char *d = (const unsigned char *)f->data;
+	size_t i = 0, n = f->len, w, line = 1, cap;
+	mc_lines *ls;
+
+	if (n >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF)
+		i = 3;
+	/* A mark after the first lies LINE_STRIDE bytes past the one before. */
+	cap = n / LINE_STRIDE + 1;
+	ls = malloc(sizeof(*ls) + cap * sizeof(ls->marks[0]));
+	if (!ls)
+		return NULL;
+	ls->marks[0].line = 1;
+	ls->marks[0].off = i;
+	ls->nmarks = 1;
+	while (i < n) {
+		if (line_break(d, n, i, &w)) {
+			line++;
+			if (i + w - ls->marks[ls->nmarks - 1].off >= LINE_STRIDE &&
+			    i + w <= n) {
+				ls->marks[ls->nmarks].line = line;
+				ls->marks[ls->nmarks++].off = i + w;
+			}
+		}
+		i += w;
+	}
+	ls->nlines = line;
+	return ls;
+}
+
+/* The index of f's lines, made on first use. Documents are shared by
+ * threads once loaded: the first to finish publishes its index, the others
+ * free theirs. The index is a cache: f is not changed otherwise. */
+static const mc_lines *
+file_lines(const mc_file *f)
+{
+	mc_file *mf = (mc_file *)(uintptr_t)f;
+	mc_lines *ls = atomic_load_explicit(&mf->lines, memory_order_acquire);
+	mc_lines *none = NULL;
+
+	if (ls)
+		return ls;
+	ls = lines_build(f);
+	if (ls && !atomic_compare_exchange_strong_explicit(&mf->lines, &none, ls,
+							  memory_order_acq_rel,
+							  memory_order_acquire)) {
+		free(ls);
+		ls = none;
+	}
+	return ls;
+}
+
+void
+mc_file_release(mc_file *f)
+{
+	if (!f)
+		return;
+	free(atomic_load_explicit(&f->lines, memory_order_relaxed));
+	atomic_store_explicit(&f->lines, NULL, memory_order_relaxed);
+}
+
+/* The longest source line a diagnostic shows. */
+#define SHOW_LINE 200
+
+/*
+ * Finds line `line` (1-based) of a UTF-8 file: sets *text to its start and
+ * *len to its length without the break, or *text to NULL for other
+ * encodings and for lines absent, too long or not printable enough to
+ * show. Returns -1 when memory runs out, else 0.
+ */
+static int
+find_line(const mc_file *f, unsigned line, const char **text, size_t *len)
+{
+	const unsigned char *d = (const unsigned char *)f->data;
+	const mc_lines *ls;
+	size_t lo, hi, i, l, start, w, n = f->len;
+
+	*text = NULL;
+	if (!d || line == 0 || is_utf16(d, n))
+		return 0;
+	if (!(ls = file_lines(f)))
+		return -1;
+	if (line > ls->nlines)
+		return 0;
+	/* The last mark at or before the line. */
+	lo = 0;
+	hi = ls->nmarks;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ls->marks[mid].line <= line)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	i = ls->marks[lo].off;
+	for (l = ls->marks[lo].line; l < line && i < n; i += w) {
+		if (line_break(d, n, i, &w))
+			l++;
+	}
+	if (l != line)
+		return 0;
+	start = i;
+	while (i < n && i - start <= SHOW_LINE && !line_break(d, n, i, &w))
+		i += w;
+	/* A source line is shown only when it is short, printable text. */
+	if (i - start > SHOW_LINE)
+		return 0;
+	for (size_t k = start; k < i; k++) {
+		if (d[k] < 0x20 && d[k] != '\t')
+			return 0;
+	}
+	*text = f->data + start;
+	*len = i - start;
+	return 0;
+}
+
 const char *
 mc_file_line(const mc_file *f, unsigned line, size_t *len)
 {
-	const unsigned char *d = (const unsigned char *)f->data;
-	size_t i = 0, start, w, n = f->len;
-	unsigned l = 1;
+	const char *text;
 
-	if (!d || line == 0 || (n >= 2 && (d[0] == 0xFF || d[0] == 0xFE)))
-		return NULL;
-	if (n >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF)
-		i = 3;
-	while (l < line && i < n) {
-		if (line_break(d, n, i, &w))
-			l++;
-		i += w;
-	}
-	if (l != line)
-		return NULL;
-	start = i;
-	while (i < n && !line_break(d, n, i, &w))
-		i += w;
-	/* A source line is shown only when it is short, printable text. */
-	if (i - start > 200)
-		return NULL;
-	for (size_t k = start; k < i; k++) {
-		if (d[k] < 0x20 && d[k] != '\t')
-			return NULL;
-	}
-	*len = i - start;
-	return f->data + start;
+	find_line(f, line, &text, len);
+	return text;
 }
 
 static int MC_PRINTF(6, 0)
@@ -251,8 +378,8 @@ vfile_diag(mc_diag *diag, mc_severity sev, const mc_file *f, unsigned line,
 	size_t len = 0;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (f)
-		text = mc_file_line(f, line, &len);
+	if (f && find_line(f, line, &text, &len) < 0)
+		return -1;
 	return mc_diag_add(diag, sev, f ? f->name : NULL, line, col, text, len,
 			   "%s", msg);
 }
@@ -1091,6 +1218,7 @@ mc_doc_free(mc_doc *doc)
 	if (!doc)
 		return;
 	mc_arena_release(&doc->arena);
+	mc_file_release(&doc->file);
 	free(doc->name_buf);
 	free(doc->data_buf);
 	free(doc->lua_chunk);

@@ -15,16 +15,23 @@
 #ifndef MC_NODE_H
 #define MC_NODE_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "arena.h"
 #include "diag.h"
 #include "migcheck.h"
 
+typedef struct mc_lines mc_lines;
+
 typedef struct mc_file {
 	const char *name;
 	const char *data;
 	size_t len;
+	/* Where its lines start: made by the first diagnostic that needs a
+	 * source line, and kept (node.c). NULL until then; threads that race
+	 * to make it agree on one. */
+	_Atomic(mc_lines *) lines;
 } mc_file;
 
 typedef enum mc_node_kind {
@@ -133,8 +140,12 @@ int mc_file_diag(mc_diag *diag, mc_severity sev, const mc_file *f,
 		 unsigned line, unsigned col, const char *fmt, ...) MC_PRINTF(6, 7);
 
 /* Line `line` (1-based) of a UTF-8 file without its line break (*len
- * bytes), or NULL when there is none or it is too long to show. */
+ * bytes), or NULL when there is none, it is too long to show, or memory
+ * ran out. Takes a bounded time whatever the line: see node.c. */
 const char *mc_file_line(const mc_file *f, unsigned line, size_t *len);
+
+/* Frees what finding lines made for f (not its name or data). */
+void mc_file_release(mc_file *f);
 
 /* Reads a whole file into a malloc'd buffer of at most max bytes. Returns
  * 0, or -1 with errno set (EFBIG past the limit). */

@@ -96,6 +96,13 @@ fresh inv-100k-keys-dup.yaml || {
 	put inv-100k-keys-dup.yaml
 }
 
+# 20,000 hosts without a name: 20,000 errors, each shown with its source line.
+fresh inv-20k-errors.yaml || {
+	awk 'BEGIN { print "hosts:"; for (i = 1; i <= 20000; i++) print "  - cluster: c" i }' \
+		>"$dir/inv-20k-errors.yaml.$$"
+	put inv-20k-errors.yaml
+}
+
 # Flow sequences opened 1,000,000 deep, and block mappings 100 deep.
 fresh inv-flow-nesting.yaml || {
 	{
