@@ -68,7 +68,11 @@ typedef struct mc_diag_item {
 	                             or NULL */
 } mc_diag_item;
 
-/* A list of diagnostics, filled by the functions that take one. */
+/* A list of diagnostics, filled by the functions that take one. At most
+ * 100 items are kept about one file: past them, one item (code "limit", no
+ * file, the severity of the most severe it stands for) says how many more
+ * errors and warnings there were in that file, and mc_diag_error_count()
+ * still counts every error. */
 typedef struct mc_diag mc_diag;
 
 /* Creates an empty list; NULL when memory runs out. */

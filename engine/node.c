@@ -377,6 +377,10 @@ vfile_diag(mc_diag *diag, mc_severity sev, const mc_file *f, unsigned line,
 	const char *text = NULL;
 	size_t len = 0;
 
+	/* Past the diagnostics a file keeps, this one is only counted. */
+	if (mc_diag_full(diag, f ? f->name : NULL))
+		return mc_diag_add(diag, sev, f ? f->name : NULL, line, col, NULL,
+				   0, "%s", "");
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (f && find_line(f, line, &text, &len) < 0)
 		return -1;

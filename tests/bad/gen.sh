@@ -103,6 +103,30 @@ fresh inv-20k-errors.yaml || {
 	put inv-20k-errors.yaml
 }
 
+# A policy of 50,000 rules, each with a misspelt key: 50,000 errors.
+fresh pol-50k-typos.yaml || {
+	awk 'BEGIN { print "policy: typos\nformat: 1\nkinds:\n  saved-state: { when: { vm.state: saved } }\nrules:"
+		for (i = 0; i < 50000; i++) print "  - { id: r" i ", requir: { vm.state: saved } }" }' \
+		>"$dir/pol-50k-typos.yaml.$$"
+	put pol-50k-typos.yaml
+}
+
+# /proc/cpuinfo text of 3.5 MB: a processor line, then 1,750,000 lines that
+# are not 'key : value'.
+fresh cpuinfo-3mb-errors.txt || {
+	awk 'BEGIN { print "processor : 0"; for (i = 0; i < 1750000; i++) print "x" }' \
+		>"$dir/cpuinfo-3mb-errors.txt.$$"
+	put cpuinfo-3mb-errors.txt
+}
+
+# virsh capabilities with 200,000 <feature/> elements without a name.
+fresh libvirt-200k-nameless.xml || {
+	awk 'BEGIN { print "<capabilities>\n  <host>\n    <cpu>\n      <arch>x86_64</arch>"
+		for (i = 0; i < 200000; i++) print "      <feature/>"
+		print "    </cpu>\n  </host>\n</capabilities>" }' >"$dir/libvirt-200k-nameless.xml.$$"
+	put libvirt-200k-nameless.xml
+}
+
 # Flow sequences opened 1,000,000 deep, and block mappings 100 deep.
 fresh inv-flow-nesting.yaml || {
 	{
