@@ -17,9 +17,11 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
@@ -54,10 +56,31 @@ element_col(const mc_file *f, unsigned line, const char *name)
 	return 1;
 }
 
+/*
+ * libxml2 keeps an element's line in 16 bits (65535 for every line past
+ * it), and even with XML_PARSE_BIG_LINES keeps the full line of text nodes
+ * only, from which xmlGetLineNo guesses an element's. The parser is given
+ * this start-element handler, which keeps the element's line, as libxml2
+ * counts it, in its psvi (which nothing uses without schema validation).
+ */
+static void
+start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+	      const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+	      int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxt *ctxt = ctx;
+
+	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces,
+			      namespaces, nb_attributes, nb_defaulted, attributes);
+	if (ctxt->node && ctxt->input)
+		ctxt->node->psvi = (void *)(intptr_t)ctxt->input->line;
+}
+
 static unsigned
 node_line(const xmlNode *n)
 {
-	long line = xmlGetLineNo(n);
+	long line = n->type == XML_ELEMENT_NODE && n->psvi
+		    ? (long)(intptr_t)n->psvi : xmlGetLineNo(n);
 
 	return line > 0 && line <= (long)UINT_MAX ? (unsigned)line : 1;
 }
@@ -370,6 +393,7 @@ mc_import_libvirt(mc_hostlist *out, const char *name, const char *data,
 		rc = MC_ENOMEM;
 		goto out;
 	}
+	ctxt->sax->startElementNs = start_element;
 	/* No XML_PARSE_NOENT, DTDLOAD or HUGE: entities stay references, no
 	 * external subset is fetched, libxml2's own size limits hold. */
 	doc = xmlCtxtReadMemory(ctxt, data, (int)len, name, NULL,

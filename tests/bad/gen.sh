@@ -127,6 +127,16 @@ fresh libvirt-200k-nameless.xml || {
 	put libvirt-200k-nameless.xml
 }
 
+# virsh capabilities with 70,000 features, then one without a name on line
+# 70,005: past the 65,535 lines libxml2 keeps for an element.
+fresh libvirt-70k-then-nameless.xml || {
+	awk 'BEGIN { print "<capabilities>\n  <host>\n    <cpu>\n      <arch>x86_64</arch>"
+		for (i = 0; i < 70000; i++) print "      <feature name=\"f" i "\"/>"
+		print "      <feature/>\n    </cpu>\n  </host>\n</capabilities>" }' \
+		>"$dir/libvirt-70k-then-nameless.xml.$$"
+	put libvirt-70k-then-nameless.xml
+}
+
 # Flow sequences opened 1,000,000 deep, and block mappings 100 deep.
 fresh inv-flow-nesting.yaml || {
 	{
