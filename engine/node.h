@@ -58,6 +58,7 @@ typedef enum mc_scalar_type {
 #define MC_NODE_EMPTY_TABLE 0x10
 
 typedef struct mc_node mc_node;
+typedef struct mc_keys mc_keys;
 typedef struct mc_pair {
 	const mc_node *key;
 	const mc_node *value;
@@ -76,7 +77,11 @@ struct mc_node {
 		const mc_node **items;   /* sequences */
 		const mc_pair *pairs;    /* mappings, in file order */
 	} u;
-	int64_t num;         /* integer value, or 0/1 for booleans */
+	union {
+		int64_t num;          /* integer value, or 0/1 for booleans */
+		const mc_keys *keys;  /* a large mapping's index of its keys
+		                         (node.c), or NULL */
+	};
 	uint64_t weight;     /* nodes in the subtree, aliases expanded */
 };
 
@@ -104,7 +109,9 @@ int mc_doc_load_buffer(mc_doc **out, const char *name, const char *buf,
 
 void mc_doc_free(mc_doc *doc);
 
-/* The value under key in a mapping, or NULL (also when map is not one). */
+/* The value under key in a mapping, or NULL (also when map is not one).
+ * A mapping the loader built with more than a few pairs has an index of
+ * its keys: a lookup takes a hash and a probe or two, whatever its size. */
 const mc_node *mc_node_get(const mc_node *map, const char *key);
 const mc_node *mc_node_getn(const mc_node *map, const char *key, size_t len);
 
