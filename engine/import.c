@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "node.h"
+#include "strmap.h"
 
 /* ------------------------------------------------------------------------
  * Lists and the table of formats
@@ -898,6 +899,7 @@ typedef struct csv_reader {
 	unsigned line, col;
 	mc_diag *diag;
 	int errors;
+	mc_strmap names;  /* host name -> index of its record in the file's list */
 } csv_reader;
 
 static void
@@ -1126,15 +1128,19 @@ csv_host(csv_reader *r, const csv_row *row, const int *map, mc_hostlist *l)
 	}
 	virt_from_features(h);
 	if (h->name) {
-		for (size_t i = 0; i < l->count; i++) {
-			if (strcmp(l->hosts[i]->name, h->name) == 0) {
-				mc_file_diag(r->diag, MC_SEVERITY_ERROR, &r->file,
-					     row->line, namecell->col, "host '%s' is "
-					     "named twice (see %s)", h->name,
-					     l->hosts[i]->source);
-				r->errors++;
-				break;
-			}
+		size_t first;
+		int put = mc_strmap_put(&r->names, h->name, strlen(h->name),
+					l->count, &first);
+
+		if (put < 0) {
+			mc_hostrec_free(h);
+			return -1;
+		}
+		if (put == 0) {
+			mc_file_diag(r->diag, MC_SEVERITY_ERROR, &r->file, row->line,
+				     namecell->col, "host '%s' is named twice (see %s)",
+				     h->name, l->hosts[first]->source);
+			r->errors++;
 		}
 	}
 	return mc_hostlist_add(l, h);
@@ -1144,9 +1150,11 @@ int
 mc_import_csv(mc_hostlist *out, const char *name, const char *data,
 	      size_t len, mc_diag *diag)
 {
-	csv_reader r = {{name, data, len, NULL}, data, data + len, 1, 1, diag, 0};
+	csv_reader r = {{name, data, len, NULL}, data, data + len, 1, 1, diag, 0,
+			{NULL, 0, 0, 0}};
 	csv_row header = {NULL, 0, 0, 0}, row = {NULL, 0, 0, 0};
 	mc_hostlist local = {NULL, 0, 0};
+	size_t named[NCSVCOLS] = {0}, seen[NCSVCOLS] = {0};
 	int *map = NULL;
 	bool nomem = false, has_name = false;
 	int rc;
@@ -1189,16 +1197,27 @@ mc_import_csv(mc_hostlist *out, const char *name, const char *data,
 			r.errors++;
 			continue;
 		}
-		for (size_t j = 0; j < i; j++) {
-			if (map[j] == map[i]) {
-				mc_file_diag(diag, MC_SEVERITY_ERROR, &r.file, c->line,
-					     c->col, "column '%s' is named twice",
-					     csv_columns[map[i]]);
-				r.errors++;
-			}
-		}
+		named[map[i]]++;
 		if (map[i] == COL_NAME)
 			has_name = true;
+	}
+	/* A column named more than once is one error, at its second name. */
+	for (size_t i = 0; i < header.n; i++) {
+		const csv_cell *c = &header.cells[i];
+		int k = map[i];
+
+		if (k < 0 || named[k] < 2)
+			continue;
+		if (seen[k]++ != 1)
+			continue;
+		if (named[k] == 2)
+			mc_file_diag(diag, MC_SEVERITY_ERROR, &r.file, c->line, c->col,
+				     "column '%s' is named twice", csv_columns[k]);
+		else
+			mc_file_diag(diag, MC_SEVERITY_ERROR, &r.file, c->line, c->col,
+				     "column '%s' is named %zu times", csv_columns[k],
+				     named[k]);
+		r.errors++;
 	}
 	if (!r.errors && !has_name) {
 		mc_file_diag(diag, MC_SEVERITY_ERROR, &r.file, header.line, 1,
@@ -1261,6 +1280,7 @@ mc_import_csv(mc_hostlist *out, const char *name, const char *data,
 	free(header.cells);
 	free(row.cells);
 	free(map);
+	mc_strmap_free(&r.names);
 	mc_file_release(&r.file);
 	return MC_OK;
 nomem:
@@ -1272,6 +1292,7 @@ fail:
 	free(row.cells);
 	free(map);
 	mc_hostlist_free(&local);
+	mc_strmap_free(&r.names);
 	mc_file_release(&r.file);
 	return FAIL_STATUS(nomem);
 }

@@ -137,6 +137,20 @@ fresh libvirt-70k-then-nameless.xml || {
 	put libvirt-70k-then-nameless.xml
 }
 
+# A CSV header naming the column 'name' 3,000 times.
+fresh csv-3000-names.csv || {
+	awk 'BEGIN { for (i = 0; i < 3000; i++) printf "%sname", (i ? "," : ""); print "" }' \
+		>"$dir/csv-3000-names.csv.$$"
+	put csv-3000-names.csv
+}
+
+# A CSV of 100,000 hosts, then h1 again.
+fresh csv-100k-hosts-dup.csv || {
+	awk 'BEGIN { print "name,cpu.family"; for (i = 1; i <= 100000; i++) print "h" i ",6"
+		print "h1,6" }' >"$dir/csv-100k-hosts-dup.csv.$$"
+	put csv-100k-hosts-dup.csv
+}
+
 # Flow sequences opened 1,000,000 deep, and block mappings 100 deep.
 fresh inv-flow-nesting.yaml || {
 	{
