@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "grow.h"
 #include "node.h"
 #include "strmap.h"
 
@@ -721,13 +722,15 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 	mc_file file = {name, data, len, NULL};
 	mc_hostrec *h = NULL;
 	char **ids = NULL;          /* the distinct physical ids */
-	size_t nids = 0;
+	size_t nids = 0, capids = 0;
+	mc_strmap idmap;            /* id -> its index in ids */
 	size_t processors = 0;      /* processor blocks begun */
 	bool in_block = false, nomem = false, arm = false;
 	int errors = 0;
 	unsigned line = 0;
 	const char *p = data, *end = data + len;
 
+	mc_strmap_init(&idmap);
 	h = mc_hostrec_new();
 	if (!h || name_from_file(h, name) < 0 || set_source(h, "cpuinfo", name) < 0)
 		goto nomem;
@@ -766,22 +769,24 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 			continue;
 		}
 		if (key_is(k, klen, "physical id")) {
-			bool seen = false;
+			size_t idx;
+			char **more;
+			int r;
 
-			for (size_t i = 0; i < nids && !seen; i++)
-				seen = strlen(ids[i]) == vlen &&
-				       strncmp(ids[i], v, vlen) == 0;
-			if (!seen) {
-				char **more = realloc(ids, (nids + 1) * sizeof(*more));
-
-				if (!more)
-					goto nomem;
-				ids = more;
-				ids[nids] = NULL;
-				if (mc_hostrec_set(&ids[nids], v, vlen) < 0)
-					goto nomem;
-				nids++;
-			}
+			/* Every processor repeats its socket's id: count them
+			 * through a hash, not a search. */
+			if (mc_strmap_get(&idmap, v, vlen, &idx))
+				continue;
+			if (!(more = mc_grow(ids, &capids, nids + 1, sizeof(*ids))))
+				goto nomem;
+			ids = more;
+			ids[nids] = NULL;
+			if (mc_hostrec_set(&ids[nids], v, vlen) < 0)
+				goto nomem;
+			r = mc_strmap_put(&idmap, ids[nids], vlen, nids, NULL);
+			nids++;
+			if (r < 0)
+				goto nomem;
 			continue;
 		}
 		/* ARM kernels end with machine-wide lines (Hardware, Revision,
@@ -864,6 +869,7 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 	for (size_t i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);
+	mc_strmap_free(&idmap);
 	mc_file_release(&file);
 	return mc_hostlist_add(out, h) < 0 ? MC_ENOMEM : MC_OK;
 nomem:
@@ -872,6 +878,7 @@ fail:
 	for (size_t i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);
+	mc_strmap_free(&idmap);
 	mc_file_release(&file);
 	mc_hostrec_free(h);
 	return FAIL_STATUS(nomem);

@@ -151,6 +151,15 @@ fresh csv-100k-hosts-dup.csv || {
 	put csv-100k-hosts-dup.csv
 }
 
+# /proc/cpuinfo text with 200,000 distinct physical ids (4 MB), then a family
+# that is not a number.
+fresh cpuinfo-200k-sockets.txt || {
+	awk 'BEGIN { print "processor : 0\nvendor_id : GenuineIntel"
+		for (i = 0; i < 200000; i++) print "physical id : " i
+		print "cpu family : six" }' >"$dir/cpuinfo-200k-sockets.txt.$$"
+	put cpuinfo-200k-sockets.txt
+}
+
 # Flow sequences opened 1,000,000 deep, and block mappings 100 deep.
 fresh inv-flow-nesting.yaml || {
 	{
