@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ typedef struct lv_reader {
 	mc_diag *diag;
 	int errors;
 	int nomem;
+	mc_limits lim;   /* what the inventory written is read under */
 } lv_reader;
 
 /* The 1-based column of "<name" on line `line`, or 1 when it is not there
@@ -85,9 +87,10 @@ node_line(const xmlNode *n)
 	return line > 0 && line <= (long)UINT_MAX ? (unsigned)line : 1;
 }
 
-/* Reports msg at element n. */
+/* Reports msg at element n, with the id code (NULL: none). */
 static void
-node_error(lv_reader *r, const xmlNode *n, const char *msg)
+node_error_id(lv_reader *r, const xmlNode *n, const char *code,
+	      const char *msg)
 {
 	unsigned line = node_line(n);
 
@@ -96,6 +99,30 @@ node_error(lv_reader *r, const xmlNode *n, const char *msg)
 			 element_col(&r->file, line, (const char *)n->name),
 			 "%s", msg) < 0)
 		r->nomem = 1;
+	else if (code)
+		mc_diag_set_code(r->diag, code);
+}
+
+static void
+node_error(lv_reader *r, const xmlNode *n, const char *msg)
+{
+	node_error_id(r, n, NULL, msg);
+}
+
+/* False, after reporting at n, for a value of len bytes that the loader
+ * would refuse in the inventory written. */
+static bool
+value_fits(lv_reader *r, const xmlNode *n, size_t len)
+{
+	char msg[160];
+
+	if (len <= r->lim.max_scalar_bytes)
+		return true;
+	snprintf(msg, sizeof(msg), "a value of %zu bytes exceeds the limit of %zu "
+		 "bytes (raise it with --limit scalar-size=N)", len,
+		 r->lim.max_scalar_bytes);
+	node_error_id(r, n, "limit", msg);
+	return false;
 }
 
 /* The first element child of parent named name, or NULL. */
@@ -160,6 +187,10 @@ text_of(lv_reader *r, const xmlNode *n, char **out)
 	if (!*s) {
 		free(s);
 		return 0;
+	}
+	if (!value_fits(r, n, len - start)) {
+		free(s);
+		return -1;
 	}
 	*out = s;
 	return 0;
@@ -341,14 +372,55 @@ read_cpu(lv_reader *r, const xmlNode *cpu, mc_hostrec *h)
 		if (c->type != XML_ELEMENT_NODE ||
 		    strcmp((const char *)c->name, "feature") != 0)
 			continue;
+		/* No more than max_items of them: markup_fits counted their
+		 * '<'. */
 		fname = xmlGetNoNsProp(c, (const xmlChar *)"name");
 		if (!fname || !fname[0])
 			node_error(r, c, "a <feature> without a name");
-		else if (add_feature(h, (const char *)fname) < 0)
+		else if (value_fits(r, c, strlen((const char *)fname)) &&
+			 add_feature(h, (const char *)fname) < 0)
 			r->nomem = 1;
 		xmlFree(fname);
 	}
 	return 0;
+}
+
+/*
+ * libxml2 builds a tree of the whole document, of a hundred bytes and more
+ * per element, attribute, text or reference: 16 MiB of "<x/>" took 550 MiB.
+ * Each of those begins at a '<', an '&' or an '=' (or follows one, as the
+ * text after a tag does), so that counting these bytes first bounds the
+ * tree: more than the items limit of them is refused at the first one past
+ * it. Real capabilities hold a few thousand.
+ */
+static bool
+markup_fits(lv_reader *r)
+{
+	const char *d = r->file.data, *line = d;
+	size_t n = 0;
+	unsigned lineno = 1;
+
+	for (size_t i = 0; i < r->file.len; i++) {
+		if (d[i] == '\n') {
+			lineno++;
+			line = d + i + 1;
+		} else if ((d[i] == '<' || d[i] == '&' || d[i] == '=') &&
+			   ++n > r->lim.max_items) {
+			const char *p = line;
+			unsigned col = 1;
+
+			for (; p < d + i; p++)
+				col += ((unsigned char)*p & 0xC0) != 0x80;
+			r->errors++;
+			if (mc_file_diag(r->diag, MC_SEVERITY_ERROR, &r->file, lineno,
+					 col, "more than %zu elements, attributes and "
+					 "references (limit; raise it with --limit "
+					 "items=N)", r->lim.max_items) == 0)
+				mc_diag_set_code(r->diag, "limit");
+			return false;
+		}
+	}
+	return true;
 }
 
 /* Reports libxml2's error (its line, and its column where it gives one). */
@@ -372,7 +444,7 @@ int
 mc_import_libvirt(mc_hostlist *out, const char *name, const char *data,
 		  size_t len, mc_diag *diag)
 {
-	lv_reader r = {{name, data, len, NULL}, diag, 0, 0};
+	lv_reader r = {{name, data, len, NULL}, diag, 0, 0, {0}};
 	xmlParserCtxt *ctxt = NULL;
 	xmlDoc *doc = NULL;
 	xmlNode *root, *host, *cpu;
@@ -388,6 +460,9 @@ mc_import_libvirt(mc_hostlist *out, const char *name, const char *data,
 		mc_file_release(&r.file);
 		return MC_ELIMIT;
 	}
+	mc_limits_default(&r.lim);
+	if (mc_import_refuse_nul(&r.file, diag) < 0 || !markup_fits(&r))
+		goto out;
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt) {
 		rc = MC_ENOMEM;

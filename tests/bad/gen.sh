@@ -160,6 +160,58 @@ fresh cpuinfo-200k-sockets.txt || {
 	put cpuinfo-200k-sockets.txt
 }
 
+# Importers write inventories, and refuse what the loader would: a
+# /proc/cpuinfo flags line of 10,000,000 flags (20 MB), a model name of 2 MiB,
+# lscpu -J flags of 300,000 flags, a CSV of 250,001 hosts, 16 MiB of XML
+# elements.
+fresh cpuinfo-10m-flags.txt || {
+	awk 'BEGIN { printf "processor : 0\nvendor_id : GenuineIntel\nflags :"
+		for (i = 0; i < 10000000; i++) printf " f"; print "" }' >"$dir/cpuinfo-10m-flags.txt.$$"
+	put cpuinfo-10m-flags.txt
+}
+fresh cpuinfo-2mb-name.txt || {
+	{
+		printf 'processor : 0\nvendor_id : GenuineIntel\nmodel name : '
+		a_run 2097152
+		printf '\n'
+	} >"$dir/cpuinfo-2mb-name.txt.$$"
+	put cpuinfo-2mb-name.txt
+}
+fresh lscpu-300k-flags.json || {
+	awk 'BEGIN { printf "{\"lscpu\": [\n  {\"field\": \"Architecture:\", \"data\": \"x86_64\"},\n"
+		printf "  {\"field\": \"Flags:\", \"data\": \"f"
+		for (i = 1; i < 300000; i++) printf " f"; print "\"}\n]}" }' >"$dir/lscpu-300k-flags.json.$$"
+	put lscpu-300k-flags.json
+}
+fresh csv-250001-hosts.csv || {
+	awk 'BEGIN { print "name,cpu.family"; for (i = 1; i <= 250001; i++) print "h" i ",6" }' \
+		>"$dir/csv-250001-hosts.csv.$$"
+	put csv-250001-hosts.csv
+}
+fresh libvirt-16mb-elements.xml || {
+	{
+		printf '<capabilities><host><cpu>'
+		head -c 4194000 /dev/zero | tr '\0' a | sed 's/a/<x\/>/g'
+		printf '</cpu></host></capabilities>\n'
+	} >"$dir/libvirt-16mb-elements.xml.$$"
+	put libvirt-16mb-elements.xml
+}
+
+# NUL bytes in the text formats.
+fresh cpuinfo-nul.txt || {
+	printf 'processor : 0\nvendor_id : Genu\000ineIntel\n' >"$dir/cpuinfo-nul.txt.$$"
+	put cpuinfo-nul.txt
+}
+fresh csv-nul.csv || {
+	printf 'name,cluster\nh\000x,c1\n' >"$dir/csv-nul.csv.$$"
+	put csv-nul.csv
+}
+fresh libvirt-nul.xml || {
+	printf '<capabilities>\n  <host>\n    <cpu>\n      <arch>x86\000_64</arch>\n    </cpu>\n  </host>\n</capabilities>\n' \
+		>"$dir/libvirt-nul.xml.$$"
+	put libvirt-nul.xml
+}
+
 # Flow sequences opened 1,000,000 deep, and block mappings 100 deep.
 fresh inv-flow-nesting.yaml || {
 	{
