@@ -212,6 +212,23 @@ fresh libvirt-nul.xml || {
 	put libvirt-nul.xml
 }
 
+# 3,000 hosts sharing, through aliases, a hypervisor version of 800 KB
+# (400,000 segments) and a list of features of 400 KB; only the VM's host is
+# made by GenuineIntel, so that every move is refused, by its manufacturer.
+fresh inv-alias-version-3000.yaml || {
+	awk 'BEGIN { print "hosts:\n  - name: h1"
+		print "    cpu:\n      manufacturer: GenuineIntel\n      architecture: x64"
+		printf "      features: &f \""
+		for (i = 0; i < 100000; i++) printf "f%d ", i % 1000
+		print "\""
+		printf "    hypervisor: {version: &v \"1"
+		for (i = 1; i < 400000; i++) printf ".1"
+		print "\"}"
+		for (i = 2; i <= 3000; i++) print "  - {name: h" i ", cpu: {manufacturer: AuthenticAMD, features: *f}, hypervisor: {version: *v}}"
+		print "vms:\n  - {name: vm1, host: h1, state: saved}" }' >"$dir/inv-alias-version-3000.yaml.$$"
+	put inv-alias-version-3000.yaml
+}
+
 # Flow sequences opened 1,000,000 deep, and block mappings 100 deep.
 fresh inv-flow-nesting.yaml || {
 	{

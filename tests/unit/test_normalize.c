@@ -282,6 +282,46 @@ START_TEST(normalize_no_match_leaves_the_value)
 }
 END_TEST
 
+/*
+ * Hosts that share a long value (an alias of it) share its binding: one
+ * normalized text, one set of members, whatever the number of hosts.
+ */
+START_TEST(shared_long_values_are_bound_once)
+{
+	char hosts[4096], fields[1024], longv[600];
+	int n;
+
+	memset(longv, 'z', sizeof(longv) - 1);
+	longv[sizeof(longv) - 1] = '\0';
+	snprintf(fields, sizeof(fields),
+		 "  v:\n"
+		 "    from: v\n"
+		 "    type: version\n"
+		 "    normalize:\n"
+		 "      - { pattern: '^V(.*)$', to: '$1' }\n"
+		 "  s: { from: s, type: set }\n");
+	n = snprintf(hosts, sizeof(hosts),
+		     "  - { name: h1, v: &v 'V1.%s', s: &s '%s a b' }\n"
+		     "  - { name: h2, v: *v, s: *s }\n"
+		     "  - { name: h3, v: *v, s: *s }\n"
+		     "  - { name: h4, v: 'V1.%s', s: x }\n", longv, longv, longv);
+	ck_assert_int_lt(n, (int)sizeof(hosts));
+	bind(fields, hosts);
+	assert_status(fv("h1", "v"), MC_FV_OK);
+	ck_assert_uint_eq(fv("h1", "v")->len, 2 + strlen(longv));
+	ck_assert_ptr_eq(fv("h1", "v")->text, fv("h2", "v")->text);
+	ck_assert_ptr_eq(fv("h1", "v")->text, fv("h3", "v")->text);
+	ck_assert_ptr_eq(fv("h1", "s")->items, fv("h3", "s")->items);
+	ck_assert_uint_eq(fv("h2", "s")->count, 3);
+	/* the same text, not shared: bound on its own, to the same value */
+	ck_assert_ptr_ne(fv("h4", "v")->text, fv("h1", "v")->text);
+	ck_assert_uint_eq(fv("h4", "v")->len, fv("h1", "v")->len);
+	/* each host keeps its own node, for the positions of messages */
+	ck_assert_ptr_ne(fv("h1", "v")->node, fv("h2", "v")->node);
+	ck_assert_uint_eq(fv("h2", "v")->node->line, 3);
+}
+END_TEST
+
 START_TEST(normalize_long_output)
 {
 	/* An output longer than the value (and than any first buffer). */
@@ -790,6 +830,7 @@ normalize_suite(void)
 	tcase_add_test(tc, normalize_replaces_the_whole_value);
 	tcase_add_test(tc, normalize_no_match_leaves_the_value);
 	tcase_add_test(tc, normalize_long_output);
+	tcase_add_test(tc, shared_long_values_are_bound_once);
 	tcase_add_test(tc, normalize_string_field_keeps_scalar_text);
 	tcase_add_test(tc, multi_digit_group_reference_is_a_group_number);
 	suite_add_tcase(s, tc);
