@@ -229,6 +229,35 @@ fresh inv-alias-version-3000.yaml || {
 	put inv-alias-version-3000.yaml
 }
 
+# A normalize pattern of 470 KB (a comment makes it long) used 10,000 times
+# through an alias; and one that does not compile (too large), used 1,000
+# times.
+fresh pol-alias-pattern-10k.yaml || {
+	{
+		printf 'policy: alias-pattern\nformat: 1\nfields:\n  manufacturer:\n'
+		printf '    from: cpu.manufacturer\n    normalize:\n'
+		printf "      - { pattern: &p '^(?:Genuine)?Intel(?#"
+		a_run 470000
+		printf ")\$', to: Intel }\n"
+		awk 'BEGIN { for (i = 0; i < 10000; i++) print "      - { pattern: *p, to: Intel }" }'
+		printf 'kinds:\n  saved-state: { when: { vm.state: saved } }\n'
+		printf 'match:\n  saved-state: [manufacturer]\n'
+	} >"$dir/pol-alias-pattern-10k.yaml.$$"
+	put pol-alias-pattern-10k.yaml
+}
+fresh pol-alias-bad-pattern-1k.yaml || {
+	{
+		printf 'policy: alias-pattern\nformat: 1\nfields:\n  manufacturer:\n'
+		printf '    from: cpu.manufacturer\n    normalize:\n'
+		printf "      - { pattern: &p '^(?:Genuine)?Intel"
+		a_run 470000
+		printf "\$', to: Intel }\n"
+		awk 'BEGIN { for (i = 0; i < 1000; i++) print "      - { pattern: *p, to: Intel }" }'
+		printf 'kinds:\n  saved-state: { when: { vm.state: saved } }\n'
+	} >"$dir/pol-alias-bad-pattern-1k.yaml.$$"
+	put pol-alias-bad-pattern-1k.yaml
+}
+
 # Flow sequences opened 1,000,000 deep, and block mappings 100 deep.
 fresh inv-flow-nesting.yaml || {
 	{
