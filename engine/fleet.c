@@ -38,7 +38,9 @@ typedef struct binder {
 	mc_strmap shared;     /* SHARED_KEY bytes of a `shared` -> its index */
 	shared **sharedv;     /* each in its own block: the map keeps its key */
 	size_t nshared, capshared;
+	size_t values;        /* bound so far: see mc_fleet_new */
 	bool nomem;
+	bool over;            /* values past the node limit */
 } binder;
 
 /* Returns the canonical copy of a member text. */
@@ -126,15 +128,18 @@ add_member(binder *b, const mc_field *fd, const char *s, size_t len,
 		fv->status = MC_FV_LIMIT;
 		return false;
 	}
+	if (++b->values > b->f->limits.max_nodes) {
+		b->over = true;
+		return false;
+	}
 	if (b->nmembers == b->capmembers) {
-		size_t cap = b->capmembers ? b->capmembers * 2 : 32;
-		const char **m = realloc(b->members, cap * sizeof(*m));
+		const char **m = mc_grow(b->members, &b->capmembers, b->nmembers + 1,
+					 sizeof(*m));
 		if (!m) {
 			b->nomem = true;
 			return false;
 		}
 		b->members = m;
-		b->capmembers = cap;
 	}
 	if (!(t = intern(b, t, tl))) {
 		b->nomem = true;
@@ -238,7 +243,7 @@ bind_field(binder *b, size_t fi, const mc_field *fd, const mc_node *host,
 		return;
 	}
 	bind_value(b, fd, raw, fv);
-	if (b->nomem)
+	if (b->nomem || b->over)
 		return;
 	grown = mc_grow(b->sharedv, &b->capshared, b->nshared + 1, sizeof(*grown));
 	e = mc_arena_alloc(&b->f->arena, sizeof(*e));
@@ -330,6 +335,26 @@ fleet_release(mc_fleet *f)
 	free(f);
 }
 
+/* Reports that binding went past the node limit at record rec. */
+static int
+values_limit(const mc_fleet *f, const mc_node *rec, mc_diag *diag)
+{
+	if (mc_node_error(diag, rec, "binding the policy to the records up to this one "
+			  "takes more than %zu values "
+			  "(limit; raise it with --limit nodes=N)",
+			  f->limits.max_nodes) == 0)
+		mc_diag_set_code(diag, "limit");
+	return MC_ELIMIT;
+}
+
+/*
+ * A fleet holds a value for every host and field, every host path and
+ * every VM path, and the members of every set it splits from a string:
+ * as many as the hosts times the policy's fields, which the limits of one
+ * file do not bound (250,000 hosts and 64 fields took 900 MB). They count
+ * against the node limit, as the nodes of a file do; past it, binding
+ * stops at the record that went past.
+ */
 int
 mc_fleet_new(mc_fleet **out, const mc_policy *p, const mc_inventory *inv,
 	     const mc_limits *limits, mc_diag *diag)
@@ -337,6 +362,7 @@ mc_fleet_new(mc_fleet **out, const mc_policy *p, const mc_inventory *inv,
 	binder b;
 	mc_fleet *f;
 	size_t nh = inv->nhosts, nv = inv->nvms;
+	int rc;
 
 	*out = NULL;
 	if (!inv->finished) {
@@ -361,6 +387,21 @@ mc_fleet_new(mc_fleet **out, const mc_policy *p, const mc_inventory *inv,
 	f->nhost_paths = p->host_paths.count;
 	f->nvm_paths = p->vm_paths.count;
 	f->nfields = p->nfields;
+	/* The tables below first, a record at a time, before they are made. */
+	for (size_t h = 0; h < nh; h++) {
+		b.values += f->nfields + f->nhost_paths;
+		if (b.values > f->limits.max_nodes) {
+			rc = values_limit(f, inv->hosts[h].node, diag);
+			goto fail;
+		}
+	}
+	for (size_t v = 0; v < nv; v++) {
+		b.values += f->nvm_paths;
+		if (b.values > f->limits.max_nodes) {
+			rc = values_limit(f, inv->vms[v].node, diag);
+			goto fail;
+		}
+	}
 	f->host_vals = mc_arena_calloc(&f->arena, nh * f->nhost_paths + 1,
 				       sizeof(*f->host_vals));
 	f->vm_vals = mc_arena_calloc(&f->arena, nv * f->nvm_paths + 1,
@@ -375,9 +416,13 @@ mc_fleet_new(mc_fleet **out, const mc_policy *p, const mc_inventory *inv,
 
 		for (size_t i = 0; i < f->nhost_paths; i++)
 			vals[i] = mc_path_resolve(&p->host_paths.paths[i], rec);
-		for (size_t i = 0; i < f->nfields && !b.nomem; i++)
+		for (size_t i = 0; i < f->nfields && !b.nomem && !b.over; i++)
 			bind_field(&b, i, &p->fields[i], rec,
 				   &f->fvals[h * f->nfields + i]);
+		if (b.over) {
+			rc = values_limit(f, rec, diag);
+			goto fail;
+		}
 	}
 	for (size_t v = 0; v < nv; v++) {
 		const mc_node *rec = inv->vms[v].node;
@@ -392,9 +437,11 @@ mc_fleet_new(mc_fleet **out, const mc_policy *p, const mc_inventory *inv,
 	*out = f;
 	return MC_OK;
 nomem:
+	rc = MC_ENOMEM;
+fail:
 	binder_release(&b);
 	fleet_release(f);
-	return MC_ENOMEM;
+	return rc;
 }
 
 void

@@ -380,6 +380,58 @@ START_TEST(shared_long_values_are_bound_once)
 }
 END_TEST
 
+/*
+ * A fleet's values (hosts times fields, host and VM paths, the members of
+ * sets split from strings) count against the node limit: past it, binding
+ * stops at the record that went past.
+ */
+START_TEST(fleet_values_count_against_the_node_limit)
+{
+	const char *ptext = POLICY_HEAD
+		"  a: { from: a }\n"
+		"  b: { from: b }\n"
+		"  s: { from: s, type: set }\n";
+	const char *itext = "hosts:\n"
+		"  - { name: h1, a: 1, b: 2, s: 'x y z' }\n"
+		"  - { name: h2, a: 1, b: 2, s: 'x y z' }\n"
+		"  - { name: h3, a: 1, b: 2, s: 'x y z w' }\n";
+	char want[256];
+	size_t per_host;
+	int rc;
+
+	rc = mc_policy_load_buffer(&F.policy, "policy.yaml", ptext, strlen(ptext),
+				   &F.limits, F.diag);
+	ck_assert_msg(rc == MC_OK, "policy did not load: %s", first_diag(F.diag));
+	ck_assert_int_eq(mc_inventory_new(&F.inv, &F.limits), MC_OK);
+	ck_assert_int_eq(mc_inventory_add_buffer(F.inv, "inv.yaml", itext,
+						 strlen(itext), F.diag), MC_OK);
+	ck_assert_int_eq(mc_inventory_finish(F.inv, F.diag), MC_OK);
+	/* per host, its 3 fields and the host paths; 3 + 3 + 4 members */
+	per_host = 3 + F.policy->host_paths.count;
+	F.limits.max_nodes = 3 * per_host + 10;
+	ck_assert_int_eq(mc_fleet_new(&F.fleet, F.policy, F.inv, &F.limits, F.diag),
+			 MC_OK);
+	mc_fleet_free(F.fleet);
+	F.fleet = NULL;
+	F.limits.max_nodes = 3 * per_host + 9;
+	ck_assert_int_eq(mc_fleet_new(&F.fleet, F.policy, F.inv, &F.limits, F.diag),
+			 MC_ELIMIT);
+	ck_assert_ptr_null(F.fleet);
+	ck_assert(has_diag(F.diag, "inv.yaml:4:5: binding the policy to the "
+			   "records up to this one takes more than"));
+	ck_assert_str_eq(mc_diag_get(F.diag, 0)->code, "limit");
+	/* the tables alone, past the limit at the third host */
+	mc_diag_clear(F.diag);
+	F.limits.max_nodes = 2 * per_host;
+	ck_assert_int_eq(mc_fleet_new(&F.fleet, F.policy, F.inv, &F.limits, F.diag),
+			 MC_ELIMIT);
+	snprintf(want, sizeof(want), "inv.yaml:4:5: binding the policy to the "
+		 "records up to this one takes more than %zu values (limit; raise "
+		 "it with --limit nodes=N)", 2 * per_host);
+	ck_assert_str_eq(first_diag(F.diag), want);
+}
+END_TEST
+
 START_TEST(normalize_long_output)
 {
 	/* An output longer than the value (and than any first buffer). */
@@ -888,6 +940,7 @@ normalize_suite(void)
 	tcase_add_test(tc, normalize_replaces_the_whole_value);
 	tcase_add_test(tc, normalize_no_match_leaves_the_value);
 	tcase_add_test(tc, normalize_long_output);
+	tcase_add_test(tc, fleet_values_count_against_the_node_limit);
 	tcase_add_test(tc, normalize_pattern_text_compiled_once);
 	tcase_add_test(tc, bad_pattern_used_twice_is_reported_twice);
 	tcase_add_test(tc, shared_long_values_are_bound_once);
