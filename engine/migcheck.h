@@ -97,9 +97,10 @@ void mc_diag_clear(mc_diag *diag);
 
 /* Every input is bounded; mc_limits_default() gives the defaults below. */
 typedef struct mc_limits {
-	size_t max_file_bytes;     /* size of one input file (256 MiB) */
+	size_t max_file_bytes;     /* size of one input file (8 MiB) */
 	size_t max_scalar_bytes;   /* length of one scalar (1 MiB) */
-	size_t max_nodes;          /* YAML nodes in one file (8,000,000) */
+	size_t max_nodes;          /* YAML nodes in one file, and values one
+	                              fleet binds (500,000) */
 	size_t max_depth;          /* nesting of collections (64) */
 	size_t max_items;          /* items in one list or mapping (250,000) */
 	size_t max_alias_nodes;    /* nodes reached through aliases, per file (1,000,000) */

@@ -144,11 +144,11 @@ fresh csv-3000-names.csv || {
 	put csv-3000-names.csv
 }
 
-# A CSV of 100,000 hosts, then h1 again.
-fresh csv-100k-hosts-dup.csv || {
-	awk 'BEGIN { print "name,cpu.family"; for (i = 1; i <= 100000; i++) print "h" i ",6"
-		print "h1,6" }' >"$dir/csv-100k-hosts-dup.csv.$$"
-	put csv-100k-hosts-dup.csv
+# A CSV of 50,000 hosts, then h1 again.
+fresh csv-50k-hosts-dup.csv || {
+	awk 'BEGIN { print "name,cpu.family"; for (i = 1; i <= 50000; i++) print "h" i ",6"
+		print "h1,6" }' >"$dir/csv-50k-hosts-dup.csv.$$"
+	put csv-50k-hosts-dup.csv
 }
 
 # /proc/cpuinfo text with 200,000 distinct physical ids (4 MB), then a family
@@ -256,6 +256,79 @@ fresh pol-alias-bad-pattern-1k.yaml || {
 		printf 'kinds:\n  saved-state: { when: { vm.state: saved } }\n'
 	} >"$dir/pol-alias-bad-pattern-1k.yaml.$$"
 	put pol-alias-bad-pattern-1k.yaml
+}
+
+# Inventories at the default limits and one past: 500,000 YAML nodes (two
+# hosts, h2 on another hypervisor version, and data: two mappings of
+# 100,000 keys and a list of integers) and 500,001; a file of exactly 8 MiB
+# (7 scalars of 1 MiB and a comment) and one byte more.
+limits_inventory() {
+	awk -v ints="$1" 'BEGIN {
+		print "hosts:\n  - name: h1"
+		print "    cpu: {manufacturer: GenuineIntel, architecture: x64, family: 6, model: 26}"
+		print "    hypervisor: {version: 1.1.603.0}\n  - name: h2"
+		print "    cpu: {manufacturer: GenuineIntel, architecture: x64, family: 6, model: 30}"
+		print "    hypervisor: {version: 1.1.603.1}"
+		printf "    x: ["
+		for (m = 0; m < 2; m++) {
+			printf "{"
+			for (i = 0; i < 100000; i++) printf "%sk%d: 1", (i ? ", " : ""), i
+			printf "}, "
+		}
+		printf "[1"
+		for (i = 1; i < ints; i++) printf ",1"
+		print "]]\nvms:\n  - {name: vm1, host: h1, state: saved}" }'
+}
+fresh inv-500k-nodes.yaml || {
+	limits_inventory 99949 >"$dir/inv-500k-nodes.yaml.$$"
+	put inv-500k-nodes.yaml
+}
+fresh inv-500001-nodes.yaml || {
+	limits_inventory 99950 >"$dir/inv-500001-nodes.yaml.$$"
+	put inv-500001-nodes.yaml
+}
+limits_file() {
+	body=$(awk 'BEGIN {
+		print "hosts:\n  - name: h1"
+		print "    cpu: {manufacturer: GenuineIntel, architecture: x64, family: 6, model: 26}"
+		print "    hypervisor: {version: 1.1.603.0}\n  - name: h2"
+		print "    cpu: {manufacturer: GenuineIntel, architecture: x64, family: 6, model: 30}"
+		print "    hypervisor: {version: 1.1.603.1}"
+		printf "    x: [" }')
+	tail='
+vms:
+  - {name: vm1, host: h1, state: saved}'
+	# what the comment on line 1 must fill: $1 bytes in all
+	pad=$(( $1 - ${#body} - 1 - 7 * 1048578 - 6 - ${#tail} - 1 - 3 ))
+	{
+		printf '#'
+		a_run "$pad"
+		printf '\n%s\n' "$body"
+		i=0
+		while [ $i -lt 7 ]; do
+			printf '"'
+			a_run 1048576
+			printf '"'
+			i=$((i + 1))
+			[ $i -lt 7 ] && printf ','
+		done
+		printf ']%s\n' "$tail"
+	}
+}
+fresh inv-8mb-file.yaml || {
+	limits_file 8388608 >"$dir/inv-8mb-file.yaml.$$"
+	put inv-8mb-file.yaml
+}
+fresh inv-8mb-file-plus-1.yaml || {
+	limits_file 8388609 >"$dir/inv-8mb-file-plus-1.yaml.$$"
+	put inv-8mb-file-plus-1.yaml
+}
+
+# 100,000 hosts with a name and nothing else.
+fresh inv-100k-bare-hosts.yaml || {
+	awk 'BEGIN { print "hosts:"; for (i = 1; i <= 100000; i++) print "  - {name: h" i "}"
+		print "vms:\n  - {name: vm1, host: h1, state: saved}" }' >"$dir/inv-100k-bare-hosts.yaml.$$"
+	put inv-100k-bare-hosts.yaml
 }
 
 # Flow sequences opened 1,000,000 deep, and block mappings 100 deep.
