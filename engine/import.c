@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,35 +249,71 @@ set_value(char **field, const char *s, size_t len, const mc_limits *lim)
 	return set_trimmed(field, s, len);
 }
 
+/* The next flag of a list separated by white space (and by semicolons
+ * when semis) from *i: false at the end, else its start and length. */
+static bool
+next_flag(const char *s, size_t len, bool semis, size_t *i, size_t *start,
+	  size_t *flen)
+{
+	while (*i < len && (is_space(s[*i]) || (semis && s[*i] == ';')))
+		(*i)++;
+	*start = *i;
+	while (*i < len && !is_space(s[*i]) && !(semis && s[*i] == ';'))
+		(*i)++;
+	*flen = *i - *start;
+	return *flen > 0;
+}
+
+int
+mc_import_reserve_features(mc_hostrec *h, size_t more)
+{
+	char **f;
+
+	if (!more)
+		return 0;
+	if (more > SIZE_MAX / sizeof(*f) - h->nfeatures)
+		return -1;
+	f = realloc(h->features, (h->nfeatures + more) * sizeof(*f));
+	if (!f)
+		return -1;
+	h->features = f;
+	return 0;
+}
+
+int
+mc_import_add_feature(mc_hostrec *h, const char *s, size_t len)
+{
+	h->features[h->nfeatures] = NULL;
+	if (mc_hostrec_set(&h->features[h->nfeatures], s, len) < 0)
+		return -1;
+	h->nfeatures++;
+	return 0;
+}
+
 /*
  * Adds the flags of a list separated by white space (and by semicolons
  * when semis). Returns 0, -1 when memory runs out, or TOO_LONG or
- * TOO_MANY with *at and *atlen the offset in s and the length of the flag
- * past a limit.
+ * TOO_MANY (and adds none) with *at and *atlen the offset in s and the
+ * length of the flag past a limit.
  */
 static int
 add_features(mc_hostrec *h, const char *s, size_t len, bool semis,
 	     const mc_limits *lim, size_t *at, size_t *atlen)
 {
-	size_t i = 0;
+	size_t i = 0, start, flen, n = h->nfeatures;
 
-	while (i < len) {
-		size_t start;
-
-		while (i < len && (is_space(s[i]) || (semis && s[i] == ';')))
-			i++;
-		start = i;
-		while (i < len && !is_space(s[i]) && !(semis && s[i] == ';'))
-			i++;
-		if (i == start)
-			continue;
+	while (next_flag(s, len, semis, &i, &start, &flen)) {
 		*at = start;
-		*atlen = i - start;
-		if (i - start > lim->max_scalar_bytes)
+		*atlen = flen;
+		if (flen > lim->max_scalar_bytes)
 			return TOO_LONG;
-		if (h->nfeatures >= lim->max_items)
+		if (n++ >= lim->max_items)
 			return TOO_MANY;
-		if (mc_hostrec_add_feature(h, s + start, i - start) < 0)
+	}
+	if (mc_import_reserve_features(h, n - h->nfeatures) < 0)
+		return -1;
+	for (i = 0; next_flag(s, len, semis, &i, &start, &flen);) {
+		if (mc_import_add_feature(h, s + start, flen) < 0)
 			return -1;
 	}
 	return 0;

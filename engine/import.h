@@ -45,6 +45,15 @@ const char *mc_import_formats(void);
  * would end the C strings the records hold, and cut what they say. */
 int mc_import_refuse_nul(const mc_file *f, mc_diag *diag);
 
+/*
+ * Makes room in h for `more` features, which mc_import_add_feature then
+ * adds without reallocating: a record grows its list one feature at a
+ * time, which copies the whole list each time where realloc cannot grow
+ * it in place (under AddressSanitizer, always). -1 when memory runs out.
+ */
+int mc_import_reserve_features(mc_hostrec *h, size_t more);
+int mc_import_add_feature(mc_hostrec *h, const char *s, size_t len);
+
 int mc_import_win32(mc_hostlist *out, const char *name, const char *data,
 		    size_t len, mc_diag *diag);
 int mc_import_lscpu(mc_hostlist *out, const char *name, const char *data,

@@ -260,7 +260,8 @@ static const char *const FEATURES[][2] = {
 };
 
 /* Adds feature name as Linux's /proc/cpuinfo writes it: the table above,
- * else '.' and '-' become '_' (sse4.2 -> sse4_2, md-clear -> md_clear). */
+ * else '.' and '-' become '_' (sse4.2 -> sse4_2, md-clear -> md_clear).
+ * There is room for it (read_cpu reserved it). */
 static int
 add_feature(mc_hostrec *h, const char *name)
 {
@@ -270,13 +271,13 @@ add_feature(mc_hostrec *h, const char *name)
 	int rc;
 
 	if (mapped != name)
-		return mc_hostrec_add_feature(h, mapped, len);
+		return mc_import_add_feature(h, mapped, len);
 	copy = malloc(len + 1);
 	if (!copy)
 		return -1;
 	for (size_t i = 0; i <= len; i++)
 		copy[i] = (mapped[i] == '.' || mapped[i] == '-') ? '_' : mapped[i];
-	rc = mc_hostrec_add_feature(h, copy, len);
+	rc = mc_import_add_feature(h, copy, len);
 	free(copy);
 	return rc;
 }
@@ -323,6 +324,7 @@ read_cpu(lv_reader *r, const xmlNode *cpu, mc_hostrec *h)
 	char *s = NULL;
 	const xmlNode *n;
 	int64_t v = 0;
+	size_t nfeatures = 0;
 
 	if (text_of(r, child(cpu, "arch"), &s) == 0 && s) {
 		const char *a = lookup(ARCHES, sizeof(ARCHES) / sizeof(*ARCHES), s);
@@ -366,6 +368,12 @@ read_cpu(lv_reader *r, const xmlNode *cpu, mc_hostrec *h)
 	    int_attr(r, n, "sockets", &v) > 0)
 		h->sockets = v;
 
+	/* Room for them all first (see mc_import_reserve_features). */
+	for (const xmlNode *c = cpu->children; c; c = c->next)
+		nfeatures += c->type == XML_ELEMENT_NODE &&
+			     strcmp((const char *)c->name, "feature") == 0;
+	if (mc_import_reserve_features(h, nfeatures) < 0)
+		r->nomem = 1;
 	for (const xmlNode *c = cpu->children; c && !r->nomem; c = c->next) {
 		xmlChar *fname;
 
