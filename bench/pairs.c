@@ -3,6 +3,7 @@
  *
  *   build/bench/bench_pairs -i INVENTORY [-p POLICY] [--kinds K1,K2]
  *                           [--sample N] [--verdicts FILE] [--raw]
+ *                           [--limit NAME=N]...
  *
  * Loads the policy (default policies/hyperv.yaml) and the inventory, binds
  * them (mc_fleet_new), and reports each step's time. Then, for each kind
@@ -17,7 +18,9 @@
  * one line per pair, "vm<TAB>host<TAB>kind<TAB>allowed" (1 or 0), for
  * bench/peers/run.js to compare with other engines. --raw also times the
  * evaluation alone (engine/eval.h, no words, no remedies), which is what a
- * class-free `plan` would pay per pair at least.
+ * class-free `plan` would pay per pair at least. --limit raises a limit of
+ * docs/limits.md as the command line's does (a fleet of 100,000 VMs needs
+ * more than the defaults).
  *
  * The last line is machine-readable, for bench/fleet.sh:
  *   RESULT vms=… hosts=… sampled=… load_ms=… load_wall_ms=… <kind>_pps=…
@@ -40,7 +43,8 @@ static void
 usage(void)
 {
 	fputs("usage: bench_pairs -i INVENTORY [-p POLICY] [--kinds K1,K2] "
-	      "[--sample N] [--verdicts FILE] [--raw]\n", stderr);
+	      "[--sample N] [--verdicts FILE] [--raw] [--limit NAME=N]...\n",
+	      stderr);
 	exit(2);
 }
 
@@ -151,6 +155,7 @@ main(int argc, char **argv)
 	const char *policy_path = MC_SOURCE_DIR "/policies/hyperv.yaml";
 	const char *inv_path = NULL, *verdict_path = NULL;
 	char kinds_buf[256] = "saved-state,live";
+	mc_limits lim;
 	size_t want_sample = 0;
 	bool raw = false;
 	mc_diag *d = mc_diag_new();
@@ -164,6 +169,7 @@ main(int argc, char **argv)
 	size_t rlen;
 	int status = 2;
 
+	mc_limits_default(&lim);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--raw") == 0) {
@@ -183,7 +189,7 @@ main(int argc, char **argv)
 			want_sample = strtoull(v, NULL, 10);
 		else if (strcmp(a, "--verdicts") == 0)
 			verdict_path = v;
-		else
+		else if (strcmp(a, "--limit") != 0 || !bench_limit(&lim, v))
 			usage();
 	}
 	if (!inv_path || !d)
@@ -191,17 +197,17 @@ main(int argc, char **argv)
 
 	w_load = wall();
 	t0 = now();
-	if (mc_policy_load(&p, policy_path, NULL, d) != MC_OK)
+	if (mc_policy_load(&p, policy_path, &lim, d) != MC_OK)
 		goto fail;
 	t_policy = now() - t0;
 	t0 = now();
-	if (mc_inventory_new(&inv, NULL) != MC_OK ||
+	if (mc_inventory_new(&inv, &lim) != MC_OK ||
 	    mc_inventory_add_file(inv, inv_path, d) != MC_OK ||
 	    mc_inventory_finish(inv, d) != MC_OK)
 		goto fail;
 	t_inv = now() - t0;
 	t0 = now();
-	if (mc_fleet_new(&f, p, inv, NULL, d) != MC_OK)
+	if (mc_fleet_new(&f, p, inv, &lim, d) != MC_OK)
 		goto fail;
 	t_fleet = now() - t0;
 	w_load = wall() - w_load;

@@ -5,8 +5,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "value.h"
 
 /* A list comparison in a condition (superset, subset) is a nested loop;
@@ -62,6 +64,89 @@ new_cond(mc_cond_ctx *ctx, mc_cond_type type, const mc_node *at)
 			mc_diag_set_code((ctx)->diag, (id)); \
 	} while (0)
 #define cerror(ctx, at, ...) cerror_id((ctx), "bad-value", (at), __VA_ARGS__)
+
+void
+mc_cond_ctx_release(mc_cond_ctx *ctx)
+{
+	mc_strmap_free(&ctx->pattern_index[0]);
+	mc_strmap_free(&ctx->pattern_index[1]);
+	mc_strmap_free(&ctx->pattern_nodes);
+	free(ctx->patterns);
+	ctx->patterns = NULL;
+	ctx->npatterns = ctx->cappatterns = 0;
+}
+
+/* Compiles the text of v into a new entry of ctx->patterns. */
+static int
+compile_pattern(mc_cond_ctx *ctx, const mc_node *v, bool caseless,
+		mc_cond_pat *e)
+{
+	char err[256];
+	mc_regex *re;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	rc = mc_regex_compile(&re, v->u.text, v->len, caseless, err, sizeof(err),
+			      &e->offset);
+	if (rc == MC_ENOMEM)
+		return -1;
+	if (rc < 0)
+		return (e->err = mc_arena_strdup(ctx->arena, err)) ? 0 : -1;
+	if (mc_regex_set_add(ctx->regexes, re) < 0)
+		return -1;
+	e->re = re;
+	return 0;
+}
+
+/* The key of a node's text in ctx->pattern_nodes: its address and its
+ * caselessness. */
+typedef struct pattern_node {
+	const char *text;
+	size_t caseless;
+} pattern_node;
+
+const mc_regex *
+mc_cond_pattern(mc_cond_ctx *ctx, const mc_node *v, bool caseless)
+{
+	mc_strmap *index = &ctx->pattern_index[caseless];
+	pattern_node key = {v->u.text, caseless}, *kept;
+	mc_cond_pat *grown, *e;
+	size_t idx;
+
+	if (mc_strmap_get(&ctx->pattern_nodes, (const char *)&key, sizeof(key),
+			  &idx))
+		goto found;
+	if (!mc_strmap_get(index, v->u.text, v->len, &idx)) {
+		grown = mc_grow(ctx->patterns, &ctx->cappatterns, ctx->npatterns + 1,
+				sizeof(*grown));
+		if (!grown)
+			goto nomem;
+		ctx->patterns = grown;
+		/* The text is the node's, which lives as long as the policy. */
+		if (compile_pattern(ctx, v, caseless, &grown[ctx->npatterns]) < 0 ||
+		    mc_strmap_put(index, v->u.text, v->len, ctx->npatterns, NULL) < 0)
+			goto nomem;
+		idx = ctx->npatterns++;
+	}
+	/* The map keeps its keys where they are: in the arena. */
+	if (!(kept = mc_arena_alloc(ctx->arena, sizeof(*kept))))
+		goto nomem;
+	*kept = key;
+	if (mc_strmap_put(&ctx->pattern_nodes, (const char *)kept, sizeof(*kept),
+			  idx, NULL) < 0)
+		goto nomem;
+found:
+	e = &ctx->patterns[idx];
+	if (e->err) {
+		cerror_id(ctx, "bad-pattern", v, "bad pattern at offset %zu: %s",
+			  e->offset, e->err);
+		return NULL;
+	}
+	return e->re;
+nomem:
+	ctx->nomem = true;
+	return NULL;
+}
 
 int
 mc_cond_compile_path(mc_cond_ctx *ctx, const mc_node *at, const char *s,
@@ -137,38 +222,16 @@ compile_leaf(mc_cond_ctx *ctx, const mc_node *key, mc_ref subject, mc_op op,
 		}
 		c->operand = v;
 		return c;
-	case MC_OP_MATCHES: {
-		char err[256];
-		size_t off;
-		mc_regex *re;
-		int rc;
-
+	case MC_OP_MATCHES:
 		if (!mc_node_is_str(v)) {
 			cerror(ctx, v, "'matches' takes a pattern string, not %s",
 			       mc_node_describe(v));
 			return NULL;
 		}
-		if ((rc = mc_regex_compile(&re, v->u.text, v->len, false, err,
-					   sizeof(err), &off)) < 0) {
-			char where[32];
-
-			if (rc == MC_ENOMEM) {
-				ctx->nomem = true;
-				return NULL;
-			}
-			snprintf(where, sizeof(where), "%zu", off);
-			cerror_id(ctx, "bad-pattern", v, "bad pattern at offset %s: %s",
-				  where, err);
+		if (!(c->re = mc_cond_pattern(ctx, v, false)))
 			return NULL;
-		}
-		if (mc_regex_set_add(ctx->regexes, re) < 0) {
-			ctx->nomem = true;
-			return NULL;
-		}
-		c->re = re;
 		c->operand = v;
 		return c;
-	}
 	case MC_OP_IN:
 	case MC_OP_NOT_IN:
 	case MC_OP_SUPERSET:

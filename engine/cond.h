@@ -24,6 +24,7 @@
 #include "node.h"
 #include "path.h"
 #include "regex.h"
+#include "strmap.h"
 
 typedef enum mc_tv {
 	MC_FALSE = 0,
@@ -96,7 +97,17 @@ typedef struct mc_why {
 	uint8_t reason;  /* mc_why_reason */
 } mc_why;
 
-/* What a condition may read, and where compiled parts go. */
+/* A pattern text compiled once (mc_cond_pattern): the pattern, or why it
+ * did not compile. */
+typedef struct mc_cond_pat {
+	const mc_regex *re;
+	const char *err;    /* NULL when it compiled */
+	size_t offset;
+} mc_cond_pat;
+
+/* What a condition may read, and where compiled parts go. A zeroed context
+ * with these members set is ready; mc_cond_ctx_release frees what it
+ * keeps. */
 typedef struct mc_cond_ctx {
 	mc_arena *arena;
 	mc_diag *diag;
@@ -108,7 +119,27 @@ typedef struct mc_cond_ctx {
 	const char *where;  /* "a kind's 'when'", for messages */
 	int errors;         /* errors reported so far */
 	bool nomem;
+	/* the patterns compiled so far, by their text ([1]: the caseless
+	 * ones), and by the address of a node's text with its caselessness */
+	mc_strmap pattern_index[2];
+	mc_strmap pattern_nodes;
+	mc_cond_pat *patterns;
+	size_t npatterns, cappatterns;
 } mc_cond_ctx;
+
+/* Frees what ctx keeps for compiling (not what it compiled). */
+void mc_cond_ctx_release(mc_cond_ctx *ctx);
+
+/*
+ * The pattern (UTF-8) of string node v, compiled into ctx->regexes once
+ * per text and caselessness, however many times the policy uses it: an
+ * alias of a pattern of half a megabyte was compiled at every use. An
+ * alias shares its anchor's text: it is found by the text's address, in
+ * no time whatever its length. NULL after reporting at v why it does not
+ * compile (as often as it is used), or when memory runs out (ctx->nomem).
+ */
+const mc_regex *mc_cond_pattern(mc_cond_ctx *ctx, const mc_node *v,
+				bool caseless);
 
 /* Compiles a condition; returns NULL after reporting what is wrong (every
  * error found, counted in ctx->errors). */

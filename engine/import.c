@@ -13,12 +13,15 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "grow.h"
 #include "node.h"
+#include "strmap.h"
 
 /* ------------------------------------------------------------------------
  * Lists and the table of formats
@@ -201,25 +204,150 @@ set_arch(mc_hostrec *h, const char *s, size_t len)
 	return set_trimmed(&h->architecture, s, len);
 }
 
-/* Adds the flags of a list separated by white space (and by semicolons
- * when semis). */
-static int
-add_features(mc_hostrec *h, const char *s, size_t len, bool semis)
+/*
+ * What the importers write is an inventory, which the loader reads under
+ * its limits: a value or a list it would refuse is refused where it is
+ * read, before it takes memory. Values that go past a limit are reported
+ * by limit_error; these say which limit.
+ */
+enum {
+	FITS = 0,
+	TOO_LONG = 1,    /* a scalar past max_scalar_bytes */
+	TOO_MANY = 2,    /* a list past max_items */
+};
+
+/* Reports that the value at line and col of f goes past a limit (`past`,
+ * TOO_LONG or TOO_MANY; len is the value's length, `what` what the list
+ * holds). */
+static void
+limit_error(mc_diag *diag, const mc_file *f, unsigned line, unsigned col,
+	    int past, size_t len, const char *what, const mc_limits *lim)
 {
-	size_t i = 0;
+	int rc;
 
-	while (i < len) {
-		size_t start;
+	if (past == TOO_LONG)
+		rc = mc_file_diag(diag, MC_SEVERITY_ERROR, f, line, col, "a value of "
+				  "%zu bytes exceeds the limit of %zu bytes (raise "
+				  "it with --limit scalar-size=N)", len,
+				  lim->max_scalar_bytes);
+	else
+		rc = mc_file_diag(diag, MC_SEVERITY_ERROR, f, line, col, "more than "
+				  "%zu %s in one list (limit; raise it with --limit "
+				  "items=N)", lim->max_items, what);
+	if (rc == 0)
+		mc_diag_set_code(diag, "limit");
+}
 
-		while (i < len && (is_space(s[i]) || (semis && s[i] == ';')))
-			i++;
-		start = i;
-		while (i < len && !is_space(s[i]) && !(semis && s[i] == ';'))
-			i++;
-		if (i > start && mc_hostrec_add_feature(h, s + start, i - start) < 0)
+/* As set_trimmed, or TOO_LONG (nothing set) for a value the loader would
+ * refuse. */
+static int
+set_value(char **field, const char *s, size_t len, const mc_limits *lim)
+{
+	trim(&s, &len);
+	if (len > lim->max_scalar_bytes)
+		return TOO_LONG;
+	return set_trimmed(field, s, len);
+}
+
+/* The next flag of a list separated by white space (and by semicolons
+ * when semis) from *i: false at the end, else its start and length. */
+static bool
+next_flag(const char *s, size_t len, bool semis, size_t *i, size_t *start,
+	  size_t *flen)
+{
+	while (*i < len && (is_space(s[*i]) || (semis && s[*i] == ';')))
+		(*i)++;
+	*start = *i;
+	while (*i < len && !is_space(s[*i]) && !(semis && s[*i] == ';'))
+		(*i)++;
+	*flen = *i - *start;
+	return *flen > 0;
+}
+
+int
+mc_import_reserve_features(mc_hostrec *h, size_t more)
+{
+	char **f;
+
+	if (!more)
+		return 0;
+	if (more > SIZE_MAX / sizeof(*f) - h->nfeatures)
+		return -1;
+	f = realloc(h->features, (h->nfeatures + more) * sizeof(*f));
+	if (!f)
+		return -1;
+	h->features = f;
+	return 0;
+}
+
+int
+mc_import_add_feature(mc_hostrec *h, const char *s, size_t len)
+{
+	h->features[h->nfeatures] = NULL;
+	if (mc_hostrec_set(&h->features[h->nfeatures], s, len) < 0)
+		return -1;
+	h->nfeatures++;
+	return 0;
+}
+
+/*
+ * Adds the flags of a list separated by white space (and by semicolons
+ * when semis). Returns 0, -1 when memory runs out, or TOO_LONG or
+ * TOO_MANY (and adds none) with *at and *atlen the offset in s and the
+ * length of the flag past a limit.
+ */
+static int
+add_features(mc_hostrec *h, const char *s, size_t len, bool semis,
+	     const mc_limits *lim, size_t *at, size_t *atlen)
+{
+	size_t i = 0, start, flen, n = h->nfeatures;
+
+	while (next_flag(s, len, semis, &i, &start, &flen)) {
+		*at = start;
+		*atlen = flen;
+		if (flen > lim->max_scalar_bytes)
+			return TOO_LONG;
+		if (n++ >= lim->max_items)
+			return TOO_MANY;
+	}
+	if (mc_import_reserve_features(h, n - h->nfeatures) < 0)
+		return -1;
+	for (i = 0; next_flag(s, len, semis, &i, &start, &flen);) {
+		if (mc_import_add_feature(h, s + start, flen) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* The 1-based column of p on a line that starts at start: its characters
+ * (UTF-8 lead bytes) before it, plus one. */
+static unsigned
+column_of(const char *start, const char *p)
+{
+	unsigned col = 1;
+
+	for (; start < p; start++)
+		col += ((unsigned char)*start & 0xC0) != 0x80;
+	return col;
+}
+
+int
+mc_import_refuse_nul(const mc_file *f, mc_diag *diag)
+{
+	const char *nul = memchr(f->data, '\0', f->len), *line = f->data;
+	unsigned n = 1;
+
+	if (!nul)
+		return 0;
+	for (const char *p = f->data; p < nul; p++) {
+		if (*p == '\n') {
+			n++;
+			line = p + 1;
+		}
+	}
+	mc_file_diag(diag, MC_SEVERITY_ERROR, f, n, column_of(line, nul),
+		     "NUL bytes are not allowed (byte 0x00)");
+	return -1;
 }
 
 /* vmx (Intel VT-x) or svm (AMD-V) among the flags: the processor can run
@@ -610,10 +738,12 @@ mc_import_lscpu(mc_hostlist *out, const char *name, const char *data,
 	mc_hostrec *h = NULL;
 	lscpu_fields f;
 	const mc_node *root, *list;
+	mc_limits lim;
 	bool nomem = false;
 	int rc, errors = 0;
 
 	memset(&f, 0, sizeof(f));
+	mc_limits_default(&lim);
 	rc = mc_doc_load_buffer(&doc, name, data, len, NULL, diag);
 	if (rc != MC_OK)
 		return rc;
@@ -661,8 +791,20 @@ mc_import_lscpu(mc_hostlist *out, const char *name, const char *data,
 		if (parse_int(f.sockets->u.text, f.sockets->len, &s) == 0 && s > 0)
 			h->sockets = s;
 	}
-	if (f.flags && add_features(h, f.flags->u.text, f.flags->len, false) < 0)
-		goto nomem;
+	if (f.flags) {
+		size_t at, atlen;
+
+		rc = add_features(h, f.flags->u.text, f.flags->len, false, &lim,
+				  &at, &atlen);
+		if (rc < 0)
+			goto nomem;
+		if (rc != FITS) {
+			/* the position of the JSON string: the flags are in it */
+			limit_error(diag, &doc->file, f.flags->line, f.flags->col, rc,
+				    atlen, "flags", &lim);
+			errors++;
+		}
+	}
 	virt_from_features(h);
 	if (f.virt) {
 		h->has_virt = true;
@@ -717,24 +859,31 @@ int
 mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 		  size_t len, mc_diag *diag)
 {
-	mc_file file = {name, data, len};
+	mc_file file = {name, data, len, NULL};
+	mc_limits lim;
 	mc_hostrec *h = NULL;
 	char **ids = NULL;          /* the distinct physical ids */
-	size_t nids = 0;
+	size_t nids = 0, capids = 0;
+	mc_strmap idmap;            /* id -> its index in ids */
 	size_t processors = 0;      /* processor blocks begun */
 	bool in_block = false, nomem = false, arm = false;
 	int errors = 0;
 	unsigned line = 0;
 	const char *p = data, *end = data + len;
 
+	mc_strmap_init(&idmap);
+	mc_limits_default(&lim);
+	if (mc_import_refuse_nul(&file, diag) < 0)
+		goto fail;
 	h = mc_hostrec_new();
 	if (!h || name_from_file(h, name) < 0 || set_source(h, "cpuinfo", name) < 0)
 		goto nomem;
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		const char *s = p, *colon, *k, *v;
-		size_t n, klen, vlen;
+		const char *s = p, *start = p, *colon, *k, *v;
+		size_t n, klen, vlen, at = 0, atlen = 0;
 		int64_t num;
+		int past = FITS;
 
 		if (!eol)
 			eol = end;
@@ -759,28 +908,31 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 		vlen = n - klen - 1;
 		trim(&k, &klen);
 		trim(&v, &vlen);
+		atlen = vlen;  /* a value past a limit: all of it, or one flag */
 		if (key_is(k, klen, "processor")) {
 			processors++;
 			in_block = true;
 			continue;
 		}
 		if (key_is(k, klen, "physical id")) {
-			bool seen = false;
+			size_t idx;
+			char **more;
+			int r;
 
-			for (size_t i = 0; i < nids && !seen; i++)
-				seen = strlen(ids[i]) == vlen &&
-				       strncmp(ids[i], v, vlen) == 0;
-			if (!seen) {
-				char **more = realloc(ids, (nids + 1) * sizeof(*more));
-
-				if (!more)
-					goto nomem;
-				ids = more;
-				ids[nids] = NULL;
-				if (mc_hostrec_set(&ids[nids], v, vlen) < 0)
-					goto nomem;
-				nids++;
-			}
+			/* Every processor repeats its socket's id: count them
+			 * through a hash, not a search. */
+			if (mc_strmap_get(&idmap, v, vlen, &idx))
+				continue;
+			if (!(more = mc_grow(ids, &capids, nids + 1, sizeof(*ids))))
+				goto nomem;
+			ids = more;
+			ids[nids] = NULL;
+			if (mc_hostrec_set(&ids[nids], v, vlen) < 0)
+				goto nomem;
+			r = mc_strmap_put(&idmap, ids[nids], vlen, nids, NULL);
+			nids++;
+			if (r < 0)
+				goto nomem;
 			continue;
 		}
 		/* ARM kernels end with machine-wide lines (Hardware, Revision,
@@ -789,10 +941,10 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 		if (!in_block || processors != 1)
 			continue;
 		if (key_is(k, klen, "vendor_id")) {
-			if (set_trimmed(&h->manufacturer, v, vlen) < 0)
+			if ((past = set_value(&h->manufacturer, v, vlen, &lim)) < 0)
 				goto nomem;
 		} else if (key_is(k, klen, "model name")) {
-			if (set_trimmed(&h->cpu_name, v, vlen) < 0)
+			if ((past = set_value(&h->cpu_name, v, vlen, &lim)) < 0)
 				goto nomem;
 		} else if (key_is(k, klen, "cpu family") || key_is(k, klen, "model") ||
 			   key_is(k, klen, "stepping")) {
@@ -816,7 +968,8 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 				h->has_stepping = true;
 			}
 		} else if (key_is(k, klen, "flags") || key_is(k, klen, "Features")) {
-			if (add_features(h, v, vlen, false) < 0)
+			if ((past = add_features(h, v, vlen, false, &lim, &at,
+						 &atlen)) < 0)
 				goto nomem;
 		} else if (key_is(k, klen, "CPU implementer")) {
 			char *endp = NULL;
@@ -829,7 +982,7 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 			who = endp && *endp == '\0' && endp != buf ? arm_implementer(num)
 								   : NULL;
 			if (who ? mc_hostrec_set(&h->manufacturer, who, strlen(who)) < 0
-				: set_trimmed(&h->manufacturer, v, vlen) < 0)
+				: (past = set_value(&h->manufacturer, v, vlen, &lim)) < 0)
 				goto nomem;
 		} else if (key_is(k, klen, "CPU architecture")) {
 			arm = true;
@@ -839,6 +992,11 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 			} else if (mc_hostrec_set(&h->architecture, "arm", 3) < 0) {
 				goto nomem;
 			}
+		}
+		if (past != FITS) {
+			limit_error(diag, &file, line, column_of(start, v + at), past,
+				    atlen, "flags", &lim);
+			errors++;
 		}
 	}
 	if (!errors && !processors) {
@@ -863,6 +1021,8 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 	for (size_t i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);
+	mc_strmap_free(&idmap);
+	mc_file_release(&file);
 	return mc_hostlist_add(out, h) < 0 ? MC_ENOMEM : MC_OK;
 nomem:
 	nomem = true;
@@ -870,6 +1030,8 @@ fail:
 	for (size_t i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);
+	mc_strmap_free(&idmap);
+	mc_file_release(&file);
 	mc_hostrec_free(h);
 	return FAIL_STATUS(nomem);
 }
@@ -896,6 +1058,9 @@ typedef struct csv_reader {
 	unsigned line, col;
 	mc_diag *diag;
 	int errors;
+	mc_strmap names;  /* host name -> index of its record in the file's list */
+	mc_limits lim;
+	size_t nodes;     /* in the inventory the records so far make */
 } csv_reader;
 
 static void
@@ -983,19 +1148,26 @@ csv_read_row(csv_reader *r, csv_row *row)
 				csv_advance(r);
 			}
 		}
+		if (!bad && (cell.len > r->lim.max_scalar_bytes ||
+			     row->n >= r->lim.max_items)) {
+			limit_error(r->diag, &r->file, c.line, c.col,
+				    row->n >= r->lim.max_items ? TOO_MANY : TOO_LONG,
+				    cell.len, "cells", &r->lim);
+			r->errors++;
+			bad = true;
+		}
 		if (bad) {
 			/* Skip to the end of the line. */
 			while (r->p < r->end && *r->p != '\n')
 				csv_advance(r);
 		}
 		if (row->n == row->cap) {
-			size_t cap = row->cap ? row->cap * 2 : 16;
-			csv_cell *more = realloc(row->cells, cap * sizeof(*more));
+			csv_cell *more = mc_grow(row->cells, &row->cap, row->n + 1,
+						 sizeof(*more));
 
 			if (!more)
 				goto nomem;
 			row->cells = more;
-			row->cap = cap;
 		}
 		c.text = strdup(mc_buf_str(&cell));
 		if (!c.text || mc_buf_failed(&cell)) {
@@ -1069,9 +1241,19 @@ csv_host(csv_reader *r, const csv_row *row, const int *map, mc_hostlist *l)
 		case COL_CPUNAME:
 			rc = set_trimmed(&h->cpu_name, t, n);
 			break;
-		case COL_FEATURES:
-			rc = add_features(h, t, n, true);
+		case COL_FEATURES: {
+			size_t at, atlen;
+
+			rc = add_features(h, t, n, true, &r->lim, &at, &atlen);
+			if (rc > 0) {
+				/* the cell: a quoted one's text is not the file's */
+				limit_error(r->diag, &r->file, c->line, c->col, rc,
+					    atlen, "features", &r->lim);
+				r->errors++;
+				rc = 0;
+			}
 			break;
+		}
 		case COL_HVPRODUCT:
 			rc = set_trimmed(&h->hypervisor_product, t, n);
 			break;
@@ -1124,31 +1306,69 @@ csv_host(csv_reader *r, const csv_row *row, const int *map, mc_hostlist *l)
 	}
 	virt_from_features(h);
 	if (h->name) {
-		for (size_t i = 0; i < l->count; i++) {
-			if (strcmp(l->hosts[i]->name, h->name) == 0) {
-				mc_file_diag(r->diag, MC_SEVERITY_ERROR, &r->file,
-					     row->line, namecell->col, "host '%s' is "
-					     "named twice (see %s)", h->name,
-					     l->hosts[i]->source);
-				r->errors++;
-				break;
-			}
+		size_t first;
+		int put = mc_strmap_put(&r->names, h->name, strlen(h->name),
+					l->count, &first);
+
+		if (put < 0) {
+			mc_hostrec_free(h);
+			return -1;
+		}
+		if (put == 0) {
+			mc_file_diag(r->diag, MC_SEVERITY_ERROR, &r->file, row->line,
+				     namecell->col, "host '%s' is named twice (see %s)",
+				     h->name, l->hosts[first]->source);
+			r->errors++;
 		}
 	}
 	return mc_hostlist_add(l, h);
+}
+
+/*
+ * The YAML nodes a record takes in the inventory mc_hostrec_yaml writes
+ * (hostrec.c), as the loader counts them: the host's mapping; a key and a
+ * value for each field, a cluster always (--cluster may add one); a key
+ * and a mapping for cpu and for each other group of fields present; and
+ * the features' list and items.
+ */
+static size_t
+record_nodes(const mc_hostrec *h)
+{
+	const char *const strs[] = {h->manufacturer, h->architecture,
+				    h->signature, h->cpu_name,
+				    h->hypervisor_product, h->hypervisor_version,
+				    h->running_under};
+	size_t n = 1 + 2 + 2 + 2;   /* mapping, name, cluster, cpu */
+
+	for (size_t i = 0; i < sizeof(strs) / sizeof(*strs); i++)
+		n += strs[i] ? 2 : 0;
+	n += 2 * ((size_t)h->has_family + h->has_model + h->has_stepping +
+		  (h->sockets > 0) + h->has_virt);
+	if (h->nfeatures)
+		n += 2 + h->nfeatures;
+	if (h->hypervisor_product || h->hypervisor_version)
+		n += 2;
+	if (h->has_virt || h->running_under)
+		n += 2;
+	return n;
 }
 
 int
 mc_import_csv(mc_hostlist *out, const char *name, const char *data,
 	      size_t len, mc_diag *diag)
 {
-	csv_reader r = {{name, data, len}, data, data + len, 1, 1, diag, 0};
+	csv_reader r = {{name, data, len, NULL}, data, data + len, 1, 1, diag, 0,
+			{NULL, 0, 0, 0}, {0}, 3 /* mapping, hosts, list */};
 	csv_row header = {NULL, 0, 0, 0}, row = {NULL, 0, 0, 0};
 	mc_hostlist local = {NULL, 0, 0};
+	size_t named[NCSVCOLS] = {0}, seen[NCSVCOLS] = {0};
 	int *map = NULL;
 	bool nomem = false, has_name = false;
 	int rc;
 
+	mc_limits_default(&r.lim);
+	if (mc_import_refuse_nul(&r.file, diag) < 0)
+		goto fail;
 	/* Spreadsheets save UTF-8 with a byte order mark. */
 	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		r.p += 3;
@@ -1187,16 +1407,27 @@ mc_import_csv(mc_hostlist *out, const char *name, const char *data,
 			r.errors++;
 			continue;
 		}
-		for (size_t j = 0; j < i; j++) {
-			if (map[j] == map[i]) {
-				mc_file_diag(diag, MC_SEVERITY_ERROR, &r.file, c->line,
-					     c->col, "column '%s' is named twice",
-					     csv_columns[map[i]]);
-				r.errors++;
-			}
-		}
+		named[map[i]]++;
 		if (map[i] == COL_NAME)
 			has_name = true;
+	}
+	/* A column named more than once is one error, at its second name. */
+	for (size_t i = 0; i < header.n; i++) {
+		const csv_cell *c = &header.cells[i];
+		int k = map[i];
+
+		if (k < 0 || named[k] < 2)
+			continue;
+		if (seen[k]++ != 1)
+			continue;
+		if (named[k] == 2)
+			mc_file_diag(diag, MC_SEVERITY_ERROR, &r.file, c->line, c->col,
+				     "column '%s' is named twice", csv_columns[k]);
+		else
+			mc_file_diag(diag, MC_SEVERITY_ERROR, &r.file, c->line, c->col,
+				     "column '%s' is named %zu times", csv_columns[k],
+				     named[k]);
+		r.errors++;
 	}
 	if (!r.errors && !has_name) {
 		mc_file_diag(diag, MC_SEVERITY_ERROR, &r.file, header.line, 1,
@@ -1228,8 +1459,22 @@ mc_import_csv(mc_hostlist *out, const char *name, const char *data,
 			r.errors++;
 			continue;
 		}
+		if (local.count >= r.lim.max_items) {
+			limit_error(diag, &r.file, row.line, 1, TOO_MANY, 0, "hosts",
+				    &r.lim);
+			goto fail;
+		}
 		if (csv_host(&r, &row, map, &local) < 0)
 			goto nomem;
+		r.nodes += record_nodes(local.hosts[local.count - 1]);
+		if (r.nodes > r.lim.max_nodes) {
+			if (mc_file_diag(diag, MC_SEVERITY_ERROR, &r.file, row.line, 1,
+					 "the hosts up to this row make an inventory of "
+					 "more than %zu YAML nodes (limit; raise it with "
+					 "--limit nodes=N)", r.lim.max_nodes) == 0)
+				mc_diag_set_code(diag, "limit");
+			goto fail;
+		}
 		if (set_source(local.hosts[local.count - 1], "csv", name) < 0)
 			goto nomem;
 		{
@@ -1259,6 +1504,8 @@ mc_import_csv(mc_hostlist *out, const char *name, const char *data,
 	free(header.cells);
 	free(row.cells);
 	free(map);
+	mc_strmap_free(&r.names);
+	mc_file_release(&r.file);
 	return MC_OK;
 nomem:
 	nomem = true;
@@ -1269,5 +1516,7 @@ fail:
 	free(row.cells);
 	free(map);
 	mc_hostlist_free(&local);
+	mc_strmap_free(&r.names);
+	mc_file_release(&r.file);
 	return FAIL_STATUS(nomem);
 }

@@ -6,12 +6,19 @@
  * per input for the per-machine formats, several for CSV. Bad input is an
  * error at FILE:LINE:COL (or FILE:LINE:1 for line-based text) in diag, and
  * MC_EINPUT; nothing is appended then.
+ *
+ * What they write is an inventory, which migcheck reads under the limits
+ * of mc_limits: a value longer than the scalar limit, a list longer than
+ * the items limit, or hosts of more nodes than the node limit are errors
+ * at their place in the input, before they take memory. The importers
+ * read under mc_limits_default() (their entry points take no limits).
  */
 #ifndef MC_IMPORT_H
 #define MC_IMPORT_H
 
 #include "hostrec.h"
 #include "migcheck.h"
+#include "node.h"
 
 /* A growing list of records. */
 typedef struct mc_hostlist {
@@ -32,6 +39,20 @@ mc_importer mc_import_find(const char *format);
 
 /* The format names, for messages: "win32, lscpu, cpuinfo, libvirt, csv". */
 const char *mc_import_formats(void);
+
+/* For the importers of text: reports the first NUL byte of f at its line
+ * (lines end at LF) and column, and returns -1; 0 when there is none. A NUL
+ * would end the C strings the records hold, and cut what they say. */
+int mc_import_refuse_nul(const mc_file *f, mc_diag *diag);
+
+/*
+ * Makes room in h for `more` features, which mc_import_add_feature then
+ * adds without reallocating: a record grows its list one feature at a
+ * time, which copies the whole list each time where realloc cannot grow
+ * it in place (under AddressSanitizer, always). -1 when memory runs out.
+ */
+int mc_import_reserve_features(mc_hostrec *h, size_t more);
+int mc_import_add_feature(mc_hostrec *h, const char *s, size_t len);
 
 int mc_import_win32(mc_hostlist *out, const char *name, const char *data,
 		    size_t len, mc_diag *diag);

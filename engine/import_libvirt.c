@@ -17,9 +17,12 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
@@ -35,6 +38,7 @@ typedef struct lv_reader {
 	mc_diag *diag;
 	int errors;
 	int nomem;
+	mc_limits lim;   /* what the inventory written is read under */
 } lv_reader;
 
 /* The 1-based column of "<name" on line `line`, or 1 when it is not there
@@ -54,17 +58,39 @@ element_col(const mc_file *f, unsigned line, const char *name)
 	return 1;
 }
 
+/*
+ * libxml2 keeps an element's line in 16 bits (65535 for every line past
+ * it), and even with XML_PARSE_BIG_LINES keeps the full line of text nodes
+ * only, from which xmlGetLineNo guesses an element's. The parser is given
+ * this start-element handler, which keeps the element's line, as libxml2
+ * counts it, in its psvi (which nothing uses without schema validation).
+ */
+static void
+start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+	      const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+	      int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxt *ctxt = ctx;
+
+	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces,
+			      namespaces, nb_attributes, nb_defaulted, attributes);
+	if (ctxt->node && ctxt->input)
+		ctxt->node->psvi = (void *)(intptr_t)ctxt->input->line;
+}
+
 static unsigned
 node_line(const xmlNode *n)
 {
-	long line = xmlGetLineNo(n);
+	long line = n->type == XML_ELEMENT_NODE && n->psvi
+		    ? (long)(intptr_t)n->psvi : xmlGetLineNo(n);
 
 	return line > 0 && line <= (long)UINT_MAX ? (unsigned)line : 1;
 }
 
-/* Reports msg at element n. */
+/* Reports msg at element n, with the id code (NULL: none). */
 static void
-node_error(lv_reader *r, const xmlNode *n, const char *msg)
+node_error_id(lv_reader *r, const xmlNode *n, const char *code,
+	      const char *msg)
 {
 	unsigned line = node_line(n);
 
@@ -73,6 +99,30 @@ node_error(lv_reader *r, const xmlNode *n, const char *msg)
 			 element_col(&r->file, line, (const char *)n->name),
 			 "%s", msg) < 0)
 		r->nomem = 1;
+	else if (code)
+		mc_diag_set_code(r->diag, code);
+}
+
+static void
+node_error(lv_reader *r, const xmlNode *n, const char *msg)
+{
+	node_error_id(r, n, NULL, msg);
+}
+
+/* False, after reporting at n, for a value of len bytes that the loader
+ * would refuse in the inventory written. */
+static bool
+value_fits(lv_reader *r, const xmlNode *n, size_t len)
+{
+	char msg[160];
+
+	if (len <= r->lim.max_scalar_bytes)
+		return true;
+	snprintf(msg, sizeof(msg), "a value of %zu bytes exceeds the limit of %zu "
+		 "bytes (raise it with --limit scalar-size=N)", len,
+		 r->lim.max_scalar_bytes);
+	node_error_id(r, n, "limit", msg);
+	return false;
 }
 
 /* The first element child of parent named name, or NULL. */
@@ -137,6 +187,10 @@ text_of(lv_reader *r, const xmlNode *n, char **out)
 	if (!*s) {
 		free(s);
 		return 0;
+	}
+	if (!value_fits(r, n, len - start)) {
+		free(s);
+		return -1;
 	}
 	*out = s;
 	return 0;
@@ -206,7 +260,8 @@ static const char *const FEATURES[][2] = {
 };
 
 /* Adds feature name as Linux's /proc/cpuinfo writes it: the table above,
- * else '.' and '-' become '_' (sse4.2 -> sse4_2, md-clear -> md_clear). */
+ * else '.' and '-' become '_' (sse4.2 -> sse4_2, md-clear -> md_clear).
+ * There is room for it (read_cpu reserved it). */
 static int
 add_feature(mc_hostrec *h, const char *name)
 {
@@ -216,13 +271,13 @@ add_feature(mc_hostrec *h, const char *name)
 	int rc;
 
 	if (mapped != name)
-		return mc_hostrec_add_feature(h, mapped, len);
+		return mc_import_add_feature(h, mapped, len);
 	copy = malloc(len + 1);
 	if (!copy)
 		return -1;
 	for (size_t i = 0; i <= len; i++)
 		copy[i] = (mapped[i] == '.' || mapped[i] == '-') ? '_' : mapped[i];
-	rc = mc_hostrec_add_feature(h, copy, len);
+	rc = mc_import_add_feature(h, copy, len);
 	free(copy);
 	return rc;
 }
@@ -269,6 +324,7 @@ read_cpu(lv_reader *r, const xmlNode *cpu, mc_hostrec *h)
 	char *s = NULL;
 	const xmlNode *n;
 	int64_t v = 0;
+	size_t nfeatures = 0;
 
 	if (text_of(r, child(cpu, "arch"), &s) == 0 && s) {
 		const char *a = lookup(ARCHES, sizeof(ARCHES) / sizeof(*ARCHES), s);
@@ -312,20 +368,67 @@ read_cpu(lv_reader *r, const xmlNode *cpu, mc_hostrec *h)
 	    int_attr(r, n, "sockets", &v) > 0)
 		h->sockets = v;
 
+	/* Room for them all first (see mc_import_reserve_features). */
+	for (const xmlNode *c = cpu->children; c; c = c->next)
+		nfeatures += c->type == XML_ELEMENT_NODE &&
+			     strcmp((const char *)c->name, "feature") == 0;
+	if (mc_import_reserve_features(h, nfeatures) < 0)
+		r->nomem = 1;
 	for (const xmlNode *c = cpu->children; c && !r->nomem; c = c->next) {
 		xmlChar *fname;
 
 		if (c->type != XML_ELEMENT_NODE ||
 		    strcmp((const char *)c->name, "feature") != 0)
 			continue;
+		/* No more than max_items of them: markup_fits counted their
+		 * '<'. */
 		fname = xmlGetNoNsProp(c, (const xmlChar *)"name");
 		if (!fname || !fname[0])
 			node_error(r, c, "a <feature> without a name");
-		else if (add_feature(h, (const char *)fname) < 0)
+		else if (value_fits(r, c, strlen((const char *)fname)) &&
+			 add_feature(h, (const char *)fname) < 0)
 			r->nomem = 1;
 		xmlFree(fname);
 	}
 	return 0;
+}
+
+/*
+ * libxml2 builds a tree of the whole document, of a hundred bytes and more
+ * per element, attribute, text or reference: 16 MiB of "<x/>" took 550 MiB.
+ * Each of those begins at a '<', an '&' or an '=' (or follows one, as the
+ * text after a tag does), so that counting these bytes first bounds the
+ * tree: more than the items limit of them is refused at the first one past
+ * it. Real capabilities hold a few thousand.
+ */
+static bool
+markup_fits(lv_reader *r)
+{
+	const char *d = r->file.data, *line = d;
+	size_t n = 0;
+	unsigned lineno = 1;
+
+	for (size_t i = 0; i < r->file.len; i++) {
+		if (d[i] == '\n') {
+			lineno++;
+			line = d + i + 1;
+		} else if ((d[i] == '<' || d[i] == '&' || d[i] == '=') &&
+			   ++n > r->lim.max_items) {
+			const char *p = line;
+			unsigned col = 1;
+
+			for (; p < d + i; p++)
+				col += ((unsigned char)*p & 0xC0) != 0x80;
+			r->errors++;
+			if (mc_file_diag(r->diag, MC_SEVERITY_ERROR, &r->file, lineno,
+					 col, "more than %zu elements, attributes and "
+					 "references (limit; raise it with --limit "
+					 "items=N)", r->lim.max_items) == 0)
+				mc_diag_set_code(r->diag, "limit");
+			return false;
+		}
+	}
+	return true;
 }
 
 /* Reports libxml2's error (its line, and its column where it gives one). */
@@ -349,7 +452,7 @@ int
 mc_import_libvirt(mc_hostlist *out, const char *name, const char *data,
 		  size_t len, mc_diag *diag)
 {
-	lv_reader r = {{name, data, len}, diag, 0, 0};
+	lv_reader r = {{name, data, len, NULL}, diag, 0, 0, {0}};
 	xmlParserCtxt *ctxt = NULL;
 	xmlDoc *doc = NULL;
 	xmlNode *root, *host, *cpu;
@@ -362,13 +465,18 @@ mc_import_libvirt(mc_hostlist *out, const char *name, const char *data,
 				 "than %zu bytes is not read", len,
 				 MC_LIBVIRT_MAX_BYTES) == 0)
 			mc_diag_set_code(diag, "limit");
+		mc_file_release(&r.file);
 		return MC_ELIMIT;
 	}
+	mc_limits_default(&r.lim);
+	if (mc_import_refuse_nul(&r.file, diag) < 0 || !markup_fits(&r))
+		goto out;
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt) {
 		rc = MC_ENOMEM;
 		goto out;
 	}
+	ctxt->sax->startElementNs = start_element;
 	/* No XML_PARSE_NOENT, DTDLOAD or HUGE: entities stay references, no
 	 * external subset is fetched, libxml2's own size limits hold. */
 	doc = xmlCtxtReadMemory(ctxt, data, (int)len, name, NULL,
@@ -415,5 +523,6 @@ out:
 	mc_hostrec_free(h);
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);
+	mc_file_release(&r.file);
 	return rc;
 }

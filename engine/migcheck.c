@@ -16,9 +16,9 @@ mc_version(void)
 void
 mc_limits_default(mc_limits *limits)
 {
-	limits->max_file_bytes = (size_t)256 << 20;
+	limits->max_file_bytes = (size_t)8 << 20;
 	limits->max_scalar_bytes = (size_t)1 << 20;
-	limits->max_nodes = 8000000;
+	limits->max_nodes = 500000;
 	limits->max_depth = 64;
 	limits->max_items = 250000;
 	limits->max_alias_nodes = 1000000;

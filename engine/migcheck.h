@@ -68,7 +68,11 @@ typedef struct mc_diag_item {
 	                             or NULL */
 } mc_diag_item;
 
-/* A list of diagnostics, filled by the functions that take one. */
+/* A list of diagnostics, filled by the functions that take one. At most
+ * 100 items are kept about one file: past them, one item (code "limit", no
+ * file, the severity of the most severe it stands for) says how many more
+ * errors and warnings there were in that file, and mc_diag_error_count()
+ * still counts every error. */
 typedef struct mc_diag mc_diag;
 
 /* Creates an empty list; NULL when memory runs out. */
@@ -93,9 +97,10 @@ void mc_diag_clear(mc_diag *diag);
 
 /* Every input is bounded; mc_limits_default() gives the defaults below. */
 typedef struct mc_limits {
-	size_t max_file_bytes;     /* size of one input file (256 MiB) */
+	size_t max_file_bytes;     /* size of one input file (8 MiB) */
 	size_t max_scalar_bytes;   /* length of one scalar (1 MiB) */
-	size_t max_nodes;          /* YAML nodes in one file (8,000,000) */
+	size_t max_nodes;          /* YAML nodes in one file, and values one
+	                              fleet binds (500,000) */
 	size_t max_depth;          /* nesting of collections (64) */
 	size_t max_items;          /* items in one list or mapping (250,000) */
 	size_t max_alias_nodes;    /* nodes reached through aliases, per file (1,000,000) */

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/random.h>
 #include <unistd.h>
+#include <xxhash.h>
 #include <yaml.h>
 
 #include "strmap.h"
@@ -44,6 +46,8 @@ typedef struct builder {
 	size_t nanchors, capanchors;
 	size_t nodes;
 	uint64_t alias_nodes;
+	uint64_t seed;          /* of the mappings' key indexes, once needed */
+	bool seeded;
 	int documents;
 	int status;
 } builder;
@@ -246,40 +250,167 @@ line_break(const unsigned char *d, size_t len, size_t i, size_t *w)
 }
 
 /*
- * Finds line `line` (1-based) of a UTF-8 file, with the line breaks libyaml
- * counts: its start and length without the break. NULL for other encodings,
- * and for lines too long or not printable enough to show.
+ * A file's index of lines. Every diagnostic shows its source line, and a
+ * file may have many diagnostics: finding each line by counting breaks
+ * from byte 0 made them quadratic. The index is built in one pass, as jq's
+ * locfile.c builds its own, but keeps a mark only where at least
+ * LINE_STRIDE bytes have passed since the previous one, not at every line:
+ * a file of line breaks alone would otherwise need several times its size
+ * in marks. A line is found by a binary search over the marks and a walk
+ * of less than LINE_STRIDE bytes from the nearest one, and the marks take
+ * at most 1/16 of the file's size.
  */
+#define LINE_STRIDE 256
+
+typedef struct line_mark {
+	size_t line;  /* 1-based */
+	size_t off;   /* where that line starts */
+} line_mark;
+
+struct mc_lines {
+	size_t nlines;  /* lines in the file: line breaks + 1 */
+	size_t nmarks;
+	line_mark marks[];
+};
+
+/* True for text that begins as UTF-16 does, with a byte order mark of
+ * either order (0xFF or 0xFE, which UTF-8 never holds): its lines are not
+ * shown. */
+static bool
+is_utf16(const unsigned char *d, size_t n)
+{
+	return n >= 2 && (d[0] == 0xFF || d[0] == 0xFE);
+}
+
+/* Counts the lines of f with the line breaks libyaml counts, keeping a
+ * mark at the first line and at each line start LINE_STRIDE bytes or more
+ * past the previous mark. NULL when memory runs out. */
+static mc_lines *
+lines_build(const mc_file *f)
+{
+	const unsigned char *d = (const unsigned char *)f->data;
+	size_t i = 0, n = f->len, w, line = 1, cap;
+	mc_lines *ls;
+
+	if (n >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF)
+		i = 3;
+	/* A mark after the first lies LINE_STRIDE bytes past the one before. */
+	cap = n / LINE_STRIDE + 1;
+	ls = malloc(sizeof(*ls) + cap * sizeof(ls->marks[0]));
+	if (!ls)
+		return NULL;
+	ls->marks[0].line = 1;
+	ls->marks[0].off = i;
+	ls->nmarks = 1;
+	while (i < n) {
+		if (line_break(d, n, i, &w)) {
+			line++;
+			if (i + w - ls->marks[ls->nmarks - 1].off >= LINE_STRIDE &&
+			    i + w <= n) {
+				ls->marks[ls->nmarks].line = line;
+				ls->marks[ls->nmarks++].off = i + w;
+			}
+		}
+		i += w;
+	}
+	ls->nlines = line;
+	return ls;
+}
+
+/* The index of f's lines, made on first use. Documents are shared by
+ * threads once loaded: the first to finish publishes its index, the others
+ * free theirs. The index is a cache: f is not changed otherwise. */
+static const mc_lines *
+file_lines(const mc_file *f)
+{
+	mc_file *mf = (mc_file *)(uintptr_t)f;
+	mc_lines *ls = atomic_load_explicit(&mf->lines, memory_order_acquire);
+	mc_lines *none = NULL;
+
+	if (ls)
+		return ls;
+	ls = lines_build(f);
+	if (ls && !atomic_compare_exchange_strong_explicit(&mf->lines, &none, ls,
+							  memory_order_acq_rel,
+							  memory_order_acquire)) {
+		free(ls);
+		ls = none;
+	}
+	return ls;
+}
+
+void
+mc_file_release(mc_file *f)
+{
+	if (!f)
+		return;
+	free(atomic_load_explicit(&f->lines, memory_order_relaxed));
+	atomic_store_explicit(&f->lines, NULL, memory_order_relaxed);
+}
+
+/* The longest source line a diagnostic shows. */
+#define SHOW_LINE 200
+
+/*
+ * Finds line `line` (1-based) of a UTF-8 file: sets *text to its start and
+ * *len to its length without the break, or *text to NULL for other
+ * encodings and for lines absent, too long or not printable enough to
+ * show. Returns -1 when memory runs out, else 0.
+ */
+static int
+find_line(const mc_file *f, unsigned line, const char **text, size_t *len)
+{
+	const unsigned char *d = (const unsigned char *)f->data;
+	const mc_lines *ls;
+	size_t lo, hi, i, l, start, w, n = f->len;
+
+	*text = NULL;
+	if (!d || line == 0 || is_utf16(d, n))
+		return 0;
+	if (!(ls = file_lines(f)))
+		return -1;
+	if (line > ls->nlines)
+		return 0;
+	/* The last mark at or before the line. */
+	lo = 0;
+	hi = ls->nmarks;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ls->marks[mid].line <= line)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	i = ls->marks[lo].off;
+	for (l = ls->marks[lo].line; l < line && i < n; i += w) {
+		if (line_break(d, n, i, &w))
+			l++;
+	}
+	if (l != line)
+		return 0;
+	start = i;
+	while (i < n && i - start <= SHOW_LINE && !line_break(d, n, i, &w))
+		i += w;
+	/* A source line is shown only when it is short, printable text. */
+	if (i - start > SHOW_LINE)
+		return 0;
+	for (size_t k = start; k < i; k++) {
+		if (d[k] < 0x20 && d[k] != '\t')
+			return 0;
+	}
+	*text = f->data + start;
+	*len = i - start;
+	return 0;
+}
+
 const char *
 mc_file_line(const mc_file *f, unsigned line, size_t *len)
 {
-	const unsigned char *d = (const unsigned char *)f->data;
-	size_t i = 0, start, w, n = f->len;
-	unsigned l = 1;
+	const char *text;
 
-	if (!d || line == 0 || (n >= 2 && (d[0] == 0xFF || d[0] == 0xFE)))
-		return NULL;
-	if (n >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF)
-		i = 3;
-	while (l < line && i < n) {
-		if (line_break(d, n, i, &w))
-			l++;
-		i += w;
-	}
-	if (l != line)
-		return NULL;
-	start = i;
-	while (i < n && !line_break(d, n, i, &w))
-		i += w;
-	/* A source line is shown only when it is short, printable text. */
-	if (i - start > 200)
-		return NULL;
-	for (size_t k = start; k < i; k++) {
-		if (d[k] < 0x20 && d[k] != '\t')
-			return NULL;
-	}
-	*len = i - start;
-	return f->data + start;
+	find_line(f, line, &text, len);
+	return text;
 }
 
 static int MC_PRINTF(6, 0)
@@ -290,9 +421,13 @@ vfile_diag(mc_diag *diag, mc_severity sev, const mc_file *f, unsigned line,
 	const char *text = NULL;
 	size_t len = 0;
 
+	/* Past the diagnostics a file keeps, this one is only counted. */
+	if (mc_diag_full(diag, f ? f->name : NULL))
+		return mc_diag_add(diag, sev, f ? f->name : NULL, line, col, NULL,
+				   0, "%s", "");
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (f)
-		text = mc_file_line(f, line, &len);
+	if (f && find_line(f, line, &text, &len) < 0)
+		return -1;
 	return mc_diag_add(diag, sev, f ? f->name : NULL, line, col, text, len,
 			   "%s", msg);
 }
@@ -367,11 +502,58 @@ berror_id(builder *b, const char *code, const yaml_mark_t *m, int status,
  * Node queries
  */
 
+/*
+ * A mapping's index of its keys: open addressing with linear probing over
+ * a power of two of slots, at most half of them used, each holding the
+ * index of a pair plus one (0: empty). The hash is XXH3 seeded per
+ * document, so that keys cannot be chosen to collide. Mappings of up to
+ * KEYS_LINEAR pairs have no index: comparing a few keys costs less than
+ * hashing one.
+ */
+#define KEYS_LINEAR 16
+
+struct mc_keys {
+	uint64_t seed;
+	size_t mask;       /* slots - 1 */
+	uint32_t slot[];
+};
+
+static uint64_t
+key_hash(const mc_keys *ks, const char *key, size_t len)
+{
+	return XXH3_64bits_withSeed(key, len, ks->seed);
+}
+
+/* The slot of key in ks: the one that holds it, or the empty one where
+ * it would go. */
+static uint32_t *
+keys_find(const mc_keys *ks, const mc_pair *pairs, const char *key,
+	  size_t len)
+{
+	size_t i = (size_t)key_hash(ks, key, len) & ks->mask;
+	uint32_t *slot = (uint32_t *)(uintptr_t)ks->slot;
+
+	for (;; i = (i + 1) & ks->mask) {
+		const mc_node *k;
+
+		if (!slot[i])
+			return &slot[i];
+		k = pairs[slot[i] - 1].key;
+		if (k->len == len && memcmp(k->u.text, key, len) == 0)
+			return &slot[i];
+	}
+}
+
 const mc_node *
 mc_node_getn(const mc_node *map, const char *key, size_t len)
 {
 	if (!map || map->kind != MC_NODE_MAP)
 		return NULL;
+	if (map->keys) {
+		const uint32_t *s = keys_find(map->keys, map->u.pairs, key, len);
+
+		return *s ? map->u.pairs[*s - 1].value : NULL;
+	}
 	for (size_t i = 0; i < map->len; i++) {
 		const mc_node *k = map->u.pairs[i].key;
 		if (k->len == len && memcmp(k->u.text, key, len) == 0)
@@ -778,58 +960,144 @@ on_alias(builder *b, yaml_event_t *ev)
 	return attach(b, copy);
 }
 
+/* A mapping being closed: its pairs so far and the index of their keys,
+ * made once they are more than KEYS_LINEAR. */
+typedef struct map_build {
+	mc_pair *pairs;
+	size_t npairs, cap;
+	mc_keys *keys;
+	size_t nslots;
+} map_build;
+
+/* Makes m's index hold room for n keys at most half full, from the pairs
+ * so far. The old index stays in the arena: indexes double, so the old
+ * ones take no more than the last. */
+static int
+keys_grow(builder *b, map_build *m, size_t n)
+{
+	size_t slots = 64;
+	mc_keys *ks;
+
+	while (slots < 2 * n)
+		slots *= 2;
+	if (slots <= m->nslots)
+		return 0;
+	if (!b->seeded) {
+		if (getrandom(&b->seed, sizeof(b->seed), 0) != sizeof(b->seed))
+			b->seed = (uint64_t)(uintptr_t)b ^ 0x9e3779b97f4a7c15u;
+		b->seeded = true;
+	}
+	ks = mc_arena_calloc(&b->doc->arena, 1, sizeof(*ks) + slots * sizeof(ks->slot[0]));
+	if (!ks)
+		return -1;
+	ks->seed = b->seed;
+	ks->mask = slots - 1;
+	for (size_t i = 0; i < m->npairs; i++) {
+		const mc_node *k = m->pairs[i].key;
+
+		*keys_find(ks, m->pairs, k->u.text, k->len) = (uint32_t)i + 1;
+	}
+	m->keys = ks;
+	m->nslots = slots;
+	return 0;
+}
+
+/*
+ * Adds p to m unless its key is there: returns 1 when added, 0 when the
+ * key was there (*first is its pair), -1 when memory runs out. The same
+ * work finds duplicate keys and builds the index lookups use later.
+ */
+static int
+map_add(builder *b, map_build *m, const mc_pair *p, const mc_pair **first)
+{
+	const mc_node *k = p->key;
+	uint32_t *slot = NULL;
+
+	if (m->keys || m->npairs >= KEYS_LINEAR) {
+		if (m->npairs + 1 > m->nslots / 2 && (m->npairs >= UINT32_MAX - 1 ||
+						      keys_grow(b, m, m->npairs + 1) < 0))
+			return -1;
+		slot = keys_find(m->keys, m->pairs, k->u.text, k->len);
+		if (*slot) {
+			*first = &m->pairs[*slot - 1];
+			return 0;
+		}
+	} else {
+		for (size_t i = 0; i < m->npairs; i++) {
+			const mc_node *o = m->pairs[i].key;
+
+			if (o->len == k->len && memcmp(o->u.text, k->u.text, k->len) == 0) {
+				*first = &m->pairs[i];
+				return 0;
+			}
+		}
+	}
+	if (m->npairs == m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 8;
+		mc_pair *np = mc_arena_calloc(&b->doc->arena, ncap, sizeof(*np));
+
+		if (!np)
+			return -1;
+		if (m->npairs)
+			memcpy(np, m->pairs, m->npairs * sizeof(*np));
+		m->pairs = np;
+		m->cap = ncap;
+	}
+	if (slot)
+		*slot = (uint32_t)m->npairs + 1;
+	m->pairs[m->npairs++] = *p;
+	return 1;
+}
+
 /* Collects a mapping's pairs: explicit keys first, in file order, then the
  * keys of merged mappings that no explicit key and no earlier merge
  * defines. Duplicate explicit keys are errors. */
 static int
 close_map(builder *b, mc_node *n, const mc_node **kids, size_t nkids)
 {
-	mc_strmap seen;
-	mc_pair *pairs = NULL;
-	size_t npairs = 0, cap = 0, idx;
-	int rc = -1;
+	map_build m = {NULL, 0, 0, NULL, 0};
+	const mc_pair *first;
+	size_t explicit = 0;
 
-	mc_strmap_init(&seen);
 	for (size_t i = 0; i < nkids; i += 2) {
 		const mc_node *k = kids[i];
 		if (k->kind != MC_NODE_SCALAR || k->type == MC_SCALAR_NULL) {
-			yaml_mark_t m = {0, k->line - 1, k->col - 1};
-			berror(b, &m, MC_EINPUT, "a mapping key must be a non-empty scalar, "
+			yaml_mark_t mk = {0, k->line - 1, k->col - 1};
+			berror(b, &mk, MC_EINPUT, "a mapping key must be a non-empty scalar, "
 			       "not %s", mc_node_describe(k));
-			goto out;
+			return -1;
 		}
-		cap += (k->flags & FLAG_MERGE) ? 0 : 1;
+		explicit += (k->flags & FLAG_MERGE) ? 0 : 1;
 	}
-	/* Merged keys are counted as they come. */
+	/* The explicit pairs in one block; merged ones grow it as they come. */
+	if (explicit) {
+		m.pairs = mc_arena_calloc(&b->doc->arena, explicit, sizeof(*m.pairs));
+		if (!m.pairs || (explicit > KEYS_LINEAR && keys_grow(b, &m, explicit) < 0))
+			goto nomem;
+		m.cap = explicit;
+	}
 	for (size_t pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < nkids; i += 2) {
 			const mc_node *k = kids[i], *v = kids[i + 1];
 			int merge = (k->flags & FLAG_MERGE) != 0;
+			int r;
 
 			if ((pass == 0) == merge)
 				continue;
 			if (!merge) {
-				int r = mc_strmap_put(&seen, k->u.text, k->len, npairs, &idx);
-				if (r < 0)
+				mc_pair p = {k, v};
+
+				if ((r = map_add(b, &m, &p, &first)) < 0)
 					goto nomem;
 				if (r == 0) {
-					const mc_node *first = pairs[idx].key;
-					yaml_mark_t m = {0, k->line - 1, k->col - 1};
+					yaml_mark_t mk = {0, k->line - 1, k->col - 1};
 
-					berror_id(b, "duplicate-key", &m, MC_EINPUT,
+					berror_id(b, "duplicate-key", &mk, MC_EINPUT,
 					       "duplicate key '%.64s' (first at line %u, column %u)",
-					       k->u.text, (unsigned)first->line,
-					       (unsigned)first->col);
-					goto out;
+					       k->u.text, (unsigned)first->key->line,
+					       (unsigned)first->key->col);
+					return -1;
 				}
-				if (npairs == 0) {
-					pairs = mc_arena_calloc(&b->doc->arena, cap ? cap : 1,
-								sizeof(*pairs));
-					if (!pairs)
-						goto nomem;
-				}
-				pairs[npairs].key = k;
-				pairs[npairs++].value = v;
 				n->weight = add_sat(n->weight, add_sat(k->weight, v->weight));
 				continue;
 			}
@@ -843,47 +1111,32 @@ close_map(builder *b, mc_node *n, const mc_node **kids, size_t nkids)
 			for (size_t s = 0; s < nsrcs; s++) {
 				const mc_node *src = srcs[s];
 				if (src->kind != MC_NODE_MAP) {
-					yaml_mark_t m = {0, src->line - 1, src->col - 1};
-					berror(b, &m, MC_EINPUT, "a '<<' merge takes a mapping "
+					yaml_mark_t mk = {0, src->line - 1, src->col - 1};
+					berror(b, &mk, MC_EINPUT, "a '<<' merge takes a mapping "
 					       "or a list of mappings, not %s",
 					       mc_node_describe(src));
-					goto out;
+					return -1;
 				}
 				for (size_t j = 0; j < src->len; j++) {
 					const mc_pair *p = &src->u.pairs[j];
-					int r = mc_strmap_put(&seen, p->key->u.text, p->key->len,
-							      npairs, NULL);
-					if (r < 0)
+
+					if ((r = map_add(b, &m, p, &first)) < 0)
 						goto nomem;
-					if (r == 0)
-						continue;
-					if (npairs == cap) {
-						size_t ncap = cap ? cap * 2 : 8;
-						mc_pair *np = mc_arena_calloc(&b->doc->arena, ncap,
-									      sizeof(*np));
-						if (!np)
-							goto nomem;
-						if (npairs)
-							memcpy(np, pairs, npairs * sizeof(*np));
-						pairs = np;
-						cap = ncap;
-					}
-					pairs[npairs++] = *p;
-					n->weight = add_sat(n->weight, add_sat(p->key->weight,
-									     p->value->weight));
+					if (r == 1)
+						n->weight = add_sat(n->weight,
+								    add_sat(p->key->weight,
+									    p->value->weight));
 				}
 			}
 		}
 	}
-	n->u.pairs = pairs;
-	n->len = npairs;
-	rc = 0;
-	goto out;
+	n->u.pairs = m.pairs;
+	n->len = m.npairs;
+	n->keys = m.keys;
+	return 0;
 nomem:
 	b->status = MC_ENOMEM;
-out:
-	mc_strmap_free(&seen);
-	return rc;
+	return -1;
 }
 
 static int
@@ -1300,6 +1553,7 @@ mc_doc_free(mc_doc *doc)
 	if (!doc)
 		return;
 	mc_arena_release(&doc->arena);
+	mc_file_release(&doc->file);
 	free(doc->name_buf);
 	free(doc->data_buf);
 	free(doc->lua_chunk);

@@ -15,16 +15,23 @@
 #ifndef MC_NODE_H
 #define MC_NODE_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "arena.h"
 #include "diag.h"
 #include "migcheck.h"
 
+typedef struct mc_lines mc_lines;
+
 typedef struct mc_file {
 	const char *name;
 	const char *data;
 	size_t len;
+	/* Where its lines start: made by the first diagnostic that needs a
+	 * source line, and kept (node.c). NULL until then; threads that race
+	 * to make it agree on one. */
+	_Atomic(mc_lines *) lines;
 } mc_file;
 
 typedef enum mc_node_kind {
@@ -51,6 +58,7 @@ typedef enum mc_scalar_type {
 #define MC_NODE_EMPTY_TABLE 0x10
 
 typedef struct mc_node mc_node;
+typedef struct mc_keys mc_keys;
 typedef struct mc_pair {
 	const mc_node *key;
 	const mc_node *value;
@@ -69,7 +77,11 @@ struct mc_node {
 		const mc_node **items;   /* sequences */
 		const mc_pair *pairs;    /* mappings, in file order */
 	} u;
-	int64_t num;         /* integer value, or 0/1 for booleans */
+	union {
+		int64_t num;          /* integer value, or 0/1 for booleans */
+		const mc_keys *keys;  /* a large mapping's index of its keys
+		                         (node.c), or NULL */
+	};
 	uint64_t weight;     /* nodes in the subtree, aliases expanded */
 };
 
@@ -97,7 +109,9 @@ int mc_doc_load_buffer(mc_doc **out, const char *name, const char *buf,
 
 void mc_doc_free(mc_doc *doc);
 
-/* The value under key in a mapping, or NULL (also when map is not one). */
+/* The value under key in a mapping, or NULL (also when map is not one).
+ * A mapping the loader built with more than a few pairs has an index of
+ * its keys: a lookup takes a hash and a probe or two, whatever its size. */
 const mc_node *mc_node_get(const mc_node *map, const char *key);
 const mc_node *mc_node_getn(const mc_node *map, const char *key, size_t len);
 
@@ -133,8 +147,12 @@ int mc_file_diag(mc_diag *diag, mc_severity sev, const mc_file *f,
 		 unsigned line, unsigned col, const char *fmt, ...) MC_PRINTF(6, 7);
 
 /* Line `line` (1-based) of a UTF-8 file without its line break (*len
- * bytes), or NULL when there is none or it is too long to show. */
+ * bytes), or NULL when there is none, it is too long to show, or memory
+ * ran out. Takes a bounded time whatever the line: see node.c. */
 const char *mc_file_line(const mc_file *f, unsigned line, size_t *len);
+
+/* Frees what finding lines made for f (not its name or data). */
+void mc_file_release(mc_file *f);
 
 /* Reads a whole file into a malloc'd buffer of at most max bytes. Returns
  * 0, or -1 with errno set (EFBIG past the limit). A FIFO, a pipe or a

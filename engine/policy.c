@@ -684,9 +684,7 @@ compile_normalize(loader *L, mc_field *f, const mc_node *list)
 	for (size_t i = 0; i < list->len; i++) {
 		const mc_node *it = list->u.items[i], *pat, *to, *cl;
 		char err[256];
-		size_t off;
-		mc_regex *re;
-		int rc;
+		const mc_regex *re;
 
 		if (!want_map(L, it, "a 'normalize' entry") ||
 		    check_keys(L, it, "a 'normalize' entry", keys))
@@ -708,19 +706,10 @@ compile_normalize(loader *L, mc_field *f, const mc_node *list)
 			lerror(L, cl, "'caseless' must be true or false");
 			continue;
 		}
-		if ((rc = mc_regex_compile(&re, pat->u.text, pat->len,
-					   cl && cl->num, err, sizeof(err), &off)) < 0) {
-			if (rc == MC_ENOMEM) {
-				L->cc.nomem = true;
+		if (!(re = mc_cond_pattern(&L->cc, pat, cl && cl->num))) {
+			if (L->cc.nomem)
 				return;
-			}
-			lerror_id(L, "bad-pattern", pat, "bad pattern at offset %zu: %s",
-				  off, err);
 			continue;
-		}
-		if (mc_regex_set_add(&L->p->regexes, re) < 0) {
-			L->cc.nomem = true;
-			return;
 		}
 		if (mc_regex_check_replacement(re, to->u.text, err, sizeof(err)) < 0) {
 			lerror(L, to, "%s", err);
@@ -1684,6 +1673,7 @@ out:
 	for (size_t i = 0; i < L.nchain; i++)
 		free(L.chain[i]);
 	free(L.chain);
+	mc_cond_ctx_release(&L.cc);
 	layer_free(&l);
 	mc_sandbox_free(L.sandbox);
 	mc_luachunks_free(&L.chunks);

@@ -100,6 +100,241 @@ fresh inv-100k-keys-dup.yaml || {
 	put inv-100k-keys-dup.yaml
 }
 
+# 20,000 hosts without a name: 20,000 errors, each shown with its source line.
+fresh inv-20k-errors.yaml || {
+	awk 'BEGIN { print "hosts:"; for (i = 1; i <= 20000; i++) print "  - cluster: c" i }' \
+		>"$dir/inv-20k-errors.yaml.$$"
+	put inv-20k-errors.yaml
+}
+
+# A policy of 50,000 rules, each with a misspelt key: 50,000 errors.
+fresh pol-50k-typos.yaml || {
+	awk 'BEGIN { print "policy: typos\nformat: 1\nkinds:\n  saved-state: { when: { vm.state: saved } }\nrules:"
+		for (i = 0; i < 50000; i++) print "  - { id: r" i ", requir: { vm.state: saved } }" }' \
+		>"$dir/pol-50k-typos.yaml.$$"
+	put pol-50k-typos.yaml
+}
+
+# /proc/cpuinfo text of 3.5 MB: a processor line, then 1,750,000 lines that
+# are not 'key : value'.
+fresh cpuinfo-3mb-errors.txt || {
+	awk 'BEGIN { print "processor : 0"; for (i = 0; i < 1750000; i++) print "x" }' \
+		>"$dir/cpuinfo-3mb-errors.txt.$$"
+	put cpuinfo-3mb-errors.txt
+}
+
+# virsh capabilities with 200,000 <feature/> elements without a name.
+fresh libvirt-200k-nameless.xml || {
+	awk 'BEGIN { print "<capabilities>\n  <host>\n    <cpu>\n      <arch>x86_64</arch>"
+		for (i = 0; i < 200000; i++) print "      <feature/>"
+		print "    </cpu>\n  </host>\n</capabilities>" }' >"$dir/libvirt-200k-nameless.xml.$$"
+	put libvirt-200k-nameless.xml
+}
+
+# virsh capabilities with 70,000 features, then one without a name on line
+# 70,005: past the 65,535 lines libxml2 keeps for an element.
+fresh libvirt-70k-then-nameless.xml || {
+	awk 'BEGIN { print "<capabilities>\n  <host>\n    <cpu>\n      <arch>x86_64</arch>"
+		for (i = 0; i < 70000; i++) print "      <feature name=\"f" i "\"/>"
+		print "      <feature/>\n    </cpu>\n  </host>\n</capabilities>" }' \
+		>"$dir/libvirt-70k-then-nameless.xml.$$"
+	put libvirt-70k-then-nameless.xml
+}
+
+# A CSV header naming the column 'name' 3,000 times.
+fresh csv-3000-names.csv || {
+	awk 'BEGIN { for (i = 0; i < 3000; i++) printf "%sname", (i ? "," : ""); print "" }' \
+		>"$dir/csv-3000-names.csv.$$"
+	put csv-3000-names.csv
+}
+
+# A CSV of 50,000 hosts, then h1 again.
+fresh csv-50k-hosts-dup.csv || {
+	awk 'BEGIN { print "name,cpu.family"; for (i = 1; i <= 50000; i++) print "h" i ",6"
+		print "h1,6" }' >"$dir/csv-50k-hosts-dup.csv.$$"
+	put csv-50k-hosts-dup.csv
+}
+
+# /proc/cpuinfo text with 200,000 distinct physical ids (4 MB), then a family
+# that is not a number.
+fresh cpuinfo-200k-sockets.txt || {
+	awk 'BEGIN { print "processor : 0\nvendor_id : GenuineIntel"
+		for (i = 0; i < 200000; i++) print "physical id : " i
+		print "cpu family : six" }' >"$dir/cpuinfo-200k-sockets.txt.$$"
+	put cpuinfo-200k-sockets.txt
+}
+
+# Importers write inventories, and refuse what the loader would: a
+# /proc/cpuinfo flags line of 10,000,000 flags (20 MB), a model name of 2 MiB,
+# lscpu -J flags of 300,000 flags, a CSV of 250,001 hosts, 16 MiB of XML
+# elements.
+fresh cpuinfo-10m-flags.txt || {
+	awk 'BEGIN { printf "processor : 0\nvendor_id : GenuineIntel\nflags :"
+		for (i = 0; i < 10000000; i++) printf " f"; print "" }' >"$dir/cpuinfo-10m-flags.txt.$$"
+	put cpuinfo-10m-flags.txt
+}
+fresh cpuinfo-2mb-name.txt || {
+	{
+		printf 'processor : 0\nvendor_id : GenuineIntel\nmodel name : '
+		a_run 2097152
+		printf '\n'
+	} >"$dir/cpuinfo-2mb-name.txt.$$"
+	put cpuinfo-2mb-name.txt
+}
+fresh lscpu-300k-flags.json || {
+	awk 'BEGIN { printf "{\"lscpu\": [\n  {\"field\": \"Architecture:\", \"data\": \"x86_64\"},\n"
+		printf "  {\"field\": \"Flags:\", \"data\": \"f"
+		for (i = 1; i < 300000; i++) printf " f"; print "\"}\n]}" }' >"$dir/lscpu-300k-flags.json.$$"
+	put lscpu-300k-flags.json
+}
+fresh csv-250001-hosts.csv || {
+	awk 'BEGIN { print "name,cpu.family"; for (i = 1; i <= 250001; i++) print "h" i ",6" }' \
+		>"$dir/csv-250001-hosts.csv.$$"
+	put csv-250001-hosts.csv
+}
+fresh libvirt-16mb-elements.xml || {
+	{
+		printf '<capabilities><host><cpu>'
+		head -c 4194000 /dev/zero | tr '\0' a | sed 's/a/<x\/>/g'
+		printf '</cpu></host></capabilities>\n'
+	} >"$dir/libvirt-16mb-elements.xml.$$"
+	put libvirt-16mb-elements.xml
+}
+
+# NUL bytes in the text formats.
+fresh cpuinfo-nul.txt || {
+	printf 'processor : 0\nvendor_id : Genu\000ineIntel\n' >"$dir/cpuinfo-nul.txt.$$"
+	put cpuinfo-nul.txt
+}
+fresh csv-nul.csv || {
+	printf 'name,cluster\nh\000x,c1\n' >"$dir/csv-nul.csv.$$"
+	put csv-nul.csv
+}
+fresh libvirt-nul.xml || {
+	printf '<capabilities>\n  <host>\n    <cpu>\n      <arch>x86\000_64</arch>\n    </cpu>\n  </host>\n</capabilities>\n' \
+		>"$dir/libvirt-nul.xml.$$"
+	put libvirt-nul.xml
+}
+
+# 3,000 hosts sharing, through aliases, a hypervisor version of 800 KB
+# (400,000 segments) and a list of features of 400 KB; only the VM's host is
+# made by GenuineIntel, so that every move is refused, by its manufacturer.
+fresh inv-alias-version-3000.yaml || {
+	awk 'BEGIN { print "hosts:\n  - name: h1"
+		print "    cpu:\n      manufacturer: GenuineIntel\n      architecture: x64"
+		printf "      features: &f \""
+		for (i = 0; i < 100000; i++) printf "f%d ", i % 1000
+		print "\""
+		printf "    hypervisor: {version: &v \"1"
+		for (i = 1; i < 400000; i++) printf ".1"
+		print "\"}"
+		for (i = 2; i <= 3000; i++) print "  - {name: h" i ", cpu: {manufacturer: AuthenticAMD, features: *f}, hypervisor: {version: *v}}"
+		print "vms:\n  - {name: vm1, host: h1, state: saved}" }' >"$dir/inv-alias-version-3000.yaml.$$"
+	put inv-alias-version-3000.yaml
+}
+
+# A normalize pattern of 470 KB (a comment makes it long) used 10,000 times
+# through an alias; and one that does not compile (too large), used 1,000
+# times.
+fresh pol-alias-pattern-10k.yaml || {
+	{
+		printf 'policy: alias-pattern\nformat: 1\nfields:\n  manufacturer:\n'
+		printf '    from: cpu.manufacturer\n    normalize:\n'
+		printf "      - { pattern: &p '^(?:Genuine)?Intel(?#"
+		a_run 470000
+		printf ")\$', to: Intel }\n"
+		awk 'BEGIN { for (i = 0; i < 10000; i++) print "      - { pattern: *p, to: Intel }" }'
+		printf 'kinds:\n  saved-state: { when: { vm.state: saved } }\n'
+		printf 'match:\n  saved-state: [manufacturer]\n'
+	} >"$dir/pol-alias-pattern-10k.yaml.$$"
+	put pol-alias-pattern-10k.yaml
+}
+fresh pol-alias-bad-pattern-1k.yaml || {
+	{
+		printf 'policy: alias-pattern\nformat: 1\nfields:\n  manufacturer:\n'
+		printf '    from: cpu.manufacturer\n    normalize:\n'
+		printf "      - { pattern: &p '^(?:Genuine)?Intel"
+		a_run 470000
+		printf "\$', to: Intel }\n"
+		awk 'BEGIN { for (i = 0; i < 1000; i++) print "      - { pattern: *p, to: Intel }" }'
+		printf 'kinds:\n  saved-state: { when: { vm.state: saved } }\n'
+	} >"$dir/pol-alias-bad-pattern-1k.yaml.$$"
+	put pol-alias-bad-pattern-1k.yaml
+}
+
+# Inventories at the default limits and one past: 500,000 YAML nodes (two
+# hosts, h2 on another hypervisor version, and data: two mappings of
+# 100,000 keys and a list of integers) and 500,001; a file of exactly 8 MiB
+# (7 scalars of 1 MiB and a comment) and one byte more.
+limits_inventory() {
+	awk -v ints="$1" 'BEGIN {
+		print "hosts:\n  - name: h1"
+		print "    cpu: {manufacturer: GenuineIntel, architecture: x64, family: 6, model: 26}"
+		print "    hypervisor: {version: 1.1.603.0}\n  - name: h2"
+		print "    cpu: {manufacturer: GenuineIntel, architecture: x64, family: 6, model: 30}"
+		print "    hypervisor: {version: 1.1.603.1}"
+		printf "    x: ["
+		for (m = 0; m < 2; m++) {
+			printf "{"
+			for (i = 0; i < 100000; i++) printf "%sk%d: 1", (i ? ", " : ""), i
+			printf "}, "
+		}
+		printf "[1"
+		for (i = 1; i < ints; i++) printf ",1"
+		print "]]\nvms:\n  - {name: vm1, host: h1, state: saved}" }'
+}
+fresh inv-500k-nodes.yaml || {
+	limits_inventory 99949 >"$dir/inv-500k-nodes.yaml.$$"
+	put inv-500k-nodes.yaml
+}
+fresh inv-500001-nodes.yaml || {
+	limits_inventory 99950 >"$dir/inv-500001-nodes.yaml.$$"
+	put inv-500001-nodes.yaml
+}
+limits_file() {
+	body=$(awk 'BEGIN {
+		print "hosts:\n  - name: h1"
+		print "    cpu: {manufacturer: GenuineIntel, architecture: x64, family: 6, model: 26}"
+		print "    hypervisor: {version: 1.1.603.0}\n  - name: h2"
+		print "    cpu: {manufacturer: GenuineIntel, architecture: x64, family: 6, model: 30}"
+		print "    hypervisor: {version: 1.1.603.1}"
+		printf "    x: [" }')
+	tail='
+vms:
+  - {name: vm1, host: h1, state: saved}'
+	# what the comment on line 1 must fill: $1 bytes in all
+	pad=$(( $1 - ${#body} - 1 - 7 * 1048578 - 6 - ${#tail} - 1 - 3 ))
+	{
+		printf '#'
+		a_run "$pad"
+		printf '\n%s\n' "$body"
+		i=0
+		while [ $i -lt 7 ]; do
+			printf '"'
+			a_run 1048576
+			printf '"'
+			i=$((i + 1))
+			[ $i -lt 7 ] && printf ','
+		done
+		printf ']%s\n' "$tail"
+	}
+}
+fresh inv-8mb-file.yaml || {
+	limits_file 8388608 >"$dir/inv-8mb-file.yaml.$$"
+	put inv-8mb-file.yaml
+}
+fresh inv-8mb-file-plus-1.yaml || {
+	limits_file 8388609 >"$dir/inv-8mb-file-plus-1.yaml.$$"
+	put inv-8mb-file-plus-1.yaml
+}
+
+# 100,000 hosts with a name and nothing else.
+fresh inv-100k-bare-hosts.yaml || {
+	awk 'BEGIN { print "hosts:"; for (i = 1; i <= 100000; i++) print "  - {name: h" i "}"
+		print "vms:\n  - {name: vm1, host: h1, state: saved}" }' >"$dir/inv-100k-bare-hosts.yaml.$$"
+	put inv-100k-bare-hosts.yaml
+}
+
 # Flow sequences opened 1,000,000 deep, and block mappings 100 deep.
 fresh inv-flow-nesting.yaml || {
 	{

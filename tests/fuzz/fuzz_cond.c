@@ -69,6 +69,7 @@ out:
 	free(host);
 	mc_buf_free(&out);
 	mc_doc_free(doc);
+	mc_cond_ctx_release(&ctx);
 	mc_regex_set_free(&regexes);
 	mc_pathtab_free(&vm_paths);
 	mc_pathtab_free(&host_paths);

@@ -64,6 +64,17 @@ static job jobs[] = {
 /* One run's budget, spent by every check of every thread (with no bound
  * that a check could reach: the verdicts are compared with the reference). */
 static mc_budget *shared_budget;
+/*
+ * A policy with lint warnings, each shown with its source line: a file's
+ * lines are indexed by the first diagnostic that needs one, and every
+ * thread lints this policy first, at once, so that they race to index it.
+ * The reference is the lint of a copy loaded apart.
+ */
+static const char warned_text[] =
+	"policy: warned\nformat: 1\nkinds:\n  a: {}\n  b: {}\n"
+	"  c: { when: { vm.state: saved } }\n";
+static job warned = { "warned", NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL,
+		      NULL, NULL, NULL };
 
 static unsigned iterations = ITERATIONS;
 static pthread_barrier_t start;
@@ -99,7 +110,7 @@ write_diag(FILE *f, const mc_diag *diag)
 		fprintf(f, "diag %d %s %s", (int)it->severity, str(it->code),
 			str(it->message));
 		write_loc(f, &it->at);
-		fputc('\n', f);
+		fprintf(f, " | %s\n", str(it->source_line));
 	}
 }
 
@@ -483,6 +494,8 @@ run(void *arg)
 	worker *w = arg;
 
 	pthread_barrier_wait(&start);
+	expect(w, "lint (first, by every thread at once)", &warned, NULL,
+	       lint_text(&warned), warned.lint_ref);
 	for (size_t ji = 0; ji < NJOBS; ji++)
 		own_objects(w, &jobs[(ji + w->id) % NJOBS]);
 	for (unsigned it = 0; it < iterations; it++) {
@@ -560,6 +573,25 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
+	{
+		job copy = warned;
+		mc_diag *diag = mc_diag_new();
+
+		if (!diag || mc_policy_load_buffer(&copy.p, "warned.yaml", warned_text,
+						   strlen(warned_text), NULL,
+						   diag) != MC_OK ||
+		    mc_policy_load_buffer(&warned.p, "warned.yaml", warned_text,
+					  strlen(warned_text), NULL, diag) != MC_OK ||
+		    !(warned.lint_ref = lint_text(&copy)) ||
+		    !strstr(warned.lint_ref, "  a: {}")) {
+			fprintf(stderr, "warned.yaml: no lint warning with its line\n");
+			mc_policy_free(copy.p);
+			mc_diag_free(diag);
+			goto out;
+		}
+		mc_policy_free(copy.p);
+		mc_diag_free(diag);
+	}
 	if (pthread_barrier_init(&start, NULL, NTHREADS) != 0)
 		goto out;
 	for (unsigned t = 0; t < NTHREADS; t++) {
@@ -585,5 +617,6 @@ out:
 	for (size_t i = 0; i < NJOBS; i++)
 		release(&jobs[i]);
 	mc_budget_free(shared_budget);
+	release(&warned);
 	return status;
 }

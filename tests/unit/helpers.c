@@ -208,6 +208,7 @@ cond_fixture_init(cond_fixture *c)
 void
 cond_fixture_release(cond_fixture *c)
 {
+	mc_cond_ctx_release(&c->ctx);
 	mc_regex_set_free(&c->regexes);
 	mc_pathtab_free(&c->vm_paths);
 	mc_pathtab_free(&c->host_paths);

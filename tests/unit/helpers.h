@@ -11,6 +11,7 @@
 #include "migcheck.h"
 
 Suite *node_suite(void);
+Suite *diag_suite(void);
 Suite *value_suite(void);
 Suite *cond_suite(void);
 Suite *normalize_suite(void);

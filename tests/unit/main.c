@@ -14,6 +14,7 @@ static const struct {
 	Suite *(*make)(void);
 } suites[] = {
 	{"node", node_suite},
+	{"diag", diag_suite},
 	{"value", value_suite},
 	{"cond", cond_suite},
 	{"normalize", normalize_suite},

@@ -4,7 +4,10 @@
  * what libyaml lets through, and every limit of mc_limits.
  */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "helpers.h"
 #include "buf.h"
@@ -1133,6 +1136,102 @@ START_TEST(diag_source_line_after_a_nel_break)
 }
 END_TEST
 
+/*
+ * Every kind of line break libyaml counts, on lines of every length up to
+ * past what a diagnostic shows (200 bytes), after a byte order mark: each
+ * line is found, with its text, as a scan from the first byte finds it.
+ */
+START_TEST(file_line_finds_every_line_after_every_break)
+{
+	static const char *const breaks[] = {"\n", "\r", "\r\n", "\xc2\x85",
+					     "\xe2\x80\xa8", "\xe2\x80\xa9"};
+	enum { LINES = 3000 };
+	mc_buf text = MC_BUF_INIT;
+	size_t *start = calloc(LINES + 1, sizeof(*start));
+	size_t *len = calloc(LINES + 1, sizeof(*len));
+	mc_file f;
+	size_t n;
+
+	ck_assert_ptr_nonnull(start);
+	ck_assert_ptr_nonnull(len);
+	mc_buf_add(&text, "\xef\xbb\xbf", 3);
+	for (unsigned l = 1; l <= LINES; l++) {
+		start[l] = text.len;
+		mc_buf_addf(&text, "L%u", l);
+		for (unsigned k = 0; k < l * 37 % 300; k++)
+			mc_buf_addc(&text, 'x');
+		len[l] = text.len - start[l];
+		mc_buf_adds(&text, breaks[l % 6]);
+	}
+	ck_assert(!mc_buf_failed(&text));
+	f = (mc_file){"t.yaml", text.data, text.len, NULL};
+	/* Backwards, so that the lines are not found in file order. */
+	for (unsigned l = LINES + 1; l >= 1; l--) {
+		const char *got = mc_file_line(&f, l, &n);
+
+		if (l == LINES + 1) {
+			/* the empty line after the last break */
+			ck_assert_ptr_eq(got, text.data + text.len);
+			ck_assert_uint_eq(n, 0);
+		} else if (len[l] > 200) {
+			ck_assert_msg(got == NULL, "line %u of %zu bytes is shown", l,
+				      len[l]);
+		} else {
+			ck_assert_msg(got == text.data + start[l], "line %u", l);
+			ck_assert_uint_eq(n, len[l]);
+		}
+	}
+	ck_assert_ptr_null(mc_file_line(&f, LINES + 2, &n));
+	ck_assert_ptr_null(mc_file_line(&f, 0, &n));
+	mc_file_release(&f);
+	/* UTF-16 text: positions count its characters, no line is shown. */
+	f = (mc_file){"t.yaml", "\xff\xfe" "a\0:\0 \0" "1\0\n\0", 12, NULL};
+	ck_assert_ptr_null(mc_file_line(&f, 1, &n));
+	mc_file_release(&f);
+	mc_buf_free(&text);
+	free(start);
+	free(len);
+}
+END_TEST
+
+/*
+ * Finding a line does not count the lines before it: 100,000 lookups of
+ * lines near the end of a file of 1,000,000 lines take milliseconds (a scan
+ * from the first byte each time took minutes).
+ */
+START_TEST(file_line_is_found_without_a_scan_from_the_start)
+{
+	enum { LINES = 1000000 };
+	mc_buf text = MC_BUF_INIT;
+	struct timespec t0, t1;
+	mc_file f;
+	size_t n;
+	double secs;
+
+	for (unsigned l = 1; l <= LINES; l++)
+		mc_buf_addf(&text, "- %u\n", l);
+	ck_assert(!mc_buf_failed(&text));
+	f = (mc_file){"t.yaml", text.data, text.len, NULL};
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned k = 0; k < 100000; k++) {
+		unsigned l = LINES - k % 1000;
+		const char *got = mc_file_line(&f, l, &n);
+		char want[16];
+
+		/* No ck_assert in the loop: each one costs a system call. */
+		snprintf(want, sizeof(want), "- %u", l);
+		if (!got || n != strlen(want) || memcmp(got, want, n) != 0)
+			ck_abort_msg("line %u is not '%s'", l, want);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert_msg(secs < 1.0 * test_time_scale(), "100,000 lines found in %.2f s",
+		      secs);
+	mc_file_release(&f);
+	mc_buf_free(&text);
+}
+END_TEST
+
 START_TEST(diag_only_the_first_error_stops_the_load)
 {
 	const char *y = "a: *one\nb: *two\n";
@@ -1174,6 +1273,89 @@ START_TEST(node_get_finds_values_by_key)
 	/* getn compares exactly len bytes. */
 	assert_int(mc_node_getn(root, "abc", 2), 1);
 	assert_int(mc_node_getn(root, "abc", 1), 2);
+}
+END_TEST
+
+/*
+ * A mapping of 200,000 keys: every key found, 200,000 absent ones not,
+ * in well under a second (searching the pairs in order took minutes).
+ */
+START_TEST(node_get_in_a_large_mapping_takes_no_search)
+{
+	enum { KEYS = 200000 };
+	mc_buf text = MC_BUF_INIT;
+	struct timespec t0, t1;
+	const mc_node *root;
+	double secs;
+	int bad = 0;
+
+	for (unsigned i = 0; i < KEYS; i++)
+		mc_buf_addf(&text, "k%u: %u\n", i, i);
+	ck_assert(!mc_buf_failed(&text));
+	root = must_load(text.data);
+	ck_assert_uint_eq(root->len, KEYS);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned i = 0; i < KEYS; i++) {
+		char key[16];
+		const mc_node *v;
+
+		/* No ck_assert in the loop: each one costs a system call. */
+		snprintf(key, sizeof(key), "k%u", i);
+		v = mc_node_get(root, key);
+		bad += !v || v->type != MC_SCALAR_INT || v->num != (int64_t)i;
+		key[0] = 'x';
+		bad += mc_node_get(root, key) != NULL;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert_int_eq(bad, 0);
+	ck_assert_msg(secs < 1.0 * test_time_scale(), "400,000 lookups in %.2f s", secs);
+	/* getn compares exactly len bytes there too. */
+	assert_int(mc_node_getn(root, "k12345x", 6), 12345);
+	mc_buf_free(&text);
+}
+END_TEST
+
+/* Large mappings find their duplicate keys, and merged keys, as small
+ * ones do. */
+START_TEST(node_get_in_large_mappings_with_merges_and_duplicates)
+{
+	mc_buf text = MC_BUF_INIT;
+	const mc_node *root, *d, *a;
+
+	/* a base of 40 keys; d: 30 explicit keys (k20..k49) and the base */
+	mc_buf_adds(&text, "base: &b {");
+	for (unsigned i = 0; i < 40; i++)
+		mc_buf_addf(&text, "%sk%u: base", i ? ", " : "", i);
+	mc_buf_adds(&text, "}\nd:\n");
+	for (unsigned i = 20; i < 50; i++)
+		mc_buf_addf(&text, "  k%u: own\n", i);
+	mc_buf_adds(&text, "  <<: *b\nalias: *b\n");
+	ck_assert(!mc_buf_failed(&text));
+	root = must_load(text.data);
+	d = mc_node_get(root, "d");
+	ck_assert_uint_eq(d->len, 50);
+	assert_scalar(mc_node_get(d, "k0"), MC_SCALAR_STR, "base");
+	assert_scalar(mc_node_get(d, "k19"), MC_SCALAR_STR, "base");
+	assert_scalar(mc_node_get(d, "k20"), MC_SCALAR_STR, "own");
+	assert_scalar(mc_node_get(d, "k49"), MC_SCALAR_STR, "own");
+	ck_assert_ptr_null(mc_node_get(d, "k50"));
+	/* explicit keys first, in file order, then the merged ones */
+	ck_assert_str_eq(d->u.pairs[0].key->u.text, "k20");
+	ck_assert_str_eq(d->u.pairs[30].key->u.text, "k0");
+	/* an alias of a large mapping finds its keys */
+	a = mc_node_get(root, "alias");
+	ck_assert_uint_eq(a->len, 40);
+	assert_scalar(mc_node_get(a, "k39"), MC_SCALAR_STR, "base");
+
+	mc_buf_reset(&text);
+	for (unsigned i = 0; i < 1000; i++)
+		mc_buf_addf(&text, "k%u: %u\n", i, i);
+	mc_buf_adds(&text, "k500: again\n");
+	ck_assert_int_eq(load(text.data, NULL), MC_EINPUT);
+	assert_at(mc_diag_get(diag, 0), 1001, 1,
+		  "duplicate key 'k500' (first at line 501, column 1)");
+	mc_buf_free(&text);
 }
 END_TEST
 
@@ -1354,13 +1536,25 @@ node_suite(void)
 	tcase_add_test(tc, reader_error_after_crlf_and_cr_breaks);
 	tcase_add_test(tc, diag_source_line_with_cr_line_breaks);
 	tcase_add_test(tc, diag_source_line_after_a_nel_break);
+	tcase_add_test(tc, file_line_finds_every_line_after_every_break);
 	tcase_add_test(tc, node_diag_positions_at_the_node);
+	suite_add_tcase(s, tc);
+
+	/* Large inputs: what they assert is a bound on time, which they
+	 * measure themselves; loading them takes seconds under the
+	 * sanitizers and valgrind. */
+	tc = tcase_create("scale");
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, file_line_is_found_without_a_scan_from_the_start);
+	tcase_add_test(tc, node_get_in_a_large_mapping_takes_no_search);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("queries");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, node_get_finds_values_by_key);
 	tcase_add_test(tc, node_get_on_a_non_mapping_is_null);
+	tcase_add_test(tc, node_get_in_large_mappings_with_merges_and_duplicates);
 	tcase_add_test(tc, node_describe_names_every_kind);
 	tcase_add_test(tc, node_describe_big_integers_and_empty_strings);
 	tcase_add_test(tc, node_is_str_only_for_strings);
