@@ -94,6 +94,15 @@ static const struct {
 
 #define NFORMATS (sizeof(formats) / sizeof(*formats))
 
+void
+mc_import_limits(mc_limits *lim, const mc_limits *given)
+{
+	if (given)
+		*lim = *given;
+	else
+		mc_limits_default(lim);
+}
+
 mc_importer
 mc_import_find(const char *format)
 {
@@ -486,7 +495,8 @@ win32_socket_differs(mc_diag *diag, const mc_node *obj, const mc_node *a,
 
 int
 mc_import_win32(mc_hostlist *out, const char *name, const char *data,
-		size_t len, mc_diag *diag)
+		size_t len, const mc_limits *limits,
+		mc_diag *diag)
 {
 	mc_doc *doc = NULL;
 	mc_hostrec *h = NULL;
@@ -496,7 +506,7 @@ mc_import_win32(mc_hostlist *out, const char *name, const char *data,
 	bool nomem = false;
 	int rc, errors = 0;
 
-	rc = mc_doc_load_buffer(&doc, name, data, len, NULL, diag);
+	rc = mc_doc_load_buffer(&doc, name, data, len, limits, diag);
 	if (rc != MC_OK)
 		return rc;
 	root = doc->root;
@@ -732,7 +742,8 @@ lscpu_int(const mc_node *d, const char *what, bool *has, int64_t *v,
 
 int
 mc_import_lscpu(mc_hostlist *out, const char *name, const char *data,
-		size_t len, mc_diag *diag)
+		size_t len, const mc_limits *limits,
+		mc_diag *diag)
 {
 	mc_doc *doc = NULL;
 	mc_hostrec *h = NULL;
@@ -743,8 +754,8 @@ mc_import_lscpu(mc_hostlist *out, const char *name, const char *data,
 	int rc, errors = 0;
 
 	memset(&f, 0, sizeof(f));
-	mc_limits_default(&lim);
-	rc = mc_doc_load_buffer(&doc, name, data, len, NULL, diag);
+	mc_import_limits(&lim, limits);
+	rc = mc_doc_load_buffer(&doc, name, data, len, limits, diag);
 	if (rc != MC_OK)
 		return rc;
 	root = doc->root;
@@ -857,7 +868,8 @@ key_is(const char *k, size_t klen, const char *want)
 
 int
 mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
-		  size_t len, mc_diag *diag)
+		  size_t len, const mc_limits *limits,
+		mc_diag *diag)
 {
 	mc_file file = {name, data, len, NULL};
 	mc_limits lim;
@@ -872,7 +884,7 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 	const char *p = data, *end = data + len;
 
 	mc_strmap_init(&idmap);
-	mc_limits_default(&lim);
+	mc_import_limits(&lim, limits);
 	if (mc_import_refuse_nul(&file, diag) < 0)
 		goto fail;
 	h = mc_hostrec_new();
@@ -1355,7 +1367,8 @@ record_nodes(const mc_hostrec *h)
 
 int
 mc_import_csv(mc_hostlist *out, const char *name, const char *data,
-	      size_t len, mc_diag *diag)
+	      size_t len, const mc_limits *limits,
+		mc_diag *diag)
 {
 	csv_reader r = {{name, data, len, NULL}, data, data + len, 1, 1, diag, 0,
 			{NULL, 0, 0, 0}, {0}, 3 /* mapping, hosts, list */};
@@ -1366,7 +1379,7 @@ mc_import_csv(mc_hostlist *out, const char *name, const char *data,
 	bool nomem = false, has_name = false;
 	int rc;
 
-	mc_limits_default(&r.lim);
+	mc_import_limits(&r.lim, limits);
 	if (mc_import_refuse_nul(&r.file, diag) < 0)
 		goto fail;
 	/* Spreadsheets save UTF-8 with a byte order mark. */

@@ -10,8 +10,9 @@
  * What they write is an inventory, which migcheck reads under the limits
  * of mc_limits: a value longer than the scalar limit, a list longer than
  * the items limit, or hosts of more nodes than the node limit are errors
- * at their place in the input, before they take memory. The importers
- * read under mc_limits_default() (their entry points take no limits).
+ * at their place in the input, before they take memory. Each importer
+ * reads under the limits it is given (NULL: mc_limits_default()), which
+ * `import --limit NAME=N` sets.
  */
 #ifndef MC_IMPORT_H
 #define MC_IMPORT_H
@@ -31,7 +32,11 @@ int mc_hostlist_add(mc_hostlist *l, mc_hostrec *h);
 void mc_hostlist_free(mc_hostlist *l);
 
 typedef int (*mc_importer)(mc_hostlist *out, const char *name,
-			   const char *data, size_t len, mc_diag *diag);
+			   const char *data, size_t len, const mc_limits *limits,
+			   mc_diag *diag);
+
+/* Copies given limits into *lim, or the defaults when given is NULL. */
+void mc_import_limits(mc_limits *lim, const mc_limits *given);
 
 /* The importer for a format name ("win32", "lscpu", "cpuinfo", "libvirt",
  * "csv"), or NULL. */
@@ -55,14 +60,14 @@ int mc_import_reserve_features(mc_hostrec *h, size_t more);
 int mc_import_add_feature(mc_hostrec *h, const char *s, size_t len);
 
 int mc_import_win32(mc_hostlist *out, const char *name, const char *data,
-		    size_t len, mc_diag *diag);
+		    size_t len, const mc_limits *limits, mc_diag *diag);
 int mc_import_lscpu(mc_hostlist *out, const char *name, const char *data,
-		    size_t len, mc_diag *diag);
+		    size_t len, const mc_limits *limits, mc_diag *diag);
 int mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
-		      size_t len, mc_diag *diag);
+		      size_t len, const mc_limits *limits, mc_diag *diag);
 int mc_import_libvirt(mc_hostlist *out, const char *name, const char *data,
-		      size_t len, mc_diag *diag);
+		      size_t len, const mc_limits *limits, mc_diag *diag);
 int mc_import_csv(mc_hostlist *out, const char *name, const char *data,
-		  size_t len, mc_diag *diag);
+		  size_t len, const mc_limits *limits, mc_diag *diag);
 
 #endif

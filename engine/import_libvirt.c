@@ -450,7 +450,8 @@ parse_error(lv_reader *r, const xmlError *e)
 
 int
 mc_import_libvirt(mc_hostlist *out, const char *name, const char *data,
-		  size_t len, mc_diag *diag)
+		  size_t len, const mc_limits *limits,
+		  mc_diag *diag)
 {
 	lv_reader r = {{name, data, len, NULL}, diag, 0, 0, {0}};
 	xmlParserCtxt *ctxt = NULL;
@@ -468,7 +469,7 @@ mc_import_libvirt(mc_hostlist *out, const char *name, const char *data,
 		mc_file_release(&r.file);
 		return MC_ELIMIT;
 	}
-	mc_limits_default(&r.lim);
+	mc_import_limits(&r.lim, limits);
 	if (mc_import_refuse_nul(&r.file, diag) < 0 || !markup_fits(&r))
 		goto out;
 	ctxt = xmlNewParserCtxt();

@@ -63,26 +63,65 @@ import_file(mc_importer import, const char *path, const mc_limits *limits,
 	rc = mc_file_read(path, NULL, limits, diag, &data, &len);
 	if (rc != MC_OK)
 		return rc;
-	rc = import(hosts, path, data, len, diag);
+	rc = import(hosts, path, data, len, limits, diag);
 	free(data);
 	return rc;
 }
 
-/* Two hosts of one name would make an inventory that does not load. */
+/* A host's name and its place in the import, for finding names twice. */
+typedef struct named {
+	const char *name;
+	size_t at;
+} named;
+
+static int
+by_name(const void *a, const void *b)
+{
+	const named *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* Two hosts of one name would make an inventory that does not load: each
+ * host imported again is an error naming both places (sorting, not
+ * comparing every pair: a CMDB export may hold thousands). */
 static void
 check_names(const mc_hostlist *hosts, mc_diag *diag)
 {
-	for (size_t i = 1; i < hosts->count; i++) {
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(hosts->hosts[i]->name, hosts->hosts[j]->name) == 0) {
-				mc_diag_error(diag, "host '%s' is imported twice: from "
-					      "%s and from %s", hosts->hosts[i]->name,
-					      hosts->hosts[j]->source,
-					      hosts->hosts[i]->source);
-				break;
-			}
-		}
+	size_t n = hosts->count;
+	named *by = calloc(n + 1, sizeof(*by));
+	size_t *first = calloc(n + 1, sizeof(*first));
+
+	if (!by || !first) {
+		mc_diag_error(diag, "out of memory checking the host names");
+		goto out;
 	}
+	/* sorted by name, then by import order: each run of one name starts
+	 * at its first place */
+	for (size_t i = 0; i < n; i++) {
+		by[i].name = hosts->hosts[i]->name;
+		by[i].at = i;
+		first[i] = i;
+	}
+	qsort(by, n, sizeof(*by), by_name);
+	for (size_t i = 1, start = 0; i < n; i++) {
+		if (strcmp(by[i].name, by[start].name) != 0)
+			start = i;
+		else
+			first[by[i].at] = by[start].at;
+	}
+	/* one error for each host imported again, in import order */
+	for (size_t i = 0; i < n; i++) {
+		if (first[i] != i)
+			mc_diag_error(diag, "host '%s' is imported twice: from %s and "
+				      "from %s", hosts->hosts[i]->name,
+				      hosts->hosts[first[i]]->source,
+				      hosts->hosts[i]->source);
+	}
+out:
+	free(by);
+	free(first);
 }
 
 enum { OPT_FROM = 256, OPT_CLUSTER, OPT_FORMAT };

@@ -547,7 +547,7 @@ run_import_job(const job *j)
 		if (!diag)
 			return;
 		rc = mc_import_find(imports[i].format)(&list, imports[i].path,
-			import_data[i], import_len[i], diag);
+			import_data[i], import_len[i], NULL, diag);
 		if (rc == MC_ENOMEM && list.count) {
 			fprintf(stderr, "N=%lu %s: MC_ENOMEM but hosts appended\n",
 				fail_at, imports[i].format);
