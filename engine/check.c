@@ -32,6 +32,7 @@ typedef struct renderer {
 	 * the same for every host it is checked against. */
 	mc_value *source;
 	bool *have_source;
+	mc_keep_cache values;  /* the large values kept, shared by hosts */
 } renderer;
 
 static const char *
@@ -57,7 +58,7 @@ location(renderer *r, const mc_node *n)
 static mc_value
 value_of(renderer *r, const mc_field *fd, const mc_fval *fv)
 {
-	return mc_keep_fval(&r->res->arena, &r->nomem, &r->buf, fd, fv);
+	return mc_keep_fval(&r->res->arena, &r->nomem, &r->buf, &r->values, fd, fv);
 }
 
 /* The value of field fi on the VM's host (fv), put into words the first
@@ -574,6 +575,7 @@ out:
 	free(r.source);
 	free(r.have_source);
 	mc_buf_free(&r.buf);
+	mc_keep_cache_free(&r.values);
 	mc_ctx_release(&r.ctx);
 	return rc;
 }

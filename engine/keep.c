@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 const char *
 mc_keep(mc_arena *a, bool *nomem, const char *s)
 {
@@ -54,15 +56,44 @@ str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-mc_value
-mc_keep_fval(mc_arena *a, bool *nomem, mc_buf *buf, const mc_field *fd,
-	     const mc_fval *fv)
+/* A value worth sharing: what it points at would be copied again. */
+#define SHARE_BYTES 256
+
+struct mc_keep_slot {
+	mc_value value;
+};
+
+void
+mc_keep_cache_free(mc_keep_cache *c)
+{
+	mc_strmap_free(&c->index);
+	free(c->slots);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Cuts the buffer to MC_KEEP_TEXT at a character boundary, saying how
+ * much there was (`whole` units of `what`), when it holds more. */
+static void
+cut_text(mc_buf *buf, size_t whole, const char *what)
+{
+	size_t cut = MC_KEEP_TEXT;
+
+	if (mc_buf_failed(buf) || buf->len <= MC_KEEP_TEXT)
+		return;
+	while (cut > 0 && ((unsigned char)buf->data[cut] & 0xC0) == 0x80)
+		cut--;
+	buf->len = cut;
+	buf->data[cut] = '\0';
+	mc_buf_addf(buf, "... (%zu %s)", whole, what);
+}
+
+static mc_value
+make_value(mc_arena *a, bool *nomem, mc_buf *buf, const mc_field *fd,
+	   const mc_fval *fv)
 {
 	mc_value v;
 
 	memset(&v, 0, sizeof(v));
-	if (fv->status != MC_FV_OK)
-		return v;
 	switch (fd->type) {
 	case MC_FT_SET: {
 		/* The members are the fleet's: the result keeps copies. */
@@ -76,8 +107,10 @@ mc_keep_fval(mc_arena *a, bool *nomem, mc_buf *buf, const mc_field *fd,
 		if (*nomem)
 			return v;
 		qsort(items, fv->count, sizeof(*items), str_cmp);
-		for (size_t i = 0; i < fv->count; i++)
+		for (size_t i = 0; i < fv->count && buf->len <= MC_KEEP_TEXT; i++)
 			mc_buf_addf(buf, "%s%s", i ? ", " : "", items[i]);
+		if (buf->len > MC_KEEP_TEXT)
+			cut_text(buf, fv->count, "members");
 		v.type = MC_VALUE_SET;
 		v.items = items;
 		v.count = fv->count;
@@ -102,7 +135,48 @@ mc_keep_fval(mc_arena *a, bool *nomem, mc_buf *buf, const mc_field *fd,
 		v.type = MC_VALUE_STRING;
 		break;
 	}
-	mc_buf_add(buf, fv->text, fv->len);
+	mc_buf_add(buf, fv->text, fv->len > MC_KEEP_TEXT ? MC_KEEP_TEXT + 1 : fv->len);
+	cut_text(buf, fv->len, "bytes");
 	v.text = mc_keep_buf(a, nomem, buf);
+	return v;
+}
+
+mc_value
+mc_keep_fval(mc_arena *a, bool *nomem, mc_buf *buf, mc_keep_cache *cache,
+	     const mc_field *fd, const mc_fval *fv)
+{
+	struct mc_keep_slot *slots;
+	const void *key[2], *data;
+	void *kept;
+	size_t i;
+	mc_value v;
+
+	memset(&v, 0, sizeof(v));
+	if (fv->status != MC_FV_OK)
+		return v;
+	data = fd->type == MC_FT_SET ? (const void *)fv->items : (const void *)fv->text;
+	if (!cache || !data ||
+	    (fd->type == MC_FT_SET ? fv->count * 8 : fv->len) < SHARE_BYTES)
+		return make_value(a, nomem, buf, fd, fv);
+	key[0] = fd;
+	key[1] = data;
+	if (mc_strmap_get(&cache->index, (const char *)key, sizeof(key), &i))
+		return cache->slots[i].value;
+	v = make_value(a, nomem, buf, fd, fv);
+	if (*nomem)
+		return v;
+	slots = mc_grow(cache->slots, &cache->cap, cache->count + 1,
+			sizeof(*cache->slots));
+	/* the map keeps its keys' bytes where they are: in the arena */
+	kept = slots ? mc_arena_memdup(a, key, sizeof(key), 1) : NULL;
+	if (!kept || mc_strmap_put(&cache->index, kept, sizeof(key),
+				   cache->count, NULL) < 0) {
+		if (slots)
+			cache->slots = slots;
+		*nomem = true;
+		return v;
+	}
+	cache->slots = slots;
+	cache->slots[cache->count++].value = v;
 	return v;
 }

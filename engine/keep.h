@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "fleet.h"
 #include "node.h"
+#include "strmap.h"
 
 /* A copy of s (NULL for NULL). */
 const char *mc_keep(mc_arena *a, bool *nomem, const char *s);
@@ -25,9 +26,28 @@ const char *mc_keep_buf(mc_arena *a, bool *nomem, mc_buf *b);
 /* The position of node n (file name copied); all zero for NULL. */
 mc_location mc_keep_location(mc_arena *a, bool *nomem, const mc_node *n);
 
-/* A bound field value as a public value: texts copied, a set's members
- * sorted by text and joined in its text. buf is scratch space. */
+/* The longest text of a value a result keeps: a longer one is cut there,
+ * and says how long it was ("1.1.1.1... (800000 bytes)"). A result keeps
+ * a value for every host and check, and the text of a value shared by
+ * thousands of hosts would be copied, and shown, as often. */
+#define MC_KEEP_TEXT 1024
+
+/* The large values a result has kept, so that a value the fleet shares
+ * among hosts (one text, one list of members) is kept once. Zero it to
+ * start; free it with the result's building. */
+typedef struct mc_keep_cache {
+	mc_strmap index;      /* the value's field and data address -> slot */
+	struct mc_keep_slot *slots;
+	size_t count, cap;
+} mc_keep_cache;
+
+void mc_keep_cache_free(mc_keep_cache *c);
+
+/* A bound field value as a public value: texts copied (cut to
+ * MC_KEEP_TEXT), a set's members sorted by text and joined in its text.
+ * buf is scratch space; cache, when not NULL, shares large values. */
 mc_value mc_keep_fval(mc_arena *a, bool *nomem, mc_buf *buf,
-		      const mc_field *fd, const mc_fval *fv);
+		      mc_keep_cache *cache, const mc_field *fd,
+		      const mc_fval *fv);
 
 #endif

@@ -33,6 +33,7 @@ typedef struct builder {
 	result *res;
 	uint32_t *byname;        /* hosts by name */
 	const char **names;      /* per host: the result's copy of its name */
+	mc_keep_cache values;    /* the large values kept, shared by classes */
 } builder;
 
 typedef struct named {
@@ -108,8 +109,8 @@ class_values(builder *b, mc_matrix_class *mc, size_t host, const mc_reads *r,
 			continue;
 		v[n].name = mc_keep(&b->res->arena, &b->nomem, fd->name);
 		v[n].field = true;
-		v[n].value = mc_keep_fval(&b->res->arena, &b->nomem, &b->buf, fd,
-					  mc_fleet_field(f, host, i));
+		v[n].value = mc_keep_fval(&b->res->arena, &b->nomem, &b->buf,
+					  &b->values, fd, mc_fleet_field(f, host, i));
 		n++;
 	}
 	for (size_t i = 0; i < f->nhost_paths; i++) {
@@ -364,6 +365,7 @@ out:
 		free(b.res);
 	}
 	mc_buf_free(&b.buf);
+	mc_keep_cache_free(&b.values);
 	mc_arena_release(&b.work);
 	mc_ctx_release(&b.ctx);
 	return rc;

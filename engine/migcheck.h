@@ -259,7 +259,9 @@ typedef enum mc_value_type {
 } mc_value_type;
 
 /* A field's value, normalized. `text` is set for every type but NONE;
- * a set also lists its members, sorted. */
+ * a set also lists its members, sorted. A text longer than 1 KiB is cut
+ * there and ends "... (N bytes)" (a set's: "... (N members)"), so that a
+ * long value shared by many hosts costs a result little. */
 typedef struct mc_value {
 	mc_value_type type;
 	const char *text;
