@@ -480,6 +480,17 @@ byte_place(const char *s, size_t off)
 	return p;
 }
 
+/* The bytes between the delimiters of the first string literal longer
+ * than max (mc_lsrc_long_literal found one). */
+static size_t
+literal_length(const char *data, size_t len, size_t max)
+{
+	size_t n = 0;
+
+	mc_lsrc_long_literal_length(data, len, max, &n);
+	return n;
+}
+
 /* The line in a Lua message "NAME:LINE: what", or 0. */
 static unsigned
 message_line(const char *msg, const char *name, const char **rest)
@@ -592,19 +603,28 @@ mc_luapolicy_load(mc_doc **out, const char *name, char *data, size_t len,
 			skip++;
 	}
 	rc = mc_sandbox_load(sb, data + skip, len - skip, chunkname);
-	if (rc == MC_LUA_MEMORY) {
+	if (rc == MC_LUA_NOMEM) {
 		c.status = MC_ENOMEM;
 		goto out;
 	}
-	if (rc == MC_LUA_STRING) {
+	if (rc == MC_LUA_STRING || rc == MC_LUA_MEMORY) {
+		size_t cap = mc_sandbox_string_cap(limits->lua_max_string);
 		place at = {1, 1, false};
+		bool literal = mc_lsrc_long_literal(data, len, cap, &at.line, &at.col);
 
-		mc_lsrc_long_literal(data, len, mc_sandbox_string_cap(limits->lua_max_string), &at.line,
-				     &at.col);
-		cerr(&c, at, "a string of %llu bytes, longer than the %zu bytes a "
-		     "Lua string may have (--limit lua-string)",
-		     (unsigned long long)mc_sandbox_string_asked(sb),
-		     mc_sandbox_string_cap(limits->lua_max_string));
+		/* Lua reads a literal whole before it makes it a string: one
+		 * long enough fills the memory limit first */
+		if (rc == MC_LUA_STRING || literal)
+			cerr(&c, at, "a string of %llu bytes, longer than the %zu "
+			     "bytes a Lua string may have (--limit lua-string)",
+			     rc == MC_LUA_STRING
+			     ? (unsigned long long)mc_sandbox_string_asked(sb)
+			     : (unsigned long long)literal_length(data, len, cap),
+			     cap);
+		else
+			cerr(&c, at, "Lua needs more memory to read the policy file "
+			     "than --limit lua-memory=%zu allows",
+			     limits->lua_max_memory);
 		goto out;
 	}
 	if (rc != MC_LUA_OK) {

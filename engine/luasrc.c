@@ -1912,20 +1912,40 @@ mc_lsrc_lookup(const mc_lsrc *src, const char *path, size_t len,
 	return mc_lsrc_value_table(src, mc_lsrc_find(src, path, len, before));
 }
 
+/* The first string literal longer than max into *t. */
+static bool
+long_literal(const char *src, size_t len, size_t max, token *t)
+{
+	lexer lx;
+
+	lex_init(&lx, src, len);
+	for (lex(&lx, t); t->kind != TK_EOF; lex(&lx, t)) {
+		if (t->kind == TK_STRING && t->cend - t->cstart > max)
+			return true;
+	}
+	return false;
+}
+
 bool
 mc_lsrc_long_literal(const char *src, size_t len, size_t max, unsigned *line,
 		     unsigned *col)
 {
-	lexer lx;
 	token t;
 
-	lex_init(&lx, src, len);
-	for (lex(&lx, &t); t.kind != TK_EOF; lex(&lx, &t)) {
-		if (t.kind == TK_STRING && t.cend - t.cstart > max) {
-			*line = t.line;
-			*col = t.col;
-			return true;
-		}
-	}
-	return false;
+	if (!long_literal(src, len, max, &t))
+		return false;
+	*line = t.line;
+	*col = t.col;
+	return true;
+}
+
+bool
+mc_lsrc_long_literal_length(const char *src, size_t len, size_t max, size_t *n)
+{
+	token t;
+
+	if (!long_literal(src, len, max, &t))
+		return false;
+	*n = t.cend - t.cstart;
+	return true;
 }

@@ -206,4 +206,8 @@ const mc_lsrc_table *mc_lsrc_lookup(const mc_lsrc *src, const char *path,
 bool mc_lsrc_long_literal(const char *src, size_t len, size_t max,
 			  unsigned *line, unsigned *col);
 
+/* The same literal's length between its delimiters, in *n. */
+bool mc_lsrc_long_literal_length(const char *src, size_t len, size_t max,
+				 size_t *n);
+
 #endif

@@ -26,7 +26,7 @@ mc_limits_default(mc_limits *limits)
 	limits->regex_match_limit = 1000000;
 	limits->regex_depth_limit = 1000;
 	limits->lua_max_instructions = 100000000;
-	limits->lua_max_memory = (size_t)256 << 20;
+	limits->lua_max_memory = (size_t)16 << 20;
 	limits->lua_max_string = 4096;
 	limits->lua_run_instructions = 100000000;
 	limits->regex_run_steps = 100000000;

@@ -110,7 +110,7 @@ typedef struct mc_limits {
 	/* Caps on what a policy's `limits:` may allow a Lua rule per call;
 	 * a policy that sets none gets 1,000,000 instructions and 16 MiB. */
 	uint64_t lua_max_instructions;  /* (100,000,000) */
-	size_t lua_max_memory;          /* bytes (256 MiB) */
+	size_t lua_max_memory;          /* bytes (16 MiB) */
 	/* The longest string a Lua rule (or a Lua policy file) may hold or
 	 * read: comparing two strings is one instruction, so strings are
 	 * kept short enough for that to stay cheap. */

@@ -1525,7 +1525,8 @@ compile_limits(loader *L, const layer *l)
 		if (n->kind != MC_NODE_SCALAR || n->type != MC_SCALAR_INT ||
 		    n->num < 1000 || (uint64_t)n->num > L->lim->lua_max_instructions)
 			lerror(L, n, "'lua_instructions' must be a whole number from "
-			       "1000 to %llu", (unsigned long long)L->lim->lua_max_instructions);
+			       "1000 to %llu " MC_LIMIT_HINT("lua-instructions"),
+			       (unsigned long long)L->lim->lua_max_instructions);
 		else
 			p->lua_instructions = (uint64_t)n->num;
 	}
@@ -1534,7 +1535,7 @@ compile_limits(loader *L, const layer *l)
 		if (n->kind != MC_NODE_SCALAR || n->type != MC_SCALAR_INT ||
 		    n->num < 1 || (uint64_t)n->num > cap)
 			lerror(L, n, "'lua_memory_mb' must be a whole number from 1 "
-			       "to %zu", cap);
+			       "to %zu " MC_LIMIT_HINT("lua-memory"), cap);
 		else
 			p->lua_memory = (size_t)n->num << 20;
 	}

@@ -714,14 +714,19 @@ mc_sandbox_load(mc_sandbox *sb, const char *text, size_t len, const char *name)
 	int rc;
 
 	sb->budget.ended = MC_LEND_NONE;
+	sb->refusal.pending = false;
 	rc = luaL_loadbufferx(sb->L, text, len, name, "t");
-	if (rc == LUA_ERRMEM && sb->budget.ended == MC_LEND_STRING) {
-		/* a literal longer than the sandbox's strings */
+	if (rc == LUA_ERRMEM) {
+		/* a literal longer than the sandbox's strings, the limit, or
+		 * malloc */
+		int why = sb->budget.ended == MC_LEND_STRING ? MC_LUA_STRING
+			  : sb->budget.ended || sb->refusal.pending ? MC_LUA_MEMORY
+			  : MC_LUA_NOMEM;
+
 		sb->budget.ended = MC_LEND_NONE;
-		return MC_LUA_STRING;
+		sb->refusal.pending = false;
+		return why;
 	}
-	if (rc == LUA_ERRMEM)
-		return MC_LUA_MEMORY;
 	if (rc != LUA_OK)
 		return MC_LUA_SYNTAX;
 	set_env(sb->L);

@@ -49,8 +49,9 @@ typedef enum mc_lua_status {
 	MC_LUA_BUDGET,   /* the instruction budget ran out */
 	MC_LUA_MEMORY,   /* the memory limit was reached */
 	MC_LUA_SYNTAX,   /* (loading) the text does not compile */
-	MC_LUA_STRING    /* a string longer than the string limit was asked
+	MC_LUA_STRING,   /* a string longer than the string limit was asked
 	                    for (mc_sandbox_string_asked says how long) */
+	MC_LUA_NOMEM     /* (loading) malloc failed, under the limit */
 } mc_lua_status;
 
 /* The shortest string limit a sandbox takes. */

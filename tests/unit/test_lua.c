@@ -278,11 +278,12 @@ START_TEST(limits_per_policy)
 
 	mc_diag *d = policy_errors("p.yaml", HEAD "limits: { lua_instructions: 1000000000 }\n");
 	ck_assert_str_eq(first_diag(d), "p.yaml:5:29: 'lua_instructions' must be a "
-			 "whole number from 1000 to 100000000");
+			 "whole number from 1000 to 100000000 (raise it with --limit "
+			 "lua-instructions=N)");
 	mc_diag_free(d);
 	d = policy_errors("p.yaml", HEAD "limits: { lua_memory_mb: 0, lua_time: 1 }\n");
 	ck_assert(has_diag(d, "p.yaml:5:26: 'lua_memory_mb' must be a whole number "
-			   "from 1 to 256"));
+			   "from 1 to 16"));
 	ck_assert(has_diag(d, "p.yaml:5:29: unknown key 'lua_time' in 'limits'"));
 	mc_diag_free(d);
 }
