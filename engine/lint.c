@@ -563,6 +563,10 @@ covers_literals(linter *l, const mc_regex *early, const char *pat,
 	return true;
 }
 
+/* How many earlier entries a pattern of literals is compared with: a
+ * field with thousands of entries would otherwise cost their square. */
+#define COVER_WINDOW 256
+
 static void
 normalize_unreachable(linter *l)
 {
@@ -570,24 +574,32 @@ normalize_unreachable(linter *l)
 
 	for (size_t f = 0; f < p->nfields; f++) {
 		const mc_field *fd = &p->fields[f];
+		size_t any = SIZE_MAX;  /* the first entry that matches anything */
 
-		for (size_t j = 1; j < fd->nnorm; j++) {
+		for (size_t j = 0; j < fd->nnorm; j++) {
 			const mc_node *pat = mc_node_get(fd->norm[j].at, "pattern");
 			const mc_node *cl = mc_node_get(fd->norm[j].at, "caseless");
 			bool caseless = cl && cl->num;
+			size_t hit = SIZE_MAX;
 
-			for (size_t i = 0; i < j; i++) {
-				const mc_regex *early = fd->norm[i].re;
-				if (matches_anything(l, early) ||
-				    (pat && covers_literals(l, early, pat->u.text, caseless))) {
-					warn(l, MC_LINT_NORMALIZE_UNREACHABLE, pat ? pat
-					     : fd->norm[j].at, "this pattern of field '%s' never "
-					     "applies: the earlier pattern at line %u matches "
-					     "everything it would", fd->name,
-					     (unsigned)fd->norm[i].at->line);
-					break;
-				}
+			/* the first earlier entry that covers it: one that
+			 * matches anything, or one before that covering its
+			 * literals */
+			for (size_t i = j > COVER_WINDOW ? j - COVER_WINDOW : 0;
+			     hit == SIZE_MAX && pat && i < j && i < any; i++) {
+				if (covers_literals(l, fd->norm[i].re, pat->u.text, caseless))
+					hit = i;
 			}
+			if (hit == SIZE_MAX)
+				hit = any;
+			if (hit != SIZE_MAX)
+				warn(l, MC_LINT_NORMALIZE_UNREACHABLE, pat ? pat
+				     : fd->norm[j].at, "this pattern of field '%s' never "
+				     "applies: the earlier pattern at line %u matches "
+				     "everything it would", fd->name,
+				     (unsigned)fd->norm[hit].at->line);
+			if (any == SIZE_MAX && matches_anything(l, fd->norm[j].re))
+				any = j;
 		}
 	}
 }
