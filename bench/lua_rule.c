@@ -17,8 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "eval.h"
-#include "migcheck.h"
+#include "lua_common.h"
 
 #define BASE \
 	"policy: bench\n" \
@@ -67,42 +66,20 @@ main(int argc, char **argv)
 	printf("%-20s %12s %14s %14s\n", "policy", "pairs", "ns per pair",
 	       "ns per rule");
 	for (size_t k = 0; k < sizeof(POLICIES) / sizeof(*POLICIES); k++) {
-		mc_diag *d = mc_diag_new();
-		mc_policy *p = NULL;
-		mc_inventory *inv = NULL;
-		mc_fleet *f = NULL;
-		mc_ctx ctx;
-		mc_budget *budget = NULL;
-		mc_limits lim;
+		lua_bench b;
 		mc_pair_result pr;
 		mc_vio vio[16];
-		long vm;
 		size_t pairs = 0, allowed = 0;
-		const char *text = POLICIES[k][1];
 
-		/* every round spends from the run's budget: make it endless */
-		mc_limits_default(&lim);
-		lim.lua_run_instructions = UINT64_MAX;
-		if (mc_budget_new(&budget, &lim) ||
-		    mc_policy_load_buffer(&p, "bench.yaml", text, strlen(text), NULL, d) ||
-		    mc_inventory_new(&inv, NULL) ||
-		    mc_inventory_add_file(inv, MC_SOURCE_DIR "/examples/fleet.yaml", d) ||
-		    mc_inventory_finish(inv, d) || mc_fleet_new(&f, p, inv, NULL, d) ||
-		    mc_ctx_init(&ctx, f, budget)) {
-			fprintf(stderr, "bench: setup failed: %s\n", mc_diag_count(d)
-				? mc_diag_get(d, 0)->message : "?");
+		if (lua_bench_open(&b, POLICIES[k][0], POLICIES[k][1]) < 0)
 			return 2;
-		}
-		vm = mc_inventory_find_vm(inv, "web-01");
-		mc_vmview v = mc_ctx_vm(&ctx, (size_t)vm);
-		size_t src = inv->vms[vm].host;
 		pr.vio = vio;
 		double t0 = now();
 		for (int r = 0; r < rounds; r++) {
-			for (size_t t = 0; t < inv->nhosts; t++) {
-				if (t == src)
+			for (size_t t = 0; t < b.inv->nhosts; t++) {
+				if (t == b.src)
 					continue;
-				mc_eval_pair(&ctx, &v, src, t, 0, &pr);
+				mc_eval_pair(&b.ctx, &b.vm, b.src, t, 0, &pr);
 				allowed += pr.allowed;
 				pairs++;
 			}
@@ -112,12 +89,7 @@ main(int argc, char **argv)
 			base = ns;
 		printf("%-20s %12zu %14.1f %14.1f   (%zu allowed)\n", POLICIES[k][0],
 		       pairs, ns, k ? ns - base : 0.0, allowed / (size_t)rounds);
-		mc_ctx_release(&ctx);
-		mc_budget_free(budget);
-		mc_fleet_free(f);
-		mc_inventory_free(inv);
-		mc_policy_free(p);
-		mc_diag_free(d);
+		lua_bench_close(&b);
 	}
 	return 0;
 }

@@ -19,8 +19,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "eval.h"
-#include "migcheck.h"
+#include "lua_common.h"
 
 static const char *const RULES[][2] = {
 	{"loop", "while true do end"},
@@ -96,17 +95,10 @@ main(int argc, char **argv)
 	printf("%-28s %8s %14s %12s %10s\n", "rule", "calls", "units per call",
 	       "us per call", "ns per unit");
 	for (size_t k = 0; k < sizeof(RULES) / sizeof(*RULES); k++) {
-		mc_diag *d = mc_diag_new();
-		mc_policy *p = NULL;
-		mc_inventory *inv = NULL;
-		mc_fleet *f = NULL;
-		mc_budget *budget = NULL;
-		mc_limits lim;
-		mc_ctx ctx;
+		lua_bench b;
 		mc_pair_result pr;
 		mc_vio vio[16];
 		char text[4096];
-		long vm;
 
 		snprintf(text, sizeof(text),
 			 "policy: worst\nkinds: { any: }\nrules:\n  - id: r\n"
@@ -116,38 +108,21 @@ main(int argc, char **argv)
 			memmove(nl + 7, nl + 1, strlen(nl + 1) + 1);
 			memset(nl + 1, ' ', 6);
 		}
-		mc_limits_default(&lim);
-		lim.lua_run_instructions = UINT64_MAX;
-		if (mc_budget_new(&budget, &lim) ||
-		    mc_policy_load_buffer(&p, "worst.yaml", text, strlen(text), NULL, d) ||
-		    mc_inventory_new(&inv, NULL) ||
-		    mc_inventory_add_file(inv, MC_SOURCE_DIR "/examples/fleet.yaml", d) ||
-		    mc_inventory_finish(inv, d) || mc_fleet_new(&f, p, inv, NULL, d) ||
-		    mc_ctx_init(&ctx, f, budget)) {
-			fprintf(stderr, "bench: %s: setup failed: %s\n", RULES[k][0],
-				mc_diag_count(d) ? mc_diag_get(d, 0)->message : "?");
+		if (lua_bench_open(&b, RULES[k][0], text) < 0)
 			return 2;
-		}
-		vm = mc_inventory_find_vm(inv, "web-01");
-		mc_vmview v = mc_ctx_vm(&ctx, (size_t)vm);
-		size_t src = inv->vms[vm].host, dst = src == 0 ? 1 : 0;
+		size_t dst = b.src == 0 ? 1 : 0;
 		pr.vio = vio;
 		double t0 = cpu_now();
 		for (int r = 0; r < rounds; r++)
-			mc_eval_pair(&ctx, &v, src, dst, 0, &pr);
+			mc_eval_pair(&b.ctx, &b.vm, b.src, dst, 0, &pr);
 		double us = (cpu_now() - t0) * 1e6 / rounds;
-		double units = (double)mc_budget_lua_spent(budget) / rounds;
+		double units = (double)mc_budget_lua_spent(b.budget) / rounds;
 		double per = us * 1000 / units;
 		if (k > 1 && per > worst)
 			worst = per;
 		printf("%-28s %8d %14.0f %12.1f %10.1f\n", RULES[k][0], rounds, units,
 		       us, per);
-		mc_ctx_release(&ctx);
-		mc_budget_free(budget);
-		mc_fleet_free(f);
-		mc_inventory_free(inv);
-		mc_policy_free(p);
-		mc_diag_free(d);
+		lua_bench_close(&b);
 	}
 	printf("\nworst: %.1f ns per unit; a run's default budget of 100,000,000 "
 	       "units: %.1f s\n", worst, worst * 0.1);

@@ -462,10 +462,7 @@ pairs_next(lua_State *L)
 	return 1;
 by_key:
 	lua_settop(L, 2);
-	if (mc_lsafe_next(L, 1))
-		return 2;
-	lua_pushnil(L);
-	return 1;
+	return sb_next(L);
 }
 
 static int
