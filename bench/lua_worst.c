@@ -75,6 +75,16 @@ static const char *const RULES[][2] = {
 	 "local s = string.rep('\\u{e9}', 2000) while true do utf8.len(s) end"},
 	{"tonumber of 4 KiB",
 	 "local s = string.rep('1', 4000) while true do tonumber(s) end"},
+	{"errors caught",
+	 "while true do pcall(fend) end"},
+	{"chunks that do not compile",
+	 "while true do load('x x') end"},
+	{"coroutines made and killed",
+	 "while true do coroutine.resume(coroutine.create(error)) end"},
+	{"tostring of a fraction",
+	 "while true do local s = tostring(1.5) end"},
+	{"a fraction concatenated",
+	 "local x = 0.1 while true do x = x + 1.1 local s = x .. '' end"},
 };
 
 static double

@@ -21,6 +21,17 @@
 /* Bytes a library function may read or write for one unit of budget. */
 #define BYTES_PER_UNIT 8
 
+/* What costs more than its instructions say, in units: raising and
+ * catching an error (a message made, a long jump, frames unwound), making
+ * a coroutine (a thread and its stack), compiling a chunk, writing a
+ * number with a fraction as text (snprintf). Each is a few hundred
+ * nanoseconds to a microsecond, as many units as that takes of ordinary
+ * work. */
+#define ERROR_UNITS 64
+#define THREAD_UNITS 64
+#define LOAD_UNITS 128
+#define FLOAT_UNITS 24
+
 /* Per-call state, in one registry table so that a call's end drops it
  * all: the key orders of next, the tables serving as __index or
  * __newindex, and the metatables setmetatable made. Each is weak-keyed. */
@@ -145,10 +156,20 @@ mc_lsafe_tostring(lua_State *L, int idx)
 	}
 }
 
+/* The units of writing the value at idx as text, when it is a number
+ * with a fraction (an integer or a string costs its bytes). */
+static uint64_t
+float_units(lua_State *L, int idx)
+{
+	return lua_type(L, idx) == LUA_TNUMBER && !lua_isinteger(L, idx)
+	       ? FLOAT_UNITS : 0;
+}
+
 static int
 sb_tostring(lua_State *L)
 {
 	luaL_checkany(L, 1);
+	charge(L, 1 + float_units(L, 1));
 	mc_lsafe_tostring(L, 1);
 	return 1;
 }
@@ -180,7 +201,10 @@ sb_format(lua_State *L)
 		}
 		f++;
 	}
-	charge(L, 1 + (uint64_t)top + string_bytes(L, 1) / BYTES_PER_UNIT);
+	uint64_t cost = 1 + (uint64_t)top + string_bytes(L, 1) / BYTES_PER_UNIT;
+	for (int i = 2; i <= top; i++)
+		cost += float_units(L, i);
+	charge(L, cost);
 	n = call_original(L);
 	charge(L, string_bytes(L, lua_gettop(L) - n + 1) / BYTES_PER_UNIT);
 	return n;
@@ -923,7 +947,7 @@ sb_load(lua_State *L)
 		return 2;
 	}
 	text = lua_tolstring(L, 1, &len);
-	charge(L, 1 + len / 8);
+	charge(L, LOAD_UNITS + len / 8);
 	if (luaL_loadbufferx(L, text, len, "=(load)", "t") != LUA_OK) {
 		luaL_pushfail(L);
 		lua_insert(L, -2);
@@ -936,6 +960,31 @@ sb_load(lua_State *L)
 	if (!lua_setupvalue(L, -2, 1))
 		lua_pop(L, 1);
 	return 1;
+}
+
+/* pcall, as Lua's (yields inside it included), charging a caught error. */
+static int
+finish_pcall(lua_State *L, int status, lua_KContext extra)
+{
+	if (status != LUA_OK && status != LUA_YIELD) {
+		charge(L, ERROR_UNITS);
+		lua_pushboolean(L, 0);
+		lua_pushvalue(L, -2);
+		return 2;
+	}
+	return lua_gettop(L) - (int)extra;
+}
+
+static int
+sb_pcall(lua_State *L)
+{
+	int status;
+
+	luaL_checkany(L, 1);
+	lua_pushboolean(L, 1);
+	lua_insert(L, 1);
+	status = lua_pcallk(L, lua_gettop(L) - 2, LUA_MULTRET, 0, 0, finish_pcall);
+	return finish_pcall(L, status, 0);
 }
 
 /*
@@ -960,6 +1009,7 @@ sb_xpcall(lua_State *L)
 		lua_replace(L, 1);
 		return lua_gettop(L);
 	}
+	charge(L, ERROR_UNITS);
 	lua_call(L, 1, 1);  /* handler(error) */
 	lua_pushboolean(L, 0);
 	lua_insert(L, -2);
@@ -1027,11 +1077,25 @@ sb_auxwrap(lua_State *L)
 }
 
 static int
+sb_cocreate(lua_State *L)
+{
+	lua_State *co;
+
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	charge(L, THREAD_UNITS);
+	co = lua_newthread(L);
+	lua_pushvalue(L, 1);
+	lua_xmove(L, co, 1);
+	return 1;
+}
+
+static int
 sb_cowrap(lua_State *L)
 {
 	lua_State *co;
 
 	luaL_checktype(L, 1, LUA_TFUNCTION);
+	charge(L, THREAD_UNITS);
 	co = lua_newthread(L);
 	lua_pushvalue(L, 1);
 	lua_xmove(L, co, 1);
@@ -1056,6 +1120,7 @@ static const replacement REPLACED[] = {
 	{NULL, "tostring", sb_tostring, false},
 	{NULL, "setmetatable", sb_setmetatable, false},
 	{NULL, "xpcall", sb_xpcall, false},
+	{NULL, "pcall", sb_pcall, false},
 	{NULL, "tonumber", charged, true},
 	{NULL, "rawequal", charged, true},
 	{LUA_STRLIBNAME, "byte", charged, true},
@@ -1080,6 +1145,7 @@ static const replacement REPLACED[] = {
 	{LUA_UTF8LIBNAME, "len", charged, true},
 	{LUA_UTF8LIBNAME, "offset", charged, true},
 	{LUA_UTF8LIBNAME, "codes", charged, true},
+	{LUA_COLIBNAME, "create", sb_cocreate, false},
 	{LUA_COLIBNAME, "wrap", sb_cowrap, false},
 	{LUA_COLIBNAME, "close", sb_coclose, true},
 };
