@@ -212,10 +212,11 @@ static void
 hook(lua_State *L, lua_Debug *ar)
 {
 	mc_sandbox *sb = sandbox_of(L);
-	mc_lbudget *b = &sb->budget;
+	mc_lbudget *b;
 
 	if (!sb)
 		return;
+	b = &sb->budget;
 	/* The main thread runs only the sandbox's own code (a call's thread
 	 * is made and left there): never stopped from here. */
 	if (L == sb->L && (ar->event != LUA_HOOKCOUNT || b->ended))
