@@ -1401,6 +1401,9 @@ compile_remedies(loader *L, const layer *l)
 		as = alloc_array(L, set->len, sizeof(*as));
 		if (!as)
 			return;
+		/* A remedy refused above may have left its half-filled entry in
+		 * this slot; the next one starts from nothing. */
+		*x = (mc_remedy){0};
 		bool ok = true;
 		for (size_t j = 0; j < set->len; j++) {
 			const mc_pair *pr = &set->u.pairs[j];
