@@ -1092,13 +1092,7 @@ sb_cocreate(lua_State *L)
 static int
 sb_cowrap(lua_State *L)
 {
-	lua_State *co;
-
-	luaL_checktype(L, 1, LUA_TFUNCTION);
-	charge(L, THREAD_UNITS);
-	co = lua_newthread(L);
-	lua_pushvalue(L, 1);
-	lua_xmove(L, co, 1);
+	sb_cocreate(L);
 	lua_pushcclosure(L, sb_auxwrap, 1);
 	return 1;
 }
