@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "eval.h"
+#include "eval/eval.h"
 #include "migcheck.h"
 
 typedef struct lua_bench {

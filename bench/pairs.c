@@ -17,7 +17,7 @@
  * for i < N) instead of all V; the output says so. --verdicts FILE writes
  * one line per pair, "vm<TAB>host<TAB>kind<TAB>allowed" (1 or 0), for
  * bench/peers/run.js to compare with other engines. --raw also times the
- * evaluation alone (engine/eval.h, no words, no remedies), which is what a
+ * evaluation alone (engine/eval/eval.h, no words, no remedies), which is what a
  * class-free `plan` would pay per pair at least. --limit raises a limit of
  * docs/limits.md as the command line's does (a fleet of 100,000 VMs needs
  * more than the defaults).
@@ -32,7 +32,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "eval.h"
+#include "eval/eval.h"
 #include "migcheck.h"
 
 #ifndef MC_SOURCE_DIR
@@ -142,7 +142,7 @@ run_raw(const mc_fleet *fleet, const mc_inventory *inv, const char *kind,
 		spent = now() - t0;
 	} while (spent < 0.5);
 	printf("  %-12s %11zu pairs  cpu %8.3f s                    %10.0f pairs/s  "
-	       "%8.1f ns/pair  (evaluation alone, engine/eval.h)\n", kind, pairs,
+	       "%8.1f ns/pair  (evaluation alone, engine/eval/eval.h)\n", kind, pairs,
 	       spent, (double)pairs / spent, spent * 1e9 / (double)pairs);
 	free(pr.vio);
 	mc_ctx_release(&ctx);

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "migcheck.h"
 
 enum {

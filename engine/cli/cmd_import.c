@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "cli.h"
-#include "diag.h"
-#include "import.h"
-#include "node.h"
+#include "util/diag.h"
+#include "sources/import.h"
+#include "load/node.h"
 
 void
 cli_import_help(FILE *out)

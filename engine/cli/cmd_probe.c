@@ -9,7 +9,7 @@
 
 #include "cli.h"
 #include "json.h"
-#include "probe.h"
+#include "sources/probe.h"
 
 enum { OPT_NAME = 256, OPT_CLUSTER, OPT_FORMAT };
 

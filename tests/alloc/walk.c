@@ -3,7 +3,7 @@
  *
  * The method (Lua's ltests.c, libgit2's failing allocator): the program is
  * linked with -Wl,--wrap=malloc,... so that every allocation made by the
- * engine's static library -- and by Lua, whose allocator in engine/sandbox.c
+ * engine's static library -- and by Lua, whose allocator in engine/lua/sandbox.c
  * calls realloc -- goes through the wrappers below. A job (load a policy and
  * an inventory, check every VM against every host with its remedies, run
  * the importers...) is first run with no failure, to learn how many
@@ -31,7 +31,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "import.h"
+#include "sources/import.h"
 #include "migcheck.h"
 
 void *__real_malloc(size_t size);

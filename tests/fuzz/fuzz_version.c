@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "value.h"
+#include "load/value.h"
 
 static int
 sign(int c)

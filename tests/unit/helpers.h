@@ -7,7 +7,7 @@
 
 #include <check.h>
 
-#include "cond.h"
+#include "policy/cond.h"
 #include "migcheck.h"
 
 Suite *node_suite(void);

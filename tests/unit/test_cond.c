@@ -1,6 +1,6 @@
 /*
  * test_cond.c - the cond suite: conditions compiled from YAML text and
- * evaluated against records with three-valued logic (engine/cond.h).
+ * evaluated against records with three-valued logic (engine/policy/cond.h).
  *
  * Each test compiles its conditions with an mc_cond_ctx of its own, then
  * binds records given as YAML ("vm: {...}, source: {...}, target: {...}")
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cond.h"
+#include "policy/cond.h"
 #include "helpers.h"
 
 #define MAX_DOCS 64

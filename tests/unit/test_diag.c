@@ -1,12 +1,12 @@
 /*
- * test_diag.c - the diag suite: lists of diagnostics (engine/diag.h), and
+ * test_diag.c - the diag suite: lists of diagnostics (engine/util/diag.h), and
  * the number of items they keep about one file.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "helpers.h"
-#include "diag.h"
+#include "util/diag.h"
 
 static mc_diag *diag;
 

@@ -5,7 +5,7 @@
 #include <malloc.h>
 #include <string.h>
 
-#include "eval.h"
+#include "eval/eval.h"
 #include "helpers.h"
 
 /* A policy in the shape of the spec's example, small enough to reason

@@ -1,10 +1,10 @@
 /*
  * test_explain.c - the explain suite: conditions in words (mc_cond_words of
- * engine/cond.h) and policies described by mc_policy_explain().
+ * engine/policy/cond.h) and policies described by mc_policy_explain().
  */
 #include <string.h>
 
-#include "cond.h"
+#include "policy/cond.h"
 #include "helpers.h"
 
 static struct {

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "policy.h"
+#include "policy/policy.h"
 
 static char dir[64];
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "inventory.h"
+#include "eval/inventory.h"
 
 /* Adds buffers (name, text pairs) to a new inventory, then finishes it.
  * Returns the status of the first step that failed. */

@@ -1,6 +1,6 @@
 /*
  * test_lpattern.c - the lpattern suite: the bounded string.find, match,
- * gmatch and gsub (engine/lpattern.h) against Lua's own.
+ * gmatch and gsub (engine/lua/lpattern.h) against Lua's own.
  *
  * Every case runs twice, in a state with the stock string library and in
  * one where mc_lpattern_open() replaced the four functions, and the two
@@ -21,8 +21,8 @@
 #include <time.h>
 
 #include "helpers.h"
-#include "lbudget.h"
-#include "lpattern.h"
+#include "lua/lbudget.h"
+#include "lua/lpattern.h"
 
 /* ------------------------------------------------------------------------
  * Two states and the helper they share

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "policy.h"
+#include "policy/policy.h"
 
 static const char *INVENTORY =
 	"hosts:\n"

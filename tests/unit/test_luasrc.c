@@ -1,6 +1,6 @@
 /*
  * test_luasrc.c - the luasrc suite: positions of the table constructors of
- * Lua policies (engine/luasrc.h). Every position is asserted exactly, as
+ * Lua policies (engine/lua/luasrc.h). Every position is asserted exactly, as
  * the diagnostics will print it: 1-based line and column, columns counted
  * in characters.
  */
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "luasrc.h"
+#include "lua/luasrc.h"
 
 /* ------------------------------------------------------------------------
  * Fixture: one arena per test; scans allocate from it

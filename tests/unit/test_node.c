@@ -1,5 +1,5 @@
 /*
- * test_node.c - the node suite: the YAML loader (engine/node.h) and what it
+ * test_node.c - the node suite: the YAML loader (engine/load/node.h) and what it
  * promises: exact 1-based positions, core-schema scalar types, refusals of
  * what libyaml lets through, and every limit of mc_limits.
  */
@@ -10,8 +10,8 @@
 #include <time.h>
 
 #include "helpers.h"
-#include "buf.h"
-#include "node.h"
+#include "util/buf.h"
+#include "load/node.h"
 
 /* ------------------------------------------------------------------------
  * Fixture: one document and one diagnostic list per test

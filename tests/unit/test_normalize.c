@@ -1,12 +1,12 @@
 /*
  * test_normalize.c - the normalize suite: a policy's declared fields read
- * from every host when a fleet is bound (engine/fleet.h): normalize
+ * from every host when a fleet is bound (engine/eval/fleet.h): normalize
  * patterns, type coercion, sets, and the load errors of bad patterns.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "fleet.h"
+#include "eval/fleet.h"
 #include "helpers.h"
 
 /* ------------------------------------------------------------------------

@@ -17,7 +17,7 @@
 
 #include "helpers.h"
 #include "hostile.h"
-#include "node.h"
+#include "load/node.h"
 
 /* ------------------------------------------------------------------------
  * Inventories in other orders

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "policy.h"
+#include "policy/policy.h"
 
 #define HEAD "policy: p\nfields:\n  f: { from: cpu.f }\n  n: { from: cpu.n, type: integer }\n  s: { from: cpu.s, type: set }\n  v: { from: hv.v, type: version }\nkinds:\n  live: { when: { vm.state: running } }\n  stopped: { when: { vm.state: stopped } }\n"
 /* HEAD is 9 lines: the text after it starts on line 10. */

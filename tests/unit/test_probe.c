@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "probe.h"
+#include "sources/probe.h"
 
 /* vendor, signature, family, model, stepping: processors.tsv. */
 static const struct {

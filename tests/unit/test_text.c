@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "helpers.h"
-#include "hostrec.h"
-#include "inventory.h"
+#include "sources/hostrec.h"
+#include "eval/inventory.h"
 
 /* The escaped form of len bytes at s. */
 static const char *

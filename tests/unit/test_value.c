@@ -1,6 +1,6 @@
 /*
  * test_value.c - the value suite: versions, integer and boolean text,
- * equality and order of scalars (engine/value.h).
+ * equality and order of scalars (engine/load/value.h).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "helpers.h"
-#include "value.h"
+#include "load/value.h"
 
 /* ------------------------------------------------------------------------
  * Helpers

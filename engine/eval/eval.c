@@ -1,0 +1,523 @@
+/*
+ * eval.c - the evaluation of a pair.
+ */
+#include "eval/eval.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "load/value.h"
+
+int
+mc_ctx_init(mc_ctx *ctx, const mc_fleet *fleet, mc_budget *budget)
+{
+	const mc_policy *p = fleet->policy;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->fleet = fleet;
+	if (!budget && mc_budget_new(&ctx->own_budget, &fleet->limits) != MC_OK)
+		return MC_ENOMEM;
+	ctx->budget = budget ? budget : ctx->own_budget;
+	ctx->vm_scratch = calloc(fleet->nvm_paths + 1, sizeof(*ctx->vm_scratch));
+	ctx->vio_scratch = calloc(p->max_violations + 1, sizeof(*ctx->vio_scratch));
+	if (!ctx->vm_scratch || !ctx->vio_scratch ||
+	    mc_matcher_init(&ctx->matcher, &fleet->limits) < 0 ||
+	    (p->has_lua && mc_lua_new(&ctx->lua, p, ctx->budget) != MC_OK)) {
+		mc_ctx_release(ctx);
+		return MC_ENOMEM;
+	}
+	ctx->matcher.budget = ctx->budget;
+	return MC_OK;
+}
+
+int
+mc_ctx_trace(mc_ctx *ctx)
+{
+	const mc_policy *p = ctx->fleet->policy;
+	size_t most = 0;
+
+	for (size_t k = 0; k < p->nkinds; k++) {
+		size_t n = p->checks[k].nmatch + p->checks[k].ncompare;
+		if (n > most)
+			most = n;
+	}
+	ctx->captrace = p->nhost_require + p->nrelax + most + p->nrules +
+			p->nprefer;
+	ctx->trace = calloc(ctx->captrace + 1, sizeof(*ctx->trace));
+	ctx->ntrace = 0;
+	return ctx->trace ? MC_OK : MC_ENOMEM;
+}
+
+/* Records a check for a trace, when one is kept. */
+static void
+note(mc_ctx *ctx, mc_trace_check check, mc_trace_outcome outcome, size_t index,
+     const mc_why *why)
+{
+	mc_trace_rec *r;
+
+	if (!ctx->trace || ctx->ntrace >= ctx->captrace)
+		return;
+	r = &ctx->trace[ctx->ntrace++];
+	r->check = (uint8_t)check;
+	r->outcome = (uint8_t)outcome;
+	r->index = (uint32_t)index;
+	if (why)
+		r->why = *why;
+	else
+		r->why.leaf = NULL;
+}
+
+static mc_trace_outcome
+tv_outcome(mc_tv tv)
+{
+	return tv == MC_TRUE ? MC_TRACE_PASSED : tv == MC_FALSE ? MC_TRACE_FAILED
+	       : MC_TRACE_UNDECIDED;
+}
+
+mc_vmview
+mc_ctx_vm(const mc_ctx *ctx, size_t vm)
+{
+	mc_vmview v;
+
+	v.vals = mc_fleet_vm_values(ctx->fleet, vm);
+	v.record = ctx->fleet->inv->vms[vm].node;
+	v.remedy = NULL;
+	return v;
+}
+
+void
+mc_ctx_release(mc_ctx *ctx)
+{
+	mc_matcher_release(&ctx->matcher);
+	mc_lua_free(ctx->lua);
+	ctx->lua = NULL;
+	free(ctx->trace);
+	ctx->trace = NULL;
+	free(ctx->vm_scratch);
+	free(ctx->vio_scratch);
+	ctx->vm_scratch = NULL;
+	ctx->vio_scratch = NULL;
+	mc_budget_free(ctx->own_budget);
+	ctx->own_budget = NULL;
+	ctx->budget = NULL;
+}
+
+mc_env
+mc_ctx_env(mc_ctx *ctx, const mc_node *const *vm, size_t source,
+	   const size_t *target)
+{
+	mc_env env;
+
+	env.vm = vm;
+	env.source = mc_fleet_host_values(ctx->fleet, source);
+	env.target = target ? mc_fleet_host_values(ctx->fleet, *target) : NULL;
+	env.matcher = &ctx->matcher;
+	return env;
+}
+
+int
+mc_select_kind(mc_ctx *ctx, const mc_node *const *vm, size_t source,
+	       mc_why *why, int *kind)
+{
+	const mc_policy *p = ctx->fleet->policy;
+	mc_env env = mc_ctx_env(ctx, vm, source, NULL);
+
+	for (size_t k = 0; k < p->nkinds; k++) {
+		mc_tv tv;
+
+		if (!p->kinds[k].when)
+			return (int)k;
+		tv = mc_cond_eval(p->kinds[k].when, &env, why);
+		if (tv == MC_TRUE)
+			return (int)k;
+		if (tv == MC_UNKNOWN) {
+			*kind = (int)k;
+			return -2;
+		}
+	}
+	return -1;
+}
+
+void
+mc_no_kind_words(mc_ctx *ctx, mc_buf *out, size_t vm, int sel, int kind,
+		 const mc_why *why)
+{
+	const mc_fleet *f = ctx->fleet;
+	const mc_policy *p = f->policy;
+	const mc_vm_rec *rec = &f->inv->vms[vm];
+
+	if (sel == -2) {
+		mc_env env = mc_ctx_env(ctx, mc_fleet_vm_values(f, vm), rec->host, NULL);
+
+		mc_buf_addf(out, "cannot tell whether kind '%s' of policy '%s' "
+			    "applies to VM '%s': ", p->kinds[kind].name, p->name,
+			    rec->name);
+		mc_cond_describe(out, why, &env);
+		return;
+	}
+	mc_buf_addf(out, "VM '%s' is in state '%s', which no kind of policy '%s' "
+		    "covers (kinds: ", rec->name, rec->state, p->name);
+	for (size_t k = 0; k < p->nkinds; k++)
+		mc_buf_addf(out, "%s%s", k ? ", " : "", p->kinds[k].name);
+	mc_buf_addf(out, ")");
+}
+
+static bool
+fval_equal(const mc_field *fd, const mc_fval *a, const mc_fval *b)
+{
+	switch (fd->type) {
+	case MC_FT_INTEGER:
+	case MC_FT_BOOLEAN:
+		return a->num == b->num;
+	case MC_FT_VERSION:
+		return mc_version_cmp(a->text, a->len, b->text, b->len) == 0;
+	case MC_FT_SET:
+		return a->count == b->count &&
+		       memcmp(a->items, b->items, a->count * sizeof(*a->items)) == 0;
+	default:
+		return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
+	}
+}
+
+/* Sets sorted by address: does sup hold every member of sub? */
+static bool
+set_within(const mc_fval *sub, const mc_fval *sup)
+{
+	size_t j = 0;
+
+	if (sub->count > sup->count)
+		return false;
+	for (size_t i = 0; i < sub->count; i++) {
+		while (j < sup->count && (uintptr_t)sup->items[j] < (uintptr_t)sub->items[i])
+			j++;
+		if (j == sup->count || sup->items[j] != sub->items[i])
+			return false;
+		j++;
+	}
+	return true;
+}
+
+static bool
+set_disjoint(const mc_fval *a, const mc_fval *b)
+{
+	size_t i = 0, j = 0;
+
+	while (i < a->count && j < b->count) {
+		if (a->items[i] == b->items[j])
+			return false;
+		if ((uintptr_t)a->items[i] < (uintptr_t)b->items[j])
+			i++;
+		else
+			j++;
+	}
+	return true;
+}
+
+/* target OP source */
+static bool
+compare_holds(const mc_field *fd, unsigned op, const mc_fval *tgt,
+	      const mc_fval *src)
+{
+	int c;
+
+	switch (op) {
+	case MC_OP_EQ:
+		return fval_equal(fd, tgt, src);
+	case MC_OP_NE:
+		return !fval_equal(fd, tgt, src);
+	case MC_OP_SUPERSET:
+		return set_within(src, tgt);
+	case MC_OP_SUBSET:
+		return set_within(tgt, src);
+	case MC_OP_DISJOINT:
+		return set_disjoint(tgt, src);
+	default:
+		break;
+	}
+	if (fd->type == MC_FT_INTEGER)
+		c = (tgt->num > src->num) - (tgt->num < src->num);
+	else
+		c = mc_version_cmp(tgt->text, tgt->len, src->text, src->len);
+	switch (op) {
+	case MC_OP_LT:
+		return c < 0;
+	case MC_OP_LE:
+		return c <= 0;
+	case MC_OP_GT:
+		return c > 0;
+	default:
+		return c >= 0;
+	}
+}
+
+static void
+add_vio(mc_pair_result *out, mc_check_type check, mc_vio_status status,
+	size_t index, const mc_why *why)
+{
+	mc_vio *v = &out->vio[out->nvio++];
+
+	v->check = (uint8_t)check;
+	v->status = (uint8_t)status;
+	v->index = (uint32_t)index;
+	if (why)
+		v->why = *why;
+	else
+		v->why.leaf = NULL;
+}
+
+/* A field check's values: a violation when either side is unusable. */
+static bool
+field_usable(mc_pair_result *out, mc_check_type check, size_t index,
+	     const mc_fval *src, const mc_fval *tgt)
+{
+	if (src->status != MC_FV_OK) {
+		add_vio(out, check, MC_VS_SOURCE_BAD, index, NULL);
+		return false;
+	}
+	if (tgt->status != MC_FV_OK) {
+		add_vio(out, check, MC_VS_TARGET_BAD, index, NULL);
+		return false;
+	}
+	return true;
+}
+
+void
+mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
+	     size_t target, int kind, mc_pair_result *out)
+{
+	const mc_fleet *f = ctx->fleet;
+	const mc_policy *p = f->policy;
+	const mc_kind_checks *kc = &p->checks[kind];
+	mc_env env = mc_ctx_env(ctx, vm->vals, source, &target);
+	uint64_t dropped = 0;
+	mc_why why;
+	mc_tv tv;
+
+	out->nvio = 0;
+	out->relaxed = 0;
+	out->rating_halves = 0;
+	ctx->ntrace = 0;
+
+	for (size_t i = 0; i < p->nhost_require; i++) {
+		if (ctx->skip_host && ctx->skip_host[i])
+			continue;
+		tv = mc_cond_eval(p->host_require[i].cond, &env, &why);
+		note(ctx, MC_TRACE_HOST, tv_outcome(tv), i, &why);
+		if (tv != MC_TRUE)
+			add_vio(out, MC_CHECK_HOST, tv == MC_FALSE ? MC_VS_FAILED
+				: MC_VS_UNKNOWN, i, &why);
+	}
+	for (size_t i = 0; i < p->nrelax; i++) {
+		bool applies = mc_cond_eval(p->relax[i].when, &env, &why) == MC_TRUE;
+
+		note(ctx, MC_TRACE_RELAX, applies ? MC_TRACE_APPLIED
+		     : MC_TRACE_NOT_APPLIED, i, &why);
+		if (applies) {
+			dropped |= p->relax[i].drop;
+			out->relaxed |= (uint64_t)1 << i;
+		}
+	}
+	for (size_t i = 0; i < kc->nmatch; i++) {
+		uint32_t fi = kc->match[i].field;
+		const mc_fval *s = mc_fleet_field(f, source, fi);
+		const mc_fval *t = mc_fleet_field(f, target, fi);
+
+		if (dropped & ((uint64_t)1 << fi)) {
+			note(ctx, MC_TRACE_MATCH, MC_TRACE_DROPPED, i, NULL);
+			continue;
+		}
+		if (!field_usable(out, MC_CHECK_MATCH, i, s, t)) {
+			note(ctx, MC_TRACE_MATCH, MC_TRACE_UNDECIDED, i, NULL);
+		} else if (!fval_equal(&p->fields[fi], s, t)) {
+			note(ctx, MC_TRACE_MATCH, MC_TRACE_FAILED, i, NULL);
+			add_vio(out, MC_CHECK_MATCH, MC_VS_FAILED, i, NULL);
+		} else {
+			note(ctx, MC_TRACE_MATCH, MC_TRACE_PASSED, i, NULL);
+		}
+	}
+	for (size_t i = 0; i < kc->ncompare; i++) {
+		const mc_compare_check *c = &kc->compare[i];
+		const mc_fval *s = mc_fleet_field(f, source, c->field);
+		const mc_fval *t = mc_fleet_field(f, target, c->field);
+
+		if (dropped & ((uint64_t)1 << c->field)) {
+			note(ctx, MC_TRACE_COMPARE, MC_TRACE_DROPPED, i, NULL);
+			continue;
+		}
+		if (!field_usable(out, MC_CHECK_COMPARE, i, s, t)) {
+			note(ctx, MC_TRACE_COMPARE, MC_TRACE_UNDECIDED, i, NULL);
+		} else if (!compare_holds(&p->fields[c->field], c->op, t, s)) {
+			note(ctx, MC_TRACE_COMPARE, MC_TRACE_FAILED, i, NULL);
+			add_vio(out, MC_CHECK_COMPARE, MC_VS_FAILED, i, NULL);
+		} else {
+			note(ctx, MC_TRACE_COMPARE, MC_TRACE_PASSED, i, NULL);
+		}
+	}
+	for (size_t i = 0; i < p->nrules; i++) {
+		const mc_rule *r = &p->rules[i];
+
+		if (!(r->kinds & (1u << kind)) || (ctx->skip_rule && ctx->skip_rule[i]))
+			continue;
+		if (!r->require) {
+			mc_lua_verdict v = mc_lua_rule(ctx->lua, i, vm->record, vm->remedy,
+						       f->inv->hosts[source].node,
+						       f->inv->hosts[target].node, NULL);
+			note(ctx, MC_TRACE_RULE, v == MC_LUA_HELD ? MC_TRACE_PASSED
+			     : v == MC_LUA_FAILED ? MC_TRACE_FAILED : MC_TRACE_UNDECIDED,
+			     i, NULL);
+			if (v != MC_LUA_HELD)
+				add_vio(out, MC_CHECK_RULE, v == MC_LUA_FAILED
+					? MC_VS_FAILED : MC_VS_UNKNOWN, i, NULL);
+			continue;
+		}
+		tv = mc_cond_eval(r->require, &env, &why);
+		note(ctx, MC_TRACE_RULE, tv_outcome(tv), i, &why);
+		if (tv != MC_TRUE)
+			add_vio(out, MC_CHECK_RULE, tv == MC_FALSE ? MC_VS_FAILED
+				: MC_VS_UNKNOWN, i, &why);
+	}
+
+	out->allowed = out->nvio == 0;
+	if (!out->allowed)
+		return;
+	if (p->prefer_total == 0) {
+		out->rating_halves = 10;
+		return;
+	}
+	uint64_t held = 0;
+	for (size_t i = 0; i < p->nprefer; i++) {
+		const mc_prefer *pr = &p->prefer[i];
+		bool ok;
+
+		why.leaf = NULL;
+		if (pr->field >= 0) {
+			const mc_fval *s = mc_fleet_field(f, source, (size_t)pr->field);
+			const mc_fval *t = mc_fleet_field(f, target, (size_t)pr->field);
+			ok = s->status == MC_FV_OK && t->status == MC_FV_OK &&
+			     fval_equal(&p->fields[pr->field], s, t);
+		} else {
+			ok = mc_cond_eval(pr->when, &env, &why) == MC_TRUE;
+		}
+		note(ctx, MC_TRACE_PREFER, ok ? MC_TRACE_APPLIED
+		     : MC_TRACE_NOT_APPLIED, i, &why);
+		if (ok)
+			held += pr->weight;
+	}
+	/* 1 + 4 * held / total stars, to the nearest half star (halves up):
+	 * in half stars, 2 + 8 * held / total, rounded. */
+	out->rating_halves = (uint8_t)(2 + (16 * held + p->prefer_total) /
+				       (2 * (uint64_t)p->prefer_total));
+}
+
+/* A field check's values: MC_ONE_PASSED when both are usable. */
+static int
+field_status(const mc_fval *src, const mc_fval *tgt)
+{
+	if (src->status != MC_FV_OK)
+		return MC_VS_SOURCE_BAD;
+	if (tgt->status != MC_FV_OK)
+		return MC_VS_TARGET_BAD;
+	return MC_ONE_PASSED;
+}
+
+static int
+tv_status(mc_tv tv)
+{
+	return tv == MC_TRUE ? MC_ONE_PASSED : tv == MC_FALSE ? MC_VS_FAILED
+	       : MC_VS_UNKNOWN;
+}
+
+int
+mc_eval_check(mc_ctx *ctx, const mc_vmview *vm, size_t source, size_t target,
+	      int kind, mc_check_kind check, size_t index)
+{
+	const mc_fleet *f = ctx->fleet;
+	const mc_policy *p = f->policy;
+	const mc_kind_checks *kc = &p->checks[kind];
+	mc_env env = mc_ctx_env(ctx, vm->vals, source, &target);
+	const mc_fval *s, *t;
+	const mc_rule *r;
+	const mc_prefer *pr;
+	uint32_t fi;
+	int st;
+
+	switch (check) {
+	case MC_ONE_HOST:
+		return tv_status(mc_cond_eval(p->host_require[index].cond, &env, NULL));
+	case MC_ONE_MATCH:
+		fi = kc->match[index].field;
+		s = mc_fleet_field(f, source, fi);
+		t = mc_fleet_field(f, target, fi);
+		if ((st = field_status(s, t)) != MC_ONE_PASSED)
+			return st;
+		return fval_equal(&p->fields[fi], s, t) ? MC_ONE_PASSED : MC_VS_FAILED;
+	case MC_ONE_COMPARE:
+		fi = kc->compare[index].field;
+		s = mc_fleet_field(f, source, fi);
+		t = mc_fleet_field(f, target, fi);
+		if ((st = field_status(s, t)) != MC_ONE_PASSED)
+			return st;
+		return compare_holds(&p->fields[fi], kc->compare[index].op, t, s)
+		       ? MC_ONE_PASSED : MC_VS_FAILED;
+	case MC_ONE_RULE:
+		r = &p->rules[index];
+		if (r->require)
+			return tv_status(mc_cond_eval(r->require, &env, NULL));
+		switch (mc_lua_rule(ctx->lua, index, vm->record, vm->remedy,
+				    f->inv->hosts[source].node,
+				    f->inv->hosts[target].node, NULL)) {
+		case MC_LUA_HELD:
+			return MC_ONE_PASSED;
+		case MC_LUA_FAILED:
+			return MC_VS_FAILED;
+		default:
+			return MC_VS_UNKNOWN;
+		}
+	default:
+		pr = &p->prefer[index];
+		if (pr->field < 0)
+			return mc_cond_eval(pr->when, &env, NULL) == MC_TRUE
+			       ? MC_ONE_PASSED : MC_VS_FAILED;
+		s = mc_fleet_field(f, source, (size_t)pr->field);
+		t = mc_fleet_field(f, target, (size_t)pr->field);
+		return s->status == MC_FV_OK && t->status == MC_FV_OK &&
+		       fval_equal(&p->fields[pr->field], s, t)
+		       ? MC_ONE_PASSED : MC_VS_FAILED;
+	}
+}
+
+void
+mc_eval_remedies(mc_ctx *ctx, size_t vm, size_t target, int kind,
+		 bool *passes)
+{
+	const mc_fleet *f = ctx->fleet;
+	const mc_policy *p = f->policy;
+	const mc_node *const *vals = mc_fleet_vm_values(f, vm);
+	size_t source = f->inv->vms[vm].host;
+	mc_vmview changed = {ctx->vm_scratch, f->inv->vms[vm].node, NULL};
+	mc_trace_rec *trace = ctx->trace;
+	size_t ntrace = ctx->ntrace;
+	mc_pair_result res;
+
+	/* A remedy's evaluation is not part of the trace of the move. */
+	ctx->trace = NULL;
+	res.vio = ctx->vio_scratch;
+	for (size_t r = 0; r < p->nremedies; r++) {
+		const mc_remedy *rem = &p->remedies[r];
+		mc_why why;
+		int k = kind, unknown;
+
+		memcpy(ctx->vm_scratch, vals, f->nvm_paths * sizeof(*vals));
+		for (size_t i = 0; i < rem->nset; i++)
+			ctx->vm_scratch[rem->set[i].vm_path] = rem->set[i].value;
+		passes[r] = false;
+		if (rem->reselects_kind &&
+		    (k = mc_select_kind(ctx, ctx->vm_scratch, source, &why, &unknown)) < 0)
+			continue;
+		changed.remedy = rem;
+		mc_eval_pair(ctx, &changed, source, target, k, &res);
+		passes[r] = res.allowed;
+	}
+	ctx->trace = trace;
+	ctx->ntrace = ntrace;
+}

@@ -1,0 +1,57 @@
+/*
+ * inventory.h - hosts and VMs (the opaque mc_inventory of migcheck.h).
+ *
+ * An inventory is merged from several files. Only `name` (hosts and VMs),
+ * `host` and `state` (VMs) are required; the rest of each record is data
+ * that policies read by path. The types of the documented optional keys
+ * (`cluster`, `checkpoints`, `processor_compatibility`) are checked at load,
+ * so that a typo there is an error at its line rather than a quiet verdict.
+ * A VM without `checkpoints` has 0, and without `processor_compatibility`
+ * has false, as if the record said so (at the record's position).
+ */
+#ifndef MC_INVENTORY_H
+#define MC_INVENTORY_H
+
+#include "util/arena.h"
+#include "migcheck.h"
+#include "load/node.h"
+#include "util/strmap.h"
+
+typedef struct mc_host_rec {
+	const char *name;
+	const char *cluster;   /* or NULL */
+	const mc_node *node;   /* the record */
+} mc_host_rec;
+
+typedef struct mc_vm_rec {
+	const char *name;
+	const char *state;
+	const mc_node *node;
+	const mc_node *host_node;  /* the `host:` value, for diagnostics */
+	uint32_t host;             /* index of its host, after finish */
+} mc_vm_rec;
+
+struct mc_inventory {
+	mc_limits limits;
+	mc_arena arena;        /* records completed with their defaults */
+	mc_doc **docs;
+	size_t ndocs;
+	mc_host_rec *hosts;
+	size_t nhosts, caphosts;
+	mc_vm_rec *vms;
+	size_t nvms, capvms;
+	mc_strmap host_index;  /* name -> index */
+	mc_strmap vm_index;
+	bool finished;
+};
+
+/* As mc_inventory_add_file, for a file that the node `by` names (a policy
+ * test's `inventory:`): see mc_named for what that changes. */
+int mc_inventory_add_named(mc_inventory *inv, const char *path,
+			   const mc_node *by, mc_diag *diag);
+
+/* The index of a host or VM by name, or -1. */
+long mc_inventory_find_host(const mc_inventory *inv, const char *name);
+long mc_inventory_find_vm(const mc_inventory *inv, const char *name);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * classes.h - hosts and VMs grouped by what a kind of move reads.
+ *
+ * A kind's verdict on a pair depends only on the values its checks read:
+ * the target's and the source's host paths named by conditions and by the
+ * `uses` of Lua rules, both hosts' fields that match, compare and prefer
+ * name, and the VM's paths. Hosts equal on everything a kind reads of a
+ * target form a target class; VMs of one kind whose own values and whose
+ * host's values are equal on everything it reads form a VM class. One
+ * evaluation of a class pair decides every pair it stands for. A kind with
+ * a Lua rule that declares no `uses` may read anything: it is opaque, and
+ * every host and every VM is a class of its own.
+ */
+#ifndef MC_CLASSES_H
+#define MC_CLASSES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "eval/eval.h"
+#include "eval/fleet.h"
+
+/* What one kind reads. */
+typedef struct mc_reads {
+	uint8_t *target;   /* per host path: read from the target */
+	uint8_t *source;   /* per host path: read from the VM's host */
+	uint8_t *vm;       /* per VM path: read from the VM */
+	uint64_t fields;   /* fields read from both hosts */
+	bool opaque;       /* a Lua rule reads what it does not declare */
+	/* With hosts_only: the host requirements and rules left out because
+	 * they read the VM (or, for a Lua rule, may read it). */
+	uint8_t *skip_host;
+	uint8_t *skip_rule;
+} mc_reads;
+
+/* Fills *r for kind; the arrays live in arena. With hosts_only, what a
+ * kind's checks read of two hosts alone: checks that read the VM are left
+ * out and marked in skip_host and skip_rule, preferences are left out, and
+ * the kind is never opaque.
+ * Returns 0, or -1 when memory runs out. */
+int mc_reads_of_kind(mc_reads *r, const mc_policy *p, int kind,
+		     bool hosts_only, mc_arena *arena);
+
+/* Fills *r with what one check of kind reads (see mc_eval_check). */
+int mc_reads_of_check(mc_reads *r, const mc_policy *p, int kind,
+		      mc_check_kind check, size_t index, mc_arena *arena);
+
+/* Does some relaxation's `when` read the target? */
+bool mc_relax_reads_target(const mc_policy *p);
+
+/* A grouping of n items into classes. Class numbers follow the first
+ * appearance of a member, so the grouping is stable. */
+typedef struct mc_classes {
+	size_t nitems;
+	size_t nclasses;
+	uint32_t *of;       /* the class of each item */
+	uint32_t *first;    /* per class: its first member (the one evaluated) */
+	uint32_t *start;    /* per class c: members[start[c] .. start[c + 1]) */
+	uint32_t *members;  /* items, class by class, in item order */
+} mc_classes;
+
+/* How items are told apart: a hash of an item, and whether two items are
+ * equal. */
+typedef struct mc_class_key {
+	uint64_t (*hash)(const void *arg, size_t item);
+	bool (*equal)(const void *arg, size_t a, size_t b);
+	const void *arg;
+} mc_class_key;
+
+/* Groups items 0 .. n-1 by key. skip, when not NULL, marks items left out
+ * (their class is UINT32_MAX). Returns 0, or -1 when memory runs out. */
+int mc_classes_build(mc_classes *c, size_t n, const mc_class_key *key,
+		     const uint8_t *skip, mc_arena *arena);
+
+/* The host side of a kind: the hosts of a fleet as targets (reads->target)
+ * or as sources (reads->source), with the fields of reads. */
+typedef struct mc_host_key {
+	const mc_fleet *fleet;
+	const uint32_t *order;  /* item i is host order[i]; NULL: host i */
+	const uint8_t *paths;   /* which host paths count */
+	uint64_t fields;
+	bool opaque;            /* every host its own class */
+} mc_host_key;
+
+/* The key functions of hosts (arg: an mc_host_key). */
+uint64_t mc_host_hash(const void *arg, size_t host);
+bool mc_host_equal(const void *arg, size_t a, size_t b);
+
+/* Hash and equality of the values of nodes (NULL and a null scalar both
+ * mean "no value"). */
+uint64_t mc_node_hash(const mc_node *n, uint64_t h);
+bool mc_node_same(const mc_node *a, const mc_node *b);
+
+/* Mixes v into the hash h. */
+static inline uint64_t
+mc_hash_mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdull;
+}
+
+#endif

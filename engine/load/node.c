@@ -1,0 +1,1561 @@
+/*
+ * node.c - the YAML loader: libyaml events in, a tree of marked nodes out.
+ */
+#include "load/node.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/random.h>
+#include <unistd.h>
+#include <xxhash.h>
+#include <yaml.h>
+
+#include "util/strmap.h"
+#include "load/value.h"
+
+#define FLAG_OPEN 1     /* a collection still being built */
+#define FLAG_MERGE 2    /* a plain `<<` key */
+
+#define TAG_PREFIX "tag:yaml.org,2002:"
+
+/* An open collection: its node and where its children start on the
+ * builder's child stack. */
+typedef struct frame {
+	mc_node *node;
+	size_t start;
+} frame;
+
+typedef struct builder {
+	mc_doc *doc;
+	const mc_limits *lim;
+	mc_diag *diag;
+	frame *frames;
+	size_t nframes, capframes;
+	const mc_node **kids;
+	size_t nkids, capkids;
+	mc_strmap anchors;      /* anchor name -> index into names/targets */
+	char **anchor_names;
+	const mc_node **anchor_nodes;
+	size_t nanchors, capanchors;
+	size_t nodes;
+	uint64_t alias_nodes;
+	uint64_t seed;          /* of the mappings' key indexes, once needed */
+	bool seeded;
+	int documents;
+	int status;
+} builder;
+
+/* ------------------------------------------------------------------------
+ * Reading files and reporting positions
+ */
+
+/*
+ * Reads the file open at fd whole, within max bytes: a regular file is
+ * refused by its size before anything is read; a FIFO, a pipe or a device
+ * is read up to max bytes and one more, which is enough to know it is over
+ * the limit. Returns 0, or -1 with errno set (EFBIG past the limit).
+ */
+static int
+read_fd(int fd, const struct stat *st, size_t max, char **data, size_t *len)
+{
+	char *buf = NULL;
+	size_t cap = 0, n = 0, first = 4096;
+	int saved;
+
+	if (S_ISREG(st->st_mode)) {
+		if ((uintmax_t)st->st_size > max) {
+			errno = EFBIG;
+			return -1;
+		}
+		first = (size_t)st->st_size + 2;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (n + 1 >= cap) {
+			size_t ncap = cap ? cap * 2 : first;
+			char *nb;
+
+			if (ncap > max + 2)
+				ncap = max + 2;
+			if (ncap <= n + 1) {
+				errno = EFBIG;
+				goto fail;
+			}
+			nb = realloc(buf, ncap);
+			if (!nb)
+				goto fail;
+			buf = nb;
+			cap = ncap;
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max) {
+			errno = EFBIG;
+			goto fail;
+		}
+	}
+	if (!buf && !(buf = malloc(1)))
+		return -1;
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return 0;
+fail:
+	saved = errno;
+	free(buf);
+	errno = saved;
+	return -1;
+}
+
+/*
+ * Opens and reads path. A file a policy names must be a regular file: it
+ * is opened without blocking (a FIFO would otherwise wait for a writer for
+ * ever) and refused unread when fstat says it is anything else; *mode then
+ * tells what it is. Returns 0, or -1 with errno set.
+ */
+static int
+read_path(const char *path, size_t max, bool regular_only, char **data,
+	  size_t *len, mode_t *mode)
+{
+	struct stat st;
+	int fd, rc = -1, saved;
+
+	*mode = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+		  (regular_only ? O_NONBLOCK : 0));
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		goto out;
+	*mode = st.st_mode;
+	if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		goto out;
+	}
+	if (regular_only && !S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto out;
+	}
+	rc = read_fd(fd, &st, max, data, len);
+out:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+int
+mc_read_file(const char *path, size_t max, char **data, size_t *len)
+{
+	mode_t mode;
+
+	return read_path(path, max, false, data, len, &mode);
+}
+
+/* The character at byte i of d (len bytes), UTF-16 (le or be) or UTF-8;
+ * sets *w to its width in bytes. */
+static uint32_t
+char_at(const unsigned char *d, size_t len, size_t i, int utf16, size_t *w)
+{
+	uint32_t c;
+
+	if (utf16) {
+		*w = 2;
+		if (i + 1 >= len)
+			return 0;
+		c = utf16 == 1 ? (uint32_t)(d[i] | d[i + 1] << 8)
+			       : (uint32_t)(d[i] << 8 | d[i + 1]);
+		if (c >= 0xD800 && c <= 0xDBFF)
+			*w = 4;  /* a surrogate pair: one character */
+		return c;
+	}
+	c = d[i];
+	*w = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+	     : (c & 0xF8) == 0xF0 ? 4 : 1;
+	if (*w == 1 || i + *w > len)
+		return c;
+	c &= 0x3F >> (*w - 1);
+	for (size_t k = 1; k < *w; k++)
+		c = c << 6 | (d[i + k] & 0x3F);
+	return c;
+}
+
+/*
+ * The 0-based line and column of byte `off` of the raw input, counted as
+ * libyaml counts its marks: characters after the byte order mark, with CR
+ * LF, CR, LF, NEL, LS and PS as line breaks; UTF-16 input by its
+ * characters.
+ */
+static void
+offset_mark(const char *data, size_t len, size_t off, yaml_mark_t *m)
+{
+	const unsigned char *d = (const unsigned char *)data;
+	size_t i = 0, line = 0, col = 0, w, w2;
+	int utf16 = 0;
+
+	if (len >= 2 && d[0] == 0xFF && d[1] == 0xFE) {
+		utf16 = 1;
+		i = 2;
+	} else if (len >= 2 && d[0] == 0xFE && d[1] == 0xFF) {
+		utf16 = 2;
+		i = 2;
+	} else if (len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF) {
+		i = 3;
+	}
+	if (off > len)
+		off = len;
+	while (i < off) {
+		uint32_t c = char_at(d, len, i, utf16, &w);
+
+		if (c == '\r' && i + w < off && char_at(d, len, i + w, utf16, &w2) == '\n')
+			w += w2;
+		if (c == '\r' || c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029) {
+			line++;
+			col = 0;
+		} else {
+			col++;
+		}
+		i += w;
+	}
+	m->line = line;
+	m->column = col;
+}
+
+/* True when the character at d[i] ends a line; *w is the width of the
+ * break (CR LF is one break). */
+static bool
+line_break(const unsigned char *d, size_t len, size_t i, size_t *w)
+{
+	size_t w2;
+	uint32_t c = char_at(d, len, i, 0, w);
+
+	if (c == '\r' && i + *w < len && char_at(d, len, i + *w, 0, &w2) == '\n')
+		*w += w2;
+	return c == '\r' || c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029;
+}
+
+/*
+ * A file's index of lines. Every diagnostic shows its source line, and a
+ * file may have many diagnostics: finding each line by counting breaks
+ * from byte 0 made them quadratic. The index is built in one pass, as jq's
+ * locfile.c builds its own, but keeps a mark only where at least
+ * LINE_STRIDE bytes have passed since the previous one, not at every line:
+ * a file of line breaks alone would otherwise need several times its size
+ * in marks. A line is found by a binary search over the marks and a walk
+ * of less than LINE_STRIDE bytes from the nearest one, and the marks take
+ * at most 1/16 of the file's size.
+ */
+#define LINE_STRIDE 256
+
+typedef struct line_mark {
+	size_t line;  /* 1-based */
+	size_t off;   /* where that line starts */
+} line_mark;
+
+struct mc_lines {
+	size_t nlines;  /* lines in the file: line breaks + 1 */
+	size_t nmarks;
+	line_mark marks[];
+};
+
+/* True for text that begins as UTF-16 does, with a byte order mark of
+ * either order (0xFF or 0xFE, which UTF-8 never holds): its lines are not
+ * shown. */
+static bool
+is_utf16(const unsigned char *d, size_t n)
+{
+	return n >= 2 && (d[0] == 0xFF || d[0] == 0xFE);
+}
+
+/* Counts the lines of f with the line breaks libyaml counts, keeping a
+ * mark at the first line and at each line start LINE_STRIDE bytes or more
+ * past the previous mark. NULL when memory runs out. */
+static mc_lines *
+lines_build(const mc_file *f)
+{
+	const unsigned char *d = (const unsigned char *)f->data;
+	size_t i = 0, n = f->len, w, line = 1, cap;
+	mc_lines *ls;
+
+	if (n >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF)
+		i = 3;
+	/* A mark after the first lies LINE_STRIDE bytes past the one before. */
+	cap = n / LINE_STRIDE + 1;
+	ls = malloc(sizeof(*ls) + cap * sizeof(ls->marks[0]));
+	if (!ls)
+		return NULL;
+	ls->marks[0].line = 1;
+	ls->marks[0].off = i;
+	ls->nmarks = 1;
+	while (i < n) {
+		if (line_break(d, n, i, &w)) {
+			line++;
+			if (i + w - ls->marks[ls->nmarks - 1].off >= LINE_STRIDE &&
+			    i + w <= n) {
+				ls->marks[ls->nmarks].line = line;
+				ls->marks[ls->nmarks++].off = i + w;
+			}
+		}
+		i += w;
+	}
+	ls->nlines = line;
+	return ls;
+}
+
+/* The index of f's lines, made on first use. Documents are shared by
+ * threads once loaded: the first to finish publishes its index, the others
+ * free theirs. The index is a cache: f is not changed otherwise. */
+static const mc_lines *
+file_lines(const mc_file *f)
+{
+	mc_file *mf = (mc_file *)(uintptr_t)f;
+	mc_lines *ls = atomic_load_explicit(&mf->lines, memory_order_acquire);
+	mc_lines *none = NULL;
+
+	if (ls)
+		return ls;
+	ls = lines_build(f);
+	if (ls && !atomic_compare_exchange_strong_explicit(&mf->lines, &none, ls,
+							  memory_order_acq_rel,
+							  memory_order_acquire)) {
+		free(ls);
+		ls = none;
+	}
+	return ls;
+}
+
+void
+mc_file_release(mc_file *f)
+{
+	if (!f)
+		return;
+	free(atomic_load_explicit(&f->lines, memory_order_relaxed));
+	atomic_store_explicit(&f->lines, NULL, memory_order_relaxed);
+}
+
+/* The longest source line a diagnostic shows. */
+#define SHOW_LINE 200
+
+/*
+ * Finds line `line` (1-based) of a UTF-8 file: sets *text to its start and
+ * *len to its length without the break, or *text to NULL for other
+ * encodings and for lines absent, too long or not printable enough to
+ * show. Returns -1 when memory runs out, else 0.
+ */
+static int
+find_line(const mc_file *f, unsigned line, const char **text, size_t *len)
+{
+	const unsigned char *d = (const unsigned char *)f->data;
+	const mc_lines *ls;
+	size_t lo, hi, i, l, start, w, n = f->len;
+
+	*text = NULL;
+	if (!d || line == 0 || is_utf16(d, n))
+		return 0;
+	if (!(ls = file_lines(f)))
+		return -1;
+	if (line > ls->nlines)
+		return 0;
+	/* The last mark at or before the line. */
+	lo = 0;
+	hi = ls->nmarks;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ls->marks[mid].line <= line)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	i = ls->marks[lo].off;
+	for (l = ls->marks[lo].line; l < line && i < n; i += w) {
+		if (line_break(d, n, i, &w))
+			l++;
+	}
+	if (l != line)
+		return 0;
+	start = i;
+	while (i < n && i - start <= SHOW_LINE && !line_break(d, n, i, &w))
+		i += w;
+	/* A source line is shown only when it is short, printable text. */
+	if (i - start > SHOW_LINE)
+		return 0;
+	for (size_t k = start; k < i; k++) {
+		if (d[k] < 0x20 && d[k] != '\t')
+			return 0;
+	}
+	*text = f->data + start;
+	*len = i - start;
+	return 0;
+}
+
+const char *
+mc_file_line(const mc_file *f, unsigned line, size_t *len)
+{
+	const char *text;
+
+	find_line(f, line, &text, len);
+	return text;
+}
+
+static int MC_PRINTF(6, 0)
+vfile_diag(mc_diag *diag, mc_severity sev, const mc_file *f, unsigned line,
+	   unsigned col, const char *fmt, va_list ap)
+{
+	char msg[1024];
+	const char *text = NULL;
+	size_t len = 0;
+
+	/* Past the diagnostics a file keeps, this one is only counted. */
+	if (mc_diag_full(diag, f ? f->name : NULL))
+		return mc_diag_add(diag, sev, f ? f->name : NULL, line, col, NULL,
+				   0, "%s", "");
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (f && find_line(f, line, &text, &len) < 0)
+		return -1;
+	return mc_diag_add(diag, sev, f ? f->name : NULL, line, col, text, len,
+			   "%s", msg);
+}
+
+int
+mc_file_diag(mc_diag *diag, mc_severity sev, const mc_file *f, unsigned line,
+	     unsigned col, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vfile_diag(diag, sev, f, line, col, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+mc_node_diag(mc_diag *diag, mc_severity sev, const mc_node *n,
+	     const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vfile_diag(diag, sev, n->file, n->line, n->col, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+mc_node_error_counted(mc_diag *diag, int *count, const mc_node *n,
+		      const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vfile_diag(diag, MC_SEVERITY_ERROR, n->file, n->line, n->col, fmt, ap);
+	va_end(ap);
+	(*count)++;
+	return rc;
+}
+
+static void
+berror_id(builder *b, const char *code, const yaml_mark_t *m, int status,
+	  const char *fmt, ...) MC_PRINTF(5, 6);
+
+/* Reports a YAML error; its id is `code`, or for NULL "limit" when status
+ * is MC_ELIMIT and "yaml" otherwise. */
+static void
+berror_id(builder *b, const char *code, const yaml_mark_t *m, int status,
+	  const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vfile_diag(b->diag, MC_SEVERITY_ERROR, &b->doc->file,
+			(unsigned)m->line + 1, (unsigned)m->column + 1, fmt, ap);
+	va_end(ap);
+	if (rc == 0)
+		mc_diag_set_code(b->diag, code ? code
+				 : status == MC_ELIMIT ? "limit" : "yaml");
+	if (!b->status)
+		b->status = status;
+}
+
+#define berror(b, m, status, ...) berror_id((b), NULL, (m), (status), __VA_ARGS__)
+
+/* ------------------------------------------------------------------------
+ * Node queries
+ */
+
+/*
+ * A mapping's index of its keys: open addressing with linear probing over
+ * a power of two of slots, at most half of them used, each holding the
+ * index of a pair plus one (0: empty). The hash is XXH3 seeded per
+ * document, so that keys cannot be chosen to collide. Mappings of up to
+ * KEYS_LINEAR pairs have no index: comparing a few keys costs less than
+ * hashing one.
+ */
+#define KEYS_LINEAR 16
+
+struct mc_keys {
+	uint64_t seed;
+	size_t mask;       /* slots - 1 */
+	uint32_t slot[];
+};
+
+static uint64_t
+key_hash(const mc_keys *ks, const char *key, size_t len)
+{
+	return XXH3_64bits_withSeed(key, len, ks->seed);
+}
+
+/* The slot of key in ks: the one that holds it, or the empty one where
+ * it would go. */
+static uint32_t *
+keys_find(const mc_keys *ks, const mc_pair *pairs, const char *key,
+	  size_t len)
+{
+	size_t i = (size_t)key_hash(ks, key, len) & ks->mask;
+	uint32_t *slot = (uint32_t *)(uintptr_t)ks->slot;
+
+	for (;; i = (i + 1) & ks->mask) {
+		const mc_node *k;
+
+		if (!slot[i])
+			return &slot[i];
+		k = pairs[slot[i] - 1].key;
+		if (k->len == len && memcmp(k->u.text, key, len) == 0)
+			return &slot[i];
+	}
+}
+
+const mc_node *
+mc_node_getn(const mc_node *map, const char *key, size_t len)
+{
+	if (!map || map->kind != MC_NODE_MAP)
+		return NULL;
+	if (map->keys) {
+		const uint32_t *s = keys_find(map->keys, map->u.pairs, key, len);
+
+		return *s ? map->u.pairs[*s - 1].value : NULL;
+	}
+	for (size_t i = 0; i < map->len; i++) {
+		const mc_node *k = map->u.pairs[i].key;
+		if (k->len == len && memcmp(k->u.text, key, len) == 0)
+			return map->u.pairs[i].value;
+	}
+	return NULL;
+}
+
+const mc_node *
+mc_node_get(const mc_node *map, const char *key)
+{
+	return mc_node_getn(map, key, strlen(key));
+}
+
+int
+mc_node_is_str(const mc_node *n)
+{
+	return n && n->kind == MC_NODE_SCALAR && n->type == MC_SCALAR_STR;
+}
+
+const char *
+mc_node_describe(const mc_node *n)
+{
+	if (!n)
+		return "nothing";
+	switch (n->kind) {
+	case MC_NODE_SEQ:
+		return "a list";
+	case MC_NODE_MAP:
+		return "a mapping";
+	default:
+		break;
+	}
+	switch (n->type) {
+	case MC_SCALAR_NULL:
+		return "null";
+	case MC_SCALAR_BOOL:
+		return "a boolean";
+	case MC_SCALAR_INT:
+		return "an integer";
+	case MC_SCALAR_FUNC:
+		return "a function";
+	default:
+		if (n->flags & MC_NODE_BIGINT)
+			return "an integer too large for 64 bits";
+		return n->len ? "a string" : "an empty string";
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Scalars
+ */
+
+static int
+text_is(const char *s, size_t len, const char *const *words)
+{
+	for (; *words; words++) {
+		if (strlen(*words) == len && memcmp(*words, s, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static const char *const null_words[] = {"~", "null", "Null", "NULL", NULL};
+static const char *const true_words[] = {"true", "True", "TRUE", NULL};
+static const char *const false_words[] = {"false", "False", "FALSE", NULL};
+
+/* Resolves a plain scalar: null, boolean, integer, else string. An integer
+ * too large for 64 bits stays a string: policies that need it as a number
+ * then refuse it as malformed. */
+static void
+resolve_plain(mc_node *n)
+{
+	const char *s = n->u.text;
+	size_t len = n->len;
+	int64_t v;
+
+	n->type = MC_SCALAR_STR;
+	if (len == 0 || text_is(s, len, null_words)) {
+		n->type = MC_SCALAR_NULL;
+	} else if (text_is(s, len, true_words)) {
+		n->type = MC_SCALAR_BOOL;
+		n->num = 1;
+	} else if (text_is(s, len, false_words)) {
+		n->type = MC_SCALAR_BOOL;
+		n->num = 0;
+	} else {
+		int r = mc_text_to_int(s, len, &v);
+		if (r == 1) {
+			n->type = MC_SCALAR_INT;
+			n->num = v;
+		} else if (r < 0) {
+			n->flags |= MC_NODE_BIGINT;
+		}
+	}
+}
+
+/* Resolves a scalar with an explicit tag; returns -1 (after reporting)
+ * when the tag is unknown or does not fit the text. */
+static int
+resolve_tagged(builder *b, mc_node *n, const char *tag, const yaml_mark_t *m)
+{
+	const size_t plen = sizeof(TAG_PREFIX) - 1;
+	const char *t = tag;
+	int64_t v;
+
+	if (strcmp(tag, "!") == 0) {
+		n->type = MC_SCALAR_STR;
+		return 0;
+	}
+	if (strncmp(tag, TAG_PREFIX, plen) != 0)
+		goto bad;
+	t += plen;
+	if (strcmp(t, "str") == 0 || strcmp(t, "float") == 0) {
+		n->type = MC_SCALAR_STR;
+	} else if (strcmp(t, "null") == 0) {
+		if (n->len && !text_is(n->u.text, n->len, null_words))
+			goto mismatch;
+		n->type = MC_SCALAR_NULL;
+	} else if (strcmp(t, "bool") == 0) {
+		if (text_is(n->u.text, n->len, true_words))
+			n->num = 1;
+		else if (text_is(n->u.text, n->len, false_words))
+			n->num = 0;
+		else
+			goto mismatch;
+		n->type = MC_SCALAR_BOOL;
+	} else if (strcmp(t, "int") == 0) {
+		int r = mc_text_to_int(n->u.text, n->len, &v);
+		if (r < 0) {
+			berror(b, m, MC_EINPUT, "integer '%s' does not fit in 64 bits",
+			       n->u.text);
+			return -1;
+		}
+		if (r == 0)
+			goto mismatch;
+		n->type = MC_SCALAR_INT;
+		n->num = v;
+	} else {
+		goto bad;
+	}
+	return 0;
+mismatch:
+	berror(b, m, MC_EINPUT, "'%.64s' is not a valid !!%s", n->u.text, t);
+	return -1;
+bad:
+	berror(b, m, MC_EINPUT, "unsupported tag '%.64s'", tag);
+	return -1;
+}
+
+/* ------------------------------------------------------------------------
+ * Building the tree
+ */
+
+static int
+push_kid(builder *b, const mc_node *n)
+{
+	if (b->nkids == b->capkids) {
+		size_t cap = b->capkids ? b->capkids * 2 : 64;
+		const mc_node **k = realloc(b->kids, cap * sizeof(*k));
+		if (!k)
+			return -1;
+		b->kids = k;
+		b->capkids = cap;
+	}
+	b->kids[b->nkids++] = n;
+	return 0;
+}
+
+static uint64_t
+add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* Hands a finished node to its parent, or makes it the root. */
+static int
+attach(builder *b, const mc_node *n)
+{
+	if (b->nframes == 0) {
+		b->doc->root = n;
+		return 0;
+	}
+	const frame *f = &b->frames[b->nframes - 1];
+	size_t items = b->nkids - f->start;
+
+	/* A key and its value are one item of a mapping. */
+	if (f->node->kind == MC_NODE_MAP)
+		items /= 2;
+	if (items >= b->lim->max_items) {
+		yaml_mark_t m = {0, n->line - 1, n->col - 1};
+
+		berror(b, &m, MC_ELIMIT, "more than %zu items in one %s "
+		       MC_LIMIT_HINT("items"), b->lim->max_items,
+		       f->node->kind == MC_NODE_MAP ? "mapping" : "list");
+		return -1;
+	}
+	if (push_kid(b, n) < 0) {
+		b->status = MC_ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+static mc_node *
+new_node(builder *b, mc_node_kind kind, const yaml_mark_t *m)
+{
+	mc_node *n;
+
+	if (++b->nodes > b->lim->max_nodes) {
+		berror(b, m, MC_ELIMIT, "more than %zu YAML nodes in one file "
+		       MC_LIMIT_HINT("nodes"), b->lim->max_nodes);
+		return NULL;
+	}
+	n = mc_arena_calloc(&b->doc->arena, 1, sizeof(*n));
+	if (!n) {
+		b->status = MC_ENOMEM;
+		return NULL;
+	}
+	n->kind = (uint8_t)kind;
+	n->line = (uint32_t)m->line + 1;
+	n->col = (uint32_t)m->column + 1;
+	n->file = &b->doc->file;
+	n->weight = 1;
+	return n;
+}
+
+static int
+anchor(builder *b, const char *name, const mc_node *n)
+{
+	size_t idx;
+	char *copy;
+
+	if (!name)
+		return 0;
+	if (b->nanchors == b->capanchors) {
+		size_t cap = b->capanchors ? b->capanchors * 2 : 16;
+		char **names = realloc(b->anchor_names, cap * sizeof(*names));
+		if (!names)
+			goto nomem;
+		b->anchor_names = names;
+		const mc_node **nodes = realloc(b->anchor_nodes, cap * sizeof(*nodes));
+		if (!nodes)
+			goto nomem;
+		b->anchor_nodes = nodes;
+		b->capanchors = cap;
+	}
+	copy = strdup(name);
+	if (!copy)
+		goto nomem;
+	int r = mc_strmap_put(&b->anchors, copy, strlen(copy), b->nanchors, &idx);
+	if (r < 0) {
+		free(copy);
+		goto nomem;
+	}
+	if (r == 0) {
+		/* A redefined anchor: later aliases refer to the new node. */
+		free(copy);
+		b->anchor_nodes[idx] = n;
+		return 0;
+	}
+	b->anchor_names[b->nanchors] = copy;
+	b->anchor_nodes[b->nanchors++] = n;
+	return 0;
+nomem:
+	b->status = MC_ENOMEM;
+	return -1;
+}
+
+static int
+on_scalar(builder *b, yaml_event_t *ev)
+{
+	size_t len = ev->data.scalar.length;
+	mc_node *n;
+
+	if (len > b->lim->max_scalar_bytes) {
+		char size[32];
+
+		berror(b, &ev->start_mark, MC_ELIMIT, "a scalar longer than %s "
+		       MC_LIMIT_HINT("scalar-size"), mc_size_text(size, sizeof(size),
+		       b->lim->max_scalar_bytes));
+		return -1;
+	}
+	if (memchr(ev->data.scalar.value, '\0', len)) {
+		berror(b, &ev->start_mark, MC_EINPUT, "a scalar contains a NUL byte");
+		return -1;
+	}
+	n = new_node(b, MC_NODE_SCALAR, &ev->start_mark);
+	if (!n)
+		return -1;
+	n->len = len;
+	n->u.text = mc_arena_strndup(&b->doc->arena,
+				     (const char *)ev->data.scalar.value, len);
+	if (!n->u.text) {
+		b->status = MC_ENOMEM;
+		return -1;
+	}
+	const char *tag = (const char *)ev->data.scalar.tag;
+	if (tag) {
+		if (resolve_tagged(b, n, tag, &ev->start_mark) < 0)
+			return -1;
+	} else if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+		resolve_plain(n);
+		if (n->len == 2 && memcmp(n->u.text, "<<", 2) == 0)
+			n->flags |= FLAG_MERGE;
+	} else {
+		n->type = MC_SCALAR_STR;
+	}
+	if (ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+	    ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE)
+		n->flags |= MC_NODE_BLOCK;
+	else if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		n->flags |= MC_NODE_QUOTED;
+	if (anchor(b, (const char *)ev->data.scalar.anchor, n) < 0)
+		return -1;
+	return attach(b, n);
+}
+
+static int
+on_start(builder *b, yaml_event_t *ev, mc_node_kind kind)
+{
+	const char *tag = (const char *)(kind == MC_NODE_SEQ
+			  ? ev->data.sequence_start.tag : ev->data.mapping_start.tag);
+	const char *anc = (const char *)(kind == MC_NODE_SEQ
+			  ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor);
+	mc_node *n;
+
+	if (b->nframes >= b->lim->max_depth) {
+		berror(b, &ev->start_mark, MC_ELIMIT, "collections nested deeper "
+		       "than %zu levels " MC_LIMIT_HINT("depth"), b->lim->max_depth);
+		return -1;
+	}
+	if (tag && strcmp(tag, kind == MC_NODE_SEQ ? TAG_PREFIX "seq"
+				    : TAG_PREFIX "map") != 0 && strcmp(tag, "!") != 0) {
+		berror(b, &ev->start_mark, MC_EINPUT, "unsupported tag '%.64s'", tag);
+		return -1;
+	}
+	n = new_node(b, kind, &ev->start_mark);
+	if (!n)
+		return -1;
+	n->flags |= FLAG_OPEN;
+	if (anchor(b, anc, n) < 0)
+		return -1;
+	if (b->nframes == b->capframes) {
+		size_t cap = b->capframes ? b->capframes * 2 : 16;
+		frame *f = realloc(b->frames, cap * sizeof(*f));
+		if (!f) {
+			b->status = MC_ENOMEM;
+			return -1;
+		}
+		b->frames = f;
+		b->capframes = cap;
+	}
+	b->frames[b->nframes].node = n;
+	b->frames[b->nframes].start = b->nkids;
+	b->nframes++;
+	return 0;
+}
+
+static int
+on_alias(builder *b, yaml_event_t *ev)
+{
+	const char *name = (const char *)ev->data.alias.anchor;
+	const mc_node *n;
+	size_t idx;
+
+	if (!mc_strmap_get(&b->anchors, name, strlen(name), &idx)) {
+		berror(b, &ev->start_mark, MC_EINPUT, "alias '*%.64s' names no anchor",
+		       name);
+		return -1;
+	}
+	n = b->anchor_nodes[idx];
+	if (n->flags & FLAG_OPEN) {
+		berror(b, &ev->start_mark, MC_EINPUT,
+		       "alias '*%.64s' refers to a collection that contains it "
+		       "(alias cycle)", name);
+		return -1;
+	}
+	if (b->nframes + n->height > b->lim->max_depth) {
+		berror(b, &ev->start_mark, MC_ELIMIT, "an alias nests collections "
+		       "deeper than %zu levels " MC_LIMIT_HINT("depth"),
+		       b->lim->max_depth);
+		return -1;
+	}
+	b->alias_nodes = add_sat(b->alias_nodes, n->weight);
+	if (b->alias_nodes > b->lim->max_alias_nodes) {
+		berror(b, &ev->start_mark, MC_ELIMIT, "aliases expand to more than "
+		       "%zu nodes " MC_LIMIT_HINT("alias-nodes"),
+		       b->lim->max_alias_nodes);
+		return -1;
+	}
+	/* The alias gets a node of its own, at its own place, that shares the
+	 * anchored node's value and children: what is said about the value as
+	 * a whole points at the alias, what is said about its parts at the
+	 * text they come from. */
+	mc_node *copy = new_node(b, (mc_node_kind)n->kind, &ev->start_mark);
+	if (!copy)
+		return -1;
+	uint64_t weight = n->weight;
+	*copy = *n;
+	copy->line = (uint32_t)ev->start_mark.line + 1;
+	copy->col = (uint32_t)ev->start_mark.column + 1;
+	copy->weight = weight;
+	return attach(b, copy);
+}
+
+/* A mapping being closed: its pairs so far and the index of their keys,
+ * made once they are more than KEYS_LINEAR. */
+typedef struct map_build {
+	mc_pair *pairs;
+	size_t npairs, cap;
+	mc_keys *keys;
+	size_t nslots;
+} map_build;
+
+/* Makes m's index hold room for n keys at most half full, from the pairs
+ * so far. The old index stays in the arena: indexes double, so the old
+ * ones take no more than the last. */
+static int
+keys_grow(builder *b, map_build *m, size_t n)
+{
+	size_t slots = 64;
+	mc_keys *ks;
+
+	while (slots < 2 * n)
+		slots *= 2;
+	if (slots <= m->nslots)
+		return 0;
+	if (!b->seeded) {
+		if (getrandom(&b->seed, sizeof(b->seed), 0) != sizeof(b->seed))
+			b->seed = (uint64_t)(uintptr_t)b ^ 0x9e3779b97f4a7c15u;
+		b->seeded = true;
+	}
+	ks = mc_arena_calloc(&b->doc->arena, 1, sizeof(*ks) + slots * sizeof(ks->slot[0]));
+	if (!ks)
+		return -1;
+	ks->seed = b->seed;
+	ks->mask = slots - 1;
+	for (size_t i = 0; i < m->npairs; i++) {
+		const mc_node *k = m->pairs[i].key;
+
+		*keys_find(ks, m->pairs, k->u.text, k->len) = (uint32_t)i + 1;
+	}
+	m->keys = ks;
+	m->nslots = slots;
+	return 0;
+}
+
+/*
+ * Adds p to m unless its key is there: returns 1 when added, 0 when the
+ * key was there (*first is its pair), -1 when memory runs out. The same
+ * work finds duplicate keys and builds the index lookups use later.
+ */
+static int
+map_add(builder *b, map_build *m, const mc_pair *p, const mc_pair **first)
+{
+	const mc_node *k = p->key;
+	uint32_t *slot = NULL;
+
+	if (m->keys || m->npairs >= KEYS_LINEAR) {
+		if (m->npairs + 1 > m->nslots / 2 && (m->npairs >= UINT32_MAX - 1 ||
+						      keys_grow(b, m, m->npairs + 1) < 0))
+			return -1;
+		slot = keys_find(m->keys, m->pairs, k->u.text, k->len);
+		if (*slot) {
+			*first = &m->pairs[*slot - 1];
+			return 0;
+		}
+	} else {
+		for (size_t i = 0; i < m->npairs; i++) {
+			const mc_node *o = m->pairs[i].key;
+
+			if (o->len == k->len && memcmp(o->u.text, k->u.text, k->len) == 0) {
+				*first = &m->pairs[i];
+				return 0;
+			}
+		}
+	}
+	if (m->npairs == m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 8;
+		mc_pair *np = mc_arena_calloc(&b->doc->arena, ncap, sizeof(*np));
+
+		if (!np)
+			return -1;
+		if (m->npairs)
+			memcpy(np, m->pairs, m->npairs * sizeof(*np));
+		m->pairs = np;
+		m->cap = ncap;
+	}
+	if (slot)
+		*slot = (uint32_t)m->npairs + 1;
+	m->pairs[m->npairs++] = *p;
+	return 1;
+}
+
+/* Collects a mapping's pairs: explicit keys first, in file order, then the
+ * keys of merged mappings that no explicit key and no earlier merge
+ * defines. Duplicate explicit keys are errors. */
+static int
+close_map(builder *b, mc_node *n, const mc_node **kids, size_t nkids)
+{
+	map_build m = {NULL, 0, 0, NULL, 0};
+	const mc_pair *first;
+	size_t explicit = 0;
+
+	for (size_t i = 0; i < nkids; i += 2) {
+		const mc_node *k = kids[i];
+		if (k->kind != MC_NODE_SCALAR || k->type == MC_SCALAR_NULL) {
+			yaml_mark_t mk = {0, k->line - 1, k->col - 1};
+			berror(b, &mk, MC_EINPUT, "a mapping key must be a non-empty scalar, "
+			       "not %s", mc_node_describe(k));
+			return -1;
+		}
+		explicit += (k->flags & FLAG_MERGE) ? 0 : 1;
+	}
+	/* The explicit pairs in one block; merged ones grow it as they come. */
+	if (explicit) {
+		m.pairs = mc_arena_calloc(&b->doc->arena, explicit, sizeof(*m.pairs));
+		if (!m.pairs || (explicit > KEYS_LINEAR && keys_grow(b, &m, explicit) < 0))
+			goto nomem;
+		m.cap = explicit;
+	}
+	for (size_t pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < nkids; i += 2) {
+			const mc_node *k = kids[i], *v = kids[i + 1];
+			int merge = (k->flags & FLAG_MERGE) != 0;
+			int r;
+
+			if ((pass == 0) == merge)
+				continue;
+			if (!merge) {
+				mc_pair p = {k, v};
+
+				if ((r = map_add(b, &m, &p, &first)) < 0)
+					goto nomem;
+				if (r == 0) {
+					yaml_mark_t mk = {0, k->line - 1, k->col - 1};
+
+					berror_id(b, "duplicate-key", &mk, MC_EINPUT,
+					       "duplicate key '%.64s' (first at line %u, column %u)",
+					       k->u.text, (unsigned)first->key->line,
+					       (unsigned)first->key->col);
+					return -1;
+				}
+				n->weight = add_sat(n->weight, add_sat(k->weight, v->weight));
+				continue;
+			}
+			/* `<<: map` or `<<: [map, map]`: earlier maps win. */
+			const mc_node *const *srcs = &v;
+			size_t nsrcs = 1;
+			if (v->kind == MC_NODE_SEQ) {
+				srcs = v->u.items;
+				nsrcs = v->len;
+			}
+			for (size_t s = 0; s < nsrcs; s++) {
+				const mc_node *src = srcs[s];
+				if (src->kind != MC_NODE_MAP) {
+					yaml_mark_t mk = {0, src->line - 1, src->col - 1};
+					berror(b, &mk, MC_EINPUT, "a '<<' merge takes a mapping "
+					       "or a list of mappings, not %s",
+					       mc_node_describe(src));
+					return -1;
+				}
+				for (size_t j = 0; j < src->len; j++) {
+					const mc_pair *p = &src->u.pairs[j];
+
+					if ((r = map_add(b, &m, p, &first)) < 0)
+						goto nomem;
+					if (r == 1)
+						n->weight = add_sat(n->weight,
+								    add_sat(p->key->weight,
+									    p->value->weight));
+				}
+			}
+		}
+	}
+	n->u.pairs = m.pairs;
+	n->len = m.npairs;
+	n->keys = m.keys;
+	return 0;
+nomem:
+	b->status = MC_ENOMEM;
+	return -1;
+}
+
+static int
+on_end(builder *b)
+{
+	frame *f = &b->frames[--b->nframes];
+	mc_node *n = f->node;
+	/* b->kids is NULL until a first child: no arithmetic on it then. */
+	const mc_node **kids = b->kids ? b->kids + f->start : NULL;
+	size_t nkids = b->nkids - f->start;
+
+	for (size_t i = 0; i < nkids; i++) {
+		if (kids[i]->height >= n->height)
+			n->height = kids[i]->height + 1;
+	}
+	if (n->height == 0)
+		n->height = 1;
+	if (n->kind == MC_NODE_SEQ) {
+		for (size_t i = 0; i < nkids; i++)
+			n->weight = add_sat(n->weight, kids[i]->weight);
+		n->u.items = mc_arena_memdup(&b->doc->arena, kids, nkids, sizeof(*kids));
+		if (!n->u.items) {
+			b->status = MC_ENOMEM;
+			return -1;
+		}
+		n->len = nkids;
+	} else if (close_map(b, n, kids, nkids) < 0) {
+		return -1;
+	}
+	b->nkids = f->start;
+	n->flags &= (uint8_t)~FLAG_OPEN;
+	return attach(b, n);
+}
+
+/* Reports a libyaml error with the best position it gives. */
+static void
+parser_error(builder *b, const yaml_parser_t *p)
+{
+	yaml_mark_t m = p->problem_mark;
+	const char *problem = p->problem ? p->problem : "malformed YAML";
+
+	if (p->error == YAML_MEMORY_ERROR) {
+		b->status = MC_ENOMEM;
+		return;
+	}
+	if (p->error == YAML_READER_ERROR) {
+		/* The reader gives a byte offset only. */
+		offset_mark(b->doc->file.data, b->doc->file.len, p->problem_offset, &m);
+		/* The value is a byte for the octet errors, else a character
+		 * (a code point, or a UTF-16 unit). */
+		if (p->problem_value != -1 && (strstr(problem, "octet") ||
+					       p->problem_value < 0x80))
+			berror(b, &m, MC_EINPUT, "%s (byte 0x%02X)", problem,
+			       (unsigned)p->problem_value & 0xFF);
+		else if (p->problem_value != -1)
+			berror(b, &m, MC_EINPUT, "%s (U+%04X)", problem,
+			       (unsigned)p->problem_value);
+		else
+			berror(b, &m, MC_EINPUT, "%s", problem);
+		return;
+	}
+	/* libyaml does not say that the character it cannot read is a tab. */
+	size_t llen;
+	const char *l = mc_file_line(&b->doc->file, (unsigned)m.line + 1, &llen);
+	if (l && strcmp(problem, "found character that cannot start any token") == 0) {
+		size_t col = 0, i = 0;
+
+		for (; i < llen && col < m.column; i++)  /* UTF-8: a character a column */
+			col += ((unsigned char)l[i] & 0xC0) != 0x80;
+		while (i < llen && ((unsigned char)l[i] & 0xC0) == 0x80)
+			i++;
+		if (i < llen && l[i] == '\t')
+			problem = "found a tab character that cannot start any token "
+				  "(YAML indents with spaces only)";
+	}
+	if (p->context)
+		berror(b, &m, MC_EINPUT, "%s (%s at line %u, column %u)", problem,
+		       p->context, (unsigned)p->context_mark.line + 1,
+		       (unsigned)p->context_mark.column + 1);
+	else
+		berror(b, &m, MC_EINPUT, "%s", problem);
+}
+
+static void
+builder_release(builder *b)
+{
+	for (size_t i = 0; i < b->nanchors; i++)
+		free(b->anchor_names[i]);
+	free(b->anchor_names);
+	free(b->anchor_nodes);
+	mc_strmap_free(&b->anchors);
+	free(b->frames);
+	free(b->kids);
+}
+
+static int
+parse(builder *b)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int done = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return MC_ENOMEM;
+	yaml_parser_set_input_string(&parser,
+				     (const unsigned char *)b->doc->file.data,
+				     b->doc->file.len);
+	while (!done && !b->status) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			parser_error(b, &parser);
+			break;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++b->documents > 1)
+				berror(b, &ev.start_mark, MC_EINPUT,
+				       "a second YAML document; a file holds one");
+			break;
+		case YAML_SCALAR_EVENT:
+			on_scalar(b, &ev);
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			on_start(b, &ev, MC_NODE_SEQ);
+			break;
+		case YAML_MAPPING_START_EVENT:
+			on_start(b, &ev, MC_NODE_MAP);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			on_end(b);
+			break;
+		case YAML_ALIAS_EVENT:
+			on_alias(b, &ev);
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return b->status;
+}
+
+const char *
+mc_size_text(char *buf, size_t size, uint64_t bytes)
+{
+	static const char *const units[] = {"GiB", "MiB", "KiB"};
+
+	for (unsigned i = 0; i < 3; i++) {
+		unsigned shift = 30 - 10 * i;
+		uint64_t unit = (uint64_t)1 << shift;
+
+		if (bytes >= unit && bytes % unit == 0) {
+			snprintf(buf, size, "%" PRIu64 " %s", bytes >> shift, units[i]);
+			return buf;
+		}
+	}
+	snprintf(buf, size, "%" PRIu64 " byte%s", bytes, bytes == 1 ? "" : "s");
+	return buf;
+}
+
+/* Adds an error about a named file at the node naming it: "KEY: PATH ...". */
+static int MC_PRINTF(4, 5)
+named_error(mc_diag *diag, const mc_named *named, const char *path,
+	    const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return mc_node_error(diag, named->by, "%s: %s %s", named->key, path, what);
+}
+
+/* "a FIFO", "a directory", ... for a file that is not a regular one. */
+static const char *
+file_type(mode_t mode)
+{
+	return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO"
+	       : S_ISCHR(mode) ? "a character device" : S_ISBLK(mode)
+	       ? "a block device" : S_ISSOCK(mode) ? "a socket" : "not a file";
+}
+
+int
+mc_file_too_large(const char *path, const mc_named *named,
+		  const mc_limits *limits, mc_diag *diag)
+{
+	char size[32];
+	int rc;
+
+	mc_size_text(size, sizeof(size), limits->max_file_bytes);
+	if (named)
+		rc = named_error(diag, named, path, "is larger than %s "
+				 MC_LIMIT_HINT("file-size"), size);
+	else
+		rc = mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
+				 "the file is larger than %s " MC_LIMIT_HINT("file-size"),
+				 size);
+	if (rc == 0)
+		mc_diag_set_code(diag, "limit");
+	return MC_ELIMIT;
+}
+
+int
+mc_file_read_error(const char *path, const mc_named *named, int err,
+		   mc_diag *diag)
+{
+	if (err == ENOMEM)
+		return MC_ENOMEM;
+	if (named)
+		named_error(diag, named, path, "cannot be read: %s", strerror(err));
+	else
+		mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
+			    "cannot read the file: %s", strerror(err));
+	return MC_EINPUT;
+}
+
+int
+mc_file_read(const char *path, const mc_named *named, const mc_limits *limits,
+	     mc_diag *diag, char **data, size_t *len)
+{
+	mc_limits defaults;
+	mode_t mode;
+
+	*data = NULL;
+	*len = 0;
+	if (!limits) {
+		mc_limits_default(&defaults);
+		limits = &defaults;
+	}
+	if (read_path(path, limits->max_file_bytes, named != NULL, data, len,
+		      &mode) == 0)
+		return MC_OK;
+	if (errno == EFBIG)
+		return mc_file_too_large(path, named, limits, diag);
+	if (named && mode && !S_ISREG(mode)) {
+		named_error(diag, named, path, "is not a regular file (%s)",
+			    file_type(mode));
+		return MC_EINPUT;
+	}
+	return mc_file_read_error(path, named, errno, diag);
+}
+
+static int
+load(mc_doc **out, const char *name, char *data, size_t len,
+     const mc_limits *limits, mc_diag *diag)
+{
+	mc_limits defaults, lim;
+	builder b;
+	mc_doc *doc;
+	char *namecopy;
+	int rc;
+
+	*out = NULL;
+	if (!limits) {
+		mc_limits_default(&defaults);
+		limits = &defaults;
+	}
+	doc = calloc(1, sizeof(*doc));
+	namecopy = strdup(name);
+	if (!doc || !namecopy) {
+		free(doc);
+		free(namecopy);
+		free(data);
+		return MC_ENOMEM;
+	}
+	mc_arena_init(&doc->arena);
+	doc->file.name = doc->name_buf = namecopy;
+	doc->file.data = doc->data_buf = data;
+	doc->file.len = len;
+	if (len > limits->max_file_bytes) {
+		mc_doc_free(doc);
+		return mc_file_too_large(name, NULL, limits, diag);
+	}
+	/* A deeper limit would make libyaml's time grow with its square. */
+	lim = *limits;
+	if (lim.max_depth > MC_MAX_DEPTH)
+		lim.max_depth = MC_MAX_DEPTH;
+	memset(&b, 0, sizeof(b));
+	b.doc = doc;
+	b.lim = &lim;
+	b.diag = diag;
+	mc_strmap_init(&b.anchors);
+	rc = parse(&b);
+	builder_release(&b);
+	if (rc != MC_OK) {
+		mc_doc_free(doc);
+		return rc;
+	}
+	*out = doc;
+	return MC_OK;
+}
+
+int
+mc_doc_load_buffer(mc_doc **out, const char *name, const char *buf,
+		   size_t len, const mc_limits *limits, mc_diag *diag)
+{
+	char *copy = malloc(len + 1);
+
+	*out = NULL;
+	if (!copy)
+		return MC_ENOMEM;
+	if (len)
+		memcpy(copy, buf, len);
+	copy[len] = '\0';
+	return load(out, name, copy, len, limits, diag);
+}
+
+int
+mc_doc_load_file(mc_doc **out, const char *path, const mc_limits *limits,
+		 mc_diag *diag)
+{
+	char *data;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	rc = mc_file_read(path, NULL, limits, diag, &data, &len);
+	if (rc != MC_OK)
+		return rc;
+	return load(out, path, data, len, limits, diag);
+}
+
+/* True when the top level of a named file is what it is named as. */
+static bool
+has_mark(const mc_node *root, const mc_named *named)
+{
+	for (const char *const *m = named->marks; *m; m++) {
+		if (mc_node_get(root, *m))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A named file is parsed with diagnostics of its own, shown only when it
+ * reads as what it is named as. Else one error at the naming node says
+ * what it is instead, with a position in it but none of its text: a
+ * limit's message (they quote nothing), or that it is not valid YAML.
+ */
+int
+mc_doc_load_named(mc_doc **out, const char *path, const mc_named *named,
+		  const mc_limits *limits, mc_diag *diag)
+{
+	mc_diag *own = NULL;
+	mc_doc *doc = NULL;
+	char *data;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	rc = mc_file_read(path, named, limits, diag, &data, &len);
+	if (rc != MC_OK)
+		return rc;
+	if (!(own = mc_diag_new())) {
+		free(data);
+		return MC_ENOMEM;
+	}
+	rc = load(&doc, path, data, len, limits, own);
+	if (rc == MC_ENOMEM)
+		goto out;
+	if (rc != MC_OK) {
+		const mc_diag_item *it = mc_diag_count(own) ? mc_diag_get(own, 0) : NULL;
+		unsigned line = it ? it->at.line : 1, col = it ? it->at.column : 1;
+
+		if (rc == MC_ELIMIT && it) {
+			if (named_error(diag, named, path, "is not %s within the limits: "
+					"line %u, column %u: %s", named->what, line, col,
+					it->message) == 0)
+				mc_diag_set_code(diag, "limit");
+		} else if (named_error(diag, named, path, "is not %s: it is not "
+				       "valid YAML (line %u, column %u)", named->what,
+				       line, col) == 0) {
+			mc_diag_set_code(diag, "yaml");
+		}
+		goto out;
+	}
+	if (!doc->root || doc->root->kind != MC_NODE_MAP ||
+	    !has_mark(doc->root, named)) {
+		const char *or = named->marks[1] ? "' or '" : "";
+		int e;
+
+		if (!doc->root)
+			e = named_error(diag, named, path, "is not %s: it is empty",
+					named->what);
+		else if (doc->root->kind != MC_NODE_MAP)
+			e = named_error(diag, named, path, "is not %s: it is %s, not "
+					"a mapping", named->what,
+					mc_node_describe(doc->root));
+		else
+			e = named_error(diag, named, path, "is not %s: a mapping "
+					"without '%s%s%s'", named->what, named->marks[0],
+					or, named->marks[1] ? named->marks[1] : "");
+		if (e == 0)
+			mc_diag_set_code(diag, "bad-value");
+		rc = MC_EINPUT;
+		goto out;
+	}
+	*out = doc;
+	doc = NULL;
+out:
+	mc_doc_free(doc);
+	mc_diag_free(own);
+	return rc;
+}
+
+void
+mc_doc_free(mc_doc *doc)
+{
+	if (!doc)
+		return;
+	mc_arena_release(&doc->arena);
+	mc_file_release(&doc->file);
+	free(doc->name_buf);
+	free(doc->data_buf);
+	free(doc->lua_chunk);
+	free(doc);
+}

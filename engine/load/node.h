@@ -1,0 +1,209 @@
+/*
+ * node.h - YAML files as trees of nodes that know where they came from.
+ *
+ * libyaml's event parser feeds a builder that keeps, for every node, its
+ * file and its 1-based line and column; resolves plain scalars to null,
+ * boolean, integer or string (the YAML 1.2 core schema, so that `no` and
+ * `on` stay strings); and refuses what libyaml lets through: duplicate
+ * keys, alias cycles, undefined aliases, more than one document. Every
+ * limit of mc_limits is enforced while parsing, before anything is walked.
+ * Aliases share the node they refer to; `<<` merge keys are expanded.
+ *
+ * A document owns all its nodes and the file's bytes (kept for the source
+ * lines that diagnostics show).
+ */
+#ifndef MC_NODE_H
+#define MC_NODE_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+#include "util/diag.h"
+#include "migcheck.h"
+
+typedef struct mc_lines mc_lines;
+
+typedef struct mc_file {
+	const char *name;
+	const char *data;
+	size_t len;
+	/* Where its lines start: made by the first diagnostic that needs a
+	 * source line, and kept (node.c). NULL until then; threads that race
+	 * to make it agree on one. */
+	_Atomic(mc_lines *) lines;
+} mc_file;
+
+typedef enum mc_node_kind {
+	MC_NODE_SCALAR = 1,
+	MC_NODE_SEQ,
+	MC_NODE_MAP
+} mc_node_kind;
+
+typedef enum mc_scalar_type {
+	MC_SCALAR_NULL = 1,
+	MC_SCALAR_BOOL,
+	MC_SCALAR_INT,
+	MC_SCALAR_STR,
+	MC_SCALAR_FUNC   /* a Lua function, from a Lua policy (num: its index) */
+} mc_scalar_type;
+
+/* A plain scalar that reads as an integer too large for 64 bits: kept as a
+ * string, and described as what it is. */
+#define MC_NODE_BIGINT 0x80
+/* A scalar written in block style (| or >), and one written in quotes. */
+#define MC_NODE_BLOCK 0x40
+#define MC_NODE_QUOTED 0x20
+/* An empty Lua table: a mapping with no pairs that serves as a list too. */
+#define MC_NODE_EMPTY_TABLE 0x10
+
+typedef struct mc_node mc_node;
+typedef struct mc_keys mc_keys;
+typedef struct mc_pair {
+	const mc_node *key;
+	const mc_node *value;
+} mc_pair;
+
+struct mc_node {
+	uint8_t kind;        /* mc_node_kind */
+	uint8_t type;        /* mc_scalar_type, for scalars */
+	uint8_t flags;       /* MC_NODE_BIGINT, and the builder's state */
+	uint32_t line, col;  /* 1-based */
+	uint32_t height;     /* levels of collections in the subtree */
+	const mc_file *file;
+	size_t len;          /* scalar: bytes of text; seq: items; map: pairs */
+	union {
+		const char *text;        /* scalars: NUL-terminated */
+		const mc_node **items;   /* sequences */
+		const mc_pair *pairs;    /* mappings, in file order */
+	} u;
+	union {
+		int64_t num;          /* integer value, or 0/1 for booleans */
+		const mc_keys *keys;  /* a large mapping's index of its keys
+		                         (node.c), or NULL */
+	};
+	uint64_t weight;     /* nodes in the subtree, aliases expanded */
+};
+
+typedef struct mc_doc {
+	mc_arena arena;
+	mc_file file;         /* name and data point at the buffers below */
+	char *name_buf;
+	char *data_buf;
+	const mc_node *root;  /* NULL for an empty file */
+	/* A Lua policy: its compiled chunk, which returns the table the nodes
+	 * were made from, and how many functions that table holds. */
+	char *lua_chunk;
+	size_t lua_chunk_len;
+	size_t lua_nfuncs;
+} mc_doc;
+
+/* Reads and parses the file at path. On error *out is NULL and diag says
+ * where (a missing or unreadable file is reported at its line 1). */
+int mc_doc_load_file(mc_doc **out, const char *path, const mc_limits *limits,
+		     mc_diag *diag);
+
+/* Parses len bytes at buf (copied), named name in diagnostics. */
+int mc_doc_load_buffer(mc_doc **out, const char *name, const char *buf,
+		       size_t len, const mc_limits *limits, mc_diag *diag);
+
+void mc_doc_free(mc_doc *doc);
+
+/* The value under key in a mapping, or NULL (also when map is not one).
+ * A mapping the loader built with more than a few pairs has an index of
+ * its keys: a lookup takes a hash and a probe or two, whatever its size. */
+const mc_node *mc_node_get(const mc_node *map, const char *key);
+const mc_node *mc_node_getn(const mc_node *map, const char *key, size_t len);
+
+/* True for a list, and for an empty Lua table (which may stand for one). */
+static inline int
+mc_node_is_seq(const mc_node *n)
+{
+	return n->kind == MC_NODE_SEQ ||
+	       (n->kind == MC_NODE_MAP && n->len == 0 &&
+		(n->flags & MC_NODE_EMPTY_TABLE));
+}
+
+/* True for a scalar holding a string (quoted, or plain and not null,
+ * boolean or integer). */
+int mc_node_is_str(const mc_node *n);
+
+/* "a string", "an integer", "a mapping", ... for messages. */
+const char *mc_node_describe(const mc_node *n);
+
+/* Adds a diagnostic positioned at node n, with its source line. */
+int mc_node_diag(mc_diag *diag, mc_severity sev, const mc_node *n,
+		 const char *fmt, ...) MC_PRINTF(4, 5);
+#define mc_node_error(diag, n, ...) \
+	mc_node_diag((diag), MC_SEVERITY_ERROR, (n), __VA_ARGS__)
+
+/* As mc_node_error, and counts the error in *count: the loaders count
+ * their errors to know whether anything they read was wrong. */
+int mc_node_error_counted(mc_diag *diag, int *count, const mc_node *n,
+			  const char *fmt, ...) MC_PRINTF(4, 5);
+
+/* Adds a diagnostic at line and column of file f, with its source line. */
+int mc_file_diag(mc_diag *diag, mc_severity sev, const mc_file *f,
+		 unsigned line, unsigned col, const char *fmt, ...) MC_PRINTF(6, 7);
+
+/* Line `line` (1-based) of a UTF-8 file without its line break (*len
+ * bytes), or NULL when there is none, it is too long to show, or memory
+ * ran out. Takes a bounded time whatever the line: see node.c. */
+const char *mc_file_line(const mc_file *f, unsigned line, size_t *len);
+
+/* Frees what finding lines made for f (not its name or data). */
+void mc_file_release(mc_file *f);
+
+/* Reads a whole file into a malloc'd buffer of at most max bytes. Returns
+ * 0, or -1 with errno set (EFBIG past the limit). A FIFO, a pipe or a
+ * device is read up to max bytes and one more. */
+int mc_read_file(const char *path, size_t max, char **data, size_t *len);
+
+/*
+ * A file that a file names: a base policy (`extends:`), a test's inventory
+ * (`inventory:`). It must be a regular file, and it is shown in
+ * diagnostics -- its lines, or words of it -- only once it has read as what
+ * it is named as: a YAML mapping with one of `marks` at its top level. Until
+ * then whatever is wrong with it is reported at `by`, in words that quote
+ * nothing of it, so that naming /etc/shadow shows none of it.
+ */
+typedef struct mc_named {
+	const mc_node *by;         /* the node that names the file */
+	const char *key;           /* "extends": the word messages begin with */
+	const char *what;          /* "a policy" */
+	const char *const *marks;  /* one or two, then NULL: {"policy", NULL} */
+} mc_named;
+
+/*
+ * Reads the file at path whole, within limits->max_file_bytes, into a
+ * malloc'd buffer (NUL-terminated). A named file (named not NULL) must be
+ * a regular file, and errors are reported at named->by; else at the file's
+ * line 1, column 1. Returns an MC_ status.
+ */
+int mc_file_read(const char *path, const mc_named *named,
+		 const mc_limits *limits, mc_diag *diag, char **data,
+		 size_t *len);
+
+/* Reports that the file at path cannot be read for errno err, as
+ * mc_file_read does. Returns MC_EINPUT (MC_ENOMEM for ENOMEM). */
+int mc_file_read_error(const char *path, const mc_named *named, int err,
+		       mc_diag *diag);
+
+/* Reports that the file at path (read, or given as a buffer) is larger
+ * than limits->max_file_bytes, as mc_file_read does. Returns MC_ELIMIT. */
+int mc_file_too_large(const char *path, const mc_named *named,
+		      const mc_limits *limits, mc_diag *diag);
+
+/* As mc_doc_load_file, for a named file (see mc_named). */
+int mc_doc_load_named(mc_doc **out, const char *path, const mc_named *named,
+		      const mc_limits *limits, mc_diag *diag);
+
+/* How an error says which limit was hit and how to raise it:
+ * "... deeper than 64 levels " MC_LIMIT_HINT("depth"). */
+#define MC_LIMIT_HINT(name) "(raise it with --limit " name "=N)"
+
+/* A size in bytes as limits are written: "256 MiB", "64 KiB", "469 bytes"
+ * (buf of at least 32 bytes). Returns buf. */
+const char *mc_size_text(char *buf, size_t size, uint64_t bytes);
+
+#endif

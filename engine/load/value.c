@@ -1,0 +1,326 @@
+/*
+ * value.c - scalar comparison and coercion.
+ */
+#include "load/value.h"
+
+#include "util/buf.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+static bool
+is_sep(char c)
+{
+	return c == '.' || c == '-' || c == '_';
+}
+
+static bool
+is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z');
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+bool
+mc_version_valid(const char *s, size_t len)
+{
+	bool seg_empty = true;
+
+	if (len == 0 || !is_digit(s[0]))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (is_sep(s[i])) {
+			if (seg_empty)
+				return false;
+			seg_empty = true;
+		} else if (is_alnum(s[i])) {
+			seg_empty = false;
+		} else {
+			return false;
+		}
+	}
+	return !seg_empty;
+}
+
+/* The next segment of a version at *p (before end): sets *seg and *n and
+ * advances past the separator. An exhausted version gives "0". */
+static void
+next_seg(const char **p, const char *end, const char **seg, size_t *n)
+{
+	const char *s = *p;
+
+	if (s >= end) {
+		*seg = "0";
+		*n = 1;
+		return;
+	}
+	const char *e = s;
+	while (e < end && !is_sep(*e))
+		e++;
+	*seg = s;
+	*n = (size_t)(e - s);
+	*p = e < end ? e + 1 : e;
+}
+
+static bool
+all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!is_digit(s[i]))
+			return false;
+	}
+	return true;
+}
+
+static int
+cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+
+	if (c)
+		return c;
+	return an < bn ? -1 : an > bn;
+}
+
+static int
+cmp_seg(const char *a, size_t an, const char *b, size_t bn)
+{
+	if (all_digits(a, an) && all_digits(b, bn)) {
+		/* Numbers of any length: drop leading zeros, then the longer is
+		 * larger, and equal lengths compare as text. */
+		while (an > 1 && *a == '0') {
+			a++;
+			an--;
+		}
+		while (bn > 1 && *b == '0') {
+			b++;
+			bn--;
+		}
+		if (an != bn)
+			return an < bn ? -1 : 1;
+		return memcmp(a, b, an);
+	}
+	return cmp_bytes(a, an, b, bn);
+}
+
+int
+mc_version_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	const char *pa = a, *ea = a + alen, *pb = b, *eb = b + blen;
+
+	/* One text: hosts that share a version (an alias, or a binding kept
+	 * for all of them) compare in no time, however long it is. */
+	if (a == b && alen == blen)
+		return 0;
+
+	while (pa < ea || pb < eb) {
+		const char *sa, *sb;
+		size_t na, nb;
+		int c;
+
+		next_seg(&pa, ea, &sa, &na);
+		next_seg(&pb, eb, &sb, &nb);
+		c = cmp_seg(sa, na, sb, nb);
+		if (c)
+			return c < 0 ? -1 : 1;
+	}
+	return 0;
+}
+
+int
+mc_text_to_int(const char *s, size_t len, int64_t *out)
+{
+	const char *p = s, *end = s + len;
+	bool neg = false, overflow = false;
+	unsigned base = 10;
+	uint64_t v = 0, lim;
+
+	if (p < end && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
+	if (end - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'o')) {
+		base = p[1] == 'x' ? 16 : 8;
+		p += 2;
+	}
+	if (p == end)
+		return 0;
+	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; p < end; p++) {
+		unsigned d;
+
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned)(*p - '0');
+		else if (base == 16 && *p >= 'a' && *p <= 'f')
+			d = (unsigned)(*p - 'a' + 10);
+		else if (base == 16 && *p >= 'A' && *p <= 'F')
+			d = (unsigned)(*p - 'A' + 10);
+		else
+			return 0;
+		if (d >= base)
+			return 0;
+		if (!overflow && v > (lim - d) / base)
+			overflow = true;
+		if (!overflow)
+			v = v * base + d;
+	}
+	if (overflow)
+		return -1;
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 1;
+}
+
+static bool
+word_is(const char *s, size_t len, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (n != len)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != w[i])
+			return false;
+	}
+	return true;
+}
+
+int
+mc_text_to_bool(const char *s, size_t len, bool *out)
+{
+	static const char *const yes[] = {"true", "yes", "on", "1"};
+	static const char *const no[] = {"false", "no", "off", "0"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++) {
+		if (word_is(s, len, yes[i])) {
+			*out = true;
+			return 1;
+		}
+		if (word_is(s, len, no[i])) {
+			*out = false;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+bool
+mc_node_equal(const mc_node *a, const mc_node *b)
+{
+	if (a->kind != MC_NODE_SCALAR || b->kind != MC_NODE_SCALAR ||
+	    a->type != b->type)
+		return false;
+	switch (a->type) {
+	case MC_SCALAR_NULL:
+		return true;
+	case MC_SCALAR_BOOL:
+	case MC_SCALAR_INT:
+		return a->num == b->num;
+	default:
+		return a->len == b->len && memcmp(a->u.text, b->u.text, a->len) == 0;
+	}
+}
+
+/* The text of an integer or string scalar as a version candidate; integers
+ * are written in decimal into buf. */
+static const char *
+version_text(const mc_node *n, char *buf, size_t size, size_t *len)
+{
+	if (n->type == MC_SCALAR_INT) {
+		int w = snprintf(buf, size, "%" PRId64, n->num);
+		*len = (size_t)w;
+		return buf;
+	}
+	*len = n->len;
+	return n->u.text;
+}
+
+int
+mc_node_order(const mc_node *a, const mc_node *b, int *cmp)
+{
+	char abuf[24], bbuf[24];
+	const char *at, *bt;
+	size_t al, bl;
+
+	if (a->kind != MC_NODE_SCALAR || b->kind != MC_NODE_SCALAR)
+		return -1;
+	if (a->type == MC_SCALAR_INT && b->type == MC_SCALAR_INT) {
+		*cmp = (a->num > b->num) - (a->num < b->num);
+		return 0;
+	}
+	if ((a->type != MC_SCALAR_INT && a->type != MC_SCALAR_STR) ||
+	    (b->type != MC_SCALAR_INT && b->type != MC_SCALAR_STR))
+		return -1;
+	at = version_text(a, abuf, sizeof(abuf), &al);
+	bt = version_text(b, bbuf, sizeof(bbuf), &bl);
+	if (!mc_version_valid(at, al) || !mc_version_valid(bt, bl))
+		return -1;
+	*cmp = mc_version_cmp(at, al, bt, bl);
+	return 0;
+}
+
+#define SHOW_TEXT 120
+#define SHOW_ITEMS 8
+
+static void
+write_scalar(mc_buf *b, const mc_node *n, bool quoted)
+{
+	switch (n->type) {
+	case MC_SCALAR_NULL:
+		mc_buf_adds(b, "null");
+		return;
+	case MC_SCALAR_BOOL:
+		mc_buf_adds(b, n->num ? "true" : "false");
+		return;
+	case MC_SCALAR_INT:
+		mc_buf_addf(b, "%" PRId64, n->num);
+		return;
+	default:
+		break;
+	}
+	if (quoted)
+		mc_buf_addc(b, '\'');
+	if (n->len > SHOW_TEXT) {
+		/* Cut at a UTF-8 character boundary. */
+		size_t cut = SHOW_TEXT;
+		while (cut > 0 && ((unsigned char)n->u.text[cut] & 0xC0) == 0x80)
+			cut--;
+		mc_buf_add(b, n->u.text, cut);
+		mc_buf_adds(b, "...");
+	} else {
+		mc_buf_add(b, n->u.text, n->len);
+	}
+	if (quoted)
+		mc_buf_addc(b, '\'');
+}
+
+void
+mc_value_write(mc_buf *b, const mc_node *n, bool quoted)
+{
+	if (n->kind == MC_NODE_SCALAR) {
+		write_scalar(b, n, quoted);
+	} else if (n->kind == MC_NODE_MAP) {
+		mc_buf_adds(b, "{...}");
+	} else {
+		mc_buf_addc(b, '[');
+		for (size_t i = 0; i < n->len && i < SHOW_ITEMS; i++) {
+			if (i)
+				mc_buf_adds(b, ", ");
+			if (n->u.items[i]->kind == MC_NODE_SCALAR)
+				write_scalar(b, n->u.items[i], quoted);
+			else
+				mc_buf_adds(b, n->u.items[i]->kind == MC_NODE_MAP
+					    ? "{...}" : "[...]");
+		}
+		if (n->len > SHOW_ITEMS)
+			mc_buf_addf(b, ", ... (%zu in all)", n->len);
+		mc_buf_addc(b, ']');
+	}
+}

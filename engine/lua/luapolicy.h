@@ -1,0 +1,45 @@
+/*
+ * luapolicy.h - policies written in Lua.
+ *
+ * A `*.lua` policy file is a chunk that returns a table of the same shape as
+ * a YAML policy; a rule's `lua` may there be a function(vm, source, target).
+ * The file runs once, in a sandbox like the rules', and its table becomes a
+ * node tree like a YAML file's, so that everything downstream — compiling,
+ * `extends` in either direction, errors, the digest — treats both alike.
+ *
+ * Positions: Lua keeps none, so the source is scanned for the table
+ * constructors that built the table (engine/luasrc.h). A value written as a
+ * literal, or under a name assigned one at the top of the file, gets the
+ * line and column where it is written; a value computed by code gets the
+ * position of the nearest enclosing entry that has one. Keys keep the order
+ * they are written in (a kind written first is tried first); keys of tables
+ * built by code follow, sorted.
+ */
+#ifndef MC_LUAPOLICY_H
+#define MC_LUAPOLICY_H
+
+#include "load/node.h"
+#include "policy/policy.h"
+#include "lua/sandbox.h"
+
+/* What a Lua policy file may spend building its table: it builds the whole
+ * policy, so ten times what a rule call gets by default. Evaluators that
+ * run the file again get the same. */
+#define MC_LUA_FILE_INSTRUCTIONS (10 * (uint64_t)MC_LUA_DEFAULT_INSTRUCTIONS)
+/* ... and the memory it may hold meanwhile: a rule's default (a table of a
+ * policy's rules and data is a few hundred kilobytes). */
+#define MC_LUA_FILE_MEMORY MC_LUA_DEFAULT_MEMORY
+
+/* True when a policy file is to be read as Lua (its name ends in ".lua"). */
+bool mc_luapolicy_is(const char *name);
+
+/*
+ * Runs len bytes of Lua at data (taken over: freed with the document or on
+ * error), named name, in the sandbox sb, and makes a document of the table
+ * it returns. The document keeps the file's compiled chunk, so that an
+ * evaluator can run it again to get the rules' functions.
+ */
+int mc_luapolicy_load(mc_doc **out, const char *name, char *data, size_t len,
+		      mc_sandbox *sb, const mc_limits *limits, mc_diag *diag);
+
+#endif

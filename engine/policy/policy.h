@@ -1,0 +1,190 @@
+/*
+ * policy.h - a compiled policy (the opaque mc_policy of migcheck.h).
+ *
+ * Loading reads the policy file and every file it extends, overlays the
+ * file's sections on its base's (fields and kinds by name, match and compare
+ * per kind, rules and remedies by id, relaxations by id or appended, host
+ * and prefer whole), and compiles the result once into flat arrays: field
+ * accessors resolved to path indexes, conditions into trees, patterns
+ * compiled and JIT-compiled, messages into templates. Nothing is looked up
+ * by name afterwards.
+ *
+ * The policy owns the documents it was compiled from; compiled parts point
+ * into them for positions and literal values.
+ */
+#ifndef MC_POLICY_H
+#define MC_POLICY_H
+
+#include "policy/cond.h"
+#include "migcheck.h"
+#include "policy/template.h"
+
+#define MC_MAX_FIELDS 64
+#define MC_MAX_KINDS 32
+
+typedef enum mc_ftype {
+	MC_FT_STRING,
+	MC_FT_INTEGER,
+	MC_FT_BOOLEAN,
+	MC_FT_VERSION,
+	MC_FT_SET
+} mc_ftype;
+
+/* Compare operators beyond the condition operators. */
+#define MC_OP_DISJOINT (MC_OP_SUBSET + 1)
+
+typedef struct mc_normalize {
+	const mc_regex *re;
+	const char *to;
+	const mc_node *at;
+} mc_normalize;
+
+typedef struct mc_field {
+	const char *name;
+	mc_ftype type;
+	mc_path from;             /* inside a host record */
+	const mc_normalize *norm;
+	size_t nnorm;
+	const char *description;  /* or NULL */
+	const mc_node *at;        /* the field's name in `fields` */
+} mc_field;
+
+typedef struct mc_kind {
+	const char *name;
+	const mc_cond *when;      /* NULL: always */
+	const char *description;
+	const mc_node *at;
+} mc_kind;
+
+typedef struct mc_match_check {
+	uint32_t field;
+	const mc_node *at;
+} mc_match_check;
+
+typedef struct mc_compare_check {
+	uint32_t field;
+	uint8_t op;               /* mc_op, or MC_OP_DISJOINT */
+	const mc_template *message;
+	const mc_node *at;
+} mc_compare_check;
+
+/* What `match` and `compare` check for one kind. */
+typedef struct mc_kind_checks {
+	const mc_match_check *match;
+	size_t nmatch;
+	const mc_compare_check *compare;
+	size_t ncompare;
+} mc_kind_checks;
+
+typedef struct mc_host_req {
+	const mc_cond *cond;
+	const mc_node *at;
+} mc_host_req;
+
+typedef struct mc_relax {
+	const char *id;           /* or NULL */
+	const mc_cond *when;
+	uint64_t drop;            /* field bits */
+	const char *note;         /* or NULL */
+	const mc_node *at;
+} mc_relax;
+
+typedef struct mc_rule {
+	const char *id;
+	uint32_t kinds;           /* kind bits: the kinds it applies to (all
+	                             of them when the rule has no `kinds`) */
+	bool kinds_listed;        /* the rule has `kinds` (maybe empty) */
+	const mc_cond *require;   /* or NULL for a Lua rule */
+	const mc_node *lua_at;    /* a Lua rule's `lua` value, or NULL */
+	/* A Lua rule is either compiled text: the bytecode of a chunk that
+	 * returns function(vm, source, target) ... end; */
+	const char *chunk;
+	size_t chunk_len;
+	uint32_t lua_line;        /* the line of the file its text starts on */
+	/* or function number lua_func of the Lua policy file docs[lua_doc]. */
+	size_t lua_doc;
+	size_t lua_func;
+	const mc_ref *uses;       /* what a Lua rule declares it reads */
+	size_t nuses;
+	bool has_uses;
+	const mc_template *message;
+	const char *description;
+	const mc_node *at;
+} mc_rule;
+
+typedef struct mc_prefer {
+	int32_t field;            /* -1: a `when` preference */
+	const mc_cond *when;
+	uint32_t weight;
+	const mc_node *at;
+} mc_prefer;
+
+typedef struct mc_assign {
+	uint32_t vm_path;
+	const mc_node *value;
+	const mc_node *at;
+} mc_assign;
+
+typedef struct mc_remedy {
+	const char *id;
+	const char *says;
+	const char *warning;      /* or NULL */
+	const mc_assign *set;
+	size_t nset;
+	bool reselects_kind;      /* sets a path that a kind's `when` reads */
+	const mc_node *at;
+} mc_remedy;
+
+struct mc_policy {
+	mc_arena arena;
+	mc_doc **docs;            /* the file first, then what it extends */
+	size_t ndocs;
+	mc_regex_set regexes;
+	mc_pathtab vm_paths;
+	mc_pathtab host_paths;
+	const char *name;
+	const char *description;
+	const char *file;
+	char digest[7 + 64 + 1];  /* "sha256:" and hex */
+
+	const mc_field *fields;
+	size_t nfields;
+	const mc_kind *kinds;
+	size_t nkinds;
+	const mc_kind_checks *checks;  /* one per kind */
+	const mc_template *match_message;
+	const mc_host_req *host_require;
+	size_t nhost_require;
+	const mc_template *host_message;
+	const mc_relax *relax;
+	size_t nrelax;
+	const mc_rule *rules;
+	size_t nrules;
+	const mc_prefer *prefer;
+	size_t nprefer;
+	uint32_t prefer_total;
+	const mc_remedy *remedies;
+	size_t nremedies;
+	const mc_node *tests;     /* checked for shape, or NULL */
+	size_t max_violations;    /* per pair */
+	bool has_lua;             /* some rule is written in Lua */
+	uint64_t lua_instructions;  /* per call of a Lua rule */
+	size_t lua_memory;          /* bytes per call of a Lua rule */
+	size_t lua_state_memory;    /* bytes a sandbox may hold in all */
+	size_t lua_string_cap;      /* the longest string a sandbox holds */
+};
+
+/* Defaults of the `limits:` a policy may set, within mc_limits' caps. */
+#define MC_LUA_DEFAULT_INSTRUCTIONS 1000000
+#define MC_LUA_DEFAULT_MEMORY ((size_t)16 << 20)
+
+/* The name of a field type ("version"). */
+const char *mc_ftype_name(mc_ftype t);
+
+/* The name of a compare operator ("ge", "disjoint"). */
+const char *mc_compare_op_name(unsigned op);
+
+/* The index of a kind by name, or -1. */
+int mc_policy_find_kind(const mc_policy *p, const char *name);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * hostrec.h - a host's record as migcheck's inventories hold it, made by
+ * `migcheck probe` and the importers, written out as inventory YAML.
+ *
+ * Every string is malloc'd and owned by the record; mc_hostrec_free frees
+ * them all. Values a source does not give stay NULL or unset and are left
+ * out of the inventory (policies then fail closed on them).
+ */
+#ifndef MC_HOSTREC_H
+#define MC_HOSTREC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+
+typedef struct mc_hostrec {
+	char *name;
+	char *cluster;
+	/* cpu */
+	char *manufacturer;   /* the vendor string: GenuineIntel, AuthenticAMD */
+	char *architecture;   /* x64, x86, arm64, ... */
+	bool has_family, has_model, has_stepping;
+	int64_t family;       /* display family */
+	int64_t model;        /* display model */
+	int64_t stepping;
+	char *signature;      /* CPUID leaf 1 EAX, "0x50654" */
+	char *cpu_name;       /* the brand string */
+	int64_t sockets;      /* 0: not known */
+	char **features;      /* flags as Linux names them in /proc/cpuinfo */
+	size_t nfeatures;
+	/* hypervisor */
+	char *hypervisor_product;
+	char *hypervisor_version;
+	/* virtualization */
+	bool has_virt;
+	bool virt_supported;  /* hardware virtualization (vmx, svm) */
+	char *running_under;  /* the hypervisor this machine runs under, if any */
+	/* what the record was made from, written as a comment */
+	char *source;
+} mc_hostrec;
+
+/* A new, empty record; NULL when memory runs out. */
+mc_hostrec *mc_hostrec_new(void);
+
+void mc_hostrec_free(mc_hostrec *h);
+
+/* Sets *field to a copy of len bytes at s (replacing what it held);
+ * -1 when memory runs out. */
+int mc_hostrec_set(char **field, const char *s, size_t len);
+
+/* Adds a feature flag (a copy); -1 when memory runs out. */
+int mc_hostrec_add_feature(mc_hostrec *h, const char *s, size_t len);
+
+/* Writes the records as an inventory: "hosts:" and one entry each, every
+ * string quoted so that migcheck's loader reads it back as the same string
+ * (bytes that are not UTF-8 as U+FFFD), and only valid UTF-8 YAML. */
+void mc_hostrec_yaml(mc_buf *out, mc_hostrec *const *hosts, size_t n);
+
+/* Writes s as a YAML double-quoted scalar: quotes, backslashes, control
+ * characters, line separators, U+FFFE and U+FFFF escaped; a byte that is
+ * not part of valid UTF-8 as U+FFFD. */
+void mc_yaml_quote(mc_buf *out, const char *s);
+
+#endif
