@@ -48,6 +48,22 @@ mc_policy_find_kind(const mc_policy *p, const char *name)
 	return -1;
 }
 
+/* Reports n, which names no field or kind of the policy ("field" or "kind"
+ * as `what`, one of `names`), with the name it is nearest to. */
+static void
+unknown_ref(loader *L, const mc_node *n, const char *id, const char *what,
+	    const char *const *names)
+{
+	const char *s = mc_schema_suggest(n->u.text, names);
+
+	if (s)
+		lerror_id(L, id, n, "unknown %s '%.64s'; did you mean '%s'?", what,
+			  n->u.text, s);
+	else
+		lerror_id(L, id, n, "unknown %s '%.64s': declare it under '%ss'",
+			  what, n->u.text, what);
+}
+
 /* A field name in match, compare, relax or prefer: reports and returns -1
  * when the policy declares no such field. */
 static int
@@ -63,13 +79,7 @@ field_ref(loader *L, const mc_node *n, const char *what)
 		for (size_t i = 0; i < L->p->nfields; i++)
 			names[i] = L->p->fields[i].name;
 		names[L->p->nfields] = NULL;
-		const char *s = mc_schema_suggest(n->u.text, names);
-		if (s)
-			lerror_id(L, "unknown-field", n, "unknown field '%.64s'; "
-				  "did you mean '%s'?", n->u.text, s);
-		else
-			lerror_id(L, "unknown-field", n, "unknown field '%.64s': "
-				  "declare it under 'fields'", n->u.text);
+		unknown_ref(L, n, "unknown-field", "field", names);
 	}
 	return f;
 }
@@ -87,13 +97,7 @@ mc_policy__kind_ref(loader *L, const mc_node *n, const char *what)
 		for (size_t i = 0; i < L->p->nkinds; i++)
 			names[i] = L->p->kinds[i].name;
 		names[L->p->nkinds] = NULL;
-		const char *s = mc_schema_suggest(n->u.text, names);
-		if (s)
-			lerror_id(L, "unknown-kind", n, "unknown kind '%.64s'; "
-				  "did you mean '%s'?", n->u.text, s);
-		else
-			lerror_id(L, "unknown-kind", n, "unknown kind '%.64s': "
-				  "declare it under 'kinds'", n->u.text);
+		unknown_ref(L, n, "unknown-kind", "kind", names);
 	}
 	return k;
 }
