@@ -110,7 +110,8 @@ mc_policy__compile_rules(loader *L, const layer *l)
 		if (kinds) {
 			bool ok = want_list(L, kinds, "'kinds'");
 			for (size_t j = 0; ok && j < kinds->len; j++) {
-				int k = mc_policy__kind_ref(L, kinds->u.items[j], "a kind");
+				int k = mc_policy__kind_ref(L, kinds->u.items[j],
+							    "a kind");
 				if (k < 0)
 					ok = false;
 				else
