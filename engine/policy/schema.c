@@ -3,6 +3,7 @@
  */
 #include "policy/schema.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -205,6 +206,7 @@ mc_schema_check(const mc_schema *s, const mc_node *n, const mc_node **vals,
 	char what[64];
 
 	for (const mc_key *k = s->keys; k->name; k++) {
+		assert(nk < MC_SCHEMA_MAX_KEYS);
 		if (vals)
 			vals[nk] = NULL;
 		names[nk++] = k->name;
