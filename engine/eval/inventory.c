@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
+
 typedef struct adder {
 	mc_inventory *inv;
 	mc_diag *diag;
@@ -184,16 +186,13 @@ add_host(adder *a, const mc_node *rec)
 		aerror(a, rec, "too many hosts");
 		return;
 	}
-	if (inv->nhosts == inv->caphosts) {
-		size_t cap = inv->caphosts ? inv->caphosts * 2 : 64;
-		mc_host_rec *h = realloc(inv->hosts, cap * sizeof(*h));
-		if (!h) {
-			a->nomem = true;
-			return;
-		}
-		inv->hosts = h;
-		inv->caphosts = cap;
+	mc_host_rec *hosts = mc_grow(inv->hosts, &inv->caphosts, inv->nhosts + 1,
+				     sizeof(*hosts));
+	if (!hosts) {
+		a->nomem = true;
+		return;
 	}
+	inv->hosts = hosts;
 	mc_host_rec *h = &inv->hosts[inv->nhosts];
 	h->name = name->u.text;
 	h->cluster = cluster ? cluster->u.text : NULL;
@@ -321,16 +320,13 @@ add_vm(adder *a, const mc_node *rec)
 		aerror(a, rec, "too many VMs");
 		return;
 	}
-	if (inv->nvms == inv->capvms) {
-		size_t cap = inv->capvms ? inv->capvms * 2 : 64;
-		mc_vm_rec *v = realloc(inv->vms, cap * sizeof(*v));
-		if (!v) {
-			a->nomem = true;
-			return;
-		}
-		inv->vms = v;
-		inv->capvms = cap;
+	mc_vm_rec *vms = mc_grow(inv->vms, &inv->capvms, inv->nvms + 1,
+				 sizeof(*vms));
+	if (!vms) {
+		a->nomem = true;
+		return;
 	}
+	inv->vms = vms;
 	if (!(rec = with_defaults(a, rec)))
 		return;
 	mc_vm_rec *v = &inv->vms[inv->nvms];
@@ -350,7 +346,7 @@ add_doc(mc_inventory *inv, mc_doc *doc, mc_diag *diag)
 	const mc_node *root = doc->root;
 	mc_doc **docs;
 
-	docs = realloc(inv->docs, (inv->ndocs + 1) * sizeof(*docs));
+	docs = mc_grow(inv->docs, &inv->capdocs, inv->ndocs + 1, sizeof(*docs));
 	if (!docs) {
 		mc_doc_free(doc);
 		return MC_ENOMEM;

@@ -679,3 +679,84 @@ out:
 	*out = doc;
 	return MC_OK;
 }
+
+/* ------------------------------------------------------------------------
+ * Loading policies: the Lua that policy/ asks for through mc_policy_lua
+ */
+
+/* What a loading compiles its Lua in: one sandbox, and the rule texts
+ * compiled in it so far. */
+struct mc_policy_luastate {
+	mc_sandbox *sb;
+	mc_luachunks chunks;
+};
+
+static int
+state_open(mc_policy_luastate **out, size_t memory, size_t string_cap)
+{
+	mc_policy_luastate *st = calloc(1, sizeof(*st));
+	int rc;
+
+	*out = NULL;
+	if (!st)
+		return MC_ENOMEM;
+	rc = mc_sandbox_new(&st->sb, memory, string_cap);
+	if (rc != MC_OK) {
+		free(st);
+		return rc;
+	}
+	*out = st;
+	return MC_OK;
+}
+
+static void
+state_close(mc_policy_luastate *st)
+{
+	if (!st)
+		return;
+	mc_sandbox_free(st->sb);
+	mc_luachunks_free(&st->chunks);
+	free(st);
+}
+
+static size_t
+string_cap(size_t asked)
+{
+	return mc_sandbox_string_cap(asked);
+}
+
+static int
+load_file(mc_policy_luastate *st, mc_doc **out, const char *name, char *data,
+	  size_t len, const mc_limits *limits, mc_diag *diag)
+{
+	return mc_luapolicy_load(out, name, data, len, st->sb, limits, diag);
+}
+
+static int
+compile_rule(mc_policy_luastate *st, mc_policy *p, mc_rule *rule,
+	     const mc_node *text, mc_diag *diag)
+{
+	return mc_luarule_compile(st->sb, &st->chunks, p, rule, text, diag);
+}
+
+static const mc_policy_lua policy_lua = {
+	mc_luapolicy_is, string_cap, state_open, state_close, load_file,
+	compile_rule
+};
+
+int
+mc_policy_load(mc_policy **out, const char *path, const mc_limits *limits,
+	       mc_diag *diag)
+{
+	*out = NULL;
+	return mc_policy_read(out, path, NULL, 0, limits, &policy_lua, diag);
+}
+
+int
+mc_policy_load_buffer(mc_policy **out, const char *name, const char *buf,
+		      size_t len, const mc_limits *limits, mc_diag *diag)
+{
+	*out = NULL;
+	return mc_policy_read(out, name, buf ? buf : "", len, limits, &policy_lua,
+			      diag);
+}

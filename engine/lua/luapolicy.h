@@ -14,6 +14,10 @@
  * position of the nearest enclosing entry that has one. Keys keep the order
  * they are written in (a kind written first is tried first); keys of tables
  * built by code follow, sorted.
+ *
+ * luapolicy.c also defines mc_policy_load and mc_policy_load_buffer of
+ * migcheck.h: policy/ loads and compiles, and is handed the Lua it needs
+ * (Lua policy files, a sandbox, rule texts) as an mc_policy_lua.
  */
 #ifndef MC_LUAPOLICY_H
 #define MC_LUAPOLICY_H

@@ -138,7 +138,7 @@ typedef struct mc_remedy {
 struct mc_policy {
 	mc_arena arena;
 	mc_doc **docs;            /* the file first, then what it extends */
-	size_t ndocs;
+	size_t ndocs, capdocs;
 	mc_regex_set regexes;
 	mc_pathtab vm_paths;
 	mc_pathtab host_paths;
@@ -173,6 +173,44 @@ struct mc_policy {
 	size_t lua_state_memory;    /* bytes a sandbox may hold in all */
 	size_t lua_string_cap;      /* the longest string a sandbox holds */
 };
+
+/*
+ * What loading a policy needs of Lua, given by the stage that has it
+ * (lua/luapolicy.c, which defines mc_policy_load with it): policy/ comes
+ * before lua/ and calls Lua only through these. A const table; the state
+ * it makes lives as long as one loading.
+ */
+typedef struct mc_policy_luastate mc_policy_luastate;
+
+typedef struct mc_policy_lua {
+	/* True when a policy file is to be read as Lua. */
+	bool (*is_file)(const char *name);
+	/* The longest string a sandbox asked for `asked` holds. */
+	size_t (*string_cap)(size_t asked);
+	/* Makes the state Lua is compiled in while a policy loads: MC_OK,
+	 * MC_ENOMEM, or MC_ELIMIT when `memory` is too small for Lua to
+	 * start (*out is then NULL). */
+	int (*open)(mc_policy_luastate **out, size_t memory, size_t string_cap);
+	void (*close)(mc_policy_luastate *st);
+	/* Runs a Lua policy file (data: len bytes, taken over) and makes a
+	 * document of the table it returns; an MC_ status. */
+	int (*load_file)(mc_policy_luastate *st, mc_doc **out, const char *name,
+			 char *data, size_t len, const mc_limits *limits,
+			 mc_diag *diag);
+	/* Compiles a rule's `lua:` text into rule: 0, -1 after reporting an
+	 * error, -2 when memory runs out. */
+	int (*compile_rule)(mc_policy_luastate *st, mc_policy *p, mc_rule *rule,
+			    const mc_node *text, mc_diag *diag);
+} mc_policy_lua;
+
+/*
+ * Loads the policy file at path, or len bytes at buf (not NULL) named
+ * path, with every file it extends, and compiles it: mc_policy_load and
+ * mc_policy_load_buffer of migcheck.h with the Lua they use passed in.
+ */
+int mc_policy_read(mc_policy **out, const char *path, const char *buf,
+		   size_t len, const mc_limits *limits, const mc_policy_lua *lua,
+		   mc_diag *diag);
 
 /* Defaults of the `limits:` a policy may set, within mc_limits' caps. */
 #define MC_LUA_DEFAULT_INSTRUCTIONS 1000000
