@@ -10,7 +10,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "util/buf.h"
 #include "migcheck.h"
 
 enum {
@@ -151,7 +150,7 @@ void cli_fleet_close(cli_fleet *cf);
 int cli_fail(int rc, const mc_diag *diag);
 
 /* Writes s as one line of text for a terminal: every control character,
- * newlines too, escaped (mc_buf_add_printable). For what commands print
+ * newlines too, escaped (mc_text_printable). For what commands print
  * on stderr. */
 void cli_put(FILE *out, const char *s);
 
@@ -173,7 +172,7 @@ void cli_source_line(FILE *out, const char *line, unsigned lineno,
 
 /*
  * A text report being built: what is written to `out` is kept with every
- * control character escaped but newlines (mc_buf_add_printable), so that
+ * control character escaped but newlines (mc_text_printable), so that
  * no text from a file, a host or a rule reaches the terminal raw; the
  * report's own terminal styles go through cli_text_style. Every report in
  * text, CSV or DOT is written through one. JSON escapes on its own.
@@ -183,7 +182,10 @@ typedef struct cli_text {
 	char *raw;      /* what was written to out, unescaped */
 	size_t rawlen;
 	size_t done;    /* bytes of raw escaped into text */
-	mc_buf text;
+	FILE *esc;      /* the escaped report, written to text */
+	char *text;
+	size_t textlen;
+	bool failed;    /* memory ran out */
 } cli_text;
 
 /* Opens t; false when memory runs out. */

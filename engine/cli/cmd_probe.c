@@ -9,7 +9,6 @@
 
 #include "cli.h"
 #include "json.h"
-#include "sources/probe.h"
 
 enum { OPT_NAME = 256, OPT_CLUSTER, OPT_FORMAT };
 
@@ -37,7 +36,7 @@ cli_probe_help(FILE *out)
 }
 
 static char *
-probe_json(const mc_hostrec *h, size_t *len)
+probe_json(const mc_host_record *h, size_t *len)
 {
 	jctx j = {true};
 	json_t *root = json_object(), *hosts = json_array(), *host = json_object();
@@ -85,20 +84,6 @@ probe_json(const mc_hostrec *h, size_t *len)
 	return jdump(&j, root, len);
 }
 
-static char *
-probe_yaml(mc_hostrec *h, size_t *len)
-{
-	mc_buf b = MC_BUF_INIT;
-
-	mc_hostrec_yaml(&b, &h, 1);
-	if (mc_buf_failed(&b)) {
-		mc_buf_free(&b);
-		return NULL;
-	}
-	*len = b.len;
-	return b.data;
-}
-
 int
 cli_probe(int argc, char **argv)
 {
@@ -111,7 +96,8 @@ cli_probe(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *name = NULL, *cluster = NULL, *format = "yaml", *output = NULL;
-	mc_hostrec *h = NULL;
+	mc_hostset *set = NULL;
+	mc_host_record h;
 	char *text = NULL;
 	size_t len = 0;
 	int c, status = CLI_ERROR;
@@ -149,11 +135,16 @@ cli_probe(int argc, char **argv)
 		return cli_usage("probe", "the name is empty");
 	if (output && !*output)
 		return cli_usage("probe", "the output file name is empty");
-	if (mc_probe(&h, name, cluster) < 0) {
+	if (mc_hostset_new(&set) != MC_OK ||
+	    mc_hostset_probe(set, name, cluster) != MC_OK) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;
 	}
-	text = strcmp(format, "json") == 0 ? probe_json(h, &len) : probe_yaml(h, &len);
+	mc_hostset_get(set, 0, &h);
+	if (strcmp(format, "json") == 0)
+		text = probe_json(&h, &len);
+	else if (mc_hostset_yaml(&text, &len, set) != MC_OK)
+		text = NULL;
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;
@@ -161,6 +152,6 @@ cli_probe(int argc, char **argv)
 	status = output ? cli_write_file(output, text, len) : cli_emit(text, len);
 out:
 	free(text);
-	mc_hostrec_free(h);
+	mc_hostset_free(set);
 	return status;
 }
