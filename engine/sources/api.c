@@ -166,18 +166,8 @@ mc_hostset_yaml(char **out, size_t *len, const mc_hostset *set)
 {
 	mc_buf b = MC_BUF_INIT;
 
-	*out = NULL;
-	*len = 0;
 	mc_hostrec_yaml(&b, set->list.hosts, set->list.count);
-	if (!b.data)
-		mc_buf_adds(&b, "");
-	if (mc_buf_failed(&b)) {
-		mc_buf_free(&b);
-		return MC_ENOMEM;
-	}
-	*out = b.data;
-	*len = b.len;
-	return MC_OK;
+	return mc_buf_take(&b, out, len);
 }
 
 void

@@ -13,18 +13,8 @@ mc_text_printable(char **out, size_t *outlen, const char *s, size_t len,
 {
 	mc_buf b = MC_BUF_INIT;
 
-	*out = NULL;
-	*outlen = 0;
 	mc_buf_add_printable(&b, s, len, keep_newlines);
-	if (!b.data)
-		mc_buf_adds(&b, "");
-	if (mc_buf_failed(&b)) {
-		mc_buf_free(&b);
-		return MC_ENOMEM;
-	}
-	*out = b.data;
-	*outlen = b.len;
-	return MC_OK;
+	return mc_buf_take(&b, out, outlen);
 }
 
 size_t
