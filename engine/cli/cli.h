@@ -6,11 +6,11 @@
 #ifndef MC_CLI_H
 #define MC_CLI_H
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
 #include "migcheck.h"
+#include "opt.h"
 
 enum {
 	CLI_YES = 0,    /* the answer is yes */
@@ -87,15 +87,9 @@ mc_inventory *cli_load_inventory(char *const *paths, size_t n,
 
 /*
  * The options shared by every command that reads input and writes a report:
- * `-o FILE` and `--limit NAME=VALUE`. A command lists CLI_SHARED_OPTIONS in
- * its getopt_long table and "o:" in its short options, and hands both
- * options to cli_shared_option().
+ * `-o FILE` and `--limit NAME=N`. A command lists CLI_OPT_SHARED in its
+ * spec (opt.h) and hands both options to cli_shared_option().
  */
-enum { CLI_OPT_LIMIT = 1000 };
-#define CLI_SHARED_OPTIONS \
-	{"output", required_argument, NULL, 'o'}, \
-	{"limit", required_argument, NULL, CLI_OPT_LIMIT}
-
 /* What the shared options set; cli_shared_init() gives the defaults. */
 typedef struct cli_shared {
 	const char *output;  /* -o FILE, or NULL for stdout */
@@ -107,9 +101,6 @@ void cli_shared_init(cli_shared *sh);
 /* Takes option c (-o or --limit) with its argument for command cmd.
  * Returns CLI_YES, or CLI_ERROR after printing a usage error. */
 int cli_shared_option(cli_shared *sh, const char *cmd, int c, const char *arg);
-
-/* The help lines of the shared options. */
-void cli_shared_help(FILE *out);
 
 /* Writes the report to sh->output (see cli_write_file) or to stdout. */
 int cli_output(const cli_shared *sh, const char *text, size_t len);

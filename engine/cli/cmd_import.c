@@ -7,60 +7,59 @@
  * prints its errors and the command writes nothing, neither on stdout nor
  * to the -o file, which is replaced only by a complete new inventory.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
+enum { OPT_FROM = 256, OPT_CLUSTER, OPT_FORMAT };
+
+static const cli_opt import_opts[] = {
+	{OPT_FROM, "from", "FORMAT", "--from FORMAT",
+	 "the format of every FILE (%s)", CLI_OPT_VALUE, mc_import_format_names},
+	{0, NULL, NULL, "FILE...", NULL, 0, NULL},
+	{'o', "output", "FILE", "[-o FILE]",
+	 "write the inventory to FILE (replaced only when\n"
+	 "every input imports) instead of stdout", CLI_OPT_VALUE, NULL},
+	{OPT_CLUSTER, "cluster", "NAME", "[--cluster NAME]",
+	 "put every imported host in cluster NAME", CLI_OPT_VALUE, NULL},
+	{OPT_FORMAT, "format", "FORMAT", "[--format yaml]", "yaml (the only one)",
+	 CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	{CLI_OPT_LIMIT, "limit", "NAME=N", "[--limit NAME=N]...",
+	 "change a limit on input, e.g. file-size=1G\n"
+	 "(see docs/limits.md)", CLI_OPT_VALUE, NULL},
+	CLI_OPT_LAST,
+};
+
+static const cli_spec import_spec = {
+	"import", import_opts,
+	"Reads what a platform prints about a machine's processors and writes\n"
+	"the hosts as an inventory (hosts:). One host per FILE, except for csv,\n"
+	"which holds one host per row. The lscpu, cpuinfo and libvirt formats\n"
+	"carry no host name: the host is named after its file, without\n"
+	"directories and extension.\n"
+	"\n"
+	"Formats (docs/import/):\n"
+	"  win32     Get-CimInstance Win32_Processor | ConvertTo-Json\n"
+	"  lscpu     lscpu -J (flat, or nested with \"children\")\n"
+	"  cpuinfo   the text of /proc/cpuinfo\n"
+	"  libvirt   virsh capabilities (XML)\n"
+	"  csv       a header row of inventory paths, one host per row\n",
+	"Exit status: 0, or 2 on bad usage or when an input does not import\n"
+	"(FILE:LINE:COL: error: ... on stderr, nothing written).\n",
+	false,
+	22,
+};
+
 void
 cli_import_help(FILE *out)
 {
-	fprintf(out,
-		"Usage: migcheck import --from FORMAT FILE... [-o FILE] [--cluster NAME]\n"
-		"                      [--format yaml] [--limit NAME=N]...\n"
-		"\n"
-		"Reads what a platform prints about a machine's processors and writes\n"
-		"the hosts as an inventory (hosts:). One host per FILE, except for csv,\n"
-		"which holds one host per row. The lscpu, cpuinfo and libvirt formats\n"
-		"carry no host name: the host is named after its file, without\n"
-		"directories and extension.\n"
-		"\n"
-		"Formats (docs/import/):\n"
-		"  win32     Get-CimInstance Win32_Processor | ConvertTo-Json\n"
-		"  lscpu     lscpu -J (flat, or nested with \"children\")\n"
-		"  cpuinfo   the text of /proc/cpuinfo\n"
-		"  libvirt   virsh capabilities (XML)\n"
-		"  csv       a header row of inventory paths, one host per row\n"
-		"\n"
-		"Options:\n"
-		"      --from FORMAT     the format of every FILE (%s)\n"
-		"  -o, --output FILE     write the inventory to FILE (replaced only when\n"
-		"                        every input imports) instead of stdout\n"
-		"      --cluster NAME    put every imported host in cluster NAME\n"
-		"      --format FORMAT   yaml (the only one)\n"
-		"      --limit NAME=N    change a limit on input, e.g. file-size=1G\n"
-		"                        (see docs/limits.md)\n"
-		"  -h, --help            show this help\n"
-		"\n"
-		"Exit status: 0, or 2 on bad usage or when an input does not import\n"
-		"(FILE:LINE:COL: error: ... on stderr, nothing written).\n",
-		mc_import_format_names());
+	cli_help(out, &import_spec);
 }
-
-enum { OPT_FROM = 256, OPT_CLUSTER, OPT_FORMAT };
 
 int
 cli_import(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"from", required_argument, NULL, OPT_FROM},
-		{"cluster", required_argument, NULL, OPT_CLUSTER},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"help", no_argument, NULL, 'h'},
-		CLI_SHARED_OPTIONS,
-		{NULL, 0, NULL, 0},
-	};
 	const char *from = NULL, *cluster = NULL;
 	const char *format = "yaml";
 	mc_hostset *hosts = NULL;
@@ -69,32 +68,32 @@ cli_import(int argc, char **argv)
 	cli_shared sh;
 	mc_diag *diag = NULL;
 	bool nomem = false;
+	cli_parser parser;
+	char *arg;
 	int c, status = CLI_ERROR;
 
 	cli_shared_init(&sh);
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
+	cli_opt_init(&parser, &import_spec, argc, argv);
+	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
 		switch (c) {
 		case OPT_FROM:
-			from = optarg;
+			from = arg;
 			break;
 		case 'o':
 		case CLI_OPT_LIMIT:
-			if (cli_shared_option(&sh, "import", c, optarg) != CLI_YES)
+			if (cli_shared_option(&sh, "import", c, arg) != CLI_YES)
 				return CLI_ERROR;
 			break;
 		case OPT_CLUSTER:
-			cluster = optarg;
+			cluster = arg;
 			break;
 		case OPT_FORMAT:
-			format = optarg;
+			format = arg;
 			break;
-		case 'h':
-			cli_import_help(stdout);
+		case CLI_OPT_HELP:
 			return CLI_YES;
 		default:
-			return cli_bad_option("import", c, argv[optind - 1]);
+			return CLI_ERROR;
 		}
 	}
 	if (!from)

@@ -3,7 +3,6 @@
  * inventory host record, in YAML that `migcheck check -i` reads as it is,
  * or as JSON with the same keys.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,27 +11,34 @@
 
 enum { OPT_NAME = 256, OPT_CLUSTER, OPT_FORMAT };
 
+static const cli_opt probe_opts[] = {
+	{OPT_NAME, "name", "NAME", "[--name NAME]",
+	 "the host's name (default: the host name)", CLI_OPT_VALUE, NULL},
+	{OPT_CLUSTER, "cluster", "NAME", "[--cluster NAME]", "the host's cluster",
+	 CLI_OPT_VALUE, NULL},
+	{OPT_FORMAT, "format", "FORMAT", "[--format yaml|json]",
+	 "yaml (default) or json", CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	{'o', "output", "FILE", "[-o FILE]",
+	 "write to FILE (replaced only when all is written)", CLI_OPT_VALUE, NULL},
+	CLI_OPT_LAST,
+};
+
+static const cli_spec probe_spec = {
+	"probe", probe_opts,
+	"Prints this machine's fingerprint as an inventory host record: the\n"
+	"processor's vendor, architecture, family, model, stepping, CPUID\n"
+	"signature, name and feature flags (named as in /proc/cpuinfo), whether\n"
+	"it supports hardware virtualization, and the hypervisor it runs under.\n"
+	"The YAML is an inventory that 'migcheck check -i' reads as it is.\n",
+	"Exit status: 0, or 2 on bad usage or when the output cannot be written.\n",
+	true,
+	0,
+};
+
 void
 cli_probe_help(FILE *out)
 {
-	fputs("Usage: migcheck probe [--name NAME] [--cluster NAME]\n"
-	      "                      [--format yaml|json] [-o FILE]\n"
-	      "\n"
-	      "Prints this machine's fingerprint as an inventory host record: the\n"
-	      "processor's vendor, architecture, family, model, stepping, CPUID\n"
-	      "signature, name and feature flags (named as in /proc/cpuinfo), whether\n"
-	      "it supports hardware virtualization, and the hypervisor it runs under.\n"
-	      "The YAML is an inventory that 'migcheck check -i' reads as it is.\n"
-	      "\n"
-	      "Options:\n"
-	      "      --name NAME       the host's name (default: the host name)\n"
-	      "      --cluster NAME    the host's cluster\n"
-	      "      --format FORMAT   yaml (default) or json\n"
-	      "  -o, --output FILE     write to FILE (replaced only when all is written)\n"
-	      "  -h, --help            show this help\n"
-	      "\n"
-	      "Exit status: 0, or 2 on bad usage or when the output cannot be written.\n",
-	      out);
+	cli_help(out, &probe_spec);
 }
 
 static char *
@@ -87,44 +93,36 @@ probe_json(const mc_host_record *h, size_t *len)
 int
 cli_probe(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"name", required_argument, NULL, OPT_NAME},
-		{"cluster", required_argument, NULL, OPT_CLUSTER},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *name = NULL, *cluster = NULL, *format = "yaml", *output = NULL;
 	mc_hostset *set = NULL;
 	mc_host_record h;
 	char *text = NULL;
 	size_t len = 0;
+	cli_parser parser;
+	char *arg;
 	int c, status = CLI_ERROR;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "-:ho:", opts, NULL)) != -1) {
+	cli_opt_init(&parser, &probe_spec, argc, argv);
+	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
 		switch (c) {
-		case 1:
-			return cli_usage("probe", "unexpected argument '%s'", optarg);
+		case CLI_OPT_ARG:
+			return cli_usage("probe", "unexpected argument '%s'", arg);
 		case OPT_NAME:
-			name = optarg;
+			name = arg;
 			break;
 		case OPT_CLUSTER:
-			cluster = optarg;
+			cluster = arg;
 			break;
 		case OPT_FORMAT:
-			format = optarg;
+			format = arg;
 			break;
 		case 'o':
-			output = optarg;
+			output = arg;
 			break;
-		case 'h':
-			cli_probe_help(stdout);
+		case CLI_OPT_HELP:
 			return CLI_YES;
 		default:
-			return cli_bad_option("probe", c, argv[optind - 1]);
+			return CLI_ERROR;
 		}
 	}
 	if (optind < argc)

@@ -527,17 +527,6 @@ cli_shared_option(cli_shared *sh, const char *cmd, int c, const char *arg)
 	return set_limit(&sh->limits, cmd, arg);
 }
 
-void
-cli_shared_help(FILE *out)
-{
-	fputs("  -o, --output FILE     write the report to FILE instead of stdout;\n"
-	      "                        a file is replaced whole (a FIFO or a device\n"
-	      "                        written in place), or left as it was when\n"
-	      "                        the command fails\n"
-	      "      --limit NAME=N    change a limit on input, e.g. depth=128,\n"
-	      "                        file-size=1G (see docs/limits.md)\n", out);
-}
-
 int
 cli_output(const cli_shared *sh, const char *text, size_t len)
 {
