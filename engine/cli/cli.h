@@ -60,9 +60,17 @@ void cli_print_diags(const mc_diag *diag);
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* CLI_YES when format is one of names ("text, json"), else a usage error
- * that lists them. */
-int cli_format(const char *cmd, const char *format, const char *names);
+/*
+ * A command's formats are a table of entries whose first member is the
+ * format's name (`const char *name`, the default first) and the others
+ * its writer. cli_format() finds format in the table given as
+ * CLI_FORMATS(table): its index, or -1 after a usage error that lists the
+ * names ("unknown format 'x' (formats: text, json)").
+ */
+#define CLI_FORMATS(table) \
+	&(table)[0].name, sizeof(table) / sizeof((table)[0]), sizeof((table)[0])
+int cli_format(const char *cmd, const char *format, const char *const *names,
+	       size_t n, size_t stride);
 
 /* The usage error for what getopt_long returned as c for arg: a missing
  * value (':') or an unknown option. Returns CLI_ERROR. */

@@ -268,6 +268,24 @@ add_hosts(const char ***names, size_t *n, size_t *cap, char *list, bool *nomem)
 	}
 }
 
+static char *
+baseline_json(const mc_baseline_result *res, scope sc, size_t nall, size_t *len)
+{
+	(void)sc;
+	(void)nall;
+	return report_json(res, len);
+}
+
+/* The formats of `migcheck baseline`, the default first. */
+static const struct baseline_format {
+	const char *name;
+	char *(*write)(const mc_baseline_result *res, scope sc, size_t nall,
+		       size_t *len);
+} baseline_formats[] = {
+	{"text", report_text},
+	{"json", baseline_json},
+};
+
 enum { OPT_HOSTS = 256, OPT_CLUSTER, OPT_FORMAT };
 
 static const cli_opt baseline_opts[] = {
@@ -309,6 +327,7 @@ int
 cli_baseline(int argc, char **argv)
 {
 	const char *format = "text";
+	int f;
 	cli_shared sh;
 	cli_fleet cf;
 	mc_baseline_request req = {NULL, NULL, 0};
@@ -382,7 +401,7 @@ cli_baseline(int argc, char **argv)
 		status = cli_usage("baseline", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (cli_format("baseline", format, "text, json") != CLI_YES)
+	if ((f = cli_format("baseline", format, CLI_FORMATS(baseline_formats))) < 0)
 		goto out;
 	if (cli_fleet_named(&cf, "baseline") != CLI_YES)
 		goto out;
@@ -418,10 +437,7 @@ cli_baseline(int argc, char **argv)
 		cli_fail(c, cf.diag);
 		goto out;
 	}
-	if (strcmp(format, "json") == 0)
-		text = report_json(res, &len);
-	else
-		text = report_text(res, sc, nall, &len);
+	text = baseline_formats[f].write(res, sc, nall, &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;

@@ -7,6 +7,22 @@
 #include "cli.h"
 #include "report.h"
 
+static char *
+check_json(const mc_check_result *res, bool color, size_t *len)
+{
+	(void)color;
+	return report_check_json(res, len);
+}
+
+/* The formats of `migcheck check`, the default first. */
+static const struct check_format {
+	const char *name;
+	char *(*write)(const mc_check_result *res, bool color, size_t *len);
+} check_formats[] = {
+	{"text", report_check_text},
+	{"json", check_json},
+};
+
 enum { OPT_VM = 256, OPT_TO, OPT_KIND, OPT_FORMAT, OPT_TRACE };
 
 static const cli_opt check_opts[] = {
@@ -49,6 +65,7 @@ int
 cli_check(int argc, char **argv)
 {
 	const char *format = "text";
+	int f;
 	cli_shared sh;
 	cli_fleet cf;
 	mc_check_request req = {NULL, NULL, NULL, false, NULL};
@@ -101,7 +118,7 @@ cli_check(int argc, char **argv)
 		status = cli_usage("check", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (cli_format("check", format, "text, json") != CLI_YES)
+	if ((f = cli_format("check", format, CLI_FORMATS(check_formats))) < 0)
 		goto out;
 	if (cli_fleet_named(&cf, "check") != CLI_YES)
 		goto out;
@@ -115,10 +132,7 @@ cli_check(int argc, char **argv)
 		cli_fail(c, cf.diag);
 		goto out;
 	}
-	if (strcmp(format, "json") == 0)
-		text = report_check_json(res, &len);
-	else
-		text = report_check_text(res, cli_color(stdout), &len);
+	text = check_formats[f].write(res, cli_color(stdout), &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;

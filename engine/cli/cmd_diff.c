@@ -372,6 +372,15 @@ diff_json(const diff *d, size_t *len)
  * The command
  */
 
+/* The formats of `migcheck diff`, the default first. */
+static const struct diff_format {
+	const char *name;
+	char *(*write)(const diff *d, size_t *len);
+} diff_formats[] = {
+	{"text", diff_text},
+	{"json", diff_json},
+};
+
 enum { OPT_FORMAT = 256 };
 
 static const cli_opt diff_opts[] = {
@@ -406,6 +415,7 @@ int
 cli_diff(int argc, char **argv)
 {
 	const char *format = "text";
+	int f;
 	cli_shared sh;
 	char **inventories = NULL, **args = NULL;
 	size_t ninv = 0, nargs = 0;
@@ -450,7 +460,7 @@ cli_diff(int argc, char **argv)
 	}
 	for (; optind < argc; optind++)
 		args[nargs++] = argv[optind];
-	if (cli_format("diff", format, "text, json") != CLI_YES)
+	if ((f = cli_format("diff", format, CLI_FORMATS(diff_formats))) < 0)
 		goto out;
 	if (nargs != 2) {
 		status = nargs < 2
@@ -478,10 +488,7 @@ cli_diff(int argc, char **argv)
 		cli_print_diags(diag);
 		goto out;
 	}
-	if (strcmp(format, "json") == 0)
-		text = diff_json(&d, &len);
-	else
-		text = diff_text(&d, &len);
+	text = diff_formats[f].write(&d, &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;

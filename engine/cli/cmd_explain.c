@@ -380,6 +380,15 @@ explain_json(const mc_explanation *e, size_t *len)
  * The command
  */
 
+/* The formats of `migcheck explain`, the default first. */
+static const struct explain_format {
+	const char *name;
+	char *(*write)(const mc_explanation *e, size_t *len);
+} explain_formats[] = {
+	{"text", explain_text},
+	{"json", explain_json},
+};
+
 enum { OPT_FORMAT = 256 };
 
 static const cli_opt explain_opts[] = {
@@ -412,6 +421,7 @@ int
 cli_explain(int argc, char **argv)
 {
 	const char *format = "text", *path = NULL;
+	int f;
 	cli_shared sh;
 	mc_diag *diag = NULL;
 	mc_policy *policy = NULL;
@@ -451,7 +461,7 @@ cli_explain(int argc, char **argv)
 					 argv[path ? optind : optind + 1]);
 		path = argv[optind];
 	}
-	if (cli_format("explain", format, "text, json") != CLI_YES)
+	if ((f = cli_format("explain", format, CLI_FORMATS(explain_formats))) < 0)
 		return CLI_ERROR;
 	if (!path)
 		return cli_usage("explain", "name the policy to explain");
@@ -463,8 +473,7 @@ cli_explain(int argc, char **argv)
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;
 	}
-	text = strcmp(format, "json") == 0 ? explain_json(e, &len)
-					   : explain_text(e, &len);
+	text = explain_formats[f].write(e, &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;

@@ -7,6 +7,30 @@
 #include "cli.h"
 #include "report_lint.h"
 
+static char *
+lint_json(const lint_file *files, size_t n, bool color, size_t *len)
+{
+	(void)color;
+	return report_lint_json(files, n, len);
+}
+
+static char *
+lint_sarif(const lint_file *files, size_t n, bool color, size_t *len)
+{
+	(void)color;
+	return report_lint_sarif(files, n, len);
+}
+
+/* The formats of `migcheck lint`, the default first. */
+static const struct lint_format {
+	const char *name;
+	char *(*write)(const lint_file *files, size_t n, bool color, size_t *len);
+} lint_formats[] = {
+	{"text", report_lint_text},
+	{"json", lint_json},
+	{"sarif", lint_sarif},
+};
+
 enum { OPT_FORMAT = 256, OPT_STRICT };
 
 static const cli_opt lint_opts[] = {
@@ -43,6 +67,7 @@ int
 cli_lint(int argc, char **argv)
 {
 	const char *format = "text";
+	int fmt;
 	cli_shared sh;
 	bool strict = false, nomem = false;
 	lint_file *files = NULL;
@@ -73,7 +98,7 @@ cli_lint(int argc, char **argv)
 			return CLI_ERROR;
 		}
 	}
-	if (cli_format("lint", format, "text, json, sarif") != CLI_YES)
+	if ((fmt = cli_format("lint", format, CLI_FORMATS(lint_formats))) < 0)
 		return CLI_ERROR;
 	if (optind >= argc)
 		return cli_usage("lint", "name at least one policy file");
@@ -108,12 +133,7 @@ cli_lint(int argc, char **argv)
 	}
 	if (nomem)
 		goto nomem;
-	if (strcmp(format, "json") == 0)
-		text = report_lint_json(files, nfiles, &len);
-	else if (strcmp(format, "sarif") == 0)
-		text = report_lint_sarif(files, nfiles, &len);
-	else
-		text = report_lint_text(files, nfiles, cli_color(stdout), &len);
+	text = lint_formats[fmt].write(files, nfiles, cli_color(stdout), &len);
 	if (!text)
 		goto nomem;
 	status = cli_output(&sh, text, len);

@@ -261,6 +261,16 @@ matrix_dot(const mc_matrix_result *res, size_t *len)
  * The command
  */
 
+/* The formats of `migcheck matrix`, the default first. */
+static const struct matrix_format {
+	const char *name;
+	char *(*write)(const mc_matrix_result *res, size_t *len);
+} matrix_formats[] = {
+	{"text", matrix_text},
+	{"json", matrix_json},
+	{"dot", matrix_dot},
+};
+
 enum { OPT_KIND = 256, OPT_FORMAT };
 
 static const cli_opt matrix_opts[] = {
@@ -297,6 +307,7 @@ int
 cli_matrix(int argc, char **argv)
 {
 	const char *format = "text";
+	int f;
 	cli_shared sh;
 	mc_matrix_request req = {NULL, NULL};
 	cli_fleet cf;
@@ -340,7 +351,7 @@ cli_matrix(int argc, char **argv)
 		status = cli_usage("matrix", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (cli_format("matrix", format, "text, json, dot") != CLI_YES)
+	if ((f = cli_format("matrix", format, CLI_FORMATS(matrix_formats))) < 0)
 		goto out;
 	if (cli_fleet_named(&cf, "matrix") != CLI_YES)
 		goto out;
@@ -350,12 +361,7 @@ cli_matrix(int argc, char **argv)
 		cli_fail(c, cf.diag);
 		goto out;
 	}
-	if (strcmp(format, "json") == 0)
-		text = matrix_json(res, &len);
-	else if (strcmp(format, "dot") == 0)
-		text = matrix_dot(res, &len);
-	else
-		text = matrix_text(res, &len);
+	text = matrix_formats[f].write(res, &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;

@@ -260,6 +260,16 @@ progress(void *arg, size_t done, size_t total)
 		fputs("\r\033[K", stderr);
 }
 
+/* The formats of `migcheck plan`, the default first. */
+static const struct plan_format {
+	const char *name;
+	char *(*write)(const mc_plan_result *res, size_t *len);
+} plan_formats[] = {
+	{"text", plan_text},
+	{"json", plan_json},
+	{"csv", plan_csv},
+};
+
 enum { OPT_HOST = 256, OPT_TOP, OPT_FORMAT, OPT_BY_PAIRS };
 
 static const cli_opt plan_opts[] = {
@@ -301,6 +311,7 @@ int
 cli_plan(int argc, char **argv)
 {
 	const char *format = "text";
+	int f;
 	cli_shared sh;
 	mc_plan_request req;
 	cli_fleet cf;
@@ -359,7 +370,7 @@ cli_plan(int argc, char **argv)
 		status = cli_usage("plan", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (cli_format("plan", format, "text, json, csv") != CLI_YES)
+	if ((f = cli_format("plan", format, CLI_FORMATS(plan_formats))) < 0)
 		goto out;
 	if (cli_fleet_named(&cf, "plan") != CLI_YES)
 		goto out;
@@ -371,12 +382,7 @@ cli_plan(int argc, char **argv)
 		cli_fail(c, cf.diag);
 		goto out;
 	}
-	if (strcmp(format, "json") == 0)
-		text = plan_json(res, &len);
-	else if (strcmp(format, "csv") == 0)
-		text = plan_csv(res, &len);
-	else
-		text = plan_text(res, &len);
+	text = plan_formats[f].write(res, &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;

@@ -90,12 +90,38 @@ probe_json(const mc_host_record *h, size_t *len)
 	return jdump(&j, root, len);
 }
 
+static char *
+probe_yaml(const mc_hostset *set, size_t *len)
+{
+	char *text = NULL;
+
+	return mc_hostset_yaml(&text, len, set) == MC_OK ? text : NULL;
+}
+
+static char *
+probe_record_json(const mc_hostset *set, size_t *len)
+{
+	mc_host_record h;
+
+	mc_hostset_get(set, 0, &h);
+	return probe_json(&h, len);
+}
+
+/* The formats of `migcheck probe`, the default first. */
+static const struct probe_format {
+	const char *name;
+	char *(*write)(const mc_hostset *set, size_t *len);
+} probe_formats[] = {
+	{"yaml", probe_yaml},
+	{"json", probe_record_json},
+};
+
 int
 cli_probe(int argc, char **argv)
 {
 	const char *name = NULL, *cluster = NULL, *format = "yaml", *output = NULL;
+	int f;
 	mc_hostset *set = NULL;
-	mc_host_record h;
 	char *text = NULL;
 	size_t len = 0;
 	cli_parser parser;
@@ -127,7 +153,7 @@ cli_probe(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage("probe", "unexpected argument '%s'", argv[optind]);
-	if (cli_format("probe", format, "yaml, json") != CLI_YES)
+	if ((f = cli_format("probe", format, CLI_FORMATS(probe_formats))) < 0)
 		return CLI_ERROR;
 	if (name && !*name)
 		return cli_usage("probe", "the name is empty");
@@ -138,11 +164,7 @@ cli_probe(int argc, char **argv)
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;
 	}
-	mc_hostset_get(set, 0, &h);
-	if (strcmp(format, "json") == 0)
-		text = probe_json(&h, &len);
-	else if (mc_hostset_yaml(&text, &len, set) != MC_OK)
-		text = NULL;
+	text = probe_formats[f].write(set, &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;

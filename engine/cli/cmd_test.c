@@ -7,6 +7,25 @@
 #include "cli.h"
 #include "report_test.h"
 
+static char *
+test_junit(const mc_test_report *const *reps, size_t n, bool coverage,
+	   bool color, size_t *len)
+{
+	(void)coverage;
+	(void)color;
+	return report_test_junit(reps, n, len);
+}
+
+/* The formats of `migcheck test`, the default first. */
+static const struct test_format {
+	const char *name;
+	char *(*write)(const mc_test_report *const *reps, size_t n,
+		       bool coverage, bool color, size_t *len);
+} test_formats[] = {
+	{"text", report_test_text},
+	{"junit", test_junit},
+};
+
 enum { OPT_FORMAT = 256, OPT_COVERAGE };
 
 static const cli_opt test_opts[] = {
@@ -41,6 +60,7 @@ int
 cli_test(int argc, char **argv)
 {
 	const char *format = "text";
+	int f;
 	cli_shared sh;
 	bool coverage = false;
 	size_t npol = 0, failed = 0;
@@ -74,7 +94,7 @@ cli_test(int argc, char **argv)
 			return CLI_ERROR;
 		}
 	}
-	if (cli_format("test", format, "text, junit") != CLI_YES)
+	if ((f = cli_format("test", format, CLI_FORMATS(test_formats))) < 0)
 		return CLI_ERROR;
 	if (optind >= argc)
 		return cli_usage("test", "name at least one policy file");
@@ -99,11 +119,8 @@ cli_test(int argc, char **argv)
 		}
 		failed += reps[i]->nfailed;
 	}
-	if (strcmp(format, "junit") == 0)
-		text = report_test_junit((const mc_test_report *const *)reps, npol, &len);
-	else
-		text = report_test_text((const mc_test_report *const *)reps, npol,
-					coverage, cli_color(stdout), &len);
+	text = test_formats[f].write((const mc_test_report *const *)reps, npol,
+				     coverage, cli_color(stdout), &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;

@@ -319,19 +319,29 @@ relative(char *path)
 	return path;
 }
 
-int
-cli_format(const char *cmd, const char *format, const char *names)
+/* The name of entry i of a format table. */
+static const char *
+format_name(const char *const *names, size_t stride, size_t i)
 {
-	size_t n = strlen(format);
+	return *(const char *const *)(const void *)((const char *)names + i * stride);
+}
 
-	for (const char *p = names; *p; p += strspn(p, ", ")) {
-		size_t len = strcspn(p, ",");
+int
+cli_format(const char *cmd, const char *format, const char *const *names,
+	   size_t n, size_t stride)
+{
+	char list[256] = "";
+	size_t used = 0;
 
-		if (len == n && strncmp(p, format, n) == 0)
-			return CLI_YES;
-		p += len;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(format_name(names, stride, i), format) == 0)
+			return (int)i;
 	}
-	return cli_usage(cmd, "unknown format '%s' (formats: %s)", format, names);
+	for (size_t i = 0; i < n && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+					 i ? ", " : "", format_name(names, stride, i));
+	cli_usage(cmd, "unknown format '%s' (formats: %s)", format, list);
+	return -1;
 }
 
 int
