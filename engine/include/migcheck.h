@@ -197,15 +197,16 @@ typedef struct mc_policy mc_policy;
  * limits may be NULL for the defaults. On error *out is NULL and every error
  * found is in diag.
  */
-MC_API int mc_policy_load(mc_policy **out, const char *path, const mc_limits *limits,
-		   mc_diag *diag);
+MC_API int mc_policy_load(mc_policy **out, const char *path,
+			  const mc_limits *limits, mc_diag *diag);
 
 /*
  * As mc_policy_load, from len bytes at buf; name stands for the file in
  * diagnostics and is the directory base for a relative `extends`.
  */
-MC_API int mc_policy_load_buffer(mc_policy **out, const char *name, const char *buf,
-			  size_t len, const mc_limits *limits, mc_diag *diag);
+MC_API int mc_policy_load_buffer(mc_policy **out, const char *name,
+				 const char *buf, size_t len,
+				 const mc_limits *limits, mc_diag *diag);
 
 MC_API void mc_policy_free(mc_policy *policy);
 
@@ -233,9 +234,10 @@ MC_API int mc_inventory_new(mc_inventory **out, const mc_limits *limits);
  * A name defined twice, in one file or across files, is an error naming
  * both places.
  */
-MC_API int mc_inventory_add_file(mc_inventory *inv, const char *path, mc_diag *diag);
+MC_API int mc_inventory_add_file(mc_inventory *inv, const char *path,
+				 mc_diag *diag);
 MC_API int mc_inventory_add_buffer(mc_inventory *inv, const char *name,
-			    const char *buf, size_t len, mc_diag *diag);
+				   const char *buf, size_t len, mc_diag *diag);
 
 /*
  * Checks what needs every file: each VM's host must exist. Call once, after
@@ -258,8 +260,8 @@ typedef struct mc_fleet mc_fleet;
 /* Binds policy to a finished inventory: reads and normalizes every host's
  * fields once. */
 MC_API int mc_fleet_new(mc_fleet **out, const mc_policy *policy,
-		 const mc_inventory *inv, const mc_limits *limits,
-		 mc_diag *diag);
+			const mc_inventory *inv, const mc_limits *limits,
+			mc_diag *diag);
 
 MC_API void mc_fleet_free(mc_fleet *fleet);
 
@@ -381,7 +383,7 @@ typedef struct mc_check_result {
  * MC_EINPUT when no kind covers the VM (the diagnostic points at the VM).
  */
 MC_API int mc_check(mc_check_result **out, const mc_fleet *fleet,
-	     const mc_check_request *req, mc_diag *diag);
+		    const mc_check_request *req, mc_diag *diag);
 
 /* True when some host in the result allows the move. */
 MC_API bool mc_check_result_any_allowed(const mc_check_result *result);
@@ -463,7 +465,7 @@ typedef struct mc_plan_result {
  * an error: it has no target, and `error` says why.
  */
 MC_API int mc_plan(mc_plan_result **out, const mc_fleet *fleet,
-	    const mc_plan_request *req, mc_diag *diag);
+		   const mc_plan_request *req, mc_diag *diag);
 
 MC_API void mc_plan_result_free(mc_plan_result *result);
 
@@ -529,7 +531,7 @@ typedef struct mc_matrix_result {
  * req->kind names no kind of the policy, MC_ELIMIT when the hosts fall
  * into more than 4,096 classes for a kind. */
 MC_API int mc_matrix(mc_matrix_result **out, const mc_fleet *fleet,
-	      const mc_matrix_request *req, mc_diag *diag);
+		     const mc_matrix_request *req, mc_diag *diag);
 
 MC_API void mc_matrix_result_free(mc_matrix_result *result);
 
@@ -604,7 +606,7 @@ typedef struct mc_baseline_result {
  * hosts, or both a cluster and hosts.
  */
 MC_API int mc_baseline(mc_baseline_result **out, const mc_fleet *fleet,
-		const mc_baseline_request *req, mc_diag *diag);
+		       const mc_baseline_request *req, mc_diag *diag);
 
 /* True when every field of the result has a common value. */
 MC_API bool mc_baseline_result_complete(const mc_baseline_result *result);
@@ -774,7 +776,7 @@ typedef struct mc_test_report {
  * when memory runs out. limits may be NULL for the defaults.
  */
 MC_API int mc_policy_test(mc_test_report **out, const mc_policy *policy,
-		   const mc_limits *limits, mc_diag *diag);
+			  const mc_limits *limits, mc_diag *diag);
 
 MC_API void mc_test_report_free(mc_test_report *report);
 
