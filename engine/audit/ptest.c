@@ -8,6 +8,11 @@
  * keeps a test from running -- an unreadable inventory, a VM or host that
  * is not there -- makes that test fail with the error as its actual text:
  * one broken test never hides the others.
+ *
+ * Each test is run through the public API as any embedder would, and
+ * coverage is named after the compiled policy's checks. A report owns
+ * every string it holds, in one arena; it points into nothing it was made
+ * from and outlives the policy.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +22,6 @@
 #include "util/diag.h"
 #include "load/node.h"
 #include "policy/policy.h"
-#include "audit/ptest.h"
 
 typedef struct report {
 	mc_test_report pub;
@@ -40,8 +44,9 @@ typedef struct runner {
 	bool nomem;
 } runner;
 
-const char *
-mc_ptest_rating_text(char buf[4], unsigned halves)
+/* The text of a rating in half stars: "4.5", "5". buf has room for 4. */
+static const char *
+rating_text(char buf[4], unsigned halves)
 {
 	if (halves > 10)
 		halves = 10;
@@ -284,7 +289,7 @@ write_expected(mc_buf *b, const expect *e)
 	}
 	if (e->rating) {
 		write_sep(b);
-		mc_buf_addf(b, "rating: %s", mc_ptest_rating_text(rt, e->rating_halves));
+		mc_buf_addf(b, "rating: %s", rating_text(rt, e->rating_halves));
 	}
 	const mc_node *lists[] = {e->violations, e->remedies};
 	const char *keys[] = {"violations", "remedies"};
@@ -358,7 +363,7 @@ judge(runner *r, const expect *e, const mc_check_result *res,
 		pass = pass && hv->rating_halves == e->rating_halves;
 		write_sep(actual);
 		mc_buf_addf(actual, "rating: %s",
-			    mc_ptest_rating_text(rt, hv->rating_halves));
+			    rating_text(rt, hv->rating_halves));
 	}
 	if (e->violations) {
 		const char **ids = calloc(hv->nviolations + 1, sizeof(*ids));

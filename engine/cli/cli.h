@@ -6,12 +6,11 @@
 #ifndef MC_CLI_H
 #define MC_CLI_H
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "util/buf.h"
 #include "migcheck.h"
+#include "opt.h"
 
 enum {
 	CLI_YES = 0,    /* the answer is yes */
@@ -61,9 +60,17 @@ void cli_print_diags(const mc_diag *diag);
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* CLI_YES when format is one of names ("text, json"), else a usage error
- * that lists them. */
-int cli_format(const char *cmd, const char *format, const char *names);
+/*
+ * A command's formats are a table of entries whose first member is the
+ * format's name (`const char *name`, the default first) and the others
+ * its writer. cli_format() finds format in the table given as
+ * CLI_FORMATS(table): its index, or -1 after a usage error that lists the
+ * names ("unknown format 'x' (formats: text, json)").
+ */
+#define CLI_FORMATS(table) \
+	&(table)[0].name, sizeof(table) / sizeof((table)[0]), sizeof((table)[0])
+int cli_format(const char *cmd, const char *format, const char *const *names,
+	       size_t n, size_t stride);
 
 /* The usage error for what getopt_long returned as c for arg: a missing
  * value (':') or an unknown option. Returns CLI_ERROR. */
@@ -88,15 +95,9 @@ mc_inventory *cli_load_inventory(char *const *paths, size_t n,
 
 /*
  * The options shared by every command that reads input and writes a report:
- * `-o FILE` and `--limit NAME=VALUE`. A command lists CLI_SHARED_OPTIONS in
- * its getopt_long table and "o:" in its short options, and hands both
- * options to cli_shared_option().
+ * `-o FILE` and `--limit NAME=N`. A command lists CLI_OPT_SHARED in its
+ * spec (opt.h) and hands both options to cli_shared_option().
  */
-enum { CLI_OPT_LIMIT = 1000 };
-#define CLI_SHARED_OPTIONS \
-	{"output", required_argument, NULL, 'o'}, \
-	{"limit", required_argument, NULL, CLI_OPT_LIMIT}
-
 /* What the shared options set; cli_shared_init() gives the defaults. */
 typedef struct cli_shared {
 	const char *output;  /* -o FILE, or NULL for stdout */
@@ -108,9 +109,6 @@ void cli_shared_init(cli_shared *sh);
 /* Takes option c (-o or --limit) with its argument for command cmd.
  * Returns CLI_YES, or CLI_ERROR after printing a usage error. */
 int cli_shared_option(cli_shared *sh, const char *cmd, int c, const char *arg);
-
-/* The help lines of the shared options. */
-void cli_shared_help(FILE *out);
 
 /* Writes the report to sh->output (see cli_write_file) or to stdout. */
 int cli_output(const cli_shared *sh, const char *text, size_t len);
@@ -151,7 +149,7 @@ void cli_fleet_close(cli_fleet *cf);
 int cli_fail(int rc, const mc_diag *diag);
 
 /* Writes s as one line of text for a terminal: every control character,
- * newlines too, escaped (mc_buf_add_printable). For what commands print
+ * newlines too, escaped (mc_text_printable). For what commands print
  * on stderr. */
 void cli_put(FILE *out, const char *s);
 
@@ -173,7 +171,7 @@ void cli_source_line(FILE *out, const char *line, unsigned lineno,
 
 /*
  * A text report being built: what is written to `out` is kept with every
- * control character escaped but newlines (mc_buf_add_printable), so that
+ * control character escaped but newlines (mc_text_printable), so that
  * no text from a file, a host or a rule reaches the terminal raw; the
  * report's own terminal styles go through cli_text_style. Every report in
  * text, CSV or DOT is written through one. JSON escapes on its own.
@@ -183,7 +181,10 @@ typedef struct cli_text {
 	char *raw;      /* what was written to out, unescaped */
 	size_t rawlen;
 	size_t done;    /* bytes of raw escaped into text */
-	mc_buf text;
+	FILE *esc;      /* the escaped report, written to text */
+	char *text;
+	size_t textlen;
+	bool failed;    /* memory ran out */
 } cli_text;
 
 /* Opens t; false when memory runs out. */

@@ -2,7 +2,6 @@
  * cmd_baseline.c - `migcheck baseline`: what a group of hosts has in
  * common, and what each host offers beyond it.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,34 +11,6 @@
 
 /* Text lines are wrapped at this width where a set runs long. */
 #define WIDTH 79
-
-void
-cli_baseline_help(FILE *out)
-{
-	fputs("Usage: migcheck baseline [-p POLICY] -i INVENTORY...\n"
-	      "                         [--hosts H1,H2...|--cluster NAME]\n"
-	      "                         [--format text|json] [-o FILE] [--limit NAME=N]...\n"
-	      "\n"
-	      "The common fingerprint of a group of hosts: for each field of the\n"
-	      "policy, the value every host offers -- the intersection of a set,\n"
-	      "the lowest version or number the policy compares with ge or gt (the\n"
-	      "highest with le or lt), else the one value all share -- or why there\n"
-	      "is none; and for each host what a VM started on that baseline would\n"
-	      "not see. Without --hosts or --cluster, the group is every host of the\n"
-	      "inventory.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -p, --policy FILE     the policy (default: the shipped scvmm-2008.yaml)\n"
-	      "  -i, --inventory FILE  an inventory file; repeat to merge several\n"
-	      "      --hosts LIST      these hosts, separated by commas (repeatable)\n"
-	      "      --cluster NAME    the hosts of this cluster\n"
-	      "      --format FORMAT   text (default) or json\n", out);
-	cli_shared_help(out);
-	fputs("  -h, --help            show this help\n"
-	      "\n"
-	      "Exit status: 0 when every field has a common value; 1 when some field\n"
-	      "has none; 2 on bad usage or bad input.\n", out);
-}
 
 /* What the group is, for the header. */
 typedef enum scope {
@@ -297,22 +268,66 @@ add_hosts(const char ***names, size_t *n, size_t *cap, char *list, bool *nomem)
 	}
 }
 
+static char *
+baseline_json(const mc_baseline_result *res, scope sc, size_t nall, size_t *len)
+{
+	(void)sc;
+	(void)nall;
+	return report_json(res, len);
+}
+
+/* The formats of `migcheck baseline`, the default first. */
+static const struct baseline_format {
+	const char *name;
+	char *(*write)(const mc_baseline_result *res, scope sc, size_t nall,
+		       size_t *len);
+} baseline_formats[] = {
+	{"text", report_text},
+	{"json", baseline_json},
+};
+
 enum { OPT_HOSTS = 256, OPT_CLUSTER, OPT_FORMAT };
+
+static const cli_opt baseline_opts[] = {
+	CLI_OPT_POLICY,
+	CLI_OPT_INVENTORY(0),
+	{OPT_HOSTS, "hosts", "LIST", "[--hosts H1,H2...|--cluster NAME]",
+	 "these hosts, separated by commas (repeatable)",
+	 CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	{OPT_CLUSTER, "cluster", "NAME", NULL, "the hosts of this cluster",
+	 CLI_OPT_VALUE, NULL},
+	{OPT_FORMAT, "format", "FORMAT", "[--format text|json]",
+	 "text (default) or json", CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	CLI_OPT_SHARED(0, 0),
+	CLI_OPT_LAST,
+};
+
+static const cli_spec baseline_spec = {
+	"baseline", baseline_opts,
+	"The common fingerprint of a group of hosts: for each field of the\n"
+	"policy, the value every host offers -- the intersection of a set,\n"
+	"the lowest version or number the policy compares with ge or gt (the\n"
+	"highest with le or lt), else the one value all share -- or why there\n"
+	"is none; and for each host what a VM started on that baseline would\n"
+	"not see. Without --hosts or --cluster, the group is every host of the\n"
+	"inventory.\n",
+	"Exit status: 0 when every field has a common value; 1 when some field\n"
+	"has none; 2 on bad usage or bad input.\n",
+	false,
+	0,
+};
+
+void
+cli_baseline_help(FILE *out)
+{
+	cli_help(out, &baseline_spec);
+}
 
 int
 cli_baseline(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"policy", required_argument, NULL, 'p'},
-		{"inventory", required_argument, NULL, 'i'},
-		{"hosts", required_argument, NULL, OPT_HOSTS},
-		{"cluster", required_argument, NULL, OPT_CLUSTER},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"help", no_argument, NULL, 'h'},
-		CLI_SHARED_OPTIONS,
-		{NULL, 0, NULL, 0},
-	};
 	const char *format = "text";
+	int f;
 	cli_shared sh;
 	cli_fleet cf;
 	mc_baseline_request req = {NULL, NULL, 0};
@@ -324,6 +339,8 @@ cli_baseline(int argc, char **argv)
 	size_t len = 0;
 	bool nomem = false;
 	scope sc = SCOPE_ALL;
+	cli_parser parser;
+	char *arg;
 	int c, status = CLI_ERROR;
 
 	if (cli_fleet_init(&cf, argc) != CLI_YES)
@@ -333,18 +350,17 @@ cli_baseline(int argc, char **argv)
 		goto out;
 	}
 	cli_shared_init(&sh);
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":p:i:o:h", opts, NULL)) != -1) {
+	cli_opt_init(&parser, &baseline_spec, argc, argv);
+	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
 		switch (c) {
 		case 'p':
 		case 'i':
-			if (cli_fleet_option(&cf, "baseline", c, optarg) != CLI_YES)
+			if (cli_fleet_option(&cf, "baseline", c, arg) != CLI_YES)
 				goto out;
 			break;
 		case OPT_HOSTS:
 			/* The names are cut out of a copy of the argument. */
-			if (!(copies[ncopies] = strdup(optarg))) {
+			if (!(copies[ncopies] = strdup(arg))) {
 				fprintf(stderr, "migcheck: error: out of memory\n");
 				goto out;
 			}
@@ -354,7 +370,7 @@ cli_baseline(int argc, char **argv)
 					fprintf(stderr, "migcheck: error: out of memory\n");
 				else
 					status = cli_usage("baseline", "--hosts '%s' has an "
-							   "empty host name", optarg);
+							   "empty host name", arg);
 				goto out;
 			}
 			break;
@@ -364,22 +380,20 @@ cli_baseline(int argc, char **argv)
 						   "only");
 				goto out;
 			}
-			req.cluster = optarg;
+			req.cluster = arg;
 			break;
 		case OPT_FORMAT:
-			format = optarg;
+			format = arg;
 			break;
 		case 'o':
 		case CLI_OPT_LIMIT:
-			if (cli_shared_option(&sh, "baseline", c, optarg) != CLI_YES)
+			if (cli_shared_option(&sh, "baseline", c, arg) != CLI_YES)
 				goto out;
 			break;
-		case 'h':
-			cli_baseline_help(stdout);
+		case CLI_OPT_HELP:
 			status = CLI_YES;
 			goto out;
 		default:
-			status = cli_bad_option("baseline", c, argv[optind - 1]);
 			goto out;
 		}
 	}
@@ -387,7 +401,7 @@ cli_baseline(int argc, char **argv)
 		status = cli_usage("baseline", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (cli_format("baseline", format, "text, json") != CLI_YES)
+	if ((f = cli_format("baseline", format, CLI_FORMATS(baseline_formats))) < 0)
 		goto out;
 	if (cli_fleet_named(&cf, "baseline") != CLI_YES)
 		goto out;
@@ -423,10 +437,7 @@ cli_baseline(int argc, char **argv)
 		cli_fail(c, cf.diag);
 		goto out;
 	}
-	if (strcmp(format, "json") == 0)
-		text = report_json(res, &len);
-	else
-		text = report_text(res, sc, nall, &len);
+	text = baseline_formats[f].write(res, sc, nall, &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;

@@ -1,106 +1,116 @@
 /*
  * cmd_check.c - `migcheck check`: rate the hosts for moving one VM.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "report.h"
 
+static char *
+check_json(const mc_check_result *res, bool color, size_t *len)
+{
+	(void)color;
+	return report_check_json(res, len);
+}
+
+/* The formats of `migcheck check`, the default first. */
+static const struct check_format {
+	const char *name;
+	char *(*write)(const mc_check_result *res, bool color, size_t *len);
+} check_formats[] = {
+	{"text", report_check_text},
+	{"json", check_json},
+};
+
+enum { OPT_VM = 256, OPT_TO, OPT_KIND, OPT_FORMAT, OPT_TRACE };
+
+static const cli_opt check_opts[] = {
+	CLI_OPT_POLICY,
+	CLI_OPT_INVENTORY(0),
+	{OPT_VM, "vm", "NAME", "--vm NAME", "the VM to move", CLI_OPT_VALUE, NULL},
+	{OPT_TO, "to", "HOST", "[--to HOST]", "rate only this host",
+	 CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	{OPT_KIND, "kind", "KIND", "[--kind KIND]",
+	 "evaluate as this kind of move instead of the\n"
+	 "one the VM's state selects", CLI_OPT_VALUE, NULL},
+	{OPT_FORMAT, "format", "FORMAT", "[--format text|json]",
+	 "text (default) or json", CLI_OPT_VALUE, NULL},
+	{OPT_TRACE, "trace", NULL, "[--trace]",
+	 "list every check evaluated for each host,\n"
+	 "passed or not, with its values and location", CLI_OPT_BREAK, NULL},
+	CLI_OPT_SHARED(0, 0),
+	CLI_OPT_LAST,
+};
+
+static const cli_spec check_spec = {
+	"check", check_opts,
+	"Rates every other host (or only --to HOST) for moving the VM, as a\n"
+	"placement wizard does: 0 to 5 stars, allowed or refused, and for each\n"
+	"refused host every violation with its policy line and the remedies\n"
+	"that would make the move pass.\n",
+	"Exit status: 0 when the move is allowed (with --to) or some host can\n"
+	"take the VM; 1 when not; 2 on bad usage or bad input.\n",
+	false,
+	0,
+};
+
 void
 cli_check_help(FILE *out)
 {
-	fputs("Usage: migcheck check [-p POLICY] -i INVENTORY... --vm NAME\n"
-	      "                      [--to HOST] [--kind KIND] [--format text|json]\n"
-	      "                      [--trace] [-o FILE] [--limit NAME=N]...\n"
-	      "\n"
-	      "Rates every other host (or only --to HOST) for moving the VM, as a\n"
-	      "placement wizard does: 0 to 5 stars, allowed or refused, and for each\n"
-	      "refused host every violation with its policy line and the remedies\n"
-	      "that would make the move pass.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -p, --policy FILE     the policy (default: the shipped scvmm-2008.yaml)\n"
-	      "  -i, --inventory FILE  an inventory file; repeat to merge several\n"
-	      "      --vm NAME         the VM to move\n"
-	      "      --to HOST         rate only this host\n"
-	      "      --kind KIND       evaluate as this kind of move instead of the\n"
-	      "                        one the VM's state selects\n"
-	      "      --format FORMAT   text (default) or json\n"
-	      "      --trace           list every check evaluated for each host,\n"
-	      "                        passed or not, with its values and location\n", out);
-	cli_shared_help(out);
-	fputs("  -h, --help            show this help\n"
-	      "\n"
-	      "Exit status: 0 when the move is allowed (with --to) or some host can\n"
-	      "take the VM; 1 when not; 2 on bad usage or bad input.\n", out);
+	cli_help(out, &check_spec);
 }
-
-enum { OPT_VM = 256, OPT_TO, OPT_KIND, OPT_FORMAT, OPT_TRACE };
 
 int
 cli_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"policy", required_argument, NULL, 'p'},
-		{"inventory", required_argument, NULL, 'i'},
-		{"vm", required_argument, NULL, OPT_VM},
-		{"to", required_argument, NULL, OPT_TO},
-		{"kind", required_argument, NULL, OPT_KIND},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"trace", no_argument, NULL, OPT_TRACE},
-		{"help", no_argument, NULL, 'h'},
-		CLI_SHARED_OPTIONS,
-		{NULL, 0, NULL, 0},
-	};
 	const char *format = "text";
+	int f;
 	cli_shared sh;
 	cli_fleet cf;
 	mc_check_request req = {NULL, NULL, NULL, false, NULL};
 	mc_check_result *res = NULL;
 	char *text = NULL;
 	size_t len = 0;
+	cli_parser parser;
+	char *arg;
 	int c, status = CLI_ERROR;
 
 	if (cli_fleet_init(&cf, argc) != CLI_YES)
 		return CLI_ERROR;
 	cli_shared_init(&sh);
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":p:i:o:h", opts, NULL)) != -1) {
+	cli_opt_init(&parser, &check_spec, argc, argv);
+	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
 		switch (c) {
 		case 'p':
 		case 'i':
-			if (cli_fleet_option(&cf, "check", c, optarg) != CLI_YES)
+			if (cli_fleet_option(&cf, "check", c, arg) != CLI_YES)
 				goto out;
 			break;
 		case OPT_VM:
-			req.vm = optarg;
+			req.vm = arg;
 			break;
 		case OPT_TO:
-			req.to = optarg;
+			req.to = arg;
 			break;
 		case OPT_KIND:
-			req.kind = optarg;
+			req.kind = arg;
 			break;
 		case OPT_FORMAT:
-			format = optarg;
+			format = arg;
 			break;
 		case OPT_TRACE:
 			req.trace = true;
 			break;
 		case 'o':
 		case CLI_OPT_LIMIT:
-			if (cli_shared_option(&sh, "check", c, optarg) != CLI_YES)
+			if (cli_shared_option(&sh, "check", c, arg) != CLI_YES)
 				goto out;
 			break;
-		case 'h':
-			cli_check_help(stdout);
+		case CLI_OPT_HELP:
 			status = CLI_YES;
 			goto out;
 		default:
-			status = cli_bad_option("check", c, argv[optind - 1]);
 			goto out;
 		}
 	}
@@ -108,7 +118,7 @@ cli_check(int argc, char **argv)
 		status = cli_usage("check", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (cli_format("check", format, "text, json") != CLI_YES)
+	if ((f = cli_format("check", format, CLI_FORMATS(check_formats))) < 0)
 		goto out;
 	if (cli_fleet_named(&cf, "check") != CLI_YES)
 		goto out;
@@ -122,10 +132,7 @@ cli_check(int argc, char **argv)
 		cli_fail(c, cf.diag);
 		goto out;
 	}
-	if (strcmp(format, "json") == 0)
-		text = report_check_json(res, &len);
-	else
-		text = report_check_text(res, cli_color(stdout), &len);
+	text = check_formats[f].write(res, cli_color(stdout), &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;

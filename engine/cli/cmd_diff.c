@@ -7,34 +7,11 @@
  * (allowed, refused, or no verdict when no kind covers the VM) or its
  * rating differs, with the violations it gained and lost.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "json.h"
-
-void
-cli_diff_help(FILE *out)
-{
-	fputs("Usage: migcheck diff OLD_POLICY NEW_POLICY -i INVENTORY...\n"
-	      "                     [--format text|json] [-o FILE] [--limit NAME=N]...\n"
-	      "\n"
-	      "Evaluates both policies on every VM and every host but its own, and\n"
-	      "lists the moves whose verdict or rating changes: the kind of move under\n"
-	      "each policy, the old and new verdict and rating, and the violations\n"
-	      "gained and lost. A VM that no kind of a policy covers has no verdict\n"
-	      "under that policy. Ends with the changes counted per kind.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -i, --inventory FILE  an inventory file; repeat to merge several\n"
-	      "      --format FORMAT   text (default) or json\n", out);
-	cli_shared_help(out);
-	fputs("  -h, --help            show this help\n"
-	      "\n"
-	      "Exit status: 0 when no move changes; 1 when some move does; 2 on bad\n"
-	      "usage or bad input.\n", out);
-}
 
 /* One side of a move: the verdict of one policy. */
 typedef struct side {
@@ -395,19 +372,50 @@ diff_json(const diff *d, size_t *len)
  * The command
  */
 
+/* The formats of `migcheck diff`, the default first. */
+static const struct diff_format {
+	const char *name;
+	char *(*write)(const diff *d, size_t *len);
+} diff_formats[] = {
+	{"text", diff_text},
+	{"json", diff_json},
+};
+
 enum { OPT_FORMAT = 256 };
+
+static const cli_opt diff_opts[] = {
+	{0, NULL, NULL, "OLD_POLICY NEW_POLICY", NULL, 0, NULL},
+	CLI_OPT_INVENTORY(0),
+	{OPT_FORMAT, "format", "FORMAT", "[--format text|json]",
+	 "text (default) or json", CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	CLI_OPT_SHARED(0, 0),
+	CLI_OPT_LAST,
+};
+
+static const cli_spec diff_spec = {
+	"diff", diff_opts,
+	"Evaluates both policies on every VM and every host but its own, and\n"
+	"lists the moves whose verdict or rating changes: the kind of move under\n"
+	"each policy, the old and new verdict and rating, and the violations\n"
+	"gained and lost. A VM that no kind of a policy covers has no verdict\n"
+	"under that policy. Ends with the changes counted per kind.\n",
+	"Exit status: 0 when no move changes; 1 when some move does; 2 on bad\n"
+	"usage or bad input.\n",
+	true,
+	0,
+};
+
+void
+cli_diff_help(FILE *out)
+{
+	cli_help(out, &diff_spec);
+}
 
 int
 cli_diff(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"inventory", required_argument, NULL, 'i'},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"help", no_argument, NULL, 'h'},
-		CLI_SHARED_OPTIONS,
-		{NULL, 0, NULL, 0},
-	};
 	const char *format = "text";
+	int f;
 	cli_shared sh;
 	char **inventories = NULL, **args = NULL;
 	size_t ninv = 0, nargs = 0;
@@ -416,6 +424,8 @@ cli_diff(int argc, char **argv)
 	diff d;
 	char *text = NULL;
 	size_t len = 0, nvms = 0;
+	cli_parser parser;
+	char *arg;
 	int c, status = CLI_ERROR;
 
 	memset(&d, 0, sizeof(d));
@@ -424,37 +434,33 @@ cli_diff(int argc, char **argv)
 	if (!inventories || !args)
 		goto out;
 	cli_shared_init(&sh);
-	opterr = 0;
-	optind = 1;
-	/* '-' in front: operands come back as option 1, in order. */
-	while ((c = getopt_long(argc, argv, "-:i:o:h", opts, NULL)) != -1) {
+	cli_opt_init(&parser, &diff_spec, argc, argv);
+	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
 		switch (c) {
-		case 1:
-			args[nargs++] = optarg;
+		case CLI_OPT_ARG:
+			args[nargs++] = arg;
 			break;
 		case 'i':
-			inventories[ninv++] = optarg;
+			inventories[ninv++] = arg;
 			break;
 		case OPT_FORMAT:
-			format = optarg;
+			format = arg;
 			break;
 		case 'o':
 		case CLI_OPT_LIMIT:
-			if (cli_shared_option(&sh, "diff", c, optarg) != CLI_YES)
+			if (cli_shared_option(&sh, "diff", c, arg) != CLI_YES)
 				goto out;
 			break;
-		case 'h':
-			cli_diff_help(stdout);
+		case CLI_OPT_HELP:
 			status = CLI_YES;
 			goto out;
 		default:
-			status = cli_bad_option("diff", c, argv[optind - 1]);
 			goto out;
 		}
 	}
 	for (; optind < argc; optind++)
 		args[nargs++] = argv[optind];
-	if (cli_format("diff", format, "text, json") != CLI_YES)
+	if ((f = cli_format("diff", format, CLI_FORMATS(diff_formats))) < 0)
 		goto out;
 	if (nargs != 2) {
 		status = nargs < 2
@@ -482,10 +488,7 @@ cli_diff(int argc, char **argv)
 		cli_print_diags(diag);
 		goto out;
 	}
-	if (strcmp(format, "json") == 0)
-		text = diff_json(&d, &len);
-	else
-		text = diff_text(&d, &len);
+	text = diff_formats[f].write(&d, &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;

@@ -3,33 +3,11 @@
  * auditor can paste into a review or as one JSON document, both made from
  * mc_policy_explain().
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "json.h"
-
-void
-cli_explain_help(FILE *out)
-{
-	fputs("Usage: migcheck explain POLICY [--format text|json] [-o FILE]\n"
-	      "                       [--limit NAME=N]...\n"
-	      "\n"
-	      "Describes the policy in plain words: its files and digest, the fields\n"
-	      "it reads, the kinds of move and when each applies, the table of kinds\n"
-	      "by fields (which must match, which compare and how, which are relaxed\n"
-	      "and when), the host requirements, relaxations, rules, preferences and\n"
-	      "remedies, each with its place in the policy.\n"
-	      "\n"
-	      "Options:\n"
-	      "      --format FORMAT   text (default) or json\n", out);
-	cli_shared_help(out);
-	fputs("  -h, --help            show this help\n"
-	      "\n"
-	      "Exit status: 0, or 2 on bad usage or when the policy does not load.\n",
-	      out);
-}
 
 /* ------------------------------------------------------------------------
  * Text
@@ -402,49 +380,79 @@ explain_json(const mc_explanation *e, size_t *len)
  * The command
  */
 
+/* The formats of `migcheck explain`, the default first. */
+static const struct explain_format {
+	const char *name;
+	char *(*write)(const mc_explanation *e, size_t *len);
+} explain_formats[] = {
+	{"text", explain_text},
+	{"json", explain_json},
+};
+
 enum { OPT_FORMAT = 256 };
+
+static const cli_opt explain_opts[] = {
+	{0, NULL, NULL, "POLICY", NULL, 0, NULL},
+	{OPT_FORMAT, "format", "FORMAT", "[--format text|json]",
+	 "text (default) or json", CLI_OPT_VALUE, NULL},
+	CLI_OPT_SHARED(0, CLI_OPT_BREAK),
+	CLI_OPT_LAST,
+};
+
+static const cli_spec explain_spec = {
+	"explain", explain_opts,
+	"Describes the policy in plain words: its files and digest, the fields\n"
+	"it reads, the kinds of move and when each applies, the table of kinds\n"
+	"by fields (which must match, which compare and how, which are relaxed\n"
+	"and when), the host requirements, relaxations, rules, preferences and\n"
+	"remedies, each with its place in the policy.\n",
+	"Exit status: 0, or 2 on bad usage or when the policy does not load.\n",
+	true,
+	23,
+};
+
+void
+cli_explain_help(FILE *out)
+{
+	cli_help(out, &explain_spec);
+}
 
 int
 cli_explain(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"help", no_argument, NULL, 'h'},
-		CLI_SHARED_OPTIONS,
-		{NULL, 0, NULL, 0},
-	};
 	const char *format = "text", *path = NULL;
+	int f;
 	cli_shared sh;
 	mc_diag *diag = NULL;
 	mc_policy *policy = NULL;
 	mc_explanation *e = NULL;
 	char *text = NULL;
 	size_t len = 0;
+	cli_parser parser;
+	char *arg;
 	int c, status = CLI_ERROR;
 
 	cli_shared_init(&sh);
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "-:o:h", opts, NULL)) != -1) {
+	cli_opt_init(&parser, &explain_spec, argc, argv);
+	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
 		switch (c) {
-		case 1:
+		case CLI_OPT_ARG:
 			if (path)
-				return cli_usage("explain", "unexpected argument '%s'", optarg);
-			path = optarg;
+				return cli_usage("explain", "unexpected argument '%s'", arg);
+			path = arg;
 			break;
 		case OPT_FORMAT:
-			format = optarg;
+			format = arg;
 			break;
 		case 'o':
 		case CLI_OPT_LIMIT:
-			if (cli_shared_option(&sh, "explain", c, optarg) != CLI_YES)
+			if (cli_shared_option(&sh, "explain", c, arg) != CLI_YES)
 				return CLI_ERROR;
 			break;
-		case 'h':
-			cli_explain_help(stdout);
+		case CLI_OPT_HELP:
 			return CLI_YES;
 		default:
-			return cli_bad_option("explain", c, argv[optind - 1]);
+			return CLI_ERROR;
 		}
 	}
 	if (optind < argc) {
@@ -453,7 +461,7 @@ cli_explain(int argc, char **argv)
 					 argv[path ? optind : optind + 1]);
 		path = argv[optind];
 	}
-	if (cli_format("explain", format, "text, json") != CLI_YES)
+	if ((f = cli_format("explain", format, CLI_FORMATS(explain_formats))) < 0)
 		return CLI_ERROR;
 	if (!path)
 		return cli_usage("explain", "name the policy to explain");
@@ -465,8 +473,7 @@ cli_explain(int argc, char **argv)
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;
 	}
-	text = strcmp(format, "json") == 0 ? explain_json(e, &len)
-					   : explain_text(e, &len);
+	text = explain_formats[f].write(e, &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;

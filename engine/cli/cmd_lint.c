@@ -1,80 +1,104 @@
 /*
  * cmd_lint.c - `migcheck lint`: every error and warning in policy files.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "report_lint.h"
 
+static char *
+lint_json(const lint_file *files, size_t n, bool color, size_t *len)
+{
+	(void)color;
+	return report_lint_json(files, n, len);
+}
+
+static char *
+lint_sarif(const lint_file *files, size_t n, bool color, size_t *len)
+{
+	(void)color;
+	return report_lint_sarif(files, n, len);
+}
+
+/* The formats of `migcheck lint`, the default first. */
+static const struct lint_format {
+	const char *name;
+	char *(*write)(const lint_file *files, size_t n, bool color, size_t *len);
+} lint_formats[] = {
+	{"text", report_lint_text},
+	{"json", lint_json},
+	{"sarif", lint_sarif},
+};
+
+enum { OPT_FORMAT = 256, OPT_STRICT };
+
+static const cli_opt lint_opts[] = {
+	{0, NULL, NULL, "POLICY...", NULL, 0, NULL},
+	{OPT_FORMAT, "format", "FORMAT", "[--format text|json|sarif]",
+	 "text (default), json or sarif (SARIF 2.1.0)", CLI_OPT_VALUE, NULL},
+	{OPT_STRICT, "strict", NULL, "[--strict]",
+	 "warnings fail the run too", 0, NULL},
+	CLI_OPT_SHARED(CLI_OPT_BREAK, 0),
+	CLI_OPT_LAST,
+};
+
+static const cli_spec lint_spec = {
+	"lint", lint_opts,
+	"Loads each policy file and reports every error that keeps it from\n"
+	"loading, and for a policy that loads every warning: a kind that\n"
+	"checks nothing or can never be chosen, a relaxation or remedy that\n"
+	"gives up the processor's manufacturer or architecture, a rule that\n"
+	"applies to no kind, a field, remedy or normalize pattern that does\n"
+	"nothing. Each finding is at FILE:LINE:COL with its id (docs/lint.md).\n",
+	"Exit status: 0 when no policy has an error (with --strict: nor a\n"
+	"warning); 1 when one has; 2 on bad usage.\n",
+	false,
+	0,
+};
+
 void
 cli_lint_help(FILE *out)
 {
-	fputs("Usage: migcheck lint POLICY... [--format text|json|sarif] [--strict]\n"
-	      "                     [-o FILE] [--limit NAME=N]...\n"
-	      "\n"
-	      "Loads each policy file and reports every error that keeps it from\n"
-	      "loading, and for a policy that loads every warning: a kind that\n"
-	      "checks nothing or can never be chosen, a relaxation or remedy that\n"
-	      "gives up the processor's manufacturer or architecture, a rule that\n"
-	      "applies to no kind, a field, remedy or normalize pattern that does\n"
-	      "nothing. Each finding is at FILE:LINE:COL with its id (docs/lint.md).\n"
-	      "\n"
-	      "Options:\n"
-	      "      --format FORMAT   text (default), json or sarif (SARIF 2.1.0)\n"
-	      "      --strict          warnings fail the run too\n", out);
-	cli_shared_help(out);
-	fputs("  -h, --help            show this help\n"
-	      "\n"
-	      "Exit status: 0 when no policy has an error (with --strict: nor a\n"
-	      "warning); 1 when one has; 2 on bad usage.\n", out);
+	cli_help(out, &lint_spec);
 }
-
-enum { OPT_FORMAT = 256, OPT_STRICT };
 
 int
 cli_lint(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"strict", no_argument, NULL, OPT_STRICT},
-		{"help", no_argument, NULL, 'h'},
-		CLI_SHARED_OPTIONS,
-		{NULL, 0, NULL, 0},
-	};
 	const char *format = "text";
+	int fmt;
 	cli_shared sh;
 	bool strict = false, nomem = false;
 	lint_file *files = NULL;
 	size_t nfiles = 0, errors = 0, warnings = 0, len = 0;
 	char *text = NULL;
+	cli_parser parser;
+	char *arg;
 	int c, status = CLI_ERROR;
 
 	cli_shared_init(&sh);
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+	cli_opt_init(&parser, &lint_spec, argc, argv);
+	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
 		switch (c) {
 		case OPT_FORMAT:
-			format = optarg;
+			format = arg;
 			break;
 		case OPT_STRICT:
 			strict = true;
 			break;
 		case 'o':
 		case CLI_OPT_LIMIT:
-			if (cli_shared_option(&sh, "lint", c, optarg) != CLI_YES)
+			if (cli_shared_option(&sh, "lint", c, arg) != CLI_YES)
 				return CLI_ERROR;
 			break;
-		case 'h':
-			cli_lint_help(stdout);
+		case CLI_OPT_HELP:
 			return CLI_YES;
 		default:
-			return cli_bad_option("lint", c, argv[optind - 1]);
+			return CLI_ERROR;
 		}
 	}
-	if (cli_format("lint", format, "text, json, sarif") != CLI_YES)
+	if ((fmt = cli_format("lint", format, CLI_FORMATS(lint_formats))) < 0)
 		return CLI_ERROR;
 	if (optind >= argc)
 		return cli_usage("lint", "name at least one policy file");
@@ -109,12 +133,7 @@ cli_lint(int argc, char **argv)
 	}
 	if (nomem)
 		goto nomem;
-	if (strcmp(format, "json") == 0)
-		text = report_lint_json(files, nfiles, &len);
-	else if (strcmp(format, "sarif") == 0)
-		text = report_lint_sarif(files, nfiles, &len);
-	else
-		text = report_lint_text(files, nfiles, cli_color(stdout), &len);
+	text = lint_formats[fmt].write(files, nfiles, cli_color(stdout), &len);
 	if (!text)
 		goto nomem;
 	status = cli_output(&sh, text, len);

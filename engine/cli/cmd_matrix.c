@@ -9,30 +9,6 @@
 #include "cli.h"
 #include "json.h"
 
-void
-cli_matrix_help(FILE *out)
-{
-	fputs("Usage: migcheck matrix [-p POLICY] -i INVENTORY... [--kind KIND]\n"
-	      "                       [--format text|json|dot] [-o FILE]\n"
-	      "                       [--limit NAME=N]...\n"
-	      "\n"
-	      "Groups the hosts into compatibility classes for each kind of move\n"
-	      "(hosts equal on everything the kind's checks read of two hosts) and\n"
-	      "shows which class can take VMs from which: both ways, or one way\n"
-	      "only. Checks that read the VM are left out and named; relaxations,\n"
-	      "which depend on the VM, do not apply (docs/matrix.md).\n"
-	      "\n"
-	      "Options:\n"
-	      "  -p, --policy FILE     the policy (default: the shipped scvmm-2008.yaml)\n"
-	      "  -i, --inventory FILE  an inventory file; repeat to merge several\n"
-	      "      --kind KIND       only this kind of move\n"
-	      "      --format FORMAT   text (default), json or dot (Graphviz)\n", out);
-	cli_shared_help(out);
-	fputs("  -h, --help            show this help\n"
-	      "\n"
-	      "Exit status: 0, or 2 on bad usage or bad input.\n", out);
-}
-
 /* ------------------------------------------------------------------------
  * Reports
  */
@@ -285,58 +261,89 @@ matrix_dot(const mc_matrix_result *res, size_t *len)
  * The command
  */
 
+/* The formats of `migcheck matrix`, the default first. */
+static const struct matrix_format {
+	const char *name;
+	char *(*write)(const mc_matrix_result *res, size_t *len);
+} matrix_formats[] = {
+	{"text", matrix_text},
+	{"json", matrix_json},
+	{"dot", matrix_dot},
+};
+
 enum { OPT_KIND = 256, OPT_FORMAT };
+
+static const cli_opt matrix_opts[] = {
+	CLI_OPT_POLICY,
+	CLI_OPT_INVENTORY(0),
+	{OPT_KIND, "kind", "KIND", "[--kind KIND]", "only this kind of move",
+	 CLI_OPT_VALUE, NULL},
+	{OPT_FORMAT, "format", "FORMAT", "[--format text|json|dot]",
+	 "text (default), json or dot (Graphviz)",
+	 CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	CLI_OPT_SHARED(0, CLI_OPT_BREAK),
+	CLI_OPT_LAST,
+};
+
+static const cli_spec matrix_spec = {
+	"matrix", matrix_opts,
+	"Groups the hosts into compatibility classes for each kind of move\n"
+	"(hosts equal on everything the kind's checks read of two hosts) and\n"
+	"shows which class can take VMs from which: both ways, or one way\n"
+	"only. Checks that read the VM are left out and named; relaxations,\n"
+	"which depend on the VM, do not apply (docs/matrix.md).\n",
+	"Exit status: 0, or 2 on bad usage or bad input.\n",
+	false,
+	0,
+};
+
+void
+cli_matrix_help(FILE *out)
+{
+	cli_help(out, &matrix_spec);
+}
 
 int
 cli_matrix(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"policy", required_argument, NULL, 'p'},
-		{"inventory", required_argument, NULL, 'i'},
-		{"kind", required_argument, NULL, OPT_KIND},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"help", no_argument, NULL, 'h'},
-		CLI_SHARED_OPTIONS,
-		{NULL, 0, NULL, 0},
-	};
 	const char *format = "text";
+	int f;
 	cli_shared sh;
 	mc_matrix_request req = {NULL, NULL};
 	cli_fleet cf;
 	size_t len = 0;
 	mc_matrix_result *res = NULL;
 	char *text = NULL;
+	cli_parser parser;
+	char *arg;
 	int c, status = CLI_ERROR;
 
 	if (cli_fleet_init(&cf, argc) != CLI_YES)
 		return CLI_ERROR;
 	cli_shared_init(&sh);
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":p:i:o:h", opts, NULL)) != -1) {
+	cli_opt_init(&parser, &matrix_spec, argc, argv);
+	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
 		switch (c) {
 		case 'p':
 		case 'i':
-			if (cli_fleet_option(&cf, "matrix", c, optarg) != CLI_YES)
+			if (cli_fleet_option(&cf, "matrix", c, arg) != CLI_YES)
 				goto out;
 			break;
 		case OPT_KIND:
-			req.kind = optarg;
+			req.kind = arg;
 			break;
 		case OPT_FORMAT:
-			format = optarg;
+			format = arg;
 			break;
 		case 'o':
 		case CLI_OPT_LIMIT:
-			if (cli_shared_option(&sh, "matrix", c, optarg) != CLI_YES)
+			if (cli_shared_option(&sh, "matrix", c, arg) != CLI_YES)
 				goto out;
 			break;
-		case 'h':
-			cli_matrix_help(stdout);
+		case CLI_OPT_HELP:
 			status = CLI_YES;
 			goto out;
 		default:
-			status = cli_bad_option("matrix", c, argv[optind - 1]);
 			goto out;
 		}
 	}
@@ -344,7 +351,7 @@ cli_matrix(int argc, char **argv)
 		status = cli_usage("matrix", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (cli_format("matrix", format, "text, json, dot") != CLI_YES)
+	if ((f = cli_format("matrix", format, CLI_FORMATS(matrix_formats))) < 0)
 		goto out;
 	if (cli_fleet_named(&cf, "matrix") != CLI_YES)
 		goto out;
@@ -354,12 +361,7 @@ cli_matrix(int argc, char **argv)
 		cli_fail(c, cf.diag);
 		goto out;
 	}
-	if (strcmp(format, "json") == 0)
-		text = matrix_json(res, &len);
-	else if (strcmp(format, "dot") == 0)
-		text = matrix_dot(res, &len);
-	else
-		text = matrix_text(res, &len);
+	text = matrix_formats[f].write(res, &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;

@@ -9,34 +9,6 @@
 #include "cli.h"
 #include "json.h"
 
-void
-cli_plan_help(FILE *out)
-{
-	fputs("Usage: migcheck plan [-p POLICY] -i INVENTORY... [--host HOST]\n"
-	      "                     [--top N] [--format text|json|csv] [--by-pairs]\n"
-	      "                     [-o FILE] [--limit NAME=N]...\n"
-	      "\n"
-	      "For every VM (or every VM on --host HOST, to empty it for\n"
-	      "maintenance), the best N hosts that can take it with their ratings,\n"
-	      "and for each VM that no host can take, the reasons with the number\n"
-	      "of hosts refusing for each. Hosts and VMs that a kind of move cannot\n"
-	      "tell apart are evaluated once, as a class (docs/plan.md).\n"
-	      "\n"
-	      "Options:\n"
-	      "  -p, --policy FILE     the policy (default: the shipped scvmm-2008.yaml)\n"
-	      "  -i, --inventory FILE  an inventory file; repeat to merge several\n"
-	      "      --host HOST       only the VMs on this host\n"
-	      "      --top N           hosts listed per VM (default 3)\n"
-	      "      --format FORMAT   text (default), json or csv\n"
-	      "      --by-pairs        evaluate every VM and host pair, without\n"
-	      "                        classes (the same answer, slower)\n", out);
-	cli_shared_help(out);
-	fputs("  -h, --help            show this help\n"
-	      "\n"
-	      "Exit status: 0 when every VM has a target; 1 when some VM has none;\n"
-	      "2 on bad usage or bad input.\n", out);
-}
-
 /* ------------------------------------------------------------------------
  * Reports
  */
@@ -288,23 +260,58 @@ progress(void *arg, size_t done, size_t total)
 		fputs("\r\033[K", stderr);
 }
 
+/* The formats of `migcheck plan`, the default first. */
+static const struct plan_format {
+	const char *name;
+	char *(*write)(const mc_plan_result *res, size_t *len);
+} plan_formats[] = {
+	{"text", plan_text},
+	{"json", plan_json},
+	{"csv", plan_csv},
+};
+
 enum { OPT_HOST = 256, OPT_TOP, OPT_FORMAT, OPT_BY_PAIRS };
+
+static const cli_opt plan_opts[] = {
+	CLI_OPT_POLICY,
+	CLI_OPT_INVENTORY(0),
+	{OPT_HOST, "host", "HOST", "[--host HOST]",
+	 "only the VMs on this host", CLI_OPT_VALUE, NULL},
+	{OPT_TOP, "top", "N", "[--top N]", "hosts listed per VM (default 3)",
+	 CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	{OPT_FORMAT, "format", "FORMAT", "[--format text|json|csv]",
+	 "text (default), json or csv", CLI_OPT_VALUE, NULL},
+	{OPT_BY_PAIRS, "by-pairs", NULL, "[--by-pairs]",
+	 "evaluate every VM and host pair, without\n"
+	 "classes (the same answer, slower)", 0, NULL},
+	CLI_OPT_SHARED(CLI_OPT_BREAK, 0),
+	CLI_OPT_LAST,
+};
+
+static const cli_spec plan_spec = {
+	"plan", plan_opts,
+	"For every VM (or every VM on --host HOST, to empty it for\n"
+	"maintenance), the best N hosts that can take it with their ratings,\n"
+	"and for each VM that no host can take, the reasons with the number\n"
+	"of hosts refusing for each. Hosts and VMs that a kind of move cannot\n"
+	"tell apart are evaluated once, as a class (docs/plan.md).\n",
+	"Exit status: 0 when every VM has a target; 1 when some VM has none;\n"
+	"2 on bad usage or bad input.\n",
+	false,
+	0,
+};
+
+void
+cli_plan_help(FILE *out)
+{
+	cli_help(out, &plan_spec);
+}
 
 int
 cli_plan(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"policy", required_argument, NULL, 'p'},
-		{"inventory", required_argument, NULL, 'i'},
-		{"host", required_argument, NULL, OPT_HOST},
-		{"top", required_argument, NULL, OPT_TOP},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"by-pairs", no_argument, NULL, OPT_BY_PAIRS},
-		{"help", no_argument, NULL, 'h'},
-		CLI_SHARED_OPTIONS,
-		{NULL, 0, NULL, 0},
-	};
 	const char *format = "text";
+	int f;
 	cli_shared sh;
 	mc_plan_request req;
 	cli_fleet cf;
@@ -313,50 +320,49 @@ cli_plan(int argc, char **argv)
 	mc_plan_result *res = NULL;
 	char *text = NULL;
 	unsigned long top;
+	cli_parser parser;
+	char *arg;
 	int c, status = CLI_ERROR;
 
 	memset(&req, 0, sizeof(req));
 	if (cli_fleet_init(&cf, argc) != CLI_YES)
 		return CLI_ERROR;
 	cli_shared_init(&sh);
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":p:i:o:h", opts, NULL)) != -1) {
+	cli_opt_init(&parser, &plan_spec, argc, argv);
+	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
 		switch (c) {
 		case 'p':
 		case 'i':
-			if (cli_fleet_option(&cf, "plan", c, optarg) != CLI_YES)
+			if (cli_fleet_option(&cf, "plan", c, arg) != CLI_YES)
 				goto out;
 			break;
 		case OPT_HOST:
-			req.host = optarg;
+			req.host = arg;
 			break;
 		case OPT_TOP:
-			top = strtoul(optarg, &end, 10);
-			if (*optarg < '1' || *optarg > '9' || *end || top > 1000000) {
+			top = strtoul(arg, &end, 10);
+			if (*arg < '1' || *arg > '9' || *end || top > 1000000) {
 				status = cli_usage("plan", "--top needs a number from 1 to "
-						   "1000000, not '%s'", optarg);
+						   "1000000, not '%s'", arg);
 				goto out;
 			}
 			req.top = top;
 			break;
 		case OPT_FORMAT:
-			format = optarg;
+			format = arg;
 			break;
 		case OPT_BY_PAIRS:
 			req.by_pairs = true;
 			break;
 		case 'o':
 		case CLI_OPT_LIMIT:
-			if (cli_shared_option(&sh, "plan", c, optarg) != CLI_YES)
+			if (cli_shared_option(&sh, "plan", c, arg) != CLI_YES)
 				goto out;
 			break;
-		case 'h':
-			cli_plan_help(stdout);
+		case CLI_OPT_HELP:
 			status = CLI_YES;
 			goto out;
 		default:
-			status = cli_bad_option("plan", c, argv[optind - 1]);
 			goto out;
 		}
 	}
@@ -364,7 +370,7 @@ cli_plan(int argc, char **argv)
 		status = cli_usage("plan", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (cli_format("plan", format, "text, json, csv") != CLI_YES)
+	if ((f = cli_format("plan", format, CLI_FORMATS(plan_formats))) < 0)
 		goto out;
 	if (cli_fleet_named(&cf, "plan") != CLI_YES)
 		goto out;
@@ -376,12 +382,7 @@ cli_plan(int argc, char **argv)
 		cli_fail(c, cf.diag);
 		goto out;
 	}
-	if (strcmp(format, "json") == 0)
-		text = plan_json(res, &len);
-	else if (strcmp(format, "csv") == 0)
-		text = plan_csv(res, &len);
-	else
-		text = plan_text(res, &len);
+	text = plan_formats[f].write(res, &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;

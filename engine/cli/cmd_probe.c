@@ -3,41 +3,46 @@
  * inventory host record, in YAML that `migcheck check -i` reads as it is,
  * or as JSON with the same keys.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "json.h"
-#include "sources/probe.h"
 
 enum { OPT_NAME = 256, OPT_CLUSTER, OPT_FORMAT };
+
+static const cli_opt probe_opts[] = {
+	{OPT_NAME, "name", "NAME", "[--name NAME]",
+	 "the host's name (default: the host name)", CLI_OPT_VALUE, NULL},
+	{OPT_CLUSTER, "cluster", "NAME", "[--cluster NAME]", "the host's cluster",
+	 CLI_OPT_VALUE, NULL},
+	{OPT_FORMAT, "format", "FORMAT", "[--format yaml|json]",
+	 "yaml (default) or json", CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	{'o', "output", "FILE", "[-o FILE]",
+	 "write to FILE (replaced only when all is written)", CLI_OPT_VALUE, NULL},
+	CLI_OPT_LAST,
+};
+
+static const cli_spec probe_spec = {
+	"probe", probe_opts,
+	"Prints this machine's fingerprint as an inventory host record: the\n"
+	"processor's vendor, architecture, family, model, stepping, CPUID\n"
+	"signature, name and feature flags (named as in /proc/cpuinfo), whether\n"
+	"it supports hardware virtualization, and the hypervisor it runs under.\n"
+	"The YAML is an inventory that 'migcheck check -i' reads as it is.\n",
+	"Exit status: 0, or 2 on bad usage or when the output cannot be written.\n",
+	true,
+	0,
+};
 
 void
 cli_probe_help(FILE *out)
 {
-	fputs("Usage: migcheck probe [--name NAME] [--cluster NAME]\n"
-	      "                      [--format yaml|json] [-o FILE]\n"
-	      "\n"
-	      "Prints this machine's fingerprint as an inventory host record: the\n"
-	      "processor's vendor, architecture, family, model, stepping, CPUID\n"
-	      "signature, name and feature flags (named as in /proc/cpuinfo), whether\n"
-	      "it supports hardware virtualization, and the hypervisor it runs under.\n"
-	      "The YAML is an inventory that 'migcheck check -i' reads as it is.\n"
-	      "\n"
-	      "Options:\n"
-	      "      --name NAME       the host's name (default: the host name)\n"
-	      "      --cluster NAME    the host's cluster\n"
-	      "      --format FORMAT   yaml (default) or json\n"
-	      "  -o, --output FILE     write to FILE (replaced only when all is written)\n"
-	      "  -h, --help            show this help\n"
-	      "\n"
-	      "Exit status: 0, or 2 on bad usage or when the output cannot be written.\n",
-	      out);
+	cli_help(out, &probe_spec);
 }
 
 static char *
-probe_json(const mc_hostrec *h, size_t *len)
+probe_json(const mc_host_record *h, size_t *len)
 {
 	jctx j = {true};
 	json_t *root = json_object(), *hosts = json_array(), *host = json_object();
@@ -86,74 +91,80 @@ probe_json(const mc_hostrec *h, size_t *len)
 }
 
 static char *
-probe_yaml(mc_hostrec *h, size_t *len)
+probe_yaml(const mc_hostset *set, size_t *len)
 {
-	mc_buf b = MC_BUF_INIT;
+	char *text = NULL;
 
-	mc_hostrec_yaml(&b, &h, 1);
-	if (mc_buf_failed(&b)) {
-		mc_buf_free(&b);
-		return NULL;
-	}
-	*len = b.len;
-	return b.data;
+	return mc_hostset_yaml(&text, len, set) == MC_OK ? text : NULL;
 }
+
+static char *
+probe_record_json(const mc_hostset *set, size_t *len)
+{
+	mc_host_record h;
+
+	mc_hostset_get(set, 0, &h);
+	return probe_json(&h, len);
+}
+
+/* The formats of `migcheck probe`, the default first. */
+static const struct probe_format {
+	const char *name;
+	char *(*write)(const mc_hostset *set, size_t *len);
+} probe_formats[] = {
+	{"yaml", probe_yaml},
+	{"json", probe_record_json},
+};
 
 int
 cli_probe(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"name", required_argument, NULL, OPT_NAME},
-		{"cluster", required_argument, NULL, OPT_CLUSTER},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *name = NULL, *cluster = NULL, *format = "yaml", *output = NULL;
-	mc_hostrec *h = NULL;
+	int f;
+	mc_hostset *set = NULL;
 	char *text = NULL;
 	size_t len = 0;
+	cli_parser parser;
+	char *arg;
 	int c, status = CLI_ERROR;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "-:ho:", opts, NULL)) != -1) {
+	cli_opt_init(&parser, &probe_spec, argc, argv);
+	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
 		switch (c) {
-		case 1:
-			return cli_usage("probe", "unexpected argument '%s'", optarg);
+		case CLI_OPT_ARG:
+			return cli_usage("probe", "unexpected argument '%s'", arg);
 		case OPT_NAME:
-			name = optarg;
+			name = arg;
 			break;
 		case OPT_CLUSTER:
-			cluster = optarg;
+			cluster = arg;
 			break;
 		case OPT_FORMAT:
-			format = optarg;
+			format = arg;
 			break;
 		case 'o':
-			output = optarg;
+			output = arg;
 			break;
-		case 'h':
-			cli_probe_help(stdout);
+		case CLI_OPT_HELP:
 			return CLI_YES;
 		default:
-			return cli_bad_option("probe", c, argv[optind - 1]);
+			return CLI_ERROR;
 		}
 	}
 	if (optind < argc)
 		return cli_usage("probe", "unexpected argument '%s'", argv[optind]);
-	if (cli_format("probe", format, "yaml, json") != CLI_YES)
+	if ((f = cli_format("probe", format, CLI_FORMATS(probe_formats))) < 0)
 		return CLI_ERROR;
 	if (name && !*name)
 		return cli_usage("probe", "the name is empty");
 	if (output && !*output)
 		return cli_usage("probe", "the output file name is empty");
-	if (mc_probe(&h, name, cluster) < 0) {
+	if (mc_hostset_new(&set) != MC_OK ||
+	    mc_hostset_probe(set, name, cluster) != MC_OK) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;
 	}
-	text = strcmp(format, "json") == 0 ? probe_json(h, &len) : probe_yaml(h, &len);
+	text = probe_formats[f].write(set, &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;
@@ -161,6 +172,6 @@ cli_probe(int argc, char **argv)
 	status = output ? cli_write_file(output, text, len) : cli_emit(text, len);
 out:
 	free(text);
-	mc_hostrec_free(h);
+	mc_hostset_free(set);
 	return status;
 }

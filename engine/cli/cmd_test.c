@@ -1,47 +1,66 @@
 /*
  * cmd_test.c - `migcheck test`: run the `tests:` of policies.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "report_test.h"
 
+static char *
+test_junit(const mc_test_report *const *reps, size_t n, bool coverage,
+	   bool color, size_t *len)
+{
+	(void)coverage;
+	(void)color;
+	return report_test_junit(reps, n, len);
+}
+
+/* The formats of `migcheck test`, the default first. */
+static const struct test_format {
+	const char *name;
+	char *(*write)(const mc_test_report *const *reps, size_t n,
+		       bool coverage, bool color, size_t *len);
+} test_formats[] = {
+	{"text", report_test_text},
+	{"junit", test_junit},
+};
+
+enum { OPT_FORMAT = 256, OPT_COVERAGE };
+
+static const cli_opt test_opts[] = {
+	{0, NULL, NULL, "POLICY...", NULL, 0, NULL},
+	{OPT_FORMAT, "format", "FORMAT", "[--format text|junit]",
+	 "text (default) or junit (JUnit XML)", CLI_OPT_VALUE, NULL},
+	{OPT_COVERAGE, "coverage", NULL, "[--coverage]",
+	 "list the policy's checks that no test\n"
+	 "exercises (text output)", 0, NULL},
+	CLI_OPT_SHARED(CLI_OPT_BREAK, 0),
+	CLI_OPT_LAST,
+};
+
+static const cli_spec test_spec = {
+	"test", test_opts,
+	"Runs the tests each policy file declares under 'tests:' (a VM of an\n"
+	"inventory, a move, and the verdict expected) and shows, for each\n"
+	"failing test, where it is written and what it expected and got.\n",
+	"Exit status: 0 when every test of every policy passes; 1 when some\n"
+	"test fails; 2 on bad usage or a policy that does not load.\n",
+	false,
+	0,
+};
+
 void
 cli_test_help(FILE *out)
 {
-	fputs("Usage: migcheck test POLICY... [--format text|junit] [--coverage]\n"
-	      "                     [-o FILE] [--limit NAME=N]...\n"
-	      "\n"
-	      "Runs the tests each policy file declares under 'tests:' (a VM of an\n"
-	      "inventory, a move, and the verdict expected) and shows, for each\n"
-	      "failing test, where it is written and what it expected and got.\n"
-	      "\n"
-	      "Options:\n"
-	      "      --format FORMAT   text (default) or junit (JUnit XML)\n"
-	      "      --coverage        list the policy's checks that no test\n"
-	      "                        exercises (text output)\n", out);
-	cli_shared_help(out);
-	fputs("  -h, --help            show this help\n"
-	      "\n"
-	      "Exit status: 0 when every test of every policy passes; 1 when some\n"
-	      "test fails; 2 on bad usage or a policy that does not load.\n", out);
+	cli_help(out, &test_spec);
 }
-
-enum { OPT_FORMAT = 256, OPT_COVERAGE };
 
 int
 cli_test(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"coverage", no_argument, NULL, OPT_COVERAGE},
-		{"help", no_argument, NULL, 'h'},
-		CLI_SHARED_OPTIONS,
-		{NULL, 0, NULL, 0},
-	};
 	const char *format = "text";
+	int f;
 	cli_shared sh;
 	bool coverage = false;
 	size_t npol = 0, failed = 0;
@@ -50,32 +69,32 @@ cli_test(int argc, char **argv)
 	mc_test_report **reps = NULL;
 	char *text = NULL;
 	size_t len = 0;
+	cli_parser parser;
+	char *arg;
 	int c, status = CLI_ERROR;
 
 	cli_shared_init(&sh);
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+	cli_opt_init(&parser, &test_spec, argc, argv);
+	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
 		switch (c) {
 		case OPT_FORMAT:
-			format = optarg;
+			format = arg;
 			break;
 		case OPT_COVERAGE:
 			coverage = true;
 			break;
 		case 'o':
 		case CLI_OPT_LIMIT:
-			if (cli_shared_option(&sh, "test", c, optarg) != CLI_YES)
+			if (cli_shared_option(&sh, "test", c, arg) != CLI_YES)
 				return CLI_ERROR;
 			break;
-		case 'h':
-			cli_test_help(stdout);
+		case CLI_OPT_HELP:
 			return CLI_YES;
 		default:
-			return cli_bad_option("test", c, argv[optind - 1]);
+			return CLI_ERROR;
 		}
 	}
-	if (cli_format("test", format, "text, junit") != CLI_YES)
+	if ((f = cli_format("test", format, CLI_FORMATS(test_formats))) < 0)
 		return CLI_ERROR;
 	if (optind >= argc)
 		return cli_usage("test", "name at least one policy file");
@@ -100,11 +119,8 @@ cli_test(int argc, char **argv)
 		}
 		failed += reps[i]->nfailed;
 	}
-	if (strcmp(format, "junit") == 0)
-		text = report_test_junit((const mc_test_report *const *)reps, npol, &len);
-	else
-		text = report_test_text((const mc_test_report *const *)reps, npol,
-					coverage, cli_color(stdout), &len);
+	text = test_formats[f].write((const mc_test_report *const *)reps, npol,
+				     coverage, cli_color(stdout), &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;

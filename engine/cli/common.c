@@ -29,47 +29,50 @@ cli_color(FILE *stream)
 void
 cli_put(FILE *out, const char *s)
 {
-	mc_buf b = MC_BUF_INIT;
+	char *text = NULL;
+	size_t len = 0;
 
-	mc_buf_add_printable(&b, s, strlen(s), false);
-	fputs(mc_buf_failed(&b) ? "(out of memory)" : mc_buf_str(&b), out);
-	mc_buf_free(&b);
+	if (mc_text_printable(&text, &len, s, strlen(s), false) != MC_OK) {
+		fputs("(out of memory)", out);
+		return;
+	}
+	fwrite(text, 1, len, out);
+	free(text);
 }
 
 /* A string argument of cli_printf: at most prec bytes (prec < 0: all of
- * it), escaped as one line. */
-static void
-printf_string(mc_buf *b, const char *s, int prec)
+ * it), escaped as one line into *text. */
+static int
+printf_string(char **text, size_t *len, const char *s, int prec)
 {
 	size_t n = prec < 0 ? strlen(s) : strnlen(s, (size_t)prec);
 
-	mc_buf_add_printable(b, s, n, false);
+	return mc_text_printable(text, len, s, n, false);
 }
 
 /* An integer argument of cli_printf, by its length modifier and
- * conversion. */
-static void
-printf_number(mc_buf *b, va_list *ap, int lng, char conv)
+ * conversion, into buf. */
+static size_t
+printf_number(char *buf, size_t size, va_list *ap, int lng, char conv)
 {
 	if (conv == 'd' || conv == 'i') {
 		intmax_t v = lng == 0 ? va_arg(*ap, int) : lng == 1 ? va_arg(*ap, long)
 			     : lng == 2 ? va_arg(*ap, long long)
 			     : (intmax_t)va_arg(*ap, size_t);
 
-		mc_buf_addf(b, "%jd", v);
-		return;
+		return (size_t)snprintf(buf, size, "%jd", v);
 	}
 	uintmax_t v = lng == 0 ? va_arg(*ap, unsigned) : lng == 1
 		      ? va_arg(*ap, unsigned long) : lng == 2
 		      ? va_arg(*ap, unsigned long long) : va_arg(*ap, size_t);
 
-	mc_buf_addf(b, conv == 'x' ? "%jx" : "%ju", v);
+	return (size_t)snprintf(buf, size, conv == 'x' ? "%jx" : "%ju", v);
 }
 
 int
 cli_printf(FILE *out, const char *fmt, ...)
 {
-	mc_buf arg = MC_BUF_INIT;
+	char number[64];
 	va_list ap;
 	int written = 0;
 
@@ -78,6 +81,9 @@ cli_printf(FILE *out, const char *fmt, ...)
 		size_t lit = strcspn(p, "%");
 		bool left = false;
 		int width = 0, prec = -1, lng = 0;
+		const char *arg = "(out of memory)";
+		char *text = NULL;
+		size_t len = strlen(arg);
 
 		if (lit) {
 			fwrite(p, 1, lit, out);
@@ -117,24 +123,28 @@ cli_printf(FILE *out, const char *fmt, ...)
 			lng = 3;
 			p++;
 		}
-		mc_buf_reset(&arg);
 		if (*p == 's') {
-			printf_string(&arg, va_arg(ap, const char *), prec);
+			if (printf_string(&text, &len, va_arg(ap, const char *),
+					  prec) == MC_OK)
+				arg = text;
+			else
+				len = strlen(arg);
 		} else if (*p && strchr("diux", *p)) {
-			printf_number(&arg, &ap, lng, *p);
+			len = printf_number(number, sizeof(number), &ap, lng, *p);
+			arg = number;
 		} else {
 			assert(!"a conversion cli_printf does not take");
 			break;
 		}
-		for (int k = (int)arg.len; !left && k < width; k++)
+		for (int k = (int)len; !left && k < width; k++)
 			fputc(' ', out);
-		fputs(mc_buf_failed(&arg) ? "(out of memory)" : mc_buf_str(&arg), out);
-		for (int k = (int)arg.len; left && k < width; k++)
+		fputs(arg, out);
+		for (int k = (int)len; left && k < width; k++)
 			fputc(' ', out);
-		written += (int)arg.len > width ? (int)arg.len : width;
+		written += (int)len > width ? (int)len : width;
+		free(text);
 	}
 	va_end(ap);
-	mc_buf_free(&arg);
 	return written;
 }
 
@@ -143,20 +153,20 @@ cli_printf(FILE *out, const char *fmt, ...)
 static void
 caret(FILE *out, const char *line, unsigned column)
 {
-	mc_buf before = MC_BUF_INIT;
-	size_t i = 0, n = strlen(line), w;
+	size_t n = strlen(line);
+	char *before = NULL;
+	size_t len = 0;
 
-	for (unsigned col = 1; col < column && i < n; col++) {
-		w = mc_utf8_char(line + i, n - i, NULL);
-		i += w ? w : 1;
-	}
-	mc_buf_add_printable(&before, line, i, false);
-	for (size_t k = 0; k < before.len; k++) {
-		if ((before.data[k] & 0xC0) != 0x80)
-			fputc(' ', out);
+	if (mc_text_printable(&before, &len, line,
+			      mc_text_column_offset(line, n, column),
+			      false) == MC_OK) {
+		for (size_t k = 0; k < len; k++) {
+			if ((before[k] & 0xC0) != 0x80)
+				fputc(' ', out);
+		}
 	}
 	fputc('^', out);
-	mc_buf_free(&before);
+	free(before);
 }
 
 void
@@ -222,14 +232,31 @@ cli_text_open(cli_text *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->out = open_memstream(&t->raw, &t->rawlen);
-	return t->out != NULL;
+	if (!t->out)
+		return false;
+	t->esc = open_memstream(&t->text, &t->textlen);
+	if (!t->esc) {
+		fclose(t->out);
+		free(t->raw);
+		return false;
+	}
+	return true;
 }
 
-/* Escapes what was written since the last call into t->text. */
+/* Escapes what was written since the last call into t->esc. */
 static void
 text_escape(cli_text *t)
 {
-	mc_buf_add_printable(&t->text, t->raw + t->done, t->rawlen - t->done, true);
+	char *text = NULL;
+	size_t len = 0;
+
+	if (mc_text_printable(&text, &len, t->raw + t->done,
+			      t->rawlen - t->done, true) != MC_OK) {
+		t->failed = true;
+		return;
+	}
+	fwrite(text, 1, len, t->esc);
+	free(text);
 	t->done = t->rawlen;
 }
 
@@ -239,9 +266,9 @@ cli_text_style(cli_text *t, const char *sgr)
 	if (!*sgr)
 		return;
 	if (fflush(t->out) != 0)
-		t->text.failed = true;
+		t->failed = true;
 	text_escape(t);
-	mc_buf_adds(&t->text, sgr);
+	fputs(sgr, t->esc);
 }
 
 char *
@@ -250,16 +277,18 @@ cli_text_close(cli_text *t, size_t *len)
 	char *text = NULL;
 
 	if (fclose(t->out) != 0)
-		t->text.failed = true;
+		t->failed = true;
 	else
 		text_escape(t);
 	free(t->raw);
-	if (!mc_buf_failed(&t->text)) {
-		text = t->text.data ? t->text.data : strdup("");
-		t->text.data = NULL;
-		*len = t->text.len;
+	if (fclose(t->esc) != 0)
+		t->failed = true;
+	if (!t->failed) {
+		text = t->text;
+		t->text = NULL;
+		*len = t->textlen;
 	}
-	mc_buf_free(&t->text);
+	free(t->text);
 	return text;
 }
 
@@ -290,19 +319,29 @@ relative(char *path)
 	return path;
 }
 
-int
-cli_format(const char *cmd, const char *format, const char *names)
+/* The name of entry i of a format table. */
+static const char *
+format_name(const char *const *names, size_t stride, size_t i)
 {
-	size_t n = strlen(format);
+	return *(const char *const *)(const void *)((const char *)names + i * stride);
+}
 
-	for (const char *p = names; *p; p += strspn(p, ", ")) {
-		size_t len = strcspn(p, ",");
+int
+cli_format(const char *cmd, const char *format, const char *const *names,
+	   size_t n, size_t stride)
+{
+	char list[256] = "";
+	size_t used = 0;
 
-		if (len == n && strncmp(p, format, n) == 0)
-			return CLI_YES;
-		p += len;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(format_name(names, stride, i), format) == 0)
+			return (int)i;
 	}
-	return cli_usage(cmd, "unknown format '%s' (formats: %s)", format, names);
+	for (size_t i = 0; i < n && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+					 i ? ", " : "", format_name(names, stride, i));
+	cli_usage(cmd, "unknown format '%s' (formats: %s)", format, list);
+	return -1;
 }
 
 int
@@ -496,17 +535,6 @@ cli_shared_option(cli_shared *sh, const char *cmd, int c, const char *arg)
 		return CLI_YES;
 	}
 	return set_limit(&sh->limits, cmd, arg);
-}
-
-void
-cli_shared_help(FILE *out)
-{
-	fputs("  -o, --output FILE     write the report to FILE instead of stdout;\n"
-	      "                        a file is replaced whole (a FIFO or a device\n"
-	      "                        written in place), or left as it was when\n"
-	      "                        the command fails\n"
-	      "      --limit NAME=N    change a limit on input, e.g. depth=128,\n"
-	      "                        file-size=1G (see docs/limits.md)\n", out);
 }
 
 int

@@ -99,7 +99,7 @@ xml(FILE *out, const char *s)
 	uint32_t c;
 
 	for (size_t i = 0; i < len; i += n ? n : 1) {
-		n = mc_utf8_char(s + i, len - i, &c);
+		n = mc_text_utf8_char(s + i, len - i, &c);
 		if (!n || !xml_char(c))
 			fputs("\xEF\xBF\xBD", out);
 		else if (c == '&')

@@ -28,6 +28,29 @@
 extern "C" {
 #endif
 
+/* The version of this header: the project's version (CMake's
+ * PROJECT_VERSION, which the build checks against these). mc_version()
+ * gives the library's, which is the same when both come from one build. */
+#define MC_VERSION_MAJOR 0
+#define MC_VERSION_MINOR 1
+#define MC_VERSION_PATCH 0
+#define MC_VERSION_STRING "0.1.0"
+/* One number that grows with each version, for #if: 0x000100 is 0.1.0. */
+#define MC_VERSION_NUMBER \
+	((MC_VERSION_MAJOR << 16) | (MC_VERSION_MINOR << 8) | MC_VERSION_PATCH)
+
+/*
+ * MC_API marks what the library exports: the functions declared here, and
+ * nothing else. The library is compiled with hidden visibility, so that
+ * its internal functions stay internal (tests/symbols checks the symbol
+ * table against this header).
+ */
+#if defined(__GNUC__)
+#define MC_API __attribute__((visibility("default")))
+#else
+#define MC_API
+#endif
+
 /* Status codes returned by the functions below. */
 typedef enum mc_status {
 	MC_OK = 0,
@@ -38,7 +61,7 @@ typedef enum mc_status {
 } mc_status;
 
 /* Returns the version of the library, such as "0.1.0". */
-const char *mc_version(void);
+MC_API const char *mc_version(void);
 
 /* ------------------------------------------------------------------------
  * Diagnostics
@@ -76,20 +99,20 @@ typedef struct mc_diag_item {
 typedef struct mc_diag mc_diag;
 
 /* Creates an empty list; NULL when memory runs out. */
-mc_diag *mc_diag_new(void);
+MC_API mc_diag *mc_diag_new(void);
 
 /* Frees the list and its items. */
-void mc_diag_free(mc_diag *diag);
+MC_API void mc_diag_free(mc_diag *diag);
 
 /* The number of items, and of those with MC_SEVERITY_ERROR. */
-size_t mc_diag_count(const mc_diag *diag);
-size_t mc_diag_error_count(const mc_diag *diag);
+MC_API size_t mc_diag_count(const mc_diag *diag);
+MC_API size_t mc_diag_error_count(const mc_diag *diag);
 
 /* The item at index i (i < mc_diag_count()). */
-const mc_diag_item *mc_diag_get(const mc_diag *diag, size_t i);
+MC_API const mc_diag_item *mc_diag_get(const mc_diag *diag, size_t i);
 
 /* Removes every item. */
-void mc_diag_clear(mc_diag *diag);
+MC_API void mc_diag_clear(mc_diag *diag);
 
 /* ------------------------------------------------------------------------
  * Limits on untrusted input
@@ -132,7 +155,7 @@ typedef struct mc_limits {
 #define MC_MIN_LUA_STRING 256
 
 /* Fills *limits with the defaults. */
-void mc_limits_default(mc_limits *limits);
+MC_API void mc_limits_default(mc_limits *limits);
 
 /* ------------------------------------------------------------------------
  * Budgets: what a whole run may spend
@@ -155,13 +178,13 @@ typedef struct mc_budget mc_budget;
 
 /* Creates a budget of limits->lua_run_instructions and
  * limits->regex_run_steps (limits may be NULL for the defaults). */
-int mc_budget_new(mc_budget **out, const mc_limits *limits);
+MC_API int mc_budget_new(mc_budget **out, const mc_limits *limits);
 
-void mc_budget_free(mc_budget *budget);
+MC_API void mc_budget_free(mc_budget *budget);
 
 /* What has been spent so far: Lua instructions, pcre2 steps. */
-uint64_t mc_budget_lua_spent(const mc_budget *budget);
-uint64_t mc_budget_regex_spent(const mc_budget *budget);
+MC_API uint64_t mc_budget_lua_spent(const mc_budget *budget);
+MC_API uint64_t mc_budget_regex_spent(const mc_budget *budget);
 
 /* ------------------------------------------------------------------------
  * Policies
@@ -174,27 +197,28 @@ typedef struct mc_policy mc_policy;
  * limits may be NULL for the defaults. On error *out is NULL and every error
  * found is in diag.
  */
-int mc_policy_load(mc_policy **out, const char *path, const mc_limits *limits,
-		   mc_diag *diag);
+MC_API int mc_policy_load(mc_policy **out, const char *path,
+			  const mc_limits *limits, mc_diag *diag);
 
 /*
  * As mc_policy_load, from len bytes at buf; name stands for the file in
  * diagnostics and is the directory base for a relative `extends`.
  */
-int mc_policy_load_buffer(mc_policy **out, const char *name, const char *buf,
-			  size_t len, const mc_limits *limits, mc_diag *diag);
+MC_API int mc_policy_load_buffer(mc_policy **out, const char *name,
+				 const char *buf, size_t len,
+				 const mc_limits *limits, mc_diag *diag);
 
-void mc_policy_free(mc_policy *policy);
+MC_API void mc_policy_free(mc_policy *policy);
 
 /* The policy's `policy:` name, its file, and "sha256:<hex>" of its bytes
  * followed by those of every file it extends, nearest first. */
-const char *mc_policy_name(const mc_policy *policy);
-const char *mc_policy_file(const mc_policy *policy);
-const char *mc_policy_digest(const mc_policy *policy);
+MC_API const char *mc_policy_name(const mc_policy *policy);
+MC_API const char *mc_policy_file(const mc_policy *policy);
+MC_API const char *mc_policy_digest(const mc_policy *policy);
 
 /* The kinds of move the policy knows, in file order. */
-size_t mc_policy_kind_count(const mc_policy *policy);
-const char *mc_policy_kind_name(const mc_policy *policy, size_t i);
+MC_API size_t mc_policy_kind_count(const mc_policy *policy);
+MC_API const char *mc_policy_kind_name(const mc_policy *policy, size_t i);
 
 /* ------------------------------------------------------------------------
  * Inventories
@@ -203,27 +227,28 @@ const char *mc_policy_kind_name(const mc_policy *policy, size_t i);
 typedef struct mc_inventory mc_inventory;
 
 /* Creates an empty inventory; limits may be NULL for the defaults. */
-int mc_inventory_new(mc_inventory **out, const mc_limits *limits);
+MC_API int mc_inventory_new(mc_inventory **out, const mc_limits *limits);
 
 /*
  * Adds the hosts and VMs of a file (or of len bytes at buf, named name).
  * A name defined twice, in one file or across files, is an error naming
  * both places.
  */
-int mc_inventory_add_file(mc_inventory *inv, const char *path, mc_diag *diag);
-int mc_inventory_add_buffer(mc_inventory *inv, const char *name,
-			    const char *buf, size_t len, mc_diag *diag);
+MC_API int mc_inventory_add_file(mc_inventory *inv, const char *path,
+				 mc_diag *diag);
+MC_API int mc_inventory_add_buffer(mc_inventory *inv, const char *name,
+				   const char *buf, size_t len, mc_diag *diag);
 
 /*
  * Checks what needs every file: each VM's host must exist. Call once, after
  * the last add; the inventory cannot be bound to a policy before.
  */
-int mc_inventory_finish(mc_inventory *inv, mc_diag *diag);
+MC_API int mc_inventory_finish(mc_inventory *inv, mc_diag *diag);
 
-void mc_inventory_free(mc_inventory *inv);
+MC_API void mc_inventory_free(mc_inventory *inv);
 
-size_t mc_inventory_host_count(const mc_inventory *inv);
-size_t mc_inventory_vm_count(const mc_inventory *inv);
+MC_API size_t mc_inventory_host_count(const mc_inventory *inv);
+MC_API size_t mc_inventory_vm_count(const mc_inventory *inv);
 
 /* ------------------------------------------------------------------------
  * Fleets and checks
@@ -234,11 +259,11 @@ typedef struct mc_fleet mc_fleet;
 
 /* Binds policy to a finished inventory: reads and normalizes every host's
  * fields once. */
-int mc_fleet_new(mc_fleet **out, const mc_policy *policy,
-		 const mc_inventory *inv, const mc_limits *limits,
-		 mc_diag *diag);
+MC_API int mc_fleet_new(mc_fleet **out, const mc_policy *policy,
+			const mc_inventory *inv, const mc_limits *limits,
+			mc_diag *diag);
 
-void mc_fleet_free(mc_fleet *fleet);
+MC_API void mc_fleet_free(mc_fleet *fleet);
 
 /* What mc_check() is asked. */
 typedef struct mc_check_request {
@@ -357,13 +382,13 @@ typedef struct mc_check_result {
  * a VM, host or kind that does not exist, or a host the VM is already on;
  * MC_EINPUT when no kind covers the VM (the diagnostic points at the VM).
  */
-int mc_check(mc_check_result **out, const mc_fleet *fleet,
-	     const mc_check_request *req, mc_diag *diag);
+MC_API int mc_check(mc_check_result **out, const mc_fleet *fleet,
+		    const mc_check_request *req, mc_diag *diag);
 
 /* True when some host in the result allows the move. */
-bool mc_check_result_any_allowed(const mc_check_result *result);
+MC_API bool mc_check_result_any_allowed(const mc_check_result *result);
 
-void mc_check_result_free(mc_check_result *result);
+MC_API void mc_check_result_free(mc_check_result *result);
 
 /* ------------------------------------------------------------------------
  * Plans: the best hosts for every VM at once (`migcheck plan`)
@@ -439,10 +464,10 @@ typedef struct mc_plan_result {
  * MC_EUSAGE when req->host names no host. A VM that no kind covers is not
  * an error: it has no target, and `error` says why.
  */
-int mc_plan(mc_plan_result **out, const mc_fleet *fleet,
-	    const mc_plan_request *req, mc_diag *diag);
+MC_API int mc_plan(mc_plan_result **out, const mc_fleet *fleet,
+		   const mc_plan_request *req, mc_diag *diag);
 
-void mc_plan_result_free(mc_plan_result *result);
+MC_API void mc_plan_result_free(mc_plan_result *result);
 
 /* ------------------------------------------------------------------------
  * Matrices: which hosts can take VMs from which (`migcheck matrix`)
@@ -505,10 +530,10 @@ typedef struct mc_matrix_result {
 /* Builds the matrix of each kind asked for. Returns MC_EUSAGE when
  * req->kind names no kind of the policy, MC_ELIMIT when the hosts fall
  * into more than 4,096 classes for a kind. */
-int mc_matrix(mc_matrix_result **out, const mc_fleet *fleet,
-	      const mc_matrix_request *req, mc_diag *diag);
+MC_API int mc_matrix(mc_matrix_result **out, const mc_fleet *fleet,
+		     const mc_matrix_request *req, mc_diag *diag);
 
-void mc_matrix_result_free(mc_matrix_result *result);
+MC_API void mc_matrix_result_free(mc_matrix_result *result);
 
 /* ------------------------------------------------------------------------
  * Baselines: what a group of hosts has in common (`migcheck baseline`)
@@ -580,21 +605,21 @@ typedef struct mc_baseline_result {
  * request names no host, an unknown host, a host twice, a cluster without
  * hosts, or both a cluster and hosts.
  */
-int mc_baseline(mc_baseline_result **out, const mc_fleet *fleet,
-		const mc_baseline_request *req, mc_diag *diag);
+MC_API int mc_baseline(mc_baseline_result **out, const mc_fleet *fleet,
+		       const mc_baseline_request *req, mc_diag *diag);
 
 /* True when every field of the result has a common value. */
-bool mc_baseline_result_complete(const mc_baseline_result *result);
+MC_API bool mc_baseline_result_complete(const mc_baseline_result *result);
 
-void mc_baseline_result_free(mc_baseline_result *result);
+MC_API void mc_baseline_result_free(mc_baseline_result *result);
 
 /* ------------------------------------------------------------------------
  * Names, for tools that walk a whole inventory (`migcheck diff`)
  */
 
 /* The name of host or VM number i, in file order (i < the count). */
-const char *mc_inventory_host_name(const mc_inventory *inv, size_t i);
-const char *mc_inventory_vm_name(const mc_inventory *inv, size_t i);
+MC_API const char *mc_inventory_host_name(const mc_inventory *inv, size_t i);
+MC_API const char *mc_inventory_vm_name(const mc_inventory *inv, size_t i);
 
 /* ------------------------------------------------------------------------
  * Explanations: a policy in plain words (`migcheck explain`)
@@ -702,9 +727,9 @@ typedef struct mc_explanation {
 } mc_explanation;
 
 /* Describes the policy; fails only when memory runs out. */
-int mc_policy_explain(mc_explanation **out, const mc_policy *p);
+MC_API int mc_policy_explain(mc_explanation **out, const mc_policy *p);
 
-void mc_explanation_free(mc_explanation *e);
+MC_API void mc_explanation_free(mc_explanation *e);
 
 /* ------------------------------------------------------------------------
  * Policy tests
@@ -750,10 +775,10 @@ typedef struct mc_test_report {
  * cannot run is a failed test, not an error of this call, which fails only
  * when memory runs out. limits may be NULL for the defaults.
  */
-int mc_policy_test(mc_test_report **out, const mc_policy *policy,
-		   const mc_limits *limits, mc_diag *diag);
+MC_API int mc_policy_test(mc_test_report **out, const mc_policy *policy,
+			  const mc_limits *limits, mc_diag *diag);
 
-void mc_test_report_free(mc_test_report *report);
+MC_API void mc_test_report_free(mc_test_report *report);
 
 /* ------------------------------------------------------------------------
  * Lint
@@ -765,7 +790,125 @@ void mc_test_report_free(mc_test_report *report);
  * loaded policy that is legal but most likely a mistake; docs/lint.md
  * lists them. Returns MC_OK, or MC_ENOMEM.
  */
-int mc_policy_lint(const mc_policy *policy, mc_diag *diag);
+MC_API int mc_policy_lint(const mc_policy *policy, mc_diag *diag);
+
+/* ------------------------------------------------------------------------
+ * Host records: importing and probing (`migcheck import`, `migcheck probe`)
+ *
+ * An mc_hostset is a list of host records, made from what platforms print
+ * about their processors (docs/import/) or by probing this machine, and
+ * written as an inventory (hosts:) that mc_inventory_add_file() reads back.
+ * Each importer reads under the limits it is given (NULL: the defaults):
+ * a value, a list or a set of hosts beyond them is an error at its place in
+ * the input, before it takes memory.
+ */
+
+typedef struct mc_hostset mc_hostset;
+
+/* Creates an empty set. */
+MC_API int mc_hostset_new(mc_hostset **out);
+
+MC_API void mc_hostset_free(mc_hostset *set);
+
+MC_API size_t mc_hostset_count(const mc_hostset *set);
+
+/* The import formats, for messages: "win32, lscpu, cpuinfo, libvirt, csv". */
+MC_API const char *mc_import_format_names(void);
+
+/* True when format is one of them. */
+MC_API bool mc_import_format_known(const char *format);
+
+/*
+ * Reads the file at path (or len bytes at data, named name in
+ * diagnostics) in format, and appends the hosts it holds: one for the
+ * per-machine formats, one per row for csv. Bad input is an error at
+ * FILE:LINE:COL in diag and MC_EINPUT (MC_ELIMIT past a limit); nothing is
+ * appended then. MC_EUSAGE when format is not known.
+ */
+MC_API int mc_hostset_import_file(mc_hostset *set, const char *format,
+				  const char *path, const mc_limits *limits,
+				  mc_diag *diag);
+MC_API int mc_hostset_import_buffer(mc_hostset *set, const char *format,
+				    const char *name, const char *data,
+				    size_t len, const mc_limits *limits,
+				    mc_diag *diag);
+
+/* Appends this machine's fingerprint (source "probe"): what CPUID says on
+ * x86, else /proc/cpuinfo and uname(2). name NULL: the host name; cluster
+ * may be NULL. */
+MC_API int mc_hostset_probe(mc_hostset *set, const char *name,
+			    const char *cluster);
+
+/* Adds an error for each host named as one before it (such an inventory
+ * would not load), naming where both came from, in set order; MC_EINPUT
+ * then, else MC_OK. */
+MC_API int mc_hostset_check_names(const mc_hostset *set, mc_diag *diag);
+
+/* Puts every host of the set in cluster. */
+MC_API int mc_hostset_set_cluster(mc_hostset *set, const char *cluster);
+
+/* Writes the set as an inventory: *out is malloc'd YAML text (NUL
+ * terminated, its length in *len) that reads back as the same strings. */
+MC_API int mc_hostset_yaml(char **out, size_t *len, const mc_hostset *set);
+
+/* A host record as the set holds it. Strings are NULL where the source
+ * said nothing; they belong to the set. */
+typedef struct mc_host_record {
+	const char *name;            /* NULL: unnamed */
+	const char *cluster;
+	const char *manufacturer;    /* the vendor string: GenuineIntel */
+	const char *architecture;    /* x64, x86, arm64, ... */
+	bool has_family, has_model, has_stepping;
+	int64_t family;              /* display family */
+	int64_t model;               /* display model */
+	int64_t stepping;
+	const char *signature;       /* CPUID leaf 1 EAX, "0x50654" */
+	const char *cpu_name;        /* the brand string */
+	int64_t sockets;             /* 0: not known */
+	const char *const *features; /* flags as /proc/cpuinfo names them */
+	size_t nfeatures;
+	const char *hypervisor_product;
+	const char *hypervisor_version;
+	bool has_virt;
+	bool virt_supported;         /* hardware virtualization */
+	const char *running_under;   /* the hypervisor this machine runs
+	                                under, if any */
+	const char *source;          /* what the record was made from */
+} mc_host_record;
+
+/* Fills *out with record i of the set (i < mc_hostset_count()). */
+MC_API void mc_hostset_get(const mc_hostset *set, size_t i,
+			   mc_host_record *out);
+
+/* ------------------------------------------------------------------------
+ * Text
+ *
+ * Input files, hosts and rules may hold any bytes; what a program prints
+ * of them should not reach a terminal raw. These read and escape text as
+ * every report and diagnostic of `migcheck` does.
+ */
+
+/*
+ * Escapes len bytes at s into *out (malloc'd, NUL-terminated, its length
+ * in *outlen): C0 controls as \x1b (but newlines when keep_newlines), DEL
+ * as \x7f, a byte that is not part of valid UTF-8 as \xff, and C1
+ * controls, U+2028, U+2029, U+FFFE and U+FFFF as \u009b. Backslashes are
+ * kept as they are.
+ */
+MC_API int mc_text_printable(char **out, size_t *outlen, const char *s,
+			     size_t len, bool keep_newlines);
+
+/* The length of the valid UTF-8 character at s (at most len bytes), its
+ * code point in *cp (when cp is not NULL); 0 when s does not start with
+ * one (overlong forms, surrogates and code points past U+10FFFF are
+ * not). */
+MC_API size_t mc_text_utf8_char(const char *s, size_t len, uint32_t *cp);
+
+/* The offset in bytes of column (1-based, counted in characters as
+ * diagnostics count them: a byte that is not valid UTF-8 is one) in the
+ * len bytes at line; len when the line is shorter. */
+MC_API size_t mc_text_column_offset(const char *line, size_t len,
+				    unsigned column);
 
 #ifdef __cplusplus
 }

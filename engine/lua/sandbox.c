@@ -675,12 +675,6 @@ mc_sandbox_state(mc_sandbox *sb)
 	return sb->L;
 }
 
-size_t
-mc_sandbox_memory(const mc_sandbox *sb)
-{
-	return sb->mem;
-}
-
 void
 mc_sandbox_settle(mc_sandbox *sb)
 {

@@ -76,9 +76,6 @@ void mc_sandbox_free(mc_sandbox *sb);
 
 lua_State *mc_sandbox_state(mc_sandbox *sb);
 
-/* Bytes the state holds now. */
-size_t mc_sandbox_memory(const mc_sandbox *sb);
-
 /* Collects all garbage and takes what the state holds then as what every
  * later call's memory limit counts from: call it once what outlives calls
  * (loaded rules, their data) is in place. */

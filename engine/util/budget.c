@@ -90,9 +90,3 @@ mc_budget_lua_limit(const mc_budget *b)
 {
 	return b->lua_limit;
 }
-
-uint64_t
-mc_budget_regex_limit(const mc_budget *b)
-{
-	return b->regex_limit;
-}

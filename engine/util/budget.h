@@ -20,8 +20,7 @@ uint64_t mc_budget_take_regex(mc_budget *b, uint64_t want);
 /* Gives back units taken and not used. */
 void mc_budget_give_lua(mc_budget *b, uint64_t unused);
 
-/* The limits the budget was made with, for messages. */
+/* The Lua limit the budget was made with, for messages. */
 uint64_t mc_budget_lua_limit(const mc_budget *b);
-uint64_t mc_budget_regex_limit(const mc_budget *b);
 
 #endif

@@ -219,3 +219,21 @@ mc_buf_add_printable(mc_buf *b, const char *s, size_t len, bool keep_newlines)
 	}
 	mc_buf_add(b, s + start, len - start);
 }
+
+int
+mc_buf_take(mc_buf *b, char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	if (!b->data)
+		mc_buf_adds(b, "");
+	if (mc_buf_failed(b)) {
+		mc_buf_free(b);
+		return MC_ENOMEM;
+	}
+	*out = b->data;
+	*len = b->len;
+	b->data = NULL;
+	mc_buf_free(b);
+	return MC_OK;
+}

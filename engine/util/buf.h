@@ -56,4 +56,9 @@ void mc_buf_add_printable(mc_buf *b, const char *s, size_t len,
 /* The text so far ("" when empty). */
 const char *mc_buf_str(const mc_buf *b);
 
+/* Hands the text over: *out is malloc'd and NUL-terminated ("" when
+ * empty), its length in *len, and b is left empty. MC_ENOMEM (with *out
+ * NULL and b freed) when the buffer's memory ran out. */
+int mc_buf_take(mc_buf *b, char **out, size_t *len);
+
 #endif

@@ -3,10 +3,6 @@
  */
 #include "migcheck.h"
 
-#ifndef MC_VERSION_STRING
-#define MC_VERSION_STRING "0.0.0"
-#endif
-
 const char *
 mc_version(void)
 {
