@@ -169,16 +169,16 @@ render_field_vio(renderer *r, mc_violation *out, const mc_vio *v,
 			   fd->name, out->source.text, out->target.text);
 	out->message = keep_buf(r);
 	if (fd->type == MC_FT_SET && cc) {
-		/* Name the members that make the difference. */
-		if (cc->op == MC_OP_SUPERSET) {
-			mc_buf_adds(&r->buf, "missing on the target: ");
-			write_members(r, &out->source, &out->target, false);
-		} else if (cc->op == MC_OP_SUBSET) {
-			mc_buf_adds(&r->buf, "only on the target: ");
-			write_members(r, &out->target, &out->source, false);
-		} else if (cc->op == MC_OP_DISJOINT) {
-			mc_buf_adds(&r->buf, "on both: ");
-			write_members(r, &out->target, &out->source, true);
+		/* Name the members that make the difference: the source's
+		 * that a superset lacks, else the target's. */
+		const mc_op_info *op = mc_op_info_of(cc->op);
+		bool lacks = op->eval == MC_EVAL_SUPERSET;
+
+		if (op->set_detail) {
+			mc_buf_adds(&r->buf, op->set_detail);
+			write_members(r, lacks ? &out->source : &out->target,
+				      lacks ? &out->target : &out->source,
+				      op->eval == MC_EVAL_DISJOINT);
 		}
 		out->detail = r->buf.len ? keep_buf(r) : NULL;
 	}

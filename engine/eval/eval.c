@@ -218,18 +218,17 @@ static bool
 compare_holds(const mc_field *fd, unsigned op, const mc_fval *tgt,
 	      const mc_fval *src)
 {
+	const mc_op_info *o = mc_op_info_of(op);
 	int c;
 
-	switch (op) {
-	case MC_OP_EQ:
-		return fval_equal(fd, tgt, src);
-	case MC_OP_NE:
-		return !fval_equal(fd, tgt, src);
-	case MC_OP_SUPERSET:
+	switch (o->eval) {
+	case MC_EVAL_EQUAL:
+		return fval_equal(fd, tgt, src) != o->negated;
+	case MC_EVAL_SUPERSET:
 		return set_within(src, tgt);
-	case MC_OP_SUBSET:
+	case MC_EVAL_SUBSET:
 		return set_within(tgt, src);
-	case MC_OP_DISJOINT:
+	case MC_EVAL_DISJOINT:
 		return set_disjoint(tgt, src);
 	default:
 		break;
@@ -238,16 +237,7 @@ compare_holds(const mc_field *fd, unsigned op, const mc_fval *tgt,
 		c = (tgt->num > src->num) - (tgt->num < src->num);
 	else
 		c = mc_version_cmp(tgt->text, tgt->len, src->text, src->len);
-	switch (op) {
-	case MC_OP_LT:
-		return c < 0;
-	case MC_OP_LE:
-		return c <= 0;
-	case MC_OP_GT:
-		return c > 0;
-	default:
-		return c >= 0;
-	}
+	return mc_op_orders(o, c);
 }
 
 static void

@@ -153,15 +153,16 @@ static const mc_field *
 set_check(const mc_factored *fk, const atom *a)
 {
 	const mc_field *fd;
-	unsigned op;
+	unsigned eval;
 
 	if (a->check != MC_ONE_COMPARE ||
 	    fk->f->ninterned > MAX_MEMBER_BITS)
 		return NULL;
 	fd = &fk->p->fields[a->field];
-	op = fk->p->checks[fk->kind].compare[a->index].op;
-	if (fd->type != MC_FT_SET || (op != MC_OP_SUPERSET && op != MC_OP_SUBSET &&
-				      op != MC_OP_DISJOINT))
+	eval = mc_op_info_of(fk->p->checks[fk->kind].compare[a->index].op)->eval;
+	if (fd->type != MC_FT_SET || (eval != MC_EVAL_SUPERSET &&
+				      eval != MC_EVAL_SUBSET &&
+				      eval != MC_EVAL_DISJOINT))
 		return NULL;
 	return fd;
 }
@@ -190,7 +191,7 @@ evaluate_sets(mc_factored *fk, atom *a)
 {
 	const mc_fleet *f = fk->f;
 	size_t nt = a->targets.nclasses, words = (f->ninterned + 63) / 64 + 1;
-	unsigned op = fk->p->checks[fk->kind].compare[a->index].op;
+	unsigned eval = mc_op_info_of(fk->p->checks[fk->kind].compare[a->index].op)->eval;
 	uint64_t *tbits = malloc((nt * words + words) * sizeof(*tbits));
 	uint64_t *sbits = tbits + nt * words;
 	int done = 1;
@@ -224,8 +225,8 @@ evaluate_sets(mc_factored *fk, atom *a)
 				continue;
 			}
 			for (size_t w = 0; w < words; w++)
-				miss |= op == MC_OP_SUPERSET ? sbits[w] & ~tb[w]
-					: op == MC_OP_SUBSET ? tb[w] & ~sbits[w]
+				miss |= eval == MC_EVAL_SUPERSET ? sbits[w] & ~tb[w]
+					: eval == MC_EVAL_SUBSET ? tb[w] & ~sbits[w]
 					: tb[w] & sbits[w];
 			a->out[v * nt + t] = miss ? MC_VS_FAILED : MC_ONE_PASSED;
 		}
@@ -269,7 +270,7 @@ ordered_check(const mc_factored *fk, const atom *a)
 	if (fd->type != MC_FT_VERSION && fd->type != MC_FT_INTEGER)
 		return NULL;
 	if (a->check == MC_ONE_COMPARE &&
-	    fk->p->checks[fk->kind].compare[a->index].op > MC_OP_GE)
+	    !mc_op_info_of(fk->p->checks[fk->kind].compare[a->index].op)->order)
 		return NULL;
 	return fd;
 }
@@ -283,8 +284,8 @@ evaluate_ordered(mc_factored *fk, atom *a, const mc_field *fd)
 {
 	const mc_fleet *f = fk->f;
 	size_t nt = a->targets.nclasses, nv = a->nvside, n = 0;
-	unsigned op = a->check == MC_ONE_MATCH ? MC_OP_EQ
-		      : fk->p->checks[fk->kind].compare[a->index].op;
+	const mc_op_info *op = mc_op_info_of(a->check == MC_ONE_MATCH ? MC_OP_EQ
+		: fk->p->checks[fk->kind].compare[a->index].op);
 	int (*cmp)(const void *, const void *) = fd->type == MC_FT_VERSION
 		? version_entry_cmp : integer_entry_cmp;
 	uint32_t *rank = malloc((nt + nv + 1) * sizeof(*rank));
@@ -324,9 +325,7 @@ evaluate_ordered(mc_factored *fk, atom *a, const mc_field *fd)
 			else if (val[t]->status != MC_FV_OK)
 				*o = MC_VS_TARGET_BAD;
 			else
-				*o = (op == MC_OP_EQ ? rt == rs : op == MC_OP_NE ? rt != rs
-				      : op == MC_OP_LT ? rt < rs : op == MC_OP_LE ? rt <= rs
-				      : op == MC_OP_GT ? rt > rs : rt >= rs)
+				*o = mc_op_orders(op, (rt > rs) - (rt < rs))
 				     ? MC_ONE_PASSED : MC_VS_FAILED;
 		}
 	}
