@@ -370,12 +370,8 @@ mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 	out->allowed = out->nvio == 0;
 	if (!out->allowed)
 		return;
-	if (p->prefer_total == 0) {
-		out->rating_halves = 10;
-		return;
-	}
 	uint64_t held = 0;
-	for (size_t i = 0; i < p->nprefer; i++) {
+	for (size_t i = 0; p->prefer_total && i < p->nprefer; i++) {
 		const mc_prefer *pr = &p->prefer[i];
 		bool ok;
 
@@ -393,10 +389,18 @@ mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 		if (ok)
 			held += pr->weight;
 	}
+	out->rating_halves = mc_rating_halves(p, held);
+}
+
+uint8_t
+mc_rating_halves(const mc_policy *p, uint64_t held)
+{
+	if (p->prefer_total == 0)
+		return 10;
 	/* 1 + 4 * held / total stars, to the nearest half star (halves up):
 	 * in half stars, 2 + 8 * held / total, rounded. */
-	out->rating_halves = (uint8_t)(2 + (16 * held + p->prefer_total) /
-				       (2 * (uint64_t)p->prefer_total));
+	return (uint8_t)(2 + (16 * held + p->prefer_total) /
+			 (2 * (uint64_t)p->prefer_total));
 }
 
 /* A field check's values: MC_ONE_PASSED when both are usable. */

@@ -140,6 +140,11 @@ typedef enum mc_check_kind {
 int mc_eval_check(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 		  size_t target, int kind, mc_check_kind check, size_t index);
 
+/* The rating of a move whose preferences of total weight `held` hold, in
+ * half stars: 2 + 8 * held / total, rounded (halves up); 10 when the
+ * policy has no preferences. */
+uint8_t mc_rating_halves(const mc_policy *p, uint64_t held);
+
 /*
  * Step 10: passes[r] is set for each remedy r that makes the move of VM vm
  * to target, evaluated as `kind`, allowed. A remedy that changes what the

@@ -391,16 +391,6 @@ relaxations(mc_factored *fk, const uint8_t *skip)
 	return 0;
 }
 
-/* The rating of a set of preferences that hold, as mc_eval_pair rates. */
-static uint8_t
-rating(const mc_policy *p, uint64_t held)
-{
-	if (p->prefer_total == 0)
-		return 10;
-	return (uint8_t)(2 + (16 * held + p->prefer_total) /
-			 (2 * (uint64_t)p->prefer_total));
-}
-
 /* The preference subsets grouped by the rating they give, highest first. */
 static int
 rating_levels(mc_factored *fk)
@@ -419,7 +409,7 @@ rating_levels(mc_factored *fk)
 			if (s & ((size_t)1 << j))
 				held += fk->atoms[fk->nchecks + j].weight;
 		}
-		of[s] = rating(fk->p, held);
+		of[s] = mc_rating_halves(fk->p, held);
 		count[of[s]]++;
 	}
 	for (int r = 10; r >= 0; r--) {
