@@ -359,28 +359,28 @@ render_trace(renderer *r, mc_host_verdict *hv, const mc_env *env, int kind,
 
 		e->outcome = (mc_trace_outcome)t->outcome;
 		switch (t->check) {
-		case MC_TRACE_HOST:
+		case MC_CHECK_HOST:
 			mc_buf_addf(&r->buf, "host.%u", t->index + 1);
 			at = p->host_require[t->index].at;
 			break;
-		case MC_TRACE_RELAX:
+		case MC_CHECK_RELAX:
 			if (p->relax[t->index].id)
 				mc_buf_addf(&r->buf, "relax.%s", p->relax[t->index].id);
 			else
 				mc_buf_addf(&r->buf, "relax.%u", t->index + 1);
 			at = p->relax[t->index].at;
 			break;
-		case MC_TRACE_MATCH:
+		case MC_CHECK_MATCH:
 			fi = (int)kc->match[t->index].field;
 			mc_buf_addf(&r->buf, "match.%s", p->fields[fi].name);
 			at = kc->match[t->index].at;
 			break;
-		case MC_TRACE_COMPARE:
+		case MC_CHECK_COMPARE:
 			fi = (int)kc->compare[t->index].field;
 			mc_buf_addf(&r->buf, "compare.%s", p->fields[fi].name);
 			at = kc->compare[t->index].at;
 			break;
-		case MC_TRACE_RULE:
+		case MC_CHECK_RULE:
 			mc_buf_addf(&r->buf, "rule.%s", p->rules[t->index].id);
 			at = p->rules[t->index].at;
 			break;

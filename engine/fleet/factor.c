@@ -18,7 +18,7 @@
 
 /* One check (or preference) of the kind. */
 typedef struct atom {
-	mc_check_kind check;
+	mc_check_type check;
 	uint32_t index;
 	int32_t field;           /* a match or compare: its field; else -1 */
 	uint32_t weight;         /* a preference: its weight */
@@ -108,7 +108,7 @@ vside_equal(const void *arg, size_t a, size_t b)
  */
 
 static void
-add_atom(mc_factored *fk, mc_check_kind check, size_t index)
+add_atom(mc_factored *fk, mc_check_type check, size_t index)
 {
 	atom *a = &fk->atoms[fk->natoms++];
 	const mc_kind_checks *kc = &fk->p->checks[fk->kind];
@@ -116,9 +116,9 @@ add_atom(mc_factored *fk, mc_check_kind check, size_t index)
 	memset(a, 0, sizeof(*a));
 	a->check = check;
 	a->index = (uint32_t)index;
-	a->field = check == MC_ONE_MATCH ? (int32_t)kc->match[index].field
-		   : check == MC_ONE_COMPARE ? (int32_t)kc->compare[index].field : -1;
-	if (check == MC_ONE_PREFER)
+	a->field = check == MC_CHECK_MATCH ? (int32_t)kc->match[index].field
+		   : check == MC_CHECK_COMPARE ? (int32_t)kc->compare[index].field : -1;
+	if (check == MC_CHECK_PREFER)
 		a->weight = fk->p->prefer[index].weight;
 }
 
@@ -155,7 +155,7 @@ set_check(const mc_factored *fk, const atom *a)
 	const mc_field *fd;
 	unsigned eval;
 
-	if (a->check != MC_ONE_COMPARE ||
+	if (a->check != MC_CHECK_COMPARE ||
 	    fk->f->ninterned > MAX_MEMBER_BITS)
 		return NULL;
 	fd = &fk->p->fields[a->field];
@@ -264,12 +264,12 @@ ordered_check(const mc_factored *fk, const atom *a)
 {
 	const mc_field *fd;
 
-	if (a->check != MC_ONE_MATCH && a->check != MC_ONE_COMPARE)
+	if (a->check != MC_CHECK_MATCH && a->check != MC_CHECK_COMPARE)
 		return NULL;
 	fd = &fk->p->fields[a->field];
 	if (fd->type != MC_FT_VERSION && fd->type != MC_FT_INTEGER)
 		return NULL;
-	if (a->check == MC_ONE_COMPARE &&
+	if (a->check == MC_CHECK_COMPARE &&
 	    !mc_op_info_of(fk->p->checks[fk->kind].compare[a->index].op)->order)
 		return NULL;
 	return fd;
@@ -284,7 +284,7 @@ evaluate_ordered(mc_factored *fk, atom *a, const mc_field *fd)
 {
 	const mc_fleet *f = fk->f;
 	size_t nt = a->targets.nclasses, nv = a->nvside, n = 0;
-	const mc_op_info *op = mc_op_info_of(a->check == MC_ONE_MATCH ? MC_OP_EQ
+	const mc_op_info *op = mc_op_info_of(a->check == MC_CHECK_MATCH ? MC_OP_EQ
 		: fk->p->checks[fk->kind].compare[a->index].op);
 	int (*cmp)(const void *, const void *) = fd->type == MC_FT_VERSION
 		? version_entry_cmp : integer_entry_cmp;
@@ -477,18 +477,18 @@ mc_factored_new(mc_factored **out, mc_ctx *ctx, int kind,
 	if (!fk->atoms)
 		return -1;
 	for (size_t i = 0; i < p->nhost_require; i++)
-		add_atom(fk, MC_ONE_HOST, i);
+		add_atom(fk, MC_CHECK_HOST, i);
 	for (size_t i = 0; i < kc->nmatch; i++)
-		add_atom(fk, MC_ONE_MATCH, i);
+		add_atom(fk, MC_CHECK_MATCH, i);
 	for (size_t i = 0; i < kc->ncompare; i++)
-		add_atom(fk, MC_ONE_COMPARE, i);
+		add_atom(fk, MC_CHECK_COMPARE, i);
 	for (size_t i = 0; i < p->nrules; i++) {
 		if (p->rules[i].kinds & (1u << kind))
-			add_atom(fk, MC_ONE_RULE, i);
+			add_atom(fk, MC_CHECK_RULE, i);
 	}
 	fk->nchecks = fk->natoms;
 	for (size_t i = 0; i < p->nprefer; i++)
-		add_atom(fk, MC_ONE_PREFER, i);
+		add_atom(fk, MC_CHECK_PREFER, i);
 	for (size_t c = 0; c < vmc->nclasses; c++)
 		skip[c] = vm_kind[vmc->first[c]] != kind;
 	for (size_t i = 0; i < fk->natoms; i++) {
@@ -633,11 +633,6 @@ mc_factored_reasons(const mc_factored *fk, size_t c, uint32_t own,
 		    void (*count)(void *arg, const mc_vio *vio, size_t hosts),
 		    void *arg)
 {
-	static const uint8_t type[] = {
-		[MC_ONE_HOST] = MC_CHECK_HOST, [MC_ONE_MATCH] = MC_CHECK_MATCH,
-		[MC_ONE_COMPARE] = MC_CHECK_COMPARE, [MC_ONE_RULE] = MC_CHECK_RULE,
-	};
-
 	for (size_t i = 0; i < fk->nchecks; i++) {
 		const atom *a = &fk->atoms[i];
 		size_t v = a->vside[c], nt = a->targets.nclasses;
@@ -646,7 +641,7 @@ mc_factored_reasons(const mc_factored *fk, size_t c, uint32_t own,
 		if (dropped(fk, a, c))
 			continue;
 		memset(&vio, 0, sizeof(vio));
-		vio.check = type[a->check];
+		vio.check = (uint8_t)a->check;
 		vio.index = a->index;
 		for (size_t t = 0; t < nt; t++) {
 			int o = a->out[v * nt + t];
