@@ -262,7 +262,7 @@ tv_status(mc_tv tv)
 }
 
 /* A field check, target OP source: MC_ONE_PASSED or its status. */
-static int
+static inline int
 field_check(const mc_fleet *f, uint32_t fi, unsigned op, size_t source,
 	    size_t target)
 {
@@ -351,7 +351,8 @@ run_check(mc_ctx *ctx, const mc_vmview *vm, const mc_env *env, size_t source,
 	mc_why why;
 	int st = check_one(ctx, vm, env, source, target, kc, check, index, &why);
 
-	note(ctx, check, outcome(check, st), index, &why);
+	if (ctx->trace)
+		note(ctx, check, outcome(check, st), index, &why);
 	if (st != MC_ONE_PASSED && check != MC_CHECK_RELAX &&
 	    check != MC_CHECK_PREFER)
 		add_vio(out, check, st, index, &why);
