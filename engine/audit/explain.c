@@ -212,7 +212,7 @@ cells(builder *b, mc_explanation *e)
 					continue;
 				if (b->buf.len)
 					mc_buf_adds(&b->buf, ", ");
-				mc_buf_adds(&b->buf, mc_compare_op_name(kc->compare[i].op));
+				mc_buf_adds(&b->buf, mc_op_name(kc->compare[i].op));
 				if (!at)
 					at = kc->compare[i].at;
 			}

@@ -169,16 +169,16 @@ render_field_vio(renderer *r, mc_violation *out, const mc_vio *v,
 			   fd->name, out->source.text, out->target.text);
 	out->message = keep_buf(r);
 	if (fd->type == MC_FT_SET && cc) {
-		/* Name the members that make the difference. */
-		if (cc->op == MC_OP_SUPERSET) {
-			mc_buf_adds(&r->buf, "missing on the target: ");
-			write_members(r, &out->source, &out->target, false);
-		} else if (cc->op == MC_OP_SUBSET) {
-			mc_buf_adds(&r->buf, "only on the target: ");
-			write_members(r, &out->target, &out->source, false);
-		} else if (cc->op == MC_OP_DISJOINT) {
-			mc_buf_adds(&r->buf, "on both: ");
-			write_members(r, &out->target, &out->source, true);
+		/* Name the members that make the difference: the source's
+		 * that a superset lacks, else the target's. */
+		const mc_op_info *op = mc_op_info_of(cc->op);
+		bool lacks = op->eval == MC_EVAL_SUPERSET;
+
+		if (op->set_detail) {
+			mc_buf_adds(&r->buf, op->set_detail);
+			write_members(r, lacks ? &out->source : &out->target,
+				      lacks ? &out->target : &out->source,
+				      op->eval == MC_EVAL_DISJOINT);
 		}
 		out->detail = r->buf.len ? keep_buf(r) : NULL;
 	}
@@ -359,28 +359,28 @@ render_trace(renderer *r, mc_host_verdict *hv, const mc_env *env, int kind,
 
 		e->outcome = (mc_trace_outcome)t->outcome;
 		switch (t->check) {
-		case MC_TRACE_HOST:
+		case MC_CHECK_HOST:
 			mc_buf_addf(&r->buf, "host.%u", t->index + 1);
 			at = p->host_require[t->index].at;
 			break;
-		case MC_TRACE_RELAX:
+		case MC_CHECK_RELAX:
 			if (p->relax[t->index].id)
 				mc_buf_addf(&r->buf, "relax.%s", p->relax[t->index].id);
 			else
 				mc_buf_addf(&r->buf, "relax.%u", t->index + 1);
 			at = p->relax[t->index].at;
 			break;
-		case MC_TRACE_MATCH:
+		case MC_CHECK_MATCH:
 			fi = (int)kc->match[t->index].field;
 			mc_buf_addf(&r->buf, "match.%s", p->fields[fi].name);
 			at = kc->match[t->index].at;
 			break;
-		case MC_TRACE_COMPARE:
+		case MC_CHECK_COMPARE:
 			fi = (int)kc->compare[t->index].field;
 			mc_buf_addf(&r->buf, "compare.%s", p->fields[fi].name);
 			at = kc->compare[t->index].at;
 			break;
-		case MC_TRACE_RULE:
+		case MC_CHECK_RULE:
 			mc_buf_addf(&r->buf, "rule.%s", p->rules[t->index].id);
 			at = p->rules[t->index].at;
 			break;

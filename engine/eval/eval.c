@@ -50,7 +50,7 @@ mc_ctx_trace(mc_ctx *ctx)
 
 /* Records a check for a trace, when one is kept. */
 static void
-note(mc_ctx *ctx, mc_trace_check check, mc_trace_outcome outcome, size_t index,
+note(mc_ctx *ctx, mc_check_type check, mc_trace_outcome outcome, size_t index,
      const mc_why *why)
 {
 	mc_trace_rec *r;
@@ -67,11 +67,14 @@ note(mc_ctx *ctx, mc_trace_check check, mc_trace_outcome outcome, size_t index,
 		r->why.leaf = NULL;
 }
 
+/* What a trace says of a check that came out as st. */
 static mc_trace_outcome
-tv_outcome(mc_tv tv)
+outcome(mc_check_type check, int st)
 {
-	return tv == MC_TRUE ? MC_TRACE_PASSED : tv == MC_FALSE ? MC_TRACE_FAILED
-	       : MC_TRACE_UNDECIDED;
+	if (check == MC_CHECK_RELAX || check == MC_CHECK_PREFER)
+		return st == MC_ONE_PASSED ? MC_TRACE_APPLIED : MC_TRACE_NOT_APPLIED;
+	return st == MC_ONE_PASSED ? MC_TRACE_PASSED : st == MC_VS_FAILED
+	       ? MC_TRACE_FAILED : MC_TRACE_UNDECIDED;
 }
 
 mc_vmview
@@ -218,18 +221,17 @@ static bool
 compare_holds(const mc_field *fd, unsigned op, const mc_fval *tgt,
 	      const mc_fval *src)
 {
+	const mc_op_info *o = mc_op_info_of(op);
 	int c;
 
-	switch (op) {
-	case MC_OP_EQ:
-		return fval_equal(fd, tgt, src);
-	case MC_OP_NE:
-		return !fval_equal(fd, tgt, src);
-	case MC_OP_SUPERSET:
+	switch (o->eval) {
+	case MC_EVAL_EQUAL:
+		return fval_equal(fd, tgt, src) != o->negated;
+	case MC_EVAL_SUPERSET:
 		return set_within(src, tgt);
-	case MC_OP_SUBSET:
+	case MC_EVAL_SUBSET:
 		return set_within(tgt, src);
-	case MC_OP_DISJOINT:
+	case MC_EVAL_DISJOINT:
 		return set_disjoint(tgt, src);
 	default:
 		break;
@@ -238,175 +240,7 @@ compare_holds(const mc_field *fd, unsigned op, const mc_fval *tgt,
 		c = (tgt->num > src->num) - (tgt->num < src->num);
 	else
 		c = mc_version_cmp(tgt->text, tgt->len, src->text, src->len);
-	switch (op) {
-	case MC_OP_LT:
-		return c < 0;
-	case MC_OP_LE:
-		return c <= 0;
-	case MC_OP_GT:
-		return c > 0;
-	default:
-		return c >= 0;
-	}
-}
-
-static void
-add_vio(mc_pair_result *out, mc_check_type check, mc_vio_status status,
-	size_t index, const mc_why *why)
-{
-	mc_vio *v = &out->vio[out->nvio++];
-
-	v->check = (uint8_t)check;
-	v->status = (uint8_t)status;
-	v->index = (uint32_t)index;
-	if (why)
-		v->why = *why;
-	else
-		v->why.leaf = NULL;
-}
-
-/* A field check's values: a violation when either side is unusable. */
-static bool
-field_usable(mc_pair_result *out, mc_check_type check, size_t index,
-	     const mc_fval *src, const mc_fval *tgt)
-{
-	if (src->status != MC_FV_OK) {
-		add_vio(out, check, MC_VS_SOURCE_BAD, index, NULL);
-		return false;
-	}
-	if (tgt->status != MC_FV_OK) {
-		add_vio(out, check, MC_VS_TARGET_BAD, index, NULL);
-		return false;
-	}
-	return true;
-}
-
-void
-mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
-	     size_t target, int kind, mc_pair_result *out)
-{
-	const mc_fleet *f = ctx->fleet;
-	const mc_policy *p = f->policy;
-	const mc_kind_checks *kc = &p->checks[kind];
-	mc_env env = mc_ctx_env(ctx, vm->vals, source, &target);
-	uint64_t dropped = 0;
-	mc_why why;
-	mc_tv tv;
-
-	out->nvio = 0;
-	out->relaxed = 0;
-	out->rating_halves = 0;
-	ctx->ntrace = 0;
-
-	for (size_t i = 0; i < p->nhost_require; i++) {
-		if (ctx->skip_host && ctx->skip_host[i])
-			continue;
-		tv = mc_cond_eval(p->host_require[i].cond, &env, &why);
-		note(ctx, MC_TRACE_HOST, tv_outcome(tv), i, &why);
-		if (tv != MC_TRUE)
-			add_vio(out, MC_CHECK_HOST, tv == MC_FALSE ? MC_VS_FAILED
-				: MC_VS_UNKNOWN, i, &why);
-	}
-	for (size_t i = 0; i < p->nrelax; i++) {
-		bool applies = mc_cond_eval(p->relax[i].when, &env, &why) == MC_TRUE;
-
-		note(ctx, MC_TRACE_RELAX, applies ? MC_TRACE_APPLIED
-		     : MC_TRACE_NOT_APPLIED, i, &why);
-		if (applies) {
-			dropped |= p->relax[i].drop;
-			out->relaxed |= (uint64_t)1 << i;
-		}
-	}
-	for (size_t i = 0; i < kc->nmatch; i++) {
-		uint32_t fi = kc->match[i].field;
-		const mc_fval *s = mc_fleet_field(f, source, fi);
-		const mc_fval *t = mc_fleet_field(f, target, fi);
-
-		if (dropped & ((uint64_t)1 << fi)) {
-			note(ctx, MC_TRACE_MATCH, MC_TRACE_DROPPED, i, NULL);
-			continue;
-		}
-		if (!field_usable(out, MC_CHECK_MATCH, i, s, t)) {
-			note(ctx, MC_TRACE_MATCH, MC_TRACE_UNDECIDED, i, NULL);
-		} else if (!fval_equal(&p->fields[fi], s, t)) {
-			note(ctx, MC_TRACE_MATCH, MC_TRACE_FAILED, i, NULL);
-			add_vio(out, MC_CHECK_MATCH, MC_VS_FAILED, i, NULL);
-		} else {
-			note(ctx, MC_TRACE_MATCH, MC_TRACE_PASSED, i, NULL);
-		}
-	}
-	for (size_t i = 0; i < kc->ncompare; i++) {
-		const mc_compare_check *c = &kc->compare[i];
-		const mc_fval *s = mc_fleet_field(f, source, c->field);
-		const mc_fval *t = mc_fleet_field(f, target, c->field);
-
-		if (dropped & ((uint64_t)1 << c->field)) {
-			note(ctx, MC_TRACE_COMPARE, MC_TRACE_DROPPED, i, NULL);
-			continue;
-		}
-		if (!field_usable(out, MC_CHECK_COMPARE, i, s, t)) {
-			note(ctx, MC_TRACE_COMPARE, MC_TRACE_UNDECIDED, i, NULL);
-		} else if (!compare_holds(&p->fields[c->field], c->op, t, s)) {
-			note(ctx, MC_TRACE_COMPARE, MC_TRACE_FAILED, i, NULL);
-			add_vio(out, MC_CHECK_COMPARE, MC_VS_FAILED, i, NULL);
-		} else {
-			note(ctx, MC_TRACE_COMPARE, MC_TRACE_PASSED, i, NULL);
-		}
-	}
-	for (size_t i = 0; i < p->nrules; i++) {
-		const mc_rule *r = &p->rules[i];
-
-		if (!(r->kinds & (1u << kind)) || (ctx->skip_rule && ctx->skip_rule[i]))
-			continue;
-		if (!r->require) {
-			mc_lua_verdict v = mc_lua_rule(ctx->lua, i, vm->record, vm->remedy,
-						       f->inv->hosts[source].node,
-						       f->inv->hosts[target].node, NULL);
-			note(ctx, MC_TRACE_RULE, v == MC_LUA_HELD ? MC_TRACE_PASSED
-			     : v == MC_LUA_FAILED ? MC_TRACE_FAILED : MC_TRACE_UNDECIDED,
-			     i, NULL);
-			if (v != MC_LUA_HELD)
-				add_vio(out, MC_CHECK_RULE, v == MC_LUA_FAILED
-					? MC_VS_FAILED : MC_VS_UNKNOWN, i, NULL);
-			continue;
-		}
-		tv = mc_cond_eval(r->require, &env, &why);
-		note(ctx, MC_TRACE_RULE, tv_outcome(tv), i, &why);
-		if (tv != MC_TRUE)
-			add_vio(out, MC_CHECK_RULE, tv == MC_FALSE ? MC_VS_FAILED
-				: MC_VS_UNKNOWN, i, &why);
-	}
-
-	out->allowed = out->nvio == 0;
-	if (!out->allowed)
-		return;
-	if (p->prefer_total == 0) {
-		out->rating_halves = 10;
-		return;
-	}
-	uint64_t held = 0;
-	for (size_t i = 0; i < p->nprefer; i++) {
-		const mc_prefer *pr = &p->prefer[i];
-		bool ok;
-
-		why.leaf = NULL;
-		if (pr->field >= 0) {
-			const mc_fval *s = mc_fleet_field(f, source, (size_t)pr->field);
-			const mc_fval *t = mc_fleet_field(f, target, (size_t)pr->field);
-			ok = s->status == MC_FV_OK && t->status == MC_FV_OK &&
-			     fval_equal(&p->fields[pr->field], s, t);
-		} else {
-			ok = mc_cond_eval(pr->when, &env, &why) == MC_TRUE;
-		}
-		note(ctx, MC_TRACE_PREFER, ok ? MC_TRACE_APPLIED
-		     : MC_TRACE_NOT_APPLIED, i, &why);
-		if (ok)
-			held += pr->weight;
-	}
-	/* 1 + 4 * held / total stars, to the nearest half star (halves up):
-	 * in half stars, 2 + 8 * held / total, rounded. */
-	out->rating_halves = (uint8_t)(2 + (16 * held + p->prefer_total) /
-				       (2 * (uint64_t)p->prefer_total));
+	return mc_op_orders(o, c);
 }
 
 /* A field check's values: MC_ONE_PASSED when both are usable. */
@@ -427,42 +261,54 @@ tv_status(mc_tv tv)
 	       : MC_VS_UNKNOWN;
 }
 
-int
-mc_eval_check(mc_ctx *ctx, const mc_vmview *vm, size_t source, size_t target,
-	      int kind, mc_check_kind check, size_t index)
+/* A field check, target OP source: MC_ONE_PASSED or its status. */
+static inline int
+field_check(const mc_fleet *f, uint32_t fi, unsigned op, size_t source,
+	    size_t target)
+{
+	const mc_fval *s = mc_fleet_field(f, source, fi);
+	const mc_fval *t = mc_fleet_field(f, target, fi);
+	int st = field_status(s, t);
+
+	if (st != MC_ONE_PASSED)
+		return st;
+	return compare_holds(&f->policy->fields[fi], op, t, s) ? MC_ONE_PASSED
+	       : MC_VS_FAILED;
+}
+
+/*
+ * The one evaluation of a check (see mc_eval_check) of kind checks kc, in
+ * env. *why is set to the leaf that decided a condition (leaf NULL for
+ * other checks).
+ */
+static inline int
+check_one(mc_ctx *ctx, const mc_vmview *vm, const mc_env *env, size_t source,
+	  size_t target, const mc_kind_checks *kc, mc_check_type check,
+	  size_t index, mc_why *why)
 {
 	const mc_fleet *f = ctx->fleet;
 	const mc_policy *p = f->policy;
-	const mc_kind_checks *kc = &p->checks[kind];
-	mc_env env = mc_ctx_env(ctx, vm->vals, source, &target);
-	const mc_fval *s, *t;
 	const mc_rule *r;
 	const mc_prefer *pr;
-	uint32_t fi;
-	int st;
 
+	why->leaf = NULL;
+	why->reason = 0;
 	switch (check) {
-	case MC_ONE_HOST:
-		return tv_status(mc_cond_eval(p->host_require[index].cond, &env, NULL));
-	case MC_ONE_MATCH:
-		fi = kc->match[index].field;
-		s = mc_fleet_field(f, source, fi);
-		t = mc_fleet_field(f, target, fi);
-		if ((st = field_status(s, t)) != MC_ONE_PASSED)
-			return st;
-		return fval_equal(&p->fields[fi], s, t) ? MC_ONE_PASSED : MC_VS_FAILED;
-	case MC_ONE_COMPARE:
-		fi = kc->compare[index].field;
-		s = mc_fleet_field(f, source, fi);
-		t = mc_fleet_field(f, target, fi);
-		if ((st = field_status(s, t)) != MC_ONE_PASSED)
-			return st;
-		return compare_holds(&p->fields[fi], kc->compare[index].op, t, s)
+	case MC_CHECK_HOST:
+		return tv_status(mc_cond_eval(p->host_require[index].cond, env, why));
+	case MC_CHECK_RELAX:
+		return mc_cond_eval(p->relax[index].when, env, why) == MC_TRUE
 		       ? MC_ONE_PASSED : MC_VS_FAILED;
-	case MC_ONE_RULE:
+	case MC_CHECK_MATCH:
+		return field_check(f, kc->match[index].field, MC_OP_EQ, source,
+				   target);
+	case MC_CHECK_COMPARE:
+		return field_check(f, kc->compare[index].field,
+				   kc->compare[index].op, source, target);
+	case MC_CHECK_RULE:
 		r = &p->rules[index];
 		if (r->require)
-			return tv_status(mc_cond_eval(r->require, &env, NULL));
+			return tv_status(mc_cond_eval(r->require, env, why));
 		switch (mc_lua_rule(ctx->lua, index, vm->record, vm->remedy,
 				    f->inv->hosts[source].node,
 				    f->inv->hosts[target].node, NULL)) {
@@ -476,14 +322,121 @@ mc_eval_check(mc_ctx *ctx, const mc_vmview *vm, size_t source, size_t target,
 	default:
 		pr = &p->prefer[index];
 		if (pr->field < 0)
-			return mc_cond_eval(pr->when, &env, NULL) == MC_TRUE
+			return mc_cond_eval(pr->when, env, why) == MC_TRUE
 			       ? MC_ONE_PASSED : MC_VS_FAILED;
-		s = mc_fleet_field(f, source, (size_t)pr->field);
-		t = mc_fleet_field(f, target, (size_t)pr->field);
-		return s->status == MC_FV_OK && t->status == MC_FV_OK &&
-		       fval_equal(&p->fields[pr->field], s, t)
-		       ? MC_ONE_PASSED : MC_VS_FAILED;
+		return field_check(f, (uint32_t)pr->field, MC_OP_EQ, source, target)
+		       == MC_ONE_PASSED ? MC_ONE_PASSED : MC_VS_FAILED;
 	}
+}
+
+static void
+add_vio(mc_pair_result *out, mc_check_type check, int status, size_t index,
+	const mc_why *why)
+{
+	mc_vio *v = &out->vio[out->nvio++];
+
+	v->check = (uint8_t)check;
+	v->status = (uint8_t)status;
+	v->index = (uint32_t)index;
+	v->why = *why;
+}
+
+/* Evaluates a check of a pair, notes it in the trace and, when it is a
+ * violation, in out. Returns MC_ONE_PASSED or its status. */
+static inline int
+run_check(mc_ctx *ctx, const mc_vmview *vm, const mc_env *env, size_t source,
+	  size_t target, const mc_kind_checks *kc, mc_check_type check,
+	  size_t index, mc_pair_result *out)
+{
+	mc_why why;
+	int st = check_one(ctx, vm, env, source, target, kc, check, index, &why);
+
+	if (ctx->trace)
+		note(ctx, check, outcome(check, st), index, &why);
+	if (st != MC_ONE_PASSED && check != MC_CHECK_RELAX &&
+	    check != MC_CHECK_PREFER)
+		add_vio(out, check, st, index, &why);
+	return st;
+}
+
+uint8_t
+mc_rating_halves(const mc_policy *p, uint64_t held)
+{
+	if (p->prefer_total == 0)
+		return 10;
+	/* 1 + 4 * held / total stars, to the nearest half star (halves up):
+	 * in half stars, 2 + 8 * held / total, rounded. */
+	return (uint8_t)(2 + (16 * held + p->prefer_total) /
+			 (2 * (uint64_t)p->prefer_total));
+}
+
+void
+mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
+	     size_t target, int kind, mc_pair_result *out)
+{
+	const mc_policy *p = ctx->fleet->policy;
+	const mc_kind_checks *kc = &p->checks[kind];
+	mc_env env = mc_ctx_env(ctx, vm->vals, source, &target);
+	uint64_t dropped = 0, held = 0;
+
+	out->nvio = 0;
+	out->relaxed = 0;
+	out->rating_halves = 0;
+	ctx->ntrace = 0;
+
+	for (size_t i = 0; i < p->nhost_require; i++) {
+		if (!(ctx->skip_host && ctx->skip_host[i]))
+			run_check(ctx, vm, &env, source, target, kc, MC_CHECK_HOST, i,
+				  out);
+	}
+	for (size_t i = 0; i < p->nrelax; i++) {
+		if (run_check(ctx, vm, &env, source, target, kc, MC_CHECK_RELAX, i,
+			      out) == MC_ONE_PASSED) {
+			dropped |= p->relax[i].drop;
+			out->relaxed |= (uint64_t)1 << i;
+		}
+	}
+	for (size_t i = 0; i < kc->nmatch; i++) {
+		if (dropped & ((uint64_t)1 << kc->match[i].field))
+			note(ctx, MC_CHECK_MATCH, MC_TRACE_DROPPED, i, NULL);
+		else
+			run_check(ctx, vm, &env, source, target, kc, MC_CHECK_MATCH, i,
+				  out);
+	}
+	for (size_t i = 0; i < kc->ncompare; i++) {
+		if (dropped & ((uint64_t)1 << kc->compare[i].field))
+			note(ctx, MC_CHECK_COMPARE, MC_TRACE_DROPPED, i, NULL);
+		else
+			run_check(ctx, vm, &env, source, target, kc, MC_CHECK_COMPARE,
+				  i, out);
+	}
+	for (size_t i = 0; i < p->nrules; i++) {
+		if ((p->rules[i].kinds & (1u << kind)) &&
+		    !(ctx->skip_rule && ctx->skip_rule[i]))
+			run_check(ctx, vm, &env, source, target, kc, MC_CHECK_RULE, i,
+				  out);
+	}
+
+	out->allowed = out->nvio == 0;
+	if (!out->allowed)
+		return;
+	for (size_t i = 0; p->prefer_total && i < p->nprefer; i++) {
+		if (run_check(ctx, vm, &env, source, target, kc, MC_CHECK_PREFER, i,
+			      out) == MC_ONE_PASSED)
+			held += p->prefer[i].weight;
+	}
+	out->rating_halves = mc_rating_halves(p, held);
+}
+
+int
+mc_eval_check(mc_ctx *ctx, const mc_vmview *vm, size_t source, size_t target,
+	      int kind, mc_check_type check, size_t index)
+{
+	mc_env env = mc_ctx_env(ctx, vm->vals, source, &target);
+	mc_why why;
+
+	return check_one(ctx, vm, &env, source, target,
+			 &ctx->fleet->policy->checks[kind], check, index, &why);
 }
 
 void

@@ -12,11 +12,16 @@
 #include "eval/fleet.h"
 #include "lua/luarule.h"
 
+/* The checks of the policy language, in the order a pair evaluates them:
+ * a host requirement, a relaxation, a kind's match or compare entry, a
+ * rule, a preference. Violations, traces and mc_eval_check name them so. */
 typedef enum mc_check_type {
 	MC_CHECK_HOST,
+	MC_CHECK_RELAX,
 	MC_CHECK_MATCH,
 	MC_CHECK_COMPARE,
-	MC_CHECK_RULE
+	MC_CHECK_RULE,
+	MC_CHECK_PREFER
 } mc_check_type;
 
 typedef enum mc_vio_status {
@@ -44,17 +49,8 @@ typedef struct mc_pair_result {
 } mc_pair_result;
 
 /* What a trace records of one check (see mc_ctx_trace). */
-typedef enum mc_trace_check {
-	MC_TRACE_HOST,
-	MC_TRACE_RELAX,
-	MC_TRACE_MATCH,
-	MC_TRACE_COMPARE,
-	MC_TRACE_RULE,
-	MC_TRACE_PREFER
-} mc_trace_check;
-
 typedef struct mc_trace_rec {
-	uint8_t check;    /* mc_trace_check */
+	uint8_t check;    /* mc_check_type */
 	uint8_t outcome;  /* mc_trace_outcome */
 	uint32_t index;   /* as in mc_vio */
 	mc_why why;       /* for conditions */
@@ -119,26 +115,24 @@ void mc_no_kind_words(mc_ctx *ctx, mc_buf *out, size_t vm, int sel, int kind,
 void mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 		  size_t target, int kind, mc_pair_result *out);
 
-/* One check of a kind, for evaluating checks apart (plan.c). */
-typedef enum mc_check_kind {
-	MC_ONE_HOST,      /* host requirement `index` */
-	MC_ONE_MATCH,     /* match entry `index` of the kind */
-	MC_ONE_COMPARE,   /* compare entry `index` of the kind */
-	MC_ONE_RULE,      /* rule `index` */
-	MC_ONE_PREFER     /* preference `index` */
-} mc_check_kind;
-
-/* A check that holds (a preference that applies). */
+/* A check that holds (a relaxation or a preference that applies). */
 #define MC_ONE_PASSED (-1)
 
 /*
- * Evaluates one check on (vm, source, target) exactly as mc_eval_pair does:
- * MC_ONE_PASSED, or the mc_vio_status of the violation it gives (for a
- * preference, MC_VS_FAILED when it does not apply). Relaxations are not
- * evaluated: the caller leaves out a field check they drop.
+ * Evaluates one check on (vm, source, target), as mc_eval_pair does for
+ * each: MC_ONE_PASSED, or the mc_vio_status of the violation it gives (for
+ * a relaxation or a preference, MC_VS_FAILED when it does not apply). The
+ * index is that of a host requirement, relaxation, rule or preference of
+ * the policy, or of a match or compare entry of the kind. Relaxations are
+ * not applied: the caller leaves out a field check they drop.
  */
 int mc_eval_check(mc_ctx *ctx, const mc_vmview *vm, size_t source,
-		  size_t target, int kind, mc_check_kind check, size_t index);
+		  size_t target, int kind, mc_check_type check, size_t index);
+
+/* The rating of a move whose preferences of total weight `held` hold, in
+ * half stars: 2 + 8 * held / total, rounded (halves up); 10 when the
+ * policy has no preferences. */
+uint8_t mc_rating_halves(const mc_policy *p, uint64_t held);
 
 /*
  * Step 10: passes[r] is set for each remedy r that makes the move of VM vm

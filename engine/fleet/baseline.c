@@ -96,18 +96,12 @@ field_rule(const mc_policy *p, size_t fi)
 		for (size_t i = 0; i < kc->ncompare; i++) {
 			if (kc->compare[i].field != fi)
 				continue;
-			switch (kc->compare[i].op) {
-			case MC_OP_GE:
-			case MC_OP_GT:
-				low = true;
-				break;
-			case MC_OP_LE:
-			case MC_OP_LT:
-				high = true;
-				break;
-			default:
-				break;
-			}
+			/* A target must be above (ge, gt) or below (le, lt). */
+			unsigned o = mc_op_info_of(kc->compare[i].op)->order;
+			bool more = o & MC_ORDER_MORE, less = o & MC_ORDER_LESS;
+
+			low |= more && !less;
+			high |= less && !more;
 		}
 	}
 	if (low != high)

@@ -132,7 +132,7 @@ mc_reads_of_kind(mc_reads *r, const mc_policy *p, int kind, bool hosts_only,
 
 int
 mc_reads_of_check(mc_reads *r, const mc_policy *p, int kind,
-		  mc_check_kind check, size_t index, mc_arena *arena)
+		  mc_check_type check, size_t index, mc_arena *arena)
 {
 	const mc_kind_checks *kc = &p->checks[kind];
 	const mc_rule *rule;
@@ -140,16 +140,16 @@ mc_reads_of_check(mc_reads *r, const mc_policy *p, int kind,
 	if (reads_init(r, p, arena) < 0)
 		return -1;
 	switch (check) {
-	case MC_ONE_HOST:
+	case MC_CHECK_HOST:
 		cond_reads(r, p->host_require[index].cond);
 		break;
-	case MC_ONE_MATCH:
+	case MC_CHECK_MATCH:
 		r->fields = (uint64_t)1 << kc->match[index].field;
 		break;
-	case MC_ONE_COMPARE:
+	case MC_CHECK_COMPARE:
 		r->fields = (uint64_t)1 << kc->compare[index].field;
 		break;
-	case MC_ONE_RULE:
+	case MC_CHECK_RULE:
 		rule = &p->rules[index];
 		if (rule->require)
 			cond_reads(r, rule->require);

@@ -43,7 +43,7 @@ int mc_reads_of_kind(mc_reads *r, const mc_policy *p, int kind,
 
 /* Fills *r with what one check of kind reads (see mc_eval_check). */
 int mc_reads_of_check(mc_reads *r, const mc_policy *p, int kind,
-		      mc_check_kind check, size_t index, mc_arena *arena);
+		      mc_check_type check, size_t index, mc_arena *arena);
 
 /* Does some relaxation's `when` read the target? */
 bool mc_relax_reads_target(const mc_policy *p);

@@ -18,7 +18,7 @@
 
 /* One check (or preference) of the kind. */
 typedef struct atom {
-	mc_check_kind check;
+	mc_check_type check;
 	uint32_t index;
 	int32_t field;           /* a match or compare: its field; else -1 */
 	uint32_t weight;         /* a preference: its weight */
@@ -108,7 +108,7 @@ vside_equal(const void *arg, size_t a, size_t b)
  */
 
 static void
-add_atom(mc_factored *fk, mc_check_kind check, size_t index)
+add_atom(mc_factored *fk, mc_check_type check, size_t index)
 {
 	atom *a = &fk->atoms[fk->natoms++];
 	const mc_kind_checks *kc = &fk->p->checks[fk->kind];
@@ -116,9 +116,9 @@ add_atom(mc_factored *fk, mc_check_kind check, size_t index)
 	memset(a, 0, sizeof(*a));
 	a->check = check;
 	a->index = (uint32_t)index;
-	a->field = check == MC_ONE_MATCH ? (int32_t)kc->match[index].field
-		   : check == MC_ONE_COMPARE ? (int32_t)kc->compare[index].field : -1;
-	if (check == MC_ONE_PREFER)
+	a->field = check == MC_CHECK_MATCH ? (int32_t)kc->match[index].field
+		   : check == MC_CHECK_COMPARE ? (int32_t)kc->compare[index].field : -1;
+	if (check == MC_CHECK_PREFER)
 		a->weight = fk->p->prefer[index].weight;
 }
 
@@ -153,15 +153,16 @@ static const mc_field *
 set_check(const mc_factored *fk, const atom *a)
 {
 	const mc_field *fd;
-	unsigned op;
+	unsigned eval;
 
-	if (a->check != MC_ONE_COMPARE ||
+	if (a->check != MC_CHECK_COMPARE ||
 	    fk->f->ninterned > MAX_MEMBER_BITS)
 		return NULL;
 	fd = &fk->p->fields[a->field];
-	op = fk->p->checks[fk->kind].compare[a->index].op;
-	if (fd->type != MC_FT_SET || (op != MC_OP_SUPERSET && op != MC_OP_SUBSET &&
-				      op != MC_OP_DISJOINT))
+	eval = mc_op_info_of(fk->p->checks[fk->kind].compare[a->index].op)->eval;
+	if (fd->type != MC_FT_SET || (eval != MC_EVAL_SUPERSET &&
+				      eval != MC_EVAL_SUBSET &&
+				      eval != MC_EVAL_DISJOINT))
 		return NULL;
 	return fd;
 }
@@ -190,7 +191,7 @@ evaluate_sets(mc_factored *fk, atom *a)
 {
 	const mc_fleet *f = fk->f;
 	size_t nt = a->targets.nclasses, words = (f->ninterned + 63) / 64 + 1;
-	unsigned op = fk->p->checks[fk->kind].compare[a->index].op;
+	unsigned eval = mc_op_info_of(fk->p->checks[fk->kind].compare[a->index].op)->eval;
 	uint64_t *tbits = malloc((nt * words + words) * sizeof(*tbits));
 	uint64_t *sbits = tbits + nt * words;
 	int done = 1;
@@ -224,8 +225,8 @@ evaluate_sets(mc_factored *fk, atom *a)
 				continue;
 			}
 			for (size_t w = 0; w < words; w++)
-				miss |= op == MC_OP_SUPERSET ? sbits[w] & ~tb[w]
-					: op == MC_OP_SUBSET ? tb[w] & ~sbits[w]
+				miss |= eval == MC_EVAL_SUPERSET ? sbits[w] & ~tb[w]
+					: eval == MC_EVAL_SUBSET ? tb[w] & ~sbits[w]
 					: tb[w] & sbits[w];
 			a->out[v * nt + t] = miss ? MC_VS_FAILED : MC_ONE_PASSED;
 		}
@@ -263,13 +264,13 @@ ordered_check(const mc_factored *fk, const atom *a)
 {
 	const mc_field *fd;
 
-	if (a->check != MC_ONE_MATCH && a->check != MC_ONE_COMPARE)
+	if (a->check != MC_CHECK_MATCH && a->check != MC_CHECK_COMPARE)
 		return NULL;
 	fd = &fk->p->fields[a->field];
 	if (fd->type != MC_FT_VERSION && fd->type != MC_FT_INTEGER)
 		return NULL;
-	if (a->check == MC_ONE_COMPARE &&
-	    fk->p->checks[fk->kind].compare[a->index].op > MC_OP_GE)
+	if (a->check == MC_CHECK_COMPARE &&
+	    !mc_op_info_of(fk->p->checks[fk->kind].compare[a->index].op)->order)
 		return NULL;
 	return fd;
 }
@@ -283,8 +284,8 @@ evaluate_ordered(mc_factored *fk, atom *a, const mc_field *fd)
 {
 	const mc_fleet *f = fk->f;
 	size_t nt = a->targets.nclasses, nv = a->nvside, n = 0;
-	unsigned op = a->check == MC_ONE_MATCH ? MC_OP_EQ
-		      : fk->p->checks[fk->kind].compare[a->index].op;
+	const mc_op_info *op = mc_op_info_of(a->check == MC_CHECK_MATCH ? MC_OP_EQ
+		: fk->p->checks[fk->kind].compare[a->index].op);
 	int (*cmp)(const void *, const void *) = fd->type == MC_FT_VERSION
 		? version_entry_cmp : integer_entry_cmp;
 	uint32_t *rank = malloc((nt + nv + 1) * sizeof(*rank));
@@ -324,9 +325,7 @@ evaluate_ordered(mc_factored *fk, atom *a, const mc_field *fd)
 			else if (val[t]->status != MC_FV_OK)
 				*o = MC_VS_TARGET_BAD;
 			else
-				*o = (op == MC_OP_EQ ? rt == rs : op == MC_OP_NE ? rt != rs
-				      : op == MC_OP_LT ? rt < rs : op == MC_OP_LE ? rt <= rs
-				      : op == MC_OP_GT ? rt > rs : rt >= rs)
+				*o = mc_op_orders(op, (rt > rs) - (rt < rs))
 				     ? MC_ONE_PASSED : MC_VS_FAILED;
 		}
 	}
@@ -392,16 +391,6 @@ relaxations(mc_factored *fk, const uint8_t *skip)
 	return 0;
 }
 
-/* The rating of a set of preferences that hold, as mc_eval_pair rates. */
-static uint8_t
-rating(const mc_policy *p, uint64_t held)
-{
-	if (p->prefer_total == 0)
-		return 10;
-	return (uint8_t)(2 + (16 * held + p->prefer_total) /
-			 (2 * (uint64_t)p->prefer_total));
-}
-
 /* The preference subsets grouped by the rating they give, highest first. */
 static int
 rating_levels(mc_factored *fk)
@@ -420,7 +409,7 @@ rating_levels(mc_factored *fk)
 			if (s & ((size_t)1 << j))
 				held += fk->atoms[fk->nchecks + j].weight;
 		}
-		of[s] = rating(fk->p, held);
+		of[s] = mc_rating_halves(fk->p, held);
 		count[of[s]]++;
 	}
 	for (int r = 10; r >= 0; r--) {
@@ -488,18 +477,18 @@ mc_factored_new(mc_factored **out, mc_ctx *ctx, int kind,
 	if (!fk->atoms)
 		return -1;
 	for (size_t i = 0; i < p->nhost_require; i++)
-		add_atom(fk, MC_ONE_HOST, i);
+		add_atom(fk, MC_CHECK_HOST, i);
 	for (size_t i = 0; i < kc->nmatch; i++)
-		add_atom(fk, MC_ONE_MATCH, i);
+		add_atom(fk, MC_CHECK_MATCH, i);
 	for (size_t i = 0; i < kc->ncompare; i++)
-		add_atom(fk, MC_ONE_COMPARE, i);
+		add_atom(fk, MC_CHECK_COMPARE, i);
 	for (size_t i = 0; i < p->nrules; i++) {
 		if (p->rules[i].kinds & (1u << kind))
-			add_atom(fk, MC_ONE_RULE, i);
+			add_atom(fk, MC_CHECK_RULE, i);
 	}
 	fk->nchecks = fk->natoms;
 	for (size_t i = 0; i < p->nprefer; i++)
-		add_atom(fk, MC_ONE_PREFER, i);
+		add_atom(fk, MC_CHECK_PREFER, i);
 	for (size_t c = 0; c < vmc->nclasses; c++)
 		skip[c] = vm_kind[vmc->first[c]] != kind;
 	for (size_t i = 0; i < fk->natoms; i++) {
@@ -644,11 +633,6 @@ mc_factored_reasons(const mc_factored *fk, size_t c, uint32_t own,
 		    void (*count)(void *arg, const mc_vio *vio, size_t hosts),
 		    void *arg)
 {
-	static const uint8_t type[] = {
-		[MC_ONE_HOST] = MC_CHECK_HOST, [MC_ONE_MATCH] = MC_CHECK_MATCH,
-		[MC_ONE_COMPARE] = MC_CHECK_COMPARE, [MC_ONE_RULE] = MC_CHECK_RULE,
-	};
-
 	for (size_t i = 0; i < fk->nchecks; i++) {
 		const atom *a = &fk->atoms[i];
 		size_t v = a->vside[c], nt = a->targets.nclasses;
@@ -657,7 +641,7 @@ mc_factored_reasons(const mc_factored *fk, size_t c, uint32_t own,
 		if (dropped(fk, a, c))
 			continue;
 		memset(&vio, 0, sizeof(vio));
-		vio.check = type[a->check];
+		vio.check = (uint8_t)a->check;
 		vio.index = a->index;
 		for (size_t t = 0; t < nt; t++) {
 			int o = a->out[v * nt + t];

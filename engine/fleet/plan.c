@@ -243,22 +243,6 @@ eval_vm_class(planner *pl, size_t c, mc_pair_result *pr, pick *scratch)
  * Reasons
  */
 
-static const char *
-op_words(unsigned op)
-{
-	switch (op) {
-	case MC_OP_EQ: return "equal to";
-	case MC_OP_NE: return "different from";
-	case MC_OP_LT: return "lower than";
-	case MC_OP_LE: return "at most";
-	case MC_OP_GT: return "higher than";
-	case MC_OP_GE: return "at least";
-	case MC_OP_SUPERSET: return "a superset of";
-	case MC_OP_SUBSET: return "a subset of";
-	default: return "disjoint from";
-	}
-}
-
 /* The slot of a violation among the reasons: per check and status. */
 static size_t
 reason_slot(const planner *pl, int kind, const mc_vio *v)
@@ -308,7 +292,7 @@ render_field_reason(planner *pl, mc_plan_reason *r, int kind, const mc_vio *v)
 		mc_buf_addf(&pl->buf, "%s differs from the VM's host's", fd->name);
 	else
 		mc_buf_addf(&pl->buf, "%s on the target is not %s the VM's host's",
-			    fd->name, op_words(kc->compare[v->index].op));
+			    fd->name, mc_op_info_of(kc->compare[v->index].op)->plan);
 	r->says = mc_keep_buf(a, &pl->nomem, &pl->buf);
 }
 

@@ -22,12 +22,6 @@ mc_ftype_name(mc_ftype t)
 	return ftype_names[t];
 }
 
-const char *
-mc_compare_op_name(unsigned op)
-{
-	return op == MC_OP_DISJOINT ? "disjoint" : mc_op_name((mc_op)op);
-}
-
 static int
 find_field(const mc_policy *p, const char *name)
 {
@@ -401,54 +395,6 @@ compile_match(loader *L, const layer *l)
 	}
 }
 
-static bool
-op_fits(unsigned op, mc_ftype t)
-{
-	switch (op) {
-	case MC_OP_EQ:
-	case MC_OP_NE:
-		return true;
-	case MC_OP_LT:
-	case MC_OP_LE:
-	case MC_OP_GT:
-	case MC_OP_GE:
-		return t == MC_FT_INTEGER || t == MC_FT_VERSION;
-	default:
-		return t == MC_FT_SET;
-	}
-}
-
-static const char *
-default_compare_message(unsigned op)
-{
-	switch (op) {
-	case MC_OP_SUPERSET:
-		return "{target.name} lacks {field} that the VM's host {source.name} has.";
-	case MC_OP_SUBSET:
-		return "{target.name} has {field} that the VM's host {source.name} lacks.";
-	case MC_OP_DISJOINT:
-		return "{target.name} shares {field} with the VM's host {source.name}.";
-	case MC_OP_EQ:
-		return "{target.name} has {field} {target_value}, not {source_value} "
-		       "as on the VM's host {source.name}.";
-	case MC_OP_NE:
-		return "{target.name} has the same {field} {target_value} as the VM's "
-		       "host {source.name}.";
-	case MC_OP_LT:
-		return "{target.name} has {field} {target_value}, not less than "
-		       "{source_value} on the VM's host {source.name}.";
-	case MC_OP_LE:
-		return "{target.name} has {field} {target_value}, more than "
-		       "{source_value} on the VM's host {source.name}.";
-	case MC_OP_GT:
-		return "{target.name} has {field} {target_value}, not more than "
-		       "{source_value} on the VM's host {source.name}.";
-	default:
-		return "{target.name} has {field} {target_value}, older or lower than "
-		       "{source_value} on the VM's host {source.name}.";
-	}
-}
-
 static const mc_key compare_keys[] = {
 	{"field",   MC_KEY_ANY, true,  NULL},
 	{"op",      MC_KEY_ANY, true,  NULL},
@@ -460,12 +406,8 @@ static const mc_schema compare_schema = {"a 'compare' entry", compare_keys};
 static void
 compile_compare(loader *L, const layer *l)
 {
-	static const char *const ops[] = {"eq", "ne", "lt", "le", "gt", "ge",
-					  "superset", "subset", "disjoint", NULL};
-	static const unsigned opvals[] = {MC_OP_EQ, MC_OP_NE, MC_OP_LT, MC_OP_LE,
-					  MC_OP_GT, MC_OP_GE, MC_OP_SUPERSET,
-					  MC_OP_SUBSET, MC_OP_DISJOINT};
 	mc_policy *p = L->p;
+	char names[128];
 
 	for (size_t i = 0; i < l->compare.count; i++) {
 		int k;
@@ -481,7 +423,8 @@ compile_compare(loader *L, const layer *l)
 		kc->compare = c;
 		for (size_t j = 0; j < e->value->len; j++) {
 			const mc_node *it = e->value->u.items[j], *fn, *opn, *msg;
-			size_t o;
+			const mc_op_info *oi;
+			mc_op o;
 			int f;
 
 			if (!check_schema(L, &compare_schema, it, NULL))
@@ -491,22 +434,19 @@ compile_compare(loader *L, const layer *l)
 			msg = mc_node_get(it, "message");
 			if ((f = field_ref(L, fn, "'field'")) < 0)
 				continue;
-			for (o = 0; ops[o]; o++) {
-				if (mc_node_is_str(opn) && strcmp(opn->u.text, ops[o]) == 0)
-					break;
-			}
-			if (!ops[o]) {
-				lerror(L, opn, "unknown compare operator (operators: eq, ne, "
-				       "lt, le, gt, ge, superset, subset, disjoint)");
+			if (!mc_node_is_str(opn) || !mc_op_lookup(opn->u.text, &o) ||
+			    !mc_ops[o].fits) {
+				lerror(L, opn, "unknown compare operator (operators: %s)",
+				       mc_op_names(names, sizeof(names),
+						   MC_OP_USE_COMPARE, ", "));
 				continue;
 			}
+			oi = &mc_ops[o];
 			if (!(L->broken_fields & ((uint64_t)1 << f)) &&
-			    !op_fits(opvals[o], p->fields[f].type)) {
+			    !(oi->fits & MC_FT_BIT(p->fields[f].type))) {
 				lerror_id(L, "op-type", opn, "'%s' does not apply to field "
-					  "'%s' of type %s%s", ops[o], p->fields[f].name,
-					  mc_ftype_name(p->fields[f].type),
-					  opvals[o] >= MC_OP_SUPERSET ? " (it needs a set)"
-					  : " (it needs an integer or a version)");
+					  "'%s' of type %s%s", oi->name, p->fields[f].name,
+					  mc_ftype_name(p->fields[f].type), oi->needs);
 				continue;
 			}
 			if (msg) {
@@ -516,10 +456,10 @@ compile_compare(loader *L, const layer *l)
 			} else {
 				L->cc.scopes = ALL_SCOPES;
 				c[kc->ncompare].message = mc_template_builtin(&L->cc,
-					default_compare_message(opvals[o]), true);
+					oi->message, true);
 			}
 			c[kc->ncompare].field = (uint32_t)f;
-			c[kc->ncompare].op = (uint8_t)opvals[o];
+			c[kc->ncompare].op = (uint8_t)o;
 			c[kc->ncompare++].at = it;
 		}
 	}

@@ -16,28 +16,6 @@
  * (`type: set`) compare sorted sets and have no such bound. */
 #define MAX_LIST_WORK 1000000
 
-static const struct {
-	const char *name;
-	mc_op op;
-} op_table[] = {
-	{"eq", MC_OP_EQ},       {"ne", MC_OP_NE},
-	{"lt", MC_OP_LT},       {"le", MC_OP_LE},
-	{"gt", MC_OP_GT},       {"ge", MC_OP_GE},
-	{"in", MC_OP_IN},       {"not_in", MC_OP_NOT_IN},
-	{"matches", MC_OP_MATCHES}, {"exists", MC_OP_EXISTS},
-	{"superset", MC_OP_SUPERSET}, {"subset", MC_OP_SUBSET},
-};
-
-const char *
-mc_op_name(mc_op op)
-{
-	for (size_t i = 0; i < sizeof(op_table) / sizeof(*op_table); i++) {
-		if (op_table[i].op == op)
-			return op_table[i].name;
-	}
-	return "?";
-}
-
 /* ------------------------------------------------------------------------
  * Compiling
  */
@@ -202,6 +180,7 @@ compile_operand(mc_cond_ctx *ctx, mc_cond *leaf, const mc_node *v)
 				    &leaf->operand_ref);
 }
 
+/* Checks the operand v of operator op as its row says, and keeps it. */
 static const mc_cond *
 compile_leaf(mc_cond_ctx *ctx, const mc_node *key, mc_ref subject, mc_op op,
 	     const mc_node *opnode, const mc_node *v)
@@ -213,29 +192,26 @@ compile_leaf(mc_cond_ctx *ctx, const mc_node *key, mc_ref subject, mc_op op,
 	c->op = (uint8_t)op;
 	c->subject = subject;
 	c->subject_text = key->u.text;
-	switch (op) {
-	case MC_OP_EXISTS:
+	switch (mc_ops[op].operand) {
+	case MC_OPERAND_BOOL:
 		if (v->kind != MC_NODE_SCALAR || v->type != MC_SCALAR_BOOL) {
-			cerror(ctx, v, "'exists' takes true or false, not %s",
-			       mc_node_describe(v));
+			cerror(ctx, v, "'%s' takes true or false, not %s",
+			       mc_op_name(op), mc_node_describe(v));
 			return NULL;
 		}
 		c->operand = v;
 		return c;
-	case MC_OP_MATCHES:
+	case MC_OPERAND_PATTERN:
 		if (!mc_node_is_str(v)) {
-			cerror(ctx, v, "'matches' takes a pattern string, not %s",
-			       mc_node_describe(v));
+			cerror(ctx, v, "'%s' takes a pattern string, not %s",
+			       mc_op_name(op), mc_node_describe(v));
 			return NULL;
 		}
 		if (!(c->re = mc_cond_pattern(ctx, v, false)))
 			return NULL;
 		c->operand = v;
 		return c;
-	case MC_OP_IN:
-	case MC_OP_NOT_IN:
-	case MC_OP_SUPERSET:
-	case MC_OP_SUBSET:
+	case MC_OPERAND_LIST:
 		if (compile_operand(ctx, c, v) < 0)
 			return NULL;
 		if (c->operand_is_ref)
@@ -264,18 +240,6 @@ compile_leaf(mc_cond_ctx *ctx, const mc_node *key, mc_ref subject, mc_op op,
 			return NULL;
 		return c;
 	}
-}
-
-static bool
-lookup_op(const mc_node *k, mc_op *op)
-{
-	for (size_t i = 0; i < sizeof(op_table) / sizeof(*op_table); i++) {
-		if (strcmp(k->u.text, op_table[i].name) == 0) {
-			*op = op_table[i].op;
-			return true;
-		}
-	}
-	return false;
 }
 
 /* PATH: TEST -> one leaf, or all of several operators' leaves. */
@@ -312,10 +276,13 @@ compile_test(mc_cond_ctx *ctx, const mc_node *key, const mc_node *test)
 		const mc_cond *leaf;
 		mc_op op;
 
-		if (!lookup_op(p->key, &op)) {
-			cerror(ctx, p->key, "unknown operator '%.64s' (operators: eq ne lt "
-			       "le gt ge in not_in matches exists superset subset)",
-			       p->key->u.text);
+		if (!mc_op_lookup(p->key->u.text, &op) ||
+		    mc_ops[op].operand == MC_OPERAND_NONE) {
+			char names[128];
+
+			cerror(ctx, p->key, "unknown operator '%.64s' (operators: %s)",
+			       p->key->u.text, mc_op_names(names, sizeof(names),
+							   MC_OP_USE_COND, " "));
 			ok = false;
 			continue;
 		}
@@ -475,11 +442,12 @@ list_within(const mc_node *sub, const mc_node *sup)
 static mc_tv
 eval_leaf(const mc_cond *c, const mc_env *env, mc_why *why)
 {
+	const mc_op_info *op = mc_op_info_of(c->op);
 	const mc_node *v = mc_env_get(env, c->subject);
 	const mc_node *o = c->operand;
 	int cmp;
 
-	if (c->op == MC_OP_EXISTS)
+	if (op->eval == MC_EVAL_EXISTS)
 		return truth(c, why, (v != NULL) == (o->num != 0));
 	if (!v)
 		return decide(c, why, MC_UNKNOWN, MC_WHY_MISSING);
@@ -488,26 +456,18 @@ eval_leaf(const mc_cond *c, const mc_env *env, mc_why *why)
 		if (!o)
 			return decide(c, why, MC_UNKNOWN, MC_WHY_MISSING_OPERAND);
 	}
-	switch (c->op) {
-	case MC_OP_EQ:
-		return truth(c, why, mc_node_equal(v, o));
-	case MC_OP_NE:
-		return truth(c, why, !mc_node_equal(v, o));
-	case MC_OP_LT:
-	case MC_OP_LE:
-	case MC_OP_GT:
-	case MC_OP_GE:
+	switch (op->eval) {
+	case MC_EVAL_EQUAL:
+		return truth(c, why, mc_node_equal(v, o) != op->negated);
+	case MC_EVAL_ORDER:
 		if (mc_node_order(v, o, &cmp) < 0)
 			return decide(c, why, MC_UNKNOWN, MC_WHY_MALFORMED);
-		return truth(c, why, c->op == MC_OP_LT ? cmp < 0
-			     : c->op == MC_OP_LE ? cmp <= 0
-			     : c->op == MC_OP_GT ? cmp > 0 : cmp >= 0);
-	case MC_OP_IN:
-	case MC_OP_NOT_IN:
+		return truth(c, why, mc_op_orders(op, cmp));
+	case MC_EVAL_MEMBER:
 		if (!mc_node_is_seq(o))
 			return decide(c, why, MC_UNKNOWN, MC_WHY_MALFORMED);
-		return truth(c, why, list_has(o, v) == (c->op == MC_OP_IN));
-	case MC_OP_MATCHES: {
+		return truth(c, why, list_has(o, v) != op->negated);
+	case MC_EVAL_MATCH: {
 		int r;
 
 		if (v->kind != MC_NODE_SCALAR)
@@ -522,13 +482,13 @@ eval_leaf(const mc_cond *c, const mc_env *env, mc_why *why)
 				      ? MC_WHY_REGEX_RUN : MC_WHY_REGEX_LIMIT);
 		return truth(c, why, r == 1);
 	}
-	case MC_OP_SUPERSET:
-	case MC_OP_SUBSET:
+	case MC_EVAL_SUPERSET:
+	case MC_EVAL_SUBSET:
 		if (!mc_node_is_seq(v) || !mc_node_is_seq(o))
 			return decide(c, why, MC_UNKNOWN, MC_WHY_MALFORMED);
 		if (v->len && o->len > MAX_LIST_WORK / v->len)
 			return decide(c, why, MC_UNKNOWN, MC_WHY_TOO_LARGE);
-		return truth(c, why, c->op == MC_OP_SUPERSET ? list_within(o, v)
+		return truth(c, why, op->eval == MC_EVAL_SUPERSET ? list_within(o, v)
 			     : list_within(v, o));
 	default:
 		return decide(c, why, MC_UNKNOWN, MC_WHY_MALFORMED);
@@ -616,37 +576,6 @@ write_operand(mc_buf *out, const mc_cond *c, const mc_env *env)
 	mc_value_write(out, c->operand, true);
 }
 
-static const char *
-expectation(mc_op op)
-{
-	switch (op) {
-	case MC_OP_EQ:
-		return "expected ";
-	case MC_OP_NE:
-		return "expected anything but ";
-	case MC_OP_LT:
-		return "expected less than ";
-	case MC_OP_LE:
-		return "expected at most ";
-	case MC_OP_GT:
-		return "expected more than ";
-	case MC_OP_GE:
-		return "expected at least ";
-	case MC_OP_IN:
-		return "expected one of ";
-	case MC_OP_NOT_IN:
-		return "expected none of ";
-	case MC_OP_MATCHES:
-		return "expected to match ";
-	case MC_OP_SUPERSET:
-		return "expected every member of ";
-	case MC_OP_SUBSET:
-		return "expected only members of ";
-	default:
-		return "";
-	}
-}
-
 void
 mc_cond_describe(mc_buf *out, const mc_why *why, const mc_env *env)
 {
@@ -711,7 +640,7 @@ mc_cond_describe(mc_buf *out, const mc_why *why, const mc_env *env)
 		return;
 	default:
 		mc_buf_adds(out, ", ");
-		mc_buf_adds(out, expectation(c->op));
+		mc_buf_adds(out, mc_op_info_of(c->op)->expected);
 		write_operand(out, c, env);
 		return;
 	}
@@ -747,35 +676,19 @@ words_literal(mc_buf *out, const mc_node *n)
 static void
 words_leaf(mc_buf *out, const mc_cond *c)
 {
-	/* The phrase before a literal operand, and before a `$path` one. */
-	static const struct {
-		const char *lit, *ref;
-	} phrase[] = {
-		[MC_OP_EQ] = {"is", "equals"},
-		[MC_OP_NE] = {"is not", "differs from"},
-		[MC_OP_LT] = {"is less than", "is less than"},
-		[MC_OP_LE] = {"is at most", "is at most"},
-		[MC_OP_GT] = {"is more than", "is more than"},
-		[MC_OP_GE] = {"is at least", "is at least"},
-		[MC_OP_IN] = {"is one of", "is one of the members of"},
-		[MC_OP_NOT_IN] = {"is none of", "is none of the members of"},
-		[MC_OP_MATCHES] = {"matches", "matches"},
-		[MC_OP_EXISTS] = {"exists", "exists"},
-		[MC_OP_SUPERSET] = {"has every one of", "has every member of"},
-		[MC_OP_SUBSET] = {"has only members among", "has only members of"},
-	};
+	const mc_op_info *op = mc_op_info_of(c->op);
 
 	mc_buf_adds(out, c->subject_text);
 	if (c->op == MC_OP_EXISTS) {
 		mc_buf_adds(out, c->operand->num ? " exists" : " is missing");
 		return;
 	}
-	if (c->op > MC_OP_SUBSET) {
-		mc_buf_addf(out, " %s ?", mc_op_name((mc_op)c->op));
+	if (!op->words) {
+		mc_buf_addf(out, " %s ?", op->name);
 		return;
 	}
 	mc_buf_addc(out, ' ');
-	mc_buf_adds(out, c->operand_is_ref ? phrase[c->op].ref : phrase[c->op].lit);
+	mc_buf_adds(out, c->operand_is_ref ? op->words_ref : op->words);
 	mc_buf_addc(out, ' ');
 	if (c->operand_is_ref) {
 		mc_buf_adds(out, c->operand->u.text + 1);

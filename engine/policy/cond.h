@@ -5,8 +5,8 @@
  * A condition is `{PATH: TEST}` (several keys: all must hold), or
  * `{all: [C...]}`, `{any: [C...]}`, `{not: C}`. A TEST is a scalar (equality)
  * or a mapping of operators: eq ne lt le gt ge in not_in matches exists
- * superset subset. An operand that starts with `$` is a path (`$vm.memory_mb`);
- * `$$` starts a literal `$`.
+ * superset subset (their table is ops.h). An operand that starts with `$`
+ * is a path (`$vm.memory_mb`); `$$` starts a literal `$`.
  *
  * Evaluation gives TRUE, FALSE or UNKNOWN. UNKNOWN means a value was missing
  * (a null value counts as missing) or malformed; `not` keeps UNKNOWN, `all`
@@ -23,6 +23,7 @@
 #include "util/buf.h"
 #include "load/node.h"
 #include "load/path.h"
+#include "policy/ops.h"
 #include "util/regex.h"
 #include "util/strmap.h"
 
@@ -38,21 +39,6 @@ typedef enum mc_cond_type {
 	MC_COND_NOT,
 	MC_COND_LEAF
 } mc_cond_type;
-
-typedef enum mc_op {
-	MC_OP_EQ,
-	MC_OP_NE,
-	MC_OP_LT,
-	MC_OP_LE,
-	MC_OP_GT,
-	MC_OP_GE,
-	MC_OP_IN,
-	MC_OP_NOT_IN,
-	MC_OP_MATCHES,
-	MC_OP_EXISTS,
-	MC_OP_SUPERSET,
-	MC_OP_SUBSET
-} mc_op;
 
 typedef struct mc_cond mc_cond;
 struct mc_cond {
@@ -182,8 +168,5 @@ bool mc_cond_reads(const mc_cond *c, mc_scope scope, uint32_t index);
  * themselves lists are put in parentheses.
  */
 void mc_cond_words(mc_buf *out, const mc_cond *c);
-
-/* The operator's name as written in policies ("ge"). */
-const char *mc_op_name(mc_op op);
 
 #endif

@@ -22,17 +22,6 @@
 #define MC_MAX_FIELDS 64
 #define MC_MAX_KINDS 32
 
-typedef enum mc_ftype {
-	MC_FT_STRING,
-	MC_FT_INTEGER,
-	MC_FT_BOOLEAN,
-	MC_FT_VERSION,
-	MC_FT_SET
-} mc_ftype;
-
-/* Compare operators beyond the condition operators. */
-#define MC_OP_DISJOINT (MC_OP_SUBSET + 1)
-
 typedef struct mc_normalize {
 	const mc_regex *re;
 	const char *to;
@@ -63,7 +52,7 @@ typedef struct mc_match_check {
 
 typedef struct mc_compare_check {
 	uint32_t field;
-	uint8_t op;               /* mc_op, or MC_OP_DISJOINT */
+	uint8_t op;               /* mc_op */
 	const mc_template *message;
 	const mc_node *at;
 } mc_compare_check;
@@ -218,9 +207,6 @@ int mc_policy_read(mc_policy **out, const char *path, const char *buf,
 
 /* The name of a field type ("version"). */
 const char *mc_ftype_name(mc_ftype t);
-
-/* The name of a compare operator ("ge", "disjoint"). */
-const char *mc_compare_op_name(unsigned op);
 
 /* The index of a kind by name, or -1. */
 int mc_policy_find_kind(const mc_policy *p, const char *name);

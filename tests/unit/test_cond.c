@@ -414,6 +414,60 @@ START_TEST(op_name_matches_the_policy_word)
 	ck_assert_str_eq(mc_op_name(MC_OP_NOT_IN), "not_in");
 	ck_assert_str_eq(mc_op_name(MC_OP_MATCHES), "matches");
 	ck_assert_str_eq(mc_op_name(MC_OP_SUBSET), "subset");
+	ck_assert_str_eq(mc_op_name(MC_OP_DISJOINT), "disjoint");
+	ck_assert_str_eq(mc_op_name(MC_OP_COUNT), "?");
+}
+END_TEST
+
+/* Every row of the operator table is complete, and names are unique. */
+START_TEST(op_table_rows_are_complete)
+{
+	for (unsigned i = 0; i < MC_OP_COUNT; i++) {
+		const mc_op_info *o = &mc_ops[i];
+		mc_op found;
+
+		ck_assert_ptr_nonnull(o->name);
+		ck_assert(mc_op_lookup(o->name, &found));
+		ck_assert_uint_eq(found, i);
+		ck_assert_ptr_nonnull(o->expected);
+		ck_assert_msg(o->operand != MC_OPERAND_NONE || o->fits,
+			      "'%s' is an operator of nothing", o->name);
+		if (o->operand != MC_OPERAND_NONE)
+			ck_assert_msg(o->words && o->words_ref, "'%s'", o->name);
+		if (o->fits) {
+			ck_assert_msg(o->plan && o->message, "'%s'", o->name);
+			ck_assert_msg(o->needs || o->eval == MC_EVAL_EQUAL, "'%s'", o->name);
+		}
+		if (o->eval == MC_EVAL_ORDER || o->eval == MC_EVAL_EQUAL)
+			ck_assert_msg(o->order, "'%s' has no order", o->name);
+		ck_assert_msg(!o->set_detail == !(o->fits == MC_FT_BIT(MC_FT_SET)),
+			      "'%s'", o->name);
+	}
+	ck_assert(!mc_op_lookup("equals", &(mc_op){MC_OP_EQ}));
+}
+END_TEST
+
+START_TEST(op_table_lists_operators_in_order)
+{
+	char b[128];
+
+	ck_assert_str_eq(mc_op_names(b, sizeof(b), MC_OP_USE_COND, " "),
+			 "eq ne lt le gt ge in not_in matches exists superset subset");
+	ck_assert_str_eq(mc_op_names(b, sizeof(b), MC_OP_USE_COMPARE, ", "),
+			 "eq, ne, lt, le, gt, ge, superset, subset, disjoint");
+	ck_assert_str_eq(mc_op_names(b, 9, MC_OP_USE_COND, " "), "eq ne lt");
+}
+END_TEST
+
+START_TEST(op_table_orders)
+{
+	ck_assert(mc_op_orders(&mc_ops[MC_OP_GE], 0));
+	ck_assert(mc_op_orders(&mc_ops[MC_OP_GE], 3));
+	ck_assert(!mc_op_orders(&mc_ops[MC_OP_GE], -1));
+	ck_assert(!mc_op_orders(&mc_ops[MC_OP_NE], 0));
+	ck_assert(mc_op_orders(&mc_ops[MC_OP_NE], -2));
+	ck_assert(mc_op_orders(&mc_ops[MC_OP_LT], -1));
+	ck_assert(!mc_op_orders(&mc_ops[MC_OP_LT], 0));
 }
 END_TEST
 
@@ -1007,6 +1061,9 @@ cond_suite(void)
 	tcase_add_test(tc, op_in_a_path_that_is_no_list_is_malformed);
 	tcase_add_test(tc, op_lists_too_long_to_compare_are_refused);
 	tcase_add_test(tc, op_name_matches_the_policy_word);
+	tcase_add_test(tc, op_table_rows_are_complete);
+	tcase_add_test(tc, op_table_lists_operators_in_order);
+	tcase_add_test(tc, op_table_orders);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("operands");
