@@ -16,6 +16,7 @@
 #include <xxhash.h>
 #include <yaml.h>
 
+#include "util/grow.h"
 #include "util/strmap.h"
 #include "load/value.h"
 
@@ -321,14 +322,12 @@ bad:
 static int
 push_kid(builder *b, const mc_node *n)
 {
-	if (b->nkids == b->capkids) {
-		size_t cap = b->capkids ? b->capkids * 2 : 64;
-		const mc_node **k = realloc(b->kids, cap * sizeof(*k));
-		if (!k)
-			return -1;
-		b->kids = k;
-		b->capkids = cap;
-	}
+	const mc_node **k = mc_grow(b->kids, &b->capkids, b->nkids + 1,
+				    sizeof(*k));
+
+	if (!k)
+		return -1;
+	b->kids = k;
 	b->kids[b->nkids++] = n;
 	return 0;
 }
@@ -400,12 +399,15 @@ anchor(builder *b, const char *name, const mc_node *n)
 	if (!name)
 		return 0;
 	if (b->nanchors == b->capanchors) {
-		size_t cap = b->capanchors ? b->capanchors * 2 : 16;
-		char **names = realloc(b->anchor_names, cap * sizeof(*names));
+		/* Two arrays of one capacity: each grows from the same one. */
+		size_t cap = b->capanchors, cap2 = b->capanchors;
+		char **names = mc_grow(b->anchor_names, &cap, b->nanchors + 1,
+				       sizeof(*names));
 		if (!names)
 			goto nomem;
 		b->anchor_names = names;
-		const mc_node **nodes = realloc(b->anchor_nodes, cap * sizeof(*nodes));
+		const mc_node **nodes = mc_grow(b->anchor_nodes, &cap2,
+						b->nanchors + 1, sizeof(*nodes));
 		if (!nodes)
 			goto nomem;
 		b->anchor_nodes = nodes;
@@ -490,6 +492,7 @@ on_start(builder *b, yaml_event_t *ev, mc_node_kind kind)
 	const char *anc = (const char *)(kind == MC_NODE_SEQ
 			  ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor);
 	mc_node *n;
+	frame *f;
 
 	if (b->nframes >= b->lim->max_depth) {
 		berror(b, &ev->start_mark, MC_ELIMIT, "collections nested deeper "
@@ -507,16 +510,12 @@ on_start(builder *b, yaml_event_t *ev, mc_node_kind kind)
 	n->flags |= FLAG_OPEN;
 	if (anchor(b, anc, n) < 0)
 		return -1;
-	if (b->nframes == b->capframes) {
-		size_t cap = b->capframes ? b->capframes * 2 : 16;
-		frame *f = realloc(b->frames, cap * sizeof(*f));
-		if (!f) {
-			b->status = MC_ENOMEM;
-			return -1;
-		}
-		b->frames = f;
-		b->capframes = cap;
+	f = mc_grow(b->frames, &b->capframes, b->nframes + 1, sizeof(*f));
+	if (!f) {
+		b->status = MC_ENOMEM;
+		return -1;
 	}
+	b->frames = f;
 	b->frames[b->nframes].node = n;
 	b->frames[b->nframes].start = b->nkids;
 	b->nframes++;

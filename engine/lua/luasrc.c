@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "migcheck.h"
+#include "util/grow.h"
 #include "util/strmap.h"
 #include "lua/luasrc_lex.h"
 
@@ -147,22 +148,17 @@ nomem(parser *p)
 }
 
 /* Makes room for one more element of size `size` in *items (malloc'd,
- * *cap elements); false (status set) when memory runs out. */
+ * *cap elements, count used); false (status set) when memory runs out. */
 static bool
 grow(parser *p, void **items, size_t *cap, size_t count, size_t size)
 {
-	size_t ncap;
-	void *n;
+	void *n = mc_grow(*items, cap, count + 1, size);
 
-	if (count < *cap)
-		return true;
-	ncap = *cap ? *cap * 2 : 16;
-	if (ncap > SIZE_MAX / size || !(n = realloc(*items, ncap * size))) {
+	if (!n) {
 		nomem(p);
 		return false;
 	}
 	*items = n;
-	*cap = ncap;
 	return true;
 }
 
@@ -420,11 +416,9 @@ buf_add(parser *p, const void *s, size_t len)
 {
 	void *items = p->buf;
 
-	while (p->nbuf + len + 1 > p->capbuf) {
-		if (!grow(p, &items, &p->capbuf, p->capbuf, 1))
-			return false;
-		p->buf = items;
-	}
+	if (!grow(p, &items, &p->capbuf, p->nbuf + len, 1))
+		return false;
+	p->buf = items;
 	memcpy(p->buf + p->nbuf, s, len);
 	p->nbuf += len;
 	return true;
