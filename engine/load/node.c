@@ -17,8 +17,8 @@
 #include <yaml.h>
 
 #include "util/grow.h"
+#include "util/scalar.h"
 #include "util/strmap.h"
-#include "load/value.h"
 
 #define FLAG_OPEN 1     /* a collection still being built */
 #define FLAG_MERGE 2    /* a plain `<<` key */
