@@ -138,11 +138,13 @@ mc_import_json(mc_hostlist *out, const char *name, const char *data,
 		mc_file_diag(diag, MC_SEVERITY_ERROR, &doc->file, 1, 1,
 			     "the file is empty; expected %s", expected);
 		rc = MC_EINPUT;
-	} else {
-		rc = host(&h, doc, name, &lim, diag);
-	}
-	if (rc == MC_OK && mc_hostlist_add(out, h) < 0)  /* frees h */
+	} else if (!(h = mc_hostrec_new())) {
 		rc = MC_ENOMEM;
+	} else if ((rc = host(h, doc, name, &lim, diag)) == MC_OK) {
+		rc = mc_hostlist_add(out, h) < 0 ? MC_ENOMEM : MC_OK;
+		h = NULL;  /* the list's, or freed when it could not take it */
+	}
+	mc_hostrec_free(h);
 	mc_doc_free(doc);
 	return rc;
 }

@@ -100,13 +100,11 @@ lscpu_int(const mc_node *d, const char *what, bool *has, int64_t *v,
 
 /* The host of the output of lscpu -J (doc). */
 static int
-lscpu_host(mc_hostrec **out, const mc_doc *doc, const char *name,
+lscpu_host(mc_hostrec *h, const mc_doc *doc, const char *name,
 	   const mc_limits *lim, mc_diag *diag)
 {
-	mc_hostrec *h = NULL;
 	lscpu_fields f;
 	const mc_node *root = doc->root, *list;
-	bool nomem = false;
 	int rc, errors = 0;
 
 	memset(&f, 0, sizeof(f));
@@ -114,22 +112,21 @@ lscpu_host(mc_hostrec **out, const mc_doc *doc, const char *name,
 	if (!list || list->kind != MC_NODE_SEQ) {
 		mc_node_error(diag, list ? list : root, "expected the output of "
 			      "'lscpu -J': an object whose \"lscpu\" is an array");
-		goto fail;
+		return MC_EINPUT;
 	}
 	if (lscpu_walk(list, &f, diag) < 0)
-		goto fail;
+		return MC_EINPUT;
 
-	h = mc_hostrec_new();
-	if (!h || mc_import_name_from_file(h, name) < 0 || mc_import_set_source(h, "lscpu", name) < 0)
-		goto nomem;
+	if (mc_import_name_from_file(h, name) < 0 || mc_import_set_source(h, "lscpu", name) < 0)
+		return MC_ENOMEM;
 	if (f.arch && mc_import_set_arch(h, f.arch->u.text, f.arch->len) < 0)
-		goto nomem;
+		return MC_ENOMEM;
 	if (f.vendor && mc_import_set_trimmed(&h->manufacturer, f.vendor->u.text,
 				    f.vendor->len) < 0)
-		goto nomem;
+		return MC_ENOMEM;
 	if (f.mname && mc_import_set_trimmed(&h->cpu_name, f.mname->u.text,
 				   f.mname->len) < 0)
-		goto nomem;
+		return MC_ENOMEM;
 	lscpu_int(f.family, "CPU family", &h->has_family, &h->family, diag,
 		  &errors);
 	/* On ARM, lscpu has no family, and its "Model" and "Stepping" are the
@@ -154,7 +151,7 @@ lscpu_host(mc_hostrec **out, const mc_doc *doc, const char *name,
 		rc = mc_import_add_features(h, f.flags->u.text, f.flags->len, false, lim,
 				  &at, &atlen);
 		if (rc < 0)
-			goto nomem;
+			return MC_ENOMEM;
 		if (rc != MC_IMPORT_FITS) {
 			/* the position of the JSON string: the flags are in it */
 			mc_import_limit_error(diag, &doc->file, f.flags->line, f.flags->col, rc,
@@ -168,16 +165,8 @@ lscpu_host(mc_hostrec **out, const mc_doc *doc, const char *name,
 		h->virt_supported = true;
 	}
 	if (f.hv && mc_import_set_trimmed(&h->running_under, f.hv->u.text, f.hv->len) < 0)
-		goto nomem;
-	if (errors)
-		goto fail;
-	*out = h;
-	return MC_OK;
-nomem:
-	nomem = true;
-fail:
-	mc_hostrec_free(h);
-	return MC_IMPORT_FAIL(nomem);
+		return MC_ENOMEM;
+	return errors ? MC_EINPUT : MC_OK;
 }
 
 int

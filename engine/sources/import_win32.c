@@ -95,14 +95,12 @@ win32_socket_differs(mc_diag *diag, const mc_node *obj, const mc_node *a,
 
 /* The host of a Win32_Processor object or an array of them (root). */
 static int
-win32_host(mc_hostrec **out, const mc_doc *doc, const char *name,
+win32_host(mc_hostrec *h, const mc_doc *doc, const char *name,
 	   const mc_limits *lim, mc_diag *diag)
 {
-	mc_hostrec *h = NULL;
 	const mc_node *root = doc->root, *first, *sys, *cap, *man, *n;
 	const mc_node *const *objs;
 	size_t nobjs;
-	bool nomem = false;
 	int errors = 0;
 
 	(void)lim;
@@ -117,13 +115,13 @@ win32_host(mc_hostrec **out, const mc_doc *doc, const char *name,
 			      "array of them (one per socket), not %s",
 			      root->kind == MC_NODE_SEQ ? "an empty array"
 			      : mc_node_describe(root));
-		goto fail;
+		return MC_EINPUT;
 	}
 	for (size_t i = 0; i < nobjs; i++) {
 		if (objs[i]->kind != MC_NODE_MAP) {
 			mc_node_error(diag, objs[i], "expected a Win32_Processor "
 				      "object, not %s", mc_node_describe(objs[i]));
-			goto fail;
+			return MC_EINPUT;
 		}
 	}
 	first = objs[0];
@@ -137,7 +135,7 @@ win32_host(mc_hostrec **out, const mc_doc *doc, const char *name,
 		mc_node_error_counted(diag, &errors, first,
 				      "a Win32_Processor object without Caption");
 	if (errors)
-		goto fail;
+		return MC_EINPUT;
 	for (size_t i = 1; i < nobjs; i++) {
 		const mc_node *o = objs[i];
 		const mc_node *s2 = json_str(o, "SystemName");
@@ -155,18 +153,17 @@ win32_host(mc_hostrec **out, const mc_doc *doc, const char *name,
 						       "Caption", i + 1) == 0;
 	}
 	if (errors)
-		goto fail;
+		return MC_EINPUT;
 
-	h = mc_hostrec_new();
-	if (!h || mc_import_set_trimmed(&h->name, sys->u.text, sys->len) < 0 ||
+	if (mc_import_set_trimmed(&h->name, sys->u.text, sys->len) < 0 ||
 	    mc_import_set_source(h, "win32", name) < 0)
-		goto nomem;
+		return MC_ENOMEM;
 	if (!h->name) {
 		mc_node_error(diag, sys, "SystemName is empty");
-		goto fail;
+		return MC_EINPUT;
 	}
 	if (man && mc_import_set_trimmed(&h->manufacturer, man->u.text, man->len) < 0)
-		goto nomem;
+		return MC_ENOMEM;
 	if (parse_caption(h, cap->u.text) < 0)
 		mc_node_error_counted(diag, &errors, cap, "Caption '%s' does not "
 				      "read as 'ARCH Family N Model N Stepping N'",
@@ -185,11 +182,11 @@ win32_host(mc_hostrec **out, const mc_doc *doc, const char *name,
 					      "Architecture code %" PRId64 " (known: "
 					      "0 x86, 5 arm, 9 x64, 12 arm64)", n->num);
 		else if (mc_hostrec_set(&h->architecture, arch, strlen(arch)) < 0)
-			goto nomem;
+			return MC_ENOMEM;
 	}
 	n = json_str(first, "Name");
 	if (n && mc_import_set_trimmed(&h->cpu_name, n->u.text, n->len) < 0)
-		goto nomem;
+		return MC_ENOMEM;
 	n = json_str(first, "ProcessorId");
 	if (n) {
 		const char *id = n->u.text;
@@ -207,7 +204,7 @@ win32_host(mc_hostrec **out, const mc_doc *doc, const char *name,
 			snprintf(sig, sizeof(sig), "0x%lX",
 				 strtoul(id + 8, NULL, 16));
 			if (mc_hostrec_set(&h->signature, sig, strlen(sig)) < 0)
-				goto nomem;
+				return MC_ENOMEM;
 		}
 	}
 	{
@@ -225,15 +222,7 @@ win32_host(mc_hostrec **out, const mc_doc *doc, const char *name,
 		}
 	}
 	h->sockets = (int64_t)nobjs;
-	if (errors)
-		goto fail;
-	*out = h;
-	return MC_OK;
-nomem:
-	nomem = true;
-fail:
-	mc_hostrec_free(h);
-	return MC_IMPORT_FAIL(nomem);
+	return errors ? MC_EINPUT : MC_OK;
 }
 
 int

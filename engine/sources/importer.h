@@ -24,11 +24,11 @@
 int mc_hostlist_move(mc_hostlist *to, mc_hostlist *from);
 
 /*
- * Makes the host of a JSON input (doc, whose root is not NULL). Returns
- * MC_OK with *out set, or MC_EINPUT (after reporting) or MC_ENOMEM with
- * nothing made.
+ * Fills h (new, empty) with the host of a JSON input (doc, whose root is
+ * not NULL). Returns MC_OK, MC_EINPUT after reporting, or MC_ENOMEM; the
+ * caller frees h on failure.
  */
-typedef int (*mc_json_host)(mc_hostrec **out, const mc_doc *doc,
+typedef int (*mc_json_host)(mc_hostrec *h, const mc_doc *doc,
 			    const char *name, const mc_limits *lim,
 			    mc_diag *diag);
 
@@ -36,7 +36,7 @@ typedef int (*mc_json_host)(mc_hostrec **out, const mc_doc *doc,
  * The JSON importers' skeleton: parses the input with the YAML loader (JSON
  * is YAML's flow style, and every value gets its FILE:LINE:COL), reports
  * an empty file as not `expected` ("the output of 'lscpu -J'"), and
- * appends the one host that host() makes of it. Returns an MC_ status.
+ * appends the one host that host() fills. Returns an MC_ status.
  */
 int mc_import_json(mc_hostlist *out, const char *name, const char *data,
 		   size_t len, const mc_limits *limits, mc_diag *diag,
