@@ -18,6 +18,11 @@
  * that mentions it, a call after a function that assigns it) leaves a
  * "maybe changed" record. A name read at offset r is the last record
  * before r.
+ *
+ * The file is long for one job, as Lua's lparser.c is: statements,
+ * expressions, constructors and the regions it skips are one grammar read
+ * by one parser, whose state (the token, the records, the names) all of
+ * them change; the lookups at the end read what it built.
  */
 #include "lua/luasrc.h"
 
