@@ -10,7 +10,9 @@
  * Aliases share the node they refer to; `<<` merge keys are expanded.
  *
  * A document owns all its nodes and the file's bytes (kept for the source
- * lines that diagnostics show).
+ * lines that diagnostics show). Reading files and finding their lines is
+ * util/source.h's job, reading the files that files name load/named.h's;
+ * both are included here, for the loaders that use all three.
  */
 #ifndef MC_NODE_H
 #define MC_NODE_H
@@ -96,6 +98,11 @@ int mc_doc_load_file(mc_doc **out, const char *path, const mc_limits *limits,
 int mc_doc_load_buffer(mc_doc **out, const char *name, const char *buf,
 		       size_t len, const mc_limits *limits, mc_diag *diag);
 
+/* Parses len bytes at data, which it takes over (malloc'd, with a NUL
+ * after them; freed on error too), named name in diagnostics. */
+int mc_doc_load_owned(mc_doc **out, const char *name, char *data, size_t len,
+		      const mc_limits *limits, mc_diag *diag);
+
 void mc_doc_free(mc_doc *doc);
 
 /* The value under key in a mapping, or NULL (also when map is not one).
@@ -130,10 +137,5 @@ int mc_node_diag(mc_diag *diag, mc_severity sev, const mc_node *n,
  * their errors to know whether anything they read was wrong. */
 int mc_node_error_counted(mc_diag *diag, int *count, const mc_node *n,
 			  const char *fmt, ...) MC_PRINTF(4, 5);
-
-/* Parses len bytes at data, which it takes over (malloc'd, with a NUL
- * after them; freed on error too), named name in diagnostics. */
-int mc_doc_load_owned(mc_doc **out, const char *name, char *data, size_t len,
-		      const mc_limits *limits, mc_diag *diag);
 
 #endif
