@@ -322,12 +322,13 @@ bad:
 static int
 push_kid(builder *b, const mc_node *n)
 {
-	const mc_node **k = mc_grow(b->kids, &b->capkids, b->nkids + 1,
-				    sizeof(*k));
-
-	if (!k)
-		return -1;
-	b->kids = k;
+	if (b->nkids == b->capkids) {  /* every node passes here: no call */
+		const mc_node **k = mc_grow(b->kids, &b->capkids, b->nkids + 1,
+					    sizeof(*k));
+		if (!k)
+			return -1;
+		b->kids = k;
+	}
 	b->kids[b->nkids++] = n;
 	return 0;
 }
