@@ -1,24 +1,24 @@
 /*
  * node.c - the YAML loader: libyaml events in, a tree of marked nodes out.
+ * Reading files and finding their lines is source.c's job; files that
+ * files name are named.c's.
  */
 #include "load/node.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/random.h>
-#include <unistd.h>
 #include <xxhash.h>
 #include <yaml.h>
 
+#include "util/grow.h"
+#include "util/scalar.h"
 #include "util/strmap.h"
-#include "load/value.h"
 
 #define FLAG_OPEN 1     /* a collection still being built */
 #define FLAG_MERGE 2    /* a plain `<<` key */
@@ -53,397 +53,8 @@ typedef struct builder {
 } builder;
 
 /* ------------------------------------------------------------------------
- * Reading files and reporting positions
+ * Diagnostics at nodes and at the marks of libyaml
  */
-
-/*
- * Reads the file open at fd whole, within max bytes: a regular file is
- * refused by its size before anything is read; a FIFO, a pipe or a device
- * is read up to max bytes and one more, which is enough to know it is over
- * the limit. Returns 0, or -1 with errno set (EFBIG past the limit).
- */
-static int
-read_fd(int fd, const struct stat *st, size_t max, char **data, size_t *len)
-{
-	char *buf = NULL;
-	size_t cap = 0, n = 0, first = 4096;
-	int saved;
-
-	if (S_ISREG(st->st_mode)) {
-		if ((uintmax_t)st->st_size > max) {
-			errno = EFBIG;
-			return -1;
-		}
-		first = (size_t)st->st_size + 2;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (n + 1 >= cap) {
-			size_t ncap = cap ? cap * 2 : first;
-			char *nb;
-
-			if (ncap > max + 2)
-				ncap = max + 2;
-			if (ncap <= n + 1) {
-				errno = EFBIG;
-				goto fail;
-			}
-			nb = realloc(buf, ncap);
-			if (!nb)
-				goto fail;
-			buf = nb;
-			cap = ncap;
-		}
-		r = read(fd, buf + n, cap - n - 1);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > max) {
-			errno = EFBIG;
-			goto fail;
-		}
-	}
-	if (!buf && !(buf = malloc(1)))
-		return -1;
-	buf[n] = '\0';
-	*data = buf;
-	*len = n;
-	return 0;
-fail:
-	saved = errno;
-	free(buf);
-	errno = saved;
-	return -1;
-}
-
-/*
- * Opens and reads path. A file a policy names must be a regular file: it
- * is opened without blocking (a FIFO would otherwise wait for a writer for
- * ever) and refused unread when fstat says it is anything else; *mode then
- * tells what it is. Returns 0, or -1 with errno set.
- */
-static int
-read_path(const char *path, size_t max, bool regular_only, char **data,
-	  size_t *len, mode_t *mode)
-{
-	struct stat st;
-	int fd, rc = -1, saved;
-
-	*mode = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-		  (regular_only ? O_NONBLOCK : 0));
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0)
-		goto out;
-	*mode = st.st_mode;
-	if (S_ISDIR(st.st_mode)) {
-		errno = EISDIR;
-		goto out;
-	}
-	if (regular_only && !S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		goto out;
-	}
-	rc = read_fd(fd, &st, max, data, len);
-out:
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return rc;
-}
-
-int
-mc_read_file(const char *path, size_t max, char **data, size_t *len)
-{
-	mode_t mode;
-
-	return read_path(path, max, false, data, len, &mode);
-}
-
-/* The character at byte i of d (len bytes), UTF-16 (le or be) or UTF-8;
- * sets *w to its width in bytes. */
-static uint32_t
-char_at(const unsigned char *d, size_t len, size_t i, int utf16, size_t *w)
-{
-	uint32_t c;
-
-	if (utf16) {
-		*w = 2;
-		if (i + 1 >= len)
-			return 0;
-		c = utf16 == 1 ? (uint32_t)(d[i] | d[i + 1] << 8)
-			       : (uint32_t)(d[i] << 8 | d[i + 1]);
-		if (c >= 0xD800 && c <= 0xDBFF)
-			*w = 4;  /* a surrogate pair: one character */
-		return c;
-	}
-	c = d[i];
-	*w = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-	     : (c & 0xF8) == 0xF0 ? 4 : 1;
-	if (*w == 1 || i + *w > len)
-		return c;
-	c &= 0x3F >> (*w - 1);
-	for (size_t k = 1; k < *w; k++)
-		c = c << 6 | (d[i + k] & 0x3F);
-	return c;
-}
-
-/*
- * The 0-based line and column of byte `off` of the raw input, counted as
- * libyaml counts its marks: characters after the byte order mark, with CR
- * LF, CR, LF, NEL, LS and PS as line breaks; UTF-16 input by its
- * characters.
- */
-static void
-offset_mark(const char *data, size_t len, size_t off, yaml_mark_t *m)
-{
-	const unsigned char *d = (const unsigned char *)data;
-	size_t i = 0, line = 0, col = 0, w, w2;
-	int utf16 = 0;
-
-	if (len >= 2 && d[0] == 0xFF && d[1] == 0xFE) {
-		utf16 = 1;
-		i = 2;
-	} else if (len >= 2 && d[0] == 0xFE && d[1] == 0xFF) {
-		utf16 = 2;
-		i = 2;
-	} else if (len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF) {
-		i = 3;
-	}
-	if (off > len)
-		off = len;
-	while (i < off) {
-		uint32_t c = char_at(d, len, i, utf16, &w);
-
-		if (c == '\r' && i + w < off && char_at(d, len, i + w, utf16, &w2) == '\n')
-			w += w2;
-		if (c == '\r' || c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029) {
-			line++;
-			col = 0;
-		} else {
-			col++;
-		}
-		i += w;
-	}
-	m->line = line;
-	m->column = col;
-}
-
-/* True when the character at d[i] ends a line; *w is the width of the
- * break (CR LF is one break). */
-static bool
-line_break(const unsigned char *d, size_t len, size_t i, size_t *w)
-{
-	size_t w2;
-	uint32_t c = char_at(d, len, i, 0, w);
-
-	if (c == '\r' && i + *w < len && char_at(d, len, i + *w, 0, &w2) == '\n')
-		*w += w2;
-	return c == '\r' || c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029;
-}
-
-/*
- * A file's index of lines. Every diagnostic shows its source line, and a
- * file may have many diagnostics: finding each line by counting breaks
- * from byte 0 made them quadratic. The index is built in one pass, as jq's
- * locfile.c builds its own, but keeps a mark only where at least
- * LINE_STRIDE bytes have passed since the previous one, not at every line:
- * a file of line breaks alone would otherwise need several times its size
- * in marks. A line is found by a binary search over the marks and a walk
- * of less than LINE_STRIDE bytes from the nearest one, and the marks take
- * at most 1/16 of the file's size.
- */
-#define LINE_STRIDE 256
-
-typedef struct line_mark {
-	size_t line;  /* 1-based */
-	size_t off;   /* where that line starts */
-} line_mark;
-
-struct mc_lines {
-	size_t nlines;  /* lines in the file: line breaks + 1 */
-	size_t nmarks;
-	line_mark marks[];
-};
-
-/* True for text that begins as UTF-16 does, with a byte order mark of
- * either order (0xFF or 0xFE, which UTF-8 never holds): its lines are not
- * shown. */
-static bool
-is_utf16(const unsigned char *d, size_t n)
-{
-	return n >= 2 && (d[0] == 0xFF || d[0] == 0xFE);
-}
-
-/* Counts the lines of f with the line breaks libyaml counts, keeping a
- * mark at the first line and at each line start LINE_STRIDE bytes or more
- * past the previous mark. NULL when memory runs out. */
-static mc_lines *
-lines_build(const mc_file *f)
-{
-	const unsigned char *d = (const unsigned char *)f->data;
-	size_t i = 0, n = f->len, w, line = 1, cap;
-	mc_lines *ls;
-
-	if (n >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF)
-		i = 3;
-	/* A mark after the first lies LINE_STRIDE bytes past the one before. */
-	cap = n / LINE_STRIDE + 1;
-	ls = malloc(sizeof(*ls) + cap * sizeof(ls->marks[0]));
-	if (!ls)
-		return NULL;
-	ls->marks[0].line = 1;
-	ls->marks[0].off = i;
-	ls->nmarks = 1;
-	while (i < n) {
-		if (line_break(d, n, i, &w)) {
-			line++;
-			if (i + w - ls->marks[ls->nmarks - 1].off >= LINE_STRIDE &&
-			    i + w <= n) {
-				ls->marks[ls->nmarks].line = line;
-				ls->marks[ls->nmarks++].off = i + w;
-			}
-		}
-		i += w;
-	}
-	ls->nlines = line;
-	return ls;
-}
-
-/* The index of f's lines, made on first use. Documents are shared by
- * threads once loaded: the first to finish publishes its index, the others
- * free theirs. The index is a cache: f is not changed otherwise. */
-static const mc_lines *
-file_lines(const mc_file *f)
-{
-	mc_file *mf = (mc_file *)(uintptr_t)f;
-	mc_lines *ls = atomic_load_explicit(&mf->lines, memory_order_acquire);
-	mc_lines *none = NULL;
-
-	if (ls)
-		return ls;
-	ls = lines_build(f);
-	if (ls && !atomic_compare_exchange_strong_explicit(&mf->lines, &none, ls,
-							  memory_order_acq_rel,
-							  memory_order_acquire)) {
-		free(ls);
-		ls = none;
-	}
-	return ls;
-}
-
-void
-mc_file_release(mc_file *f)
-{
-	if (!f)
-		return;
-	free(atomic_load_explicit(&f->lines, memory_order_relaxed));
-	atomic_store_explicit(&f->lines, NULL, memory_order_relaxed);
-}
-
-/* The longest source line a diagnostic shows. */
-#define SHOW_LINE 200
-
-/*
- * Finds line `line` (1-based) of a UTF-8 file: sets *text to its start and
- * *len to its length without the break, or *text to NULL for other
- * encodings and for lines absent, too long or not printable enough to
- * show. Returns -1 when memory runs out, else 0.
- */
-static int
-find_line(const mc_file *f, unsigned line, const char **text, size_t *len)
-{
-	const unsigned char *d = (const unsigned char *)f->data;
-	const mc_lines *ls;
-	size_t lo, hi, i, l, start, w, n = f->len;
-
-	*text = NULL;
-	if (!d || line == 0 || is_utf16(d, n))
-		return 0;
-	if (!(ls = file_lines(f)))
-		return -1;
-	if (line > ls->nlines)
-		return 0;
-	/* The last mark at or before the line. */
-	lo = 0;
-	hi = ls->nmarks;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ls->marks[mid].line <= line)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	i = ls->marks[lo].off;
-	for (l = ls->marks[lo].line; l < line && i < n; i += w) {
-		if (line_break(d, n, i, &w))
-			l++;
-	}
-	if (l != line)
-		return 0;
-	start = i;
-	while (i < n && i - start <= SHOW_LINE && !line_break(d, n, i, &w))
-		i += w;
-	/* A source line is shown only when it is short, printable text. */
-	if (i - start > SHOW_LINE)
-		return 0;
-	for (size_t k = start; k < i; k++) {
-		if (d[k] < 0x20 && d[k] != '\t')
-			return 0;
-	}
-	*text = f->data + start;
-	*len = i - start;
-	return 0;
-}
-
-const char *
-mc_file_line(const mc_file *f, unsigned line, size_t *len)
-{
-	const char *text;
-
-	find_line(f, line, &text, len);
-	return text;
-}
-
-static int MC_PRINTF(6, 0)
-vfile_diag(mc_diag *diag, mc_severity sev, const mc_file *f, unsigned line,
-	   unsigned col, const char *fmt, va_list ap)
-{
-	char msg[1024];
-	const char *text = NULL;
-	size_t len = 0;
-
-	/* Past the diagnostics a file keeps, this one is only counted. */
-	if (mc_diag_full(diag, f ? f->name : NULL))
-		return mc_diag_add(diag, sev, f ? f->name : NULL, line, col, NULL,
-				   0, "%s", "");
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (f && find_line(f, line, &text, &len) < 0)
-		return -1;
-	return mc_diag_add(diag, sev, f ? f->name : NULL, line, col, text, len,
-			   "%s", msg);
-}
-
-int
-mc_file_diag(mc_diag *diag, mc_severity sev, const mc_file *f, unsigned line,
-	     unsigned col, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = vfile_diag(diag, sev, f, line, col, fmt, ap);
-	va_end(ap);
-	return rc;
-}
 
 int
 mc_node_diag(mc_diag *diag, mc_severity sev, const mc_node *n,
@@ -453,7 +64,7 @@ mc_node_diag(mc_diag *diag, mc_severity sev, const mc_node *n,
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vfile_diag(diag, sev, n->file, n->line, n->col, fmt, ap);
+	rc = mc_file_vdiag(diag, sev, n->file, n->line, n->col, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -466,7 +77,7 @@ mc_node_error_counted(mc_diag *diag, int *count, const mc_node *n,
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vfile_diag(diag, MC_SEVERITY_ERROR, n->file, n->line, n->col, fmt, ap);
+	rc = mc_file_vdiag(diag, MC_SEVERITY_ERROR, n->file, n->line, n->col, fmt, ap);
 	va_end(ap);
 	(*count)++;
 	return rc;
@@ -486,7 +97,7 @@ berror_id(builder *b, const char *code, const yaml_mark_t *m, int status,
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vfile_diag(b->diag, MC_SEVERITY_ERROR, &b->doc->file,
+	rc = mc_file_vdiag(b->diag, MC_SEVERITY_ERROR, &b->doc->file,
 			(unsigned)m->line + 1, (unsigned)m->column + 1, fmt, ap);
 	va_end(ap);
 	if (rc == 0)
@@ -711,13 +322,12 @@ bad:
 static int
 push_kid(builder *b, const mc_node *n)
 {
-	if (b->nkids == b->capkids) {
-		size_t cap = b->capkids ? b->capkids * 2 : 64;
-		const mc_node **k = realloc(b->kids, cap * sizeof(*k));
+	if (b->nkids == b->capkids) {  /* every node passes here: no call */
+		const mc_node **k = mc_grow(b->kids, &b->capkids, b->nkids + 1,
+					    sizeof(*k));
 		if (!k)
 			return -1;
 		b->kids = k;
-		b->capkids = cap;
 	}
 	b->kids[b->nkids++] = n;
 	return 0;
@@ -790,12 +400,15 @@ anchor(builder *b, const char *name, const mc_node *n)
 	if (!name)
 		return 0;
 	if (b->nanchors == b->capanchors) {
-		size_t cap = b->capanchors ? b->capanchors * 2 : 16;
-		char **names = realloc(b->anchor_names, cap * sizeof(*names));
+		/* Two arrays of one capacity: each grows from the same one. */
+		size_t cap = b->capanchors, cap2 = b->capanchors;
+		char **names = mc_grow(b->anchor_names, &cap, b->nanchors + 1,
+				       sizeof(*names));
 		if (!names)
 			goto nomem;
 		b->anchor_names = names;
-		const mc_node **nodes = realloc(b->anchor_nodes, cap * sizeof(*nodes));
+		const mc_node **nodes = mc_grow(b->anchor_nodes, &cap2,
+						b->nanchors + 1, sizeof(*nodes));
 		if (!nodes)
 			goto nomem;
 		b->anchor_nodes = nodes;
@@ -880,6 +493,7 @@ on_start(builder *b, yaml_event_t *ev, mc_node_kind kind)
 	const char *anc = (const char *)(kind == MC_NODE_SEQ
 			  ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor);
 	mc_node *n;
+	frame *f;
 
 	if (b->nframes >= b->lim->max_depth) {
 		berror(b, &ev->start_mark, MC_ELIMIT, "collections nested deeper "
@@ -897,16 +511,12 @@ on_start(builder *b, yaml_event_t *ev, mc_node_kind kind)
 	n->flags |= FLAG_OPEN;
 	if (anchor(b, anc, n) < 0)
 		return -1;
-	if (b->nframes == b->capframes) {
-		size_t cap = b->capframes ? b->capframes * 2 : 16;
-		frame *f = realloc(b->frames, cap * sizeof(*f));
-		if (!f) {
-			b->status = MC_ENOMEM;
-			return -1;
-		}
-		b->frames = f;
-		b->capframes = cap;
+	f = mc_grow(b->frames, &b->capframes, b->nframes + 1, sizeof(*f));
+	if (!f) {
+		b->status = MC_ENOMEM;
+		return -1;
 	}
+	b->frames = f;
 	b->frames[b->nframes].node = n;
 	b->frames[b->nframes].start = b->nkids;
 	b->nframes++;
@@ -1184,7 +794,12 @@ parser_error(builder *b, const yaml_parser_t *p)
 	}
 	if (p->error == YAML_READER_ERROR) {
 		/* The reader gives a byte offset only. */
-		offset_mark(b->doc->file.data, b->doc->file.len, p->problem_offset, &m);
+		size_t line, col;
+
+		mc_text_offset_pos(b->doc->file.data, b->doc->file.len,
+				   p->problem_offset, &line, &col);
+		m.line = line;
+		m.column = col;
 		/* The value is a byte for the octet errors, else a character
 		 * (a code point, or a UTF-16 unit). */
 		if (p->problem_value != -1 && (strstr(problem, "octet") ||
@@ -1282,111 +897,9 @@ parse(builder *b)
 	yaml_parser_delete(&parser);
 	return b->status;
 }
-
-const char *
-mc_size_text(char *buf, size_t size, uint64_t bytes)
-{
-	static const char *const units[] = {"GiB", "MiB", "KiB"};
-
-	for (unsigned i = 0; i < 3; i++) {
-		unsigned shift = 30 - 10 * i;
-		uint64_t unit = (uint64_t)1 << shift;
-
-		if (bytes >= unit && bytes % unit == 0) {
-			snprintf(buf, size, "%" PRIu64 " %s", bytes >> shift, units[i]);
-			return buf;
-		}
-	}
-	snprintf(buf, size, "%" PRIu64 " byte%s", bytes, bytes == 1 ? "" : "s");
-	return buf;
-}
-
-/* Adds an error about a named file at the node naming it: "KEY: PATH ...". */
-static int MC_PRINTF(4, 5)
-named_error(mc_diag *diag, const mc_named *named, const char *path,
-	    const char *fmt, ...)
-{
-	char what[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	return mc_node_error(diag, named->by, "%s: %s %s", named->key, path, what);
-}
-
-/* "a FIFO", "a directory", ... for a file that is not a regular one. */
-static const char *
-file_type(mode_t mode)
-{
-	return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO"
-	       : S_ISCHR(mode) ? "a character device" : S_ISBLK(mode)
-	       ? "a block device" : S_ISSOCK(mode) ? "a socket" : "not a file";
-}
-
 int
-mc_file_too_large(const char *path, const mc_named *named,
+mc_doc_load_owned(mc_doc **out, const char *name, char *data, size_t len,
 		  const mc_limits *limits, mc_diag *diag)
-{
-	char size[32];
-	int rc;
-
-	mc_size_text(size, sizeof(size), limits->max_file_bytes);
-	if (named)
-		rc = named_error(diag, named, path, "is larger than %s "
-				 MC_LIMIT_HINT("file-size"), size);
-	else
-		rc = mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-				 "the file is larger than %s " MC_LIMIT_HINT("file-size"),
-				 size);
-	if (rc == 0)
-		mc_diag_set_code(diag, "limit");
-	return MC_ELIMIT;
-}
-
-int
-mc_file_read_error(const char *path, const mc_named *named, int err,
-		   mc_diag *diag)
-{
-	if (err == ENOMEM)
-		return MC_ENOMEM;
-	if (named)
-		named_error(diag, named, path, "cannot be read: %s", strerror(err));
-	else
-		mc_diag_add(diag, MC_SEVERITY_ERROR, path, 1, 1, NULL, 0,
-			    "cannot read the file: %s", strerror(err));
-	return MC_EINPUT;
-}
-
-int
-mc_file_read(const char *path, const mc_named *named, const mc_limits *limits,
-	     mc_diag *diag, char **data, size_t *len)
-{
-	mc_limits defaults;
-	mode_t mode;
-
-	*data = NULL;
-	*len = 0;
-	if (!limits) {
-		mc_limits_default(&defaults);
-		limits = &defaults;
-	}
-	if (read_path(path, limits->max_file_bytes, named != NULL, data, len,
-		      &mode) == 0)
-		return MC_OK;
-	if (errno == EFBIG)
-		return mc_file_too_large(path, named, limits, diag);
-	if (named && mode && !S_ISREG(mode)) {
-		named_error(diag, named, path, "is not a regular file (%s)",
-			    file_type(mode));
-		return MC_EINPUT;
-	}
-	return mc_file_read_error(path, named, errno, diag);
-}
-
-static int
-load(mc_doc **out, const char *name, char *data, size_t len,
-     const mc_limits *limits, mc_diag *diag)
 {
 	mc_limits defaults, lim;
 	builder b;
@@ -1446,7 +959,7 @@ mc_doc_load_buffer(mc_doc **out, const char *name, const char *buf,
 	if (len)
 		memcpy(copy, buf, len);
 	copy[len] = '\0';
-	return load(out, name, copy, len, limits, diag);
+	return mc_doc_load_owned(out, name, copy, len, limits, diag);
 }
 
 int
@@ -1461,90 +974,7 @@ mc_doc_load_file(mc_doc **out, const char *path, const mc_limits *limits,
 	rc = mc_file_read(path, NULL, limits, diag, &data, &len);
 	if (rc != MC_OK)
 		return rc;
-	return load(out, path, data, len, limits, diag);
-}
-
-/* True when the top level of a named file is what it is named as. */
-static bool
-has_mark(const mc_node *root, const mc_named *named)
-{
-	for (const char *const *m = named->marks; *m; m++) {
-		if (mc_node_get(root, *m))
-			return true;
-	}
-	return false;
-}
-
-/*
- * A named file is parsed with diagnostics of its own, shown only when it
- * reads as what it is named as. Else one error at the naming node says
- * what it is instead, with a position in it but none of its text: a
- * limit's message (they quote nothing), or that it is not valid YAML.
- */
-int
-mc_doc_load_named(mc_doc **out, const char *path, const mc_named *named,
-		  const mc_limits *limits, mc_diag *diag)
-{
-	mc_diag *own = NULL;
-	mc_doc *doc = NULL;
-	char *data;
-	size_t len;
-	int rc;
-
-	*out = NULL;
-	rc = mc_file_read(path, named, limits, diag, &data, &len);
-	if (rc != MC_OK)
-		return rc;
-	if (!(own = mc_diag_new())) {
-		free(data);
-		return MC_ENOMEM;
-	}
-	rc = load(&doc, path, data, len, limits, own);
-	if (rc == MC_ENOMEM)
-		goto out;
-	if (rc != MC_OK) {
-		const mc_diag_item *it = mc_diag_count(own) ? mc_diag_get(own, 0) : NULL;
-		unsigned line = it ? it->at.line : 1, col = it ? it->at.column : 1;
-
-		if (rc == MC_ELIMIT && it) {
-			if (named_error(diag, named, path, "is not %s within the limits: "
-					"line %u, column %u: %s", named->what, line, col,
-					it->message) == 0)
-				mc_diag_set_code(diag, "limit");
-		} else if (named_error(diag, named, path, "is not %s: it is not "
-				       "valid YAML (line %u, column %u)", named->what,
-				       line, col) == 0) {
-			mc_diag_set_code(diag, "yaml");
-		}
-		goto out;
-	}
-	if (!doc->root || doc->root->kind != MC_NODE_MAP ||
-	    !has_mark(doc->root, named)) {
-		const char *or = named->marks[1] ? "' or '" : "";
-		int e;
-
-		if (!doc->root)
-			e = named_error(diag, named, path, "is not %s: it is empty",
-					named->what);
-		else if (doc->root->kind != MC_NODE_MAP)
-			e = named_error(diag, named, path, "is not %s: it is %s, not "
-					"a mapping", named->what,
-					mc_node_describe(doc->root));
-		else
-			e = named_error(diag, named, path, "is not %s: a mapping "
-					"without '%s%s%s'", named->what, named->marks[0],
-					or, named->marks[1] ? named->marks[1] : "");
-		if (e == 0)
-			mc_diag_set_code(diag, "bad-value");
-		rc = MC_EINPUT;
-		goto out;
-	}
-	*out = doc;
-	doc = NULL;
-out:
-	mc_doc_free(doc);
-	mc_diag_free(own);
-	return rc;
+	return mc_doc_load_owned(out, path, data, len, limits, diag);
 }
 
 void

@@ -10,29 +10,20 @@
  * Aliases share the node they refer to; `<<` merge keys are expanded.
  *
  * A document owns all its nodes and the file's bytes (kept for the source
- * lines that diagnostics show).
+ * lines that diagnostics show). Reading files and finding their lines is
+ * util/source.h's job, reading the files that files name load/named.h's;
+ * both are included here, for the loaders that use all three.
  */
 #ifndef MC_NODE_H
 #define MC_NODE_H
 
-#include <stdatomic.h>
 #include <stdint.h>
 
 #include "util/arena.h"
 #include "util/diag.h"
+#include "util/source.h"
+#include "load/named.h"
 #include "migcheck.h"
-
-typedef struct mc_lines mc_lines;
-
-typedef struct mc_file {
-	const char *name;
-	const char *data;
-	size_t len;
-	/* Where its lines start: made by the first diagnostic that needs a
-	 * source line, and kept (node.c). NULL until then; threads that race
-	 * to make it agree on one. */
-	_Atomic(mc_lines *) lines;
-} mc_file;
 
 typedef enum mc_node_kind {
 	MC_NODE_SCALAR = 1,
@@ -107,6 +98,11 @@ int mc_doc_load_file(mc_doc **out, const char *path, const mc_limits *limits,
 int mc_doc_load_buffer(mc_doc **out, const char *name, const char *buf,
 		       size_t len, const mc_limits *limits, mc_diag *diag);
 
+/* Parses len bytes at data, which it takes over (malloc'd, with a NUL
+ * after them; freed on error too), named name in diagnostics. */
+int mc_doc_load_owned(mc_doc **out, const char *name, char *data, size_t len,
+		      const mc_limits *limits, mc_diag *diag);
+
 void mc_doc_free(mc_doc *doc);
 
 /* The value under key in a mapping, or NULL (also when map is not one).
@@ -141,69 +137,5 @@ int mc_node_diag(mc_diag *diag, mc_severity sev, const mc_node *n,
  * their errors to know whether anything they read was wrong. */
 int mc_node_error_counted(mc_diag *diag, int *count, const mc_node *n,
 			  const char *fmt, ...) MC_PRINTF(4, 5);
-
-/* Adds a diagnostic at line and column of file f, with its source line. */
-int mc_file_diag(mc_diag *diag, mc_severity sev, const mc_file *f,
-		 unsigned line, unsigned col, const char *fmt, ...) MC_PRINTF(6, 7);
-
-/* Line `line` (1-based) of a UTF-8 file without its line break (*len
- * bytes), or NULL when there is none, it is too long to show, or memory
- * ran out. Takes a bounded time whatever the line: see node.c. */
-const char *mc_file_line(const mc_file *f, unsigned line, size_t *len);
-
-/* Frees what finding lines made for f (not its name or data). */
-void mc_file_release(mc_file *f);
-
-/* Reads a whole file into a malloc'd buffer of at most max bytes. Returns
- * 0, or -1 with errno set (EFBIG past the limit). A FIFO, a pipe or a
- * device is read up to max bytes and one more. */
-int mc_read_file(const char *path, size_t max, char **data, size_t *len);
-
-/*
- * A file that a file names: a base policy (`extends:`), a test's inventory
- * (`inventory:`). It must be a regular file, and it is shown in
- * diagnostics -- its lines, or words of it -- only once it has read as what
- * it is named as: a YAML mapping with one of `marks` at its top level. Until
- * then whatever is wrong with it is reported at `by`, in words that quote
- * nothing of it, so that naming /etc/shadow shows none of it.
- */
-typedef struct mc_named {
-	const mc_node *by;         /* the node that names the file */
-	const char *key;           /* "extends": the word messages begin with */
-	const char *what;          /* "a policy" */
-	const char *const *marks;  /* one or two, then NULL: {"policy", NULL} */
-} mc_named;
-
-/*
- * Reads the file at path whole, within limits->max_file_bytes, into a
- * malloc'd buffer (NUL-terminated). A named file (named not NULL) must be
- * a regular file, and errors are reported at named->by; else at the file's
- * line 1, column 1. Returns an MC_ status.
- */
-int mc_file_read(const char *path, const mc_named *named,
-		 const mc_limits *limits, mc_diag *diag, char **data,
-		 size_t *len);
-
-/* Reports that the file at path cannot be read for errno err, as
- * mc_file_read does. Returns MC_EINPUT (MC_ENOMEM for ENOMEM). */
-int mc_file_read_error(const char *path, const mc_named *named, int err,
-		       mc_diag *diag);
-
-/* Reports that the file at path (read, or given as a buffer) is larger
- * than limits->max_file_bytes, as mc_file_read does. Returns MC_ELIMIT. */
-int mc_file_too_large(const char *path, const mc_named *named,
-		      const mc_limits *limits, mc_diag *diag);
-
-/* As mc_doc_load_file, for a named file (see mc_named). */
-int mc_doc_load_named(mc_doc **out, const char *path, const mc_named *named,
-		      const mc_limits *limits, mc_diag *diag);
-
-/* How an error says which limit was hit and how to raise it:
- * "... deeper than 64 levels " MC_LIMIT_HINT("depth"). */
-#define MC_LIMIT_HINT(name) "(raise it with --limit " name "=N)"
-
-/* A size in bytes as limits are written: "256 MiB", "64 KiB", "469 bytes"
- * (buf of at least 32 bytes). Returns buf. */
-const char *mc_size_text(char *buf, size_t size, uint64_t bytes);
 
 #endif

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/scalar.h"
 #include "load/node.h"
 
 /* True when len bytes at s form a version. */
@@ -22,13 +23,6 @@ bool mc_version_valid(const char *s, size_t len);
 
 /* Compares two versions (both valid): <0, 0 or >0. */
 int mc_version_cmp(const char *a, size_t alen, const char *b, size_t blen);
-
-/* Parses an integer in decimal, 0x hex or 0o octal, with an optional sign.
- * Returns 1, 0 when s is not an integer, -1 when it does not fit 64 bits. */
-int mc_text_to_int(const char *s, size_t len, int64_t *out);
-
-/* Parses true/false, yes/no, on/off, 1/0 in any case. Returns 1 or 0. */
-int mc_text_to_bool(const char *s, size_t len, bool *out);
 
 /* True when two scalars have the same type and value; collections are
  * never equal to anything. */

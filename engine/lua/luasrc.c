@@ -1,8 +1,8 @@
 /*
  * luasrc.c - positions of table constructors in Lua source.
  *
- * A tokenizer that follows Lua 5.4's llex.c, and a parser with three
- * levels of understanding:
+ * A parser over the tokens of luasrc_lex.c (which follows Lua 5.4's
+ * llex.c), with three levels of understanding:
  *  - top-level statements are parsed: assignments bind names, the final
  *    `return` gives the chunk's value;
  *  - expressions in those statements are skimmed operand by operand, and
@@ -18,6 +18,11 @@
  * that mentions it, a call after a function that assigns it) leaves a
  * "maybe changed" record. A name read at offset r is the last record
  * before r.
+ *
+ * The file is long for one job, as Lua's lparser.c is: statements,
+ * expressions, constructors and the regions it skips are one grammar read
+ * by one parser, whose state (the token, the records, the names) all of
+ * them change; the lookups at the end read what it built.
  */
 #include "lua/luasrc.h"
 
@@ -25,47 +30,17 @@
 #include <string.h>
 
 #include "migcheck.h"
+#include "util/grow.h"
 #include "util/strmap.h"
+#include "lua/luasrc_lex.h"
 
 #define MAX_BLOCKS 256   /* blocks open in one skipped region */
 #define MAX_NAMES 256    /* names on the left of one assignment */
 #define MAX_HOPS 100     /* names followed to resolve one value */
 
-/* Tokens: single characters stand for themselves. */
-enum {
-	TK_EOF = 256,
-	TK_NAME, TK_NUMBER, TK_STRING, TK_BAD,
-	/* reserved words, in the order of `keywords` */
-	TK_AND, TK_BREAK, TK_DO, TK_ELSE, TK_ELSEIF, TK_END, TK_FALSE,
-	TK_FOR, TK_FUNCTION, TK_GOTO, TK_IF, TK_IN, TK_LOCAL, TK_NIL,
-	TK_NOT, TK_OR, TK_REPEAT, TK_RETURN, TK_THEN, TK_TRUE, TK_UNTIL,
-	TK_WHILE,
-	/* operators of more than one character */
-	TK_IDIV, TK_CONCAT, TK_DOTS, TK_EQ, TK_GE, TK_LE, TK_NE, TK_SHL,
-	TK_SHR, TK_DBCOLON
-};
-
-static const char *const keywords[] = {
-	"and", "break", "do", "else", "elseif", "end", "false", "for",
-	"function", "goto", "if", "in", "local", "nil", "not", "or",
-	"repeat", "return", "then", "true", "until", "while"
-};
-
-typedef struct token {
-	int kind;
-	size_t off, end;       /* its bytes */
-	size_t cstart, cend;   /* strings: the bytes between the delimiters */
-	bool is_long;          /* a long string [[...]] */
-	uint32_t line, col;
-} token;
-
-typedef struct lexer {
-	const unsigned char *s;
-	size_t len;
-	size_t pos;            /* where the next token is looked for */
-	size_t mpos;           /* the position below is that of byte mpos */
-	uint32_t mline, mcol;
-} lexer;
+/* The tokenizer's types, under the names the parser reads best. */
+typedef mc_ltoken token;
+typedef mc_llexer lexer;
 
 /* What a top-level statement did to a name, from offset `off` on. */
 typedef struct record {
@@ -130,477 +105,16 @@ typedef struct parser {
 	bool lost;               /* the top level was not understood */
 } parser;
 
-/* ------------------------------------------------------------------------
- * Tokenizer
- */
-
-static bool
-is_space(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-	       c == '\f';
-}
-
-static bool
-is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool
-is_xdigit(int c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/* Letters, '_', and (as Lua built with LUA_UCID) any non-ASCII byte. */
-static bool
-is_name_start(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-	       c >= 0x80;
-}
-
-static bool
-is_name_char(int c)
-{
-	return is_name_start(c) || is_digit(c);
-}
-
-static int
-hex_value(int c)
-{
-	if (is_digit(c))
-		return c - '0';
-	return (c | 0x20) - 'a' + 10;
-}
-
-/* The byte at i, or -1 past the end. */
-static int
-at(const lexer *lx, size_t i)
-{
-	return i < lx->len ? lx->s[i] : -1;
-}
-
-/* The width of the UTF-8 character at byte i: 2 to 4 for a lead byte
- * followed by its continuation bytes, else 1 (ASCII, or a byte that is not
- * valid UTF-8 there, which counts as a character of its own). */
-static size_t
-utf8_width(const lexer *lx, size_t i)
-{
-	unsigned c = lx->s[i];
-	size_t w = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 1;
-
-	if (c >= 0xF5 || i + w > lx->len)
-		return 1;
-	for (size_t k = 1; k < w; k++) {
-		if ((lx->s[i + k] & 0xC0) != 0x80)
-			return 1;
-	}
-	return w;
-}
-
-/*
- * Moves the position mark forward to byte off (never backward: tokens are
- * read in order, so every byte is walked once) and gives its line and
- * column. LF, CR LF and CR end lines; a UTF-8 character is one column.
- * Both saturate rather than wrap.
- */
-static void
-mark(lexer *lx, size_t off, uint32_t *line, uint32_t *col)
-{
-	while (lx->mpos < off) {
-		unsigned char c = lx->s[lx->mpos];
-
-		if (c == '\r' || c == '\n') {
-			if (c == '\r' || !(lx->mpos > 0 && lx->s[lx->mpos - 1] == '\r')) {
-				if (lx->mline < UINT32_MAX)
-					lx->mline++;
-				lx->mcol = 1;
-			}
-			lx->mpos++;
-			continue;
-		}
-		if (lx->mcol < UINT32_MAX)
-			lx->mcol++;
-		lx->mpos += c < 0x80 ? 1 : utf8_width(lx, lx->mpos);
-	}
-	*line = lx->mline;
-	*col = lx->mcol;
-}
-
-/* True when a long bracket [=*[ opens at byte i; *level is its count of
- * '=' signs. */
-static bool
-long_open(const lexer *lx, size_t i, size_t *level)
-{
-	size_t j = i + 1;
-
-	if (at(lx, i) != '[')
-		return false;
-	while (at(lx, j) == '=')
-		j++;
-	*level = j - i - 1;
-	return at(lx, j) == '[';
-}
-
-/* From byte i (inside a long bracket of `level`), the offset after its
- * closing bracket, or the end of the source; *cend is where the content
- * stops. Linear: the '=' signs checked after a ']' are not ']'. */
-static size_t
-skip_long(const lexer *lx, size_t i, size_t level, size_t *cend)
-{
-	for (; i < lx->len; i++) {
-		size_t j = i + 1, n = 0;
-
-		if (lx->s[i] != ']')
-			continue;
-		while (n < level && at(lx, j) == '=') {
-			j++;
-			n++;
-		}
-		if (n == level && at(lx, j) == ']') {
-			*cend = i;
-			return j + 1;
-		}
-	}
-	*cend = lx->len;
-	return lx->len;
-}
-
-/* From the opening quote at i, the end of a short string (after its
- * closing quote; an unfinished string stops before the line break or at
- * the end); *cend is where the content stops. */
-static size_t
-skip_short(const lexer *lx, size_t i, size_t *cend)
-{
-	int q = lx->s[i];
-
-	for (i++; i < lx->len; i++) {
-		int c = lx->s[i];
-
-		if (c == q) {
-			*cend = i;
-			return i + 1;
-		}
-		if (c == '\n' || c == '\r')
-			break;
-		if (c != '\\' || i + 1 >= lx->len)
-			continue;
-		c = lx->s[++i];
-		if (c == '\n' || c == '\r') {
-			/* An escaped line break: CR LF and LF CR are one. */
-			int d = at(lx, i + 1);
-			if ((d == '\n' || d == '\r') && d != c)
-				i++;
-		} else if (c == 'z') {
-			while (i + 1 < lx->len && is_space(lx->s[i + 1]))
-				i++;
-		}
-	}
-	*cend = i;
-	return i;
-}
-
-/* From the first character of a numeral at i, its end: llex.c's
- * read_numeral, which also takes a letter touching the numeral. */
-static size_t
-skip_number(const lexer *lx, size_t i)
-{
-	bool hex = false;
-
-	if (lx->s[i] == '0' && (at(lx, i + 1) == 'x' || at(lx, i + 1) == 'X')) {
-		hex = true;
-		i++;
-	}
-	for (i++;;) {
-		int c = at(lx, i);
-
-		if (hex ? (c == 'p' || c == 'P') : (c == 'e' || c == 'E')) {
-			i++;
-			if (at(lx, i) == '+' || at(lx, i) == '-')
-				i++;
-		} else if (is_xdigit(c) || c == '.') {
-			i++;
-		} else {
-			break;
-		}
-	}
-	while (i < lx->len && is_name_char(lx->s[i]))
-		i++;
-	return i;
-}
-
-static int
-keyword(const unsigned char *s, size_t len)
-{
-	for (size_t k = 0; k < sizeof(keywords) / sizeof(*keywords); k++) {
-		if (strlen(keywords[k]) == len && memcmp(keywords[k], s, len) == 0)
-			return TK_AND + (int)k;
-	}
-	return TK_NAME;
-}
-
-/* The operator at i: `two` when the next byte is `second`, else `one`. */
-static int
-op2(const lexer *lx, size_t *i, int second, int two, int one)
-{
-	if (at(lx, *i + 1) == second) {
-		*i += 2;
-		return two;
-	}
-	*i += 1;
-	return one;
-}
-
-/* Reads the next token into t, skipping white space and comments. At the
- * end of the source, and after it, gives TK_EOF. */
-static void
-lex(lexer *lx, token *t)
-{
-	const unsigned char *s = lx->s;
-	size_t i = lx->pos, n = lx->len, level;
-	int c;
-
-	for (;;) {
-		while (i < n && is_space(s[i]))
-			i++;
-		if (i + 1 >= n || s[i] != '-' || s[i + 1] != '-')
-			break;
-		i += 2;
-		if (long_open(lx, i, &level)) {
-			i = skip_long(lx, i + level + 2, level, &t->cend);
-		} else {
-			while (i < n && s[i] != '\n' && s[i] != '\r')
-				i++;
-		}
-	}
-	t->off = i;
-	t->cstart = t->cend = i;
-	t->is_long = false;
-	mark(lx, i, &t->line, &t->col);
-	if (i >= n) {
-		t->kind = TK_EOF;
-		t->end = lx->pos = n;
-		return;
-	}
-	c = s[i];
-	if (is_name_start(c)) {
-		size_t j = i + 1;
-		while (j < n && is_name_char(s[j]))
-			j++;
-		t->kind = keyword(s + i, j - i);
-		i = j;
-	} else if (is_digit(c) || (c == '.' && is_digit(at(lx, i + 1)))) {
-		t->kind = TK_NUMBER;
-		i = skip_number(lx, i);
-	} else if (c == '"' || c == '\'') {
-		t->kind = TK_STRING;
-		t->cstart = i + 1;
-		i = skip_short(lx, i, &t->cend);
-	} else if (c == '[' && long_open(lx, i, &level)) {
-		t->kind = TK_STRING;
-		t->is_long = true;
-		t->cstart = i + level + 2;
-		i = skip_long(lx, t->cstart, level, &t->cend);
-	} else {
-		switch (c) {
-		case '=': t->kind = op2(lx, &i, '=', TK_EQ, '='); break;
-		case '/': t->kind = op2(lx, &i, '/', TK_IDIV, '/'); break;
-		case '~': t->kind = op2(lx, &i, '=', TK_NE, '~'); break;
-		case ':': t->kind = op2(lx, &i, ':', TK_DBCOLON, ':'); break;
-		case '<':
-			t->kind = at(lx, i + 1) == '=' ? op2(lx, &i, '=', TK_LE, '<')
-						       : op2(lx, &i, '<', TK_SHL, '<');
-			break;
-		case '>':
-			t->kind = at(lx, i + 1) == '=' ? op2(lx, &i, '=', TK_GE, '>')
-						       : op2(lx, &i, '>', TK_SHR, '>');
-			break;
-		case '.':
-			if (at(lx, i + 1) == '.' && at(lx, i + 2) == '.') {
-				t->kind = TK_DOTS;
-				i += 3;
-			} else {
-				t->kind = op2(lx, &i, '.', TK_CONCAT, '.');
-			}
-			break;
-		case '+': case '-': case '*': case '%': case '^': case '#':
-		case '&': case '|': case '(': case ')': case '{': case '}':
-		case '[': case ']': case ';': case ',':
-			t->kind = c;
-			i++;
-			break;
-		default:
-			t->kind = TK_BAD;
-			i++;
-			break;
-		}
-	}
-	t->end = lx->pos = i;
-}
-
-/* Sets up lx for len bytes at s: past a UTF-8 byte order mark (not a
- * column) and a first line starting with '#'. */
-static void
-lex_init(lexer *lx, const char *s, size_t len)
-{
-	lx->s = (const unsigned char *)s;
-	lx->len = len;
-	lx->pos = 0;
-	if (len >= 3 && lx->s[0] == 0xEF && lx->s[1] == 0xBB && lx->s[2] == 0xBF)
-		lx->pos = 3;
-	lx->mpos = lx->pos;
-	lx->mline = 1;
-	lx->mcol = 1;
-	if (at(lx, lx->pos) == '#') {
-		while (lx->pos < len && lx->s[lx->pos] != '\n' &&
-		       lx->s[lx->pos] != '\r')
-			lx->pos++;
-	}
-}
-
-/* ------------------------------------------------------------------------
- * Decoding string literals
- */
-
-/* Writes x (at most 0x7FFFFFFF) as Lua's \u{} does, in up to 6 bytes of
- * extended UTF-8 (lobject.c's luaO_utf8esc); returns the bytes written. */
-static size_t
-utf8_escape(char *out, unsigned long x)
-{
-	char tmp[8];
-	size_t n = 0;
-
-	if (x < 0x80) {
-		out[0] = (char)x;
-		return 1;
-	}
-	unsigned mfb = 0x3f;  /* the most that fits in the first byte */
-	do {
-		tmp[n++] = (char)(0x80 | (x & 0x3f));
-		x >>= 6;
-		mfb >>= 1;
-	} while (x > mfb);
-	tmp[n++] = (char)((~mfb << 1) | x);
-	for (size_t k = 0; k < n; k++)
-		out[k] = tmp[n - 1 - k];
-	return n;
-}
-
-/* The first line break at s[i] (CR LF and LF CR count as one, as in
- * Lua): its width, or 0. */
-static size_t
-break_width(const unsigned char *s, size_t i, size_t end)
-{
-	if (i >= end || (s[i] != '\n' && s[i] != '\r'))
-		return 0;
-	if (i + 1 < end && (s[i + 1] == '\n' || s[i + 1] == '\r') &&
-	    s[i + 1] != s[i])
-		return 2;
-	return 1;
-}
-
-/*
- * Decodes the escape after the backslash at s[*i] (i < end) into out;
- * advances *i past it and returns the bytes written. Escapes Lua refuses
- * (it has compiled the file, so only hostile input has them) give the
- * character after the backslash.
- */
-static size_t
-decode_escape(const unsigned char *s, size_t *i, size_t end, char *out)
-{
-	size_t k = *i + 1, w;
-	unsigned long v = 0;
-	int c;
-
-	if (k >= end) {
-		*i = k;
-		return 0;
-	}
-	c = s[k];
-	switch (c) {
-	case 'a': *out = '\a'; break;
-	case 'b': *out = '\b'; break;
-	case 'f': *out = '\f'; break;
-	case 'n': *out = '\n'; break;
-	case 'r': *out = '\r'; break;
-	case 't': *out = '\t'; break;
-	case 'v': *out = '\v'; break;
-	case 'x':
-		for (w = 0; w < 2 && k + 1 < end && is_xdigit(s[k + 1]); w++)
-			v = v * 16 + (unsigned long)hex_value(s[++k]);
-		*out = (char)v;
-		break;
-	case 'z':
-		while (k + 1 < end && is_space(s[k + 1]))
-			k++;
-		*i = k + 1;
-		return 0;
-	case 'u':
-		if (k + 1 < end && s[k + 1] == '{')
-			k++;
-		while (k + 1 < end && is_xdigit(s[k + 1])) {
-			k++;
-			if (v <= (0x7FFFFFFFul >> 4))
-				v = v * 16 + (unsigned long)hex_value(s[k]);
-		}
-		if (k + 1 < end && s[k + 1] == '}')
-			k++;
-		*i = k + 1;
-		return utf8_escape(out, v);
-	case '\n':
-	case '\r':
-		*out = '\n';
-		*i = k + break_width(s, k, end);
-		return 1;
-	default:
-		if (is_digit(c)) {
-			v = (unsigned long)(c - '0');
-			for (w = 1; w < 3 && k + 1 < end && is_digit(s[k + 1]); w++)
-				v = v * 10 + (unsigned long)(s[++k] - '0');
-			*out = (char)(v & 0xFF);
-		} else {
-			*out = (char)c;  /* \\ \" \' and what Lua refuses */
-		}
-		break;
-	}
-	*i = k + 1;
-	return 1;
-}
-
 /* The value of string token t, decoded as Lua does, NUL-terminated in the
- * arena; NULL when memory runs out. A string's value is never longer than
- * its source text. */
+ * arena; NULL when memory runs out. */
 static char *
 decode_string(parser *p, const token *t, size_t *len)
 {
-	const unsigned char *s = p->lx.s;
-	size_t i = t->cstart, end = t->cend, n = 0, w;
-	char *out = mc_arena_alloc(p->arena, end - i + 1);
+	char *out = mc_arena_alloc(p->arena, t->cend - t->cstart + 1);
 
 	if (!out)
 		return NULL;
-	if (t->is_long) {
-		i += break_width(s, i, end);  /* a first line break is dropped */
-		while (i < end) {
-			if ((w = break_width(s, i, end)) > 0) {
-				out[n++] = '\n';
-				i += w;
-			} else {
-				out[n++] = (char)s[i++];
-			}
-		}
-	} else {
-		while (i < end) {
-			if (s[i] == '\\')
-				n += decode_escape(s, &i, end, out + n);
-			else
-				out[n++] = (char)s[i++];
-		}
-	}
-	out[n] = '\0';
-	*len = n;
+	*len = mc_llex_string(&p->lx, t, out);
 	return out;
 }
 
@@ -617,7 +131,7 @@ next(parser *p)
 		p->tk = p->ahead;
 		p->has_ahead = false;
 	} else {
-		lex(&p->lx, &p->tk);
+		mc_llex(&p->lx, &p->tk);
 	}
 }
 
@@ -625,7 +139,7 @@ static int
 peek(parser *p)
 {
 	if (!p->has_ahead) {
-		lex(&p->lx, &p->ahead);
+		mc_llex(&p->lx, &p->ahead);
 		p->has_ahead = true;
 	}
 	return p->ahead.kind;
@@ -639,22 +153,17 @@ nomem(parser *p)
 }
 
 /* Makes room for one more element of size `size` in *items (malloc'd,
- * *cap elements); false (status set) when memory runs out. */
+ * *cap elements, count used); false (status set) when memory runs out. */
 static bool
 grow(parser *p, void **items, size_t *cap, size_t count, size_t size)
 {
-	size_t ncap;
-	void *n;
+	void *n = mc_grow(*items, cap, count + 1, size);
 
-	if (count < *cap)
-		return true;
-	ncap = *cap ? *cap * 2 : 16;
-	if (ncap > SIZE_MAX / size || !(n = realloc(*items, ncap * size))) {
+	if (!n) {
 		nomem(p);
 		return false;
 	}
 	*items = n;
-	*cap = ncap;
 	return true;
 }
 
@@ -912,11 +421,9 @@ buf_add(parser *p, const void *s, size_t len)
 {
 	void *items = p->buf;
 
-	while (p->nbuf + len + 1 > p->capbuf) {
-		if (!grow(p, &items, &p->capbuf, p->capbuf, 1))
-			return false;
-		p->buf = items;
-	}
+	if (!grow(p, &items, &p->capbuf, p->nbuf + len, 1))
+		return false;
+	p->buf = items;
 	memcpy(p->buf + p->nbuf, s, len);
 	p->nbuf += len;
 	return true;
@@ -1722,7 +1229,7 @@ mc_lsrc_scan(mc_lsrc **out, mc_arena *arena, const char *src, size_t len)
 	p.arena = arena;
 	p.status = MC_OK;
 	mc_strmap_init(&p.names);
-	lex_init(&p.lx, src, len);
+	mc_llex_init(&p.lx, src, len);
 	parse_chunk(&p, &ret);
 	rc = p.status;
 	if (rc != MC_OK)
@@ -1918,8 +1425,8 @@ long_literal(const char *src, size_t len, size_t max, token *t)
 {
 	lexer lx;
 
-	lex_init(&lx, src, len);
-	for (lex(&lx, t); t->kind != TK_EOF; lex(&lx, t)) {
+	mc_llex_init(&lx, src, len);
+	for (mc_llex(&lx, t); t->kind != TK_EOF; mc_llex(&lx, t)) {
 		if (t->kind == TK_STRING && t->cend - t->cstart > max)
 			return true;
 	}
@@ -1949,3 +1456,4 @@ mc_lsrc_long_literal_length(const char *src, size_t len, size_t max, size_t *n)
 	*n = t.cend - t.cstart;
 	return true;
 }
+
