@@ -106,7 +106,7 @@ vm_hash(const void *arg, size_t v)
 		return mc_hash_mix(h, v);
 	for (size_t i = 0; i < f->nvm_paths; i++) {
 		if (kc->reads.vm[i])
-			h = mc_node_hash(vals[i], h);
+			h = mc_value_hash(vals[i], h);
 	}
 	return h;
 }
@@ -127,7 +127,7 @@ vm_equal(const void *arg, size_t a, size_t b)
 	if (kc->reads.opaque || pl->req->by_pairs)
 		return a == b;
 	for (size_t i = 0; i < f->nvm_paths; i++) {
-		if (kc->reads.vm[i] && !mc_node_same(va[i], vb[i]))
+		if (kc->reads.vm[i] && !mc_value_equal(va[i], vb[i], MC_CLASS_EQ))
 			return false;
 	}
 	return true;
