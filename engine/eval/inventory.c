@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
+
 typedef struct adder {
 	mc_inventory *inv;
 	mc_diag *diag;
@@ -184,15 +186,9 @@ add_host(adder *a, const mc_node *rec)
 		aerror(a, rec, "too many hosts");
 		return;
 	}
-	if (inv->nhosts == inv->caphosts) {
-		size_t cap = inv->caphosts ? inv->caphosts * 2 : 64;
-		mc_host_rec *h = realloc(inv->hosts, cap * sizeof(*h));
-		if (!h) {
-			a->nomem = true;
-			return;
-		}
-		inv->hosts = h;
-		inv->caphosts = cap;
+	if (MC_GROW(inv->hosts, inv->caphosts, inv->nhosts + 1) < 0) {
+		a->nomem = true;
+		return;
 	}
 	mc_host_rec *h = &inv->hosts[inv->nhosts];
 	h->name = name->u.text;
@@ -321,15 +317,9 @@ add_vm(adder *a, const mc_node *rec)
 		aerror(a, rec, "too many VMs");
 		return;
 	}
-	if (inv->nvms == inv->capvms) {
-		size_t cap = inv->capvms ? inv->capvms * 2 : 64;
-		mc_vm_rec *v = realloc(inv->vms, cap * sizeof(*v));
-		if (!v) {
-			a->nomem = true;
-			return;
-		}
-		inv->vms = v;
-		inv->capvms = cap;
+	if (MC_GROW(inv->vms, inv->capvms, inv->nvms + 1) < 0) {
+		a->nomem = true;
+		return;
 	}
 	if (!(rec = with_defaults(a, rec)))
 		return;
@@ -348,15 +338,12 @@ add_doc(mc_inventory *inv, mc_doc *doc, mc_diag *diag)
 {
 	adder a = {inv, diag, 0, false};
 	const mc_node *root = doc->root;
-	mc_doc **docs;
 
-	docs = realloc(inv->docs, (inv->ndocs + 1) * sizeof(*docs));
-	if (!docs) {
+	if (MC_GROW(inv->docs, inv->capdocs, inv->ndocs + 1) < 0) {
 		mc_doc_free(doc);
 		return MC_ENOMEM;
 	}
-	inv->docs = docs;
-	docs[inv->ndocs++] = doc;
+	inv->docs[inv->ndocs++] = doc;
 	if (!root) {
 		mc_file_diag(diag, MC_SEVERITY_ERROR, &doc->file, 1, 1,
 			     "the inventory file is empty; it must be a mapping "

@@ -35,7 +35,7 @@ struct mc_inventory {
 	mc_limits limits;
 	mc_arena arena;        /* records completed with their defaults */
 	mc_doc **docs;
-	size_t ndocs;
+	size_t ndocs, capdocs;
 	mc_host_rec *hosts;
 	size_t nhosts, caphosts;
 	mc_vm_rec *vms;

@@ -17,6 +17,7 @@
 #include "eval/eval.h"
 #include "fleet/factor.h"
 #include "eval/keep.h"
+#include "util/grow.h"
 
 #define DEFAULT_TOP 3
 
@@ -173,17 +174,8 @@ pick_cmp(const void *a, const void *b)
 static int
 keep_vios(planner *pl, const mc_pair_result *pr, outcome *o)
 {
-	if (pl->nvios + pr->nvio > pl->capvios) {
-		size_t cap = pl->capvios ? pl->capvios * 2 : 256;
-		mc_vio *v;
-
-		while (cap < pl->nvios + pr->nvio)
-			cap *= 2;
-		if (!(v = realloc(pl->vios, cap * sizeof(*v))))
-			return -1;
-		pl->vios = v;
-		pl->capvios = cap;
-	}
+	if (MC_GROW(pl->vios, pl->capvios, pl->nvios + pr->nvio) < 0)
+		return -1;
 	memcpy(pl->vios + pl->nvios, pr->vio, pr->nvio * sizeof(*pr->vio));
 	o->vio = pl->nvios;
 	o->nvio = (uint32_t)pr->nvio;
