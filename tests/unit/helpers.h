@@ -10,27 +10,11 @@
 #include "policy/cond.h"
 #include "migcheck.h"
 
-Suite *node_suite(void);
-Suite *diag_suite(void);
-Suite *value_suite(void);
-Suite *cond_suite(void);
-Suite *normalize_suite(void);
-Suite *policy_suite(void);
-Suite *eval_suite(void);
-Suite *extends_suite(void);
-Suite *inventory_suite(void);
-Suite *lua_suite(void);
-Suite *escape_suite(void);
-Suite *order_suite(void);
-Suite *luapolicy_suite(void);
-Suite *lpattern_suite(void);
-Suite *luasrc_suite(void);
-Suite *explain_suite(void);
-Suite *lint_suite(void);
-Suite *probe_suite(void);
-Suite *plan_suite(void);
-Suite *baseline_suite(void);
-Suite *text_suite(void);
+/* Every suite's maker, NAME_suite(), for each NAME of MC_UNIT_SUITES
+ * (tests/CMakeLists.txt: the one place a suite is registered). */
+#define MC_SUITE(name) Suite *name##_suite(void);
+#include "unit_suites.h"
+#undef MC_SUITE
 
 /*
  * How many times slower than a native build the tests run: 100 under
