@@ -123,7 +123,8 @@ test_covers(const mc_cond *early, const mc_cond *late)
 	if (late->op == MC_OP_EQ) {
 		if (early->op == MC_OP_EQ)
 			return mc_node_equal(early->operand, late->operand);
-		return early->op == MC_OP_IN && mc_value_in(late->operand, early->operand);
+		return early->op == MC_OP_IN &&
+		       mc_value_in(late->operand, early->operand);
 	}
 	if (late->op == MC_OP_IN && late->operand->kind == MC_NODE_SEQ) {
 		for (size_t i = 0; i < late->operand->len; i++) {

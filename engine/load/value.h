@@ -1,6 +1,7 @@
 /*
- * value.h - comparing scalar values: equality by type, order by integer
- * or version, and the coercions a field's declared type asks for.
+ * value.h - comparing values: the engine's one equality and hash, order
+ * by integer or version, and the coercions a field's declared type asks
+ * for.
  *
  * Versions compare segment by segment ('.', '-' and '_' separate them):
  * numeric segments as numbers of any length, others as strings, a missing
