@@ -15,11 +15,6 @@
 #include "policy/policy.h"
 #include "load/value.h"
 
-typedef struct owner {
-	mc_explanation pub;   /* first: the public pointer is the owner's */
-	mc_arena arena;
-} owner;
-
 typedef struct builder {
 	const mc_policy *p;
 	mc_arena *arena;
@@ -508,18 +503,15 @@ remedies(builder *b, mc_explanation *e)
 int
 mc_policy_explain(mc_explanation **out, const mc_policy *p)
 {
-	owner *o = calloc(1, sizeof(*o));
+	mc_explanation *e = mc_owned_new(sizeof(*e));
 	builder b = {p, NULL, MC_BUF_INIT, false};
-	mc_explanation *e;
 	const char **files;
 	const mc_node *tests;
 
 	*out = NULL;
-	if (!o)
+	if (!e)
 		return MC_ENOMEM;
-	mc_arena_init(&o->arena);
-	b.arena = &o->arena;
-	e = &o->pub;
+	b.arena = mc_owned_arena(e);
 	e->name = dup(&b, p->name);
 	e->description = dup(&b, p->description);
 	e->file = dup(&b, p->file);
@@ -557,10 +549,5 @@ mc_policy_explain(mc_explanation **out, const mc_policy *p)
 void
 mc_explanation_free(mc_explanation *e)
 {
-	owner *o = (owner *)e;
-
-	if (!o)
-		return;
-	mc_arena_release(&o->arena);
-	free(o);
+	mc_owned_free(e);
 }

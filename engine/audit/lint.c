@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "load/value.h"
 #include "policy/policy.h"
 
 typedef struct linter {
@@ -76,38 +77,6 @@ unwrap(const mc_cond *c)
 }
 
 static bool
-scalar_equal(const mc_node *a, const mc_node *b)
-{
-	if (a == b)
-		return true;
-	if (!a || !b || a->kind != MC_NODE_SCALAR || b->kind != MC_NODE_SCALAR)
-		return false;
-	return a->type == b->type && a->len == b->len &&
-	       memcmp(a->u.text, b->u.text, a->len) == 0;
-}
-
-static bool
-node_equal(const mc_node *a, const mc_node *b)
-{
-	if (a == b)
-		return true;
-	if (!a || !b || a->kind != b->kind)
-		return false;
-	if (a->kind == MC_NODE_SCALAR)
-		return scalar_equal(a, b);
-	if (a->len != b->len)
-		return false;
-	for (size_t i = 0; i < a->len; i++) {
-		if (a->kind == MC_NODE_SEQ
-		    ? !node_equal(a->u.items[i], b->u.items[i])
-		    : !node_equal(a->u.pairs[i].key, b->u.pairs[i].key) ||
-		      !node_equal(a->u.pairs[i].value, b->u.pairs[i].value))
-			return false;
-	}
-	return true;
-}
-
-static bool
 ref_equal(mc_ref a, mc_ref b)
 {
 	return a.scope == b.scope && a.index == b.index;
@@ -125,7 +94,7 @@ cond_equal(const mc_cond *a, const mc_cond *b)
 		return a->op == b->op && ref_equal(a->subject, b->subject) &&
 		       a->operand_is_ref == b->operand_is_ref &&
 		       (a->operand_is_ref ? ref_equal(a->operand_ref, b->operand_ref)
-			: node_equal(a->operand, b->operand));
+			: mc_value_equal(a->operand, b->operand, MC_EQ_DEEP));
 	if (a->nkids != b->nkids)
 		return false;
 	for (size_t i = 0; i < a->nkids; i++) {
@@ -133,18 +102,6 @@ cond_equal(const mc_cond *a, const mc_cond *b)
 			return false;
 	}
 	return true;
-}
-
-static bool
-list_has(const mc_node *list, const mc_node *v)
-{
-	if (!list || !mc_node_is_seq(list) || list->kind != MC_NODE_SEQ)
-		return false;
-	for (size_t i = 0; i < list->len; i++) {
-		if (scalar_equal(list->u.items[i], v))
-			return true;
-	}
-	return false;
 }
 
 /* Whether the single test `early` holds wherever the single test `late`
@@ -165,14 +122,15 @@ test_covers(const mc_cond *early, const mc_cond *late)
 		return false;
 	if (late->op == MC_OP_EQ) {
 		if (early->op == MC_OP_EQ)
-			return scalar_equal(early->operand, late->operand);
-		return early->op == MC_OP_IN && list_has(early->operand, late->operand);
+			return mc_node_equal(early->operand, late->operand);
+		return early->op == MC_OP_IN &&
+		       mc_value_in(late->operand, early->operand);
 	}
 	if (late->op == MC_OP_IN && late->operand->kind == MC_NODE_SEQ) {
 		for (size_t i = 0; i < late->operand->len; i++) {
 			const mc_node *v = late->operand->u.items[i];
-			if (early->op == MC_OP_EQ ? !scalar_equal(early->operand, v)
-			    : early->op != MC_OP_IN || !list_has(early->operand, v))
+			if (early->op == MC_OP_EQ ? !mc_node_equal(early->operand, v)
+			    : early->op != MC_OP_IN || !mc_value_in(v, early->operand))
 				return false;
 		}
 		return late->operand->len > 0;

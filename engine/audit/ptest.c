@@ -23,18 +23,13 @@
 #include "load/node.h"
 #include "policy/policy.h"
 
-typedef struct report {
-	mc_test_report pub;
-	mc_arena arena;
-} report;
-
 /* Coverage items are laid out in policy order: host requirements, then
  * per kind its match and compare entries, rules, relaxations, remedies. */
 typedef struct runner {
 	const mc_policy *p;
 	const mc_limits *lim;
 	mc_budget *budget;     /* what all the tests spend, together */
-	report *rep;
+	mc_test_report *rep;
 	mc_coverage_item *items;
 	size_t nitems;
 	size_t *kind_match;    /* first item of each kind's match entries */
@@ -64,20 +59,20 @@ rating_text(char buf[4], unsigned halves)
 static const char *
 keep(runner *r, const char *s)
 {
-	return mc_keep(&r->rep->arena, &r->nomem, s);
+	return mc_keep(mc_owned_arena(r->rep), &r->nomem, s);
 }
 
 /* Keeps the buffer's text and empties the buffer. */
 static const char *
 keep_buf(runner *r)
 {
-	return mc_keep_buf(&r->rep->arena, &r->nomem, &r->buf);
+	return mc_keep_buf(mc_owned_arena(r->rep), &r->nomem, &r->buf);
 }
 
 static mc_location
 location(runner *r, const mc_node *n)
 {
-	return mc_keep_location(&r->rep->arena, &r->nomem, n);
+	return mc_keep_location(mc_owned_arena(r->rep), &r->nomem, n);
 }
 
 static bool
@@ -109,7 +104,7 @@ list_items(runner *r)
 
 	for (size_t k = 0; k < p->nkinds; k++)
 		n += p->checks[k].nmatch + p->checks[k].ncompare;
-	r->items = mc_arena_calloc(&r->rep->arena, n + 1, sizeof(*r->items));
+	r->items = mc_arena_calloc(mc_owned_arena(r->rep), n + 1, sizeof(*r->items));
 	r->kind_match = calloc(p->nkinds + 1, sizeof(*r->kind_match));
 	r->kind_compare = calloc(p->nkinds + 1, sizeof(*r->kind_compare));
 	if (!r->items || !r->kind_match || !r->kind_compare)
@@ -542,41 +537,37 @@ mc_policy_test(mc_test_report **out, const mc_policy *p,
 	}
 	r.p = p;
 	r.lim = limits;
-	r.rep = calloc(1, sizeof(*r.rep));
+	r.rep = mc_owned_new(sizeof(*r.rep));
 	if (!r.rep || mc_budget_new(&r.budget, limits) != MC_OK)
 		goto out;
-	mc_arena_init(&r.rep->arena);
-	tests = mc_arena_calloc(&r.rep->arena, ntests + 1, sizeof(*tests));
+	tests = mc_arena_calloc(mc_owned_arena(r.rep), ntests + 1, sizeof(*tests));
 	if (!tests || list_items(&r) != MC_OK)
 		goto out;
 	for (size_t i = 0; i < ntests; i++) {
 		if (run_test(&r, list->u.items[i], &tests[i]) != MC_OK)
 			goto out;
 		if (!tests[i].passed)
-			r.rep->pub.nfailed++;
+			r.rep->nfailed++;
 		if (tests[i].error)
-			r.rep->pub.nerrors++;
+			r.rep->nerrors++;
 	}
 	for (size_t i = 0; i < r.nitems; i++)
-		r.rep->pub.nexercised += r.items[i].exercised;
-	r.rep->pub.policy_name = keep(&r, p->name);
-	r.rep->pub.policy_file = keep(&r, p->file);
-	r.rep->pub.tests = tests;
-	r.rep->pub.ntests = ntests;
-	r.rep->pub.coverage = r.items;
-	r.rep->pub.ncoverage = r.nitems;
+		r.rep->nexercised += r.items[i].exercised;
+	r.rep->policy_name = keep(&r, p->name);
+	r.rep->policy_file = keep(&r, p->file);
+	r.rep->tests = tests;
+	r.rep->ntests = ntests;
+	r.rep->coverage = r.items;
+	r.rep->ncoverage = r.nitems;
 	if (r.nomem)
 		goto out;
-	*out = &r.rep->pub;
+	*out = r.rep;
 	r.rep = NULL;
 	rc = MC_OK;
 out:
 	if (rc == MC_ENOMEM)
 		mc_diag_error(diag, "out of memory running the tests of %s", p->file);
-	if (r.rep) {
-		mc_arena_release(&r.rep->arena);
-		free(r.rep);
-	}
+	mc_owned_free(r.rep);
 	free(r.kind_match);
 	free(r.kind_compare);
 	mc_buf_free(&r.buf);
@@ -587,10 +578,5 @@ out:
 void
 mc_test_report_free(mc_test_report *rep)
 {
-	report *r = (report *)rep;
-
-	if (!r)
-		return;
-	mc_arena_release(&r->arena);
-	free(r);
+	mc_owned_free(rep);
 }

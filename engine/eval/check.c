@@ -18,14 +18,9 @@
 #include "load/node.h"
 #include "load/value.h"
 
-typedef struct result {
-	mc_check_result pub;
-	mc_arena arena;
-} result;
-
 typedef struct renderer {
 	mc_ctx ctx;
-	result *res;
+	mc_check_result *res;
 	mc_buf buf;
 	bool nomem;
 	/* The VM's host's field values, each put into words once: they are
@@ -38,27 +33,28 @@ typedef struct renderer {
 static const char *
 keep(renderer *r, const char *s)
 {
-	return mc_keep(&r->res->arena, &r->nomem, s);
+	return mc_keep(mc_owned_arena(r->res), &r->nomem, s);
 }
 
 /* Keeps the buffer's text and empties the buffer. */
 static const char *
 keep_buf(renderer *r)
 {
-	return mc_keep_buf(&r->res->arena, &r->nomem, &r->buf);
+	return mc_keep_buf(mc_owned_arena(r->res), &r->nomem, &r->buf);
 }
 
 static mc_location
 location(renderer *r, const mc_node *n)
 {
-	return mc_keep_location(&r->res->arena, &r->nomem, n);
+	return mc_keep_location(mc_owned_arena(r->res), &r->nomem, n);
 }
 
 /* A bound field value as a public value, kept in the result. */
 static mc_value
 value_of(renderer *r, const mc_field *fd, const mc_fval *fv)
 {
-	return mc_keep_fval(&r->res->arena, &r->nomem, &r->buf, &r->values, fd, fv);
+	return mc_keep_fval(mc_owned_arena(r->res), &r->nomem, &r->buf,
+			    &r->values, fd, fv);
 }
 
 /* The value of field fi on the VM's host (fv), put into words the first
@@ -272,7 +268,7 @@ render_relaxed(renderer *r, mc_host_verdict *hv, uint64_t relaxed)
 		n += (relaxed >> i) & 1;
 	if (!n)
 		return;
-	hits = mc_arena_calloc(&r->res->arena, n, sizeof(*hits));
+	hits = mc_arena_calloc(mc_owned_arena(r->res), n, sizeof(*hits));
 	if (!hits) {
 		r->nomem = true;
 		return;
@@ -285,7 +281,7 @@ render_relaxed(renderer *r, mc_host_verdict *hv, uint64_t relaxed)
 
 		if (!((relaxed >> i) & 1))
 			continue;
-		dropped = mc_arena_calloc(&r->res->arena, p->nfields + 1,
+		dropped = mc_arena_calloc(mc_owned_arena(r->res), p->nfields + 1,
 					  sizeof(*dropped));
 		if (!dropped) {
 			r->nomem = true;
@@ -317,7 +313,7 @@ render_remedies(renderer *r, mc_host_verdict *hv, size_t vm, size_t tgt,
 		n += passes[i];
 	if (!n)
 		return;
-	hits = mc_arena_calloc(&r->res->arena, n, sizeof(*hits));
+	hits = mc_arena_calloc(mc_owned_arena(r->res), n, sizeof(*hits));
 	if (!hits) {
 		r->nomem = true;
 		return;
@@ -346,7 +342,7 @@ render_trace(renderer *r, mc_host_verdict *hv, const mc_env *env, int kind,
 	mc_trace_entry *out;
 	size_t n = r->ctx.ntrace;
 
-	out = mc_arena_calloc(&r->res->arena, n + 1, sizeof(*out));
+	out = mc_arena_calloc(mc_owned_arena(r->res), n + 1, sizeof(*out));
 	if (!out) {
 		r->nomem = true;
 		return;
@@ -493,7 +489,7 @@ mc_check(mc_check_result **out, const mc_fleet *f, const mc_check_request *req,
 		mc_ctx_release(&r.ctx);
 		return rc;
 	}
-	r.res = calloc(1, sizeof(*r.res));
+	r.res = mc_owned_new(sizeof(*r.res));
 	r.source = calloc(p->nfields + 1, sizeof(*r.source));
 	r.have_source = calloc(p->nfields + 1, sizeof(*r.have_source));
 	pr.vio = calloc(p->max_violations + 1, sizeof(*pr.vio));
@@ -502,10 +498,10 @@ mc_check(mc_check_result **out, const mc_fleet *f, const mc_check_request *req,
 		rc = MC_ENOMEM;
 		goto out;
 	}
-	mc_arena_init(&r.res->arena);
 	if ((rc = choose_kind(&r, req, (size_t)vm, diag, &kind)) != MC_OK)
 		goto out;
-	hosts = mc_arena_calloc(&r.res->arena, inv->nhosts + 1, sizeof(*hosts));
+	hosts = mc_arena_calloc(mc_owned_arena(r.res), inv->nhosts + 1,
+				sizeof(*hosts));
 	if (!hosts) {
 		rc = MC_ENOMEM;
 		goto out;
@@ -530,7 +526,7 @@ mc_check(mc_check_result **out, const mc_fleet *f, const mc_check_request *req,
 		}
 		if (!pr.allowed) {
 			mc_env env = mc_ctx_env(&r.ctx, vals, src, &t);
-			vios = mc_arena_calloc(&r.res->arena, pr.nvio, sizeof(*vios));
+			vios = mc_arena_calloc(mc_owned_arena(r.res), pr.nvio, sizeof(*vios));
 			if (!vios) {
 				rc = MC_ENOMEM;
 				goto out;
@@ -549,27 +545,24 @@ mc_check(mc_check_result **out, const mc_fleet *f, const mc_check_request *req,
 		}
 	}
 	qsort(hosts, n, sizeof(*hosts), verdict_cmp);
-	r.res->pub.policy_name = keep(&r, p->name);
-	r.res->pub.policy_file = keep(&r, p->file);
-	r.res->pub.policy_digest = keep(&r, p->digest);
-	r.res->pub.vm = keep(&r, inv->vms[vm].name);
-	r.res->pub.vm_host = keep(&r, inv->hosts[src].name);
-	r.res->pub.vm_state = keep(&r, inv->vms[vm].state);
-	r.res->pub.kind = keep(&r, p->kinds[kind].name);
-	r.res->pub.kind_given = req->kind != NULL;
-	r.res->pub.hosts = hosts;
-	r.res->pub.nhosts = n;
+	r.res->policy_name = keep(&r, p->name);
+	r.res->policy_file = keep(&r, p->file);
+	r.res->policy_digest = keep(&r, p->digest);
+	r.res->vm = keep(&r, inv->vms[vm].name);
+	r.res->vm_host = keep(&r, inv->hosts[src].name);
+	r.res->vm_state = keep(&r, inv->vms[vm].state);
+	r.res->kind = keep(&r, p->kinds[kind].name);
+	r.res->kind_given = req->kind != NULL;
+	r.res->hosts = hosts;
+	r.res->nhosts = n;
 	if (r.nomem) {
 		rc = MC_ENOMEM;
 		goto out;
 	}
-	*out = &r.res->pub;
+	*out = r.res;
 	r.res = NULL;
 out:
-	if (r.res) {
-		mc_arena_release(&r.res->arena);
-		free(r.res);
-	}
+	mc_owned_free(r.res);
 	free(pr.vio);
 	free(passes);
 	free(r.source);
@@ -593,10 +586,5 @@ mc_check_result_any_allowed(const mc_check_result *res)
 void
 mc_check_result_free(mc_check_result *res)
 {
-	result *r = (result *)res;
-
-	if (!r)
-		return;
-	mc_arena_release(&r->arena);
-	free(r);
+	mc_owned_free(res);
 }

@@ -53,14 +53,8 @@ intern(binder *b, const char *s, size_t len)
 
 	if (mc_strmap_get(&f->intern, s, len, &idx))
 		return f->interned[idx];
-	if (f->ninterned == f->capinterned) {
-		size_t cap = f->capinterned ? f->capinterned * 2 : 64;
-		const char **a = realloc(f->interned, cap * sizeof(*a));
-		if (!a)
-			return NULL;
-		f->interned = a;
-		f->capinterned = cap;
-	}
+	if (MC_GROW(f->interned, f->capinterned, f->ninterned + 1) < 0)
+		return NULL;
 	copy = mc_arena_strndup(&f->arena, s, len);
 	if (!copy || mc_strmap_put(&f->intern, copy, len, f->ninterned, NULL) < 0)
 		return NULL;
@@ -91,11 +85,8 @@ normalize(binder *b, const mc_field *fd, const char *s, size_t len,
 				break;
 			if (r == -1)
 				return -1;
-			char *grown = realloc(b->scratch, n + 1);
-			if (!grown)
+			if (MC_GROW(b->scratch, b->scratchcap, n + 1) < 0)
 				return -2;
-			b->scratch = grown;
-			b->scratchcap = n + 1;
 		}
 	}
 	*out = s;

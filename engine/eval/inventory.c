@@ -186,13 +186,10 @@ add_host(adder *a, const mc_node *rec)
 		aerror(a, rec, "too many hosts");
 		return;
 	}
-	mc_host_rec *hosts = mc_grow(inv->hosts, &inv->caphosts, inv->nhosts + 1,
-				     sizeof(*hosts));
-	if (!hosts) {
+	if (MC_GROW(inv->hosts, inv->caphosts, inv->nhosts + 1) < 0) {
 		a->nomem = true;
 		return;
 	}
-	inv->hosts = hosts;
 	mc_host_rec *h = &inv->hosts[inv->nhosts];
 	h->name = name->u.text;
 	h->cluster = cluster ? cluster->u.text : NULL;
@@ -320,13 +317,10 @@ add_vm(adder *a, const mc_node *rec)
 		aerror(a, rec, "too many VMs");
 		return;
 	}
-	mc_vm_rec *vms = mc_grow(inv->vms, &inv->capvms, inv->nvms + 1,
-				 sizeof(*vms));
-	if (!vms) {
+	if (MC_GROW(inv->vms, inv->capvms, inv->nvms + 1) < 0) {
 		a->nomem = true;
 		return;
 	}
-	inv->vms = vms;
 	if (!(rec = with_defaults(a, rec)))
 		return;
 	mc_vm_rec *v = &inv->vms[inv->nvms];
@@ -344,15 +338,12 @@ add_doc(mc_inventory *inv, mc_doc *doc, mc_diag *diag)
 {
 	adder a = {inv, diag, 0, false};
 	const mc_node *root = doc->root;
-	mc_doc **docs;
 
-	docs = mc_grow(inv->docs, &inv->capdocs, inv->ndocs + 1, sizeof(*docs));
-	if (!docs) {
+	if (MC_GROW(inv->docs, inv->capdocs, inv->ndocs + 1) < 0) {
 		mc_doc_free(doc);
 		return MC_ENOMEM;
 	}
-	inv->docs = docs;
-	docs[inv->ndocs++] = doc;
+	inv->docs[inv->ndocs++] = doc;
 	if (!root) {
 		mc_file_diag(diag, MC_SEVERITY_ERROR, &doc->file, 1, 1,
 			     "the inventory file is empty; it must be a mapping "

@@ -33,14 +33,9 @@ typedef enum rule {
 static const char *const rule_names[] = {"shared", "intersection", "lowest",
 					 "highest"};
 
-typedef struct result {
-	mc_baseline_result pub;   /* first: the public pointer is the result's */
-	mc_arena arena;
-} result;
-
 typedef struct builder {
 	const mc_fleet *f;
-	result *res;
+	mc_baseline_result *res;
 	mc_baseline_host *hosts;  /* the result's */
 	mc_value *hidden;         /* host h, field fi: hidden[h * nfields + fi] */
 	size_t nfields;
@@ -53,13 +48,13 @@ typedef struct builder {
 static const char *
 keep(builder *b, const char *s)
 {
-	return mc_keep(&b->res->arena, &b->nomem, s);
+	return mc_keep(mc_owned_arena(b->res), &b->nomem, s);
 }
 
 static const char *
 keep_buf(builder *b)
 {
-	return mc_keep_buf(&b->res->arena, &b->nomem, &b->buf);
+	return mc_keep_buf(mc_owned_arena(b->res), &b->nomem, &b->buf);
 }
 
 static const char *
@@ -244,7 +239,7 @@ fold_set(builder *b, size_t fi, mc_baseline_field *out)
 	const char **common;
 	size_t n = first->count;
 
-	common = mc_arena_calloc(&b->res->arena, n + 1, sizeof(*common));
+	common = mc_arena_calloc(mc_owned_arena(b->res), n + 1, sizeof(*common));
 	if (!common) {
 		b->nomem = true;
 		return;
@@ -277,7 +272,7 @@ fold_set(builder *b, size_t fi, mc_baseline_field *out)
 
 		if (!extra)
 			continue;
-		items = mc_arena_calloc(&b->res->arena, extra + 1, sizeof(*items));
+		items = mc_arena_calloc(mc_owned_arena(b->res), extra + 1, sizeof(*items));
 		if (!items) {
 			b->nomem = true;
 			return;
@@ -352,7 +347,7 @@ fold_field(builder *b, size_t fi, mc_baseline_field *out)
 	out->name = keep(b, fd->name);
 	out->from = keep(b, fd->from.text);
 	out->rule = rule_names[r];
-	out->at = mc_keep_location(&b->res->arena, &b->nomem, fd->at);
+	out->at = mc_keep_location(mc_owned_arena(b->res), &b->nomem, fd->at);
 	for (size_t h = 0; h < b->n; h++) {
 		const mc_fval *fv = fval(b, h, fi);
 		size_t more = 0;
@@ -503,16 +498,16 @@ mc_baseline(mc_baseline_result **out, const mc_fleet *f,
 	if ((rc = select_hosts(f, req, diag, &group, &b.n)) != MC_OK)
 		return rc;
 	b.group = group;
-	b.res = calloc(1, sizeof(*b.res));
+	b.res = mc_owned_new(sizeof(*b.res));
 	if (!b.res) {
 		rc = MC_ENOMEM;
 		goto out;
 	}
-	mc_arena_init(&b.res->arena);
-	fields = mc_arena_calloc(&b.res->arena, p->nfields + 1, sizeof(*fields));
-	b.hosts = mc_arena_calloc(&b.res->arena, b.n, sizeof(*b.hosts));
+	fields = mc_arena_calloc(mc_owned_arena(b.res), p->nfields + 1,
+				 sizeof(*fields));
+	b.hosts = mc_arena_calloc(mc_owned_arena(b.res), b.n, sizeof(*b.hosts));
 	b.nfields = p->nfields;
-	b.hidden = mc_arena_calloc(&b.res->arena, b.n * p->nfields + 1,
+	b.hidden = mc_arena_calloc(mc_owned_arena(b.res), b.n * p->nfields + 1,
 				   sizeof(*b.hidden));
 	if (!fields || !b.hosts || !b.hidden) {
 		rc = MC_ENOMEM;
@@ -527,25 +522,22 @@ mc_baseline(mc_baseline_result **out, const mc_fleet *f,
 	}
 	for (size_t fi = 0; fi < p->nfields && !b.nomem; fi++)
 		fold_field(&b, fi, &fields[fi]);
-	b.res->pub.policy_name = keep(&b, p->name);
-	b.res->pub.policy_file = keep(&b, p->file);
-	b.res->pub.policy_digest = keep(&b, p->digest);
-	b.res->pub.cluster = keep(&b, req->cluster);
-	b.res->pub.fields = fields;
-	b.res->pub.nfields = p->nfields;
-	b.res->pub.hosts = b.hosts;
-	b.res->pub.nhosts = b.n;
+	b.res->policy_name = keep(&b, p->name);
+	b.res->policy_file = keep(&b, p->file);
+	b.res->policy_digest = keep(&b, p->digest);
+	b.res->cluster = keep(&b, req->cluster);
+	b.res->fields = fields;
+	b.res->nfields = p->nfields;
+	b.res->hosts = b.hosts;
+	b.res->nhosts = b.n;
 	if (b.nomem) {
 		rc = MC_ENOMEM;
 		goto out;
 	}
-	*out = &b.res->pub;
+	*out = b.res;
 	b.res = NULL;
 out:
-	if (b.res) {
-		mc_arena_release(&b.res->arena);
-		free(b.res);
-	}
+	mc_owned_free(b.res);
 	mc_buf_free(&b.buf);
 	free(group);
 	return rc;
@@ -564,10 +556,5 @@ mc_baseline_result_complete(const mc_baseline_result *res)
 void
 mc_baseline_result_free(mc_baseline_result *res)
 {
-	result *r = (result *)res;
-
-	if (!r)
-		return;
-	mc_arena_release(&r->arena);
-	free(r);
+	mc_owned_free(res);
 }

@@ -8,6 +8,7 @@
 
 #include <xxhash.h>
 
+
 static void
 ref_reads(mc_reads *r, mc_ref ref)
 {
@@ -193,68 +194,6 @@ mc_relax_reads_target(const mc_policy *p)
 	return false;
 }
 
-/* ------------------------------------------------------------------------
- * Values
- */
-
-static const mc_node *
-value(const mc_node *n)
-{
-	return n && !(n->kind == MC_NODE_SCALAR && n->type == MC_SCALAR_NULL)
-	       ? n : NULL;
-}
-
-uint64_t
-mc_node_hash(const mc_node *n, uint64_t h)
-{
-	n = value(n);
-	if (!n)
-		return mc_hash_mix(h, 1);
-	h = mc_hash_mix(h, ((uint64_t)n->kind << 8 | n->type) + 2);
-	switch (n->kind) {
-	case MC_NODE_SCALAR:
-		return mc_hash_mix(h, XXH3_64bits(n->u.text, n->len));
-	case MC_NODE_SEQ:
-		for (size_t i = 0; i < n->len; i++)
-			h = mc_node_hash(n->u.items[i], h);
-		return h;
-	default:
-		for (size_t i = 0; i < n->len; i++) {
-			h = mc_node_hash(n->u.pairs[i].key, h);
-			h = mc_node_hash(n->u.pairs[i].value, h);
-		}
-		return h;
-	}
-}
-
-bool
-mc_node_same(const mc_node *a, const mc_node *b)
-{
-	a = value(a);
-	b = value(b);
-	if (a == b)
-		return true;
-	if (!a || !b || a->kind != b->kind || a->len != b->len)
-		return false;
-	switch (a->kind) {
-	case MC_NODE_SCALAR:
-		return a->type == b->type && memcmp(a->u.text, b->u.text, a->len) == 0;
-	case MC_NODE_SEQ:
-		for (size_t i = 0; i < a->len; i++) {
-			if (!mc_node_same(a->u.items[i], b->u.items[i]))
-				return false;
-		}
-		return true;
-	default:
-		for (size_t i = 0; i < a->len; i++) {
-			if (!mc_node_same(a->u.pairs[i].key, b->u.pairs[i].key) ||
-			    !mc_node_same(a->u.pairs[i].value, b->u.pairs[i].value))
-				return false;
-		}
-		return true;
-	}
-}
-
 static uint64_t
 fval_hash(const mc_fval *v, uint64_t h)
 {
@@ -300,7 +239,7 @@ mc_host_hash(const void *arg, size_t host)
 		return mc_hash_mix(0, host);
 	for (size_t i = 0; i < f->nhost_paths; i++) {
 		if (k->paths[i])
-			h = mc_node_hash(vals[i], h);
+			h = mc_value_hash(vals[i], h);
 	}
 	for (size_t i = 0; i < f->nfields; i++) {
 		if (k->fields & ((uint64_t)1 << i))
@@ -325,7 +264,7 @@ mc_host_equal(const void *arg, size_t a, size_t b)
 	if (k->opaque)
 		return a == b;
 	for (size_t i = 0; i < f->nhost_paths; i++) {
-		if (k->paths[i] && !mc_node_same(va[i], vb[i]))
+		if (k->paths[i] && !mc_value_equal(va[i], vb[i], MC_CLASS_EQ))
 			return false;
 	}
 	for (size_t i = 0; i < f->nfields; i++) {

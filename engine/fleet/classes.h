@@ -19,6 +19,7 @@
 
 #include "eval/eval.h"
 #include "eval/fleet.h"
+#include "load/value.h"
 
 /* What one kind reads. */
 typedef struct mc_reads {
@@ -86,17 +87,9 @@ typedef struct mc_host_key {
 uint64_t mc_host_hash(const void *arg, size_t host);
 bool mc_host_equal(const void *arg, size_t a, size_t b);
 
-/* Hash and equality of the values of nodes (NULL and a null scalar both
- * mean "no value"). */
-uint64_t mc_node_hash(const mc_node *n, uint64_t h);
-bool mc_node_same(const mc_node *a, const mc_node *b);
-
-/* Mixes v into the hash h. */
-static inline uint64_t
-mc_hash_mix(uint64_t h, uint64_t v)
-{
-	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-	return h * 0xff51afd7ed558ccdull;
-}
+/* How values read by a kind are told apart (mc_value_equal): lists and
+ * mappings member by member, and integers and booleans also by their text,
+ * since a pattern or a message sees it. mc_value_hash agrees. */
+#define MC_CLASS_EQ (MC_EQ_DEEP | MC_EQ_TEXT)
 
 #endif

@@ -80,7 +80,7 @@ vside_hash(const void *arg, size_t c)
 
 	for (size_t i = 0; i < f->nvm_paths; i++) {
 		if (k->a->reads.vm[i])
-			h = mc_node_hash(vals[i], h);
+			h = mc_value_hash(vals[i], h);
 	}
 	return h;
 }
@@ -97,7 +97,7 @@ vside_equal(const void *arg, size_t a, size_t b)
 	if (!mc_host_equal(&k->source, f->inv->vms[va].host, f->inv->vms[vb].host))
 		return false;
 	for (size_t i = 0; i < f->nvm_paths; i++) {
-		if (k->a->reads.vm[i] && !mc_node_same(xa[i], xb[i]))
+		if (k->a->reads.vm[i] && !mc_value_equal(xa[i], xb[i], MC_CLASS_EQ))
 			return false;
 	}
 	return true;

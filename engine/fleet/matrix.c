@@ -18,11 +18,6 @@
  * too many to evaluate on every inventory change. */
 #define MAX_CLASSES 4096
 
-typedef struct result {
-	mc_matrix_result pub;
-	mc_arena arena;
-} result;
-
 typedef struct builder {
 	const mc_fleet *f;
 	const mc_policy *p;
@@ -30,7 +25,7 @@ typedef struct builder {
 	mc_arena work;
 	mc_buf buf;
 	bool nomem;
-	result *res;
+	mc_matrix_result *res;
 	uint32_t *byname;        /* hosts by name */
 	const char **names;      /* per host: the result's copy of its name */
 	mc_keep_cache values;    /* the large values kept, shared by classes */
@@ -54,7 +49,8 @@ order_hosts(builder *b)
 	named *by = malloc((inv->nhosts + 1) * sizeof(*by));
 
 	b->byname = mc_arena_alloc(&b->work, (inv->nhosts + 1) * sizeof(*b->byname));
-	b->names = mc_arena_calloc(&b->res->arena, inv->nhosts + 1, sizeof(*b->names));
+	b->names = mc_arena_calloc(mc_owned_arena(b->res), inv->nhosts + 1,
+				   sizeof(*b->names));
 	if (!by || !b->byname || !b->names) {
 		free(by);
 		return -1;
@@ -62,7 +58,7 @@ order_hosts(builder *b)
 	for (size_t h = 0; h < inv->nhosts; h++) {
 		by[h].name = inv->hosts[h].name;
 		by[h].host = (uint32_t)h;
-		b->names[h] = mc_keep(&b->res->arena, &b->nomem, inv->hosts[h].name);
+		b->names[h] = mc_keep(mc_owned_arena(b->res), &b->nomem, inv->hosts[h].name);
 	}
 	qsort(by, inv->nhosts, sizeof(*by), named_cmp);
 	for (size_t i = 0; i < inv->nhosts; i++)
@@ -80,7 +76,7 @@ scalar_value(builder *b, const mc_node *n)
 	memset(&v, 0, sizeof(v));
 	if (!n || n->kind != MC_NODE_SCALAR || n->type == MC_SCALAR_NULL)
 		return v;
-	v.text = mc_keep(&b->res->arena, &b->nomem, n->u.text);
+	v.text = mc_keep(mc_owned_arena(b->res), &b->nomem, n->u.text);
 	v.type = n->type == MC_SCALAR_INT ? MC_VALUE_INTEGER
 		 : n->type == MC_SCALAR_BOOL ? MC_VALUE_BOOLEAN : MC_VALUE_STRING;
 	v.integer = n->num;
@@ -98,7 +94,7 @@ class_values(builder *b, mc_matrix_class *mc, size_t host, const mc_reads *r,
 	mc_matrix_value *v;
 	size_t n = 0;
 
-	v = mc_arena_calloc(&b->res->arena, f->nfields + f->nhost_paths + 1,
+	v = mc_arena_calloc(mc_owned_arena(b->res), f->nfields + f->nhost_paths + 1,
 			    sizeof(*v));
 	if (!v)
 		return -1;
@@ -107,16 +103,16 @@ class_values(builder *b, mc_matrix_class *mc, size_t host, const mc_reads *r,
 
 		if (!(r->fields & ((uint64_t)1 << i)))
 			continue;
-		v[n].name = mc_keep(&b->res->arena, &b->nomem, fd->name);
+		v[n].name = mc_keep(mc_owned_arena(b->res), &b->nomem, fd->name);
 		v[n].field = true;
-		v[n].value = mc_keep_fval(&b->res->arena, &b->nomem, &b->buf,
+		v[n].value = mc_keep_fval(mc_owned_arena(b->res), &b->nomem, &b->buf,
 					  &b->values, fd, mc_fleet_field(f, host, i));
 		n++;
 	}
 	for (size_t i = 0; i < f->nhost_paths; i++) {
 		if (!paths[i])
 			continue;
-		v[n].name = mc_keep(&b->res->arena, &b->nomem,
+		v[n].name = mc_keep(mc_owned_arena(b->res), &b->nomem,
 				    b->p->host_paths.paths[i].text);
 		v[n].value = scalar_value(b, vals[i]);
 		n++;
@@ -150,21 +146,21 @@ left_out(builder *b, int kind, const mc_reads *r, mc_matrix_kind *out)
 	const char **names;
 	size_t n = 0;
 
-	names = mc_arena_calloc(&b->res->arena, p->nhost_require + p->nrules + 1,
-				sizeof(*names));
+	names = mc_arena_calloc(mc_owned_arena(b->res),
+				p->nhost_require + p->nrules + 1, sizeof(*names));
 	if (!names)
 		return -1;
 	for (size_t i = 0; i < p->nhost_require; i++) {
 		if (!r->skip_host[i])
 			continue;
 		mc_buf_addf(&b->buf, "host.%zu", i + 1);
-		names[n++] = mc_keep_buf(&b->res->arena, &b->nomem, &b->buf);
+		names[n++] = mc_keep_buf(mc_owned_arena(b->res), &b->nomem, &b->buf);
 	}
 	for (size_t i = 0; i < p->nrules; i++) {
 		if (!r->skip_rule[i] || !(p->rules[i].kinds & (1u << kind)))
 			continue;
 		mc_buf_addf(&b->buf, "rule.%s", p->rules[i].id);
-		names[n++] = mc_keep_buf(&b->res->arena, &b->nomem, &b->buf);
+		names[n++] = mc_keep_buf(mc_owned_arena(b->res), &b->nomem, &b->buf);
 	}
 	out->left_out = names;
 	out->nleft_out = n;
@@ -215,7 +211,7 @@ static int
 build_kind(builder *b, int kind, mc_matrix_kind *out, mc_diag *diag)
 {
 	const mc_fleet *f = b->f;
-	mc_arena *a = &b->res->arena;
+	mc_arena *a = mc_owned_arena(b->res);
 	mc_reads r;
 	mc_host_key hk;
 	mc_class_key key = {mc_host_hash, mc_host_equal, &hk};
@@ -330,11 +326,10 @@ mc_matrix(mc_matrix_result **out, const mc_fleet *f,
 	if ((rc = mc_ctx_init(&b.ctx, f, req->budget)) != MC_OK)
 		return rc;
 	rc = MC_ENOMEM;
-	b.res = calloc(1, sizeof(*b.res));
+	b.res = mc_owned_new(sizeof(*b.res));
 	if (!b.res)
 		goto out;
-	mc_arena_init(&b.res->arena);
-	kinds = mc_arena_calloc(&b.res->arena, p->nkinds + 1, sizeof(*kinds));
+	kinds = mc_arena_calloc(mc_owned_arena(b.res), p->nkinds + 1, sizeof(*kinds));
 	if (!kinds || order_hosts(&b) < 0)
 		goto out;
 	rc = MC_OK;
@@ -347,23 +342,20 @@ mc_matrix(mc_matrix_result **out, const mc_fleet *f,
 			goto out;
 		}
 	}
-	b.res->pub.policy_name = mc_keep(&b.res->arena, &b.nomem, p->name);
-	b.res->pub.policy_file = mc_keep(&b.res->arena, &b.nomem, p->file);
-	b.res->pub.policy_digest = mc_keep(&b.res->arena, &b.nomem, p->digest);
-	b.res->pub.kinds = kinds;
-	b.res->pub.nkinds = n;
+	b.res->policy_name = mc_keep(mc_owned_arena(b.res), &b.nomem, p->name);
+	b.res->policy_file = mc_keep(mc_owned_arena(b.res), &b.nomem, p->file);
+	b.res->policy_digest = mc_keep(mc_owned_arena(b.res), &b.nomem, p->digest);
+	b.res->kinds = kinds;
+	b.res->nkinds = n;
 	if (b.nomem) {
 		rc = MC_ENOMEM;
 		goto out;
 	}
-	*out = &b.res->pub;
+	*out = b.res;
 	b.res = NULL;
 	rc = MC_OK;
 out:
-	if (b.res) {
-		mc_arena_release(&b.res->arena);
-		free(b.res);
-	}
+	mc_owned_free(b.res);
 	mc_buf_free(&b.buf);
 	mc_keep_cache_free(&b.values);
 	mc_arena_release(&b.work);
@@ -374,10 +366,5 @@ out:
 void
 mc_matrix_result_free(mc_matrix_result *res)
 {
-	result *r = (result *)res;
-
-	if (!r)
-		return;
-	mc_arena_release(&r->arena);
-	free(r);
+	mc_owned_free(res);
 }

@@ -17,6 +17,7 @@
 #include "eval/eval.h"
 #include "fleet/factor.h"
 #include "eval/keep.h"
+#include "util/grow.h"
 
 #define DEFAULT_TOP 3
 
@@ -53,11 +54,6 @@ typedef struct vm_class {
 	size_t nbest;
 } vm_class;
 
-typedef struct result {
-	mc_plan_result pub;
-	mc_arena arena;
-} result;
-
 typedef struct planner {
 	const mc_fleet *f;
 	const mc_policy *p;
@@ -68,7 +64,7 @@ typedef struct planner {
 	mc_arena work;
 	mc_buf buf;
 	bool nomem;
-	result *res;
+	mc_plan_result *res;
 	kind_classes kinds[MC_MAX_KINDS];
 	mc_factored *factored[MC_MAX_KINDS];  /* kinds evaluated apart */
 	int *vm_kind;            /* per VM: its kind, or -1 */
@@ -106,7 +102,7 @@ vm_hash(const void *arg, size_t v)
 		return mc_hash_mix(h, v);
 	for (size_t i = 0; i < f->nvm_paths; i++) {
 		if (kc->reads.vm[i])
-			h = mc_node_hash(vals[i], h);
+			h = mc_value_hash(vals[i], h);
 	}
 	return h;
 }
@@ -127,7 +123,7 @@ vm_equal(const void *arg, size_t a, size_t b)
 	if (kc->reads.opaque || pl->req->by_pairs)
 		return a == b;
 	for (size_t i = 0; i < f->nvm_paths; i++) {
-		if (kc->reads.vm[i] && !mc_node_same(va[i], vb[i]))
+		if (kc->reads.vm[i] && !mc_value_equal(va[i], vb[i], MC_CLASS_EQ))
 			return false;
 	}
 	return true;
@@ -173,17 +169,8 @@ pick_cmp(const void *a, const void *b)
 static int
 keep_vios(planner *pl, const mc_pair_result *pr, outcome *o)
 {
-	if (pl->nvios + pr->nvio > pl->capvios) {
-		size_t cap = pl->capvios ? pl->capvios * 2 : 256;
-		mc_vio *v;
-
-		while (cap < pl->nvios + pr->nvio)
-			cap *= 2;
-		if (!(v = realloc(pl->vios, cap * sizeof(*v))))
-			return -1;
-		pl->vios = v;
-		pl->capvios = cap;
-	}
+	if (MC_GROW(pl->vios, pl->capvios, pl->nvios + pr->nvio) < 0)
+		return -1;
 	memcpy(pl->vios + pl->nvios, pr->vio, pr->nvio * sizeof(*pr->vio));
 	o->vio = pl->nvios;
 	o->nvio = (uint32_t)pr->nvio;
@@ -275,7 +262,7 @@ render_field_reason(planner *pl, mc_plan_reason *r, int kind, const mc_vio *v)
 	bool match = v->check == MC_CHECK_MATCH;
 	uint32_t fi = match ? kc->match[v->index].field : kc->compare[v->index].field;
 	const mc_field *fd = &p->fields[fi];
-	mc_arena *a = &pl->res->arena;
+	mc_arena *a = mc_owned_arena(pl->res);
 
 	mc_buf_addf(&pl->buf, "%s.%s", match ? "match" : "compare", fd->name);
 	r->rule = mc_keep_buf(a, &pl->nomem, &pl->buf);
@@ -302,7 +289,7 @@ reason_of(planner *pl, int kind, const mc_vio *v)
 {
 	const mc_policy *p = pl->p;
 	mc_plan_reason *r = &pl->reasons[reason_slot(pl, kind, v)];
-	mc_arena *a = &pl->res->arena;
+	mc_arena *a = mc_owned_arena(pl->res);
 	bool unknown = v->status == MC_VS_UNKNOWN;
 
 	if (r->rule)
@@ -396,7 +383,7 @@ vm_reasons(planner *pl, size_t vm, mc_plan_vm *out, size_t *counts,
 		}
 	}
 	/* A reason that could not be put into words leaves memory short. */
-	list = pl->nomem ? NULL : mc_arena_calloc(&pl->res->arena, t.nseen + 1,
+	list = pl->nomem ? NULL : mc_arena_calloc(mc_owned_arena(pl->res), t.nseen + 1,
 						 sizeof(*list));
 	if (!list)
 		return -1;
@@ -432,7 +419,7 @@ order_hosts(planner *pl)
 {
 	size_t n = pl->inv->nhosts;
 	named *by = malloc((n + 1) * sizeof(*by));
-	mc_arena *a = &pl->res->arena;
+	mc_arena *a = mc_owned_arena(pl->res);
 
 	pl->rank = mc_arena_alloc(&pl->work, (n + 1) * sizeof(*pl->rank));
 	pl->byname = mc_arena_alloc(&pl->work, (n + 1) * sizeof(*pl->byname));
@@ -462,7 +449,7 @@ static int
 select_kinds(planner *pl, mc_plan_vm *vms)
 {
 	const mc_inventory *inv = pl->inv;
-	mc_arena *a = &pl->res->arena;
+	mc_arena *a = mc_owned_arena(pl->res);
 
 	for (size_t v = 0; v < inv->nvms; v++) {
 		mc_why why;
@@ -551,7 +538,7 @@ evaluate(planner *pl)
 		if (pl->req->progress && (c % 256 == 255 || done == pl->vmc.nclasses))
 			pl->req->progress(pl->req->progress_arg, done, pl->vmc.nclasses);
 	}
-	pl->res->pub.evaluations += total;
+	pl->res->evaluations += total;
 out:
 	free(pr.vio);
 	free(scratch);
@@ -568,7 +555,7 @@ vm_targets(planner *pl, size_t v, mc_plan_vm *out)
 	size_t own = pl->inv->vms[v].host, n = 0;
 	mc_plan_target *t;
 
-	t = mc_arena_calloc(&pl->res->arena, pl->top + 1, sizeof(*t));
+	t = mc_arena_calloc(mc_owned_arena(pl->res), pl->top + 1, sizeof(*t));
 	if (!t)
 		return -1;
 	for (size_t i = 0; i < vc->nbest && n < pl->top; i++) {
@@ -605,13 +592,13 @@ fan_out(planner *pl, mc_plan_vm *vms)
 		rc = -1;
 	for (size_t v = 0; v < pl->inv->nvms && rc == 0; v++) {
 		if (pl->skip[v]) {
-			pl->res->pub.nunplaced += vms[v].error != NULL;
+			pl->res->nunplaced += vms[v].error != NULL;
 			continue;
 		}
 		rc = vm_targets(pl, v, &vms[v]);
-		pl->res->pub.pairs += pl->inv->nhosts ? pl->inv->nhosts - 1 : 0;
+		pl->res->pairs += pl->inv->nhosts ? pl->inv->nhosts - 1 : 0;
 		if (rc == 0 && !vms[v].allowed) {
-			pl->res->pub.nunplaced++;
+			pl->res->nunplaced++;
 			rc = vm_reasons(pl, v, &vms[v], counts, seen);
 		}
 	}
@@ -627,7 +614,7 @@ plan(planner *pl, long only)
 	const mc_policy *p = pl->p;
 	mc_plan_vm *vms;
 	mc_class_key key = {vm_hash, vm_equal, pl};
-	mc_arena *a = &pl->res->arena;
+	mc_arena *a = mc_owned_arena(pl->res);
 	size_t slots = p->nhost_require + p->nrules;
 
 	vms = mc_arena_calloc(a, inv->nvms + 1, sizeof(*vms));
@@ -657,7 +644,7 @@ plan(planner *pl, long only)
 	for (size_t k = 0; k < p->nkinds; k++) {
 		if (build_host_classes(pl, (int)k) < 0)
 			return -1;
-		pl->res->pub.host_classes += pl->kinds[k].targets.nclasses;
+		pl->res->host_classes += pl->kinds[k].targets.nclasses;
 	}
 	if (mc_classes_build(&pl->vmc, inv->nvms, &key, pl->skip, &pl->work) < 0)
 		return -1;
@@ -666,19 +653,19 @@ plan(planner *pl, long only)
 				    pl->vm_kind, pl->byname, &pl->work) < 0)
 			return -1;
 		if (pl->factored[k])
-			pl->res->pub.evaluations += mc_factored_evaluations(pl->factored[k]);
+			pl->res->evaluations += mc_factored_evaluations(pl->factored[k]);
 	}
 	if (evaluate(pl) < 0 || fan_out(pl, vms) < 0)
 		return -1;
-	pl->res->pub.vm_classes = pl->vmc.nclasses;
+	pl->res->vm_classes = pl->vmc.nclasses;
 	/* Only the VMs asked about are listed. */
 	size_t n = 0;
 	for (size_t v = 0; v < inv->nvms; v++) {
 		if (only < 0 || inv->vms[v].host == (size_t)only)
 			vms[n++] = vms[v];
 	}
-	pl->res->pub.vms = vms;
-	pl->res->pub.nvms = n;
+	pl->res->vms = vms;
+	pl->res->nvms = n;
 	return 0;
 }
 
@@ -707,33 +694,30 @@ mc_plan(mc_plan_result **out, const mc_fleet *f, const mc_plan_request *req,
 	mc_arena_init(&pl.work);
 	if ((rc = mc_ctx_init(&pl.ctx, f, req->budget)) != MC_OK)
 		return rc;
-	pl.res = calloc(1, sizeof(*pl.res));
+	pl.res = mc_owned_new(sizeof(*pl.res));
 	if (!pl.res) {
 		rc = MC_ENOMEM;
 		goto out;
 	}
-	mc_arena_init(&pl.res->arena);
 	if (plan(&pl, only) < 0) {
 		rc = MC_ENOMEM;
 		goto out;
 	}
-	pl.res->pub.policy_name = mc_keep(&pl.res->arena, &pl.nomem, pl.p->name);
-	pl.res->pub.policy_file = mc_keep(&pl.res->arena, &pl.nomem, pl.p->file);
-	pl.res->pub.policy_digest = mc_keep(&pl.res->arena, &pl.nomem, pl.p->digest);
-	pl.res->pub.host = mc_keep(&pl.res->arena, &pl.nomem, req->host);
-	pl.res->pub.top = req->top ? req->top : DEFAULT_TOP;
-	pl.res->pub.nhosts = pl.inv->nhosts;
+	pl.res->policy_name = mc_keep(mc_owned_arena(pl.res), &pl.nomem, pl.p->name);
+	pl.res->policy_file = mc_keep(mc_owned_arena(pl.res), &pl.nomem, pl.p->file);
+	pl.res->policy_digest = mc_keep(mc_owned_arena(pl.res), &pl.nomem,
+					pl.p->digest);
+	pl.res->host = mc_keep(mc_owned_arena(pl.res), &pl.nomem, req->host);
+	pl.res->top = req->top ? req->top : DEFAULT_TOP;
+	pl.res->nhosts = pl.inv->nhosts;
 	if (pl.nomem) {
 		rc = MC_ENOMEM;
 		goto out;
 	}
-	*out = &pl.res->pub;
+	*out = pl.res;
 	pl.res = NULL;
 out:
-	if (pl.res) {
-		mc_arena_release(&pl.res->arena);
-		free(pl.res);
-	}
+	mc_owned_free(pl.res);
 	free(pl.vios);
 	mc_buf_free(&pl.buf);
 	mc_arena_release(&pl.work);
@@ -744,10 +728,5 @@ out:
 void
 mc_plan_result_free(mc_plan_result *res)
 {
-	result *r = (result *)res;
-
-	if (!r)
-		return;
-	mc_arena_release(&r->arena);
-	free(r);
+	mc_owned_free(res);
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
+
 void
 mc_pathtab_init(mc_pathtab *t)
 {
@@ -57,14 +59,8 @@ mc_pathtab_intern(mc_pathtab *t, mc_arena *arena, const char *rel, size_t len)
 
 	if (mc_strmap_get(&t->index, rel, len, &idx))
 		return (long)idx;
-	if (t->count == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		mc_path *p = realloc(t->paths, cap * sizeof(*p));
-		if (!p)
-			return -1;
-		t->paths = p;
-		t->cap = cap;
-	}
+	if (MC_GROW(t->paths, t->cap, t->count + 1) < 0)
+		return -1;
 	if (mc_path_make(arena, rel, len, &path) < 0 ||
 	    mc_strmap_put(&t->index, path.text, len, t->count, NULL) < 0)
 		return -1;

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 static bool
 is_sep(char c)
 {
@@ -134,20 +136,80 @@ mc_version_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	return 0;
 }
 
-bool
-mc_node_equal(const mc_node *a, const mc_node *b)
+/* n, or NULL when it is a null scalar: both mean "no value". */
+static const mc_node *
+some(const mc_node *n)
 {
-	if (a->kind != MC_NODE_SCALAR || b->kind != MC_NODE_SCALAR ||
-	    a->type != b->type)
+	return n && !(n->kind == MC_NODE_SCALAR && n->type == MC_SCALAR_NULL)
+	       ? n : NULL;
+}
+
+static bool
+text_equal(const mc_node *a, const mc_node *b)
+{
+	return a->len == b->len && memcmp(a->u.text, b->u.text, a->len) == 0;
+}
+
+bool
+mc_value_equal(const mc_node *a, const mc_node *b, unsigned how)
+{
+	a = some(a);
+	b = some(b);
+	if (!a || !b)
+		return a == b;
+	if (a->kind != b->kind ||
+	    (a->kind != MC_NODE_SCALAR && (!(how & MC_EQ_DEEP) || a->len != b->len)))
 		return false;
-	switch (a->type) {
-	case MC_SCALAR_NULL:
+	for (size_t i = 0; a->kind != MC_NODE_SCALAR && i < a->len; i++) {
+		if (a->kind == MC_NODE_SEQ
+		    ? !mc_value_equal(a->u.items[i], b->u.items[i], how)
+		    : !mc_value_equal(a->u.pairs[i].key, b->u.pairs[i].key, how) ||
+		      !mc_value_equal(a->u.pairs[i].value, b->u.pairs[i].value, how))
+			return false;
+	}
+	if (a->kind != MC_NODE_SCALAR)
 		return true;
-	case MC_SCALAR_BOOL:
-	case MC_SCALAR_INT:
-		return a->num == b->num;
+	if (a->type != b->type)
+		return false;
+	if (a->type == MC_SCALAR_BOOL || a->type == MC_SCALAR_INT)
+		return a->num == b->num && (!(how & MC_EQ_TEXT) || text_equal(a, b));
+	return text_equal(a, b);
+}
+
+bool
+mc_value_in(const mc_node *v, const mc_node *list)
+{
+	if (!list || list->kind != MC_NODE_SEQ)
+		return false;
+	for (size_t i = 0; i < list->len; i++) {
+		if (mc_node_equal(list->u.items[i], v))
+			return true;
+	}
+	return false;
+}
+
+uint64_t
+mc_value_hash(const mc_node *n, uint64_t h)
+{
+	n = some(n);
+	if (!n)
+		return mc_hash_mix(h, 1);
+	h = mc_hash_mix(h, ((uint64_t)n->kind << 8 | n->type) + 2);
+	switch (n->kind) {
+	case MC_NODE_SCALAR:
+		if (n->type == MC_SCALAR_BOOL || n->type == MC_SCALAR_INT)
+			return mc_hash_mix(h, (uint64_t)n->num);
+		return mc_hash_mix(h, XXH3_64bits(n->u.text, n->len));
+	case MC_NODE_SEQ:
+		for (size_t i = 0; i < n->len; i++)
+			h = mc_value_hash(n->u.items[i], h);
+		return h;
 	default:
-		return a->len == b->len && memcmp(a->u.text, b->u.text, a->len) == 0;
+		for (size_t i = 0; i < n->len; i++) {
+			h = mc_value_hash(n->u.pairs[i].key, h);
+			h = mc_value_hash(n->u.pairs[i].value, h);
+		}
+		return h;
 	}
 }
 

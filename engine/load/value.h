@@ -1,6 +1,7 @@
 /*
- * value.h - comparing scalar values: equality by type, order by integer
- * or version, and the coercions a field's declared type asks for.
+ * value.h - comparing values: the engine's one equality and hash, order
+ * by integer or version, and the coercions a field's declared type asks
+ * for.
  *
  * Versions compare segment by segment ('.', '-' and '_' separate them):
  * numeric segments as numbers of any length, others as strings, a missing
@@ -24,9 +25,48 @@ bool mc_version_valid(const char *s, size_t len);
 /* Compares two versions (both valid): <0, 0 or >0. */
 int mc_version_cmp(const char *a, size_t alen, const char *b, size_t blen);
 
-/* True when two scalars have the same type and value; collections are
- * never equal to anything. */
-bool mc_node_equal(const mc_node *a, const mc_node *b);
+/*
+ * The engine's one equality of values (as Lua has one luaV_equalobj), in
+ * the strengths its users need; `how` is a set of MC_EQ_* flags:
+ *
+ *  0            as conditions compare (eq, ne, in): two scalars of the same
+ *               type and value, integers and booleans by number (0x1 == 1),
+ *               strings by their bytes, never across types (1 != "1"); a
+ *               list or mapping equals nothing, not even itself.
+ *  MC_EQ_DEEP   lists too, member by member, and mappings pair by pair.
+ *  MC_EQ_TEXT   integers and booleans also written alike (0x1 != 1), for
+ *               what a pattern or a message sees of them.
+ *
+ * NULL and a null scalar both mean "no value" and are equal.
+ */
+enum {
+	MC_EQ_DEEP = 1,
+	MC_EQ_TEXT = 2
+};
+bool mc_value_equal(const mc_node *a, const mc_node *b, unsigned how);
+
+/* Equal as conditions compare: mc_value_equal(a, b, 0). */
+static inline bool
+mc_node_equal(const mc_node *a, const mc_node *b)
+{
+	return mc_value_equal(a, b, 0);
+}
+
+/* True when list is a list (a sequence; NULL is none) with a member equal
+ * to v as conditions compare. */
+bool mc_value_in(const mc_node *v, const mc_node *list);
+
+/* Mixes v into the hash h. */
+static inline uint64_t
+mc_hash_mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdull;
+}
+
+/* Mixes the value n (NULL: no value) into h; values equal under any
+ * strength of mc_value_equal hash alike. */
+uint64_t mc_value_hash(const mc_node *n, uint64_t h);
 
 /*
  * Orders two scalars: two integers as integers; integers and strings that

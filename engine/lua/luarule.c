@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/budget.h"
+#include "util/grow.h"
 #include "lua/luapolicy.h"
 #include "lua/luaproxy.h"
 #include "lua/luasrc.h"
@@ -234,14 +235,8 @@ mc_luarule_compile(mc_sandbox *sb, mc_luachunks *chunks, mc_policy *p,
 	int rc;
 
 	if (!mc_strmap_get(&chunks->index, text->u.text, text->len, &i)) {
-		if (chunks->count == chunks->cap) {
-			size_t cap = chunks->cap ? chunks->cap * 2 : 8;
-			void *items = realloc(chunks->items, cap * sizeof(*chunks->items));
-			if (!items)
-				return -2;
-			chunks->items = items;
-			chunks->cap = cap;
-		}
+		if (MC_GROW(chunks->items, chunks->cap, chunks->count + 1) < 0)
+			return -2;
 		i = chunks->count;
 		c = &chunks->items[i];
 		memset(c, 0, sizeof(*c));

@@ -7,10 +7,12 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
 #include "lua/lsafe.h"
 #include "lua/luamodules.h"
 #include "load/value.h"
@@ -731,23 +733,20 @@ mc_sandbox_load(mc_sandbox *sb, const char *text, size_t len, const char *name)
 /* lua_dump's writer: appends to a malloc'd buffer. */
 typedef struct dumpbuf {
 	char *bytes;
-	size_t len;
+	size_t len, cap;
 } dumpbuf;
 
 static int
 writer(lua_State *L, const void *p, size_t sz, void *ud)
 {
 	dumpbuf *d = ud;
-	char *nb;
 
 	(void)L;
 	if (sz == 0)
 		return 0;
-	nb = realloc(d->bytes, d->len + sz);
-	if (!nb)
+	if (sz > SIZE_MAX - d->len || MC_GROW(d->bytes, d->cap, d->len + sz) < 0)
 		return 1;
-	memcpy(nb + d->len, p, sz);
-	d->bytes = nb;
+	memcpy(d->bytes + d->len, p, sz);
 	d->len += sz;
 	return 0;
 }
@@ -755,7 +754,7 @@ writer(lua_State *L, const void *p, size_t sz, void *ud)
 int
 mc_sandbox_dump(mc_sandbox *sb, char **bytes, size_t *len)
 {
-	dumpbuf d = {NULL, 0};
+	dumpbuf d = {NULL, 0, 0};
 
 	if (lua_dump(sb->L, writer, &d, 0) != 0) {
 		free(d.bytes);

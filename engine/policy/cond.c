@@ -418,22 +418,12 @@ truth(const mc_cond *leaf, mc_why *why, bool held)
 		    : decide(leaf, why, MC_FALSE, MC_WHY_FAILED);
 }
 
-static bool
-list_has(const mc_node *list, const mc_node *v)
-{
-	for (size_t i = 0; i < list->len; i++) {
-		if (mc_node_equal(list->u.items[i], v))
-			return true;
-	}
-	return false;
-}
-
 /* Every member of sub is in sup. */
 static bool
 list_within(const mc_node *sub, const mc_node *sup)
 {
 	for (size_t i = 0; i < sub->len; i++) {
-		if (!list_has(sup, sub->u.items[i]))
+		if (!mc_value_in(sub->u.items[i], sup))
 			return false;
 	}
 	return true;
@@ -466,7 +456,7 @@ eval_leaf(const mc_cond *c, const mc_env *env, mc_why *why)
 	case MC_EVAL_MEMBER:
 		if (!mc_node_is_seq(o))
 			return decide(c, why, MC_UNKNOWN, MC_WHY_MALFORMED);
-		return truth(c, why, list_has(o, v) != op->negated);
+		return truth(c, why, mc_value_in(v, o) != op->negated);
 	case MC_EVAL_MATCH: {
 		int r;
 

@@ -11,6 +11,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "util/grow.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #define MC_HAVE_CPUID 1
@@ -416,21 +418,17 @@ static char *
 read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "r");
-	char *data = NULL, *grown;
+	char *data = NULL;
 	size_t cap = 0, n;
 
 	*len = 0;
 	if (!f)
 		return NULL;
 	for (;;) {
-		if (*len + 4096 > cap) {
-			cap = cap ? cap * 2 : 16384;
-			if (!(grown = realloc(data, cap))) {
-				free(data);
-				data = NULL;
-				break;
-			}
-			data = grown;
+		if (MC_GROW(data, cap, *len + 4096) < 0) {
+			free(data);
+			data = NULL;
+			break;
 		}
 		n = fread(data + *len, 1, cap - *len, f);
 		*len += n;

@@ -149,3 +149,26 @@ mc_arena_memdup(mc_arena *a, const void *src, size_t n, size_t size)
 		memcpy(p, src, n * size);
 	return p;
 }
+
+void *
+mc_owned_new(size_t size)
+{
+	mc_owner *o;
+
+	if (size > SIZE_MAX - sizeof(*o) || !(o = calloc(1, sizeof(*o) + size)))
+		return NULL;
+	mc_arena_init(&o->arena);
+	return o + 1;
+}
+
+void
+mc_owned_free(void *result)
+{
+	mc_owner *o;
+
+	if (!result)
+		return;
+	o = (mc_owner *)result - 1;
+	mc_arena_release(&o->arena);
+	free(o);
+}

@@ -40,4 +40,29 @@ char *mc_arena_strdup(mc_arena *a, const char *s);
  * n == 0 gives a valid pointer to nothing). */
 void *mc_arena_memdup(mc_arena *a, const void *src, size_t n, size_t size);
 
+/*
+ * Owned results: a result handed to a caller (mc_check_result, ...) is
+ * allocated together with the arena that owns everything it points to, so
+ * that the caller holds one pointer and frees it all in one call. The
+ * owner sits just before the result.
+ */
+typedef union mc_owner {
+	mc_arena arena;
+	max_align_t align;   /* the result after it is aligned for anything */
+} mc_owner;
+
+/* Returns size bytes, zero-filled, with an empty arena of their own, or
+ * NULL when memory runs out. */
+void *mc_owned_new(size_t size);
+
+/* The arena of a result from mc_owned_new. */
+static inline mc_arena *
+mc_owned_arena(void *result)
+{
+	return &((mc_owner *)result - 1)->arena;
+}
+
+/* Releases a result from mc_owned_new and its arena; NULL is allowed. */
+void mc_owned_free(void *result);
+
 #endif

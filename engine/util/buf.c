@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
+
 void
 mc_buf_free(mc_buf *b)
 {
@@ -42,10 +44,7 @@ reserve(mc_buf *b, size_t more)
 		return false;
 	}
 	cap = b->cap ? b->cap : 64;
-	while (cap - b->len <= more)
-		cap *= 2;
-	d = realloc(b->data, cap);
-	if (!d) {
+	if (!(d = mc_grow(b->data, &cap, b->len + more + 1, 1))) {
 		b->failed = true;
 		return false;
 	}

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 void *
 mc_grow(void *items, size_t *cap, size_t need, size_t size)
@@ -24,4 +25,17 @@ mc_grow(void *items, size_t *cap, size_t need, size_t size)
 	if (p)
 		*cap = ncap;
 	return p;
+}
+
+int
+mc_grow_in(void *items_at, size_t *cap, size_t need, size_t size)
+{
+	void *items, *p;
+
+	/* Copied, not cast: the pointer may be of any object type. */
+	memcpy(&items, items_at, sizeof(items));
+	if (!(p = mc_grow(items, cap, need, size)))
+		return -1;
+	memcpy(items_at, &p, sizeof(p));
+	return 0;
 }

@@ -18,4 +18,16 @@
  */
 void *mc_grow(void *items, size_t *cap, size_t need, size_t size);
 
+/*
+ * MC_GROW(items, cap, need): mc_grow for an array held in the lvalues
+ * items (a pointer to its elements, whose size it takes from the type)
+ * and cap (a size_t), both updated in place. Returns 0, or -1 when memory
+ * runs out or the size overflows, leaving both as they were.
+ */
+#define MC_GROW(items, cap, need) \
+	mc_grow_in((void *)&(items), &(cap), (need), sizeof(*(items)))
+
+/* MC_GROW's work: *items_at is the array's pointer, whatever its type. */
+int mc_grow_in(void *items_at, size_t *cap, size_t need, size_t size);
+
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/budget.h"
+#include "util/grow.h"
 
 /* The limit a match is first tried under (see mc_regex_match). */
 #define FIRST_STEPS 64
@@ -247,15 +248,9 @@ mc_regex_replace(const mc_regex *re, mc_matcher *m, const char *s, size_t len,
 int
 mc_regex_set_add(mc_regex_set *set, mc_regex *re)
 {
-	if (set->count == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 8;
-		mc_regex **items = realloc(set->items, cap * sizeof(*items));
-		if (!items) {
-			mc_regex_free(re);
-			return -1;
-		}
-		set->items = items;
-		set->cap = cap;
+	if (MC_GROW(set->items, set->cap, set->count + 1) < 0) {
+		mc_regex_free(re);
+		return -1;
 	}
 	set->items[set->count++] = re;
 	return 0;

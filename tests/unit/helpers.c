@@ -120,11 +120,8 @@ run_check_budget(const char *policy, const char *inventory, const char *vm,
 	mc_check_request req = {vm, to, kind, false, budget};
 
 	memset(&r, 0, sizeof(r));
-	r.diag = mc_diag_new();
-	r.policy = policy_from("policy.yaml", policy);
-	r.inv = inventory_from(inventory);
-	ck_assert_int_eq(mc_fleet_new(&r.fleet, r.policy, r.inv, NULL, r.diag), MC_OK);
-	r.status = mc_check(&r.res, r.fleet, &req, r.diag);
+	r.fx = fleet_from("policy.yaml", policy, inventory, NULL);
+	r.status = mc_check(&r.res, r.fx.fleet, &req, r.fx.diag);
 	return r;
 }
 
@@ -132,10 +129,40 @@ void
 check_done(check_run *r)
 {
 	mc_check_result_free(r->res);
-	mc_fleet_free(r->fleet);
-	mc_inventory_free(r->inv);
-	mc_policy_free(r->policy);
-	mc_diag_free(r->diag);
+	fleet_done(&r->fx);
+}
+
+fleet_fixture
+fleet_from(const char *name, const char *policy, const char *inventory,
+	   const mc_limits *limits)
+{
+	fleet_fixture x = {NULL, NULL, NULL, mc_diag_new()};
+	int rc;
+
+	ck_assert_ptr_nonnull(x.diag);
+	rc = mc_policy_load_buffer(&x.policy, name, policy, strlen(policy),
+				   limits, x.diag);
+	ck_assert_msg(rc == MC_OK, "policy did not load: %s", first_diag(x.diag));
+	rc = mc_inventory_new(&x.inv, limits);
+	if (rc == MC_OK)
+		rc = mc_inventory_add_buffer(x.inv, "inv.yaml", inventory,
+					     strlen(inventory), x.diag);
+	if (rc == MC_OK)
+		rc = mc_inventory_finish(x.inv, x.diag);
+	ck_assert_msg(rc == MC_OK, "inventory did not load: %s",
+		      first_diag(x.diag));
+	rc = mc_fleet_new(&x.fleet, x.policy, x.inv, limits, x.diag);
+	ck_assert_msg(rc == MC_OK, "fleet not bound: %s", first_diag(x.diag));
+	return x;
+}
+
+void
+fleet_done(fleet_fixture *x)
+{
+	mc_fleet_free(x->fleet);
+	mc_inventory_free(x->inv);
+	mc_policy_free(x->policy);
+	mc_diag_free(x->diag);
 }
 
 const mc_host_verdict *
@@ -214,4 +241,33 @@ cond_fixture_release(cond_fixture *c)
 	mc_pathtab_free(&c->host_paths);
 	mc_arena_release(&c->arena);
 	mc_diag_free(c->diag);
+}
+
+void
+temp_dir_make(temp_dir *t, const char *prefix)
+{
+	snprintf(t->path, sizeof(t->path), "/tmp/%s-XXXXXX", prefix);
+	ck_assert_ptr_nonnull(mkdtemp(t->path));
+}
+
+void
+temp_dir_put(const temp_dir *t, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", t->path, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+void
+temp_dir_remove(const temp_dir *t)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", t->path);
+	ck_assert_int_eq(system(cmd), 0);
 }

@@ -10,27 +10,11 @@
 #include "policy/cond.h"
 #include "migcheck.h"
 
-Suite *node_suite(void);
-Suite *diag_suite(void);
-Suite *value_suite(void);
-Suite *cond_suite(void);
-Suite *normalize_suite(void);
-Suite *policy_suite(void);
-Suite *eval_suite(void);
-Suite *extends_suite(void);
-Suite *inventory_suite(void);
-Suite *lua_suite(void);
-Suite *escape_suite(void);
-Suite *order_suite(void);
-Suite *luapolicy_suite(void);
-Suite *lpattern_suite(void);
-Suite *luasrc_suite(void);
-Suite *explain_suite(void);
-Suite *lint_suite(void);
-Suite *probe_suite(void);
-Suite *plan_suite(void);
-Suite *baseline_suite(void);
-Suite *text_suite(void);
+/* Every suite's maker, NAME_suite(), for each NAME of MC_UNIT_SUITES
+ * (tests/CMakeLists.txt: the one place a suite is registered). */
+#define MC_SUITE(name) Suite *name##_suite(void);
+#include "unit_suites.h"
+#undef MC_SUITE
 
 /*
  * How many times slower than a native build the tests run: 100 under
@@ -79,16 +63,43 @@ const char *first_diag(const mc_diag *diag);
 int has_diag(const mc_diag *diag, const char *text);
 
 /*
+ * A temporary directory for a test's files: temp_dir_make() makes a fresh
+ * /tmp/PREFIX-XXXXXX, temp_dir_put() writes a file into it (name may hold a
+ * subdirectory that exists), temp_dir_remove() removes it and all it holds.
+ */
+typedef struct temp_dir {
+	char path[64];
+} temp_dir;
+
+void temp_dir_make(temp_dir *t, const char *prefix);
+void temp_dir_put(const temp_dir *t, const char *name, const char *text);
+void temp_dir_remove(const temp_dir *t);
+
+/*
+ * A fleet from a policy and an inventory given as text (the policy named
+ * name, the inventory inv.yaml), loaded and bound under limits (NULL: the
+ * defaults); diag holds what they reported. Fails the test, with the first
+ * diagnostic, when a step does not succeed. fleet_done() frees it all.
+ */
+typedef struct fleet_fixture {
+	mc_policy *policy;
+	mc_inventory *inv;
+	mc_fleet *fleet;
+	mc_diag *diag;
+} fleet_fixture;
+
+fleet_fixture fleet_from(const char *name, const char *policy,
+			 const char *inventory, const mc_limits *limits);
+void fleet_done(fleet_fixture *x);
+
+/*
  * One check with a policy and an inventory given as text: the result of
  * mc_check() for vm (to and kind may be NULL). Owns everything it made;
  * check_done() frees it.
  */
 typedef struct check_run {
-	mc_policy *policy;
-	mc_inventory *inv;
-	mc_fleet *fleet;
+	fleet_fixture fx;
 	mc_check_result *res;
-	mc_diag *diag;
 	int status;
 } check_run;
 

@@ -1,6 +1,7 @@
 /*
  * main.c - runs one Check suite by name (as CTest does, one test per suite)
- * or all of them.
+ * or all of them; the suites are those of MC_UNIT_SUITES
+ * (tests/CMakeLists.txt).
  */
 #include <check.h>
 #include <stdio.h>
@@ -13,27 +14,9 @@ static const struct {
 	const char *name;
 	Suite *(*make)(void);
 } suites[] = {
-	{"node", node_suite},
-	{"diag", diag_suite},
-	{"value", value_suite},
-	{"cond", cond_suite},
-	{"normalize", normalize_suite},
-	{"policy", policy_suite},
-	{"eval", eval_suite},
-	{"extends", extends_suite},
-	{"inventory", inventory_suite},
-	{"lua", lua_suite},
-	{"escape", escape_suite},
-	{"order", order_suite},
-	{"luapolicy", luapolicy_suite},
-	{"lpattern", lpattern_suite},
-	{"luasrc", luasrc_suite},
-	{"explain", explain_suite},
-	{"lint", lint_suite},
-	{"probe", probe_suite},
-	{"plan", plan_suite},
-	{"baseline", baseline_suite},
-	{"text", text_suite},
+#define MC_SUITE(name) {#name, name##_suite},
+#include "unit_suites.h"
+#undef MC_SUITE
 };
 
 int

@@ -66,11 +66,8 @@ static const char *INVENTORY =
 	"vms: []\n";
 
 typedef struct run {
-	mc_policy *policy;
-	mc_inventory *inv;
-	mc_fleet *fleet;
+	fleet_fixture fx;
 	mc_baseline_result *res;
-	mc_diag *diag;
 	int status;
 } run;
 
@@ -82,12 +79,8 @@ baseline(const char *policy, const char *inventory, const char *cluster,
 	mc_baseline_request req = {cluster, hosts, nhosts};
 
 	memset(&r, 0, sizeof(r));
-	r.policy = policy_from("base.yaml", policy);
-	r.inv = inventory_from(inventory);
-	r.diag = mc_diag_new();
-	ck_assert_ptr_nonnull(r.diag);
-	ck_assert_int_eq(mc_fleet_new(&r.fleet, r.policy, r.inv, NULL, r.diag), MC_OK);
-	r.status = mc_baseline(&r.res, r.fleet, &req, r.diag);
+	r.fx = fleet_from("base.yaml", policy, inventory, NULL);
+	r.status = mc_baseline(&r.res, r.fx.fleet, &req, r.fx.diag);
 	if (r.status == MC_OK)
 		ck_assert_ptr_nonnull(r.res);
 	else
@@ -99,10 +92,7 @@ static void
 done(run *r)
 {
 	mc_baseline_result_free(r->res);
-	mc_fleet_free(r->fleet);
-	mc_inventory_free(r->inv);
-	mc_policy_free(r->policy);
-	mc_diag_free(r->diag);
+	fleet_done(&r->fx);
 }
 
 static const mc_baseline_field *
@@ -436,28 +426,28 @@ START_TEST(bad_requests)
 
 	r = baseline(POLICY, INVENTORY, NULL, unknown, 2);
 	ck_assert_int_eq(r.status, MC_EUSAGE);
-	ck_assert_str_eq(first_diag(r.diag), "no host named 'nope' in the inventory");
+	ck_assert_str_eq(first_diag(r.fx.diag), "no host named 'nope' in the inventory");
 	done(&r);
 
 	r = baseline(POLICY, INVENTORY, NULL, twice, 3);
 	ck_assert_int_eq(r.status, MC_EUSAGE);
-	ck_assert_str_eq(first_diag(r.diag), "host 'h1' is named twice");
+	ck_assert_str_eq(first_diag(r.fx.diag), "host 'h1' is named twice");
 	done(&r);
 
 	r = baseline(POLICY, INVENTORY, "c9", NULL, 0);
 	ck_assert_int_eq(r.status, MC_EUSAGE);
-	ck_assert_str_eq(first_diag(r.diag), "no host in the inventory is in "
+	ck_assert_str_eq(first_diag(r.fx.diag), "no host in the inventory is in "
 			 "cluster 'c9' (clusters: c1, c2)");
 	done(&r);
 
 	r = baseline(POLICY, INVENTORY, "c1", twice, 3);
 	ck_assert_int_eq(r.status, MC_EUSAGE);
-	ck_assert(has_diag(r.diag, "not both"));
+	ck_assert(has_diag(r.fx.diag, "not both"));
 	done(&r);
 
 	r = baseline(POLICY, INVENTORY, NULL, NULL, 0);
 	ck_assert_int_eq(r.status, MC_EUSAGE);
-	ck_assert(has_diag(r.diag, "name the hosts"));
+	ck_assert(has_diag(r.fx.diag, "name the hosts"));
 	done(&r);
 }
 END_TEST

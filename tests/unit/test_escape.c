@@ -389,16 +389,15 @@ START_TEST(a_run_spends_its_budget_and_no_more)
 		"    uses: [source.cpu.family, target.cpu.family]\n"
 		"    lua: while true do end\n";
 	char *hosts = many_hosts();
-	mc_policy *p = policy_from("spins.yaml", policy);
-	mc_inventory *inv = inventory_from(hosts);
-	mc_diag *d = mc_diag_new();
-	mc_fleet *f = NULL;
+	fleet_fixture x;
 	mc_limits lim;
 	mc_budget *b;
 
 	mc_limits_default(&lim);
 	lim.lua_run_instructions = 5000000;  /* five calls' worth */
-	ck_assert_int_eq(mc_fleet_new(&f, p, inv, &lim, d), MC_OK);
+	x = fleet_from("spins.yaml", policy, hosts, &lim);
+	mc_fleet *f = x.fleet;
+	mc_diag *d = x.diag;
 
 	/* check: 59 hosts, five of them spin */
 	ck_assert_int_eq(mc_budget_new(&b, &lim), MC_OK);
@@ -435,10 +434,7 @@ START_TEST(a_run_spends_its_budget_and_no_more)
 	mc_matrix_result_free(mres);
 	mc_budget_free(b);
 
-	mc_fleet_free(f);
-	mc_inventory_free(inv);
-	mc_policy_free(p);
-	mc_diag_free(d);
+	fleet_done(&x);
 	free(hosts);
 }
 END_TEST

@@ -138,7 +138,7 @@ ok(const char *vm, const char *to, const char *kind)
 {
 	check_run r = run(vm, to, kind);
 
-	ck_assert_msg(r.status == MC_OK, "mc_check failed: %s", first_diag(r.diag));
+	ck_assert_msg(r.status == MC_OK, "mc_check failed: %s", first_diag(r.fx.diag));
 	return r;
 }
 
@@ -178,7 +178,7 @@ START_TEST(kind_unknown_name)
 
 	ck_assert_int_eq(r.status, MC_EUSAGE);
 	ck_assert_ptr_null(r.res);
-	ck_assert_str_eq(first_diag(r.diag), "policy 'test' has no kind 'teleport' "
+	ck_assert_str_eq(first_diag(r.fx.diag), "policy 'test' has no kind 'teleport' "
 			 "(kinds: saved-state, live, stopped)");
 	check_done(&r);
 }
@@ -191,7 +191,7 @@ START_TEST(kind_none_covers_state)
 	ck_assert_int_eq(r.status, MC_EINPUT);
 	ck_assert_ptr_null(r.res);
 	/* at the VM's record in the inventory */
-	ck_assert_str_eq(first_diag(r.diag), "inv.yaml:54:5: VM 'odd-vm' is in "
+	ck_assert_str_eq(first_diag(r.fx.diag), "inv.yaml:54:5: VM 'odd-vm' is in "
 			 "state 'suspended', which no kind of policy 'test' covers "
 			 "(kinds: saved-state, live, stopped)");
 	check_done(&r);
@@ -209,7 +209,7 @@ START_TEST(own_host_excluded)
 
 	r = run("off-vm", "src", NULL);
 	ck_assert_int_eq(r.status, MC_EUSAGE);
-	ck_assert_str_eq(first_diag(r.diag), "VM 'off-vm' is already on host 'src'");
+	ck_assert_str_eq(first_diag(r.fx.diag), "VM 'off-vm' is already on host 'src'");
 	check_done(&r);
 }
 END_TEST
@@ -219,11 +219,11 @@ START_TEST(unknown_vm_and_host)
 	check_run r = run("nope", NULL, NULL);
 
 	ck_assert_int_eq(r.status, MC_EUSAGE);
-	ck_assert_str_eq(first_diag(r.diag), "no VM named 'nope' in the inventory");
+	ck_assert_str_eq(first_diag(r.fx.diag), "no VM named 'nope' in the inventory");
 	check_done(&r);
 	r = run("off-vm", "nowhere", NULL);
 	ck_assert_int_eq(r.status, MC_EUSAGE);
-	ck_assert_str_eq(first_diag(r.diag), "no host named 'nowhere' in the inventory");
+	ck_assert_str_eq(first_diag(r.fx.diag), "no host named 'nowhere' in the inventory");
 	check_done(&r);
 }
 END_TEST
@@ -611,7 +611,7 @@ START_TEST(kind_undecidable_is_an_error)
 	check_run r = run_check(policy, inv, "v", NULL, NULL);
 
 	ck_assert_int_eq(r.status, MC_EINPUT);
-	ck_assert_str_eq(first_diag(r.diag), "inv.yaml:2:8: cannot tell whether "
+	ck_assert_str_eq(first_diag(r.fx.diag), "inv.yaml:2:8: cannot tell whether "
 			 "kind 'strict' of policy 'k' applies to VM 'v': vm.level is "
 			 "'high', which 'gt' cannot compare with 2");
 	check_done(&r);
@@ -650,7 +650,7 @@ END_TEST
 START_TEST(pair_evaluation_allocates_nothing)
 {
 	check_run r = ok("saved-vm", NULL, NULL);
-	const mc_inventory *inv = r.inv;
+	const mc_inventory *inv = r.fx.inv;
 	mc_ctx ctx;
 	mc_pair_result pr;
 	mc_vio vio[32];
@@ -658,8 +658,8 @@ START_TEST(pair_evaluation_allocates_nothing)
 	long vm = mc_inventory_find_vm(inv, "live-vm");
 	size_t before, after;
 
-	ck_assert_int_eq(mc_ctx_init(&ctx, r.fleet, NULL), MC_OK);
-	ck_assert_uint_le(r.policy->max_violations, 32);
+	ck_assert_int_eq(mc_ctx_init(&ctx, r.fx.fleet, NULL), MC_OK);
+	ck_assert_uint_le(r.fx.policy->max_violations, 32);
 	pr.vio = vio;
 	mc_vmview vmv = mc_ctx_vm(&ctx, (size_t)vm);
 

@@ -14,37 +14,7 @@
 #include "helpers.h"
 #include "policy/policy.h"
 
-static char dir[64];
-
-static void
-make_dir(void)
-{
-	strcpy(dir, "/tmp/mc-extends-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void
-remove_dir(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-/* Writes text to dir/name (name may hold a subdirectory that exists). */
-static void
-put(const char *name, const char *text)
-{
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
-}
+static temp_dir tmp;
 
 static mc_policy *
 load_ok(const char *name)
@@ -54,7 +24,7 @@ load_ok(const char *name)
 	mc_policy *p = NULL;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", tmp.path, name);
 	rc = mc_policy_load(&p, path, NULL, d);
 	ck_assert_msg(rc == MC_OK, "%s", first_diag(d));
 	mc_diag_free(d);
@@ -68,7 +38,7 @@ load_fails(const char *name)
 	mc_diag *d = mc_diag_new();
 	mc_policy *p = NULL;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", tmp.path, name);
 	ck_assert_int_ne(mc_policy_load(&p, path, NULL, d), MC_OK);
 	ck_assert_ptr_null(p);
 	return d;
@@ -113,9 +83,9 @@ START_TEST(own_keys_replace_base)
 {
 	mc_policy *p;
 
-	make_dir();
-	put("base.yaml", BASE);
-	put("child.yaml",
+	temp_dir_make(&tmp, "mc-extends");
+	temp_dir_put(&tmp, "base.yaml", BASE);
+	temp_dir_put(&tmp, "child.yaml",
 	    "policy: child\n"
 	    "extends: base.yaml\n"
 	    "fields:\n"
@@ -155,7 +125,7 @@ START_TEST(own_keys_replace_base)
 	ck_assert_uint_eq(rule_index(p, "r2"), 1);
 	ck_assert_uint_eq(rule_index(p, "r3"), 2);
 	ck_assert_ptr_nonnull(p->rules[1].message);
-	ck_assert_str_eq(p->rules[1].at->file->name + strlen(dir) + 1, "child.yaml");
+	ck_assert_str_eq(p->rules[1].at->file->name + strlen(tmp.path) + 1, "child.yaml");
 	/* host replaced whole; prefer and remedies inherited */
 	ck_assert_uint_eq(p->nhost_require, 1);
 	ck_assert_uint_eq(p->nprefer, 1);
@@ -163,7 +133,7 @@ START_TEST(own_keys_replace_base)
 	/* tests belong to the file that declares them */
 	ck_assert_ptr_null(p->tests);
 	mc_policy_free(p);
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 
@@ -172,19 +142,19 @@ START_TEST(locations_in_their_files)
 {
 	mc_policy *p;
 
-	make_dir();
-	put("base.yaml", BASE);
-	put("child.yaml", "policy: child\nextends: base.yaml\n"
+	temp_dir_make(&tmp, "mc-extends");
+	temp_dir_put(&tmp, "base.yaml", BASE);
+	temp_dir_put(&tmp, "child.yaml", "policy: child\nextends: base.yaml\n"
 	    "rules:\n  - { id: r9, require: { vm.q: 1 } }\n");
 	p = load_ok("child.yaml");
-	ck_assert_str_eq(p->checks[0].match[0].at->file->name + strlen(dir) + 1,
+	ck_assert_str_eq(p->checks[0].match[0].at->file->name + strlen(tmp.path) + 1,
 			 "base.yaml");
 	ck_assert_uint_eq(p->checks[0].match[0].at->line, 11);
-	ck_assert_str_eq(p->rules[2].at->file->name + strlen(dir) + 1, "child.yaml");
+	ck_assert_str_eq(p->rules[2].at->file->name + strlen(tmp.path) + 1, "child.yaml");
 	ck_assert_uint_eq(p->rules[2].at->line, 4);
-	ck_assert_str_eq(mc_policy_file(p) + strlen(dir) + 1, "child.yaml");
+	ck_assert_str_eq(mc_policy_file(p) + strlen(tmp.path) + 1, "child.yaml");
 	mc_policy_free(p);
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 
@@ -194,18 +164,18 @@ START_TEST(paths_relative_to_naming_file)
 	char path[256];
 	mc_policy *p;
 
-	make_dir();
-	snprintf(path, sizeof(path), "%s/sub", dir);
+	temp_dir_make(&tmp, "mc-extends");
+	snprintf(path, sizeof(path), "%s/sub", tmp.path);
 	ck_assert_int_eq(mkdir(path, 0700), 0);
-	put("base.yaml", BASE);
-	put("sub/mid.yaml", "policy: mid\nextends: ../base.yaml\n");
-	put("top.yaml", "policy: top\nextends: sub/mid.yaml\n");
+	temp_dir_put(&tmp, "base.yaml", BASE);
+	temp_dir_put(&tmp, "sub/mid.yaml", "policy: mid\nextends: ../base.yaml\n");
+	temp_dir_put(&tmp, "top.yaml", "policy: top\nextends: sub/mid.yaml\n");
 	p = load_ok("top.yaml");
 	ck_assert_str_eq(mc_policy_name(p), "top");
 	ck_assert_uint_eq(p->nfields, 2);
 	ck_assert_uint_eq(p->ndocs, 3);
 	mc_policy_free(p);
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 
@@ -218,9 +188,9 @@ START_TEST(digest_covers_chain)
 	char want[80] = "sha256:";
 	mc_policy *p;
 
-	make_dir();
-	put("base.yaml", BASE);
-	put("child.yaml", child);
+	temp_dir_make(&tmp, "mc-extends");
+	temp_dir_put(&tmp, "base.yaml", BASE);
+	temp_dir_put(&tmp, "child.yaml", child);
 	p = load_ok("child.yaml");
 	sha256_init(&ctx);
 	sha256_update(&ctx, strlen(child), (const uint8_t *)child);
@@ -232,11 +202,11 @@ START_TEST(digest_covers_chain)
 	mc_policy_free(p);
 
 	/* changing the base changes the child's digest */
-	put("base.yaml", "# a comment\n");
+	temp_dir_put(&tmp, "base.yaml", "# a comment\n");
 	{
 		FILE *f;
 		char b[256];
-		snprintf(b, sizeof(b), "%s/base.yaml", dir);
+		snprintf(b, sizeof(b), "%s/base.yaml", tmp.path);
 		f = fopen(b, "a");
 		fputs(BASE, f);
 		fclose(f);
@@ -244,7 +214,7 @@ START_TEST(digest_covers_chain)
 	p = load_ok("child.yaml");
 	ck_assert_str_ne(mc_policy_digest(p), want);
 	mc_policy_free(p);
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 
@@ -253,20 +223,20 @@ START_TEST(cycle_refused)
 	mc_diag *d;
 	char want[256];
 
-	make_dir();
-	put("a.yaml", "policy: a\nextends: b.yaml\nkinds: { k: }\n");
-	put("b.yaml", "policy: b\nextends: a.yaml\n");
+	temp_dir_make(&tmp, "mc-extends");
+	temp_dir_put(&tmp, "a.yaml", "policy: a\nextends: b.yaml\nkinds: { k: }\n");
+	temp_dir_put(&tmp, "b.yaml", "policy: b\nextends: a.yaml\n");
 	d = load_fails("a.yaml");
 	snprintf(want, sizeof(want), "%s/b.yaml:2:10: 'extends' makes a cycle: "
-		 "'%s/a.yaml' extends itself through this file", dir, dir);
+		 "'%s/a.yaml' extends itself through this file", tmp.path, tmp.path);
 	ck_assert_str_eq(first_diag(d), want);
 	mc_diag_free(d);
 
-	put("self.yaml", "policy: s\nextends: self.yaml\nkinds: { k: }\n");
+	temp_dir_put(&tmp, "self.yaml", "policy: s\nextends: self.yaml\nkinds: { k: }\n");
 	d = load_fails("self.yaml");
 	ck_assert(has_diag(d, "self.yaml:2:10: 'extends' makes a cycle"));
 	mc_diag_free(d);
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 
@@ -275,14 +245,14 @@ START_TEST(missing_base)
 	mc_diag *d;
 	char want[256];
 
-	make_dir();
-	put("a.yaml", "policy: a\nextends: nothere.yaml\nkinds: { k: }\n");
+	temp_dir_make(&tmp, "mc-extends");
+	temp_dir_put(&tmp, "a.yaml", "policy: a\nextends: nothere.yaml\nkinds: { k: }\n");
 	d = load_fails("a.yaml");
 	snprintf(want, sizeof(want), "%s/a.yaml:2:10: extends: %s/nothere.yaml "
-		 "cannot be read: No such file or directory", dir, dir);
+		 "cannot be read: No such file or directory", tmp.path, tmp.path);
 	ck_assert_str_eq(first_diag(d), want);
 	mc_diag_free(d);
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 
@@ -291,9 +261,9 @@ START_TEST(error_in_base_file)
 {
 	mc_diag *d;
 
-	make_dir();
-	put("base.yaml", "policy: base\nkinds: { k: }\nfields: { a: { form: x } }\n");
-	put("child.yaml", "policy: child\nextends: base.yaml\n");
+	temp_dir_make(&tmp, "mc-extends");
+	temp_dir_put(&tmp, "base.yaml", "policy: base\nkinds: { k: }\nfields: { a: { form: x } }\n");
+	temp_dir_put(&tmp, "child.yaml", "policy: child\nextends: base.yaml\n");
 	d = load_fails("child.yaml");
 	ck_assert(has_diag(d, "base.yaml:3:16: unknown key 'form' in a field; did "
 			   "you mean 'from'?"));
@@ -302,14 +272,14 @@ START_TEST(error_in_base_file)
 	/* and a YAML error in the base stops there, without errors caused by
 	 * the base's sections being missing; a file that is not YAML has not
 	 * shown that it is a policy, and is reported at the `extends` */
-	put("base.yaml", "policy: [\n");
+	temp_dir_put(&tmp, "base.yaml", "policy: [\n");
 	d = load_fails("child.yaml");
 	ck_assert_uint_eq(mc_diag_error_count(d), 1);
 	ck_assert(has_diag(d, "child.yaml:2:10: extends: "));
 	ck_assert(has_diag(d, "/base.yaml is not a policy: it is not valid YAML "
 			   "(line 2, column 1)"));
 	mc_diag_free(d);
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 
@@ -329,25 +299,25 @@ START_TEST(base_must_be_a_regular_file)
 	char path[256], text[128], want[512];
 	mc_diag *d;
 
-	make_dir();
-	snprintf(path, sizeof(path), "%s/fifo", dir);
+	temp_dir_make(&tmp, "mc-extends");
+	snprintf(path, sizeof(path), "%s/fifo", tmp.path);
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
-	snprintf(path, sizeof(path), "%s/fifo.lua", dir);
+	snprintf(path, sizeof(path), "%s/fifo.lua", tmp.path);
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
-	snprintf(path, sizeof(path), "%s/sub", dir);
+	snprintf(path, sizeof(path), "%s/sub", tmp.path);
 	ck_assert_int_eq(mkdir(path, 0700), 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(text, sizeof(text), "policy: a\nextends: %s\nkinds: { k: }\n",
 			 cases[i].base);
-		put("a.yaml", text);
+		temp_dir_put(&tmp, "a.yaml", text);
 		d = load_fails("a.yaml");
-		snprintf(want, sizeof(want), "%s/a.yaml:2:10: extends: %s/%s", dir,
-			 dir, cases[i].says);
+		snprintf(want, sizeof(want), "%s/a.yaml:2:10: extends: %s/%s", tmp.path,
+			 tmp.path, cases[i].says);
 		ck_assert_str_eq(first_diag(d), want);
 		ck_assert_uint_eq(mc_diag_error_count(d), 1);
 		mc_diag_free(d);
 	}
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 
@@ -388,19 +358,19 @@ START_TEST(base_that_is_not_a_policy_is_not_shown)
 	char want[512];
 	mc_diag *d;
 
-	make_dir();
-	put("child.yaml", "policy: child\nextends: base.txt\nkinds: { k: }\n");
+	temp_dir_make(&tmp, "mc-extends");
+	temp_dir_put(&tmp, "child.yaml", "policy: child\nextends: base.txt\nkinds: { k: }\n");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		put("base.txt", cases[i].text);
+		temp_dir_put(&tmp, "base.txt", cases[i].text);
 		d = load_fails("child.yaml");
 		snprintf(want, sizeof(want), "%s/child.yaml:2:10: extends: "
-			 "%s/base.txt is not a policy: %s", dir, dir, cases[i].says);
+			 "%s/base.txt is not a policy: %s", tmp.path, tmp.path, cases[i].says);
 		ck_assert_str_eq(first_diag(d), want);
 		ck_assert_uint_eq(mc_diag_error_count(d), 1);
 		ck_assert_msg(shows_nothing_of(d, "SECRET"), "case %zu shows it", i);
 		mc_diag_free(d);
 	}
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 
@@ -413,32 +383,32 @@ START_TEST(base_past_a_limit_is_reported_at_the_extends)
 	mc_diag *d = mc_diag_new();
 	char path[256], want[512];
 
-	make_dir();
-	put("b.yaml", "policy: SECRET-NAME\n");
+	temp_dir_make(&tmp, "mc-extends");
+	temp_dir_put(&tmp, "b.yaml", "policy: SECRET-NAME\n");
 	/* names of 8 bytes at most in the file naming it */
-	put("c.yaml", "policy: c\nextends: b.yaml\nkinds: { k: }\n");
+	temp_dir_put(&tmp, "c.yaml", "policy: c\nextends: b.yaml\nkinds: { k: }\n");
 	mc_limits_default(&lim);
 	lim.max_scalar_bytes = 8;
-	snprintf(path, sizeof(path), "%s/c.yaml", dir);
+	snprintf(path, sizeof(path), "%s/c.yaml", tmp.path);
 	ck_assert_int_ne(mc_policy_load(&p, path, &lim, d), MC_OK);
 	snprintf(want, sizeof(want), "%s/c.yaml:2:10: extends: %s/b.yaml "
 		 "is not a policy within the limits: line 1, column 9: a scalar "
-		 "longer than 8 bytes (raise it with --limit scalar-size=N)", dir, dir);
+		 "longer than 8 bytes (raise it with --limit scalar-size=N)", tmp.path, tmp.path);
 	ck_assert_str_eq(first_diag(d), want);
 	ck_assert(shows_nothing_of(d, "SECRET"));
 	ck_assert_str_eq(mc_diag_get(d, 0)->code, "limit");
 	mc_diag_clear(d);
 
-	put("b.yaml", "policy: b\n# a comment that makes the base longer than c.yaml\n");
+	temp_dir_put(&tmp, "b.yaml", "policy: b\n# a comment that makes the base longer than c.yaml\n");
 	lim.max_scalar_bytes = 1024;
 	lim.max_file_bytes = 48;  /* c.yaml has 39 bytes */
 	ck_assert_int_ne(mc_policy_load(&p, path, &lim, d), MC_OK);
 	snprintf(want, sizeof(want), "%s/c.yaml:2:10: extends: %s/b.yaml "
-		 "is larger than 48 bytes (raise it with --limit file-size=N)", dir,
-		 dir);
+		 "is larger than 48 bytes (raise it with --limit file-size=N)", tmp.path,
+		 tmp.path);
 	ck_assert_str_eq(first_diag(d), want);
 	mc_diag_free(d);
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 
@@ -450,17 +420,17 @@ START_TEST(chain_length_limit)
 	mc_diag *d = mc_diag_new();
 	char path[256];
 
-	make_dir();
+	temp_dir_make(&tmp, "mc-extends");
 	/* p0 extends p1 ... extends p3, which has the kinds */
 	for (int i = 0; i < 3; i++) {
 		snprintf(name, sizeof(name), "p%d.yaml", i);
 		snprintf(text, sizeof(text), "policy: p%d\nextends: p%d.yaml\n", i, i + 1);
-		put(name, text);
+		temp_dir_put(&tmp, name, text);
 	}
-	put("p3.yaml", "policy: p3\nkinds: { k: }\n");
+	temp_dir_put(&tmp, "p3.yaml", "policy: p3\nkinds: { k: }\n");
 	mc_limits_default(&lim);
 	lim.max_extends = 3;
-	snprintf(path, sizeof(path), "%s/p0.yaml", dir);
+	snprintf(path, sizeof(path), "%s/p0.yaml", tmp.path);
 	ck_assert_int_eq(mc_policy_load(&p, path, &lim, d), MC_OK);
 	mc_policy_free(p);
 	lim.max_extends = 2;
@@ -468,7 +438,7 @@ START_TEST(chain_length_limit)
 	ck_assert(has_diag(d, "p2.yaml:2:10: more than 2 'extends' in a chain "
 			   "(raise it with --limit extends=N)"));
 	mc_diag_free(d);
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 

@@ -41,7 +41,7 @@ one(const char *rule, const char *vm, const char *to)
 
 	snprintf(policy, sizeof(policy), HEAD "rules:\n%s", rule);
 	r = run_check(policy, INVENTORY, vm, to, NULL);
-	ck_assert_msg(r.status == MC_OK, "%s", first_diag(r.diag));
+	ck_assert_msg(r.status == MC_OK, "%s", first_diag(r.fx.diag));
 	return r;
 }
 

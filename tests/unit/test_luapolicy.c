@@ -12,43 +12,14 @@
 #include "helpers.h"
 #include "policy/policy.h"
 
-static char dir[64];
-
-static void
-make_dir(void)
-{
-	strcpy(dir, "/tmp/mc-luapol-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void
-remove_dir(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static void
-put(const char *name, const char *text)
-{
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
-}
+static temp_dir tmp;
 
 static int
 load(mc_policy **p, const char *name, mc_diag *d)
 {
 	char path[256];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", tmp.path, name);
 	return mc_policy_load(p, path, NULL, d);
 }
 
@@ -58,9 +29,9 @@ first(const mc_diag *d)
 {
 	static char buf[1024];
 	const char *s = first_diag(d);
-	size_t n = strlen(dir);
+	size_t n = strlen(tmp.path);
 
-	if (strncmp(s, dir, n) == 0 && s[n] == '/')
+	if (strncmp(s, tmp.path, n) == 0 && s[n] == '/')
 		s += n + 1;
 	snprintf(buf, sizeof(buf), "%s", s);
 	return buf;
@@ -75,7 +46,7 @@ static const char *INVENTORY =
 	"  - { name: v, host: s, state: running }\n"
 	"  - { name: off, host: s, state: stopped }\n";
 
-/* Runs a check of a policy file in dir on the inventory above. */
+/* Runs a check of a policy file in tmp on the inventory above. */
 static check_run
 run_file(const char *name, const char *vm, const char *to)
 {
@@ -83,12 +54,13 @@ run_file(const char *name, const char *vm, const char *to)
 	mc_check_request req = {vm, to, NULL, false, NULL};
 
 	memset(&r, 0, sizeof(r));
-	r.diag = mc_diag_new();
-	ck_assert_msg(load(&r.policy, name, r.diag) == MC_OK, "%s", first(r.diag));
-	r.inv = inventory_from(INVENTORY);
-	ck_assert_int_eq(mc_fleet_new(&r.fleet, r.policy, r.inv, NULL, r.diag), MC_OK);
-	r.status = mc_check(&r.res, r.fleet, &req, r.diag);
-	ck_assert_msg(r.status == MC_OK, "%s", first(r.diag));
+	r.fx.diag = mc_diag_new();
+	ck_assert_msg(load(&r.fx.policy, name, r.fx.diag) == MC_OK, "%s", first(r.fx.diag));
+	r.fx.inv = inventory_from(INVENTORY);
+	ck_assert_int_eq(mc_fleet_new(&r.fx.fleet, r.fx.policy, r.fx.inv, NULL,
+				      r.fx.diag), MC_OK);
+	r.status = mc_check(&r.res, r.fx.fleet, &req, r.fx.diag);
+	ck_assert_msg(r.status == MC_OK, "%s", first(r.fx.diag));
 	return r;
 }
 
@@ -123,14 +95,14 @@ START_TEST(loads_and_checks)
 {
 	check_run r;
 
-	make_dir();
-	put("p.lua", BASIC);
+	temp_dir_make(&tmp, "mc-luapol");
+	temp_dir_put(&tmp, "p.lua", BASIC);
 	r = run_file("p.lua", "v", NULL);
 	ck_assert_str_eq(r.res->policy_name, "in-lua");
 	ck_assert_str_eq(r.res->kind, "live");
 	/* kinds keep the order they are written in */
-	ck_assert_str_eq(mc_policy_kind_name(r.policy, 0), "stopped");
-	ck_assert_str_eq(mc_policy_kind_name(r.policy, 1), "live");
+	ck_assert_str_eq(mc_policy_kind_name(r.fx.policy, 0), "stopped");
+	ck_assert_str_eq(mc_policy_kind_name(r.fx.policy, 1), "live");
 	ck_assert(verdict(r.res, "t1")->allowed);
 	ck_assert_str_eq(rule_ids(verdict(r.res, "t2")),
 			 "match.vendor compare.features rule.fn");
@@ -145,7 +117,7 @@ START_TEST(loads_and_checks)
 	ck_assert_uint_eq(v->at.line, 17);
 	ck_assert_uint_eq(v->at.column, 5);
 	check_done(&r);
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 
@@ -170,14 +142,14 @@ START_TEST(shared_tables)
 	char path[256];
 	check_run r;
 
-	make_dir();
-	put("shared.lua", shared);
+	temp_dir_make(&tmp, "mc-luapol");
+	temp_dir_put(&tmp, "shared.lua", shared);
 	r = run_file("shared.lua", "v", NULL);
 	ck_assert(verdict(r.res, "t1")->allowed);
 	ck_assert_str_eq(rule_ids(verdict(r.res, "t2")), "match.vendor");
 	check_done(&r);
 
-	put("bomb.lua", "local t = {'x'}\nfor i = 1, 40 do t = {t, t} end\n"
+	temp_dir_put(&tmp, "bomb.lua", "local t = {'x'}\nfor i = 1, 40 do t = {t, t} end\n"
 	    "return { policy = 'b', kinds = { any = {} }, x = t }\n");
 	ck_assert_int_eq(load(&p, "bomb.lua", d), MC_EINPUT);
 	ck_assert_str_eq(first(d), "bomb.lua:3:50: tables used more than once "
@@ -188,15 +160,15 @@ START_TEST(shared_tables)
 	/* Three levels met first at depth 1, then again at depth 3. */
 	mc_limits_default(&lim);
 	lim.max_depth = 4;
-	put("deep.lua", "local t = {{{'x'}}}\n"
+	temp_dir_put(&tmp, "deep.lua", "local t = {{{'x'}}}\n"
 	    "return { policy = 'd', kinds = { any = {} }, a = t, b = {{t}} }\n");
-	snprintf(path, sizeof(path), "%s/deep.lua", dir);
+	snprintf(path, sizeof(path), "%s/deep.lua", tmp.path);
 	ck_assert_int_eq(mc_policy_load(&p, path, &lim, d), MC_EINPUT);
 	ck_assert_ptr_null(p);
 	ck_assert_str_eq(first(d), "deep.lua:2:59: tables nested deeper than 4 "
 			 "levels (raise it with --limit depth=N)");
 	mc_diag_free(d);
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 
@@ -207,38 +179,38 @@ START_TEST(errors_at_their_place)
 	mc_policy *p = NULL;
 	char text[2048];
 
-	make_dir();
+	temp_dir_make(&tmp, "mc-luapol");
 	snprintf(text, sizeof(text), "%s", BASIC);
 	/* a misspelt field in a match list */
 	char *at = strstr(text, "{ 'vendor' }");
 	memcpy(at, "{ 'vendr'  }", 12);
-	put("p.lua", text);
+	temp_dir_put(&tmp, "p.lua", text);
 	ck_assert_int_eq(load(&p, "p.lua", d), MC_EINPUT);
 	ck_assert_str_eq(first(d), "p.lua:13:22: unknown field 'vendr'; did you mean "
 			 "'vendor'?");
 	mc_diag_clear(d);
 
 	/* an unknown key */
-	put("q.lua", "return {\n  policy = 'q',\n  kindz = {},\n}\n");
+	temp_dir_put(&tmp, "q.lua", "return {\n  policy = 'q',\n  kindz = {},\n}\n");
 	ck_assert_int_eq(load(&p, "q.lua", d), MC_EINPUT);
 	ck_assert_str_eq(first(d), "q.lua:3:3: unknown key 'kindz' in a policy; did "
 			 "you mean 'kinds'?");
 	mc_diag_clear(d);
 
 	/* a function where a name belongs */
-	put("r.lua", "return {\n  policy = function() end,\n  kinds = { k = {} },\n}\n");
+	temp_dir_put(&tmp, "r.lua", "return {\n  policy = function() end,\n  kinds = { k = {} },\n}\n");
 	ck_assert_int_eq(load(&p, "r.lua", d), MC_EINPUT);
 	ck_assert_str_eq(first(d), "r.lua:2:12: policy name must be a non-empty "
 			 "string, not a function");
 	mc_diag_clear(d);
 
 	/* a table that is both a list and a mapping */
-	put("s.lua", "return {\n  policy = 's',\n  kinds = { k = {}, 'x' },\n}\n");
+	temp_dir_put(&tmp, "s.lua", "return {\n  policy = 's',\n  kinds = { k = {}, 'x' },\n}\n");
 	ck_assert_int_eq(load(&p, "s.lua", d), MC_EINPUT);
 	ck_assert_str_eq(first(d), "s.lua:3:11: a table is a list (keys 1, 2, 3...) "
 			 "or has names as keys, not both and nothing else");
 	mc_diag_free(d);
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 
@@ -247,44 +219,44 @@ START_TEST(lua_errors)
 	mc_diag *d = mc_diag_new();
 	mc_policy *p = NULL;
 
-	make_dir();
-	put("a.lua", "local x = 1\nreturn {\n  policy = 'a',\n");
+	temp_dir_make(&tmp, "mc-luapol");
+	temp_dir_put(&tmp, "a.lua", "local x = 1\nreturn {\n  policy = 'a',\n");
 	ck_assert_int_eq(load(&p, "a.lua", d), MC_EINPUT);
 	ck_assert_str_eq(first(d), "a.lua:4:1: Lua: unexpected symbol near <eof>");
 	mc_diag_clear(d);
 
-	put("b.lua", "local t = {}\nlocal x = t.a.b\nreturn {}\n");
+	temp_dir_put(&tmp, "b.lua", "local t = {}\nlocal x = t.a.b\nreturn {}\n");
 	ck_assert_int_eq(load(&p, "b.lua", d), MC_EINPUT);
 	ck_assert_str_eq(first(d), "b.lua:2:1: Lua: attempt to index a nil value "
 			 "(field 'a')");
 	mc_diag_clear(d);
 
-	put("c.lua", "-- nothing useful\nreturn 42\n");
+	temp_dir_put(&tmp, "c.lua", "-- nothing useful\nreturn 42\n");
 	ck_assert_int_eq(load(&p, "c.lua", d), MC_EINPUT);
 	ck_assert_str_eq(first(d), "c.lua:2:8: a Lua policy returns a table, not a "
 			 "number");
 	mc_diag_clear(d);
 
-	put("d.lua", "while true do end\n");
+	temp_dir_put(&tmp, "d.lua", "while true do end\n");
 	ck_assert_int_eq(load(&p, "d.lua", d), MC_EINPUT);
 	ck_assert_str_eq(first(d), "d.lua:1:1: the policy file ran past its "
 			 "instruction budget (10 times a rule's default) while "
 			 "building its table");
 	mc_diag_clear(d);
 
-	put("e.lua", "local f = io.open('/etc/passwd')\nreturn {}\n");
+	temp_dir_put(&tmp, "e.lua", "local f = io.open('/etc/passwd')\nreturn {}\n");
 	ck_assert_int_eq(load(&p, "e.lua", d), MC_EINPUT);
 	ck_assert_str_eq(first(d), "e.lua:1:1: Lua: attempt to index a nil value "
 			 "(global 'io')");
 	mc_diag_clear(d);
 
 	/* a rule's text compiles with the lines of the file */
-	put("f.lua", "return {\n  policy = 'f',\n  kinds = { k = {} },\n"
+	temp_dir_put(&tmp, "f.lua", "return {\n  policy = 'f',\n  kinds = { k = {} },\n"
 	    "  rules = {\n    { id = 'r', lua = [[\n      return (]] },\n  },\n}\n");
 	ck_assert_int_eq(load(&p, "f.lua", d), MC_EINPUT);
 	ck_assert_str_eq(first(d), "f.lua:6:7: Lua: unexpected symbol near <eof>");
 	mc_diag_free(d);
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 
@@ -297,8 +269,8 @@ START_TEST(functions_keep_no_state)
 {
 	check_run r;
 
-	make_dir();
-	put("p.lua",
+	temp_dir_make(&tmp, "mc-luapol");
+	temp_dir_put(&tmp, "p.lua",
 	    "local calls = 0\n"
 	    "local seen = {}\n"
 	    "local co = coroutine.create(function() end)\n"
@@ -327,7 +299,7 @@ START_TEST(functions_keep_no_state)
 			      violation(h, "rule.thread")->message);
 	}
 	check_done(&r);
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 
@@ -345,9 +317,9 @@ START_TEST(extends_across_languages)
 	char want[80] = "sha256:";
 	check_run r;
 
-	make_dir();
-	put("p.lua", BASIC);
-	put("child.yaml", child);
+	temp_dir_make(&tmp, "mc-luapol");
+	temp_dir_put(&tmp, "p.lua", BASIC);
+	temp_dir_put(&tmp, "child.yaml", child);
 	r = run_file("child.yaml", "v", "t2");
 	/* the YAML file replaced the Lua file's rule fn */
 	ck_assert_str_eq(rule_ids(verdict(r.res, "t2")), "match.vendor compare.features");
@@ -360,17 +332,17 @@ START_TEST(extends_across_languages)
 	ck_assert_str_eq(r.res->policy_digest, want);
 	check_done(&r);
 
-	put("base.yaml", "policy: base\nfields: { vendor: { from: cpu.vendor } }\n"
+	temp_dir_put(&tmp, "base.yaml", "policy: base\nfields: { vendor: { from: cpu.vendor } }\n"
 	    "kinds: { live: { when: { vm.state: running } } }\n"
 	    "match: { live: [vendor] }\n");
-	put("top.lua", "return { policy = 'top', extends = 'base.yaml',\n"
+	temp_dir_put(&tmp, "top.lua", "return { policy = 'top', extends = 'base.yaml',\n"
 	    "  rules = { { id = 'two', lua = function(vm, s, t)\n"
 	    "    return #t.cpu.features >= 2 end } } }\n");
 	r = run_file("top.lua", "v", NULL);
 	ck_assert(verdict(r.res, "t1")->allowed);
 	ck_assert_str_eq(rule_ids(verdict(r.res, "t2")), "match.vendor rule.two");
 	check_done(&r);
-	remove_dir();
+	temp_dir_remove(&tmp);
 }
 END_TEST
 

@@ -49,20 +49,16 @@ static void
 bind(const char *fields, const char *hosts)
 {
 	char ptext[4096], itext[4096];
-	int rc;
+	fleet_fixture x;
 
 	snprintf(ptext, sizeof(ptext), "%s%s", POLICY_HEAD, fields);
 	snprintf(itext, sizeof(itext), "hosts:\n%s", hosts);
-	rc = mc_policy_load_buffer(&F.policy, "policy.yaml", ptext, strlen(ptext),
-				   &F.limits, F.diag);
-	ck_assert_msg(rc == MC_OK, "policy did not load: %s", first_diag(F.diag));
-	ck_assert_int_eq(mc_inventory_new(&F.inv, &F.limits), MC_OK);
-	rc = mc_inventory_add_buffer(F.inv, "inv.yaml", itext, strlen(itext), F.diag);
-	ck_assert_msg(rc == MC_OK, "inventory did not load: %s", first_diag(F.diag));
-	rc = mc_inventory_finish(F.inv, F.diag);
-	ck_assert_msg(rc == MC_OK, "inventory did not finish: %s", first_diag(F.diag));
-	rc = mc_fleet_new(&F.fleet, F.policy, F.inv, &F.limits, F.diag);
-	ck_assert_msg(rc == MC_OK, "fleet not bound: %s", first_diag(F.diag));
+	x = fleet_from("policy.yaml", ptext, itext, &F.limits);
+	mc_diag_free(F.diag);
+	F.policy = x.policy;
+	F.inv = x.inv;
+	F.fleet = x.fleet;
+	F.diag = x.diag;
 	ck_assert_uint_eq(mc_diag_count(F.diag), 0);
 }
 

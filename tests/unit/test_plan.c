@@ -121,36 +121,8 @@ generate(unsigned long long seed, size_t nhosts, size_t nvms)
 	return text;
 }
 
-typedef struct fixture {
-	mc_policy *policy;
-	mc_inventory *inv;
-	mc_fleet *fleet;
-	mc_diag *diag;
-} fixture;
-
-static fixture
-setup_fleet(const char *policy, const char *inventory)
-{
-	fixture x;
-
-	x.policy = policy_from("p.yaml", policy);
-	x.inv = inventory_from(inventory);
-	x.diag = mc_diag_new();
-	ck_assert_int_eq(mc_fleet_new(&x.fleet, x.policy, x.inv, NULL, x.diag), MC_OK);
-	return x;
-}
-
-static void
-teardown_fleet(fixture *x)
-{
-	mc_fleet_free(x->fleet);
-	mc_inventory_free(x->inv);
-	mc_policy_free(x->policy);
-	mc_diag_free(x->diag);
-}
-
 static mc_plan_result *
-plan(const fixture *x, const char *host, size_t top, bool by_pairs)
+plan(const fleet_fixture *x, const char *host, size_t top, bool by_pairs)
 {
 	mc_plan_request req;
 	mc_plan_result *res = NULL;
@@ -188,7 +160,7 @@ START_TEST(classes_decide_as_pairs_do)
 {
 	for (unsigned long long seed = 1; seed <= 4; seed++) {
 		char *text = generate(seed * 7919, 60, 150);
-		fixture x = setup_fleet(POLICY, text);
+		fleet_fixture x = fleet_from("p.yaml", POLICY, text, NULL);
 		mc_plan_result *cls = plan(&x, NULL, 60, false);
 		mc_plan_result *prs = plan(&x, NULL, 60, true);
 		size_t unplaced = 0, covered = 0;
@@ -234,7 +206,7 @@ START_TEST(classes_decide_as_pairs_do)
 		ck_assert_uint_lt(cls->nunplaced, cls->nvms);
 		mc_plan_result_free(cls);
 		mc_plan_result_free(prs);
-		teardown_fleet(&x);
+		fleet_done(&x);
 		free(text);
 	}
 }
@@ -257,7 +229,7 @@ static const char *const SMALL =
 /* The best hosts by rating then name, the VM's own host never among them. */
 START_TEST(targets_are_the_best_hosts)
 {
-	fixture x = setup_fleet(POLICY, SMALL);
+	fleet_fixture x = fleet_from("p.yaml", POLICY, SMALL, NULL);
 	mc_plan_result *res = plan(&x, NULL, 2, false);
 	const mc_plan_vm *web = &res->vms[0];
 
@@ -274,7 +246,7 @@ START_TEST(targets_are_the_best_hosts)
 	ck_assert_uint_eq(web->targets[1].rating_halves, 7);
 	ck_assert_str_eq(web->targets[1].cluster, "a");
 	mc_plan_result_free(res);
-	teardown_fleet(&x);
+	fleet_done(&x);
 }
 END_TEST
 
@@ -282,7 +254,7 @@ END_TEST
  * it, most first; a VM no kind covers says so. */
 START_TEST(unplaced_vms_have_their_reasons)
 {
-	fixture x = setup_fleet(POLICY, SMALL);
+	fleet_fixture x = fleet_from("p.yaml", POLICY, SMALL, NULL);
 	mc_plan_result *res = plan(&x, NULL, 3, false);
 	const mc_plan_vm *amd = &res->vms[1], *big = &res->vms[2], *odd = &res->vms[3];
 
@@ -317,14 +289,14 @@ START_TEST(unplaced_vms_have_their_reasons)
 			 "kind of policy 'every-check' covers (kinds: live, "
 			 "saved-state, stopped)");
 	mc_plan_result_free(res);
-	teardown_fleet(&x);
+	fleet_done(&x);
 }
 END_TEST
 
 /* Emptying a host: only its VMs; an unknown host is a usage error. */
 START_TEST(evacuation_plans_one_host)
 {
-	fixture x = setup_fleet(POLICY, SMALL);
+	fleet_fixture x = fleet_from("p.yaml", POLICY, SMALL, NULL);
 	mc_plan_result *res = plan(&x, "a1", 3, false);
 	mc_plan_request req;
 
@@ -339,7 +311,7 @@ START_TEST(evacuation_plans_one_host)
 	ck_assert_int_eq(mc_plan(&res, x.fleet, &req, x.diag), MC_EUSAGE);
 	ck_assert_ptr_null(res);
 	ck_assert_str_eq(first_diag(x.diag), "no host named 'nowhere' in the inventory");
-	teardown_fleet(&x);
+	fleet_done(&x);
 }
 END_TEST
 
@@ -347,7 +319,7 @@ END_TEST
  * from an older one but not back: a one-way edge. */
 START_TEST(matrix_classes_and_one_way_edges)
 {
-	fixture x = setup_fleet(POLICY, SMALL);
+	fleet_fixture x = fleet_from("p.yaml", POLICY, SMALL, NULL);
 	mc_matrix_request req = {"saved-state", NULL};
 	mc_matrix_result *res = NULL;
 	const mc_matrix_kind *k;
@@ -384,17 +356,18 @@ START_TEST(matrix_classes_and_one_way_edges)
 	req.kind = "nothing";
 	ck_assert_int_eq(mc_matrix(&res, x.fleet, &req, x.diag), MC_EUSAGE);
 	ck_assert_ptr_null(res);
-	teardown_fleet(&x);
+	fleet_done(&x);
 }
 END_TEST
 
 /* A version check is one-way: from the older hypervisor to the newer. */
 START_TEST(matrix_version_is_one_way)
 {
-	fixture x = setup_fleet(POLICY,
+	fleet_fixture x = fleet_from("p.yaml", POLICY,
 		"hosts:\n"
 		"  - { name: old, cluster: a, cpu: { manufacturer: GenuineIntel, family: 6, model: 85, features: [avx] }, hypervisor: { version: 10.0.17763 }, status: responding, memory: { free_mb: 1 } }\n"
-		"  - { name: new, cluster: a, cpu: { manufacturer: GenuineIntel, family: 6, model: 85, features: [avx] }, hypervisor: { version: 10.0.20348 }, status: responding, memory: { free_mb: 1 } }\n");
+		"  - { name: new, cluster: a, cpu: { manufacturer: GenuineIntel, family: 6, model: 85, features: [avx] }, hypervisor: { version: 10.0.20348 }, status: responding, memory: { free_mb: 1 } }\n",
+		NULL);
 	mc_matrix_request req = {"live", NULL};
 	mc_matrix_result *res = NULL;
 	const mc_matrix_kind *k;
@@ -410,7 +383,7 @@ START_TEST(matrix_version_is_one_way)
 	ck_assert_uint_eq(k->nleft_out, 1);
 	ck_assert_str_eq(k->left_out[0], "host.2");
 	mc_matrix_result_free(res);
-	teardown_fleet(&x);
+	fleet_done(&x);
 }
 END_TEST
 

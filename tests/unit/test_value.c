@@ -511,6 +511,60 @@ START_TEST(node_equal_collections_never_equal)
 }
 END_TEST
 
+START_TEST(value_equal_deep_compares_members)
+{
+	load_values("[[a, 1], [a, 0x1], [a, '1'], {k: [v]}, {k: [v]}, {k: [w]}]");
+	ck_assert(mc_value_equal(node(0), node(1), MC_EQ_DEEP));
+	ck_assert(!mc_value_equal(node(0), node(2), MC_EQ_DEEP));
+	ck_assert(mc_value_equal(node(3), node(4), MC_EQ_DEEP));
+	ck_assert(!mc_value_equal(node(3), node(5), MC_EQ_DEEP));
+	ck_assert(!mc_value_equal(node(0), node(3), MC_EQ_DEEP));
+	free_values();
+}
+END_TEST
+
+START_TEST(value_equal_text_tells_spellings_apart)
+{
+	load_values("[1, 0x1, 1, true, True, [0x1], [1], ~, null]");
+	ck_assert(mc_value_equal(node(0), node(1), 0));
+	ck_assert(!mc_value_equal(node(0), node(1), MC_EQ_TEXT));
+	ck_assert(mc_value_equal(node(0), node(2), MC_EQ_TEXT));
+	ck_assert(mc_value_equal(node(3), node(4), 0));
+	ck_assert(!mc_value_equal(node(3), node(4), MC_EQ_TEXT));
+	ck_assert(!mc_value_equal(node(5), node(6), MC_EQ_DEEP | MC_EQ_TEXT));
+	/* No value: NULL and every spelling of null. */
+	ck_assert(mc_value_equal(node(7), node(8), MC_EQ_TEXT));
+	ck_assert(mc_value_equal(node(7), NULL, MC_EQ_TEXT));
+	ck_assert(!mc_value_equal(node(0), NULL, 0));
+	free_values();
+}
+END_TEST
+
+START_TEST(value_hash_agrees_with_equality)
+{
+	load_values("[1, 0x1, true, TRUE, [a, 0o10], [a, 8], abc, ~]");
+	ck_assert_uint_eq(mc_value_hash(node(0), 7), mc_value_hash(node(1), 7));
+	ck_assert_uint_eq(mc_value_hash(node(2), 7), mc_value_hash(node(3), 7));
+	ck_assert_uint_eq(mc_value_hash(node(4), 7), mc_value_hash(node(5), 7));
+	ck_assert_uint_eq(mc_value_hash(node(7), 7), mc_value_hash(NULL, 7));
+	ck_assert_uint_ne(mc_value_hash(node(0), 7), mc_value_hash(node(2), 7));
+	ck_assert_uint_ne(mc_value_hash(node(6), 7), mc_value_hash(node(7), 7));
+	free_values();
+}
+END_TEST
+
+START_TEST(value_in_finds_equal_members)
+{
+	load_values("[[0x1, 2, b], 1, b, '2', {k: v}]");
+	ck_assert(mc_value_in(node(1), node(0)));
+	ck_assert(mc_value_in(node(2), node(0)));
+	ck_assert(!mc_value_in(node(3), node(0)));
+	ck_assert(!mc_value_in(node(1), node(4)));
+	ck_assert(!mc_value_in(node(1), NULL));
+	free_values();
+}
+END_TEST
+
 /* ------------------------------------------------------------------------
  * mc_node_order
  */
@@ -669,6 +723,10 @@ value_suite(void)
 	tcase_add_test(tc, node_equal_different_values);
 	tcase_add_test(tc, node_equal_is_type_sensitive);
 	tcase_add_test(tc, node_equal_collections_never_equal);
+	tcase_add_test(tc, value_equal_deep_compares_members);
+	tcase_add_test(tc, value_equal_text_tells_spellings_apart);
+	tcase_add_test(tc, value_hash_agrees_with_equality);
+	tcase_add_test(tc, value_in_finds_equal_members);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("node_order");
