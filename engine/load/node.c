@@ -986,6 +986,7 @@ mc_doc_free(mc_doc *doc)
 	mc_file_release(&doc->file);
 	free(doc->name_buf);
 	free(doc->data_buf);
-	free(doc->lua_chunk);
+	if (doc->ext_free)
+		doc->ext_free(doc->ext);
 	free(doc);
 }

@@ -82,11 +82,10 @@ typedef struct mc_doc {
 	char *name_buf;
 	char *data_buf;
 	const mc_node *root;  /* NULL for an empty file */
-	/* A Lua policy: its compiled chunk, which returns the table the nodes
-	 * were made from, and how many functions that table holds. */
-	char *lua_chunk;
-	size_t lua_chunk_len;
-	size_t lua_nfuncs;
+	/* What a later stage keeps with the document, freed with it by
+	 * ext_free: a Lua policy's compiled chunk (lua/luapolicy.h). */
+	void *ext;
+	void (*ext_free)(void *ext);
 } mc_doc;
 
 /* Reads and parses the file at path. On error *out is NULL and diag says

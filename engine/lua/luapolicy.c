@@ -20,6 +20,7 @@
 typedef struct conv {
 	lua_State *L;
 	mc_doc *doc;
+	mc_luadoc *ld;  /* the document's Lua part */
 	const mc_limits *lim;
 	const mc_lsrc *src;
 	mc_diag *diag;
@@ -527,10 +528,10 @@ run(lua_State *L)
 		return 0;
 	}
 	lua_pushvalue(L, 2);
-	c->doc->lua_nfuncs = mc_lua_functions(L);   /* the list of functions */
+	c->ld->nfuncs = mc_lua_functions(L);            /* the list of functions */
 	lua_newtable(L);                            /* function -> number */
 	c->funcs = lua_gettop(L);
-	for (size_t i = 1; i <= c->doc->lua_nfuncs; i++) {
+	for (size_t i = 1; i <= c->ld->nfuncs; i++) {
 		lua_rawgeti(L, -2, (lua_Integer)i);
 		lua_pushinteger(L, (lua_Integer)i);
 		lua_rawset(L, c->funcs);
@@ -541,12 +542,28 @@ run(lua_State *L)
 	return 0;
 }
 
+static void
+luadoc_free(void *ext)
+{
+	mc_luadoc *ld = ext;
+
+	free(ld->chunk);
+	free(ld);
+}
+
+const mc_luadoc *
+mc_luadoc_of(const mc_doc *doc)
+{
+	return doc->ext_free == luadoc_free ? doc->ext : NULL;
+}
+
 int
 mc_luapolicy_load(mc_doc **out, const char *name, char *data, size_t len,
 		  mc_sandbox *sb, const mc_limits *limits, mc_diag *diag)
 {
 	lua_State *L = mc_sandbox_state(sb);
 	mc_doc *doc = calloc(1, sizeof(*doc));
+	mc_luadoc *ld = calloc(1, sizeof(*ld));
 	char *chunkname = malloc(strlen(name) + 2);
 	conv c;
 	const char *rest;
@@ -554,19 +571,23 @@ mc_luapolicy_load(mc_doc **out, const char *name, char *data, size_t len,
 	int rc, top = lua_gettop(L);
 
 	*out = NULL;
-	if (!doc || !chunkname || !(doc->name_buf = strdup(name))) {
+	if (!doc || !ld || !chunkname || !(doc->name_buf = strdup(name))) {
 		free(doc);
+		free(ld);
 		free(chunkname);
 		free(data);
 		return MC_ENOMEM;
 	}
 	mc_arena_init(&doc->arena);
+	doc->ext = ld;
+	doc->ext_free = luadoc_free;
 	doc->file.name = doc->name_buf;
 	doc->file.data = doc->data_buf = data;
 	doc->file.len = len;
 	memset(&c, 0, sizeof(c));
 	c.L = L;
 	c.doc = doc;
+	c.ld = ld;
 	c.lim = limits;
 	c.diag = diag;
 	sprintf(chunkname, "@%s", name);
@@ -633,7 +654,7 @@ mc_luapolicy_load(mc_doc **out, const char *name, char *data, size_t len,
 		goto out;
 	}
 	lua_pushvalue(L, -1);
-	if (mc_sandbox_dump(sb, &doc->lua_chunk, &doc->lua_chunk_len) != MC_LUA_OK) {
+	if (mc_sandbox_dump(sb, &ld->chunk, &ld->chunk_len) != MC_LUA_OK) {
 		c.status = MC_ENOMEM;
 		goto out;
 	}

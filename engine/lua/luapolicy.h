@@ -34,6 +34,18 @@
  * policy's rules and data is a few hundred kilobytes). */
 #define MC_LUA_FILE_MEMORY MC_LUA_DEFAULT_MEMORY
 
+/* What the document of a Lua policy keeps (its `ext`): the file's compiled
+ * chunk, which returns the table the nodes were made from, and how many
+ * functions that table holds. */
+typedef struct mc_luadoc {
+	char *chunk;
+	size_t chunk_len;
+	size_t nfuncs;
+} mc_luadoc;
+
+/* The Lua part of a document, or NULL for a YAML one. */
+const mc_luadoc *mc_luadoc_of(const mc_doc *doc);
+
 /* True when a policy file is to be read as Lua (its name ends in ".lua"). */
 bool mc_luapolicy_is(const char *name);
 

@@ -558,11 +558,13 @@ load_docs(mc_lua *lx, int docs)
 		uint64_t granted;
 		int rc;
 
-		if (!doc->lua_chunk)
+		const mc_luadoc *ld = mc_luadoc_of(doc);
+
+		if (!ld)
 			continue;
 		snprintf(name, sizeof(name), "@%s", doc->file.name);
 		granted = take(lx, MC_LUA_FILE_INSTRUCTIONS);
-		rc = mc_sandbox_undump(lx->sb, doc->lua_chunk, doc->lua_chunk_len, name);
+		rc = mc_sandbox_undump(lx->sb, ld->chunk, ld->chunk_len, name);
 		if (rc == MC_LUA_OK)
 			rc = mc_sandbox_call(lx->sb, 0, 1, granted, p->lua_state_memory);
 		give_back(lx, granted);
@@ -577,7 +579,7 @@ load_docs(mc_lua *lx, int docs)
 			lua_pop(L, 1);
 			lua_pushfstring(L, "the policy file %s did not build its table "
 					"again", doc->file.name);
-		} else if (mc_lua_functions(L) != doc->lua_nfuncs) {
+		} else if (mc_lua_functions(L) != ld->nfuncs) {
 			lua_pop(L, 2);
 			lua_pushfstring(L, "the policy file %s built a different table "
 					"when run again", doc->file.name);
