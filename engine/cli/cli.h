@@ -135,6 +135,19 @@ int cli_fleet_init(cli_fleet *cf, int argc);
 /* Takes option c ('p' or 'i'); CLI_ERROR after a usage error. */
 int cli_fleet_option(cli_fleet *cf, const char *cmd, int c, char *arg);
 
+/*
+ * The next of a command's own options, as cli_opt_next() gives them, once
+ * the options it shares are taken: -o and --limit into sh, and -p and -i
+ * into cf (each skipped when NULL). Returns an option's id or CLI_OPT_ARG
+ * (both above CLI_OPT_END), or CLI_OPT_END, CLI_OPT_HELP or CLI_OPT_ERROR
+ * (a shared option's error is printed); cli_opt_status() turns the last
+ * two into the command's exit status.
+ */
+int cli_next_option(cli_parser *p, cli_shared *sh, cli_fleet *cf, char **arg);
+
+/* CLI_YES after --help, CLI_ERROR after a usage error. */
+int cli_opt_status(int c);
+
 /* CLI_YES when an inventory was named, else a usage error. */
 int cli_fleet_named(const cli_fleet *cf, const char *cmd);
 

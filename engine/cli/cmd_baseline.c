@@ -351,13 +351,8 @@ cli_baseline(int argc, char **argv)
 	}
 	cli_shared_init(&sh);
 	cli_opt_init(&parser, &baseline_spec, argc, argv);
-	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
+	while ((c = cli_next_option(&parser, &sh, &cf, &arg)) > CLI_OPT_END) {
 		switch (c) {
-		case 'p':
-		case 'i':
-			if (cli_fleet_option(&cf, "baseline", c, arg) != CLI_YES)
-				goto out;
-			break;
 		case OPT_HOSTS:
 			/* The names are cut out of a copy of the argument. */
 			if (!(copies[ncopies] = strdup(arg))) {
@@ -385,17 +380,11 @@ cli_baseline(int argc, char **argv)
 		case OPT_FORMAT:
 			format = arg;
 			break;
-		case 'o':
-		case CLI_OPT_LIMIT:
-			if (cli_shared_option(&sh, "baseline", c, arg) != CLI_YES)
-				goto out;
-			break;
-		case CLI_OPT_HELP:
-			status = CLI_YES;
-			goto out;
-		default:
-			goto out;
 		}
+	}
+	if (c != CLI_OPT_END) {
+		status = cli_opt_status(c);
+		goto out;
 	}
 	if (optind < argc) {
 		status = cli_usage("baseline", "unexpected argument '%s'", argv[optind]);

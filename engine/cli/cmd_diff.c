@@ -435,7 +435,7 @@ cli_diff(int argc, char **argv)
 		goto out;
 	cli_shared_init(&sh);
 	cli_opt_init(&parser, &diff_spec, argc, argv);
-	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
+	while ((c = cli_next_option(&parser, &sh, NULL, &arg)) > CLI_OPT_END) {
 		switch (c) {
 		case CLI_OPT_ARG:
 			args[nargs++] = arg;
@@ -446,17 +446,11 @@ cli_diff(int argc, char **argv)
 		case OPT_FORMAT:
 			format = arg;
 			break;
-		case 'o':
-		case CLI_OPT_LIMIT:
-			if (cli_shared_option(&sh, "diff", c, arg) != CLI_YES)
-				goto out;
-			break;
-		case CLI_OPT_HELP:
-			status = CLI_YES;
-			goto out;
-		default:
-			goto out;
 		}
+	}
+	if (c != CLI_OPT_END) {
+		status = cli_opt_status(c);
+		goto out;
 	}
 	for (; optind < argc; optind++)
 		args[nargs++] = argv[optind];

@@ -434,7 +434,7 @@ cli_explain(int argc, char **argv)
 
 	cli_shared_init(&sh);
 	cli_opt_init(&parser, &explain_spec, argc, argv);
-	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
+	while ((c = cli_next_option(&parser, &sh, NULL, &arg)) > CLI_OPT_END) {
 		switch (c) {
 		case CLI_OPT_ARG:
 			if (path)
@@ -444,17 +444,10 @@ cli_explain(int argc, char **argv)
 		case OPT_FORMAT:
 			format = arg;
 			break;
-		case 'o':
-		case CLI_OPT_LIMIT:
-			if (cli_shared_option(&sh, "explain", c, arg) != CLI_YES)
-				return CLI_ERROR;
-			break;
-		case CLI_OPT_HELP:
-			return CLI_YES;
-		default:
-			return CLI_ERROR;
 		}
 	}
+	if (c != CLI_OPT_END)
+		return cli_opt_status(c);
 	if (optind < argc) {
 		if (path || optind + 1 < argc)
 			return cli_usage("explain", "unexpected argument '%s'",

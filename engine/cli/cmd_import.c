@@ -74,15 +74,10 @@ cli_import(int argc, char **argv)
 
 	cli_shared_init(&sh);
 	cli_opt_init(&parser, &import_spec, argc, argv);
-	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
+	while ((c = cli_next_option(&parser, &sh, NULL, &arg)) > CLI_OPT_END) {
 		switch (c) {
 		case OPT_FROM:
 			from = arg;
-			break;
-		case 'o':
-		case CLI_OPT_LIMIT:
-			if (cli_shared_option(&sh, "import", c, arg) != CLI_YES)
-				return CLI_ERROR;
 			break;
 		case OPT_CLUSTER:
 			cluster = arg;
@@ -90,12 +85,10 @@ cli_import(int argc, char **argv)
 		case OPT_FORMAT:
 			format = arg;
 			break;
-		case CLI_OPT_HELP:
-			return CLI_YES;
-		default:
-			return CLI_ERROR;
 		}
 	}
+	if (c != CLI_OPT_END)
+		return cli_opt_status(c);
 	if (!from)
 		return cli_usage("import", "name the input format with --from "
 				 "(%s)", mc_import_format_names());

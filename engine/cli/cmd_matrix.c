@@ -322,30 +322,19 @@ cli_matrix(int argc, char **argv)
 		return CLI_ERROR;
 	cli_shared_init(&sh);
 	cli_opt_init(&parser, &matrix_spec, argc, argv);
-	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
+	while ((c = cli_next_option(&parser, &sh, &cf, &arg)) > CLI_OPT_END) {
 		switch (c) {
-		case 'p':
-		case 'i':
-			if (cli_fleet_option(&cf, "matrix", c, arg) != CLI_YES)
-				goto out;
-			break;
 		case OPT_KIND:
 			req.kind = arg;
 			break;
 		case OPT_FORMAT:
 			format = arg;
 			break;
-		case 'o':
-		case CLI_OPT_LIMIT:
-			if (cli_shared_option(&sh, "matrix", c, arg) != CLI_YES)
-				goto out;
-			break;
-		case CLI_OPT_HELP:
-			status = CLI_YES;
-			goto out;
-		default:
-			goto out;
 		}
+	}
+	if (c != CLI_OPT_END) {
+		status = cli_opt_status(c);
+		goto out;
 	}
 	if (optind < argc) {
 		status = cli_usage("matrix", "unexpected argument '%s'", argv[optind]);

@@ -329,13 +329,8 @@ cli_plan(int argc, char **argv)
 		return CLI_ERROR;
 	cli_shared_init(&sh);
 	cli_opt_init(&parser, &plan_spec, argc, argv);
-	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
+	while ((c = cli_next_option(&parser, &sh, &cf, &arg)) > CLI_OPT_END) {
 		switch (c) {
-		case 'p':
-		case 'i':
-			if (cli_fleet_option(&cf, "plan", c, arg) != CLI_YES)
-				goto out;
-			break;
 		case OPT_HOST:
 			req.host = arg;
 			break;
@@ -354,17 +349,11 @@ cli_plan(int argc, char **argv)
 		case OPT_BY_PAIRS:
 			req.by_pairs = true;
 			break;
-		case 'o':
-		case CLI_OPT_LIMIT:
-			if (cli_shared_option(&sh, "plan", c, arg) != CLI_YES)
-				goto out;
-			break;
-		case CLI_OPT_HELP:
-			status = CLI_YES;
-			goto out;
-		default:
-			goto out;
 		}
+	}
+	if (c != CLI_OPT_END) {
+		status = cli_opt_status(c);
+		goto out;
 	}
 	if (optind < argc) {
 		status = cli_usage("plan", "unexpected argument '%s'", argv[optind]);

@@ -129,7 +129,7 @@ cli_probe(int argc, char **argv)
 	int c, status = CLI_ERROR;
 
 	cli_opt_init(&parser, &probe_spec, argc, argv);
-	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
+	while ((c = cli_next_option(&parser, NULL, NULL, &arg)) > CLI_OPT_END) {
 		switch (c) {
 		case CLI_OPT_ARG:
 			return cli_usage("probe", "unexpected argument '%s'", arg);
@@ -145,12 +145,10 @@ cli_probe(int argc, char **argv)
 		case 'o':
 			output = arg;
 			break;
-		case CLI_OPT_HELP:
-			return CLI_YES;
-		default:
-			return CLI_ERROR;
 		}
 	}
+	if (c != CLI_OPT_END)
+		return cli_opt_status(c);
 	if (optind < argc)
 		return cli_usage("probe", "unexpected argument '%s'", argv[optind]);
 	if ((f = cli_format("probe", format, CLI_FORMATS(probe_formats))) < 0)

@@ -75,7 +75,7 @@ cli_test(int argc, char **argv)
 
 	cli_shared_init(&sh);
 	cli_opt_init(&parser, &test_spec, argc, argv);
-	while ((c = cli_opt_next(&parser, &arg)) != CLI_OPT_END) {
+	while ((c = cli_next_option(&parser, &sh, NULL, &arg)) > CLI_OPT_END) {
 		switch (c) {
 		case OPT_FORMAT:
 			format = arg;
@@ -83,17 +83,10 @@ cli_test(int argc, char **argv)
 		case OPT_COVERAGE:
 			coverage = true;
 			break;
-		case 'o':
-		case CLI_OPT_LIMIT:
-			if (cli_shared_option(&sh, "test", c, arg) != CLI_YES)
-				return CLI_ERROR;
-			break;
-		case CLI_OPT_HELP:
-			return CLI_YES;
-		default:
-			return CLI_ERROR;
 		}
 	}
+	if (c != CLI_OPT_END)
+		return cli_opt_status(c);
 	if ((f = cli_format("test", format, CLI_FORMATS(test_formats))) < 0)
 		return CLI_ERROR;
 	if (optind >= argc)

@@ -576,6 +576,32 @@ cli_fleet_named(const cli_fleet *cf, const char *cmd)
 }
 
 int
+cli_next_option(cli_parser *p, cli_shared *sh, cli_fleet *cf, char **arg)
+{
+	const char *cmd = p->spec->name;
+	int c;
+
+	while ((c = cli_opt_next(p, arg)) > CLI_OPT_END) {
+		if (sh && (c == 'o' || c == CLI_OPT_LIMIT)) {
+			if (cli_shared_option(sh, cmd, c, *arg) != CLI_YES)
+				return CLI_OPT_ERROR;
+		} else if (cf && (c == 'p' || c == 'i')) {
+			if (cli_fleet_option(cf, cmd, c, *arg) != CLI_YES)
+				return CLI_OPT_ERROR;
+		} else {
+			return c;
+		}
+	}
+	return c;
+}
+
+int
+cli_opt_status(int c)
+{
+	return c == CLI_OPT_HELP ? CLI_YES : CLI_ERROR;
+}
+
+int
 cli_fleet_open(cli_fleet *cf, const cli_shared *sh)
 {
 	int rc;

@@ -443,3 +443,32 @@ mc_inventory_finish(mc_inventory *inv, mc_diag *diag)
 	inv->finished = true;
 	return MC_OK;
 }
+
+typedef struct named {
+	const char *name;
+	uint32_t host;
+} named;
+
+static int
+named_cmp(const void *a, const void *b)
+{
+	return strcmp(((const named *)a)->name, ((const named *)b)->name);
+}
+
+int
+mc_hosts_by_name(const mc_inventory *inv, uint32_t *byname)
+{
+	named *by = malloc((inv->nhosts + 1) * sizeof(*by));
+
+	if (!by)
+		return -1;
+	for (size_t h = 0; h < inv->nhosts; h++) {
+		by[h].name = inv->hosts[h].name;
+		by[h].host = (uint32_t)h;
+	}
+	qsort(by, inv->nhosts, sizeof(*by), named_cmp);
+	for (size_t i = 0; i < inv->nhosts; i++)
+		byname[i] = by[i].host;
+	free(by);
+	return 0;
+}

@@ -31,39 +31,18 @@ typedef struct builder {
 	mc_keep_cache values;    /* the large values kept, shared by classes */
 } builder;
 
-typedef struct named {
-	const char *name;
-	uint32_t host;
-} named;
-
-static int
-named_cmp(const void *a, const void *b)
-{
-	return strcmp(((const named *)a)->name, ((const named *)b)->name);
-}
-
 static int
 order_hosts(builder *b)
 {
 	const mc_inventory *inv = b->f->inv;
-	named *by = malloc((inv->nhosts + 1) * sizeof(*by));
 
 	b->byname = mc_arena_alloc(&b->work, (inv->nhosts + 1) * sizeof(*b->byname));
 	b->names = mc_arena_calloc(mc_owned_arena(b->res), inv->nhosts + 1,
 				   sizeof(*b->names));
-	if (!by || !b->byname || !b->names) {
-		free(by);
+	if (!b->byname || !b->names || mc_hosts_by_name(inv, b->byname) < 0)
 		return -1;
-	}
-	for (size_t h = 0; h < inv->nhosts; h++) {
-		by[h].name = inv->hosts[h].name;
-		by[h].host = (uint32_t)h;
+	for (size_t h = 0; h < inv->nhosts; h++)
 		b->names[h] = mc_keep(mc_owned_arena(b->res), &b->nomem, inv->hosts[h].name);
-	}
-	qsort(by, inv->nhosts, sizeof(*by), named_cmp);
-	for (size_t i = 0; i < inv->nhosts; i++)
-		b->byname[i] = by[i].host;
-	free(by);
 	return b->nomem ? -1 : 0;
 }
 

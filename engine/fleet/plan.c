@@ -402,45 +402,26 @@ vm_reasons(planner *pl, size_t vm, mc_plan_vm *out, size_t *counts,
  * The plan
  */
 
-typedef struct named {
-	const char *name;
-	uint32_t host;
-} named;
-
-static int
-named_cmp(const void *a, const void *b)
-{
-	return strcmp(((const named *)a)->name, ((const named *)b)->name);
-}
-
 /* Hosts by name: rank and byname, and the result's copy of each name. */
 static int
 order_hosts(planner *pl)
 {
 	size_t n = pl->inv->nhosts;
-	named *by = malloc((n + 1) * sizeof(*by));
 	mc_arena *a = mc_owned_arena(pl->res);
 
 	pl->rank = mc_arena_alloc(&pl->work, (n + 1) * sizeof(*pl->rank));
 	pl->byname = mc_arena_alloc(&pl->work, (n + 1) * sizeof(*pl->byname));
 	pl->host_names = mc_arena_calloc(a, n + 1, sizeof(*pl->host_names));
 	pl->host_clusters = mc_arena_calloc(a, n + 1, sizeof(*pl->host_clusters));
-	if (!by || !pl->rank || !pl->byname || !pl->host_names || !pl->host_clusters) {
-		free(by);
+	if (!pl->rank || !pl->byname || !pl->host_names || !pl->host_clusters ||
+	    mc_hosts_by_name(pl->inv, pl->byname) < 0)
 		return -1;
-	}
 	for (size_t h = 0; h < n; h++) {
-		by[h].name = pl->inv->hosts[h].name;
-		by[h].host = (uint32_t)h;
 		pl->host_names[h] = mc_keep(a, &pl->nomem, pl->inv->hosts[h].name);
 		pl->host_clusters[h] = mc_keep(a, &pl->nomem, pl->inv->hosts[h].cluster);
 	}
-	qsort(by, n, sizeof(*by), named_cmp);
-	for (size_t i = 0; i < n; i++) {
-		pl->byname[i] = by[i].host;
-		pl->rank[by[i].host] = (uint32_t)i;
-	}
-	free(by);
+	for (size_t i = 0; i < n; i++)
+		pl->rank[pl->byname[i]] = (uint32_t)i;
 	return pl->nomem ? -1 : 0;
 }
 
