@@ -272,6 +272,9 @@ field_check(const mc_fleet *f, uint32_t fi, unsigned op, size_t source,
 
 	if (st != MC_ONE_PASSED)
 		return st;
+	if (op == MC_OP_EQ)      /* every match and field preference */
+		return fval_equal(&f->policy->fields[fi], t, s) ? MC_ONE_PASSED
+		       : MC_VS_FAILED;
 	return compare_holds(&f->policy->fields[fi], op, t, s) ? MC_ONE_PASSED
 	       : MC_VS_FAILED;
 }

@@ -456,7 +456,7 @@ named_cmp(const void *a, const void *b)
 }
 
 int
-mc_hosts_by_name(const mc_inventory *inv, uint32_t *byname)
+mc_inventory_by_name(const mc_inventory *inv, uint32_t *byname)
 {
 	named *by = malloc((inv->nhosts + 1) * sizeof(*by));
 

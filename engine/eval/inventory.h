@@ -56,6 +56,6 @@ long mc_inventory_find_vm(const mc_inventory *inv, const char *name);
 
 /* Fills byname (room for every host) with the hosts' indexes in the
  * byte order of their names. Returns 0, or -1 when memory runs out. */
-int mc_hosts_by_name(const mc_inventory *inv, uint32_t *byname);
+int mc_inventory_by_name(const mc_inventory *inv, uint32_t *byname);
 
 #endif

@@ -39,7 +39,7 @@ order_hosts(builder *b)
 	b->byname = mc_arena_alloc(&b->work, (inv->nhosts + 1) * sizeof(*b->byname));
 	b->names = mc_arena_calloc(mc_owned_arena(b->res), inv->nhosts + 1,
 				   sizeof(*b->names));
-	if (!b->byname || !b->names || mc_hosts_by_name(inv, b->byname) < 0)
+	if (!b->byname || !b->names || mc_inventory_by_name(inv, b->byname) < 0)
 		return -1;
 	for (size_t h = 0; h < inv->nhosts; h++)
 		b->names[h] = mc_keep(mc_owned_arena(b->res), &b->nomem, inv->hosts[h].name);

@@ -414,7 +414,7 @@ order_hosts(planner *pl)
 	pl->host_names = mc_arena_calloc(a, n + 1, sizeof(*pl->host_names));
 	pl->host_clusters = mc_arena_calloc(a, n + 1, sizeof(*pl->host_clusters));
 	if (!pl->rank || !pl->byname || !pl->host_names || !pl->host_clusters ||
-	    mc_hosts_by_name(pl->inv, pl->byname) < 0)
+	    mc_inventory_by_name(pl->inv, pl->byname) < 0)
 		return -1;
 	for (size_t h = 0; h < n; h++) {
 		pl->host_names[h] = mc_keep(a, &pl->nomem, pl->inv->hosts[h].name);
