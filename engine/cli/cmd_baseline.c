@@ -153,28 +153,6 @@ report_text(const mc_baseline_result *res, scope sc, size_t nall, size_t *len)
  */
 
 static json_t *
-value_json(jctx *j, const mc_value *v)
-{
-	json_t *a;
-
-	switch (v->type) {
-	case MC_VALUE_NONE:
-		return json_null();
-	case MC_VALUE_INTEGER:
-		return json_integer(v->integer);
-	case MC_VALUE_BOOLEAN:
-		return json_boolean(v->boolean);
-	case MC_VALUE_SET:
-		a = json_array();
-		for (size_t i = 0; i < v->count; i++)
-			jpush(j, a, json_string(v->items[i]));
-		return a;
-	default:
-		return json_string(v->text);
-	}
-}
-
-static json_t *
 at_json(const mc_location *at)
 {
 	char buf[4096];
@@ -206,7 +184,7 @@ report_json(const mc_baseline_result *res, size_t *len)
 		jset(&j, o, "field", json_string(fd->name));
 		jset(&j, o, "from", json_string(fd->from));
 		jset(&j, o, "rule", json_string(fd->rule));
-		jset(&j, o, "value", value_json(&j, &fd->value));
+		jset(&j, o, "value", jvalue(&j, &fd->value));
 		if (fd->reason)
 			jset(&j, o, "reason", json_string(fd->reason));
 		jset(&j, o, "at", at_json(&fd->at));
@@ -223,7 +201,7 @@ report_json(const mc_baseline_result *res, size_t *len)
 		for (size_t i = 0; i < res->nfields; i++) {
 			if (host->hidden[i].type != MC_VALUE_NONE)
 				jset(&j, hidden, res->fields[i].name,
-				     value_json(&j, &host->hidden[i]));
+				     jvalue(&j, &host->hidden[i]));
 		}
 		jset(&j, o, "hidden", hidden);
 		jpush(&j, hosts, o);

@@ -62,6 +62,8 @@ jvalue(jctx *j, const mc_value *v)
 	json_t *a;
 
 	switch (v->type) {
+	case MC_VALUE_NONE:
+		return json_null();
 	case MC_VALUE_INTEGER:
 		return json_integer(v->integer);
 	case MC_VALUE_BOOLEAN:

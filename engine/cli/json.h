@@ -32,8 +32,8 @@ json_t *jlocation(const mc_location *at);
 /* A rating in half stars as stars: 4 or 4.5. */
 json_t *jrating(unsigned halves);
 
-/* A field's value: a number, a boolean, an array of a set's members, or
- * the text. */
+/* A field's value: a number, a boolean, an array of a set's members, the
+ * text, or null for no value. */
 json_t *jvalue(jctx *j, const mc_value *v);
 
 /* The document root as text, indented, ending in a newline (malloc'd;
