@@ -38,8 +38,9 @@ typedef struct place {
 	bool block;     /* a long string that starts on the next line */
 } place;
 
-bool
-mc_luapolicy_is(const char *name)
+/* True when a policy file is to be read as Lua (its name ends in ".lua"). */
+static bool
+is_lua_file(const char *name)
 {
 	size_t n = strlen(name);
 
@@ -557,9 +558,15 @@ mc_luadoc_of(const mc_doc *doc)
 	return doc->ext_free == luadoc_free ? doc->ext : NULL;
 }
 
-int
-mc_luapolicy_load(mc_doc **out, const char *name, char *data, size_t len,
-		  mc_sandbox *sb, const mc_limits *limits, mc_diag *diag)
+/*
+ * Runs len bytes of Lua at data (taken over: freed with the document or on
+ * error), named name, in the sandbox sb, and makes a document of the table
+ * it returns. The document keeps the file's compiled chunk, so that an
+ * evaluator can run it again to get the rules' functions.
+ */
+static int
+run_policy_file(mc_doc **out, const char *name, char *data, size_t len,
+		mc_sandbox *sb, const mc_limits *limits, mc_diag *diag)
 {
 	lua_State *L = mc_sandbox_state(sb);
 	mc_doc *doc = calloc(1, sizeof(*doc));
@@ -750,7 +757,7 @@ static int
 load_file(mc_policy_luastate *st, mc_doc **out, const char *name, char *data,
 	  size_t len, const mc_limits *limits, mc_diag *diag)
 {
-	return mc_luapolicy_load(out, name, data, len, st->sb, limits, diag);
+	return run_policy_file(out, name, data, len, st->sb, limits, diag);
 }
 
 static int
@@ -761,7 +768,7 @@ compile_rule(mc_policy_luastate *st, mc_policy *p, mc_rule *rule,
 }
 
 static const mc_policy_lua policy_lua = {
-	mc_luapolicy_is, string_cap, state_open, state_close, load_file,
+	is_lua_file, string_cap, state_open, state_close, load_file,
 	compile_rule
 };
 

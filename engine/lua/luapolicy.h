@@ -8,7 +8,7 @@
  * `extends` in either direction, errors, the digest — treats both alike.
  *
  * Positions: Lua keeps none, so the source is scanned for the table
- * constructors that built the table (engine/luasrc.h). A value written as a
+ * constructors that built the table (lua/luasrc.h). A value written as a
  * literal, or under a name assigned one at the top of the file, gets the
  * line and column where it is written; a value computed by code gets the
  * position of the nearest enclosing entry that has one. Keys keep the order
@@ -45,17 +45,5 @@ typedef struct mc_luadoc {
 
 /* The Lua part of a document, or NULL for a YAML one. */
 const mc_luadoc *mc_luadoc_of(const mc_doc *doc);
-
-/* True when a policy file is to be read as Lua (its name ends in ".lua"). */
-bool mc_luapolicy_is(const char *name);
-
-/*
- * Runs len bytes of Lua at data (taken over: freed with the document or on
- * error), named name, in the sandbox sb, and makes a document of the table
- * it returns. The document keeps the file's compiled chunk, so that an
- * evaluator can run it again to get the rules' functions.
- */
-int mc_luapolicy_load(mc_doc **out, const char *name, char *data, size_t len,
-		      mc_sandbox *sb, const mc_limits *limits, mc_diag *diag);
 
 #endif

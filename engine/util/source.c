@@ -120,14 +120,6 @@ out:
 	return rc;
 }
 
-int
-mc_read_file(const char *path, size_t max, char **data, size_t *len)
-{
-	mode_t mode;
-
-	return mc_read_path(path, max, false, data, len, &mode);
-}
-
 /* The character at byte i of d (len bytes), UTF-16 (le or be) or UTF-8;
  * sets *w to its width in bytes. */
 static uint32_t

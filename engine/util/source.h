@@ -32,16 +32,13 @@ typedef struct mc_file {
 	_Atomic(mc_lines *) lines;
 } mc_file;
 
-/* Reads a whole file into a malloc'd buffer of at most max bytes. Returns
- * 0, or -1 with errno set (EFBIG past the limit). A FIFO, a pipe or a
- * device is read up to max bytes and one more. */
-int mc_read_file(const char *path, size_t max, char **data, size_t *len);
-
 /*
- * As mc_read_file (the buffer NUL-terminated). With regular_only, path
- * must be a regular file: it is opened without blocking (a FIFO would
- * otherwise wait for a writer for ever) and refused unread (EINVAL) when
- * it is anything else. A directory is refused with EISDIR. *mode is what
+ * Reads a whole file into a malloc'd, NUL-terminated buffer of at most max
+ * bytes. Returns 0, or -1 with errno set (EFBIG past the limit). A FIFO, a
+ * pipe or a device is read up to max bytes and one more. With
+ * regular_only, path must be a regular file: it is opened without blocking
+ * (a FIFO would otherwise wait for a writer for ever) and refused unread
+ * (EINVAL) when it is anything else. A directory is refused with EISDIR. *mode is what
  * fstat said it is, or 0 when it could not be opened.
  */
 int mc_read_path(const char *path, size_t max, bool regular_only,

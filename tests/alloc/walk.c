@@ -59,7 +59,7 @@ fail_now(void)
 	count++;
 	if (count == fail_at) {
 		hit = true;
-		errno = ENOMEM;  /* as malloc would: mc_read_file relies on it */
+		errno = ENOMEM;  /* as malloc would: mc_read_path relies on it */
 		return true;
 	}
 	return false;
