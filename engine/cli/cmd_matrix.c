@@ -139,8 +139,7 @@ kind_json(jctx *j, const mc_matrix_kind *k)
 		for (size_t i = 0; i < cl->nvalues; i++) {
 			const mc_matrix_value *v = &cl->values[i];
 
-			jset(j, v->field ? fs : ps, v->name, v->value.type == MC_VALUE_NONE
-			     ? json_null() : jvalue(j, &v->value));
+			jset(j, v->field ? fs : ps, v->name, jvalue(j, &v->value));
 		}
 		jset(j, co, "fields", fs);
 		jset(j, co, "paths", ps);
