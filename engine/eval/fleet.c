@@ -119,6 +119,9 @@ add_member(binder *b, const mc_field *fd, const char *s, size_t len,
 		fv->status = b->matcher.run_out ? MC_FV_RUN_LIMIT : MC_FV_LIMIT;
 		return false;
 	}
+	/* a member a pattern rewrote to nothing is left out of the set */
+	if (tl == 0 && t != s)
+		return true;
 	if (++b->values > b->f->limits.max_nodes) {
 		b->over = true;
 		return false;

@@ -699,6 +699,31 @@ START_TEST(set_members_are_normalized_then_deduplicated)
 }
 END_TEST
 
+/* A member a pattern rewrites to nothing is left out; an empty member
+ * no pattern touched stays. */
+START_TEST(set_members_normalized_to_nothing_are_left_out)
+{
+	const mc_fval *v;
+
+	bind("  features:\n"
+	     "    from: cpu.features\n"
+	     "    type: set\n"
+	     "    normalize:\n"
+	     "      - { pattern: '^invtsc$', to: '' }\n",
+	     "  - { name: h1, cpu: { features: [invtsc, avx, ''] } }\n"
+	     "  - { name: h2, cpu: { features: 'invtsc' } }\n");
+	v = fv("h1", "features");
+	assert_status(v, MC_FV_OK);
+	ck_assert_uint_eq(v->count, 2);
+	ck_assert(set_has(v, "avx"));
+	ck_assert(set_has(v, ""));
+	ck_assert(!set_has(v, "invtsc"));
+	v = fv("h2", "features");
+	assert_status(v, MC_FV_OK);
+	ck_assert_uint_eq(v->count, 0);
+}
+END_TEST
+
 START_TEST(set_members_are_interned_across_hosts)
 {
 	const mc_fval *a, *b;
@@ -965,6 +990,7 @@ normalize_suite(void)
 	tcase_add_test(tc, set_from_a_separated_string);
 	tcase_add_test(tc, set_is_deduplicated);
 	tcase_add_test(tc, set_members_are_normalized_then_deduplicated);
+	tcase_add_test(tc, set_members_normalized_to_nothing_are_left_out);
 	tcase_add_test(tc, set_members_are_interned_across_hosts);
 	tcase_add_test(tc, set_items_are_sorted_by_address);
 	tcase_add_test(tc, set_empty_list_is_an_empty_set);
