@@ -24,6 +24,7 @@ mc_hostrec_free(mc_hostrec *h)
 	free(h->architecture);
 	free(h->signature);
 	free(h->cpu_name);
+	free(h->model_name);
 	for (size_t i = 0; i < h->nfeatures; i++)
 		free(h->features[i]);
 	free(h->features);
@@ -139,8 +140,11 @@ mc_hostrec_yaml(mc_buf *out, mc_hostrec *const *hosts, size_t n)
 		key_int(out, "      ", "stepping", h->has_stepping, h->stepping);
 		key_str(out, "      ", "signature", h->signature);
 		key_str(out, "      ", "name", h->cpu_name);
+		key_str(out, "      ", "model_name", h->model_name);
+		if (h->model_unexpanded)
+			mc_buf_adds(out, "      model_expanded: false\n");
 		key_int(out, "      ", "sockets", h->sockets > 0, h->sockets);
-		if (h->nfeatures) {
+		if (h->nfeatures || h->has_features) {
 			mc_buf_adds(out, "      features: [");
 			for (size_t f = 0; f < h->nfeatures; f++) {
 				if (f)

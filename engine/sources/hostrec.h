@@ -27,6 +27,9 @@ typedef struct mc_hostrec {
 	int64_t stepping;
 	char *signature;      /* CPUID leaf 1 EAX, "0x50654" */
 	char *cpu_name;       /* the brand string */
+	char *model_name;     /* the platform's CPU model (libvirt's <model>) */
+	bool model_unexpanded;  /* a model whose features are not known */
+	bool has_features;    /* features is known (written even empty) */
 	int64_t sockets;      /* 0: not known */
 	char **features;      /* flags as Linux names them in /proc/cpuinfo */
 	size_t nfeatures;

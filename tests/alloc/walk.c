@@ -542,12 +542,13 @@ run_import_job(const job *j)
 	for (size_t i = 0; i < NIMPORTS; i++) {
 		mc_diag *diag = mc_diag_new();
 		mc_hostlist list = { 0 };
+		mc_import_ctx ctx = { 0 };
 		int rc;
 
 		if (!diag)
 			return;
 		rc = mc_import_find(imports[i].format)(&list, imports[i].path,
-			import_data[i], import_len[i], NULL, diag);
+			import_data[i], import_len[i], &ctx, diag);
 		if (rc == MC_ENOMEM && list.count) {
 			fprintf(stderr, "N=%lu %s: MC_ENOMEM but hosts appended\n",
 				fail_at, imports[i].format);
