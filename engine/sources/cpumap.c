@@ -698,7 +698,8 @@ static const char *const LINUX_NAMES[][2] = {
 	{"tsc-deadline", "tsc_deadline_timer"},
 	{"avx512vnni", "avx512_vnni"},
 	{"avx512bitalg", "avx512_bitalg"},
-	{"avx512-vbmi2", "avx512_vbmi2"},
+	{"avx512vbmi2", "avx512_vbmi2"},
+	{"avx512-vbmi2", "avx512_vbmi2"},   /* as later maps may name it */
 	{"avx512-vpopcntdq", "avx512_vpopcntdq"},
 	{"avx512-bf16", "avx512_bf16"},
 	{"avx512-fp16", "avx512_fp16"},
@@ -706,6 +707,8 @@ static const char *const LINUX_NAMES[][2] = {
 	{"mbm_total", "cqm_mbm_total"},
 	{"mbm_local", "cqm_mbm_local"},
 	{"pause-filter", "pausefilter"},
+	{"sgxlc", "sgx_lc"},
+	{"tsx-ldtrk", "tsxldtrk"},
 };
 
 const char *
