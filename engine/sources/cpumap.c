@@ -555,7 +555,13 @@ mc_cpumap_load(mc_cpumap **out, const char *dir, const mc_limits *limits,
 			read_includes(&l, n, family);
 		}
 	}
-	for (size_t i = 0; i < l.map->nfamilies && l.status != MC_ENOMEM; i++) {
+	/* A file that did not read would make every model that uses its
+	 * features an error too: its own errors are enough. */
+	for (size_t i = 0; i < l.ndocs; i++)
+		if (!l.docs[i].root)
+			l.errors++;
+	for (size_t i = 0; i < l.map->nfamilies && l.status != MC_ENOMEM &&
+	     !l.errors; i++) {
 		cm_family *f = &l.map->families[i];
 
 		for (size_t k = 0; k < f->nmodels && l.status != MC_ENOMEM; k++)
