@@ -446,7 +446,11 @@ find_cpu(mc_xml *x, const xmlNode *root, const xmlNode **host)
 			     "import it with --from libvirt-domain");
 		return NULL;
 	}
-	if (mc_xml_is(root, "domain"))
+	if (mc_xml_is(root, "domainCapabilities"))
+		mc_xml_error(x, root, "virsh domcapabilities is not read: give "
+			     "virsh capabilities (its <host><cpu> is the host's "
+			     "CPU)");
+	else if (mc_xml_is(root, "domain"))
 		mc_xml_error(x, root, "a domain's XML (virsh dumpxml), not the "
 			     "host's: import it with --from libvirt-domain");
 	else
