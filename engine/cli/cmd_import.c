@@ -9,10 +9,12 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
-enum { OPT_FROM = 256, OPT_CLUSTER, OPT_FORMAT };
+enum { OPT_FROM = 256, OPT_CLUSTER, OPT_FORMAT, OPT_CPU_MAP, OPT_HOST,
+       OPT_STATE };
 
 static const cli_opt import_opts[] = {
 	{OPT_FROM, "from", "FORMAT", "--from FORMAT",
@@ -23,6 +25,16 @@ static const cli_opt import_opts[] = {
 	 "every input imports) instead of stdout", CLI_OPT_VALUE, NULL},
 	{OPT_CLUSTER, "cluster", "NAME", "[--cluster NAME]",
 	 "put every imported host in cluster NAME", CLI_OPT_VALUE, NULL},
+	{OPT_CPU_MAP, "cpu-map", "DIR", "[--cpu-map DIR]",
+	 "libvirt formats: libvirt's CPU map (default:\n"
+	 "$MIGCHECK_CPU_MAP, else " MC_CPU_MAP_DIR ")",
+	 CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	{OPT_HOST, "host", "NAME", "[--host NAME]",
+	 "libvirt-domain: the host the VMs are on (required)", CLI_OPT_VALUE,
+	 NULL},
+	{OPT_STATE, "state", "STATE", "[--state STATE]",
+	 "libvirt-domain: the VMs' state (running, paused,\n"
+	 "saved, stopped) instead of what the XML says", CLI_OPT_VALUE, NULL},
 	{OPT_FORMAT, "format", "FORMAT", "[--format yaml]", "yaml (the only one)",
 	 CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
 	{CLI_OPT_LIMIT, "limit", "NAME=N", "[--limit NAME=N]...",
@@ -43,13 +55,44 @@ static const cli_spec import_spec = {
 	"  win32     Get-CimInstance Win32_Processor | ConvertTo-Json\n"
 	"  lscpu     lscpu -J (flat, or nested with \"children\")\n"
 	"  cpuinfo   the text of /proc/cpuinfo\n"
-	"  libvirt   virsh capabilities (XML)\n"
+	"  libvirt   virsh capabilities (XML), or a host <cpu>\n"
+	"  libvirt-domain  virsh dumpxml (XML), or a guest <cpu>: VMs\n"
 	"  csv       a header row of inventory paths, one host per row\n",
 	"Exit status: 0, or 2 on bad usage or when an input does not import\n"
 	"(FILE:LINE:COL: error: ... on stderr, nothing written).\n",
 	false,
 	22,
 };
+
+static bool
+known_state(const char *state)
+{
+	static const char *const states[] = {"running", "paused", "saved",
+					     "stopped"};
+
+	for (size_t i = 0; i < sizeof(states) / sizeof(*states); i++)
+		if (strcmp(states[i], state) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Loads libvirt's CPU map: from --cpu-map DIR, else $MIGCHECK_CPU_MAP, else
+ * the default directory. A map named by the user must read; without one
+ * named, a missing default directory is no error: models are then imported
+ * unexpanded, which the importers say.
+ */
+static int
+load_cpu_map(mc_hostset *hosts, const char *dir, mc_diag *diag)
+{
+	const char *env = getenv("MIGCHECK_CPU_MAP");
+
+	if (!dir && env && *env)
+		dir = env;
+	if (!dir && access(MC_CPU_MAP_DIR "/index.xml", F_OK) != 0)
+		return MC_OK;
+	return mc_hostset_load_cpu_map(hosts, dir, diag);
+}
 
 void
 cli_import_help(FILE *out)
@@ -60,7 +103,8 @@ cli_import_help(FILE *out)
 int
 cli_import(int argc, char **argv)
 {
-	const char *from = NULL, *cluster = NULL;
+	const char *from = NULL, *cluster = NULL, *cpu_map = NULL;
+	const char *vm_host = NULL, *vm_state = NULL;
 	const char *format = "yaml";
 	mc_hostset *hosts = NULL;
 	char *text = NULL;
@@ -85,6 +129,15 @@ cli_import(int argc, char **argv)
 		case OPT_FORMAT:
 			format = arg;
 			break;
+		case OPT_CPU_MAP:
+			cpu_map = arg;
+			break;
+		case OPT_HOST:
+			vm_host = arg;
+			break;
+		case OPT_STATE:
+			vm_state = arg;
+			break;
 		}
 	}
 	if (c != CLI_OPT_END)
@@ -102,10 +155,32 @@ cli_import(int argc, char **argv)
 		return cli_usage("import", "--cluster needs a name");
 	if (optind >= argc)
 		return cli_usage("import", "name at least one file to import");
+	if ((vm_host || vm_state) && strcmp(from, "libvirt-domain") != 0)
+		return cli_usage("import", "--host and --state are for "
+				 "--from libvirt-domain");
+	if (strcmp(from, "libvirt-domain") == 0 && (!vm_host || !*vm_host))
+		return cli_usage("import", "name the host the VMs are on with "
+				 "--host NAME");
+	if (vm_state && !known_state(vm_state))
+		return cli_usage("import", "unknown state '%s' (states: running, "
+				 "paused, saved, stopped)", vm_state);
+	if (cpu_map && strncmp(from, "libvirt", 7) != 0)
+		return cli_usage("import", "--cpu-map is for the libvirt formats");
 
 	diag = mc_diag_new();
-	if (!diag || mc_hostset_new(&hosts) != MC_OK)
+	if (!diag || mc_hostset_new(&hosts) != MC_OK ||
+	    mc_hostset_set_vm_place(hosts, vm_host, vm_state) != MC_OK)
 		goto nomem;
+	if (strncmp(from, "libvirt", 7) == 0) {
+		int rc = load_cpu_map(hosts, cpu_map, diag);
+
+		if (rc == MC_ENOMEM)
+			goto nomem;
+		if (rc != MC_OK) {
+			cli_print_diags(diag);
+			goto out;
+		}
+	}
 	for (int i = optind; i < argc; i++) {
 		int rc = mc_hostset_import_file(hosts, from, argv[i], &sh.limits,
 						diag);
@@ -115,10 +190,11 @@ cli_import(int argc, char **argv)
 	}
 	if (!mc_diag_error_count(diag))
 		mc_hostset_check_names(hosts, diag);
-	if (mc_diag_error_count(diag)) {
+	/* warnings (models not expanded) too */
+	if (mc_diag_count(diag))
 		cli_print_diags(diag);
+	if (mc_diag_error_count(diag))
 		goto out;
-	}
 	if (cluster && mc_hostset_set_cluster(hosts, cluster) != MC_OK)
 		goto nomem;
 	if (mc_hostset_yaml(&text, &len, hosts) != MC_OK)

@@ -812,7 +812,37 @@ MC_API void mc_hostset_free(mc_hostset *set);
 
 MC_API size_t mc_hostset_count(const mc_hostset *set);
 
-/* The import formats, for messages: "win32, lscpu, cpuinfo, libvirt, csv". */
+/* The number of VMs in the set (from the formats that describe VMs:
+ * libvirt-domain). */
+MC_API size_t mc_hostset_vm_count(const mc_hostset *set);
+
+/*
+ * Reads libvirt's CPU map from directory dir (NULL: MC_CPU_MAP_DIR, where
+ * Debian's libvirt0 installs it), with which the libvirt formats expand
+ * CPU models into their features and check model and feature names
+ * (docs/import/libvirt.md). A map that does not read is an error at its
+ * FILE:LINE:COL and MC_EINPUT; a directory without a map, MC_EINPUT. Without
+ * a map, those formats import models unexpanded.
+ */
+MC_API int mc_hostset_load_cpu_map(mc_hostset *set, const char *dir,
+				   mc_diag *diag);
+
+/* True when a CPU map is loaded. */
+MC_API bool mc_hostset_has_cpu_map(const mc_hostset *set);
+
+/* libvirt's CPU map, where Debian's libvirt0 installs it. */
+#define MC_CPU_MAP_DIR "/usr/share/libvirt/cpu_map"
+
+/*
+ * Where the VMs imported next are: on host (required by the formats that
+ * describe VMs), in state (running, paused, saved or stopped; NULL: as the
+ * input says).
+ */
+MC_API int mc_hostset_set_vm_place(mc_hostset *set, const char *host,
+				   const char *state);
+
+/* The import formats, for messages: "win32, lscpu, cpuinfo, libvirt,
+ * libvirt-domain, csv". */
 MC_API const char *mc_import_format_names(void);
 
 /* True when format is one of them. */
@@ -847,8 +877,9 @@ MC_API int mc_hostset_check_names(const mc_hostset *set, mc_diag *diag);
 /* Puts every host of the set in cluster. */
 MC_API int mc_hostset_set_cluster(mc_hostset *set, const char *cluster);
 
-/* Writes the set as an inventory: *out is malloc'd YAML text (NUL
- * terminated, its length in *len) that reads back as the same strings. */
+/* Writes the set as an inventory (hosts:, and vms: when it holds VMs):
+ * *out is malloc'd YAML text (NUL terminated, its length in *len) that
+ * reads back as the same strings. */
 MC_API int mc_hostset_yaml(char **out, size_t *len, const mc_hostset *set);
 
 /* A host record as the set holds it. Strings are NULL where the source

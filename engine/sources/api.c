@@ -9,12 +9,16 @@
 #include "util/buf.h"
 #include "util/diag.h"
 #include "load/node.h"
+#include "sources/cpumap.h"
 #include "sources/hostrec.h"
 #include "sources/import.h"
 #include "sources/probe.h"
 
 struct mc_hostset {
 	mc_hostlist list;
+	mc_cpumap *cpu_map;   /* NULL: none loaded */
+	char *vm_host;        /* the host imported VMs are on */
+	char *vm_state;       /* their state; NULL: as the input says */
 };
 
 int
@@ -30,6 +34,9 @@ mc_hostset_free(mc_hostset *set)
 	if (!set)
 		return;
 	mc_hostlist_free(&set->list);
+	mc_cpumap_free(set->cpu_map);
+	free(set->vm_host);
+	free(set->vm_state);
 	free(set);
 }
 
@@ -37,6 +44,52 @@ size_t
 mc_hostset_count(const mc_hostset *set)
 {
 	return set->list.count;
+}
+
+size_t
+mc_hostset_vm_count(const mc_hostset *set)
+{
+	return set->list.nvms;
+}
+
+int
+mc_hostset_load_cpu_map(mc_hostset *set, const char *dir, mc_diag *diag)
+{
+	mc_cpumap *map = NULL;
+	int rc = mc_cpumap_load(&map, dir, NULL, diag);
+
+	if (rc != MC_OK)
+		return rc;
+	mc_cpumap_free(set->cpu_map);
+	set->cpu_map = map;
+	return MC_OK;
+}
+
+bool
+mc_hostset_has_cpu_map(const mc_hostset *set)
+{
+	return set->cpu_map != NULL;
+}
+
+/* Replaces *field with a copy of s (NULL: none). */
+static int
+set_copy(char **field, const char *s)
+{
+	if (!s) {
+		free(*field);
+		*field = NULL;
+		return MC_OK;
+	}
+	return mc_hostrec_set(field, s, strlen(s)) < 0 ? MC_ENOMEM : MC_OK;
+}
+
+int
+mc_hostset_set_vm_place(mc_hostset *set, const char *host, const char *state)
+{
+	if (set_copy(&set->vm_host, host) != MC_OK ||
+	    set_copy(&set->vm_state, state) != MC_OK)
+		return MC_ENOMEM;
+	return MC_OK;
 }
 
 const char *
@@ -57,10 +110,11 @@ mc_hostset_import_buffer(mc_hostset *set, const char *format,
 			 const mc_limits *limits, mc_diag *diag)
 {
 	mc_importer import = mc_import_find(format);
+	mc_import_ctx ctx = {limits, set->cpu_map, set->vm_host, set->vm_state};
 
 	if (!import)
 		return MC_EUSAGE;
-	return import(&set->list, name, data, len, limits, diag);
+	return import(&set->list, name, data, len, &ctx, diag);
 }
 
 int
@@ -108,24 +162,26 @@ by_name(const void *a, const void *b)
 	return c ? c : (x->at > y->at) - (x->at < y->at);
 }
 
-/* Sorting, not comparing every pair: a CMDB export may hold thousands of
- * hosts. */
-int
-mc_hostset_check_names(const mc_hostset *set, mc_diag *diag)
+/*
+ * Adds an error for each of the n records (named names[i], made from
+ * sources[i]) named as one before it, in order. Sorting, not comparing
+ * every pair: a CMDB export may hold thousands of hosts.
+ */
+static void
+check_dups(const char *what, const char *const *names,
+	   const char *const *sources, size_t n, mc_diag *diag)
 {
-	const mc_hostlist *hosts = &set->list;
-	size_t n = hosts->count, errors = mc_diag_error_count(diag);
 	named *by = calloc(n + 1, sizeof(*by));
 	size_t *first = calloc(n + 1, sizeof(*first));
 
 	if (!by || !first) {
-		mc_diag_error(diag, "out of memory checking the host names");
+		mc_diag_error(diag, "out of memory checking the %s names", what);
 		goto out;
 	}
 	/* sorted by name, then by set order: each run of one name starts at
 	 * its first place */
 	for (size_t i = 0; i < n; i++) {
-		by[i].name = hosts->hosts[i]->name;
+		by[i].name = names[i];
 		by[i].at = i;
 		first[i] = i;
 	}
@@ -136,17 +192,44 @@ mc_hostset_check_names(const mc_hostset *set, mc_diag *diag)
 		else
 			first[by[i].at] = by[start].at;
 	}
-	/* one error for each host imported again, in set order */
+	/* one error for each record imported again, in set order */
 	for (size_t i = 0; i < n; i++) {
 		if (first[i] != i)
-			mc_diag_error(diag, "host '%s' is imported twice: from %s and "
-				      "from %s", hosts->hosts[i]->name,
-				      hosts->hosts[first[i]]->source,
-				      hosts->hosts[i]->source);
+			mc_diag_error(diag, "%s '%s' is imported twice: from %s and "
+				      "from %s", what, names[i], sources[first[i]],
+				      sources[i]);
 	}
 out:
 	free(by);
 	free(first);
+}
+
+int
+mc_hostset_check_names(const mc_hostset *set, mc_diag *diag)
+{
+	const mc_hostlist *l = &set->list;
+	size_t errors = mc_diag_error_count(diag);
+	size_t n = l->count > l->nvms ? l->count : l->nvms;
+	const char **names = calloc(n + 1, sizeof(*names));
+	const char **sources = calloc(n + 1, sizeof(*sources));
+
+	if (!names || !sources) {
+		mc_diag_error(diag, "out of memory checking the names");
+		goto out;
+	}
+	for (size_t i = 0; i < l->count; i++) {
+		names[i] = l->hosts[i]->name;
+		sources[i] = l->hosts[i]->source;
+	}
+	check_dups("host", names, sources, l->count, diag);
+	for (size_t i = 0; i < l->nvms; i++) {
+		names[i] = l->vms[i]->name;
+		sources[i] = l->vms[i]->source;
+	}
+	check_dups("VM", names, sources, l->nvms, diag);
+out:
+	free(names);
+	free(sources);
 	return mc_diag_error_count(diag) > errors ? MC_EINPUT : MC_OK;
 }
 
@@ -166,7 +249,11 @@ mc_hostset_yaml(char **out, size_t *len, const mc_hostset *set)
 {
 	mc_buf b = MC_BUF_INIT;
 
-	mc_hostrec_yaml(&b, set->list.hosts, set->list.count);
+	/* An inventory of VMs only has no hosts: section. */
+	if (set->list.count || !set->list.nvms)
+		mc_hostrec_yaml(&b, set->list.hosts, set->list.count);
+	if (set->list.nvms)
+		mc_vmrec_yaml(&b, set->list.vms, set->list.nvms);
 	return mc_buf_take(&b, out, len);
 }
 

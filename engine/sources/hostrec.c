@@ -24,11 +24,13 @@ mc_hostrec_free(mc_hostrec *h)
 	free(h->architecture);
 	free(h->signature);
 	free(h->cpu_name);
+	free(h->model_name);
 	for (size_t i = 0; i < h->nfeatures; i++)
 		free(h->features[i]);
 	free(h->features);
 	free(h->hypervisor_product);
 	free(h->hypervisor_version);
+	mc_strlist_free(&h->cpu_models);
 	free(h->running_under);
 	free(h->source);
 	free(h);
@@ -139,8 +141,11 @@ mc_hostrec_yaml(mc_buf *out, mc_hostrec *const *hosts, size_t n)
 		key_int(out, "      ", "stepping", h->has_stepping, h->stepping);
 		key_str(out, "      ", "signature", h->signature);
 		key_str(out, "      ", "name", h->cpu_name);
+		key_str(out, "      ", "model_name", h->model_name);
+		if (h->model_unexpanded)
+			mc_buf_adds(out, "      model_expanded: false\n");
 		key_int(out, "      ", "sockets", h->sockets > 0, h->sockets);
-		if (h->nfeatures) {
+		if (h->nfeatures || h->has_features) {
 			mc_buf_adds(out, "      features: [");
 			for (size_t f = 0; f < h->nfeatures; f++) {
 				if (f)
@@ -149,10 +154,20 @@ mc_hostrec_yaml(mc_buf *out, mc_hostrec *const *hosts, size_t n)
 			}
 			mc_buf_adds(out, "]\n");
 		}
-		if (h->hypervisor_product || h->hypervisor_version) {
+		if (h->hypervisor_product || h->hypervisor_version ||
+		    h->has_cpu_models) {
 			mc_buf_adds(out, "    hypervisor:\n");
 			key_str(out, "      ", "product", h->hypervisor_product);
 			key_str(out, "      ", "version", h->hypervisor_version);
+			if (h->has_cpu_models) {
+				mc_buf_adds(out, "      cpu_models: [");
+				for (size_t m = 0; m < h->cpu_models.n; m++) {
+					if (m)
+						mc_buf_adds(out, ", ");
+					mc_yaml_quote(out, h->cpu_models.v[m]);
+				}
+				mc_buf_adds(out, "]\n");
+			}
 		}
 		if (h->has_virt || h->running_under) {
 			mc_buf_adds(out, "    virtualization:\n");

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "sources/vmrec.h"
 
 typedef struct mc_hostrec {
 	char *name;
@@ -27,12 +28,17 @@ typedef struct mc_hostrec {
 	int64_t stepping;
 	char *signature;      /* CPUID leaf 1 EAX, "0x50654" */
 	char *cpu_name;       /* the brand string */
+	char *model_name;     /* the platform's CPU model (libvirt's <model>) */
+	bool model_unexpanded;  /* a model whose features are not known */
+	bool has_features;    /* features is known (written even empty) */
 	int64_t sockets;      /* 0: not known */
 	char **features;      /* flags as Linux names them in /proc/cpuinfo */
 	size_t nfeatures;
 	/* hypervisor */
 	char *hypervisor_product;
 	char *hypervisor_version;
+	mc_strlist cpu_models;  /* the CPU models the hypervisor offers guests */
+	bool has_cpu_models;    /* cpu_models is known (written even empty) */
 	/* virtualization */
 	bool has_virt;
 	bool virt_supported;  /* hardware virtualization (vmx, svm) */

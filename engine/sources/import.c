@@ -41,6 +41,20 @@ mc_hostlist_add(mc_hostlist *l, mc_hostrec *h)
 	return 0;
 }
 
+int
+mc_hostlist_add_vm(mc_hostlist *l, mc_vmrec *vm)
+{
+	mc_vmrec **p = mc_grow(l->vms, &l->vcap, l->nvms + 1, sizeof(*p));
+
+	if (!p) {
+		mc_vmrec_free(vm);
+		return -1;
+	}
+	l->vms = p;
+	l->vms[l->nvms++] = vm;
+	return 0;
+}
+
 void
 mc_hostlist_free(mc_hostlist *l)
 {
@@ -49,8 +63,10 @@ mc_hostlist_free(mc_hostlist *l)
 	for (size_t i = 0; i < l->count; i++)
 		mc_hostrec_free(l->hosts[i]);
 	free(l->hosts);
-	l->hosts = NULL;
-	l->count = l->cap = 0;
+	for (size_t i = 0; i < l->nvms; i++)
+		mc_vmrec_free(l->vms[i]);
+	free(l->vms);
+	*l = (mc_hostlist){0};
 }
 
 /* Moves every record of from to the end of to, all or none: room is made
@@ -85,6 +101,7 @@ static const struct {
 	{"lscpu", mc_import_lscpu},
 	{"cpuinfo", mc_import_cpuinfo},
 	{"libvirt", mc_import_libvirt},
+	{"libvirt-domain", mc_import_libvirt_domain},
 	{"csv", mc_import_csv},
 };
 
@@ -112,7 +129,7 @@ mc_import_find(const char *format)
 const char *
 mc_import_formats(void)
 {
-	return "win32, lscpu, cpuinfo, libvirt, csv";
+	return "win32, lscpu, cpuinfo, libvirt, libvirt-domain, csv";
 }
 
 

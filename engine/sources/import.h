@@ -18,22 +18,40 @@
 #define MC_IMPORT_H
 
 #include "sources/hostrec.h"
+#include "sources/vmrec.h"
 #include "migcheck.h"
 #include "load/node.h"
 
-/* A growing list of records. */
+/* A growing list of records: hosts, and the VMs of the formats that
+ * describe VMs. */
 typedef struct mc_hostlist {
 	mc_hostrec **hosts;
 	size_t count, cap;
+	mc_vmrec **vms;
+	size_t nvms, vcap;
 } mc_hostlist;
 
 /* Appends h (taken over: freed on failure); -1 when memory runs out. */
 int mc_hostlist_add(mc_hostlist *l, mc_hostrec *h);
+
+/* Appends vm (taken over: freed on failure); -1 when memory runs out. */
+int mc_hostlist_add_vm(mc_hostlist *l, mc_vmrec *vm);
+
 void mc_hostlist_free(mc_hostlist *l);
 
+typedef struct mc_cpumap mc_cpumap;
+
+/* What an importer reads under, besides its input. */
+typedef struct mc_import_ctx {
+	const mc_limits *limits;   /* NULL: mc_limits_default() */
+	const mc_cpumap *cpu_map;  /* libvirt's CPU map; NULL: none */
+	const char *vm_host;       /* the host imported VMs are on */
+	const char *vm_state;      /* their state; NULL: as the input says */
+} mc_import_ctx;
+
 typedef int (*mc_importer)(mc_hostlist *out, const char *name,
-			   const char *data, size_t len, const mc_limits *limits,
-			   mc_diag *diag);
+			   const char *data, size_t len,
+			   const mc_import_ctx *ctx, mc_diag *diag);
 
 /* Copies given limits into *lim, or the defaults when given is NULL. */
 void mc_import_limits(mc_limits *lim, const mc_limits *given);
@@ -60,14 +78,18 @@ int mc_import_reserve_features(mc_hostrec *h, size_t more);
 int mc_import_add_feature(mc_hostrec *h, const char *s, size_t len);
 
 int mc_import_win32(mc_hostlist *out, const char *name, const char *data,
-		    size_t len, const mc_limits *limits, mc_diag *diag);
+		    size_t len, const mc_import_ctx *ctx, mc_diag *diag);
 int mc_import_lscpu(mc_hostlist *out, const char *name, const char *data,
-		    size_t len, const mc_limits *limits, mc_diag *diag);
+		    size_t len, const mc_import_ctx *ctx, mc_diag *diag);
 int mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
-		      size_t len, const mc_limits *limits, mc_diag *diag);
+		      size_t len, const mc_import_ctx *ctx, mc_diag *diag);
 int mc_import_libvirt(mc_hostlist *out, const char *name, const char *data,
-		      size_t len, const mc_limits *limits, mc_diag *diag);
+		      size_t len, const mc_import_ctx *ctx, mc_diag *diag);
+/* VMs (vms:) from `virsh dumpxml`, on ctx->vm_host. */
+int mc_import_libvirt_domain(mc_hostlist *out, const char *name,
+			     const char *data, size_t len,
+			     const mc_import_ctx *ctx, mc_diag *diag);
 int mc_import_csv(mc_hostlist *out, const char *name, const char *data,
-		  size_t len, const mc_limits *limits, mc_diag *diag);
+		  size_t len, const mc_import_ctx *ctx, mc_diag *diag);
 
 #endif

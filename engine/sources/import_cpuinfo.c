@@ -41,7 +41,7 @@ key_is(const char *k, size_t klen, const char *want)
 
 int
 mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
-		  size_t len, const mc_limits *limits,
+		  size_t len, const mc_import_ctx *ctx,
 		mc_diag *diag)
 {
 	mc_file file = {name, data, len, NULL};
@@ -57,7 +57,7 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 	const char *p = data, *end = data + len;
 
 	mc_strmap_init(&idmap);
-	mc_import_limits(&lim, limits);
+	mc_import_limits(&lim, ctx->limits);
 	if (mc_import_refuse_nul(&file, diag) < 0)
 		goto fail;
 	h = mc_hostrec_new();

@@ -328,19 +328,19 @@ record_nodes(const mc_hostrec *h)
 
 int
 mc_import_csv(mc_hostlist *out, const char *name, const char *data,
-	      size_t len, const mc_limits *limits,
+	      size_t len, const mc_import_ctx *ctx,
 		mc_diag *diag)
 {
 	csv_reader r = {{name, data, len, NULL}, data, data + len, 1, 1, diag, 0,
 			{NULL, 0, 0, 0}, {0}, 3 /* mapping, hosts, list */};
 	csv_row header = {NULL, 0, 0, 0}, row = {NULL, 0, 0, 0};
-	mc_hostlist local = {NULL, 0, 0};
+	mc_hostlist local = {0};
 	size_t named[NCSVCOLS] = {0}, seen[NCSVCOLS] = {0};
 	int *map = NULL;
 	bool nomem = false, has_name = false;
 	int rc;
 
-	mc_import_limits(&r.lim, limits);
+	mc_import_limits(&r.lim, ctx->limits);
 	if (mc_import_refuse_nul(&r.file, diag) < 0)
 		goto fail;
 	/* Spreadsheets save UTF-8 with a byte order mark. */

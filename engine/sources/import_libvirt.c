@@ -1,285 +1,60 @@
 /*
- * import_libvirt.c - host records from `virsh capabilities` XML.
+ * import_libvirt.c - host records from `virsh capabilities` XML, or from a
+ * bare host <cpu> (root <cpu> holding <arch>: what `virsh cpu-compare`
+ * takes, and libvirt's tests/cputestdata/ *-host.xml).
+ *
+ * Also reads `virsh domcapabilities` (root <domainCapabilities>): its
+ * host-model CPU, the CPU the hypervisor offers a guest of this host, whose
+ * features carry policies (disable and forbid ones the host lacks), and the
+ * CPU models of its custom mode, which libvirt can translate a guest's CPU
+ * into (virCPUTranslate), as hypervisor.cpu_models.
  *
  * Reads /capabilities/host/cpu: arch, vendor, model, signature, topology
- * and the <feature name=.../> elements. The features of the named model
- * (libvirt's cpu_map) are not expanded: the record holds only the features
- * the XML lists. The host's name is the file's name without its directory
- * and extension: the capabilities carry none.
+ * and the <feature name=.../> elements; and the sockets of
+ * /capabilities/host/topology. The host's features are those libvirt
+ * gives it (x86ModelFromCPU for a host CPU): the named model's, from
+ * libvirt's CPU map (sources/cpumap.h), and the listed ones, in Linux's
+ * names. A host CPU's features carry no policy: libvirt reads every one
+ * as present (virCPUDefParseXML ignores policy= on a host CPU), and so
+ * does this. With the map, a model or feature it does not define is an
+ * error where the XML names it, as libvirt refuses it ("Unknown CPU
+ * model"), except the features of an ARM host, which libvirt reports by
+ * their Linux hwcap names (fp, asimd), defined in no map. Without the
+ * map, a model is left unexpanded: cpu.model_expanded: false, no
+ * cpu.features, and a warning.
  *
- * The XML is parsed without network access, without loading a DTD and
- * without substituting entities; libxml2 refuses entity loops and
- * amplification, and a value that holds an entity reference is an error
- * (it is never expanded). Inputs past MC_LIBVIRT_MAX_BYTES are refused
- * before parsing.
+ * The host's name is the file's name without its directory and
+ * extension: the capabilities carry none. The XML is read by sources/xml.h:
+ * no network, no DTD, no entity expanded, sizes bounded.
  */
 #include "sources/import.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/SAX2.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-
 #include "util/diag.h"
 #include "load/node.h"
+#include "sources/cpumap.h"
+#include "sources/importer.h"
+#include "sources/xml.h"
 
-/* `virsh capabilities` of a large host is some tens of kilobytes. */
-#define MC_LIBVIRT_MAX_BYTES ((size_t)16 << 20)
-
-typedef struct lv_reader {
-	mc_file file;
-	mc_diag *diag;
-	int errors;
-	int nomem;
-	mc_limits lim;   /* what the inventory written is read under */
-} lv_reader;
-
-/* The 1-based column of "<name" on line `line`, or 1 when it is not there
- * (libxml2 keeps lines of elements, not columns). */
-static unsigned
-element_col(const mc_file *f, unsigned line, const char *name)
-{
-	size_t len = 0, nlen = strlen(name);
-	const char *text = mc_file_line(f, line, &len);
-
-	if (!text)
-		return 1;
-	for (size_t i = 0; i + 1 + nlen <= len; i++) {
-		if (text[i] == '<' && memcmp(text + i + 1, name, nlen) == 0)
-			return (unsigned)i + 1;
-	}
-	return 1;
-}
-
-/*
- * libxml2 keeps an element's line in 16 bits (65535 for every line past
- * it), and even with XML_PARSE_BIG_LINES keeps the full line of text nodes
- * only, from which xmlGetLineNo guesses an element's. The parser is given
- * this start-element handler, which keeps the element's line, as libxml2
- * counts it, in its psvi (which nothing uses without schema validation).
- */
-static void
-start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
-	      const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
-	      int nb_attributes, int nb_defaulted, const xmlChar **attributes)
-{
-	xmlParserCtxt *ctxt = ctx;
-
-	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces,
-			      namespaces, nb_attributes, nb_defaulted, attributes);
-	if (ctxt->node && ctxt->input)
-		ctxt->node->psvi = (void *)(intptr_t)ctxt->input->line;
-}
-
-static unsigned
-node_line(const xmlNode *n)
-{
-	long line = n->type == XML_ELEMENT_NODE && n->psvi
-		    ? (long)(intptr_t)n->psvi : xmlGetLineNo(n);
-
-	return line > 0 && line <= (long)UINT_MAX ? (unsigned)line : 1;
-}
-
-/* Reports msg at element n, with the id code (NULL: none). */
-static void
-node_error_id(lv_reader *r, const xmlNode *n, const char *code,
-	      const char *msg)
-{
-	unsigned line = node_line(n);
-
-	r->errors++;
-	if (mc_file_diag(r->diag, MC_SEVERITY_ERROR, &r->file, line,
-			 element_col(&r->file, line, (const char *)n->name),
-			 "%s", msg) < 0)
-		r->nomem = 1;
-	else if (code)
-		mc_diag_set_code(r->diag, code);
-}
-
-static void
-node_error(lv_reader *r, const xmlNode *n, const char *msg)
-{
-	node_error_id(r, n, NULL, msg);
-}
-
-/* False, after reporting at n, for a value of len bytes that the loader
- * would refuse in the inventory written. */
-static bool
-value_fits(lv_reader *r, const xmlNode *n, size_t len)
-{
-	char msg[160];
-
-	if (len <= r->lim.max_scalar_bytes)
-		return true;
-	snprintf(msg, sizeof(msg), "a value of %zu bytes exceeds the limit of %zu "
-		 "bytes (raise it with --limit scalar-size=N)", len,
-		 r->lim.max_scalar_bytes);
-	node_error_id(r, n, "limit", msg);
-	return false;
-}
-
-/* The first element child of parent named name, or NULL. */
-static xmlNode *
-child(const xmlNode *parent, const char *name)
-{
-	for (xmlNode *c = parent ? parent->children : NULL; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE &&
-		    strcmp((const char *)c->name, name) == 0)
-			return c;
-	return NULL;
-}
-
-/*
- * The text of element n, trimmed, in a malloc'd string (*out; NULL when the
- * element is absent). Only text and CDATA children count: an entity
- * reference is an error, never expanded. Returns -1 on error.
- */
-static int
-text_of(lv_reader *r, const xmlNode *n, char **out)
-{
-	size_t len = 0, start = 0;
-	char *s = NULL;
-
-	*out = NULL;
-	if (!n)
-		return 0;
-	for (const xmlNode *c = n->children; c; c = c->next) {
-		if (c->type == XML_ENTITY_REF_NODE) {
-			char msg[160];
-
-			snprintf(msg, sizeof(msg), "<%.64s> holds an entity "
-				 "reference; entities are not expanded",
-				 (const char *)n->name);
-			node_error(r, n, msg);
-			free(s);
-			return -1;
-		}
-		if (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE)
-			continue;
-		size_t add = c->content ? strlen((const char *)c->content) : 0;
-		char *grown = realloc(s, len + add + 1);
-
-		if (!grown) {
-			free(s);
-			r->nomem = 1;
-			return -1;
-		}
-		s = grown;
-		memcpy(s + len, c->content, add);
-		len += add;
-		s[len] = '\0';
-	}
-	if (!s)
-		return 0;
-	while (start < len && strchr(" \t\r\n", s[start]))
-		start++;
-	while (len > start && strchr(" \t\r\n", s[len - 1]))
-		len--;
-	memmove(s, s + start, len - start);
-	s[len - start] = '\0';
-	if (!*s) {
-		free(s);
-		return 0;
-	}
-	if (!value_fits(r, n, len - start)) {
-		free(s);
-		return -1;
-	}
-	*out = s;
-	return 0;
-}
-
-/* Reads attribute attr of n as a non-negative decimal integer into *v.
- * Returns 1 when read, 0 when absent, -1 (reported) when malformed. */
-static int
-int_attr(lv_reader *r, const xmlNode *n, const char *attr, int64_t *v)
-{
-	xmlChar *s = xmlGetNoNsProp(n, (const xmlChar *)attr);
-	char *end = NULL;
-	long long x;
-	int rc = 1;
-
-	if (!s)
-		return 0;
-	errno = 0;
-	x = strtoll((const char *)s, &end, 10);
-	if (s[0] < '0' || s[0] > '9' || *end || errno || x < 0) {
-		char msg[200];
-
-		snprintf(msg, sizeof(msg), "<%.64s %s='%.40s'>: not a whole number",
-			 (const char *)n->name, attr, (const char *)s);
-		node_error(r, n, msg);
-		rc = -1;
-	} else {
-		*v = x;
-	}
-	xmlFree(s);
-	return rc;
-}
-
-/* libvirt's names for architectures and vendors, as migcheck's records
- * write them; a name not listed is kept as libvirt writes it. */
-static const char *const ARCHES[][2] = {
-	{"x86_64", "x64"}, {"aarch64", "arm64"}, {"i686", "x86"},
-	{"i586", "x86"}, {"i486", "x86"}, {"i386", "x86"},
-};
+/* libvirt's names for vendors, as migcheck's records write them (the
+ * CPUID vendor string); a name not listed is kept as libvirt writes it. */
 static const char *const VENDORS[][2] = {
 	{"Intel", "GenuineIntel"}, {"AMD", "AuthenticAMD"},
 	{"Hygon", "HygonGenuine"},
 };
 
 static const char *
-lookup(const char *const (*table)[2], size_t n, const char *name)
+vendor_name(const char *name)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(table[i][0], name) == 0)
-			return table[i][1];
+	for (size_t i = 0; i < sizeof(VENDORS) / sizeof(*VENDORS); i++)
+		if (strcmp(VENDORS[i][0], name) == 0)
+			return VENDORS[i][1];
 	return name;
-}
-
-/* libvirt's feature names that differ from Linux's beyond '.' and '-'. */
-static const char *const FEATURES[][2] = {
-	{"pclmuldq", "pclmulqdq"},
-	{"tsc-deadline", "tsc_deadline_timer"},
-	{"avx512vnni", "avx512_vnni"},
-	{"avx512bitalg", "avx512_bitalg"},
-	{"avx512-vbmi2", "avx512_vbmi2"},
-	{"avx512-vpopcntdq", "avx512_vpopcntdq"},
-	{"avx512-bf16", "avx512_bf16"},
-	{"avx512-fp16", "avx512_fp16"},
-	{"cmt", "cqm_occup_llc"},
-	{"mbm_total", "cqm_mbm_total"},
-	{"mbm_local", "cqm_mbm_local"},
-};
-
-/* Adds feature name as Linux's /proc/cpuinfo writes it: the table above,
- * else '.' and '-' become '_' (sse4.2 -> sse4_2, md-clear -> md_clear).
- * There is room for it (read_cpu reserved it). */
-static int
-add_feature(mc_hostrec *h, const char *name)
-{
-	const char *mapped = lookup(FEATURES, sizeof(FEATURES) / sizeof(*FEATURES), name);
-	size_t len = strlen(mapped);
-	char *copy;
-	int rc;
-
-	if (mapped != name)
-		return mc_import_add_feature(h, mapped, len);
-	copy = malloc(len + 1);
-	if (!copy)
-		return -1;
-	for (size_t i = 0; i <= len; i++)
-		copy[i] = (mapped[i] == '.' || mapped[i] == '-') ? '_' : mapped[i];
-	rc = mc_import_add_feature(h, copy, len);
-	free(copy);
-	return rc;
 }
 
 /* The CPUID leaf 1 EAX of a display family, model and stepping, when they
@@ -304,55 +79,414 @@ signature_of(char *buf, size_t size, int64_t family, int64_t model,
 		 base_fam << 8 | base_model << 4 | (uint32_t)stepping);
 }
 
-/* The file name without directory and extension. */
 static int
-host_name(mc_hostrec *h, const char *name)
+cmp_i64(const void *a, const void *b)
 {
-	const char *base = strrchr(name, '/');
-	const char *dot;
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
-	base = base ? base + 1 : name;
-	dot = strrchr(base, '.');
-	return mc_hostrec_set(&h->name, base,
-			      dot && dot != base ? (size_t)(dot - base) : strlen(base));
+	return (x > y) - (x < y);
 }
 
-/* Fills h from <cpu>; errors are counted in r. */
+/*
+ * The sockets of a host: the distinct socket_ids of
+ * /capabilities/host/topology/cells/cell/cpus/cpu (libvirt's <cpu><topology
+ * sockets=> counts the sockets of one NUMA node). 0 when there are none;
+ * -1 on error (reported) or when memory runs out (x->nomem).
+ */
+static int64_t
+count_sockets(mc_xml *x, const xmlNode *host)
+{
+	const xmlNode *cells = mc_xml_child(mc_xml_child(host, "topology"), "cells");
+	int64_t *ids = NULL, count = 0;
+	size_t n = 0, cap = 0;
+
+	for (const xmlNode *cell = cells ? cells->children : NULL; cell;
+	     cell = cell->next) {
+		if (!mc_xml_is(cell, "cell"))
+			continue;
+		for (const xmlNode *c = mc_xml_child(cell, "cpus")
+		     ? mc_xml_child(cell, "cpus")->children : NULL; c; c = c->next) {
+			int64_t id;
+			int rc;
+
+			if (!mc_xml_is(c, "cpu"))
+				continue;
+			rc = mc_xml_int_attr(x, c, "socket_id", &id);
+			if (rc < 0) {
+				free(ids);
+				return -1;
+			}
+			if (rc == 0)
+				continue;
+			if (n == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+				int64_t *grown = realloc(ids, ncap * sizeof(*ids));
+
+				if (!grown) {
+					free(ids);
+					x->nomem = 1;
+					return -1;
+				}
+				ids = grown;
+				cap = ncap;
+			}
+			ids[n++] = id;
+		}
+	}
+	if (n)
+		qsort(ids, n, sizeof(*ids), cmp_i64);
+	for (size_t i = 0; i < n; i++)
+		count += i == 0 || ids[i] != ids[i - 1];
+	free(ids);
+	return count;
+}
+
+/* A <feature> of the host's <cpu>: its name, its place for errors, and
+ * whether the host lacks it (a guest CPU definition's disable or forbid,
+ * in virsh domcapabilities' host-model CPU). */
+typedef struct listed {
+	xmlChar *name;
+	const xmlNode *at;
+	size_t order;
+	bool absent;
+} listed;
+
+/*
+ * Whether the <feature> c of a guest CPU definition is one the host has,
+ * as x86ModelFromCPU reads it for the CPU's whole feature set (policy
+ * -1): 1 for require (the default) and force, 0 for disable and forbid,
+ * -1 for optional (neither).
+ */
 static int
-read_cpu(lv_reader *r, const xmlNode *cpu, mc_hostrec *h)
+guest_feature_present(const xmlNode *c)
+{
+	xmlChar *policy = xmlGetNoNsProp(c, (const xmlChar *)"policy");
+	int present = 1;
+
+	if (policy && (xmlStrcmp(policy, (const xmlChar *)"disable") == 0 ||
+		       xmlStrcmp(policy, (const xmlChar *)"forbid") == 0))
+		present = 0;
+	else if (policy && xmlStrcmp(policy, (const xmlChar *)"optional") == 0)
+		present = -1;
+	xmlFree(policy);
+	return present;
+}
+
+static int
+cmp_listed(const void *a, const void *b)
+{
+	const listed *x = a, *y = b;
+	int c = strcmp((const char *)x->name, (const char *)y->name);
+
+	return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The <feature>s of cpu into *out (*n of them), each named once: a second
+ * of one name is an error, as libvirt has it ("specified more than once").
+ * Each is checked against the map's family (unless family is NULL or "arm":
+ * see the top of the file). Returns -1 on error (reported, or x->nomem).
+ */
+static int
+read_listed(mc_xml *x, const xmlNode *cpu, const mc_cpumap *map,
+	    const char *family, bool guest, listed **out, size_t *n)
+{
+	listed *l = NULL, *sorted = NULL;
+	size_t count = 0, k = 0;
+	int errors = x->errors;
+	bool check = map && family && strcmp(family, "arm") != 0;
+
+	*out = NULL;
+	*n = 0;
+	for (const xmlNode *c = cpu->children; c; c = c->next)
+		count += mc_xml_is(c, "feature");
+	if (!count)
+		return 0;
+	/* No more than max_items of them: markup_fits counted their '<'. */
+	l = calloc(count, sizeof(*l));
+	if (!l) {
+		x->nomem = 1;
+		return -1;
+	}
+	for (const xmlNode *c = cpu->children; c; c = c->next) {
+		xmlChar *name = NULL;
+
+		if (!mc_xml_is(c, "feature"))
+			continue;
+		if (mc_xml_attr(x, c, "name", &name) < 0)
+			continue;
+		if (!name || !name[0]) {
+			xmlFree(name);
+			mc_xml_error(x, c, "a <feature> without a name");
+			continue;
+		}
+		if (check && !mc_cpumap_has_feature(map, family, (const char *)name)) {
+			char msg[200];
+
+			snprintf(msg, sizeof(msg), "unknown CPU feature '%.64s' "
+				 "(libvirt's CPU map has no %s feature of that name; a newer libvirt's "
+				 "map may have it: give it with --cpu-map DIR)",
+				 (const char *)name, family);
+			mc_xml_error(x, c, msg);
+			xmlFree(name);
+			continue;
+		}
+		if (guest && guest_feature_present(c) < 0) {
+			xmlFree(name);
+			continue;
+		}
+		l[k] = (listed){name, c, k, guest && !guest_feature_present(c)};
+		k++;
+	}
+	if (k > 1) {
+		sorted = malloc(k * sizeof(*sorted));
+		if (!sorted) {
+			x->nomem = 1;
+			goto fail;
+		}
+		memcpy(sorted, l, k * sizeof(*sorted));
+		qsort(sorted, k, sizeof(*sorted), cmp_listed);
+		for (size_t i = 1; i < k; i++) {
+			if (strcmp((const char *)sorted[i].name,
+				   (const char *)sorted[i - 1].name) == 0) {
+				char msg[160];
+
+				snprintf(msg, sizeof(msg), "CPU feature '%.64s' "
+					 "specified more than once",
+					 (const char *)sorted[i].name);
+				mc_xml_error(x, sorted[i].at, msg);
+			}
+		}
+		free(sorted);
+	}
+	if (x->errors != errors)
+		goto fail;
+	*out = l;
+	*n = k;
+	return 0;
+fail:
+	for (size_t i = 0; i < k; i++)
+		xmlFree(l[i].name);
+	free(l);
+	return -1;
+}
+
+/*
+ * Sets h's features: the model's (NULL: none) and the listed ones, less
+ * the listed ones the host lacks, in Linux's names, sorted and each once.
+ * Returns -1 on error (reported).
+ */
+static int
+set_features(mc_xml *x, const xmlNode *cpu, mc_hostrec *h,
+	     const char *const *model, size_t nmodel, const listed *l,
+	     size_t nl)
+{
+	char **names = NULL;
+	size_t n = 0, total = nmodel + nl, ngone = 0;
+	char **gone = NULL;   /* the names after the ngone first of names */
+	int rc = -1;
+
+	if (total > x->lim.max_items) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "more than %zu features (limit; raise "
+			 "it with --limit items=N)", x->lim.max_items);
+		mc_xml_error_id(x, cpu, "limit", msg);
+		return -1;
+	}
+	if (total && !(names = calloc(total, sizeof(*names))))
+		goto nomem;
+	for (size_t i = 0; i < total; i++) {
+		const char *name = i < nmodel ? model[i]
+				   : (const char *)l[i - nmodel].name;
+		size_t len = strlen(name);
+
+		/* Linux's names are as long or longer: room for the longest. */
+		if (!(names[n] = malloc(len + 32)))
+			goto nomem;
+		if (!mc_cpumap_linux_name(name, names[n], len + 32)) {
+			free(names[n]);
+			continue;   /* cannot happen: no rename adds 31 bytes */
+		}
+		n++;
+		/* a feature the host lacks goes first, to be set apart */
+		if (i >= nmodel && l[i - nmodel].absent) {
+			char *t = names[ngone];
+
+			names[ngone++] = names[n - 1];
+			names[n - 1] = t;
+		}
+	}
+	gone = names;
+	if (ngone)
+		qsort(gone, ngone, sizeof(*gone), cmp_str);
+	if (n > ngone)
+		qsort(names + ngone, n - ngone, sizeof(*names), cmp_str);
+	if (mc_import_reserve_features(h, n - ngone) < 0)
+		goto nomem;
+	for (size_t i = ngone; i < n; i++) {
+		size_t len = strlen(names[i]);
+
+		if ((i > ngone && strcmp(names[i], names[i - 1]) == 0) ||
+		    (ngone && bsearch(&names[i], gone, ngone, sizeof(*gone),
+				      cmp_str)))
+			continue;
+		if (!mc_xml_value_fits(x, cpu, len))
+			goto out;
+		if (mc_import_add_feature(h, names[i], len) < 0)
+			goto nomem;
+	}
+	h->has_features = true;
+	rc = 0;
+	goto out;
+nomem:
+	x->nomem = 1;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/*
+ * The host's features: see the top of the file. model is the <model>
+ * element (NULL: none) and its text; arch libvirt's architecture (NULL:
+ * none given).
+ */
+static void
+read_features(mc_xml *x, const xmlNode *cpu, mc_hostrec *h,
+	      const mc_cpumap *map, const xmlNode *mnode, const char *model,
+	      const char *arch, bool guest)
+{
+	const char *family = map ? mc_cpumap_family(map, arch) : NULL;
+	const char *const *mf = NULL;
+	size_t nmf = 0, nl = 0;
+	listed *l = NULL;
+	char msg[300];
+
+	if (model && !family) {
+		/* Unexpanded: no features at all, so that a policy comparing
+		 * them fails closed. */
+		h->model_unexpanded = true;
+		if (!map)
+			snprintf(msg, sizeof(msg), "CPU model '%.64s' not expanded: "
+				 "no libvirt CPU map (install libvirt0 or give "
+				 "--cpu-map DIR); cpu.features left out", model);
+		else
+			snprintf(msg, sizeof(msg), "CPU model '%.64s' not expanded: "
+				 "libvirt's CPU map has no models for %.32s; "
+				 "cpu.features left out", model,
+				 arch ? arch : "a CPU without <arch>");
+		mc_xml_warning(x, mnode, msg);
+		return;
+	}
+	if (model && !mc_cpumap_model(map, family, model, &mf, &nmf)) {
+		snprintf(msg, sizeof(msg), "unknown CPU model '%.64s' (libvirt's "
+			 "CPU map has no %s model of that name)", model, family);
+		mc_xml_error(x, mnode, msg);
+		/* Its features are still checked, every error reported. */
+	}
+	if (read_listed(x, cpu, map, family, guest, &l, &nl) < 0 || x->errors)
+		goto out;
+	/* Without a model, features are written only when some are listed:
+	 * an empty list would say the host has none. */
+	if (model || nl)
+		set_features(x, cpu, h, mf, nmf, l, nl);
+out:
+	for (size_t i = 0; i < nl; i++)
+		xmlFree(l[i].name);
+	free(l);
+}
+
+/* Sets *field to the text of element n (as libvirt writes it, or through
+ * map), keeping the text in *text when text is not NULL. */
+static void
+set_text(mc_xml *x, const xmlNode *n, char **field,
+	 const char *(*map)(const char *), char **text)
 {
 	char *s = NULL;
+
+	if (mc_xml_text(x, n, &s) == 0 && s) {
+		const char *v = map ? map(s) : s;
+
+		if (mc_hostrec_set(field, v, strlen(v)) < 0)
+			x->nomem = 1;
+	}
+	if (text)
+		*text = s;
+	else
+		free(s);
+}
+
+/* Where a document holds the host's CPU. */
+typedef struct found {
+	const xmlNode *cpu;    /* the CPU: <cpu>, or domcapabilities' <mode> */
+	const xmlNode *arch;   /* its <arch> */
+	const xmlNode *host;   /* <capabilities><host>, for the sockets */
+	const xmlNode *custom; /* domcapabilities' <mode name='custom'> */
+	bool guest;            /* cpu is a guest CPU definition (policies) */
+	const char *source;    /* what the record was made from */
+} found;
+
+/* The CPU models of domcapabilities' custom mode that the map knows for
+ * family (every one, without a map), as libvirt lists them: the models it
+ * can translate a guest's CPU into (virCPUTranslate). */
+static void
+read_cpu_models(mc_xml *x, const xmlNode *custom, mc_hostrec *h,
+		const mc_cpumap *map, const char *family)
+{
+	h->has_cpu_models = true;
+	for (const xmlNode *c = custom->children; c && !x->nomem; c = c->next) {
+		const char *const *features;
+		char *name = NULL;
+		size_t n;
+
+		if (!mc_xml_is(c, "model") || mc_xml_text(x, c, &name) < 0 ||
+		    !name)
+			continue;
+		if (family && !mc_cpumap_model(map, family, name, &features, &n))
+			;   /* libvirt cannot use a model its map lacks */
+		else if (h->cpu_models.n >= x->lim.max_items) {
+			mc_xml_error_id(x, c, "limit", "more CPU models than the "
+					"items limit (raise it with --limit "
+					"items=N)");
+			free(name);
+			return;
+		} else if (mc_strlist_add(&h->cpu_models, name, strlen(name)) < 0)
+			x->nomem = 1;
+		free(name);
+	}
+}
+
+/* Fills h from the CPU f found, and from f->host its sockets; errors are
+ * counted in x. */
+static void
+read_cpu(mc_xml *x, const found *f, mc_hostrec *h, const mc_cpumap *map)
+{
+	const xmlNode *cpu = f->cpu;
+	char *arch = NULL, *model = NULL;
 	const xmlNode *n;
 	int64_t v = 0;
-	size_t nfeatures = 0;
 
-	if (text_of(r, child(cpu, "arch"), &s) == 0 && s) {
-		const char *a = lookup(ARCHES, sizeof(ARCHES) / sizeof(*ARCHES), s);
+	if (mc_xml_text(x, f->arch, &arch) == 0 && arch &&
+	    mc_import_set_arch(h, arch, strlen(arch)) < 0)
+		x->nomem = 1;
+	set_text(x, mc_xml_child(cpu, "vendor"), &h->manufacturer, vendor_name,
+		 NULL);
+	set_text(x, mc_xml_child(cpu, "model"), &h->model_name, NULL, &model);
 
-		if (mc_hostrec_set(&h->architecture, a, strlen(a)) < 0)
-			r->nomem = 1;
-	}
-	free(s);
-	if (text_of(r, child(cpu, "vendor"), &s) == 0 && s) {
-		const char *a = lookup(VENDORS, sizeof(VENDORS) / sizeof(*VENDORS), s);
-
-		if (mc_hostrec_set(&h->manufacturer, a, strlen(a)) < 0)
-			r->nomem = 1;
-	}
-	free(s);
-	if (text_of(r, child(cpu, "model"), &s) == 0 && s) {
-		if (mc_hostrec_set(&h->cpu_name, s, strlen(s)) < 0)
-			r->nomem = 1;
-	}
-	free(s);
-	s = NULL;
-
-	if ((n = child(cpu, "signature")) != NULL) {
-		if (int_attr(r, n, "family", &h->family) > 0)
+	if ((n = mc_xml_child(cpu, "signature")) != NULL) {
+		if (mc_xml_int_attr(x, n, "family", &h->family) > 0)
 			h->has_family = true;
-		if (int_attr(r, n, "model", &h->model) > 0)
+		if (mc_xml_int_attr(x, n, "model", &h->model) > 0)
 			h->has_model = true;
-		if (int_attr(r, n, "stepping", &h->stepping) > 0)
+		if (mc_xml_int_attr(x, n, "stepping", &h->stepping) > 0)
 			h->has_stepping = true;
 		if (h->has_family && h->has_model && h->has_stepping) {
 			char sig[16];
@@ -361,169 +495,149 @@ read_cpu(lv_reader *r, const xmlNode *cpu, mc_hostrec *h)
 				     h->stepping);
 			if (sig[0] && mc_hostrec_set(&h->signature, sig,
 						     strlen(sig)) < 0)
-				r->nomem = 1;
+				x->nomem = 1;
 		}
 	}
-	if ((n = child(cpu, "topology")) != NULL &&
-	    int_attr(r, n, "sockets", &v) > 0)
+	v = f->host ? count_sockets(x, f->host) : 0;
+	if (v > 0)
+		h->sockets = v;
+	else if (v == 0 && (n = mc_xml_child(cpu, "topology")) != NULL &&
+		 mc_xml_int_attr(x, n, "sockets", &v) > 0)
 		h->sockets = v;
 
-	/* Room for them all first (see mc_import_reserve_features). */
-	for (const xmlNode *c = cpu->children; c; c = c->next)
-		nfeatures += c->type == XML_ELEMENT_NODE &&
-			     strcmp((const char *)c->name, "feature") == 0;
-	if (mc_import_reserve_features(h, nfeatures) < 0)
-		r->nomem = 1;
-	for (const xmlNode *c = cpu->children; c && !r->nomem; c = c->next) {
-		xmlChar *fname;
-
-		if (c->type != XML_ELEMENT_NODE ||
-		    strcmp((const char *)c->name, "feature") != 0)
-			continue;
-		/* No more than max_items of them: markup_fits counted their
-		 * '<'. */
-		fname = xmlGetNoNsProp(c, (const xmlChar *)"name");
-		if (!fname || !fname[0])
-			node_error(r, c, "a <feature> without a name");
-		else if (value_fits(r, c, strlen((const char *)fname)) &&
-			 add_feature(h, (const char *)fname) < 0)
-			r->nomem = 1;
-		xmlFree(fname);
-	}
-	return 0;
+	if (!x->nomem)
+		read_features(x, cpu, h, map, mc_xml_child(cpu, "model"), model,
+			      arch, f->guest);
+	if (f->custom && !x->errors && !x->nomem)
+		read_cpu_models(x, f->custom, h, map,
+				map ? mc_cpumap_family(map, arch) : NULL);
+	free(arch);
+	free(model);
 }
 
-/*
- * libxml2 builds a tree of the whole document, of a hundred bytes and more
- * per element, attribute, text or reference: 16 MiB of "<x/>" took 550 MiB.
- * Each of those begins at a '<', an '&' or an '=' (or follows one, as the
- * text after a tag does), so that counting these bytes first bounds the
- * tree: more than the items limit of them is refused at the first one past
- * it. Real capabilities hold a few thousand.
- */
-static bool
-markup_fits(lv_reader *r)
+/* The <mode name=NAME> of domcapabilities' <cpu>, or NULL. */
+static const xmlNode *
+cpu_mode(const xmlNode *cpu, const char *name)
 {
-	const char *d = r->file.data, *line = d;
-	size_t n = 0;
-	unsigned lineno = 1;
+	for (const xmlNode *c = cpu ? cpu->children : NULL; c; c = c->next) {
+		xmlChar *n;
+		bool is;
 
-	for (size_t i = 0; i < r->file.len; i++) {
-		if (d[i] == '\n') {
-			lineno++;
-			line = d + i + 1;
-		} else if ((d[i] == '<' || d[i] == '&' || d[i] == '=') &&
-			   ++n > r->lim.max_items) {
-			const char *p = line;
-			unsigned col = 1;
+		if (!mc_xml_is(c, "mode"))
+			continue;
+		n = xmlGetNoNsProp(c, (const xmlChar *)"name");
+		is = n && strcmp((const char *)n, name) == 0;
+		xmlFree(n);
+		if (is)
+			return c;
+	}
+	return NULL;
+}
 
-			for (; p < d + i; p++)
-				col += ((unsigned char)*p & 0xC0) != 0x80;
-			r->errors++;
-			if (mc_file_diag(r->diag, MC_SEVERITY_ERROR, &r->file, lineno,
-					 col, "more than %zu elements, attributes and "
-					 "references (limit; raise it with --limit "
-					 "items=N)", r->lim.max_items) == 0)
-				mc_diag_set_code(r->diag, "limit");
-			return false;
-		}
+/* True unless n says supported='no'. */
+static bool
+supported(const xmlNode *n)
+{
+	xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)"supported");
+	bool no = v && strcmp((const char *)v, "no") == 0;
+
+	xmlFree(v);
+	return !no;
+}
+
+/* The host-model CPU of virsh domcapabilities into *f; false (reported)
+ * when it has none. */
+static bool
+find_domcaps_cpu(mc_xml *x, const xmlNode *root, found *f)
+{
+	const xmlNode *cpu = mc_xml_child(root, "cpu");
+	const xmlNode *custom = cpu_mode(cpu, "custom");
+
+	f->cpu = cpu_mode(cpu, "host-model");
+	f->arch = mc_xml_child(root, "arch");
+	f->custom = custom && supported(custom) ? custom : NULL;
+	f->guest = true;
+	f->source = "virsh domcapabilities";
+	if (!f->cpu || !supported(f->cpu) || !mc_xml_child(f->cpu, "model")) {
+		mc_xml_error(x, f->cpu ? f->cpu : cpu ? cpu : root,
+			     "no host-model CPU in the domain capabilities "
+			     "(<cpu><mode name='host-model' supported='yes'> "
+			     "with a <model>): the hypervisor cannot run this "
+			     "host's CPU model; give virsh capabilities");
+		return false;
 	}
 	return true;
 }
 
-/* Reports libxml2's error (its line, and its column where it gives one). */
-static void
-parse_error(lv_reader *r, const xmlError *e)
+/* Where root holds the host's CPU, into *f; false (reported) when it
+ * holds none. */
+static bool
+find_cpu(mc_xml *x, const xmlNode *root, found *f)
 {
-	unsigned line = e && e->line > 0 ? (unsigned)e->line : 1;
-	unsigned col = e && e->int2 > 0 ? (unsigned)e->int2 : 1;
-	const char *msg = e && e->message ? e->message : "not well-formed XML";
-	size_t len = strlen(msg);
-
-	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-		len--;
-	r->errors++;
-	if (mc_file_diag(r->diag, MC_SEVERITY_ERROR, &r->file, line, col,
-			 "%.*s", (int)len, msg) < 0)
-		r->nomem = 1;
+	*f = (found){0};
+	if (mc_xml_is(root, "capabilities")) {
+		f->host = mc_xml_child(root, "host");
+		f->cpu = mc_xml_child(f->host, "cpu");
+		f->arch = mc_xml_child(f->cpu, "arch");
+		f->source = "virsh capabilities";
+		if (!f->cpu)
+			mc_xml_error(x, root, "no <host><cpu> in the capabilities");
+		return f->cpu != NULL;
+	}
+	if (mc_xml_is(root, "domainCapabilities"))
+		return find_domcaps_cpu(x, root, f);
+	if (mc_xml_is(root, "cpu")) {
+		f->cpu = root;
+		f->arch = mc_xml_child(root, "arch");
+		f->source = "a libvirt host <cpu>";
+		if (!f->arch)
+			mc_xml_error(x, root, "a guest CPU (a <cpu> without <arch>): "
+				     "import it with --from libvirt-domain");
+		return f->arch != NULL;
+	}
+	if (mc_xml_is(root, "domain"))
+		mc_xml_error(x, root, "a domain's XML (virsh dumpxml), not the "
+			     "host's: import it with --from libvirt-domain");
+	else
+		mc_xml_error(x, root, "not libvirt capabilities XML: the root "
+			     "element is not <capabilities> (virsh capabilities "
+			     "writes it), <domainCapabilities> (virsh "
+			     "domcapabilities) or a host <cpu>");
+	return false;
 }
 
 int
 mc_import_libvirt(mc_hostlist *out, const char *name, const char *data,
-		  size_t len, const mc_limits *limits,
-		  mc_diag *diag)
+		  size_t len, const mc_import_ctx *ctx, mc_diag *diag)
 {
-	lv_reader r = {{name, data, len, NULL}, diag, 0, 0, {0}};
-	xmlParserCtxt *ctxt = NULL;
-	xmlDoc *doc = NULL;
-	xmlNode *root, *host, *cpu;
+	mc_xml x;
+	xmlNode *root;
+	found f;
 	mc_hostrec *h = NULL;
-	int rc = MC_EINPUT;
+	int rc;
 
-	if (len > MC_LIBVIRT_MAX_BYTES) {
-		if (mc_file_diag(diag, MC_SEVERITY_ERROR, &r.file, 1, 1,
-				 "the file is %zu bytes; capabilities XML of more "
-				 "than %zu bytes is not read", len,
-				 MC_LIBVIRT_MAX_BYTES) == 0)
-			mc_diag_set_code(diag, "limit");
-		mc_file_release(&r.file);
-		return MC_ELIMIT;
-	}
-	mc_import_limits(&r.lim, limits);
-	if (mc_import_refuse_nul(&r.file, diag) < 0 || !markup_fits(&r))
+	root = mc_xml_open(&x, name, data, len, ctx->limits, diag,
+			   "capabilities XML", &rc);
+	if (!root)
 		goto out;
-	ctxt = xmlNewParserCtxt();
-	if (!ctxt) {
-		rc = MC_ENOMEM;
-		goto out;
-	}
-	ctxt->sax->startElementNs = start_element;
-	/* No XML_PARSE_NOENT, DTDLOAD or HUGE: entities stay references, no
-	 * external subset is fetched, libxml2's own size limits hold. */
-	doc = xmlCtxtReadMemory(ctxt, data, (int)len, name, NULL,
-				XML_PARSE_NONET | XML_PARSE_NOERROR |
-				XML_PARSE_NOWARNING);
-	if (!doc || !ctxt->wellFormed) {
-		parse_error(&r, xmlCtxtGetLastError(ctxt));
-		goto out;
-	}
-	root = xmlDocGetRootElement(doc);
-	if (!root) {
-		parse_error(&r, NULL);
-		goto out;
-	}
-	host = strcmp((const char *)root->name, "capabilities") == 0
-		       ? child(root, "host") : NULL;
-	cpu = child(host, "cpu");
-	if (!cpu) {
-		node_error(&r, root, strcmp((const char *)root->name,
-						  "capabilities") != 0
-			   ? "not libvirt capabilities XML: the root element "
-			     "is not <capabilities> (virsh capabilities writes it)"
-			   : "no <host><cpu> in the capabilities");
+	if (!find_cpu(&x, root, &f)) {
+		rc = mc_xml_status(&x);
 		goto out;
 	}
 	h = mc_hostrec_new();
-	if (!h || host_name(h, name) < 0 ||
-	    mc_hostrec_set(&h->source, "virsh capabilities", 18) < 0) {
+	if (!h || mc_import_name_from_file(h, name) < 0 ||
+	    mc_hostrec_set(&h->source, f.source, strlen(f.source)) < 0) {
 		rc = MC_ENOMEM;
 		goto out;
 	}
-	read_cpu(&r, cpu, h);
-	if (r.nomem) {
-		rc = MC_ENOMEM;
-		goto out;
+	read_cpu(&x, &f, h, ctx->cpu_map);
+	rc = mc_xml_status(&x);
+	if (rc == MC_OK) {
+		rc = mc_hostlist_add(out, h) < 0 ? MC_ENOMEM : MC_OK;
+		h = NULL;   /* taken over by the list, even when it fails */
 	}
-	if (r.errors)
-		goto out;
-	rc = mc_hostlist_add(out, h) < 0 ? MC_ENOMEM : MC_OK;
-	h = NULL;   /* taken over by the list, even when it fails */
 out:
-	if (r.nomem)
-		rc = MC_ENOMEM;
 	mc_hostrec_free(h);
-	xmlFreeDoc(doc);
-	xmlFreeParserCtxt(ctxt);
-	mc_file_release(&r.file);
+	mc_xml_close(&x);
 	return rc;
 }

@@ -227,9 +227,9 @@ win32_host(mc_hostrec *h, const mc_doc *doc, const char *name,
 
 int
 mc_import_win32(mc_hostlist *out, const char *name, const char *data,
-		size_t len, const mc_limits *limits, mc_diag *diag)
+		size_t len, const mc_import_ctx *ctx, mc_diag *diag)
 {
-	return mc_import_json(out, name, data, len, limits, diag,
+	return mc_import_json(out, name, data, len, ctx->limits, diag,
 			      "the JSON of 'Get-CimInstance Win32_Processor | "
 			      "ConvertTo-Json'", win32_host);
 }

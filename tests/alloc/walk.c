@@ -31,6 +31,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sources/cpumap.h"
 #include "sources/import.h"
 #include "migcheck.h"
 
@@ -382,6 +383,7 @@ typedef struct job {
 	bool fleet;   /* also plan every VM (by classes, then by pairs), build
 	                 the matrix and the baseline of every host */
 	size_t maxvm; /* check only the first VMs (0: all), to keep it short */
+	bool cpumap;  /* load libvirt's CPU map, import libvirt hosts with it */
 } job;
 
 /* The fleet commands on a bound fleet; false when one failed. */
@@ -508,6 +510,7 @@ static const struct {
 	{ "cpuinfo", "tests/import/cpuinfo/hv-skl-02.txt" },
 	{ "csv", "tests/import/csv/fleet.csv" },
 	{ "libvirt", "tests/import/libvirt/kvm-skylake-07.xml" },
+	{ "libvirt", "tests/import/libvirt/caps-qemu-kvm.xml" },
 };
 #define NIMPORTS (sizeof(imports) / sizeof(imports[0]))
 static char *import_data[NIMPORTS];
@@ -542,12 +545,13 @@ run_import_job(const job *j)
 	for (size_t i = 0; i < NIMPORTS; i++) {
 		mc_diag *diag = mc_diag_new();
 		mc_hostlist list = { 0 };
+		mc_import_ctx ctx = { 0 };
 		int rc;
 
 		if (!diag)
 			return;
 		rc = mc_import_find(imports[i].format)(&list, imports[i].path,
-			import_data[i], import_len[i], NULL, diag);
+			import_data[i], import_len[i], &ctx, diag);
 		if (rc == MC_ENOMEM && list.count) {
 			fprintf(stderr, "N=%lu %s: MC_ENOMEM but hosts appended\n",
 				fail_at, imports[i].format);
@@ -557,6 +561,41 @@ run_import_job(const job *j)
 		step(rc, NULL, false, diag, imports[i].format);
 		mc_diag_free(diag);
 	}
+}
+
+/* libvirt's CPU map as installed (MC_CPUMAP_DIR), then libvirt hosts
+ * imported with their models expanded from it. */
+static void
+run_cpumap_job(const job *j)
+{
+	mc_diag *diag = mc_diag_new();
+	mc_cpumap *map = NULL;
+	int rc;
+
+	(void)j;
+	if (!diag)
+		return;
+	rc = mc_cpumap_load(&map, MC_CPUMAP_DIR, NULL, diag);
+	if (step(rc, map, true, diag, "mc_cpumap_load")) {
+		for (size_t i = 0; i < NIMPORTS; i++) {
+			mc_hostlist list = { 0 };
+			mc_import_ctx ctx = { NULL, map, NULL, NULL };
+			unsigned long long h = 0;
+
+			if (strcmp(imports[i].format, "libvirt") != 0)
+				continue;
+			rc = mc_import_libvirt(&list, imports[i].path, import_data[i],
+					       import_len[i], &ctx, diag);
+			if (step(rc, NULL, false, diag, "mc_import_libvirt")) {
+				for (size_t k = 0; k < list.count; k++)
+					h = h * 31 + list.hosts[k]->nfeatures;
+				same(h, "mc_import_libvirt");
+			}
+			mc_hostlist_free(&list);
+		}
+	}
+	mc_cpumap_free(map);
+	mc_diag_free(diag);
 }
 
 static const job jobs[] = {
@@ -591,6 +630,7 @@ static const job jobs[] = {
 	{ .name = "explain-lint-vmware-evc", .policy = "policies/vmware-evc.yaml",
 	  .explain = true, .lint = true },
 	{ .name = "import" },
+	{ .name = "cpumap", .cpumap = true },
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
 
@@ -617,6 +657,8 @@ run(const job *j, unsigned long n)
 	armed = true;
 	if (j->policy)
 		run_check_job(j);
+	else if (j->cpumap)
+		run_cpumap_job(j);
 	else
 		run_import_job(j);
 	armed = false;

@@ -1,0 +1,61 @@
+/*
+ * vmrec.h - a VM's record as migcheck's inventories hold it (vms:), made
+ * by the importers of VM definitions (`import --from libvirt-domain`), and
+ * written out as inventory YAML.
+ *
+ * Every string is malloc'd and owned by the record; mc_vmrec_free frees
+ * them all. A value the source does not give stays NULL or empty and is
+ * left out of the inventory (policies then fail closed on it).
+ */
+#ifndef MC_VMREC_H
+#define MC_VMREC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+
+/* A list of strings (malloc'd, owned by the list). */
+typedef struct mc_strlist {
+	char **v;
+	size_t n, cap;
+} mc_strlist;
+
+/* Appends a copy of len bytes at s; -1 when memory runs out. */
+int mc_strlist_add(mc_strlist *l, const char *s, size_t len);
+
+/* True when l holds s. */
+bool mc_strlist_has(const mc_strlist *l, const char *s);
+
+void mc_strlist_free(mc_strlist *l);
+
+typedef struct mc_vmrec {
+	char *name;
+	char *host;             /* the host it is on now */
+	char *state;            /* running, paused, saved, stopped */
+	/* the guest's CPU definition (libvirt's <cpu>) */
+	char *cpu_architecture; /* x64, x86, ppc64, ... */
+	char *cpu_mode;         /* host-passthrough, host-model, custom, maximum */
+	char *cpu_match;        /* minimum, exact, strict */
+	char *cpu_check;        /* none, partial, full */
+	char *cpu_model;
+	char *cpu_fallback;     /* allow, forbid */
+	char *cpu_vendor;       /* GenuineIntel, AuthenticAMD, ... */
+	bool has_cpu_features;  /* cpu_features is known (written even empty) */
+	mc_strlist cpu_features;  /* what the guest requires of a host */
+	mc_strlist cpu_force, cpu_optional, cpu_disable, cpu_forbid;
+	bool model_unexpanded;  /* a model whose features are not known */
+	/* what the record was made from, written as a comment */
+	char *source;
+} mc_vmrec;
+
+/* A new, empty record; NULL when memory runs out. */
+mc_vmrec *mc_vmrec_new(void);
+
+void mc_vmrec_free(mc_vmrec *vm);
+
+/* Writes the records as the vms: section of an inventory, every string
+ * quoted as mc_yaml_quote does. */
+void mc_vmrec_yaml(mc_buf *out, mc_vmrec *const *vms, size_t n);
+
+#endif
