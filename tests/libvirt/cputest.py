@@ -397,7 +397,7 @@ def baselines(run, cases):
             results[line] = ("error" if ok else "bad-error", err.strip())
             continue
         got = baseline_of(run, host_facts(out) + "vms: []\n", "b%d" % line)
-        key = "vendor" if arch == "x86_64" else "model"
+        key = "vendor" if arch == "x86_64" else "power-model"
         if expected < 0:
             verdict = "incompatible" if got[key][0] == "differ" else "compatible"
             results[line] = (verdict, "%s: %s" % (key, got[key]))
