@@ -40,6 +40,7 @@ The XML files in cputestdata/ are libvirt's (LGPL-2.1-or-later): see README.md.
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -202,7 +203,6 @@ def is_host_cpu(path):
 
 def import_error_ok(rc, out, err):
     """ERROR: exit 2, FILE:LINE:COL: error: on stderr, nothing on stdout."""
-    import re
     return rc == 2 and out == "" and re.search(r"^[^:\n]+:\d+:\d+: error: ", err, re.M)
 
 
@@ -212,7 +212,6 @@ class Run:
         self.policy = policy
         self.data = data
         self.tmp = tmp
-        self.n = 0
 
     def file(self, arch, name):
         return os.path.join(self.data, "%s-%s.xml" % (arch, name))
@@ -274,7 +273,6 @@ HOST_FACTS = ["hypervisor: { product: QEMU/KVM, version: '7.2.0' }",
 
 def host_facts(text):
     """The imported hosts, each with HOST_FACTS added after its name."""
-    import re
     out = []
     for line in text.splitlines():
         out.append(line)
@@ -293,7 +291,7 @@ def moves(run, cases):
         by_arch.setdefault(c[2], []).append(c)
     for arch, acases in by_arch.items():
         target_files, source_files = {}, {}
-        vm_plan = []          # (line, source host name, guest file or None)
+        vm_plan = []          # (line, source host name, target host)
         host_vms = {}         # source host name -> [domain files]
         expect_error = set()  # guest files libvirt may refuse
         for line, test, _, host, cpu, expected, _ in acases:
