@@ -239,19 +239,28 @@ class Run:
         return dst
 
     def import_batch(self, fmt, files, extra=()):
-        """Imports files in one run; when that fails, one by one, so that one
-        file's error is its own. Returns (yaml texts, {file: (rc, out, err)})
-        of the files that failed."""
+        """Imports files in one run. When that fails, the files its errors
+        name are imported alone (so that each error is its own) and the
+        others together again. Returns (yaml texts, {file: (rc, out, err)}
+        of the files that failed)."""
         rc, out, err = self.mc.imp(fmt, files, extra)
         if rc == 0:
             return [out], {}
+        named = [f for f in files if re.search("^" + re.escape(f) + r":\d+:\d+: ", err, re.M)]
+        if not named or len(files) == 1:
+            named = files
         texts, failed = [], {}
-        for f in files:
-            rc, out, err = self.mc.imp(fmt, [f], extra)
+        for f in named:
+            rc, out, err = self.mc.imp(fmt, [f], extra) if len(files) > 1 else (rc, out, err)
             if rc == 0:
                 texts.append(out)
             else:
                 failed[f] = (rc, out, err)
+        rest = [f for f in files if f not in named]
+        if rest:
+            t, fl = self.import_batch(fmt, rest, extra)
+            texts += t
+            failed.update(fl)
         return texts, failed
 
 
@@ -304,7 +313,6 @@ def moves(run, cases):
         target_files, source_files = {}, {}
         vm_plan = []          # (line, source host name, target host)
         host_vms = {}         # source host name -> [domain files]
-        expect_error = set()  # guest files libvirt may refuse
         for line, test, _, host, cpu, expected, _ in acases:
             key = case_key(line, test)
             hfile = run.file(arch, host)
@@ -339,8 +347,6 @@ def moves(run, cases):
                 source_files[src] = run.copy(hfile, src)
                 guest = run.copy(cfile, "case%s" % key)
                 host_vms.setdefault(src, []).append(guest)
-                if expected in ("ERROR", -1):
-                    expect_error.add(guest)
                 vm_plan.append((key, src, host))
         targets = {}
         for host, f in target_files.items():
@@ -353,15 +359,10 @@ def moves(run, cases):
         for src, doms in host_vms.items():
             if src in host_failed:
                 continue
-            # a file libvirt refuses is imported alone, the others together
-            errors = [d for d in doms if d in expect_error]
-            for batch in [[d] for d in errors] + [[d for d in doms if d not in errors]]:
-                if not batch:
-                    continue
-                t, fl = run.import_batch("libvirt-domain", batch,
-                                         ["--host", src, "--state", "running"])
-                vm_texts += t
-                vm_failed.update({os.path.basename(f)[:-4]: e for f, e in fl.items()})
+            t, fl = run.import_batch("libvirt-domain", doms,
+                                     ["--host", src, "--state", "running"])
+            vm_texts += t
+            vm_failed.update({os.path.basename(f)[:-4]: e for f, e in fl.items()})
         inv = os.path.join(run.tmp, "inventory-%s.yaml" % arch)
         with open(inv, "w") as f:
             f.write(host_facts(merge(texts, "hosts")))
@@ -425,31 +426,56 @@ def baseline_of(run, inv_text, name):
     return fields
 
 
+def split_hosts(texts):
+    """The host records of imported inventories, by name: each record's
+    lines, from its `- name:` to the next."""
+    hosts, cur = {}, None
+    for line in merge(texts, "hosts").splitlines()[1:]:
+        m = re.match(r'^\s*- name: "?([^"]*)"?\s*$', line)
+        if m:
+            cur = hosts.setdefault(m.group(1), [])
+        if cur is not None:
+            cur.append(line)
+    return {name: "\n".join(lines) + "\n" for name, lines in hosts.items()}
+
+
 def baselines(run, cases):
-    results = {}
+    """Every <cpu> of every case and every result, imported in one run (the
+    files that fail alone), then one baseline of each case's hosts and one of
+    its result."""
+    results, members, files, rfiles = {}, {}, [], {}
     for line, _, arch, name, flavour, expected, _ in cases:
         root = ET.parse(run.file(arch, "baseline-" + name)).getroot()
-        files = []
+        members[line] = []
         for i, cpu in enumerate(root.findall("cpu")):
-            files.append(run.write("b%d-%d" % (line, i), ET.tostring(cpu, encoding="unicode")))
-        rc, out, err = run.mc.imp("libvirt", files)
-        if rc != 0:
-            ok = import_error_ok(rc, out, err)
-            results[line] = ("error" if ok else "bad-error", err.strip())
+            host = "b%d-%d" % (line, i)
+            files.append(run.write(host, ET.tostring(cpu, encoding="unicode")))
+            members[line].append(host)
+        if expected == 0:
+            # libvirt's result, as a host: its model and required features
+            rfiles[line] = as_host(run, arch, run.file(arch, "baseline-%s-%s" % (name, flavour)),
+                                   "r%d" % line)
+    texts, failed = run.import_batch("libvirt", files + list(rfiles.values()))
+    hosts = split_hosts(texts)
+    failed = {os.path.basename(f)[:-4]: e for f, e in failed.items()}
+    for line, _, arch, name, flavour, expected, _ in cases:
+        errors = [failed[h] for h in members[line] if h in failed]
+        if errors:
+            e = errors[0]
+            results[line] = ("error" if import_error_ok(*e) else "bad-error", e[2].strip())
             continue
-        got = baseline_of(run, host_facts(out) + "vms: []\n", "b%d" % line)
+        inv = "hosts:\n" + "".join(hosts[h] for h in members[line]) + "vms: []\n"
+        got = baseline_of(run, host_facts(inv), "b%d" % line)
         key = "vendor" if arch == "x86_64" else "power-model"
         if expected < 0:
             verdict = "incompatible" if got[key][0] == "differ" else "compatible"
             results[line] = (verdict, "%s: %s" % (key, got[key]))
             continue
-        # libvirt's result, as a host: its model and required features
-        rfile = as_host(run, arch, run.file(arch, "baseline-%s-%s" % (name, flavour)),
-                        "r%d" % line)
-        rc, out, err = run.mc.imp("libvirt", [rfile])
-        if rc != 0:
-            raise SystemExit("cannot import libvirt's result %s: %s" % (rfile, err))
-        want = baseline_of(run, host_facts(out) + "vms: []\n", "r%d" % line)
+        if "r%d" % line in failed:
+            raise SystemExit("cannot import libvirt's result %s: %s"
+                             % (rfiles[line], failed["r%d" % line][2]))
+        inv = "hosts:\n" + hosts["r%d" % line] + "vms: []\n"
+        want = baseline_of(run, host_facts(inv), "r%d" % line)
         diffs = []
         if got["features"] != want["features"]:
             g = set(got["features"][1]) if got["features"][0] == "value" else set()
