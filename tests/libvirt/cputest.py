@@ -25,6 +25,13 @@ verdict is held against libvirt's:
                  vendor too (x86), the common model (ppc64). A result of -1:
                  the hosts have no common vendor or model (or do not import).
 
+DERIVED adds three cases made from the host-model update cases, for the
+policy's reading of a host-model guest not yet expanded.
+
+Imports are batched (one run for many files; a file whose import fails is
+imported again alone, so that its error is its own), and each guest is
+checked against its one target with one `migcheck check --to`.
+
 The cases migcheck does not decide as libvirt does are EXCEPTIONS, each with
 the libvirt rule migcheck does not model and where docs/policies.md justifies
 it. The test fails when a case outside the list disagrees with libvirt, and
