@@ -29,8 +29,9 @@ DERIVED adds three cases made from the host-model update cases, for the
 policy's reading of a host-model guest not yet expanded.
 
 Imports are batched (one run for many files; a file whose import fails is
-imported again alone, so that its error is its own), and each guest is
-checked against its one target with one `migcheck check --to`.
+imported again alone, so that its error is its own); cases with the same
+guest CPU on the same source share one guest and one `migcheck check`; the
+checks and baselines run as many at once as there are processors.
 
 The cases migcheck does not decide as libvirt does are EXCEPTIONS, each with
 the libvirt rule migcheck does not model and where docs/policies.md justifies
@@ -45,6 +46,7 @@ The XML files in cputestdata/ are libvirt's (LGPL-2.1-or-later): see README.md.
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
 import re
@@ -199,7 +201,7 @@ class Migcheck:
         self.path = path
         self.cpu_map = cpu_map
         self.verbose = verbose
-        self.runs = 0
+        self.runs = 0           # counted in the main thread's calls and the pool's
 
     def run(self, args):
         self.runs += 1
@@ -207,6 +209,12 @@ class Migcheck:
             print("  $ migcheck " + " ".join(args), file=sys.stderr)
         p = subprocess.run([self.path] + args, capture_output=True, text=True)
         return p.returncode, p.stdout, p.stderr
+
+    def run_all(self, arglists):
+        """Runs independent commands, as many at once as there are
+        processors; their results in the order given."""
+        with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 2) as pool:
+            return list(pool.map(self.run, arglists))
 
     def imp(self, fmt, files, extra=()):
         return self.run(["import", "--from", fmt, "--cpu-map", self.cpu_map]
@@ -310,56 +318,57 @@ def host_facts(text):
 
 
 def moves(run, cases):
-    """compare, update and guestcpu cases: {line: (verdict, detail)}, the
-    verdict being 'allowed', 'refused' or 'error'."""
+    """compare, update and guestcpu cases: {key: (verdict, detail)}, the
+    verdict being 'allowed', 'refused' or 'error'. Cases with the same guest
+    CPU on the same source host share one guest, checked once against every
+    target of those cases."""
     results = {}
     by_arch = {}
     for c in cases:
         by_arch.setdefault(c[2], []).append(c)
     for arch, acases in by_arch.items():
         target_files, source_files = {}, {}
-        vm_plan = []          # (line, source host name, target host)
-        host_vms = {}         # source host name -> [domain files]
+        guests = {}           # (source, guest CPU file) -> guest name
+        host_vms = {}         # source host name -> [guest files]
+        plan = {}             # guest name -> [(case key, source, target host)]
         for line, test, _, host, cpu, expected, _ in acases:
             key = case_key(line, test)
             hfile = run.file(arch, host)
             if test == "host-model":
+                # the target: what libvirt expanded the guest into, as a host
                 src = "src-%s-%s" % (arch, host)
-                source_files[src] = run.copy(hfile, src)
+                source_files[src] = hfile
                 host = host + "+" + cpu
                 target_files[host] = as_host(run, arch, run.file(arch, host),
                                              "%s-%s" % (arch, host))
-                guest = run.copy(run.file(arch, cpu), "case%s" % key)
-                host_vms.setdefault(src, []).append(guest)
-                vm_plan.append((key, src, host))
-                continue
-            target_files[host] = hfile
-            cname = host + "+" + cpu if test == "update" else cpu
-            cfile = run.file(arch, cname)
-            if is_host_cpu(cfile):
-                src = "src%d-%s" % (line, arch)
-                source_files[src] = run.copy(cfile, src)
-                with open(cfile) as f:
-                    carch = ET.fromstring(f.read()).findtext("arch")
-                dom = run.write("case%d" % line,
-                                "<domain type='kvm' id='1'>\n"
-                                "  <name>case%d</name>\n"
-                                "  <os><type arch='%s'>hvm</type></os>\n"
-                                "  <cpu mode='host-passthrough'/>\n"
-                                "</domain>\n" % (line, carch))
-                host_vms.setdefault(src, []).append(dom)
-                vm_plan.append((key, src, host))
+                cfile = run.file(arch, cpu)
             else:
-                src = "src-%s-%s" % (arch, host)
-                source_files[src] = run.copy(hfile, src)
-                guest = run.copy(cfile, "case%s" % key)
+                target_files[host] = hfile
+                cfile = run.file(arch, host + "+" + cpu if test == "update" else cpu)
+                if is_host_cpu(cfile):
+                    # the source is C; the guest host-passthrough on it
+                    src = "src-%s-%s" % (arch, os.path.basename(cfile)[len(arch) + 1:-4])
+                    source_files[src] = cfile
+                else:
+                    src = "src-%s-%s" % (arch, host)
+                    source_files[src] = hfile
+            if (src, cfile) not in guests:
+                vm = "vm%d" % (len(guests) + 1)
+                guests[(src, cfile)] = vm
+                if is_host_cpu(cfile):
+                    guest = run.write(vm, "<domain type='kvm' id='1'>\n"
+                                          "  <name>%s</name>\n"
+                                          "  <os><type arch='%s'>hvm</type></os>\n"
+                                          "  <cpu mode='host-passthrough'/>\n"
+                                          "</domain>\n"
+                                      % (vm, ET.parse(cfile).getroot().findtext("arch")))
+                else:
+                    guest = run.copy(cfile, vm)
                 host_vms.setdefault(src, []).append(guest)
-                vm_plan.append((key, src, host))
-        targets = {}
-        for host, f in target_files.items():
-            name = "%s-%s" % (arch, host)
-            targets[host] = f if os.path.dirname(f) == run.tmp else run.copy(f, name)
-        files = list(targets.values()) + list(source_files.values())
+            plan.setdefault(guests[(src, cfile)], []).append((key, src, host))
+        files = [f if os.path.dirname(f) == run.tmp else run.copy(f, "%s-%s" % (arch, h))
+                 for h, f in target_files.items()]
+        files += [run.copy(f, src) for src, f in source_files.items()]
         texts, failed = run.import_batch("libvirt", files)
         host_failed = {os.path.basename(f)[:-4]: e for f, e in failed.items()}
         vm_texts, vm_failed = [], {}
@@ -374,25 +383,35 @@ def moves(run, cases):
         with open(inv, "w") as f:
             f.write(host_facts(merge(texts, "hosts")))
             f.write(merge(vm_texts, "vms"))
-        for line, src, host in vm_plan:
-            vm = "case%s" % line
-            target = "%s-%s" % (arch, host)
-            for name in (vm, src, target):
-                e = vm_failed.get(name) or host_failed.get(name)
-                if e:
-                    ok = import_error_ok(*e)
-                    results[line] = ("error" if ok else "bad-error",
-                                     (e[2].strip().splitlines() or ["exit %d" % e[0]])[0])
-                    break
-            else:
-                rc, out, err = run.mc.run(["check", "-p", run.policy, "-i", inv, "--vm", vm,
-                                           "--to", target, "--format", "json"])
-                if rc not in (0, 1):
-                    results[line] = ("check-failed", err.strip())
-                    continue
-                h = json.loads(out)["hosts"][0]
+        jobs = []
+        for vm, vcases in plan.items():
+            todo = []
+            for key, src, host in vcases:
+                target = "%s-%s" % (arch, host)
+                for name in (vm, src, target):
+                    e = vm_failed.get(name) or host_failed.get(name)
+                    if e:
+                        results[key] = ("error" if import_error_ok(*e) else "bad-error",
+                                        (e[2].strip().splitlines() or ["exit %d" % e[0]])[0])
+                        break
+                else:
+                    todo.append((key, target))
+            if not todo:
+                continue
+            args = ["check", "-p", run.policy, "-i", inv, "--vm", vm, "--format", "json"]
+            if len(todo) == 1:
+                args += ["--to", todo[0][1]]
+            jobs.append((todo, args))
+        for (todo, _), (rc, out, err) in zip(jobs, run.mc.run_all([a for _, a in jobs])):
+            if rc not in (0, 1):
+                for key, _ in todo:
+                    results[key] = ("check-failed", err.strip())
+                continue
+            hosts = {h["name"]: h for h in json.loads(out)["hosts"]}
+            for key, target in todo:
+                h = hosts[target]
                 detail = "; ".join("%s: %s" % (v["rule"], v["message"]) for v in h["violations"])
-                results[line] = ("allowed" if h["allowed"] else "refused", detail)
+                results[key] = ("allowed" if h["allowed"] else "refused", detail)
     return results
 
 
@@ -416,21 +435,30 @@ def as_host(run, arch, path, name):
     return run.write(name, ET.tostring(host, encoding="unicode"))
 
 
-def baseline_of(run, inv_text, name):
-    inv = os.path.join(run.tmp, name + ".yaml")
-    with open(inv, "w") as f:
-        f.write(inv_text)
-    rc, out, err = run.mc.run(["baseline", "-p", run.policy, "-i", inv, "--format", "json"])
-    if rc not in (0, 1):
-        raise SystemExit("migcheck baseline failed on %s: %s" % (inv, err))
-    fields = {}
-    for f in json.loads(out)["fields"]:
-        if "value" in f and f["value"] is not None:
-            fields[f["field"]] = ("value", f["value"])
-        else:
-            differ = "no value" not in f.get("reason", "")
-            fields[f["field"]] = ("differ" if differ else "missing", f.get("reason"))
-    return fields
+def baselines_of(run, inventories):
+    """{name: inventory text} -> {name: {field: (state, value or reason)}}:
+    `migcheck baseline` of each inventory (all of its hosts), the state being
+    'value', 'differ' (the hosts disagree) or 'missing'."""
+    names = list(inventories)
+    argss = []
+    for name in names:
+        inv = os.path.join(run.tmp, name + ".yaml")
+        with open(inv, "w") as f:
+            f.write(inventories[name])
+        argss.append(["baseline", "-p", run.policy, "-i", inv, "--format", "json"])
+    out_by_name = {}
+    for name, args, (rc, out, err) in zip(names, argss, run.mc.run_all(argss)):
+        if rc not in (0, 1):
+            raise SystemExit("migcheck baseline failed on %s: %s" % (args[4], err))
+        fields = {}
+        for f in json.loads(out)["fields"]:
+            if "value" in f and f["value"] is not None:
+                fields[f["field"]] = ("value", f["value"])
+            else:
+                differ = "no value" not in f.get("reason", "")
+                fields[f["field"]] = ("differ" if differ else "missing", f.get("reason"))
+        out_by_name[name] = fields
+    return out_by_name
 
 
 def split_hosts(texts):
@@ -465,24 +493,31 @@ def baselines(run, cases):
     texts, failed = run.import_batch("libvirt", files + list(rfiles.values()))
     hosts = split_hosts(texts)
     failed = {os.path.basename(f)[:-4]: e for f, e in failed.items()}
+    inventories = {}
+    for line, _, arch, name, flavour, expected, _ in cases:
+        if any(h in failed for h in members[line]):
+            continue
+        inventories["b%d" % line] = host_facts(
+            "hosts:\n" + "".join(hosts[h] for h in members[line]) + "vms: []\n")
+        if expected == 0:
+            if "r%d" % line in failed:
+                raise SystemExit("cannot import libvirt's result %s: %s"
+                                 % (rfiles[line], failed["r%d" % line][2]))
+            inventories["r%d" % line] = host_facts("hosts:\n" + hosts["r%d" % line] + "vms: []\n")
+    folded = baselines_of(run, inventories)
     for line, _, arch, name, flavour, expected, _ in cases:
         errors = [failed[h] for h in members[line] if h in failed]
         if errors:
             e = errors[0]
             results[line] = ("error" if import_error_ok(*e) else "bad-error", e[2].strip())
             continue
-        inv = "hosts:\n" + "".join(hosts[h] for h in members[line]) + "vms: []\n"
-        got = baseline_of(run, host_facts(inv), "b%d" % line)
+        got = folded["b%d" % line]
         key = "vendor" if arch == "x86_64" else "power-model"
         if expected < 0:
             verdict = "incompatible" if got[key][0] == "differ" else "compatible"
             results[line] = (verdict, "%s: %s" % (key, got[key]))
             continue
-        if "r%d" % line in failed:
-            raise SystemExit("cannot import libvirt's result %s: %s"
-                             % (rfiles[line], failed["r%d" % line][2]))
-        inv = "hosts:\n" + hosts["r%d" % line] + "vms: []\n"
-        want = baseline_of(run, host_facts(inv), "r%d" % line)
+        want = folded["r%d" % line]
         diffs = []
         if got["features"] != want["features"]:
             g = set(got["features"][1]) if got["features"][0] == "value" else set()
