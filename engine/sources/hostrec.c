@@ -31,6 +31,7 @@ mc_hostrec_free(mc_hostrec *h)
 	free(h->hypervisor_product);
 	free(h->hypervisor_version);
 	mc_strlist_free(&h->cpu_models);
+	mc_strlist_free(&h->migratable_features);
 	free(h->running_under);
 	free(h->source);
 	free(h);
@@ -115,6 +116,19 @@ key_int(mc_buf *out, const char *indent, const char *key, bool has, int64_t v)
 		mc_buf_addf(out, "%s%s: %" PRId64 "\n", indent, key, v);
 }
 
+/* A list of strings, in flow style, at the depth of a host's cpu: keys. */
+static void
+key_list(mc_buf *out, const char *key, char *const *v, size_t n)
+{
+	mc_buf_addf(out, "      %s: [", key);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			mc_buf_adds(out, ", ");
+		mc_yaml_quote(out, v[i]);
+	}
+	mc_buf_adds(out, "]\n");
+}
+
 void
 mc_hostrec_yaml(mc_buf *out, mc_hostrec *const *hosts, size_t n)
 {
@@ -145,29 +159,20 @@ mc_hostrec_yaml(mc_buf *out, mc_hostrec *const *hosts, size_t n)
 		if (h->model_unexpanded)
 			mc_buf_adds(out, "      model_expanded: false\n");
 		key_int(out, "      ", "sockets", h->sockets > 0, h->sockets);
-		if (h->nfeatures || h->has_features) {
-			mc_buf_adds(out, "      features: [");
-			for (size_t f = 0; f < h->nfeatures; f++) {
-				if (f)
-					mc_buf_adds(out, ", ");
-				mc_yaml_quote(out, h->features[f]);
-			}
-			mc_buf_adds(out, "]\n");
-		}
+		if (h->nfeatures || h->has_features)
+			key_list(out, "features", h->features, h->nfeatures);
+		if (h->has_migratable)
+			key_list(out, "migratable_features",
+				 h->migratable_features.v,
+				 h->migratable_features.n);
 		if (h->hypervisor_product || h->hypervisor_version ||
 		    h->has_cpu_models) {
 			mc_buf_adds(out, "    hypervisor:\n");
 			key_str(out, "      ", "product", h->hypervisor_product);
 			key_str(out, "      ", "version", h->hypervisor_version);
-			if (h->has_cpu_models) {
-				mc_buf_adds(out, "      cpu_models: [");
-				for (size_t m = 0; m < h->cpu_models.n; m++) {
-					if (m)
-						mc_buf_adds(out, ", ");
-					mc_yaml_quote(out, h->cpu_models.v[m]);
-				}
-				mc_buf_adds(out, "]\n");
-			}
+			if (h->has_cpu_models)
+				key_list(out, "cpu_models", h->cpu_models.v,
+					 h->cpu_models.n);
 		}
 		if (h->has_virt || h->running_under) {
 			mc_buf_adds(out, "    virtualization:\n");

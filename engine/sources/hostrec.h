@@ -31,6 +31,10 @@ typedef struct mc_hostrec {
 	char *model_name;     /* the platform's CPU model (libvirt's <model>) */
 	bool model_unexpanded;  /* a model whose features are not known */
 	bool has_features;    /* features is known (written even empty) */
+	/* the features a guest started with host-model takes along when it
+	 * migrates: libvirt drops the host's own migratable='no' ones */
+	mc_strlist migratable_features;
+	bool has_migratable;  /* migratable_features is known */
 	int64_t sockets;      /* 0: not known */
 	char **features;      /* flags as Linux names them in /proc/cpuinfo */
 	size_t nfeatures;

@@ -354,6 +354,52 @@ out:
 	return rc;
 }
 
+/* True when name is one of the n features of a model. */
+static bool
+in_model(const char *const *mf, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(mf[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Sets h's migratable features: its features less those it lists beyond
+ * its model that the map marks migratable='no' (invtsc): what a guest
+ * started with host-model takes along, as virCPUx86CopyMigratable makes
+ * it (a model's own features stay, such as EPYC-Milan's xsaves).
+ */
+static void
+set_migratable(mc_xml *x, mc_hostrec *h, const mc_cpumap *map,
+	       const char *family, const char *const *mf, size_t nmf,
+	       const listed *l, size_t nl)
+{
+	mc_strlist drop = {0};
+	char buf[160];
+
+	for (size_t i = 0; i < nl && !x->nomem; i++) {
+		const char *name = (const char *)l[i].name;
+		const char *linux_name;
+
+		if (l[i].absent || !mc_cpumap_unmigratable(map, family, name) ||
+		    in_model(mf, nmf, name))
+			continue;
+		linux_name = mc_cpumap_linux_name(name, buf, sizeof(buf));
+		if (linux_name && mc_strlist_add(&drop, linux_name,
+						 strlen(linux_name)) < 0)
+			x->nomem = 1;
+	}
+	for (size_t i = 0; i < h->nfeatures && !x->nomem; i++) {
+		if (!mc_strlist_has(&drop, h->features[i]) &&
+		    mc_strlist_add(&h->migratable_features, h->features[i],
+				   strlen(h->features[i])) < 0)
+			x->nomem = 1;
+	}
+	h->has_migratable = true;
+	mc_strlist_free(&drop);
+}
+
 /*
  * The host's features: see the top of the file. model is the <model>
  * element (NULL: none) and its text; arch libvirt's architecture (NULL:
@@ -396,8 +442,9 @@ read_features(mc_xml *x, const xmlNode *cpu, mc_hostrec *h,
 		goto out;
 	/* Without a model, features are written only when some are listed:
 	 * an empty list would say the host has none. */
-	if (model || nl)
-		set_features(x, cpu, h, mf, nmf, l, nl);
+	if ((model || nl) && set_features(x, cpu, h, mf, nmf, l, nl) == 0 &&
+	    family)
+		set_migratable(x, h, map, family, mf, nmf, l, nl);
 out:
 	for (size_t i = 0; i < nl; i++)
 		xmlFree(l[i].name);
