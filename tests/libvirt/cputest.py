@@ -317,6 +317,35 @@ def host_facts(text):
     return "\n".join(out) + "\n"
 
 
+# The CPU models cputest.c gives the hypervisor (its *_list arrays).
+MODELS = {
+    "model486": ["486"],
+    "nomodel": ["nomodel"],
+    "models": ["qemu64", "core2duo", "Nehalem"],
+    "haswell": ["SandyBridge", "Haswell"],
+    "ppc_models": ["POWER6", "POWER7", "POWER8"],
+}
+
+
+def as_domcaps(run, arch, host_file, models, name):
+    """The host CPU of host_file as `virsh domcapabilities` shows it: its
+    model, vendor and features as the host-model CPU, and models as the
+    custom mode's models."""
+    cpu = ET.parse(host_file).getroot()
+    lines = ["<domainCapabilities>", "  <domain>kvm</domain>",
+             "  <arch>%s</arch>" % cpu.findtext("arch"), "  <cpu>",
+             "    <mode name='host-model' supported='yes'>",
+             "      <model fallback='forbid'>%s</model>" % cpu.findtext("model")]
+    if cpu.find("vendor") is not None:
+        lines.append("      <vendor>%s</vendor>" % cpu.findtext("vendor"))
+    for f in cpu.findall("feature"):
+        lines.append("      <feature policy='require' name='%s'/>" % f.get("name"))
+    lines += ["    </mode>", "    <mode name='custom' supported='yes'>"]
+    lines += ["      <model usable='yes'>%s</model>" % m for m in models]
+    lines += ["    </mode>", "  </cpu>", "</domainCapabilities>"]
+    return run.write(name, "\n".join(lines) + "\n")
+
+
 def moves(run, cases):
     """compare, update and guestcpu cases: {key: (verdict, detail)}, the
     verdict being 'allowed', 'refused' or 'error'. Cases with the same guest
@@ -331,10 +360,19 @@ def moves(run, cases):
         guests = {}           # (source, guest CPU file) -> guest name
         host_vms = {}         # source host name -> [guest files]
         plan = {}             # guest name -> [(case key, source, target host)]
-        for line, test, _, host, cpu, expected, _ in acases:
+        for line, test, _, host, cpu, expected, models in acases:
             key = case_key(line, test)
             hfile = run.file(arch, host)
-            if test == "host-model":
+            if test == "guestcpu" and models:
+                # the target as `virsh domcapabilities` shows it, offering
+                # the case's CPU models (virCPUTranslate)
+                src = "src-%s-%s" % (arch, host)
+                source_files[src] = hfile
+                host = host + "," + models
+                target_files[host] = as_domcaps(run, arch, hfile, MODELS[models],
+                                                "%s-%s" % (arch, host))
+                cfile = run.file(arch, cpu)
+            elif test == "host-model":
                 # the target: what libvirt expanded the guest into, as a host
                 src = "src-%s-%s" % (arch, host)
                 source_files[src] = hfile
