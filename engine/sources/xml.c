@@ -84,6 +84,17 @@ mc_xml_error(mc_xml *x, const xmlNode *n, const char *msg)
 	mc_xml_error_id(x, n, NULL, msg);
 }
 
+void
+mc_xml_warning(mc_xml *x, const xmlNode *n, const char *msg)
+{
+	unsigned line = mc_xml_line(n);
+
+	if (mc_file_diag(x->diag, MC_SEVERITY_WARNING, &x->file, line,
+			 element_col(&x->file, line, (const char *)n->name),
+			 "%s", msg) < 0)
+		x->nomem = 1;
+}
+
 /* False, after reporting at n, for a value of len bytes that the loader
  * would refuse in the inventory written. */
 bool
