@@ -54,6 +54,21 @@ bool mc_cpumap_has_feature(const mc_cpumap *map, const char *family,
 bool mc_cpumap_model(const mc_cpumap *map, const char *family,
 		     const char *name, const char *const **features, size_t *n);
 
+/*
+ * The vendor model name of family names (its own <vendor name=...> or its
+ * base model's), as the map spells it: "Intel", "AMD", "IBM"; NULL for a
+ * model without one or not in the map.
+ */
+const char *mc_cpumap_model_vendor(const mc_cpumap *map, const char *family,
+				   const char *name);
+
+/*
+ * Every feature family defines, in the map's order: true, with *names
+ * (owned by the map) and *n; false when the map has no such family.
+ */
+bool mc_cpumap_feature_names(const mc_cpumap *map, const char *family,
+			     const char *const **names, size_t *n);
+
 /* True when family's feature name is one libvirt never migrates
  * (migratable='no' in the map, such as invtsc). */
 bool mc_cpumap_unmigratable(const mc_cpumap *map, const char *family,
