@@ -67,6 +67,7 @@ typedef struct feature {
 	char *lname;      /* as Linux's /proc/cpuinfo does */
 	int policy;       /* POL_* */
 	size_t at;        /* its place among the <feature>s */
+	const struct feature *again;  /* an earlier one of its Linux name */
 } feature;
 
 typedef struct reader {
@@ -206,7 +207,7 @@ read_features(reader *r, const xmlNode *cpu)
 		if (!mc_xml_is(c, "feature"))
 			continue;
 		f = &r->feats[r->nfeats];
-		*f = (feature){c, NULL, NULL, POL_REQUIRE, r->nfeats};
+		*f = (feature){c, NULL, NULL, POL_REQUIRE, r->nfeats, NULL};
 		r->nfeats++;
 		if (enum_attr(r, c, "policy", POLICIES, N_OF(POLICIES),
 			      &f->policy) < 0)
@@ -228,8 +229,25 @@ read_features(reader *r, const xmlNode *cpu)
 	qsort(r->sorted, r->nsorted, sizeof(*r->sorted), by_lname);
 	for (size_t i = 1; i < r->nsorted; i++) {
 		if (strcmp(r->sorted[i]->lname, r->sorted[i - 1]->lname) == 0)
-			error_named(r, r->sorted[i]->node, "CPU feature ",
-				    r->sorted[i]->name, " specified more than once");
+			r->sorted[i]->again = r->sorted[i - 1];
+	}
+	/* reported in the order of the file */
+	for (size_t i = 0; i < r->nfeats; i++) {
+		const feature *f = &r->feats[i], *first = f->again;
+		char msg[480];
+
+		if (!first)
+			continue;
+		while (first->again)
+			first = first->again;
+		if (strcmp(f->name, first->name) == 0)
+			snprintf(msg, sizeof(msg), "CPU feature '%.200s' specified "
+				 "more than once", f->name);
+		else
+			snprintf(msg, sizeof(msg), "CPU feature '%.100s' specified "
+				 "more than once ('%.100s' is %.100s too)",
+				 f->name, first->name, f->lname);
+		mc_xml_error(&r->x, f->node, msg);
 	}
 }
 

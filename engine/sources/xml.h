@@ -64,8 +64,7 @@ void mc_xml_error_id(mc_xml *x, const xmlNode *n, const char *code,
 		     const char *msg);
 void mc_xml_error(mc_xml *x, const xmlNode *n, const char *msg);
 
-/* Reports msg at element n as a warning: not counted in x->errors, so
- * that the document still imports. */
+/* Reports msg at element n as a warning (not counted in x->errors). */
 void mc_xml_warning(mc_xml *x, const xmlNode *n, const char *msg);
 
 /* False, after reporting at n, for a value of len bytes that the loader
