@@ -67,7 +67,7 @@ typedef struct feature {
 	char *lname;      /* as Linux's /proc/cpuinfo does */
 	int policy;       /* POL_* */
 	size_t at;        /* its place among the <feature>s */
-	const struct feature *again;  /* an earlier one of its Linux name */
+	const struct feature *again;  /* the first of its Linux name */
 } feature;
 
 typedef struct reader {
@@ -227,9 +227,11 @@ read_features(reader *r, const xmlNode *cpu)
 	if (r->x.nomem)
 		return;
 	qsort(r->sorted, r->nsorted, sizeof(*r->sorted), by_lname);
-	for (size_t i = 1; i < r->nsorted; i++) {
-		if (strcmp(r->sorted[i]->lname, r->sorted[i - 1]->lname) == 0)
-			r->sorted[i]->again = r->sorted[i - 1];
+	for (size_t i = 1, start = 0; i < r->nsorted; i++) {
+		if (strcmp(r->sorted[i]->lname, r->sorted[start]->lname) != 0)
+			start = i;
+		else
+			r->sorted[i]->again = r->sorted[start];
 	}
 	/* reported in the order of the file */
 	for (size_t i = 0; i < r->nfeats; i++) {
@@ -238,8 +240,6 @@ read_features(reader *r, const xmlNode *cpu)
 
 		if (!first)
 			continue;
-		while (first->again)
-			first = first->again;
 		if (strcmp(f->name, first->name) == 0)
 			snprintf(msg, sizeof(msg), "CPU feature '%.200s' specified "
 				 "more than once", f->name);
