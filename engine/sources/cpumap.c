@@ -555,7 +555,13 @@ mc_cpumap_load(mc_cpumap **out, const char *dir, const mc_limits *limits,
 			read_includes(&l, n, family);
 		}
 	}
-	for (size_t i = 0; i < l.map->nfamilies && l.status != MC_ENOMEM; i++) {
+	/* A file that did not read would make every model that uses its
+	 * features an error too: its own errors are enough. */
+	for (size_t i = 0; i < l.ndocs; i++)
+		if (!l.docs[i].root)
+			l.errors++;
+	for (size_t i = 0; i < l.map->nfamilies && l.status != MC_ENOMEM &&
+	     !l.errors; i++) {
 		cm_family *f = &l.map->families[i];
 
 		for (size_t k = 0; k < f->nmodels && l.status != MC_ENOMEM; k++)
@@ -698,7 +704,8 @@ static const char *const LINUX_NAMES[][2] = {
 	{"tsc-deadline", "tsc_deadline_timer"},
 	{"avx512vnni", "avx512_vnni"},
 	{"avx512bitalg", "avx512_bitalg"},
-	{"avx512-vbmi2", "avx512_vbmi2"},
+	{"avx512vbmi2", "avx512_vbmi2"},
+	{"avx512-vbmi2", "avx512_vbmi2"},   /* as later maps may name it */
 	{"avx512-vpopcntdq", "avx512_vpopcntdq"},
 	{"avx512-bf16", "avx512_bf16"},
 	{"avx512-fp16", "avx512_fp16"},
@@ -706,6 +713,8 @@ static const char *const LINUX_NAMES[][2] = {
 	{"mbm_total", "cqm_mbm_total"},
 	{"mbm_local", "cqm_mbm_local"},
 	{"pause-filter", "pausefilter"},
+	{"sgxlc", "sgx_lc"},
+	{"tsx-ldtrk", "tsxldtrk"},
 };
 
 const char *

@@ -7,9 +7,17 @@
  * ("x86", "ppc64", "arm"), the files of its vendors, features and models.
  * A model may include another (<model name='Penryn'/>), whose features it
  * then has too; a model's features here are all of them, inherited ones
- * included, in libvirt's spelling ("sse4.2", "tsc-deadline"). libvirt's
- * x86 map defines every model by its features; its ppc64 map defines
- * models and no features.
+ * included, each once, in libvirt's spelling ("sse4.2", "tsc-deadline"):
+ * the base model's first, then its own in the map's order, less those it
+ * marks removed='yes'. libvirt's x86 map defines every model by its
+ * features; its ppc64 map defines models and no features; its arm map a
+ * few features (sve...) that no model uses.
+ *
+ * The map is read as libvirt 9.0 reads it (src/cpu/cpu_map.c): a model
+ * includes only a model defined before it, names only features and vendors
+ * the map defines, and no name is defined twice; otherwise the load fails
+ * with every error at its FILE:LINE:COL. A loaded map is read-only: any
+ * number of threads may ask it at once.
  */
 #ifndef MC_CPUMAP_H
 #define MC_CPUMAP_H
@@ -37,8 +45,9 @@ void mc_cpumap_free(mc_cpumap *map);
 
 /*
  * The architecture family of a libvirt architecture name, as index.xml
- * names it: "x86" for i686 and x86_64, "ppc64" for ppc64 and ppc64le,
- * "arm" for aarch64; NULL for one the map has no section for.
+ * names it: "x86" for i386...i686 and x86_64, "ppc64" for ppc64 and
+ * ppc64le, "arm" for aarch64, armv7l and armv6l (migcheck's own x64, x86
+ * and arm64 too); NULL for one the map has no section for, or map NULL.
  */
 const char *mc_cpumap_family(const mc_cpumap *map, const char *arch);
 

@@ -1,87 +1,54 @@
 /*
- * import_libvirt.c - host records from `virsh capabilities` XML.
+ * import_libvirt.c - host records from `virsh capabilities` XML, or from a
+ * bare host <cpu> (root <cpu> holding <arch>: what `virsh cpu-compare`
+ * takes, and libvirt's tests/cputestdata/ *-host.xml).
  *
  * Reads /capabilities/host/cpu: arch, vendor, model, signature, topology
- * and the <feature name=.../> elements. The features of the named model
- * (libvirt's cpu_map) are not expanded: the record holds only the features
- * the XML lists. The host's name is the file's name without its directory
- * and extension: the capabilities carry none.
+ * and the <feature name=.../> elements; and the sockets of
+ * /capabilities/host/topology. The host's features are those libvirt
+ * gives it (x86ModelFromCPU for a host CPU): the named model's, from
+ * libvirt's CPU map (sources/cpumap.h), and the listed ones, in Linux's
+ * names. A host CPU's features carry no policy: libvirt reads every one
+ * as present (virCPUDefParseXML ignores policy= on a host CPU), and so
+ * does this. With the map, a model or feature it does not define is an
+ * error where the XML names it, as libvirt refuses it ("Unknown CPU
+ * model"), except the features of an ARM host, which libvirt reports by
+ * their Linux hwcap names (fp, asimd), defined in no map. Without the
+ * map, a model is left unexpanded: cpu.model_expanded: false, no
+ * cpu.features, and a warning.
  *
- * The XML is parsed without network access, without loading a DTD and
- * without substituting entities; libxml2 refuses entity loops and
- * amplification, and a value that holds an entity reference is an error
- * (it is never expanded). Inputs past MC_LIBVIRT_MAX_BYTES are refused
- * before parsing.
+ * The host's name is the file's name without its directory and
+ * extension: the capabilities carry none. The XML is read by sources/xml.h:
+ * no network, no DTD, no entity expanded, sizes bounded.
  */
 #include "sources/import.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/diag.h"
 #include "load/node.h"
+#include "sources/cpumap.h"
+#include "sources/importer.h"
 #include "sources/xml.h"
 
-/* libvirt's names for architectures and vendors, as migcheck's records
- * write them; a name not listed is kept as libvirt writes it. */
-static const char *const ARCHES[][2] = {
-	{"x86_64", "x64"}, {"aarch64", "arm64"}, {"i686", "x86"},
-	{"i586", "x86"}, {"i486", "x86"}, {"i386", "x86"},
-};
+/* libvirt's names for vendors, as migcheck's records write them (the
+ * CPUID vendor string); a name not listed is kept as libvirt writes it. */
 static const char *const VENDORS[][2] = {
 	{"Intel", "GenuineIntel"}, {"AMD", "AuthenticAMD"},
 	{"Hygon", "HygonGenuine"},
 };
 
 static const char *
-lookup(const char *const (*table)[2], size_t n, const char *name)
+vendor_name(const char *name)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(table[i][0], name) == 0)
-			return table[i][1];
+	for (size_t i = 0; i < sizeof(VENDORS) / sizeof(*VENDORS); i++)
+		if (strcmp(VENDORS[i][0], name) == 0)
+			return VENDORS[i][1];
 	return name;
-}
-
-/* libvirt's feature names that differ from Linux's beyond '.' and '-'. */
-static const char *const FEATURES[][2] = {
-	{"pclmuldq", "pclmulqdq"},
-	{"tsc-deadline", "tsc_deadline_timer"},
-	{"avx512vnni", "avx512_vnni"},
-	{"avx512bitalg", "avx512_bitalg"},
-	{"avx512-vbmi2", "avx512_vbmi2"},
-	{"avx512-vpopcntdq", "avx512_vpopcntdq"},
-	{"avx512-bf16", "avx512_bf16"},
-	{"avx512-fp16", "avx512_fp16"},
-	{"cmt", "cqm_occup_llc"},
-	{"mbm_total", "cqm_mbm_total"},
-	{"mbm_local", "cqm_mbm_local"},
-};
-
-/* Adds feature name as Linux's /proc/cpuinfo writes it: the table above,
- * else '.' and '-' become '_' (sse4.2 -> sse4_2, md-clear -> md_clear).
- * There is room for it (read_cpu reserved it). */
-static int
-add_feature(mc_hostrec *h, const char *name)
-{
-	const char *mapped = lookup(FEATURES, sizeof(FEATURES) / sizeof(*FEATURES), name);
-	size_t len = strlen(mapped);
-	char *copy;
-	int rc;
-
-	if (mapped != name)
-		return mc_import_add_feature(h, mapped, len);
-	copy = malloc(len + 1);
-	if (!copy)
-		return -1;
-	for (size_t i = 0; i <= len; i++)
-		copy[i] = (mapped[i] == '.' || mapped[i] == '-') ? '_' : mapped[i];
-	rc = mc_import_add_feature(h, copy, len);
-	free(copy);
-	return rc;
 }
 
 /* The CPUID leaf 1 EAX of a display family, model and stepping, when they
@@ -106,48 +73,325 @@ signature_of(char *buf, size_t size, int64_t family, int64_t model,
 		 base_fam << 8 | base_model << 4 | (uint32_t)stepping);
 }
 
-/* The file name without directory and extension. */
 static int
-host_name(mc_hostrec *h, const char *name)
+cmp_i64(const void *a, const void *b)
 {
-	const char *base = strrchr(name, '/');
-	const char *dot;
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
-	base = base ? base + 1 : name;
-	dot = strrchr(base, '.');
-	return mc_hostrec_set(&h->name, base,
-			      dot && dot != base ? (size_t)(dot - base) : strlen(base));
+	return (x > y) - (x < y);
 }
 
-/* Fills h from <cpu>; errors are counted in r. */
+/*
+ * The sockets of a host: the distinct socket_ids of
+ * /capabilities/host/topology/cells/cell/cpus/cpu (libvirt's <cpu><topology
+ * sockets=> counts the sockets of one NUMA node). 0 when there are none;
+ * -1 on error (reported) or when memory runs out (x->nomem).
+ */
+static int64_t
+count_sockets(mc_xml *x, const xmlNode *host)
+{
+	const xmlNode *cells = mc_xml_child(mc_xml_child(host, "topology"), "cells");
+	int64_t *ids = NULL, count = 0;
+	size_t n = 0, cap = 0;
+
+	for (const xmlNode *cell = cells ? cells->children : NULL; cell;
+	     cell = cell->next) {
+		if (!mc_xml_is(cell, "cell"))
+			continue;
+		for (const xmlNode *c = mc_xml_child(cell, "cpus")
+		     ? mc_xml_child(cell, "cpus")->children : NULL; c; c = c->next) {
+			int64_t id;
+			int rc;
+
+			if (!mc_xml_is(c, "cpu"))
+				continue;
+			rc = mc_xml_int_attr(x, c, "socket_id", &id);
+			if (rc < 0) {
+				free(ids);
+				return -1;
+			}
+			if (rc == 0)
+				continue;
+			if (n == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+				int64_t *grown = realloc(ids, ncap * sizeof(*ids));
+
+				if (!grown) {
+					free(ids);
+					x->nomem = 1;
+					return -1;
+				}
+				ids = grown;
+				cap = ncap;
+			}
+			ids[n++] = id;
+		}
+	}
+	if (n)
+		qsort(ids, n, sizeof(*ids), cmp_i64);
+	for (size_t i = 0; i < n; i++)
+		count += i == 0 || ids[i] != ids[i - 1];
+	free(ids);
+	return count;
+}
+
+/* A <feature> of the host's <cpu>: its name, and its place for errors. */
+typedef struct listed {
+	xmlChar *name;
+	const xmlNode *at;
+	size_t order;
+} listed;
+
 static int
-read_cpu(mc_xml *x, const xmlNode *cpu, mc_hostrec *h)
+cmp_listed(const void *a, const void *b)
+{
+	const listed *x = a, *y = b;
+	int c = strcmp((const char *)x->name, (const char *)y->name);
+
+	return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The <feature>s of cpu into *out (*n of them), each named once: a second
+ * of one name is an error, as libvirt has it ("specified more than once").
+ * Each is checked against the map's family (unless family is NULL or "arm":
+ * see the top of the file). Returns -1 on error (reported, or x->nomem).
+ */
+static int
+read_listed(mc_xml *x, const xmlNode *cpu, const mc_cpumap *map,
+	    const char *family, listed **out, size_t *n)
+{
+	listed *l = NULL, *sorted = NULL;
+	size_t count = 0, k = 0;
+	int errors = x->errors;
+	bool check = map && family && strcmp(family, "arm") != 0;
+
+	*out = NULL;
+	*n = 0;
+	for (const xmlNode *c = cpu->children; c; c = c->next)
+		count += mc_xml_is(c, "feature");
+	if (!count)
+		return 0;
+	/* No more than max_items of them: markup_fits counted their '<'. */
+	l = calloc(count, sizeof(*l));
+	if (!l) {
+		x->nomem = 1;
+		return -1;
+	}
+	for (const xmlNode *c = cpu->children; c; c = c->next) {
+		xmlChar *name = NULL;
+
+		if (!mc_xml_is(c, "feature"))
+			continue;
+		if (mc_xml_attr(x, c, "name", &name) < 0)
+			continue;
+		if (!name || !name[0]) {
+			xmlFree(name);
+			mc_xml_error(x, c, "a <feature> without a name");
+			continue;
+		}
+		if (check && !mc_cpumap_has_feature(map, family, (const char *)name)) {
+			char msg[200];
+
+			snprintf(msg, sizeof(msg), "unknown CPU feature '%.64s' "
+				 "(libvirt's CPU map has no %s feature of that name; a newer libvirt's "
+				 "map may have it: give it with --cpu-map DIR)",
+				 (const char *)name, family);
+			mc_xml_error(x, c, msg);
+			xmlFree(name);
+			continue;
+		}
+		l[k] = (listed){name, c, k};
+		k++;
+	}
+	if (k > 1) {
+		sorted = malloc(k * sizeof(*sorted));
+		if (!sorted) {
+			x->nomem = 1;
+			goto fail;
+		}
+		memcpy(sorted, l, k * sizeof(*sorted));
+		qsort(sorted, k, sizeof(*sorted), cmp_listed);
+		for (size_t i = 1; i < k; i++) {
+			if (strcmp((const char *)sorted[i].name,
+				   (const char *)sorted[i - 1].name) == 0) {
+				char msg[160];
+
+				snprintf(msg, sizeof(msg), "CPU feature '%.64s' "
+					 "specified more than once",
+					 (const char *)sorted[i].name);
+				mc_xml_error(x, sorted[i].at, msg);
+			}
+		}
+		free(sorted);
+	}
+	if (x->errors != errors)
+		goto fail;
+	*out = l;
+	*n = k;
+	return 0;
+fail:
+	for (size_t i = 0; i < k; i++)
+		xmlFree(l[i].name);
+	free(l);
+	return -1;
+}
+
+/*
+ * Sets h's features: the model's (NULL: none) and the listed ones, in
+ * Linux's names, sorted and each once. Returns -1 on error (reported).
+ */
+static int
+set_features(mc_xml *x, const xmlNode *cpu, mc_hostrec *h,
+	     const char *const *model, size_t nmodel, const listed *l,
+	     size_t nl)
+{
+	char **names = NULL;
+	size_t n = 0, total = nmodel + nl;
+	int rc = -1;
+
+	if (total > x->lim.max_items) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "more than %zu features (limit; raise "
+			 "it with --limit items=N)", x->lim.max_items);
+		mc_xml_error_id(x, cpu, "limit", msg);
+		return -1;
+	}
+	if (total && !(names = calloc(total, sizeof(*names))))
+		goto nomem;
+	for (size_t i = 0; i < total; i++) {
+		const char *name = i < nmodel ? model[i]
+				   : (const char *)l[i - nmodel].name;
+		size_t len = strlen(name);
+
+		/* Linux's names are as long or longer: room for the longest. */
+		if (!(names[n] = malloc(len + 32)))
+			goto nomem;
+		if (!mc_cpumap_linux_name(name, names[n], len + 32)) {
+			free(names[n]);
+			continue;   /* cannot happen: no rename adds 31 bytes */
+		}
+		n++;
+	}
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	if (mc_import_reserve_features(h, n) < 0)
+		goto nomem;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+
+		if (i && strcmp(names[i], names[i - 1]) == 0)
+			continue;
+		if (!mc_xml_value_fits(x, cpu, len))
+			goto out;
+		if (mc_import_add_feature(h, names[i], len) < 0)
+			goto nomem;
+	}
+	h->has_features = true;
+	rc = 0;
+	goto out;
+nomem:
+	x->nomem = 1;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/*
+ * The host's features: see the top of the file. model is the <model>
+ * element (NULL: none) and its text; arch libvirt's architecture (NULL:
+ * none given).
+ */
+static void
+read_features(mc_xml *x, const xmlNode *cpu, mc_hostrec *h,
+	      const mc_cpumap *map, const xmlNode *mnode, const char *model,
+	      const char *arch)
+{
+	const char *family = map ? mc_cpumap_family(map, arch) : NULL;
+	const char *const *mf = NULL;
+	size_t nmf = 0, nl = 0;
+	listed *l = NULL;
+	char msg[300];
+
+	if (model && !family) {
+		/* Unexpanded: no features at all, so that a policy comparing
+		 * them fails closed. */
+		h->model_unexpanded = true;
+		if (!map)
+			snprintf(msg, sizeof(msg), "CPU model '%.64s' not expanded: "
+				 "no libvirt CPU map (install libvirt0 or give "
+				 "--cpu-map DIR); cpu.features left out", model);
+		else
+			snprintf(msg, sizeof(msg), "CPU model '%.64s' not expanded: "
+				 "libvirt's CPU map has no models for %.32s; "
+				 "cpu.features left out", model,
+				 arch ? arch : "a CPU without <arch>");
+		mc_xml_warning(x, mnode, msg);
+		return;
+	}
+	if (model && !mc_cpumap_model(map, family, model, &mf, &nmf)) {
+		snprintf(msg, sizeof(msg), "unknown CPU model '%.64s' (libvirt's "
+			 "CPU map has no %s model of that name)", model, family);
+		mc_xml_error(x, mnode, msg);
+		/* Its features are still checked, every error reported. */
+	}
+	if (read_listed(x, cpu, map, family, &l, &nl) < 0 || x->errors)
+		goto out;
+	/* Without a model, features are written only when some are listed:
+	 * an empty list would say the host has none. */
+	if (model || nl)
+		set_features(x, cpu, h, mf, nmf, l, nl);
+out:
+	for (size_t i = 0; i < nl; i++)
+		xmlFree(l[i].name);
+	free(l);
+}
+
+/* Sets *field to the text of element n (as libvirt writes it, or through
+ * map), keeping the text in *text when text is not NULL. */
+static void
+set_text(mc_xml *x, const xmlNode *n, char **field,
+	 const char *(*map)(const char *), char **text)
 {
 	char *s = NULL;
+
+	if (mc_xml_text(x, n, &s) == 0 && s) {
+		const char *v = map ? map(s) : s;
+
+		if (mc_hostrec_set(field, v, strlen(v)) < 0)
+			x->nomem = 1;
+	}
+	if (text)
+		*text = s;
+	else
+		free(s);
+}
+
+/* Fills h from the host <cpu>, and from host (<capabilities><host>, NULL
+ * for a bare <cpu>) its sockets; errors are counted in x. */
+static void
+read_cpu(mc_xml *x, const xmlNode *cpu, const xmlNode *host, mc_hostrec *h,
+	 const mc_cpumap *map)
+{
+	char *arch = NULL, *model = NULL;
 	const xmlNode *n;
 	int64_t v = 0;
-	size_t nfeatures = 0;
 
-	if (mc_xml_text(x, mc_xml_child(cpu, "arch"), &s) == 0 && s) {
-		const char *a = lookup(ARCHES, sizeof(ARCHES) / sizeof(*ARCHES), s);
-
-		if (mc_hostrec_set(&h->architecture, a, strlen(a)) < 0)
-			x->nomem = 1;
-	}
-	free(s);
-	if (mc_xml_text(x, mc_xml_child(cpu, "vendor"), &s) == 0 && s) {
-		const char *a = lookup(VENDORS, sizeof(VENDORS) / sizeof(*VENDORS), s);
-
-		if (mc_hostrec_set(&h->manufacturer, a, strlen(a)) < 0)
-			x->nomem = 1;
-	}
-	free(s);
-	if (mc_xml_text(x, mc_xml_child(cpu, "model"), &s) == 0 && s) {
-		if (mc_hostrec_set(&h->cpu_name, s, strlen(s)) < 0)
-			x->nomem = 1;
-	}
-	free(s);
-	s = NULL;
+	if (mc_xml_text(x, mc_xml_child(cpu, "arch"), &arch) == 0 && arch &&
+	    mc_import_set_arch(h, arch, strlen(arch)) < 0)
+		x->nomem = 1;
+	set_text(x, mc_xml_child(cpu, "vendor"), &h->manufacturer, vendor_name,
+		 NULL);
+	set_text(x, mc_xml_child(cpu, "model"), &h->model_name, NULL, &model);
 
 	if ((n = mc_xml_child(cpu, "signature")) != NULL) {
 		if (mc_xml_int_attr(x, n, "family", &h->family) > 0)
@@ -166,33 +410,54 @@ read_cpu(mc_xml *x, const xmlNode *cpu, mc_hostrec *h)
 				x->nomem = 1;
 		}
 	}
-	if ((n = mc_xml_child(cpu, "topology")) != NULL &&
-	    mc_xml_int_attr(x, n, "sockets", &v) > 0)
+	v = host ? count_sockets(x, host) : 0;
+	if (v > 0)
+		h->sockets = v;
+	else if (v == 0 && (n = mc_xml_child(cpu, "topology")) != NULL &&
+		 mc_xml_int_attr(x, n, "sockets", &v) > 0)
 		h->sockets = v;
 
-	/* Room for them all first (see mc_import_reserve_features). */
-	for (const xmlNode *c = cpu->children; c; c = c->next)
-		nfeatures += c->type == XML_ELEMENT_NODE &&
-			     strcmp((const char *)c->name, "feature") == 0;
-	if (mc_import_reserve_features(h, nfeatures) < 0)
-		x->nomem = 1;
-	for (const xmlNode *c = cpu->children; c && !x->nomem; c = c->next) {
-		xmlChar *fname;
+	if (!x->nomem)
+		read_features(x, cpu, h, map, mc_xml_child(cpu, "model"), model,
+			      arch);
+	free(arch);
+	free(model);
+}
 
-		if (c->type != XML_ELEMENT_NODE ||
-		    strcmp((const char *)c->name, "feature") != 0)
-			continue;
-		/* No more than max_items of them: markup_fits counted their
-		 * '<'. */
-		fname = xmlGetNoNsProp(c, (const xmlChar *)"name");
-		if (!fname || !fname[0])
-			mc_xml_error(x, c, "a <feature> without a name");
-		else if (mc_xml_value_fits(x, c, strlen((const char *)fname)) &&
-			 add_feature(h, (const char *)fname) < 0)
-			x->nomem = 1;
-		xmlFree(fname);
+/* The host <cpu> of root, with host set to <capabilities><host> for
+ * capabilities; NULL (reported) when root holds none. */
+static const xmlNode *
+find_cpu(mc_xml *x, const xmlNode *root, const xmlNode **host)
+{
+	const xmlNode *cpu;
+
+	*host = NULL;
+	if (mc_xml_is(root, "capabilities")) {
+		*host = mc_xml_child(root, "host");
+		cpu = mc_xml_child(*host, "cpu");
+		if (!cpu)
+			mc_xml_error(x, root, "no <host><cpu> in the capabilities");
+		return cpu;
 	}
-	return 0;
+	if (mc_xml_is(root, "cpu")) {
+		if (mc_xml_child(root, "arch"))
+			return root;
+		mc_xml_error(x, root, "a guest CPU (a <cpu> without <arch>): "
+			     "import it with --from libvirt-domain");
+		return NULL;
+	}
+	if (mc_xml_is(root, "domainCapabilities"))
+		mc_xml_error(x, root, "virsh domcapabilities is not read: give "
+			     "virsh capabilities (its <host><cpu> is the host's "
+			     "CPU)");
+	else if (mc_xml_is(root, "domain"))
+		mc_xml_error(x, root, "a domain's XML (virsh dumpxml), not the "
+			     "host's: import it with --from libvirt-domain");
+	else
+		mc_xml_error(x, root, "not libvirt capabilities XML: the root "
+			     "element is not <capabilities> (virsh capabilities "
+			     "writes it) or a host <cpu>");
+	return NULL;
 }
 
 int
@@ -200,31 +465,29 @@ mc_import_libvirt(mc_hostlist *out, const char *name, const char *data,
 		  size_t len, const mc_import_ctx *ctx, mc_diag *diag)
 {
 	mc_xml x;
-	xmlNode *root, *cpu;
+	xmlNode *root;
+	const xmlNode *cpu, *host = NULL;
 	mc_hostrec *h = NULL;
+	const char *source;
 	int rc;
 
 	root = mc_xml_open(&x, name, data, len, ctx->limits, diag,
 			   "capabilities XML", &rc);
 	if (!root)
 		goto out;
-	cpu = mc_xml_child(mc_xml_is(root, "capabilities")
-			   ? mc_xml_child(root, "host") : NULL, "cpu");
+	cpu = find_cpu(&x, root, &host);
 	if (!cpu) {
-		mc_xml_error(&x, root, mc_xml_is(root, "capabilities")
-			     ? "no <host><cpu> in the capabilities"
-			     : "not libvirt capabilities XML: the root element "
-			       "is not <capabilities> (virsh capabilities writes it)");
 		rc = mc_xml_status(&x);
 		goto out;
 	}
+	source = host ? "virsh capabilities" : "a libvirt host <cpu>";
 	h = mc_hostrec_new();
-	if (!h || host_name(h, name) < 0 ||
-	    mc_hostrec_set(&h->source, "virsh capabilities", 18) < 0) {
+	if (!h || mc_import_name_from_file(h, name) < 0 ||
+	    mc_hostrec_set(&h->source, source, strlen(source)) < 0) {
 		rc = MC_ENOMEM;
 		goto out;
 	}
-	read_cpu(&x, cpu, h);
+	read_cpu(&x, cpu, host, h, ctx->cpu_map);
 	rc = mc_xml_status(&x);
 	if (rc == MC_OK) {
 		rc = mc_hostlist_add(out, h) < 0 ? MC_ENOMEM : MC_OK;

@@ -383,6 +383,7 @@ typedef struct job {
 	bool fleet;   /* also plan every VM (by classes, then by pairs), build
 	                 the matrix and the baseline of every host */
 	size_t maxvm; /* check only the first VMs (0: all), to keep it short */
+	bool cpumap;  /* load libvirt's CPU map, import libvirt hosts with it */
 } job;
 
 /* The fleet commands on a bound fleet; false when one failed. */
@@ -509,26 +510,13 @@ static const struct {
 	{ "cpuinfo", "tests/import/cpuinfo/hv-skl-02.txt" },
 	{ "csv", "tests/import/csv/fleet.csv" },
 	{ "libvirt", "tests/import/libvirt/kvm-skylake-07.xml" },
+	{ "libvirt", "tests/import/libvirt/caps-qemu-kvm.xml" },
 	{ "libvirt-domain", "tests/import/libvirt-domain/web-01.xml" },
 	{ "libvirt-domain", "tests/import/libvirt-domain/x86_64-guest.xml" },
 };
 #define NIMPORTS (sizeof(imports) / sizeof(imports[0]))
 static char *import_data[NIMPORTS];
 static size_t import_len[NIMPORTS];
-/* libvirt's CPU map, loaded before the counter is armed (NULL when it is
- * not installed: the libvirt formats then import models unexpanded). */
-static mc_cpumap *cpu_map;
-
-static bool
-fopen_ok(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-
-	if (f)
-		fclose(f);
-	return f != NULL;
-}
-
 static char *
 slurp(const char *path, size_t *len)
 {
@@ -558,7 +546,7 @@ run_import_job(const job *j)
 	for (size_t i = 0; i < NIMPORTS; i++) {
 		mc_diag *diag = mc_diag_new();
 		mc_hostlist list = { 0 };
-		mc_import_ctx ctx = { .cpu_map = cpu_map, .vm_host = "kvm-01" };
+		mc_import_ctx ctx = { .vm_host = "kvm-01" };
 		int rc;
 
 		if (!diag)
@@ -574,6 +562,44 @@ run_import_job(const job *j)
 		step(rc, NULL, false, diag, imports[i].format);
 		mc_diag_free(diag);
 	}
+}
+
+/* libvirt's CPU map as installed (MC_CPUMAP_DIR), then libvirt hosts and
+ * VMs imported with their models expanded from it. */
+static void
+run_cpumap_job(const job *j)
+{
+	mc_diag *diag = mc_diag_new();
+	mc_cpumap *map = NULL;
+	int rc;
+
+	(void)j;
+	if (!diag)
+		return;
+	rc = mc_cpumap_load(&map, MC_CPUMAP_DIR, NULL, diag);
+	if (step(rc, map, true, diag, "mc_cpumap_load")) {
+		for (size_t i = 0; i < NIMPORTS; i++) {
+			mc_hostlist list = { 0 };
+			mc_import_ctx ctx = { NULL, map, "kvm-01", NULL };
+			unsigned long long h = 0;
+
+			if (strncmp(imports[i].format, "libvirt", 7) != 0)
+				continue;
+			rc = mc_import_find(imports[i].format)(&list,
+				imports[i].path, import_data[i], import_len[i],
+				&ctx, diag);
+			if (step(rc, NULL, false, diag, imports[i].format)) {
+				for (size_t k = 0; k < list.count; k++)
+					h = h * 31 + list.hosts[k]->nfeatures;
+				for (size_t k = 0; k < list.nvms; k++)
+					h = h * 31 + list.vms[k]->cpu_features.n;
+				same(h, imports[i].format);
+			}
+			mc_hostlist_free(&list);
+		}
+	}
+	mc_cpumap_free(map);
+	mc_diag_free(diag);
 }
 
 static const job jobs[] = {
@@ -608,6 +634,7 @@ static const job jobs[] = {
 	{ .name = "explain-lint-vmware-evc", .policy = "policies/vmware-evc.yaml",
 	  .explain = true, .lint = true },
 	{ .name = "import" },
+	{ .name = "cpumap", .cpumap = true },
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
 
@@ -634,6 +661,8 @@ run(const job *j, unsigned long n)
 	armed = true;
 	if (j->policy)
 		run_check_job(j);
+	else if (j->cpumap)
+		run_cpumap_job(j);
 	else
 		run_import_job(j);
 	armed = false;
@@ -680,17 +709,6 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (fopen_ok(MC_CPUMAP_DIR "/index.xml")) {
-		mc_diag *diag = mc_diag_new();
-
-		if (!diag || mc_cpumap_load(&cpu_map, MC_CPUMAP_DIR, NULL,
-					    diag) != MC_OK) {
-			fprintf(stderr, "cannot read the CPU map at %s\n",
-				MC_CPUMAP_DIR);
-			return 2;
-		}
-		mc_diag_free(diag);
-	}
 	for (size_t i = 0; i < NJOBS; i++) {
 		if (argc > 1 && strcmp(argv[1], jobs[i].name) != 0)
 			continue;
@@ -698,6 +716,5 @@ main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < NIMPORTS; i++)
 		free(import_data[i]);
-	mc_cpumap_free(cpu_map);
 	return failures ? 1 : 0;
 }
