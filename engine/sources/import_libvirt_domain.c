@@ -112,12 +112,13 @@ enum_attr(reader *r, const xmlNode *n, const char *attr,
 		}
 	}
 	if (rc < 0) {
-		for (size_t i = 0; i < count; i++) {
-			strncat(words, i ? ", " : "", sizeof(words) - strlen(words) - 1);
-			strncat(words, table[i], sizeof(words) - strlen(words) - 1);
-		}
-		snprintf(msg, sizeof(msg), "invalid <%.32s %s='%.64s'>: expected "
-			 "one of %s", (const char *)n->name, attr,
+		size_t at = 0;
+
+		for (size_t i = 0; i < count && at < sizeof(words); i++)
+			at += (size_t)snprintf(words + at, sizeof(words) - at,
+					       "%s%s", i ? ", " : "", table[i]);
+		snprintf(msg, sizeof(msg), "invalid <%.32s %s='%.64s'>: "
+			 "expected one of %s", (const char *)n->name, attr,
 			 (const char *)v, words);
 		mc_xml_error(&r->x, n, msg);
 	}
@@ -366,7 +367,8 @@ check_features(reader *r, const char *family, bool unknown_arch)
 			       : mc_cpumap_has_feature(map, "x86", f->name) ||
 				 mc_cpumap_has_feature(map, "arm", f->name);
 		if (!known)
-			error_named(r, f->node, "Unknown CPU feature ", f->name, "");
+			error_named(r, f->node, "Unknown CPU feature ",
+				    f->name, "");
 	}
 }
 
@@ -454,7 +456,8 @@ policy_sets(reader *r)
 	mc_strlist *sets[] = {
 		[POL_FORCE] = &vm->cpu_force, [POL_REQUIRE] = NULL,
 		[POL_OPTIONAL] = &vm->cpu_optional,
-		[POL_DISABLE] = &vm->cpu_disable, [POL_FORBID] = &vm->cpu_forbid,
+		[POL_DISABLE] = &vm->cpu_disable,
+		[POL_FORBID] = &vm->cpu_forbid,
 	};
 
 	for (size_t i = 0; i < r->nfeats && !r->x.nomem; i++) {
@@ -511,7 +514,8 @@ read_model(reader *r, int mode, const xmlNode *model_node, const char *model)
 		 * names are no error there. */
 		if (!found && !unknown_arch &&
 		    !(family && strcmp(family, "arm") == 0))
-			error_named(r, model_node, "Unknown CPU model ", model, "");
+			error_named(r, model_node, "Unknown CPU model ",
+				    model, "");
 		if (!r->arch)
 			family = found;
 		else if (!found)

@@ -103,9 +103,9 @@ has_cpu(const mc_vmrec *vm)
 {
 	return vm->cpu_architecture || vm->cpu_mode || vm->cpu_match ||
 	       vm->cpu_check || vm->cpu_migratable || vm->cpu_model ||
-	       vm->cpu_fallback || vm->cpu_vendor || vm->has_cpu_features || vm->cpu_force.n ||
-	       vm->cpu_optional.n || vm->cpu_disable.n || vm->cpu_forbid.n ||
-	       vm->model_unexpanded;
+	       vm->cpu_fallback || vm->cpu_vendor || vm->has_cpu_features ||
+	       vm->cpu_force.n || vm->cpu_optional.n || vm->cpu_disable.n ||
+	       vm->cpu_forbid.n || vm->model_unexpanded;
 }
 
 void
