@@ -248,6 +248,14 @@ arch_name(const char *s, size_t len)
 	return NULL;
 }
 
+const char *
+mc_import_arch_word(const char *s)
+{
+	const char *to = arch_name(s, strlen(s));
+
+	return to ? to : s;
+}
+
 int
 mc_import_set_arch(mc_hostrec *h, const char *s, size_t len)
 {
@@ -410,16 +418,24 @@ mc_import_virt_from_features(mc_hostrec *h)
 
 /* The host name the per-machine text formats have none of: the input's
  * file name without its directories and its extension. */
-int
-mc_import_name_from_file(mc_hostrec *h, const char *name)
+const char *
+mc_import_file_stem(const char *name, size_t *len)
 {
 	const char *base = strrchr(name, '/');
 	const char *dot;
-	size_t len;
 
 	base = base ? base + 1 : name;
 	dot = strrchr(base, '.');
-	len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+	*len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+	return base;
+}
+
+int
+mc_import_name_from_file(mc_hostrec *h, const char *name)
+{
+	size_t len;
+	const char *base = mc_import_file_stem(name, &len);
+
 	if (!len)
 		return mc_hostrec_set(&h->name, "unnamed", 7);
 	return mc_hostrec_set(&h->name, base, len);

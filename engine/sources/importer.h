@@ -72,6 +72,10 @@ int mc_import_parse_int(const char *s, size_t len, int64_t *out);
  * arm64) when it has one. -1 when memory runs out. */
 int mc_import_set_arch(mc_hostrec *h, const char *s, size_t len);
 
+/* The inventory's word for architecture s (x64 for x86_64, x86 for i686,
+ * arm64 for aarch64), or s itself when it has none. */
+const char *mc_import_arch_word(const char *s);
+
 /* Reports that the value at line and col of f goes past a limit (`past`,
  * MC_IMPORT_TOO_LONG or MC_IMPORT_TOO_MANY; len is the value's length,
  * `what` what the list holds). */
@@ -105,6 +109,10 @@ void mc_import_virt_from_features(mc_hostrec *h);
 /* The host name the per-machine text formats have none of: the input's
  * file name without its directories and its extension. */
 int mc_import_name_from_file(mc_hostrec *h, const char *name);
+
+/* That name: the start of input name's last component, and in *len its
+ * length without the extension (0 for a name such as "dir/"). */
+const char *mc_import_file_stem(const char *name, size_t *len);
 
 /* Sets h's source to "FORMAT NAME". -1 when memory runs out. */
 int mc_import_set_source(mc_hostrec *h, const char *format, const char *name);

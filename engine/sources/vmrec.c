@@ -60,6 +60,7 @@ mc_vmrec_free(mc_vmrec *vm)
 	free(vm->cpu_mode);
 	free(vm->cpu_match);
 	free(vm->cpu_check);
+	free(vm->cpu_migratable);
 	free(vm->cpu_model);
 	free(vm->cpu_fallback);
 	free(vm->cpu_vendor);
@@ -101,10 +102,10 @@ static bool
 has_cpu(const mc_vmrec *vm)
 {
 	return vm->cpu_architecture || vm->cpu_mode || vm->cpu_match ||
-	       vm->cpu_check || vm->cpu_model || vm->cpu_fallback ||
-	       vm->cpu_vendor || vm->has_cpu_features || vm->cpu_force.n ||
-	       vm->cpu_optional.n || vm->cpu_disable.n || vm->cpu_forbid.n ||
-	       vm->model_unexpanded;
+	       vm->cpu_check || vm->cpu_migratable || vm->cpu_model ||
+	       vm->cpu_fallback || vm->cpu_vendor || vm->has_cpu_features ||
+	       vm->cpu_force.n || vm->cpu_optional.n || vm->cpu_disable.n ||
+	       vm->cpu_forbid.n || vm->model_unexpanded;
 }
 
 void
@@ -134,6 +135,7 @@ mc_vmrec_yaml(mc_buf *out, mc_vmrec *const *vms, size_t n)
 		key_str(out, "mode", vm->cpu_mode);
 		key_str(out, "match", vm->cpu_match);
 		key_str(out, "check", vm->cpu_check);
+		key_str(out, "migratable", vm->cpu_migratable);
 		key_str(out, "model", vm->cpu_model);
 		key_str(out, "fallback", vm->cpu_fallback);
 		key_str(out, "vendor", vm->cpu_vendor);

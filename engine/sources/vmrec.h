@@ -38,6 +38,7 @@ typedef struct mc_vmrec {
 	char *cpu_mode;         /* host-passthrough, host-model, custom, maximum */
 	char *cpu_match;        /* minimum, exact, strict */
 	char *cpu_check;        /* none, partial, full */
+	char *cpu_migratable;   /* on, off: host-passthrough and maximum */
 	char *cpu_model;
 	char *cpu_fallback;     /* allow, forbid */
 	char *cpu_vendor;       /* GenuineIntel, AuthenticAMD, ... */

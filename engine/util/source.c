@@ -120,27 +120,32 @@ out:
 	return rc;
 }
 
-/* The character at byte i of d (len bytes), UTF-16 (le or be) or UTF-8;
- * sets *w to its width in bytes. */
+/* The character at byte i of d (len bytes, i < len), UTF-16 (le or be) or
+ * UTF-8; sets *w to its width in bytes, never past len: a character cut
+ * short by the end of the data is as wide as what is left of it. */
 static uint32_t
 char_at(const unsigned char *d, size_t len, size_t i, int utf16, size_t *w)
 {
 	uint32_t c;
+	size_t full;
 
 	if (utf16) {
 		*w = 2;
-		if (i + 1 >= len)
+		if (i + 1 >= len) {
+			*w = len - i;
 			return 0;
+		}
 		c = utf16 == 1 ? (uint32_t)(d[i] | d[i + 1] << 8)
 			       : (uint32_t)(d[i] << 8 | d[i + 1]);
 		if (c >= 0xD800 && c <= 0xDBFF)
-			*w = 4;  /* a surrogate pair: one character */
+			*w = i + 4 <= len ? 4 : len - i;  /* a surrogate pair */
 		return c;
 	}
 	c = d[i];
-	*w = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-	     : (c & 0xF8) == 0xF0 ? 4 : 1;
-	if (*w == 1 || i + *w > len)
+	full = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+	       : (c & 0xF8) == 0xF0 ? 4 : 1;
+	*w = i + full > len ? len - i : full;
+	if (full == 1 || *w != full)
 		return c;
 	c &= 0x3F >> (*w - 1);
 	for (size_t k = 1; k < *w; k++)

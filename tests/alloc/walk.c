@@ -511,11 +511,12 @@ static const struct {
 	{ "csv", "tests/import/csv/fleet.csv" },
 	{ "libvirt", "tests/import/libvirt/kvm-skylake-07.xml" },
 	{ "libvirt", "tests/import/libvirt/caps-qemu-kvm.xml" },
+	{ "libvirt-domain", "tests/import/libvirt-domain/web-01.xml" },
+	{ "libvirt-domain", "tests/import/libvirt-domain/x86_64-guest.xml" },
 };
 #define NIMPORTS (sizeof(imports) / sizeof(imports[0]))
 static char *import_data[NIMPORTS];
 static size_t import_len[NIMPORTS];
-
 static char *
 slurp(const char *path, size_t *len)
 {
@@ -545,15 +546,15 @@ run_import_job(const job *j)
 	for (size_t i = 0; i < NIMPORTS; i++) {
 		mc_diag *diag = mc_diag_new();
 		mc_hostlist list = { 0 };
-		mc_import_ctx ctx = { 0 };
+		mc_import_ctx ctx = { .vm_host = "kvm-01" };
 		int rc;
 
 		if (!diag)
 			return;
 		rc = mc_import_find(imports[i].format)(&list, imports[i].path,
 			import_data[i], import_len[i], &ctx, diag);
-		if (rc == MC_ENOMEM && list.count) {
-			fprintf(stderr, "N=%lu %s: MC_ENOMEM but hosts appended\n",
+		if (rc == MC_ENOMEM && (list.count || list.nvms)) {
+			fprintf(stderr, "N=%lu %s: MC_ENOMEM but records appended\n",
 				fail_at, imports[i].format);
 			failures++;
 		}
@@ -563,8 +564,8 @@ run_import_job(const job *j)
 	}
 }
 
-/* libvirt's CPU map as installed (MC_CPUMAP_DIR), then libvirt hosts
- * imported with their models expanded from it. */
+/* libvirt's CPU map as installed (MC_CPUMAP_DIR), then libvirt hosts and
+ * VMs imported with their models expanded from it. */
 static void
 run_cpumap_job(const job *j)
 {
@@ -579,17 +580,20 @@ run_cpumap_job(const job *j)
 	if (step(rc, map, true, diag, "mc_cpumap_load")) {
 		for (size_t i = 0; i < NIMPORTS; i++) {
 			mc_hostlist list = { 0 };
-			mc_import_ctx ctx = { NULL, map, NULL, NULL };
+			mc_import_ctx ctx = { NULL, map, "kvm-01", NULL };
 			unsigned long long h = 0;
 
-			if (strcmp(imports[i].format, "libvirt") != 0)
+			if (strncmp(imports[i].format, "libvirt", 7) != 0)
 				continue;
-			rc = mc_import_libvirt(&list, imports[i].path, import_data[i],
-					       import_len[i], &ctx, diag);
-			if (step(rc, NULL, false, diag, "mc_import_libvirt")) {
+			rc = mc_import_find(imports[i].format)(&list,
+				imports[i].path, import_data[i], import_len[i],
+				&ctx, diag);
+			if (step(rc, NULL, false, diag, imports[i].format)) {
 				for (size_t k = 0; k < list.count; k++)
 					h = h * 31 + list.hosts[k]->nfeatures;
-				same(h, "mc_import_libvirt");
+				for (size_t k = 0; k < list.nvms; k++)
+					h = h * 31 + list.vms[k]->cpu_features.n;
+				same(h, imports[i].format);
 			}
 			mc_hostlist_free(&list);
 		}

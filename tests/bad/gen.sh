@@ -142,6 +142,15 @@ fresh libvirt-70k-then-nameless.xml || {
 	put libvirt-70k-then-nameless.xml
 }
 
+# virsh dumpxml of a guest CPU naming vmx 60,000 times: duplicates found in
+# a sort of the names, not by comparing every pair.
+fresh domain-60k-vmx.xml || {
+	awk 'BEGIN { print "<domain type=\"kvm\">\n  <name>g</name>\n  <cpu>\n    <model>Penryn</model>"
+		for (i = 0; i < 60000; i++) print "    <feature name=\"vmx\"/>"
+		print "  </cpu>\n</domain>" }' >"$dir/domain-60k-vmx.xml.$$"
+	put domain-60k-vmx.xml
+}
+
 # A CSV header naming the column 'name' 3,000 times.
 fresh csv-3000-names.csv || {
 	awk 'BEGIN { for (i = 0; i < 3000; i++) printf "%sname", (i ? "," : ""); print "" }' \

@@ -10,7 +10,8 @@
 # build-fuzz/findings/TARGET/), 2 when the build failed.
 set -uo pipefail
 
-all="inventory policy_yaml policy_lua lua_rule eval version cond libvirt_host"
+all="inventory policy_yaml policy_lua lua_rule eval version cond libvirt_host
+	libvirt_domain"
 if [ $# -lt 1 ] || ! [ "$1" -gt 0 ] 2>/dev/null; then
 	echo "usage: $0 SECONDS [TARGET...] (targets: $all)" >&2
 	exit 2
@@ -57,7 +58,7 @@ for t in $targets; do
 	cond) dict=policy.dict max_len=4096 ;;
 	lua_rule) dict=lua.dict max_len=4096 ;;
 	version) dict='' max_len=256 ;;
-	libvirt_host) dict=xml.dict max_len=32768 ;;
+	libvirt_host | libvirt_domain) dict=xml.dict max_len=32768 ;;
 	*) dict=yaml.dict max_len=32768 ;;
 	esac
 	findings=$build/findings/$t
