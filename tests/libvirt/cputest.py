@@ -17,10 +17,13 @@ verdict is held against libvirt's:
                  FILE:LINE:COL: error: on stderr and nothing on stdout.
   update         the compare part: compare(H, H+C), H+C being the guest CPU
                  libvirt's update made of C on H.
-  guestcpu       the compare part of cpuTestGuestCPU: 0 is allowed, -1 is
-                 refused (or an import error).
+  guestcpu       cpuTestGuestCPU: 0 is allowed, -1 is refused (or an import
+                 error). With a model list (cputest.c's *_list), the target is
+                 H as `virsh domcapabilities` shows it, offering those models
+                 (virCPUTranslate).
   baseline       each <cpu> of the input is a host; the features every host
-                 has (`migcheck baseline`) must be those of libvirt's result,
+                 has (`migcheck baseline`; with --migratable, its
+                 migratable-features) must be those of libvirt's result,
                  which is imported as a host and baselined alone; the common
                  vendor too (x86), the common model (ppc64). A result of -1:
                  the hosts have no common vendor or model (or do not import).
@@ -175,19 +178,6 @@ DERIVED = [
 # it does not model, and the section of docs/policies.md that says why.
 POLICIES_MD = "docs/policies.md#libvirt-kvm-what-migcheck-does-not-model"
 EXCEPTIONS = {
-    1139: ("virCPUTranslate: the guest's model must be one the hypervisor "
-           "offers, or be translated into one ('nomodel' offers none); the "
-           "hypervisor's model list is not in the inventory", POLICIES_MD),
-    1140: ("virCPUTranslate: fallback='forbid' with a model the hypervisor "
-           "does not offer (Penryn, not in qemu64/core2duo/Nehalem)", POLICIES_MD),
-    1142: ("virCPUTranslate: fallback='forbid' with a model the hypervisor "
-           "does not offer (Penryn, not in qemu64/core2duo/Nehalem)", POLICIES_MD),
-    1145: ("virCPUTranslate: fallback='forbid' with a model the hypervisor "
-           "does not offer (Haswell-noTSX, not in SandyBridge/Haswell)", POLICIES_MD),
-    1115: ("virCPUBaseline with VIR_CONNECT_BASELINE_CPU_MIGRATABLE drops "
-           "migratable='no' features (invtsc); `migcheck baseline` folds what "
-           "the hosts have, and the policy drops them where a guest is "
-           "compared", POLICIES_MD),
     1047: ("ppc64Compute stops at the architecture (x86_64) before it looks "
            "the model up; `migcheck import` refuses the CPU first: POWER7 is "
            "no model of the x86 CPU map", POLICIES_MD),
@@ -301,19 +291,30 @@ def merge(texts, key):
 # What `virsh capabilities` does not say and an admin adds to each imported
 # host (docs/import/libvirt.md): the QEMU version and the host's status. Every
 # host gets the same, so that only the CPUs decide.
-HOST_FACTS = ["hypervisor: { product: QEMU/KVM, version: '7.2.0' }",
-              "status: { connection: responding, virtualization_service: running, "
-              "available_for_placement: true }"]
+QEMU = ["product: QEMU/KVM", "version: '7.2.0'"]
+STATUS = ("status: { connection: responding, virtualization_service: running, "
+          "available_for_placement: true }")
 
 
 def host_facts(text):
-    """The imported hosts, each with HOST_FACTS added after its name."""
+    """The imported hosts, each with QEMU and STATUS added: after its name,
+    or QEMU inside the hypervisor: block a host from domcapabilities has."""
     out = []
     for line in text.splitlines():
         out.append(line)
         m = re.match(r"^(\s*)- name: ", line)
         if m:
-            out += [m.group(1) + "  " + fact for fact in HOST_FACTS]
+            out.append(m.group(1) + "  " + STATUS)
+            out.append(m.group(1) + "  hypervisor: { %s }" % ", ".join(QEMU))
+            continue
+        m = re.match(r"^(\s+)hypervisor:\s*$", line)
+        if m:
+            # the block of the host: its flow-style hypervisor: line goes
+            del out[-1]
+            at = max(i for i, l in enumerate(out) if l.strip().startswith("hypervisor: {"))
+            del out[at]
+            out.append(line)
+            out += [m.group(1) + "  " + q for q in QEMU]
     return "\n".join(out) + "\n"
 
 
@@ -557,11 +558,13 @@ def baselines(run, cases):
             continue
         want = folded["r%d" % line]
         diffs = []
-        if got["features"] != want["features"]:
-            g = set(got["features"][1]) if got["features"][0] == "value" else set()
+        # --migratable: the features a host-model guest migrates with
+        fkey = "migratable-features" if flavour == "migratable" else "features"
+        if got[fkey] != want["features"]:
+            g = set(got[fkey][1]) if got[fkey][0] == "value" else set()
             w = set(want["features"][1]) if want["features"][0] == "value" else set()
-            diffs.append("features: migcheck only %s, libvirt only %s"
-                         % (sorted(g - w), sorted(w - g)))
+            diffs.append("%s: migcheck only %s, libvirt only %s"
+                         % (fkey, sorted(g - w), sorted(w - g)))
         gv = got[key][1] if got[key][0] == "value" else None
         wv = want[key][1] if want[key][0] == "value" else None
         if gv != wv:
