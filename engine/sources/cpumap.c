@@ -50,7 +50,6 @@ typedef struct cm_model {
 	/* While loading: where it is defined. */
 	const xmlNode *elem;
 	size_t doc;
-	bool resolved;
 } cm_model;
 
 typedef struct cm_family {
@@ -369,7 +368,6 @@ resolve_model(cm_load *l, cm_family *f, size_t i)
 	const xmlNode *bnode = mc_xml_child(m->elem, "model");
 	const xmlNode *vnode = mc_xml_child(m->elem, "vendor");
 
-	m->resolved = true;
 	if (bnode) {
 		const char *bname = NULL;
 		size_t j;

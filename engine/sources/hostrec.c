@@ -30,6 +30,7 @@ mc_hostrec_free(mc_hostrec *h)
 	free(h->features);
 	free(h->hypervisor_product);
 	free(h->hypervisor_version);
+	mc_strlist_free(&h->cpu_models);
 	free(h->running_under);
 	free(h->source);
 	free(h);
@@ -153,10 +154,20 @@ mc_hostrec_yaml(mc_buf *out, mc_hostrec *const *hosts, size_t n)
 			}
 			mc_buf_adds(out, "]\n");
 		}
-		if (h->hypervisor_product || h->hypervisor_version) {
+		if (h->hypervisor_product || h->hypervisor_version ||
+		    h->has_cpu_models) {
 			mc_buf_adds(out, "    hypervisor:\n");
 			key_str(out, "      ", "product", h->hypervisor_product);
 			key_str(out, "      ", "version", h->hypervisor_version);
+			if (h->has_cpu_models) {
+				mc_buf_adds(out, "      cpu_models: [");
+				for (size_t m = 0; m < h->cpu_models.n; m++) {
+					if (m)
+						mc_buf_adds(out, ", ");
+					mc_yaml_quote(out, h->cpu_models.v[m]);
+				}
+				mc_buf_adds(out, "]\n");
+			}
 		}
 		if (h->has_virt || h->running_under) {
 			mc_buf_adds(out, "    virtualization:\n");

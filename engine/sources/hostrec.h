@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "sources/vmrec.h"
 
 typedef struct mc_hostrec {
 	char *name;
@@ -36,6 +37,8 @@ typedef struct mc_hostrec {
 	/* hypervisor */
 	char *hypervisor_product;
 	char *hypervisor_version;
+	mc_strlist cpu_models;  /* the CPU models the hypervisor offers guests */
+	bool has_cpu_models;    /* cpu_models is known (written even empty) */
 	/* virtualization */
 	bool has_virt;
 	bool virt_supported;  /* hardware virtualization (vmx, svm) */

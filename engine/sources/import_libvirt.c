@@ -3,6 +3,12 @@
  * bare host <cpu> (root <cpu> holding <arch>: what `virsh cpu-compare`
  * takes, and libvirt's tests/cputestdata/ *-host.xml).
  *
+ * Also reads `virsh domcapabilities` (root <domainCapabilities>): its
+ * host-model CPU, the CPU the hypervisor offers a guest of this host, whose
+ * features carry policies (disable and forbid ones the host lacks), and the
+ * CPU models of its custom mode, which libvirt can translate a guest's CPU
+ * into (virCPUTranslate), as hypervisor.cpu_models.
+ *
  * Reads /capabilities/host/cpu: arch, vendor, model, signature, topology
  * and the <feature name=.../> elements; and the sockets of
  * /capabilities/host/topology. The host's features are those libvirt
@@ -135,12 +141,36 @@ count_sockets(mc_xml *x, const xmlNode *host)
 	return count;
 }
 
-/* A <feature> of the host's <cpu>: its name, and its place for errors. */
+/* A <feature> of the host's <cpu>: its name, its place for errors, and
+ * whether the host lacks it (a guest CPU definition's disable or forbid,
+ * in virsh domcapabilities' host-model CPU). */
 typedef struct listed {
 	xmlChar *name;
 	const xmlNode *at;
 	size_t order;
+	bool absent;
 } listed;
+
+/*
+ * Whether the <feature> c of a guest CPU definition is one the host has,
+ * as x86ModelFromCPU reads it for the CPU's whole feature set (policy
+ * -1): 1 for require (the default) and force, 0 for disable and forbid,
+ * -1 for optional (neither).
+ */
+static int
+guest_feature_present(const xmlNode *c)
+{
+	xmlChar *policy = xmlGetNoNsProp(c, (const xmlChar *)"policy");
+	int present = 1;
+
+	if (policy && (xmlStrcmp(policy, (const xmlChar *)"disable") == 0 ||
+		       xmlStrcmp(policy, (const xmlChar *)"forbid") == 0))
+		present = 0;
+	else if (policy && xmlStrcmp(policy, (const xmlChar *)"optional") == 0)
+		present = -1;
+	xmlFree(policy);
+	return present;
+}
 
 static int
 cmp_listed(const void *a, const void *b)
@@ -165,7 +195,7 @@ cmp_str(const void *a, const void *b)
  */
 static int
 read_listed(mc_xml *x, const xmlNode *cpu, const mc_cpumap *map,
-	    const char *family, listed **out, size_t *n)
+	    const char *family, bool guest, listed **out, size_t *n)
 {
 	listed *l = NULL, *sorted = NULL;
 	size_t count = 0, k = 0;
@@ -207,7 +237,11 @@ read_listed(mc_xml *x, const xmlNode *cpu, const mc_cpumap *map,
 			xmlFree(name);
 			continue;
 		}
-		l[k] = (listed){name, c, k};
+		if (guest && guest_feature_present(c) < 0) {
+			xmlFree(name);
+			continue;
+		}
+		l[k] = (listed){name, c, k, guest && !guest_feature_present(c)};
 		k++;
 	}
 	if (k > 1) {
@@ -244,8 +278,9 @@ fail:
 }
 
 /*
- * Sets h's features: the model's (NULL: none) and the listed ones, in
- * Linux's names, sorted and each once. Returns -1 on error (reported).
+ * Sets h's features: the model's (NULL: none) and the listed ones, less
+ * the listed ones the host lacks, in Linux's names, sorted and each once.
+ * Returns -1 on error (reported).
  */
 static int
 set_features(mc_xml *x, const xmlNode *cpu, mc_hostrec *h,
@@ -253,7 +288,8 @@ set_features(mc_xml *x, const xmlNode *cpu, mc_hostrec *h,
 	     size_t nl)
 {
 	char **names = NULL;
-	size_t n = 0, total = nmodel + nl;
+	size_t n = 0, total = nmodel + nl, ngone = 0;
+	char **gone = NULL;   /* the names after the ngone first of names */
 	int rc = -1;
 
 	if (total > x->lim.max_items) {
@@ -279,15 +315,27 @@ set_features(mc_xml *x, const xmlNode *cpu, mc_hostrec *h,
 			continue;   /* cannot happen: no rename adds 31 bytes */
 		}
 		n++;
+		/* a feature the host lacks goes first, to be set apart */
+		if (i >= nmodel && l[i - nmodel].absent) {
+			char *t = names[ngone];
+
+			names[ngone++] = names[n - 1];
+			names[n - 1] = t;
+		}
 	}
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
-	if (mc_import_reserve_features(h, n) < 0)
+	gone = names;
+	if (ngone)
+		qsort(gone, ngone, sizeof(*gone), cmp_str);
+	if (n > ngone)
+		qsort(names + ngone, n - ngone, sizeof(*names), cmp_str);
+	if (mc_import_reserve_features(h, n - ngone) < 0)
 		goto nomem;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = ngone; i < n; i++) {
 		size_t len = strlen(names[i]);
 
-		if (i && strcmp(names[i], names[i - 1]) == 0)
+		if ((i > ngone && strcmp(names[i], names[i - 1]) == 0) ||
+		    (ngone && bsearch(&names[i], gone, ngone, sizeof(*gone),
+				      cmp_str)))
 			continue;
 		if (!mc_xml_value_fits(x, cpu, len))
 			goto out;
@@ -314,7 +362,7 @@ out:
 static void
 read_features(mc_xml *x, const xmlNode *cpu, mc_hostrec *h,
 	      const mc_cpumap *map, const xmlNode *mnode, const char *model,
-	      const char *arch)
+	      const char *arch, bool guest)
 {
 	const char *family = map ? mc_cpumap_family(map, arch) : NULL;
 	const char *const *mf = NULL;
@@ -344,7 +392,7 @@ read_features(mc_xml *x, const xmlNode *cpu, mc_hostrec *h,
 		mc_xml_error(x, mnode, msg);
 		/* Its features are still checked, every error reported. */
 	}
-	if (read_listed(x, cpu, map, family, &l, &nl) < 0 || x->errors)
+	if (read_listed(x, cpu, map, family, guest, &l, &nl) < 0 || x->errors)
 		goto out;
 	/* Without a model, features are written only when some are listed:
 	 * an empty list would say the host has none. */
@@ -376,17 +424,57 @@ set_text(mc_xml *x, const xmlNode *n, char **field,
 		free(s);
 }
 
-/* Fills h from the host <cpu>, and from host (<capabilities><host>, NULL
- * for a bare <cpu>) its sockets; errors are counted in x. */
+/* Where a document holds the host's CPU. */
+typedef struct found {
+	const xmlNode *cpu;    /* the CPU: <cpu>, or domcapabilities' <mode> */
+	const xmlNode *arch;   /* its <arch> */
+	const xmlNode *host;   /* <capabilities><host>, for the sockets */
+	const xmlNode *custom; /* domcapabilities' <mode name='custom'> */
+	bool guest;            /* cpu is a guest CPU definition (policies) */
+	const char *source;    /* what the record was made from */
+} found;
+
+/* The CPU models of domcapabilities' custom mode that the map knows for
+ * family (every one, without a map), as libvirt lists them: the models it
+ * can translate a guest's CPU into (virCPUTranslate). */
 static void
-read_cpu(mc_xml *x, const xmlNode *cpu, const xmlNode *host, mc_hostrec *h,
-	 const mc_cpumap *map)
+read_cpu_models(mc_xml *x, const xmlNode *custom, mc_hostrec *h,
+		const mc_cpumap *map, const char *family)
 {
+	h->has_cpu_models = true;
+	for (const xmlNode *c = custom->children; c && !x->nomem; c = c->next) {
+		const char *const *features;
+		char *name = NULL;
+		size_t n;
+
+		if (!mc_xml_is(c, "model") || mc_xml_text(x, c, &name) < 0 ||
+		    !name)
+			continue;
+		if (family && !mc_cpumap_model(map, family, name, &features, &n))
+			;   /* libvirt cannot use a model its map lacks */
+		else if (h->cpu_models.n >= x->lim.max_items) {
+			mc_xml_error_id(x, c, "limit", "more CPU models than the "
+					"items limit (raise it with --limit "
+					"items=N)");
+			free(name);
+			return;
+		} else if (mc_strlist_add(&h->cpu_models, name, strlen(name)) < 0)
+			x->nomem = 1;
+		free(name);
+	}
+}
+
+/* Fills h from the CPU f found, and from f->host its sockets; errors are
+ * counted in x. */
+static void
+read_cpu(mc_xml *x, const found *f, mc_hostrec *h, const mc_cpumap *map)
+{
+	const xmlNode *cpu = f->cpu;
 	char *arch = NULL, *model = NULL;
 	const xmlNode *n;
 	int64_t v = 0;
 
-	if (mc_xml_text(x, mc_xml_child(cpu, "arch"), &arch) == 0 && arch &&
+	if (mc_xml_text(x, f->arch, &arch) == 0 && arch &&
 	    mc_import_set_arch(h, arch, strlen(arch)) < 0)
 		x->nomem = 1;
 	set_text(x, mc_xml_child(cpu, "vendor"), &h->manufacturer, vendor_name,
@@ -410,7 +498,7 @@ read_cpu(mc_xml *x, const xmlNode *cpu, const xmlNode *host, mc_hostrec *h,
 				x->nomem = 1;
 		}
 	}
-	v = host ? count_sockets(x, host) : 0;
+	v = f->host ? count_sockets(x, f->host) : 0;
 	if (v > 0)
 		h->sockets = v;
 	else if (v == 0 && (n = mc_xml_child(cpu, "topology")) != NULL &&
@@ -419,45 +507,103 @@ read_cpu(mc_xml *x, const xmlNode *cpu, const xmlNode *host, mc_hostrec *h,
 
 	if (!x->nomem)
 		read_features(x, cpu, h, map, mc_xml_child(cpu, "model"), model,
-			      arch);
+			      arch, f->guest);
+	if (f->custom && !x->errors && !x->nomem)
+		read_cpu_models(x, f->custom, h, map,
+				map ? mc_cpumap_family(map, arch) : NULL);
 	free(arch);
 	free(model);
 }
 
-/* The host <cpu> of root, with host set to <capabilities><host> for
- * capabilities; NULL (reported) when root holds none. */
+/* The <mode name=NAME> of domcapabilities' <cpu>, or NULL. */
 static const xmlNode *
-find_cpu(mc_xml *x, const xmlNode *root, const xmlNode **host)
+cpu_mode(const xmlNode *cpu, const char *name)
 {
-	const xmlNode *cpu;
+	for (const xmlNode *c = cpu ? cpu->children : NULL; c; c = c->next) {
+		xmlChar *n;
+		bool is;
 
-	*host = NULL;
-	if (mc_xml_is(root, "capabilities")) {
-		*host = mc_xml_child(root, "host");
-		cpu = mc_xml_child(*host, "cpu");
-		if (!cpu)
-			mc_xml_error(x, root, "no <host><cpu> in the capabilities");
-		return cpu;
+		if (!mc_xml_is(c, "mode"))
+			continue;
+		n = xmlGetNoNsProp(c, (const xmlChar *)"name");
+		is = n && strcmp((const char *)n, name) == 0;
+		xmlFree(n);
+		if (is)
+			return c;
 	}
-	if (mc_xml_is(root, "cpu")) {
-		if (mc_xml_child(root, "arch"))
-			return root;
-		mc_xml_error(x, root, "a guest CPU (a <cpu> without <arch>): "
-			     "import it with --from libvirt-domain");
-		return NULL;
+	return NULL;
+}
+
+/* True unless n says supported='no'. */
+static bool
+supported(const xmlNode *n)
+{
+	xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)"supported");
+	bool no = v && strcmp((const char *)v, "no") == 0;
+
+	xmlFree(v);
+	return !no;
+}
+
+/* The host-model CPU of virsh domcapabilities into *f; false (reported)
+ * when it has none. */
+static bool
+find_domcaps_cpu(mc_xml *x, const xmlNode *root, found *f)
+{
+	const xmlNode *cpu = mc_xml_child(root, "cpu");
+	const xmlNode *custom = cpu_mode(cpu, "custom");
+
+	f->cpu = cpu_mode(cpu, "host-model");
+	f->arch = mc_xml_child(root, "arch");
+	f->custom = custom && supported(custom) ? custom : NULL;
+	f->guest = true;
+	f->source = "virsh domcapabilities";
+	if (!f->cpu || !supported(f->cpu) || !mc_xml_child(f->cpu, "model")) {
+		mc_xml_error(x, f->cpu ? f->cpu : cpu ? cpu : root,
+			     "no host-model CPU in the domain capabilities "
+			     "(<cpu><mode name='host-model' supported='yes'> "
+			     "with a <model>): the hypervisor cannot run this "
+			     "host's CPU model; give virsh capabilities");
+		return false;
+	}
+	return true;
+}
+
+/* Where root holds the host's CPU, into *f; false (reported) when it
+ * holds none. */
+static bool
+find_cpu(mc_xml *x, const xmlNode *root, found *f)
+{
+	*f = (found){0};
+	if (mc_xml_is(root, "capabilities")) {
+		f->host = mc_xml_child(root, "host");
+		f->cpu = mc_xml_child(f->host, "cpu");
+		f->arch = mc_xml_child(f->cpu, "arch");
+		f->source = "virsh capabilities";
+		if (!f->cpu)
+			mc_xml_error(x, root, "no <host><cpu> in the capabilities");
+		return f->cpu != NULL;
 	}
 	if (mc_xml_is(root, "domainCapabilities"))
-		mc_xml_error(x, root, "virsh domcapabilities is not read: give "
-			     "virsh capabilities (its <host><cpu> is the host's "
-			     "CPU)");
-	else if (mc_xml_is(root, "domain"))
+		return find_domcaps_cpu(x, root, f);
+	if (mc_xml_is(root, "cpu")) {
+		f->cpu = root;
+		f->arch = mc_xml_child(root, "arch");
+		f->source = "a libvirt host <cpu>";
+		if (!f->arch)
+			mc_xml_error(x, root, "a guest CPU (a <cpu> without <arch>): "
+				     "import it with --from libvirt-domain");
+		return f->arch != NULL;
+	}
+	if (mc_xml_is(root, "domain"))
 		mc_xml_error(x, root, "a domain's XML (virsh dumpxml), not the "
 			     "host's: import it with --from libvirt-domain");
 	else
 		mc_xml_error(x, root, "not libvirt capabilities XML: the root "
 			     "element is not <capabilities> (virsh capabilities "
-			     "writes it) or a host <cpu>");
-	return NULL;
+			     "writes it), <domainCapabilities> (virsh "
+			     "domcapabilities) or a host <cpu>");
+	return false;
 }
 
 int
@@ -466,28 +612,25 @@ mc_import_libvirt(mc_hostlist *out, const char *name, const char *data,
 {
 	mc_xml x;
 	xmlNode *root;
-	const xmlNode *cpu, *host = NULL;
+	found f;
 	mc_hostrec *h = NULL;
-	const char *source;
 	int rc;
 
 	root = mc_xml_open(&x, name, data, len, ctx->limits, diag,
 			   "capabilities XML", &rc);
 	if (!root)
 		goto out;
-	cpu = find_cpu(&x, root, &host);
-	if (!cpu) {
+	if (!find_cpu(&x, root, &f)) {
 		rc = mc_xml_status(&x);
 		goto out;
 	}
-	source = host ? "virsh capabilities" : "a libvirt host <cpu>";
 	h = mc_hostrec_new();
 	if (!h || mc_import_name_from_file(h, name) < 0 ||
-	    mc_hostrec_set(&h->source, source, strlen(source)) < 0) {
+	    mc_hostrec_set(&h->source, f.source, strlen(f.source)) < 0) {
 		rc = MC_ENOMEM;
 		goto out;
 	}
-	read_cpu(&x, cpu, host, h, ctx->cpu_map);
+	read_cpu(&x, &f, h, ctx->cpu_map);
 	rc = mc_xml_status(&x);
 	if (rc == MC_OK) {
 		rc = mc_hostlist_add(out, h) < 0 ? MC_ENOMEM : MC_OK;
