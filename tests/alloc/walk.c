@@ -383,7 +383,8 @@ typedef struct job {
 	bool fleet;   /* also plan every VM (by classes, then by pairs), build
 	                 the matrix and the baseline of every host */
 	size_t maxvm; /* check only the first VMs (0: all), to keep it short */
-	bool cpumap;  /* load libvirt's CPU map, import libvirt hosts with it */
+	bool cpumap;  /* load libvirt's CPU map, import libvirt hosts and VMs
+			 with it */
 } job;
 
 /* The fleet commands on a bound fleet; false when one failed. */
