@@ -599,6 +599,25 @@ out:
 	free(vendor);
 }
 
+/* The frequency of <clock><timer name='tsc' frequency=…/>: with it, libvirt
+ * migrates and saves a guest whose CPU has invtsc (qemuMigrationSrcIsAllowed). */
+static void
+read_tsc(reader *r, const xmlNode *clock)
+{
+	for (const xmlNode *t = clock ? clock->children : NULL; t; t = t->next) {
+		xmlChar *name = NULL;
+		int64_t hz = 0;
+
+		if (!mc_xml_is(t, "timer") ||
+		    mc_xml_attr(&r->x, t, "name", &name) < 0 || !name)
+			continue;
+		if (strcmp((const char *)name, "tsc") == 0 &&
+		    mc_xml_int_attr(&r->x, t, "frequency", &hz) > 0)
+			r->vm->tsc_frequency = hz;
+		xmlFree(name);
+	}
+}
+
 /* The VM's name, architecture and state from <domain>. */
 static void
 read_domain(reader *r, const xmlNode *dom)
@@ -621,6 +640,7 @@ read_domain(reader *r, const xmlNode *dom)
 				mc_import_arch_word(r->arch));
 	}
 	xmlFree(arch);
+	read_tsc(r, mc_xml_child(dom, "clock"));
 }
 
 /* A bare guest <cpu>'s VM: named after its file. */

@@ -3,6 +3,7 @@
  */
 #include "sources/vmrec.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,6 +129,9 @@ mc_vmrec_yaml(mc_buf *out, mc_vmrec *const *vms, size_t n)
 		mc_buf_adds(out, "\n    state: ");
 		mc_yaml_quote(out, vm->state ? vm->state : "stopped");
 		mc_buf_addc(out, '\n');
+		if (vm->tsc_frequency > 0)
+			mc_buf_addf(out, "    clock:\n      tsc_frequency: %" PRId64
+				    "\n", vm->tsc_frequency);
 		if (!has_cpu(vm))
 			continue;
 		mc_buf_adds(out, "    cpu:\n");

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/buf.h"
 
@@ -33,6 +34,8 @@ typedef struct mc_vmrec {
 	char *name;
 	char *host;             /* the host it is on now */
 	char *state;            /* running, paused, saved, stopped */
+	int64_t tsc_frequency;  /* <clock><timer name='tsc' frequency=>, Hz;
+	                           0: not set */
 	/* the guest's CPU definition (libvirt's <cpu>) */
 	char *cpu_architecture; /* x64, x86, ppc64, ... */
 	char *cpu_mode;         /* host-passthrough, host-model, custom, maximum */

@@ -611,7 +611,7 @@ static const job jobs[] = {
 	{ .name = "hyperv", .policy = "policies/hyperv.yaml",
 	  .inventory = "examples/fleet.yaml", .fleet = true },
 	{ .name = "libvirt-kvm", .policy = "policies/libvirt-kvm.yaml",
-	  .inventory = "examples/kvm-fleet.yaml" },
+	  .inventory = "examples/kvm-fleet.yaml", .maxvm = 4 },
 	/* Lua policy and Lua rules: every host, for the first VMs only (a
 	 * whole fleet makes 10^5..10^6 allocations a run). */
 	{ .name = "hyperv-features", .policy = "policies/hyperv-features.lua",
