@@ -732,3 +732,17 @@ mc_cpumap_linux_name(const char *name, char *buf, size_t size)
 		buf[i] = (name[i] == '.' || name[i] == '-') ? '_' : name[i];
 	return buf;
 }
+
+const char *
+mc_cpumap_vendor_string(const char *name)
+{
+	static const char *const vendors[][2] = {
+		{"Intel", "GenuineIntel"}, {"AMD", "AuthenticAMD"},
+		{"Hygon", "HygonGenuine"},
+	};
+
+	for (size_t i = 0; i < sizeof(vendors) / sizeof(*vendors); i++)
+		if (strcmp(vendors[i][0], name) == 0)
+			return vendors[i][1];
+	return name;
+}

@@ -90,4 +90,9 @@ bool mc_cpumap_unmigratable(const mc_cpumap *map, const char *family,
  */
 const char *mc_cpumap_linux_name(const char *name, char *buf, size_t size);
 
+/* A libvirt vendor name as the inventory writes it, the CPUID vendor
+ * string (Intel -> GenuineIntel, AMD -> AuthenticAMD, Hygon ->
+ * HygonGenuine); any other name as it is. */
+const char *mc_cpumap_vendor_string(const char *name);
+
 #endif

@@ -41,22 +41,6 @@
 #include "sources/importer.h"
 #include "sources/xml.h"
 
-/* libvirt's names for vendors, as migcheck's records write them (the
- * CPUID vendor string); a name not listed is kept as libvirt writes it. */
-static const char *const VENDORS[][2] = {
-	{"Intel", "GenuineIntel"}, {"AMD", "AuthenticAMD"},
-	{"Hygon", "HygonGenuine"},
-};
-
-static const char *
-vendor_name(const char *name)
-{
-	for (size_t i = 0; i < sizeof(VENDORS) / sizeof(*VENDORS); i++)
-		if (strcmp(VENDORS[i][0], name) == 0)
-			return VENDORS[i][1];
-	return name;
-}
-
 /* The CPUID leaf 1 EAX of a display family, model and stepping, when they
  * fit its fields ("0x50657"); 0 written otherwise. */
 static void
@@ -524,8 +508,8 @@ read_cpu(mc_xml *x, const found *f, mc_hostrec *h, const mc_cpumap *map)
 	if (mc_xml_text(x, f->arch, &arch) == 0 && arch &&
 	    mc_import_set_arch(h, arch, strlen(arch)) < 0)
 		x->nomem = 1;
-	set_text(x, mc_xml_child(cpu, "vendor"), &h->manufacturer, vendor_name,
-		 NULL);
+	set_text(x, mc_xml_child(cpu, "vendor"), &h->manufacturer,
+		 mc_cpumap_vendor_string, NULL);
 	set_text(x, mc_xml_child(cpu, "model"), &h->model_name, NULL, &model);
 
 	if ((n = mc_xml_child(cpu, "signature")) != NULL) {

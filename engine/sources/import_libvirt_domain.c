@@ -44,13 +44,6 @@ static const char *const POLICIES[] = {
 	"force", "require", "optional", "disable", "forbid",
 };
 
-/* libvirt's vendor names as the inventory writes them (the CPUID vendor
- * strings, as the hosts' cpu.manufacturer); others as written. */
-static const char *const VENDORS[][2] = {
-	{"Intel", "GenuineIntel"}, {"AMD", "AuthenticAMD"},
-	{"Hygon", "HygonGenuine"},
-};
-
 /* The map's families a bare <cpu>'s model is looked for in, in order. */
 static const char *const FAMILIES[] = {"x86", "ppc64", "arm"};
 
@@ -581,14 +574,8 @@ read_cpu(reader *r, const xmlNode *cpu)
 		set_str(r, &vm->cpu_model, model);
 	if (has_fallback > 0)
 		set_str(r, &vm->cpu_fallback, FALLBACKS[fallback]);
-	if (vendor) {
-		const char *v = vendor;
-
-		for (size_t i = 0; i < N_OF(VENDORS); i++)
-			if (strcmp(VENDORS[i][0], vendor) == 0)
-				v = VENDORS[i][1];
-		set_str(r, &vm->cpu_vendor, v);
-	}
+	if (vendor)
+		set_str(r, &vm->cpu_vendor, mc_cpumap_vendor_string(vendor));
 	policy_sets(r);
 	if (!r->x.nomem)
 		read_model(r, mode, model_node,
