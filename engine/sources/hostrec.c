@@ -116,9 +116,8 @@ key_int(mc_buf *out, const char *indent, const char *key, bool has, int64_t v)
 		mc_buf_addf(out, "%s%s: %" PRId64 "\n", indent, key, v);
 }
 
-/* A list of strings, in flow style, at the depth of a host's cpu: keys. */
-static void
-key_list(mc_buf *out, const char *key, char *const *v, size_t n)
+void
+mc_yaml_list(mc_buf *out, const char *key, char *const *v, size_t n)
 {
 	mc_buf_addf(out, "      %s: [", key);
 	for (size_t i = 0; i < n; i++) {
@@ -160,9 +159,9 @@ mc_hostrec_yaml(mc_buf *out, mc_hostrec *const *hosts, size_t n)
 			mc_buf_adds(out, "      model_expanded: false\n");
 		key_int(out, "      ", "sockets", h->sockets > 0, h->sockets);
 		if (h->nfeatures || h->has_features)
-			key_list(out, "features", h->features, h->nfeatures);
+			mc_yaml_list(out, "features", h->features, h->nfeatures);
 		if (h->has_migratable)
-			key_list(out, "migratable_features",
+			mc_yaml_list(out, "migratable_features",
 				 h->migratable_features.v,
 				 h->migratable_features.n);
 		if (h->hypervisor_product || h->hypervisor_version ||
@@ -171,7 +170,7 @@ mc_hostrec_yaml(mc_buf *out, mc_hostrec *const *hosts, size_t n)
 			key_str(out, "      ", "product", h->hypervisor_product);
 			key_str(out, "      ", "version", h->hypervisor_version);
 			if (h->has_cpu_models)
-				key_list(out, "cpu_models", h->cpu_models.v,
+				mc_yaml_list(out, "cpu_models", h->cpu_models.v,
 					 h->cpu_models.n);
 		}
 		if (h->has_virt || h->running_under) {

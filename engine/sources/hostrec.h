@@ -73,4 +73,8 @@ void mc_hostrec_yaml(mc_buf *out, mc_hostrec *const *hosts, size_t n);
  * not part of valid UTF-8 as U+FFFD. */
 void mc_yaml_quote(mc_buf *out, const char *s);
 
+/* Writes "key: [v...]", each quoted as mc_yaml_quote does, in flow style at
+ * the depth of a record's cpu: keys (six spaces), and a newline. */
+void mc_yaml_list(mc_buf *out, const char *key, char *const *v, size_t n);
+
 #endif

@@ -88,15 +88,8 @@ key_str(mc_buf *out, const char *key, const char *v)
 static void
 key_set(mc_buf *out, const char *key, const mc_strlist *l, bool always)
 {
-	if (!l->n && !always)
-		return;
-	mc_buf_addf(out, "      %s: [", key);
-	for (size_t i = 0; i < l->n; i++) {
-		if (i)
-			mc_buf_adds(out, ", ");
-		mc_yaml_quote(out, l->v[i]);
-	}
-	mc_buf_adds(out, "]\n");
+	if (l->n || always)
+		mc_yaml_list(out, key, l->v, l->n);
 }
 
 static bool
