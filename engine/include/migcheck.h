@@ -905,6 +905,8 @@ typedef struct mc_host_record {
 	const char *running_under;   /* the hypervisor this machine runs
 	                                under, if any */
 	const char *source;          /* what the record was made from */
+	const char *model_name;      /* the platform's CPU model (libvirt's
+	                                <model>), NULL when not given */
 } mc_host_record;
 
 /* Fills *out with record i of the set (i < mc_hostset_count()). */

@@ -284,5 +284,6 @@ mc_hostset_get(const mc_hostset *set, size_t i, mc_host_record *out)
 		.virt_supported = h->virt_supported,
 		.running_under = h->running_under,
 		.source = h->source,
+		.model_name = h->model_name,
 	};
 }

@@ -29,6 +29,30 @@ has_feature(const mc_hostrec *h, const char *name)
 	return false;
 }
 
+/* Through the public API: the record has the model's name. */
+START_TEST(public_record_has_the_model_name)
+{
+	mc_hostset *set = NULL;
+	mc_diag *diag = mc_diag_new();
+	mc_host_record rec;
+
+	ck_assert_ptr_nonnull(diag);
+	ck_assert_int_eq(mc_hostset_new(&set), MC_OK);
+	ck_assert_int_eq(mc_hostset_import_buffer(set, "libvirt", "kvm-01.xml",
+						  PENRYN, strlen(PENRYN), NULL,
+						  diag), MC_OK);
+	ck_assert_uint_eq(mc_hostset_count(set), 1);
+	ck_assert_uint_eq(mc_hostset_vm_count(set), 0);
+	mc_hostset_get(set, 0, &rec);
+	ck_assert_str_eq(rec.name, "kvm-01");
+	ck_assert_str_eq(rec.model_name, "Penryn");
+	ck_assert_str_eq(rec.manufacturer, "GenuineIntel");
+	ck_assert_ptr_null(rec.cpu_name);
+	mc_hostset_free(set);
+	mc_diag_free(diag);
+}
+END_TEST
+
 START_TEST(without_map)
 {
 	mc_hostlist list = {0};
@@ -129,6 +153,7 @@ import_libvirt_suite(void)
 	TCase *tc = tcase_create("import_libvirt");
 
 	tcase_add_test(tc, without_map);
+	tcase_add_test(tc, public_record_has_the_model_name);
 	tcase_add_test(tc, with_map);
 	tcase_add_test(tc, feature_twice);
 	suite_add_tcase(s, tc);
