@@ -385,6 +385,8 @@ typedef struct job {
 	size_t maxvm; /* check only the first VMs (0: all), to keep it short */
 	bool cpumap;  /* load libvirt's CPU map, import libvirt hosts and VMs
 			 with it */
+	bool strided; /* walked with a stride, however few its allocations:
+			 each run is costly (it reads a whole CPU map) */
 } job;
 
 /* The fleet commands on a bound fleet; false when one failed. */
@@ -635,13 +637,14 @@ static const job jobs[] = {
 	{ .name = "explain-lint-vmware-evc", .policy = "policies/vmware-evc.yaml",
 	  .explain = true, .lint = true },
 	{ .name = "import" },
-	{ .name = "cpumap", .cpumap = true },
+	{ .name = "cpumap", .cpumap = true, .strided = true },
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
 
 /* A job of up to MC_WALK_ALL allocations is walked at every N; a longer one
- * (a Lua policy checking a whole fleet makes 10^5) at every N up to
- * MC_WALK_DENSE, then with a stride, in about MC_WALK_POINTS runs. */
+ * (a Lua policy checking a whole fleet makes 10^5), or one marked strided,
+ * at every N up to MC_WALK_DENSE, then with a stride, in about
+ * MC_WALK_POINTS runs. */
 #define MC_WALK_ALL 4000
 #define MC_WALK_DENSE 100
 #define MC_WALK_POINTS 200
@@ -680,7 +683,7 @@ walk(const job *j)
 	run(j, 0);
 	recording = false;
 	total = count;
-	if (total > MC_WALK_ALL)
+	if (total > MC_WALK_ALL || j->strided)
 		stride = (total - MC_WALK_DENSE) / (MC_WALK_POINTS - MC_WALK_DENSE) + 1;
 	for (n = 1;; n += n < MC_WALK_DENSE ? 1 : stride) {
 		run(j, n);
