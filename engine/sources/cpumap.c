@@ -733,6 +733,20 @@ mc_cpumap_linux_name(const char *name, char *buf, size_t size)
 	return buf;
 }
 
+char *
+mc_cpumap_linux_dup(const char *name)
+{
+	/* a rename is never more than 31 bytes longer than the name */
+	size_t size = strlen(name) + 32;
+	char *buf = malloc(size);
+
+	if (buf && !mc_cpumap_linux_name(name, buf, size)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 const char *
 mc_cpumap_vendor_string(const char *name)
 {

@@ -90,6 +90,10 @@ bool mc_cpumap_unmigratable(const mc_cpumap *map, const char *family,
  */
 const char *mc_cpumap_linux_name(const char *name, char *buf, size_t size);
 
+/* Feature name as Linux names it, in a malloc'd string; NULL when memory
+ * runs out. */
+char *mc_cpumap_linux_dup(const char *name);
+
 /* A libvirt vendor name as the inventory writes it, the CPUID vendor
  * string (Intel -> GenuineIntel, AMD -> AuthenticAMD, Hygon ->
  * HygonGenuine); any other name as it is. */

@@ -289,15 +289,9 @@ set_features(mc_xml *x, const xmlNode *cpu, mc_hostrec *h,
 	for (size_t i = 0; i < total; i++) {
 		const char *name = i < nmodel ? model[i]
 				   : (const char *)l[i - nmodel].name;
-		size_t len = strlen(name);
 
-		/* Linux's names are as long or longer: room for the longest. */
-		if (!(names[n] = malloc(len + 32)))
+		if (!(names[n] = mc_cpumap_linux_dup(name)))
 			goto nomem;
-		if (!mc_cpumap_linux_name(name, names[n], len + 32)) {
-			free(names[n]);
-			continue;   /* cannot happen: no rename adds 31 bytes */
-		}
 		n++;
 		/* a feature the host lacks goes first, to be set apart */
 		if (i >= nmodel && l[i - nmodel].absent) {

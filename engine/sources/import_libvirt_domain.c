@@ -130,19 +130,6 @@ error_named(reader *r, const xmlNode *n, const char *before, const char *name,
 	mc_xml_error(&r->x, n, msg);
 }
 
-/* Feature name as Linux names it, in a malloc'd string; NULL when memory
- * runs out. */
-static char *
-linux_name(const char *name)
-{
-	size_t size = strlen(name) + 64;
-	char *buf = malloc(size);
-
-	if (buf && !mc_cpumap_linux_name(name, buf, size))
-		memcpy(buf, name, strlen(name) + 1);
-	return buf;
-}
-
 static int
 by_lname(const void *a, const void *b)
 {
@@ -211,7 +198,7 @@ read_features(reader *r, const xmlNode *cpu)
 		if (!name || !name[0]) {
 			mc_xml_error(&r->x, c, "a <feature> without a name");
 		} else if (!(f->name = strdup((const char *)name)) ||
-			   !(f->lname = linux_name(f->name))) {
+			   !(f->lname = mc_cpumap_linux_dup(f->name))) {
 			r->x.nomem = 1;
 		} else {
 			r->sorted[r->nsorted++] = f;
@@ -389,7 +376,7 @@ require_features(reader *r, const xmlNode *model_node,
 		return;
 	}
 	for (size_t i = 0; i < n && !r->x.nomem; i++) {
-		char *lname = linux_name(features[i]);
+		char *lname = mc_cpumap_linux_dup(features[i]);
 		const feature *f;
 
 		if (!lname) {
