@@ -3,7 +3,7 @@
  */
 #include "sources/hostrec.h"
 
-#include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +33,7 @@ mc_hostrec_free(mc_hostrec *h)
 	mc_strlist_free(&h->cpu_models);
 	mc_strlist_free(&h->migratable_features);
 	free(h->running_under);
+	mc_fields_free(&h->extra);
 	free(h->source);
 	free(h);
 }
@@ -66,66 +67,46 @@ mc_hostrec_add_feature(mc_hostrec *h, const char *s, size_t len)
 	return 0;
 }
 
-/* True for a character YAML does not take raw in a double-quoted scalar,
- * or would read as a line break (and fold): C0 controls, DEL, C1 controls
- * (NEL among them), U+2028, U+2029, U+FFFE and U+FFFF. */
-static bool
-yaml_escaped(uint32_t c)
+#define H(m) offsetof(mc_hostrec, m)
+
+/* The members of a host record, by inventory path, in the inventory's
+ * order (../shared/spec/platforms.md). */
+static const mc_slot host_slots[] = {
+	{"cluster", MC_SLOT_STR, H(cluster), MC_SLOT_NONE, 0},
+	{"cpu.manufacturer", MC_SLOT_STR, H(manufacturer), MC_SLOT_NONE, 0},
+	{"cpu.architecture", MC_SLOT_STR, H(architecture), MC_SLOT_NONE, 0},
+	{"cpu.family", MC_SLOT_INT, H(family), H(has_family), 0},
+	{"cpu.model", MC_SLOT_INT, H(model), H(has_model), 0},
+	{"cpu.stepping", MC_SLOT_INT, H(stepping), H(has_stepping), 0},
+	{"cpu.signature", MC_SLOT_STR, H(signature), MC_SLOT_NONE, 0},
+	{"cpu.name", MC_SLOT_STR, H(cpu_name), MC_SLOT_NONE, 0},
+	{"cpu.model_name", MC_SLOT_STR, H(model_name), MC_SLOT_NONE, 0},
+	{"cpu.model_expanded", MC_SLOT_FALSE, H(model_unexpanded), MC_SLOT_NONE, 0},
+	{"cpu.sockets", MC_SLOT_COUNT, H(sockets), MC_SLOT_NONE, 0},
+	{"cpu.features", MC_SLOT_ARRAY, H(features), H(has_features),
+	 H(nfeatures)},
+	{"cpu.migratable_features", MC_SLOT_LIST, H(migratable_features),
+	 H(has_migratable), 0},
+	{"hypervisor.product", MC_SLOT_STR, H(hypervisor_product), MC_SLOT_NONE, 0},
+	{"hypervisor.version", MC_SLOT_STR, H(hypervisor_version), MC_SLOT_NONE, 0},
+	{"hypervisor.cpu_models", MC_SLOT_LIST, H(cpu_models), H(has_cpu_models), 0},
+	{"virtualization.supported", MC_SLOT_BOOL, H(virt_supported), H(has_virt), 0},
+	{"virtualization.running_under", MC_SLOT_STR, H(running_under),
+	 MC_SLOT_NONE, 0},
+};
+
+#define NSLOTS (sizeof(host_slots) / sizeof(*host_slots))
+
+int
+mc_hostrec_fields(const mc_hostrec *h, mc_fields *out)
 {
-	return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 ||
-	       c == 0x2029 || c == 0xFFFE || c == 0xFFFF;
+	return mc_slots_fields(h, host_slots, NSLOTS, &h->extra, out);
 }
 
-void
-mc_yaml_quote(mc_buf *out, const char *s)
+int
+mc_hostrec_merge(mc_hostrec *into, mc_hostrec *from, mc_buf *why)
 {
-	size_t len = strlen(s), n;
-	uint32_t c;
-
-	mc_buf_addc(out, '"');
-	for (size_t i = 0; i < len; i += n ? n : 1) {
-		n = mc_utf8_char(s + i, len - i, &c);
-		if (!n)
-			mc_buf_adds(out, "\xEF\xBF\xBD");  /* not UTF-8: U+FFFD */
-		else if (c == '"' || c == '\\')
-			mc_buf_addf(out, "\\%c", (char)c);
-		else if (yaml_escaped(c) && c <= 0xFF)
-			mc_buf_addf(out, "\\x%02x", (unsigned)c);
-		else if (yaml_escaped(c))
-			mc_buf_addf(out, "\\u%04x", (unsigned)c);
-		else
-			mc_buf_add(out, s + i, n);
-	}
-	mc_buf_addc(out, '"');
-}
-
-static void
-key_str(mc_buf *out, const char *indent, const char *key, const char *v)
-{
-	if (!v)
-		return;
-	mc_buf_addf(out, "%s%s: ", indent, key);
-	mc_yaml_quote(out, v);
-	mc_buf_addc(out, '\n');
-}
-
-static void
-key_int(mc_buf *out, const char *indent, const char *key, bool has, int64_t v)
-{
-	if (has)
-		mc_buf_addf(out, "%s%s: %" PRId64 "\n", indent, key, v);
-}
-
-void
-mc_yaml_list(mc_buf *out, const char *key, char *const *v, size_t n)
-{
-	mc_buf_addf(out, "      %s: [", key);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			mc_buf_adds(out, ", ");
-		mc_yaml_quote(out, v[i]);
-	}
-	mc_buf_adds(out, "]\n");
+	return mc_slots_merge(into, from, host_slots, NSLOTS, H(extra), why);
 }
 
 void
@@ -133,52 +114,12 @@ mc_hostrec_yaml(mc_buf *out, mc_hostrec *const *hosts, size_t n)
 {
 	mc_buf_adds(out, "hosts:\n");
 	for (size_t i = 0; i < n; i++) {
-		const mc_hostrec *h = hosts[i];
+		mc_fields f = {0};
 
-		if (h->source) {
-			/* A comment ends at a line break: the source is written
-			 * on one line, escaped. */
-			mc_buf_adds(out, "  # from ");
-			mc_buf_add_printable(out, h->source, strlen(h->source), false);
-			mc_buf_addc(out, '\n');
-		}
-		mc_buf_adds(out, "  - name: ");
-		mc_yaml_quote(out, h->name ? h->name : "unnamed");
-		mc_buf_addc(out, '\n');
-		key_str(out, "    ", "cluster", h->cluster);
-		mc_buf_adds(out, "    cpu:\n");
-		key_str(out, "      ", "manufacturer", h->manufacturer);
-		key_str(out, "      ", "architecture", h->architecture);
-		key_int(out, "      ", "family", h->has_family, h->family);
-		key_int(out, "      ", "model", h->has_model, h->model);
-		key_int(out, "      ", "stepping", h->has_stepping, h->stepping);
-		key_str(out, "      ", "signature", h->signature);
-		key_str(out, "      ", "name", h->cpu_name);
-		key_str(out, "      ", "model_name", h->model_name);
-		if (h->model_unexpanded)
-			mc_buf_adds(out, "      model_expanded: false\n");
-		key_int(out, "      ", "sockets", h->sockets > 0, h->sockets);
-		if (h->nfeatures || h->has_features)
-			mc_yaml_list(out, "features", h->features, h->nfeatures);
-		if (h->has_migratable)
-			mc_yaml_list(out, "migratable_features",
-				 h->migratable_features.v,
-				 h->migratable_features.n);
-		if (h->hypervisor_product || h->hypervisor_version ||
-		    h->has_cpu_models) {
-			mc_buf_adds(out, "    hypervisor:\n");
-			key_str(out, "      ", "product", h->hypervisor_product);
-			key_str(out, "      ", "version", h->hypervisor_version);
-			if (h->has_cpu_models)
-				mc_yaml_list(out, "cpu_models", h->cpu_models.v,
-					 h->cpu_models.n);
-		}
-		if (h->has_virt || h->running_under) {
-			mc_buf_adds(out, "    virtualization:\n");
-			if (h->has_virt)
-				mc_buf_addf(out, "      supported: %s\n",
-					    h->virt_supported ? "true" : "false");
-			key_str(out, "      ", "running_under", h->running_under);
-		}
+		if (mc_hostrec_fields(hosts[i], &f) < 0)
+			out->failed = true;
+		else
+			mc_record_yaml(out, hosts[i]->source, hosts[i]->name, &f);
+		mc_fields_free(&f);
 	}
 }

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
-#include "sources/vmrec.h"
+#include "sources/fields.h"
 
 typedef struct mc_hostrec {
 	char *name;
@@ -47,8 +47,12 @@ typedef struct mc_hostrec {
 	bool has_virt;
 	bool virt_supported;  /* hardware virtualization (vmx, svm) */
 	char *running_under;  /* the hypervisor this machine runs under, if any */
-	/* what the record was made from, written as a comment */
+	/* what the platform says beyond these: status.*, resources.*, ... */
+	mc_fields extra;
+	/* what the record was made from, written as a comment, and where in
+	 * it the record starts (line 0: the file as a whole) */
 	char *source;
+	unsigned line, col;
 } mc_hostrec;
 
 /* A new, empty record; NULL when memory runs out. */
@@ -63,18 +67,21 @@ int mc_hostrec_set(char **field, const char *s, size_t len);
 /* Adds a feature flag (a copy); -1 when memory runs out. */
 int mc_hostrec_add_feature(mc_hostrec *h, const char *s, size_t len);
 
+/* Appends h's fields to out (all but its name), in the inventory's order:
+ * what its members say, then its extra fields. -1 when memory runs out. */
+int mc_hostrec_fields(const mc_hostrec *h, mc_fields *out);
+
+/*
+ * Merges from (a record of the same name) into into: what into lacks is
+ * moved over. A path both hold with different values is a conflict: into
+ * is left as it was, the path and both values are written to why, and 1
+ * returned. 0 when merged, -1 when memory runs out.
+ */
+int mc_hostrec_merge(mc_hostrec *into, mc_hostrec *from, mc_buf *why);
+
 /* Writes the records as an inventory: "hosts:" and one entry each, every
  * string quoted so that migcheck's loader reads it back as the same string
  * (bytes that are not UTF-8 as U+FFFD), and only valid UTF-8 YAML. */
 void mc_hostrec_yaml(mc_buf *out, mc_hostrec *const *hosts, size_t n);
-
-/* Writes s as a YAML double-quoted scalar: quotes, backslashes, control
- * characters, line separators, U+FFFE and U+FFFF escaped; a byte that is
- * not part of valid UTF-8 as U+FFFD. */
-void mc_yaml_quote(mc_buf *out, const char *s);
-
-/* Writes "key: [v...]", each quoted as mc_yaml_quote does, in flow style at
- * the depth of a record's cpu: keys (six spaces), and a newline. */
-void mc_yaml_list(mc_buf *out, const char *key, char *const *v, size_t n);
 
 #endif

@@ -3,45 +3,10 @@
  */
 #include "sources/vmrec.h"
 
-#include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sources/hostrec.h"
-#include "util/grow.h"
-
-int
-mc_strlist_add(mc_strlist *l, const char *s, size_t len)
-{
-	char **v = mc_grow(l->v, &l->cap, l->n + 1, sizeof(*v));
-
-	if (!v)
-		return -1;
-	l->v = v;
-	l->v[l->n] = NULL;
-	if (mc_hostrec_set(&l->v[l->n], s, len) < 0)
-		return -1;
-	l->n++;
-	return 0;
-}
-
-bool
-mc_strlist_has(const mc_strlist *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return true;
-	return false;
-}
-
-void
-mc_strlist_free(mc_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	*l = (mc_strlist){0};
-}
 
 mc_vmrec *
 mc_vmrec_new(void)
@@ -70,36 +35,47 @@ mc_vmrec_free(mc_vmrec *vm)
 	mc_strlist_free(&vm->cpu_optional);
 	mc_strlist_free(&vm->cpu_disable);
 	mc_strlist_free(&vm->cpu_forbid);
+	mc_fields_free(&vm->extra);
 	free(vm->source);
 	free(vm);
 }
 
-static void
-key_str(mc_buf *out, const char *key, const char *v)
+#define V(m) offsetof(mc_vmrec, m)
+
+/* The members of a VM record, by inventory path, in the inventory's order
+ * (../shared/spec/platforms.md). */
+static const mc_slot vm_slots[] = {
+	{"host", MC_SLOT_STR, V(host), MC_SLOT_NONE, 0},
+	{"state", MC_SLOT_STR, V(state), MC_SLOT_NONE, 0},
+	{"clock.tsc_frequency", MC_SLOT_COUNT, V(tsc_frequency), MC_SLOT_NONE, 0},
+	{"cpu.architecture", MC_SLOT_STR, V(cpu_architecture), MC_SLOT_NONE, 0},
+	{"cpu.mode", MC_SLOT_STR, V(cpu_mode), MC_SLOT_NONE, 0},
+	{"cpu.match", MC_SLOT_STR, V(cpu_match), MC_SLOT_NONE, 0},
+	{"cpu.check", MC_SLOT_STR, V(cpu_check), MC_SLOT_NONE, 0},
+	{"cpu.migratable", MC_SLOT_STR, V(cpu_migratable), MC_SLOT_NONE, 0},
+	{"cpu.model", MC_SLOT_STR, V(cpu_model), MC_SLOT_NONE, 0},
+	{"cpu.fallback", MC_SLOT_STR, V(cpu_fallback), MC_SLOT_NONE, 0},
+	{"cpu.vendor", MC_SLOT_STR, V(cpu_vendor), MC_SLOT_NONE, 0},
+	{"cpu.model_expanded", MC_SLOT_FALSE, V(model_unexpanded), MC_SLOT_NONE, 0},
+	{"cpu.features", MC_SLOT_LIST, V(cpu_features), V(has_cpu_features), 0},
+	{"cpu.force", MC_SLOT_LIST, V(cpu_force), MC_SLOT_NONE, 0},
+	{"cpu.optional", MC_SLOT_LIST, V(cpu_optional), MC_SLOT_NONE, 0},
+	{"cpu.disable", MC_SLOT_LIST, V(cpu_disable), MC_SLOT_NONE, 0},
+	{"cpu.forbid", MC_SLOT_LIST, V(cpu_forbid), MC_SLOT_NONE, 0},
+};
+
+#define NSLOTS (sizeof(vm_slots) / sizeof(*vm_slots))
+
+int
+mc_vmrec_fields(const mc_vmrec *vm, mc_fields *out)
 {
-	if (!v)
-		return;
-	mc_buf_addf(out, "      %s: ", key);
-	mc_yaml_quote(out, v);
-	mc_buf_addc(out, '\n');
+	return mc_slots_fields(vm, vm_slots, NSLOTS, &vm->extra, out);
 }
 
-/* A set, in flow style; an empty one only when always. */
-static void
-key_set(mc_buf *out, const char *key, const mc_strlist *l, bool always)
+int
+mc_vmrec_merge(mc_vmrec *into, mc_vmrec *from, mc_buf *why)
 {
-	if (l->n || always)
-		mc_yaml_list(out, key, l->v, l->n);
-}
-
-static bool
-has_cpu(const mc_vmrec *vm)
-{
-	return vm->cpu_architecture || vm->cpu_mode || vm->cpu_match ||
-	       vm->cpu_check || vm->cpu_migratable || vm->cpu_model ||
-	       vm->cpu_fallback || vm->cpu_vendor || vm->has_cpu_features ||
-	       vm->cpu_force.n || vm->cpu_optional.n || vm->cpu_disable.n ||
-	       vm->cpu_forbid.n || vm->model_unexpanded;
+	return mc_slots_merge(into, from, vm_slots, NSLOTS, V(extra), why);
 }
 
 void
@@ -107,42 +83,12 @@ mc_vmrec_yaml(mc_buf *out, mc_vmrec *const *vms, size_t n)
 {
 	mc_buf_adds(out, "vms:\n");
 	for (size_t i = 0; i < n; i++) {
-		const mc_vmrec *vm = vms[i];
+		mc_fields f = {0};
 
-		if (vm->source) {
-			mc_buf_adds(out, "  # from ");
-			mc_buf_add_printable(out, vm->source, strlen(vm->source),
-					     false);
-			mc_buf_addc(out, '\n');
-		}
-		mc_buf_adds(out, "  - name: ");
-		mc_yaml_quote(out, vm->name ? vm->name : "unnamed");
-		mc_buf_adds(out, "\n    host: ");
-		mc_yaml_quote(out, vm->host ? vm->host : "");
-		mc_buf_adds(out, "\n    state: ");
-		mc_yaml_quote(out, vm->state ? vm->state : "stopped");
-		mc_buf_addc(out, '\n');
-		if (vm->tsc_frequency > 0)
-			mc_buf_addf(out, "    clock:\n      tsc_frequency: %" PRId64
-				    "\n", vm->tsc_frequency);
-		if (!has_cpu(vm))
-			continue;
-		mc_buf_adds(out, "    cpu:\n");
-		key_str(out, "architecture", vm->cpu_architecture);
-		key_str(out, "mode", vm->cpu_mode);
-		key_str(out, "match", vm->cpu_match);
-		key_str(out, "check", vm->cpu_check);
-		key_str(out, "migratable", vm->cpu_migratable);
-		key_str(out, "model", vm->cpu_model);
-		key_str(out, "fallback", vm->cpu_fallback);
-		key_str(out, "vendor", vm->cpu_vendor);
-		if (vm->model_unexpanded)
-			mc_buf_adds(out, "      model_expanded: false\n");
-		if (vm->has_cpu_features)
-			key_set(out, "features", &vm->cpu_features, true);
-		key_set(out, "force", &vm->cpu_force, false);
-		key_set(out, "optional", &vm->cpu_optional, false);
-		key_set(out, "disable", &vm->cpu_disable, false);
-		key_set(out, "forbid", &vm->cpu_forbid, false);
+		if (mc_vmrec_fields(vms[i], &f) < 0)
+			out->failed = true;
+		else
+			mc_record_yaml(out, vms[i]->source, vms[i]->name, &f);
+		mc_fields_free(&f);
 	}
 }

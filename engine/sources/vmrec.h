@@ -15,20 +15,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
-
-/* A list of strings (malloc'd, owned by the list). */
-typedef struct mc_strlist {
-	char **v;
-	size_t n, cap;
-} mc_strlist;
-
-/* Appends a copy of len bytes at s; -1 when memory runs out. */
-int mc_strlist_add(mc_strlist *l, const char *s, size_t len);
-
-/* True when l holds s. */
-bool mc_strlist_has(const mc_strlist *l, const char *s);
-
-void mc_strlist_free(mc_strlist *l);
+#include "sources/fields.h"
 
 typedef struct mc_vmrec {
 	char *name;
@@ -49,14 +36,26 @@ typedef struct mc_vmrec {
 	mc_strlist cpu_features;  /* what the guest requires of a host */
 	mc_strlist cpu_force, cpu_optional, cpu_disable, cpu_forbid;
 	bool model_unexpanded;  /* a model whose features are not known */
-	/* what the record was made from, written as a comment */
+	/* what the platform says beyond these: checkpoints,
+	 * processor_compatibility, evc_mode, resources.*, ... */
+	mc_fields extra;
+	/* what the record was made from, written as a comment, and where in
+	 * it the record starts (line 0: the file as a whole) */
 	char *source;
+	unsigned line, col;
 } mc_vmrec;
 
 /* A new, empty record; NULL when memory runs out. */
 mc_vmrec *mc_vmrec_new(void);
 
 void mc_vmrec_free(mc_vmrec *vm);
+
+/* Appends vm's fields to out (all but its name), in the inventory's
+ * order. -1 when memory runs out. */
+int mc_vmrec_fields(const mc_vmrec *vm, mc_fields *out);
+
+/* As mc_hostrec_merge, for VMs. */
+int mc_vmrec_merge(mc_vmrec *into, mc_vmrec *from, mc_buf *why);
 
 /* Writes the records as the vms: section of an inventory, every string
  * quoted as mc_yaml_quote does. */
