@@ -63,7 +63,10 @@ static const cli_spec import_spec = {
 	"  cpuinfo   the text of /proc/cpuinfo\n"
 	"  libvirt   virsh capabilities (XML), or a host <cpu>\n"
 	"  libvirt-domain  virsh dumpxml (XML), or a guest <cpu>: VMs\n"
-	"  csv       a header row of inventory paths, one host per row\n",
+	"  csv       a header row of inventory paths, one host per row\n"
+	"  hyperv    Hyper-V: Get-VMHost, Get-VM | ConvertTo-Json: hosts, VMs\n"
+	"  scvmm     VMM: Get-SCVMHost, Get-SCVirtualMachine | ConvertTo-Json\n"
+	"  vsphere   govc host.info/vm.info -json, PowerCLI, pyVmomi JSON\n",
 	"Exit status: 0, or 2 on bad usage or when an input does not import\n"
 	"(FILE:LINE:COL: error: ... on stderr, nothing written).\n",
 	false,

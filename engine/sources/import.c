@@ -103,6 +103,9 @@ static const struct {
 	{"libvirt", mc_import_libvirt},
 	{"libvirt-domain", mc_import_libvirt_domain},
 	{"csv", mc_import_csv},
+	{"hyperv", mc_import_hyperv},
+	{"scvmm", mc_import_scvmm},
+	{"vsphere", mc_import_vsphere},
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(*formats))
@@ -129,7 +132,8 @@ mc_import_find(const char *format)
 const char *
 mc_import_formats(void)
 {
-	return "win32, lscpu, cpuinfo, libvirt, libvirt-domain, csv";
+	return "win32, lscpu, cpuinfo, libvirt, libvirt-domain, csv, hyperv, "
+	       "scvmm, vsphere";
 }
 
 

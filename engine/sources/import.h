@@ -56,11 +56,10 @@ typedef int (*mc_importer)(mc_hostlist *out, const char *name,
 /* Copies given limits into *lim, or the defaults when given is NULL. */
 void mc_import_limits(mc_limits *lim, const mc_limits *given);
 
-/* The importer for a format name ("win32", "lscpu", "cpuinfo", "libvirt",
- * "csv"), or NULL. */
+/* The importer for a format name ("win32", "lscpu", ...), or NULL. */
 mc_importer mc_import_find(const char *format);
 
-/* The format names, for messages: "win32, lscpu, cpuinfo, libvirt, csv". */
+/* The format names, for messages: "win32, lscpu, cpuinfo, ...". */
 const char *mc_import_formats(void);
 
 /* For the importers of text: reports the first NUL byte of f at its line
@@ -91,5 +90,14 @@ int mc_import_libvirt_domain(mc_hostlist *out, const char *name,
 			     const mc_import_ctx *ctx, mc_diag *diag);
 int mc_import_csv(mc_hostlist *out, const char *name, const char *data,
 		  size_t len, const mc_import_ctx *ctx, mc_diag *diag);
+/* Hosts and VMs from PowerShell's JSON of Hyper-V (Get-VMHost, Get-VM),
+ * of VMM (Get-SCVMHost, Get-SCVirtualMachine) and of vSphere (govc,
+ * PowerCLI, pyVmomi). */
+int mc_import_hyperv(mc_hostlist *out, const char *name, const char *data,
+		     size_t len, const mc_import_ctx *ctx, mc_diag *diag);
+int mc_import_scvmm(mc_hostlist *out, const char *name, const char *data,
+		    size_t len, const mc_import_ctx *ctx, mc_diag *diag);
+int mc_import_vsphere(mc_hostlist *out, const char *name, const char *data,
+		      size_t len, const mc_import_ctx *ctx, mc_diag *diag);
 
 #endif
