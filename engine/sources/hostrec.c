@@ -34,6 +34,7 @@ mc_hostrec_free(mc_hostrec *h)
 	mc_strlist_free(&h->migratable_features);
 	free(h->running_under);
 	mc_fields_free(&h->extra);
+	free(h->ref);
 	free(h->source);
 	free(h);
 }

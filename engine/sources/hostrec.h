@@ -49,6 +49,9 @@ typedef struct mc_hostrec {
 	char *running_under;  /* the hypervisor this machine runs under, if any */
 	/* what the platform says beyond these: status.*, resources.*, ... */
 	mc_fields extra;
+	/* the platform's own reference to the host, by which its VMs name it
+	 * (vSphere's "host-16"); not written */
+	char *ref;
 	/* what the record was made from, written as a comment, and where in
 	 * it the record starts (line 0: the file as a whole) */
 	char *source;

@@ -21,6 +21,7 @@ mc_vmrec_free(mc_vmrec *vm)
 		return;
 	free(vm->name);
 	free(vm->host);
+	free(vm->host_ref);
 	free(vm->state);
 	free(vm->cpu_architecture);
 	free(vm->cpu_mode);

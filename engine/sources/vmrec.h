@@ -20,6 +20,9 @@
 typedef struct mc_vmrec {
 	char *name;
 	char *host;             /* the host it is on now */
+	char *host_ref;         /* or the platform's reference to it (a host
+	                           record's ref), resolved when the imports
+	                           are merged; not written */
 	char *state;            /* running, paused, saved, stopped */
 	int64_t tsc_frequency;  /* <clock><timer name='tsc' frequency=>, Hz;
 	                           0: not set */
