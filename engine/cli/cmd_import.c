@@ -197,8 +197,9 @@ cli_import(int argc, char **argv)
 		if (rc == MC_ENOMEM)
 			goto nomem;
 	}
-	if (!mc_diag_error_count(diag))
-		mc_hostset_check_names(hosts, diag);
+	if (!mc_diag_error_count(diag) &&
+	    mc_hostset_merge(hosts, diag) == MC_ENOMEM)
+		goto nomem;
 	/* warnings (models not expanded) too */
 	if (mc_diag_count(diag))
 		cli_print_diags(diag);

@@ -841,6 +841,15 @@ MC_API bool mc_hostset_has_cpu_map(const mc_hostset *set);
 MC_API int mc_hostset_set_vm_place(mc_hostset *set, const char *host,
 				   const char *state);
 
+/* The name of the host each input imported next describes, instead of
+ * the name the input gives or its file's name (NULL: none). An input that
+ * holds more than one host, or VMs, is then an error. */
+MC_API int mc_hostset_set_name(mc_hostset *set, const char *name);
+
+/* The character between a csv input's cells: ',' (0) unless set, such as
+ * ';' for the exports of spreadsheets in many locales, or '\t'. */
+MC_API void mc_hostset_set_delimiter(mc_hostset *set, char delimiter);
+
 /* The import formats, for messages: "win32, lscpu, cpuinfo, libvirt,
  * libvirt-domain, csv". */
 MC_API const char *mc_import_format_names(void);
@@ -869,10 +878,17 @@ MC_API int mc_hostset_import_buffer(mc_hostset *set, const char *format,
 MC_API int mc_hostset_probe(mc_hostset *set, const char *name,
 			    const char *cluster);
 
-/* Adds an error for each host named as one before it (such an inventory
- * would not load), naming where both came from, in set order; MC_EINPUT
- * then, else MC_OK. */
-MC_API int mc_hostset_check_names(const mc_hostset *set, mc_diag *diag);
+/*
+ * Makes the records of one name one record: a host (or VM) imported from
+ * several files (probe's CPU, a status file, a hypervisor file) has the
+ * facts of all of them. The same path with different values is an error
+ * at the later record naming the first's FILE:LINE:COL; sets agree when
+ * they have the same members. Then gives VMs that name their host by the
+ * platform's reference (vSphere's "host-16") that host's name: a
+ * reference no imported host has is an error. MC_EINPUT after errors,
+ * else MC_OK (MC_ENOMEM).
+ */
+MC_API int mc_hostset_merge(mc_hostset *set, mc_diag *diag);
 
 /* Puts every host of the set in cluster. */
 MC_API int mc_hostset_set_cluster(mc_hostset *set, const char *cluster);

@@ -19,6 +19,8 @@ struct mc_hostset {
 	mc_cpumap *cpu_map;   /* NULL: none loaded */
 	char *vm_host;        /* the host imported VMs are on */
 	char *vm_state;       /* their state; NULL: as the input says */
+	char *host_name;      /* the name of the host each input describes */
+	char delimiter;       /* csv: between cells; 0: a comma */
 };
 
 int
@@ -37,6 +39,7 @@ mc_hostset_free(mc_hostset *set)
 	mc_cpumap_free(set->cpu_map);
 	free(set->vm_host);
 	free(set->vm_state);
+	free(set->host_name);
 	free(set);
 }
 
@@ -92,6 +95,29 @@ mc_hostset_set_vm_place(mc_hostset *set, const char *host, const char *state)
 	return MC_OK;
 }
 
+int
+mc_hostset_set_name(mc_hostset *set, const char *name)
+{
+	return set_copy(&set->host_name, name);
+}
+
+void
+mc_hostset_set_delimiter(mc_hostset *set, char delimiter)
+{
+	set->delimiter = delimiter;
+}
+
+/* Drops the records from hosts and vms on: what an input that did not
+ * import added. */
+static void
+drop_from(mc_hostlist *l, size_t hosts, size_t vms)
+{
+	while (l->count > hosts)
+		mc_hostrec_free(l->hosts[--l->count]);
+	while (l->nvms > vms)
+		mc_vmrec_free(l->vms[--l->nvms]);
+}
+
 const char *
 mc_import_format_names(void)
 {
@@ -110,11 +136,38 @@ mc_hostset_import_buffer(mc_hostset *set, const char *format,
 			 const mc_limits *limits, mc_diag *diag)
 {
 	mc_importer import = mc_import_find(format);
-	mc_import_ctx ctx = {limits, set->cpu_map, set->vm_host, set->vm_state};
+	mc_import_ctx ctx = {limits, set->cpu_map, set->vm_host, set->vm_state,
+			     set->delimiter};
+
+	size_t hosts = set->list.count, vms = set->list.nvms;
+	int rc;
 
 	if (!import)
 		return MC_EUSAGE;
-	return import(&set->list, name, data, len, &ctx, diag);
+	rc = import(&set->list, name, data, len, &ctx, diag);
+	if (rc == MC_OK && set->host_name) {
+		size_t n = set->list.count - hosts;
+
+		if (n != 1 || set->list.nvms != vms) {
+			mc_diag_error(diag, "%s: a name is given for its host, but "
+				      "it holds %zu hosts and %zu VMs", name, n,
+				      set->list.nvms - vms);
+			rc = MC_EINPUT;
+		} else if (set_copy(&set->list.hosts[hosts]->name,
+				    set->host_name) != MC_OK) {
+			rc = MC_ENOMEM;
+		}
+	}
+	/* where each new record came from, for messages about merging */
+	for (size_t i = hosts; rc == MC_OK && i < set->list.count; i++)
+		if (mc_hostrec_set(&set->list.hosts[i]->file, name, strlen(name)) < 0)
+			rc = MC_ENOMEM;
+	for (size_t i = vms; rc == MC_OK && i < set->list.nvms; i++)
+		if (mc_hostrec_set(&set->list.vms[i]->file, name, strlen(name)) < 0)
+			rc = MC_ENOMEM;
+	if (rc != MC_OK)
+		drop_from(&set->list, hosts, vms);
+	return rc;
 }
 
 int
@@ -147,7 +200,7 @@ mc_hostset_probe(mc_hostset *set, const char *name, const char *cluster)
 	return mc_hostlist_add(&set->list, h) < 0 ? MC_ENOMEM : MC_OK;
 }
 
-/* A host's name and its place in the set, for finding names twice. */
+/* A record's name and its place in the set, for finding names twice. */
 typedef struct named {
 	const char *name;
 	size_t at;
@@ -162,74 +215,209 @@ by_name(const void *a, const void *b)
 	return c ? c : (x->at > y->at) - (x->at < y->at);
 }
 
-/*
- * Adds an error for each of the n records (named names[i], made from
- * sources[i]) named as one before it, in order. Sorting, not comparing
- * every pair: a CMDB export may hold thousands of hosts.
- */
-static void
-check_dups(const char *what, const char *const *names,
-	   const char *const *sources, size_t n, mc_diag *diag)
-{
-	named *by = calloc(n + 1, sizeof(*by));
-	size_t *first = calloc(n + 1, sizeof(*first));
+/* How records of one kind are merged: hosts or VMs. */
+typedef struct kind {
+	const char *what;                  /* "host", "VM" */
+	void **recs;                       /* the list's records */
+	size_t *count;
+	const char *(*name)(const void *);
+	const char *(*file)(const void *);
+	unsigned (*line)(const void *), (*col)(const void *);
+	int (*merge)(void *into, void *from, mc_buf *why);
+	void (*release)(void *);
+} kind;
 
-	if (!by || !first) {
-		mc_diag_error(diag, "out of memory checking the %s names", what);
+/* Reports that record `later` of kind k disagrees with `first` (why). */
+static void
+conflict(const kind *k, const void *first, const void *later, const char *why,
+	 mc_diag *diag)
+{
+	unsigned l1 = k->line(first), l2 = k->line(later);
+
+	mc_diag_add(diag, MC_SEVERITY_ERROR, k->file(later), l2 ? l2 : 1,
+		    l2 ? k->col(later) : 1, NULL, 0, "%s '%s': %s at %s:%u:%u",
+		    k->what, k->name(later), why, k->file(first), l1 ? l1 : 1,
+		    l1 ? k->col(first) : 1);
+}
+
+/*
+ * Merges the records of kind k that share a name into the first of them
+ * (mc_hostrec_merge), in set order, and drops the others. Sorting, not
+ * comparing every pair: a CMDB export may hold thousands of hosts. A
+ * conflict is an error naming both places. -1 when memory runs out.
+ */
+static int
+merge_kind(const kind *k, mc_diag *diag)
+{
+	size_t n = *k->count, kept = 0;
+	named *by = calloc(n + 1, sizeof(*by));
+	size_t *into = calloc(n + 1, sizeof(*into));
+	mc_buf why = MC_BUF_INIT;
+	int rc = 0;
+
+	if (!by || !into) {
+		rc = -1;
 		goto out;
 	}
-	/* sorted by name, then by set order: each run of one name starts at
-	 * its first place */
 	for (size_t i = 0; i < n; i++) {
-		by[i].name = names[i];
-		by[i].at = i;
-		first[i] = i;
+		by[i] = (named){k->name(k->recs[i]), i};
+		into[i] = i;
 	}
 	qsort(by, n, sizeof(*by), by_name);
 	for (size_t i = 1, start = 0; i < n; i++) {
 		if (strcmp(by[i].name, by[start].name) != 0)
 			start = i;
 		else
-			first[by[i].at] = by[start].at;
+			into[by[i].at] = by[start].at;
 	}
-	/* one error for each record imported again, in set order */
+	/* in set order, each record into the first of its name */
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		void *first = k->recs[into[i]];
+
+		if (into[i] == i)
+			continue;
+		mc_buf_reset(&why);
+		rc = k->merge(first, k->recs[i], &why);
+		if (rc > 0)
+			conflict(k, first, k->recs[i], mc_buf_str(&why), diag);
+		rc = rc < 0 || mc_buf_failed(&why) ? -1 : 0;
+	}
 	for (size_t i = 0; i < n; i++) {
-		if (first[i] != i)
-			mc_diag_error(diag, "%s '%s' is imported twice: from %s and "
-				      "from %s", what, names[i], sources[first[i]],
-				      sources[i]);
+		if (into[i] == i)
+			k->recs[kept++] = k->recs[i];
+		else
+			k->release(k->recs[i]);
 	}
+	*k->count = kept;
 out:
+	mc_buf_free(&why);
 	free(by);
-	free(first);
+	free(into);
+	return rc;
+}
+
+static const char *
+host_name(const void *r)
+{
+	return ((const mc_hostrec *)r)->name;
+}
+
+static const char *
+host_file(const void *r)
+{
+	return ((const mc_hostrec *)r)->file;
+}
+
+static unsigned
+host_line(const void *r)
+{
+	return ((const mc_hostrec *)r)->line;
+}
+
+static unsigned
+host_col(const void *r)
+{
+	return ((const mc_hostrec *)r)->col;
+}
+
+static int
+host_merge(void *into, void *from, mc_buf *why)
+{
+	return mc_hostrec_merge(into, from, why);
+}
+
+static void
+host_release(void *r)
+{
+	mc_hostrec_free(r);
+}
+
+static const char *
+vm_name(const void *r)
+{
+	return ((const mc_vmrec *)r)->name;
+}
+
+static const char *
+vm_file(const void *r)
+{
+	return ((const mc_vmrec *)r)->file;
+}
+
+static unsigned
+vm_line(const void *r)
+{
+	return ((const mc_vmrec *)r)->line;
+}
+
+static unsigned
+vm_col(const void *r)
+{
+	return ((const mc_vmrec *)r)->col;
+}
+
+static int
+vm_merge(void *into, void *from, mc_buf *why)
+{
+	return mc_vmrec_merge(into, from, why);
+}
+
+static void
+vm_release(void *r)
+{
+	mc_vmrec_free(r);
+}
+
+/*
+ * Gives each VM that names its host by the platform's reference (vSphere's
+ * "host-16") the name of the host of that reference. A reference no
+ * imported host has, or a VM with no host at all, is an error.
+ */
+static int
+resolve_hosts(mc_hostlist *l, mc_diag *diag)
+{
+	for (size_t i = 0; i < l->nvms; i++) {
+		mc_vmrec *vm = l->vms[i];
+		const mc_hostrec *h = NULL;
+		unsigned line = vm->line ? vm->line : 1;
+		unsigned col = vm->line ? vm->col : 1;
+
+		if (vm->host)
+			continue;
+		for (size_t k = 0; vm->host_ref && k < l->count && !h; k++)
+			if (l->hosts[k]->ref &&
+			    strcmp(l->hosts[k]->ref, vm->host_ref) == 0)
+				h = l->hosts[k];
+		if (h) {
+			if (mc_hostrec_set(&vm->host, h->name, strlen(h->name)) < 0)
+				return -1;
+		} else if (vm->host_ref) {
+			mc_diag_add(diag, MC_SEVERITY_ERROR, vm->file, line, col,
+				    NULL, 0, "VM '%s' is on host '%s', which no "
+				    "imported file describes (import its host's "
+				    "file too)", vm->name, vm->host_ref);
+		} else {
+			mc_diag_add(diag, MC_SEVERITY_ERROR, vm->file, line, col,
+				    NULL, 0, "VM '%s' has no host", vm->name);
+		}
+	}
+	return 0;
 }
 
 int
-mc_hostset_check_names(const mc_hostset *set, mc_diag *diag)
+mc_hostset_merge(mc_hostset *set, mc_diag *diag)
 {
-	const mc_hostlist *l = &set->list;
+	mc_hostlist *l = &set->list;
 	size_t errors = mc_diag_error_count(diag);
-	size_t n = l->count > l->nvms ? l->count : l->nvms;
-	const char **names = calloc(n + 1, sizeof(*names));
-	const char **sources = calloc(n + 1, sizeof(*sources));
+	const kind hosts = {"host", (void **)l->hosts, &l->count, host_name,
+			    host_file, host_line, host_col, host_merge,
+			    host_release};
+	const kind vms = {"VM", (void **)l->vms, &l->nvms, vm_name, vm_file,
+			  vm_line, vm_col, vm_merge, vm_release};
 
-	if (!names || !sources) {
-		mc_diag_error(diag, "out of memory checking the names");
-		goto out;
-	}
-	for (size_t i = 0; i < l->count; i++) {
-		names[i] = l->hosts[i]->name;
-		sources[i] = l->hosts[i]->source;
-	}
-	check_dups("host", names, sources, l->count, diag);
-	for (size_t i = 0; i < l->nvms; i++) {
-		names[i] = l->vms[i]->name;
-		sources[i] = l->vms[i]->source;
-	}
-	check_dups("VM", names, sources, l->nvms, diag);
-out:
-	free(names);
-	free(sources);
+	if (merge_kind(&hosts, diag) < 0 || merge_kind(&vms, diag) < 0 ||
+	    resolve_hosts(l, diag) < 0)
+		return MC_ENOMEM;
 	return mc_diag_error_count(diag) > errors ? MC_EINPUT : MC_OK;
 }
 

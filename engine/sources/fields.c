@@ -46,6 +46,15 @@ mc_strlist_has(const mc_strlist *l, const char *s)
 	return false;
 }
 
+bool
+mc_strlist_has_n(const mc_strlist *l, const char *s, size_t len)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strncmp(l->v[i], s, len) == 0 && l->v[i][len] == '\0')
+			return true;
+	return false;
+}
+
 void
 mc_strlist_free(mc_strlist *l)
 {
@@ -189,6 +198,27 @@ mc_fields_free(mc_fields *f)
 	}
 	free(f->v);
 	*f = (mc_fields){0};
+}
+
+size_t
+mc_fields_nodes(const mc_fields *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n; i++) {
+		const char *p = f->v[i].path, *dot;
+
+		n += 2 + (f->v[i].kind == MC_FIELD_SET ? f->v[i].set.n : 0);
+		/* each parent, once: at the first field under it */
+		for (dot = strchr(p, '.'); dot; dot = strchr(dot + 1, '.')) {
+			size_t k = (size_t)(dot - p) + 1, j = 0;
+
+			while (j < i && strncmp(f->v[j].path, p, k) != 0)
+				j++;
+			n += j == i ? 2 : 0;
+		}
+	}
+	return n;
 }
 
 /* True when every member of a is in b. */

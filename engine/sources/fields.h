@@ -24,8 +24,9 @@ typedef struct mc_strlist {
 /* Appends a copy of len bytes at s; -1 when memory runs out. */
 int mc_strlist_add(mc_strlist *l, const char *s, size_t len);
 
-/* True when l holds s. */
+/* True when l holds s (the len bytes at s). */
 bool mc_strlist_has(const mc_strlist *l, const char *s);
+bool mc_strlist_has_n(const mc_strlist *l, const char *s, size_t len);
 
 void mc_strlist_free(mc_strlist *l);
 
@@ -69,6 +70,11 @@ const mc_field *mc_fields_get(const mc_fields *f, const char *path);
 const mc_field *mc_fields_clash(const mc_fields *f, const char *path);
 
 void mc_fields_free(mc_fields *f);
+
+/* The YAML nodes the fields take when written (mc_fields_yaml), as the
+ * loader counts them: a key and a value each, a set's members, and a key
+ * and a mapping for each path that holds others. */
+size_t mc_fields_nodes(const mc_fields *f);
 
 /* True when a and b hold the same value (sets: the same members). */
 bool mc_field_equal(const mc_field *a, const mc_field *b);

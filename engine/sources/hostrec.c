@@ -35,6 +35,7 @@ mc_hostrec_free(mc_hostrec *h)
 	free(h->running_under);
 	mc_fields_free(&h->extra);
 	free(h->ref);
+	free(h->file);
 	free(h->source);
 	free(h);
 }

@@ -55,6 +55,7 @@ typedef struct mc_hostrec {
 	/* what the record was made from, written as a comment, and where in
 	 * it the record starts (line 0: the file as a whole) */
 	char *source;
+	char *file;          /* the input it was read from */
 	unsigned line, col;
 } mc_hostrec;
 

@@ -69,28 +69,54 @@ mc_hostlist_free(mc_hostlist *l)
 	*l = (mc_hostlist){0};
 }
 
+/* Makes room in *v (cap *cap) for n more records of size size. */
+static int
+room(void *pv, size_t *cap, size_t need, size_t size)
+{
+	void **v = pv;
+
+	if (need > *cap) {
+		void *p = realloc(*v, need * size);
+
+		if (!p)
+			return -1;
+		*v = p;
+		*cap = need;
+	}
+	return 0;
+}
+
 /* Moves every record of from to the end of to, all or none: room is made
  * first. from is left empty either way (its records freed on failure). */
 int
 mc_hostlist_move(mc_hostlist *to, mc_hostlist *from)
 {
-	size_t need = to->count + from->count;
-
-	if (need > to->cap) {
-		mc_hostrec **p = realloc(to->hosts, need * sizeof(*p));
-
-		if (!p) {
-			mc_hostlist_free(from);
-			return -1;
-		}
-		to->hosts = p;
-		to->cap = need;
+	if (room(&to->hosts, &to->cap, to->count + from->count,
+		 sizeof(*to->hosts)) < 0 ||
+	    room(&to->vms, &to->vcap, to->nvms + from->nvms,
+		 sizeof(*to->vms)) < 0) {
+		mc_hostlist_free(from);
+		return -1;
 	}
 	for (size_t i = 0; i < from->count; i++)
 		to->hosts[to->count++] = from->hosts[i];
-	from->count = 0;
+	for (size_t i = 0; i < from->nvms; i++)
+		to->vms[to->nvms++] = from->vms[i];
+	from->count = from->nvms = 0;
 	mc_hostlist_free(from);
 	return 0;
+}
+
+bool
+mc_import_known_state(const char *s, size_t len)
+{
+	static const char *const states[] = {"running", "paused", "saved",
+					     "stopped"};
+
+	for (size_t i = 0; i < sizeof(states) / sizeof(*states); i++)
+		if (strlen(states[i]) == len && strncmp(states[i], s, len) == 0)
+			return true;
+	return false;
 }
 
 static const struct {

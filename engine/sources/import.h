@@ -47,6 +47,7 @@ typedef struct mc_import_ctx {
 	const mc_cpumap *cpu_map;  /* libvirt's CPU map; NULL: none */
 	const char *vm_host;       /* the host imported VMs are on */
 	const char *vm_state;      /* their state; NULL: as the input says */
+	char delimiter;            /* csv: between cells; 0: a comma */
 } mc_import_ctx;
 
 typedef int (*mc_importer)(mc_hostlist *out, const char *name,

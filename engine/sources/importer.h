@@ -54,6 +54,10 @@ enum {
 	MC_IMPORT_TOO_MANY = 2,    /* a list past max_items */
 };
 
+/* True for the len bytes at s being a VM state of the inventory: running,
+ * paused, saved or stopped. */
+bool mc_import_known_state(const char *s, size_t len);
+
 /* White space as isspace() in the C locale. */
 bool mc_import_is_space(char c);
 

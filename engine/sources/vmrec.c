@@ -22,6 +22,7 @@ mc_vmrec_free(mc_vmrec *vm)
 	free(vm->name);
 	free(vm->host);
 	free(vm->host_ref);
+	free(vm->file);
 	free(vm->state);
 	free(vm->cpu_architecture);
 	free(vm->cpu_mode);

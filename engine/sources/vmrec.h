@@ -45,6 +45,7 @@ typedef struct mc_vmrec {
 	/* what the record was made from, written as a comment, and where in
 	 * it the record starts (line 0: the file as a whole) */
 	char *source;
+	char *file;             /* the input it was read from */
 	unsigned line, col;
 } mc_vmrec;
 

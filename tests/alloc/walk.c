@@ -583,7 +583,7 @@ run_cpumap_job(const job *j)
 	if (step(rc, map, true, diag, "mc_cpumap_load")) {
 		for (size_t i = 0; i < NIMPORTS; i++) {
 			mc_hostlist list = { 0 };
-			mc_import_ctx ctx = { NULL, map, "kvm-01", NULL };
+			mc_import_ctx ctx = { .cpu_map = map, .vm_host = "kvm-01" };
 			unsigned long long h = 0;
 
 			if (strncmp(imports[i].format, "libvirt", 7) != 0)

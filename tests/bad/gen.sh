@@ -508,12 +508,18 @@ fresh lua-shared-string.lua || {
 	put lua-shared-string.lua
 }
 
-# Two CSV exports of the same 30,000 hosts: every host is imported twice
-# (found by sorting the names, not by comparing every pair: 8 s).
+# Two CSV exports of the same 30,000 hosts that disagree on every one: each
+# host is merged with its other record (found by sorting the names, not by
+# comparing every pair: 8 s), and each is a conflict.
 fresh csv-30k-hosts.csv || {
 	awk 'BEGIN { print "name,cpu.manufacturer"
 		for (i = 0; i < 30000; i++) print "h" i ",Intel" }' >"$dir/csv-30k-hosts.csv.$$"
 	put csv-30k-hosts.csv
+}
+fresh csv-30k-hosts-amd.csv || {
+	awk 'BEGIN { print "name,cpu.manufacturer"
+		for (i = 0; i < 30000; i++) print "h" i ",AMD" }' >"$dir/csv-30k-hosts-amd.csv.$$"
+	put csv-30k-hosts-amd.csv
 }
 
 # 1,000 hosts sharing, through aliases, a hypervisor version of 800 KB that

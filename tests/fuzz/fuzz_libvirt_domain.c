@@ -71,7 +71,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	for (int with_map = 0; with_map < 2; with_map++) {
-		mc_import_ctx ctx = {NULL, with_map ? map : NULL, "kvm-01", NULL};
+		mc_import_ctx ctx = {.cpu_map = with_map ? map : NULL, .vm_host = "kvm-01"};
 		mc_hostlist l = {0};
 		mc_diag *diag = mc_diag_new();
 

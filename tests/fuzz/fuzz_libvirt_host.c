@@ -33,7 +33,7 @@ static void
 import_once(const uint8_t *data, size_t size, const mc_cpumap *with)
 {
 	mc_hostlist list = {0};
-	mc_import_ctx ctx = {NULL, with, NULL, NULL};
+	mc_import_ctx ctx = {.cpu_map = with};
 	mc_diag *diag = mc_diag_new();
 	mc_buf out = MC_BUF_INIT;
 

@@ -56,7 +56,7 @@ END_TEST
 START_TEST(without_map)
 {
 	mc_hostlist list = {0};
-	mc_import_ctx ctx = {NULL, NULL, NULL, NULL};
+	mc_import_ctx ctx = {0};
 	mc_diag *diag = mc_diag_new();
 	const mc_diag_item *it;
 	const mc_hostrec *h;
@@ -96,7 +96,7 @@ START_TEST(with_map)
 	mc_hostlist list = {0};
 	mc_cpumap *map = NULL;
 	mc_diag *diag = mc_diag_new();
-	mc_import_ctx ctx = {NULL, NULL, NULL, NULL};
+	mc_import_ctx ctx = {0};
 	const mc_hostrec *h;
 
 	ck_assert_int_eq(mc_cpumap_load(&map, MC_CPUMAP_DIR, NULL, diag), MC_OK);
@@ -131,7 +131,7 @@ START_TEST(feature_twice)
 	mc_hostlist list = {0};
 	mc_cpumap *map = NULL;
 	mc_diag *diag = mc_diag_new();
-	mc_import_ctx ctx = {NULL, NULL, NULL, NULL};
+	mc_import_ctx ctx = {0};
 
 	ck_assert_int_eq(mc_cpumap_load(&map, MC_CPUMAP_DIR, NULL, diag), MC_OK);
 	ctx.cpu_map = map;
