@@ -83,13 +83,31 @@ int cli_bad_option(const char *cmd, int c, const char *arg);
  */
 char *cli_default_policy(void);
 
-/* Loads the policy at path (NULL: the default) within limits. Prints
- * diagnostics and returns NULL on failure. */
+/* The name standard input goes by in messages, read for a FILE "-". */
+#define CLI_STDIN_NAME "<stdin>"
+
+/* True for a FILE argument that stands for standard input: "-". */
+bool cli_is_stdin(const char *path);
+
+/*
+ * Reads standard input to its end, or to one byte past the file-size limit
+ * (which the loaders then report as the limit's error): *data is malloc'd
+ * and NUL-terminated. Returns MC_OK, MC_EINPUT after printing a read
+ * error, or MC_ENOMEM.
+ */
+int cli_read_stdin(const mc_limits *limits, char **data, size_t *len);
+
+/* mc_policy_load, from standard input when path is "-". */
+int cli_policy_load(mc_policy **out, const char *path, const mc_limits *limits,
+		    mc_diag *diag);
+
+/* Loads the policy at path (NULL: the default; "-": standard input) within
+ * limits. Prints diagnostics and returns NULL on failure. */
 mc_policy *cli_load_policy(const char *path, const mc_limits *limits,
 			   mc_diag *diag);
 
-/* Loads and merges the inventory files within limits, and finishes the
- * inventory. */
+/* Loads and merges the inventory files ("-": standard input) within
+ * limits, and finishes the inventory. */
 mc_inventory *cli_load_inventory(char *const *paths, size_t n,
 				 const mc_limits *limits, mc_diag *diag);
 

@@ -12,9 +12,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json.h"
 
 enum { OPT_FROM = 256, OPT_CLUSTER, OPT_FORMAT, OPT_CPU_MAP, OPT_HOST,
-       OPT_STATE };
+       OPT_STATE, OPT_NAME, OPT_DELIMITER };
 
 static const cli_opt import_opts[] = {
 	{OPT_FROM, "from", "FORMAT", "--from FORMAT",
@@ -25,6 +26,12 @@ static const cli_opt import_opts[] = {
 	 "every input imports) instead of stdout", CLI_OPT_VALUE, NULL},
 	{OPT_CLUSTER, "cluster", "NAME", "[--cluster NAME]",
 	 "put every imported host in cluster NAME", CLI_OPT_VALUE, NULL},
+	{OPT_NAME, "name", "NAME", "[--name NAME]",
+	 "the host's name, for one FILE of one host (else\n"
+	 "its name in FILE, or FILE's name)", CLI_OPT_VALUE, NULL},
+	{OPT_DELIMITER, "delimiter", "C", "[--delimiter C]",
+	 "csv: the character between cells (default ',';\n"
+	 "';' or 'tab' for other exports)", CLI_OPT_VALUE, NULL},
 	{OPT_CPU_MAP, "cpu-map", "DIR", "[--cpu-map DIR]",
 	 "libvirt formats: libvirt's CPU map (default:\n"
 	 "$MIGCHECK_CPU_MAP, else " MC_CPU_MAP_DIR ")",
@@ -35,8 +42,8 @@ static const cli_opt import_opts[] = {
 	{OPT_STATE, "state", "STATE", "[--state STATE]",
 	 "libvirt-domain: the VMs' state (running, paused,\n"
 	 "saved, stopped) instead of what the XML says", CLI_OPT_VALUE, NULL},
-	{OPT_FORMAT, "format", "FORMAT", "[--format yaml]", "yaml (the only one)",
-	 CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	{OPT_FORMAT, "format", "FORMAT", "[--format yaml|json]",
+	 "yaml (default) or json", CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
 	{CLI_OPT_LIMIT, "limit", "NAME=N", "[--limit NAME=N]...",
 	 "change a limit on input, e.g. file-size=1G\n"
 	 "(see docs/limits.md)", CLI_OPT_VALUE, NULL},
@@ -45,11 +52,12 @@ static const cli_opt import_opts[] = {
 
 static const cli_spec import_spec = {
 	"import", import_opts,
-	"Reads what a platform prints about a machine's processors and writes\n"
-	"the hosts as an inventory (hosts:). One host per FILE, except for csv,\n"
-	"which holds one host per row. The lscpu, cpuinfo and libvirt formats\n"
-	"carry no host name: the host is named after its file, without\n"
-	"directories and extension.\n"
+	"Reads what a platform prints about its machines and VMs and writes\n"
+	"them as an inventory (hosts:, vms:). The lscpu, cpuinfo and libvirt\n"
+	"formats carry no host name: the host is named after its file, without\n"
+	"directories and extension, or --name. FILE - is standard input.\n"
+	"Records of one name from several FILEs are one record: their facts\n"
+	"are merged, and a fact with two values is an error.\n"
 	"\n"
 	"libvirt-domain writes VMs (vms:) instead, one per FILE, named by its\n"
 	"<name>, on the host --host names: running when the XML has an id=\n"
@@ -63,7 +71,7 @@ static const cli_spec import_spec = {
 	"  cpuinfo   the text of /proc/cpuinfo\n"
 	"  libvirt   virsh capabilities (XML), or a host <cpu>\n"
 	"  libvirt-domain  virsh dumpxml (XML), or a guest <cpu>: VMs\n"
-	"  csv       a header row of inventory paths, one host per row\n"
+	"  csv       a header row of inventory paths, one host (or VM) a row\n"
 	"  hyperv    Hyper-V: Get-VMHost, Get-VM | ConvertTo-Json: hosts, VMs\n"
 	"  scvmm     VMM: Get-SCVMHost, Get-SCVirtualMachine | ConvertTo-Json\n"
 	"  vsphere   govc host.info/vm.info -json, PowerCLI, pyVmomi JSON\n",
@@ -103,6 +111,87 @@ load_cpu_map(mc_hostset *hosts, const char *dir, mc_diag *diag)
 	return mc_hostset_load_cpu_map(hosts, dir, diag);
 }
 
+/* Sets the value at path v->path (keys joined by dots) under object o. */
+static int
+put_value(void *ctx, const mc_record_value *v)
+{
+	jctx *j = ((void **)ctx)[0];
+	json_t *o = ((void **)ctx)[1], *val = NULL;
+	char key[1024];
+	const char *p = v->path, *dot;
+
+	/* down to the last key's object, making each on the way */
+	while ((dot = strchr(p, '.')) != NULL) {
+		size_t n = (size_t)(dot - p);
+		json_t *sub;
+
+		if (n >= sizeof(key))
+		{
+			j->ok = false;
+			return 0;
+		}
+		memcpy(key, p, n);
+		key[n] = '\0';
+		if (!(sub = json_object_get(o, key))) {
+			sub = json_object();
+			jset(j, o, key, sub);
+			if (!j->ok)
+				return 0;
+		}
+		o = sub;
+		p = dot + 1;
+	}
+	switch (v->type) {
+	case MC_RECORD_STRING:
+		val = jtext(v->text);
+		break;
+	case MC_RECORD_INTEGER:
+		val = json_integer(v->number);
+		break;
+	case MC_RECORD_BOOLEAN:
+		val = json_boolean(v->number);
+		break;
+	case MC_RECORD_LIST:
+		val = json_array();
+		for (size_t i = 0; i < v->nitems; i++)
+			jpush(j, val, jtext(v->items[i]));
+		break;
+	}
+	jset(j, o, p, val);
+	return 0;
+}
+
+/* The set as a JSON inventory: {"hosts": [...], "vms": [...]}, the same
+ * records and values as the YAML. */
+static int
+import_json(char **text, size_t *len, const mc_hostset *set)
+{
+	jctx j = {true};
+	json_t *root = json_object();
+	size_t nh = mc_hostset_count(set), nv = mc_hostset_vm_count(set);
+
+	for (int vm = 0; vm < 2; vm++) {
+		size_t n = vm ? nv : nh;
+		json_t *list;
+
+		if (vm ? !nv : !nh && nv)
+			continue;  /* as the YAML: hosts unless only VMs */
+		list = json_array();
+		jset(&j, root, vm ? "vms" : "hosts", list);
+		for (size_t i = 0; i < n && j.ok; i++) {
+			json_t *rec = json_object();
+			void *ctx[2] = {&j, rec};
+
+			jpush(&j, list, rec);
+			if (j.ok && mc_hostset_each_value(set, vm, i, put_value,
+							  ctx) != MC_OK)
+				j.ok = false;
+		}
+	}
+	*text = jdump(&j, root, len);
+	return *text ? MC_OK : MC_ENOMEM;
+}
+
 void
 cli_import_help(FILE *out)
 {
@@ -113,8 +202,10 @@ int
 cli_import(int argc, char **argv)
 {
 	const char *from = NULL, *cluster = NULL, *cpu_map = NULL;
-	const char *vm_host = NULL, *vm_state = NULL;
-	const char *format = "yaml";
+	const char *vm_host = NULL, *vm_state = NULL, *host_name = NULL;
+	const char *format = "yaml", *delimiter = NULL;
+	char delim = 0;
+	bool json = false;
 	mc_hostset *hosts = NULL;
 	char *text = NULL;
 	size_t len = 0;
@@ -147,6 +238,12 @@ cli_import(int argc, char **argv)
 		case OPT_STATE:
 			vm_state = arg;
 			break;
+		case OPT_NAME:
+			host_name = arg;
+			break;
+		case OPT_DELIMITER:
+			delimiter = arg;
+			break;
 		}
 	}
 	if (c != CLI_OPT_END)
@@ -157,13 +254,36 @@ cli_import(int argc, char **argv)
 	if (!mc_import_format_known(from))
 		return cli_usage("import", "unknown input format '%s' (formats: %s)",
 				 from, mc_import_format_names());
-	if (strcmp(format, "yaml") != 0)
+	json = strcmp(format, "json") == 0;
+	if (!json && strcmp(format, "yaml") != 0)
 		return cli_usage("import", "unknown output format '%s' (formats: "
-				 "yaml)", format);
+				 "yaml, json)", format);
+	if (delimiter && strcmp(from, "csv") != 0)
+		return cli_usage("import", "--delimiter is for --from csv");
+	if (delimiter && strcmp(delimiter, "tab") == 0)
+		delim = '\t';
+	else if (delimiter && strlen(delimiter) == 1 && delimiter[0] != '"' &&
+		 delimiter[0] != '\n' && delimiter[0] != '\r')
+		delim = delimiter[0];
+	else if (delimiter)
+		return cli_usage("import", "--delimiter takes one character "
+				 "(not a quote or a line break), or 'tab'");
+	if (host_name && !*host_name)
+		return cli_usage("import", "--name needs a name");
 	if (cluster && !*cluster)
 		return cli_usage("import", "--cluster needs a name");
 	if (optind >= argc)
 		return cli_usage("import", "name at least one file to import");
+	if (host_name && argc - optind != 1)
+		return cli_usage("import", "--name names the host of one FILE");
+	for (int i = optind; i < argc; i++) {
+		if (!cli_is_stdin(argv[i]) || host_name)
+			continue;
+		if (strcmp(from, "lscpu") == 0 || strcmp(from, "cpuinfo") == 0 ||
+		    strcmp(from, "libvirt") == 0)
+			return cli_usage("import", "standard input has no file name "
+					 "to name its host after: give --name NAME");
+	}
 	if ((vm_host || vm_state) && strcmp(from, "libvirt-domain") != 0)
 		return cli_usage("import", "--host and --state are for "
 				 "--from libvirt-domain");
@@ -178,8 +298,10 @@ cli_import(int argc, char **argv)
 
 	diag = mc_diag_new();
 	if (!diag || mc_hostset_new(&hosts) != MC_OK ||
-	    mc_hostset_set_vm_place(hosts, vm_host, vm_state) != MC_OK)
+	    mc_hostset_set_vm_place(hosts, vm_host, vm_state) != MC_OK ||
+	    mc_hostset_set_name(hosts, host_name) != MC_OK)
 		goto nomem;
+	mc_hostset_set_delimiter(hosts, delim);
 	if (strncmp(from, "libvirt", 7) == 0) {
 		int rc = load_cpu_map(hosts, cpu_map, diag);
 
@@ -191,11 +313,22 @@ cli_import(int argc, char **argv)
 		}
 	}
 	for (int i = optind; i < argc; i++) {
-		int rc = mc_hostset_import_file(hosts, from, argv[i], &sh.limits,
-						diag);
+		char *data = NULL;
+		size_t dlen = 0;
+		int rc;
 
+		if (!cli_is_stdin(argv[i])) {
+			rc = mc_hostset_import_file(hosts, from, argv[i], &sh.limits,
+						    diag);
+		} else if ((rc = cli_read_stdin(&sh.limits, &data, &dlen)) == MC_OK) {
+			rc = mc_hostset_import_buffer(hosts, from, CLI_STDIN_NAME,
+						      data, dlen, &sh.limits, diag);
+			free(data);
+		}
 		if (rc == MC_ENOMEM)
 			goto nomem;
+		if (rc == MC_EINPUT && !mc_diag_count(diag))
+			goto out;  /* standard input did not read: said */
 	}
 	if (!mc_diag_error_count(diag) &&
 	    mc_hostset_merge(hosts, diag) == MC_ENOMEM)
@@ -207,7 +340,8 @@ cli_import(int argc, char **argv)
 		goto out;
 	if (cluster && mc_hostset_set_cluster(hosts, cluster) != MC_OK)
 		goto nomem;
-	if (mc_hostset_yaml(&text, &len, hosts) != MC_OK)
+	if ((json ? import_json(&text, &len, hosts)
+		  : mc_hostset_yaml(&text, &len, hosts)) != MC_OK)
 		goto nomem;
 	status = cli_output(&sh, text, len);
 	goto out;

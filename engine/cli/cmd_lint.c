@@ -110,7 +110,7 @@ cli_lint(int argc, char **argv)
 			nomem = true;
 			break;
 		}
-		rc = mc_policy_load(&p, argv[i], &sh.limits, diag);
+		rc = cli_policy_load(&p, argv[i], &sh.limits, diag);
 		f->policy = p;
 		if (rc == MC_OK)
 			rc = mc_policy_lint(p, diag);

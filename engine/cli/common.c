@@ -379,6 +379,68 @@ cli_default_policy(void)
 	return path;
 }
 
+bool
+cli_is_stdin(const char *path)
+{
+	return strcmp(path, "-") == 0;
+}
+
+int
+cli_read_stdin(const mc_limits *limits, char **data, size_t *len)
+{
+	size_t cap = 0, n = 0, most = limits->max_file_bytes + 1;
+	char *buf = NULL;
+
+	for (;;) {
+		size_t got;
+
+		if (n + 1 >= cap) {
+			size_t want = cap ? cap * 2 : 65536;
+			char *more = realloc(buf, want);
+
+			if (!more) {
+				free(buf);
+				return MC_ENOMEM;
+			}
+			buf = more;
+			cap = want;
+		}
+		got = fread(buf + n, 1, (cap - 1 - n < most - n ? cap - 1 - n
+					 : most - n), stdin);
+		n += got;
+		if (n >= most || got == 0)
+			break;
+	}
+	if (ferror(stdin)) {
+		fprintf(stderr, "migcheck: error: reading standard input: %s\n",
+			strerror(errno));
+		free(buf);
+		return MC_EINPUT;
+	}
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return MC_OK;
+}
+
+int
+cli_policy_load(mc_policy **out, const char *path, const mc_limits *limits,
+		mc_diag *diag)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!cli_is_stdin(path))
+		return mc_policy_load(out, path, limits, diag);
+	*out = NULL;
+	if ((rc = cli_read_stdin(limits, &data, &len)) != MC_OK)
+		return rc;
+	rc = mc_policy_load_buffer(out, CLI_STDIN_NAME, data, len, limits, diag);
+	free(data);
+	return rc;
+}
+
 mc_policy *
 cli_load_policy(const char *path, const mc_limits *limits, mc_diag *diag)
 {
@@ -394,7 +456,7 @@ cli_load_policy(const char *path, const mc_limits *limits, mc_diag *diag)
 		}
 		path = def;
 	}
-	rc = mc_policy_load(&p, path, limits, diag);
+	rc = cli_policy_load(&p, path, limits, diag);
 	if (rc == MC_ENOMEM)
 		fprintf(stderr, "migcheck: error: out of memory loading %s\n", path);
 	cli_print_diags(diag);
@@ -410,8 +472,18 @@ cli_load_inventory(char *const *paths, size_t n, const mc_limits *limits,
 	mc_inventory *inv = NULL;
 	int rc = mc_inventory_new(&inv, limits);
 
-	for (size_t i = 0; i < n && rc == MC_OK; i++)
-		rc = mc_inventory_add_file(inv, paths[i], diag);
+	for (size_t i = 0; i < n && rc == MC_OK; i++) {
+		char *data = NULL;
+		size_t len = 0;
+
+		if (!cli_is_stdin(paths[i])) {
+			rc = mc_inventory_add_file(inv, paths[i], diag);
+		} else if ((rc = cli_read_stdin(limits, &data, &len)) == MC_OK) {
+			rc = mc_inventory_add_buffer(inv, CLI_STDIN_NAME, data, len,
+						     diag);
+			free(data);
+		}
+	}
 	if (rc == MC_OK)
 		rc = mc_inventory_finish(inv, diag);
 	if (rc == MC_ENOMEM)

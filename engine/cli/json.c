@@ -30,6 +30,38 @@ jpush(jctx *j, json_t *a, json_t *v)
 	}
 }
 
+json_t *
+jtext(const char *s)
+{
+	size_t len = strlen(s), n = 0;
+	char *fixed;
+	json_t *v;
+
+	for (size_t i = 0, w; i < len; i += w ? w : 1) {
+		w = mc_text_utf8_char(s + i, len - i, NULL);
+		n += w ? w : 3;
+	}
+	if (n == len)
+		return json_string(s);
+	if (!(fixed = malloc(n + 1)))
+		return NULL;
+	n = 0;
+	for (size_t i = 0, w; i < len; i += w ? w : 1) {
+		w = mc_text_utf8_char(s + i, len - i, NULL);
+		if (w) {
+			memcpy(fixed + n, s + i, w);
+			n += w;
+		} else {
+			memcpy(fixed + n, "\xEF\xBF\xBD", 3);
+			n += 3;
+		}
+	}
+	fixed[n] = '\0';
+	v = json_string(fixed);
+	free(fixed);
+	return v;
+}
+
 void
 jstr(jctx *j, json_t *o, const char *key, const char *s)
 {

@@ -23,6 +23,10 @@ void jset(jctx *j, json_t *o, const char *key, json_t *v);
 /* Appends v to the array a, taking over v. */
 void jpush(jctx *j, json_t *a, json_t *v);
 
+/* A JSON string of s, each byte that is not part of valid UTF-8 as
+ * U+FFFD (jansson takes only valid UTF-8); NULL when memory runs out. */
+json_t *jtext(const char *s);
+
 /* o[key] = s when s is not NULL. */
 void jstr(jctx *j, json_t *o, const char *key, const char *s);
 

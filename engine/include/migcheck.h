@@ -898,6 +898,37 @@ MC_API int mc_hostset_set_cluster(mc_hostset *set, const char *cluster);
  * reads back as the same strings. */
 MC_API int mc_hostset_yaml(char **out, size_t *len, const mc_hostset *set);
 
+/* The type of a record's value (an inventory's scalar types; a version
+ * is a string). */
+typedef enum mc_record_type {
+	MC_RECORD_STRING,
+	MC_RECORD_INTEGER,
+	MC_RECORD_BOOLEAN,
+	MC_RECORD_LIST,     /* a set of strings */
+} mc_record_type;
+
+/* One value of a record, by its inventory path ("cpu.family"). */
+typedef struct mc_record_value {
+	const char *path;
+	mc_record_type type;
+	const char *text;           /* MC_RECORD_STRING */
+	int64_t number;             /* MC_RECORD_INTEGER; BOOLEAN: 0 or 1 */
+	const char *const *items;   /* MC_RECORD_LIST */
+	size_t nitems;
+} mc_record_value;
+
+/* Called for each value of a record; a non-zero return stops the walk. */
+typedef int (*mc_record_visit)(void *ctx, const mc_record_value *value);
+
+/*
+ * Calls visit for every value of record i of the set -- host i, or VM i
+ * when vm is true -- in the order the inventory writes them, beginning
+ * with "name": what mc_hostset_yaml() writes, for writing it otherwise
+ * (as JSON). Returns visit's first non-zero return, MC_ENOMEM, or MC_OK.
+ */
+MC_API int mc_hostset_each_value(const mc_hostset *set, bool vm, size_t i,
+				 mc_record_visit visit, void *ctx);
+
 /* A host record as the set holds it. Strings are NULL where the source
  * said nothing; they belong to the set. */
 typedef struct mc_host_record {

@@ -475,3 +475,37 @@ mc_hostset_get(const mc_hostset *set, size_t i, mc_host_record *out)
 		.model_name = h->model_name,
 	};
 }
+
+int
+mc_hostset_each_value(const mc_hostset *set, bool vm, size_t i,
+		      mc_record_visit visit, void *ctx)
+{
+	const char *name = vm ? set->list.vms[i]->name : set->list.hosts[i]->name;
+	mc_record_value v = {"name", MC_RECORD_STRING, name ? name : "unnamed",
+			     0, NULL, 0};
+	mc_fields f = {0};
+	int rc = visit(ctx, &v);
+
+	if (rc != 0)
+		return rc;
+	if ((vm ? mc_vmrec_fields(set->list.vms[i], &f)
+		: mc_hostrec_fields(set->list.hosts[i], &f)) < 0) {
+		mc_fields_free(&f);
+		return MC_ENOMEM;
+	}
+	for (size_t k = 0; k < f.n && rc == 0; k++) {
+		const mc_field *x = &f.v[k];
+		static const mc_record_type types[] = {
+			[MC_FIELD_STRING] = MC_RECORD_STRING,
+			[MC_FIELD_INT] = MC_RECORD_INTEGER,
+			[MC_FIELD_BOOL] = MC_RECORD_BOOLEAN,
+			[MC_FIELD_SET] = MC_RECORD_LIST,
+		};
+
+		v = (mc_record_value){x->path, types[x->kind], x->text, x->num,
+				      (const char *const *)x->set.v, x->set.n};
+		rc = visit(ctx, &v);
+	}
+	mc_fields_free(&f);
+	return rc;
+}

@@ -269,6 +269,7 @@ static const col_path vm_paths[] = {
 /* A column as its header names it. */
 typedef struct csv_col {
 	char *path;        /* the inventory path ("vm." and "[]" removed) */
+	const char *label; /* the header's cell, for messages */
 	col_kind kind;
 	col_target target;
 } csv_col;
@@ -352,7 +353,7 @@ header_col(csv_reader *r, const csv_cell *c, bool vms, csv_col *col)
 		col->target = known[k].target;
 		return 0;
 	}
-	if (strncmp(col->path, "cpu.", 4) == 0) {
+	if (strncmp(col->path, "cpu.", 4) == 0 || strcmp(col->path, "cpu") == 0) {
 		mc_file_diag(r->diag, MC_SEVERITY_ERROR, &r->file, c->line, c->col,
 			     "unknown column '%s': not a processor key of the "
 			     "inventory (docs/import/csv.md lists them)", c->text);
@@ -399,7 +400,7 @@ cell_error(csv_reader *r, const csv_cell *c, const csv_col *col,
 	   const char *what)
 {
 	mc_file_diag(r->diag, MC_SEVERITY_ERROR, &r->file, c->line, c->col,
-		     "'%s' %s, not '%s'", col->path, what, c->text);
+		     "'%s' %s, not '%s'", col->label, what, c->text);
 	r->errors++;
 }
 
@@ -536,7 +537,7 @@ csv_record(csv_reader *r, const csv_row *row, const csv_col *cols, bool vms,
 	const csv_cell *namecell = NULL;
 	const char *name;
 	size_t first, count = vms ? l->nvms : l->count;
-	int put;
+	int put, before = r->errors;
 
 	if (!h && !vm)
 		return -1;
@@ -552,7 +553,7 @@ csv_record(csv_reader *r, const csv_row *row, const csv_col *cols, bool vms,
 			     namecell ? namecell->col : 1, "a %s without a name",
 			     vms ? "VM" : "host");
 		r->errors++;
-	} else if (vm && (!vm->host || !vm->state)) {
+	} else if (vm && (!vm->host || !vm->state) && r->errors == before) {
 		mc_file_diag(r->diag, MC_SEVERITY_ERROR, &r->file, row->line, 1,
 			     "VM '%s' needs %s", name, !vm->host ? "its host "
 			     "(vm.host)" : "its state (vm.state)");
@@ -644,9 +645,12 @@ read_header(csv_reader *r, const csv_row *header, csv_col *cols, bool *vms)
 		if (rc < 0)
 			goto nomem;
 		if (rc > 0) {
+			free(cols[i].path);
+			cols[i].path = NULL;
 			r->errors++;
 			continue;
 		}
+		cols[i].label = header->cells[i].text;
 		f = mc_fields_get(&seen, cols[i].path);
 		if (mc_fields_int(&seen, cols[i].path, f ? f->num + 1 : 1) < 0)
 			goto nomem;

@@ -6,6 +6,8 @@
 #   stdout  the standard output expected, byte for byte
 #   status  the exit status expected
 #   stderr  (optional) the standard error expected, byte for byte
+#   stdin   (optional) what the command reads on standard input (else
+#           nothing)
 #
 # UPDATE=1 sh tests/cli/run.sh BIN rewrites stdout, stderr (where present) and
 # status from what the program prints now: review the diff before committing.
@@ -22,7 +24,9 @@ for dir in "$here"/cases/*/; do
 	count=$((count + 1))
 	args=$(cat "$dir/args")
 	eval "set -- $args"
-	NO_COLOR=1 timeout 20 "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+	in=/dev/null
+	[ -f "$dir/stdin" ] && in="$dir/stdin"
+	NO_COLOR=1 timeout 20 "$bin" "$@" <"$in" >"$tmp/out" 2>"$tmp/err"
 	status=$?
 	if [ "${UPDATE:-}" = 1 ]; then
 		cp "$tmp/out" "$dir/stdout"
