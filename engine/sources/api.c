@@ -8,6 +8,7 @@
 
 #include "util/buf.h"
 #include "util/diag.h"
+#include "load/named.h"
 #include "load/node.h"
 #include "sources/cpumap.h"
 #include "sources/hostrec.h"
@@ -142,8 +143,13 @@ mc_hostset_import_buffer(mc_hostset *set, const char *format,
 	size_t hosts = set->list.count, vms = set->list.nvms;
 	int rc;
 
+	mc_limits lim;
+
 	if (!import)
 		return MC_EUSAGE;
+	mc_import_limits(&lim, limits);
+	if (len > lim.max_file_bytes)
+		return mc_file_too_large(name, NULL, &lim, diag);
 	rc = import(&set->list, name, data, len, &ctx, diag);
 	if (rc == MC_OK && set->host_name) {
 		size_t n = set->list.count - hosts;
