@@ -87,13 +87,31 @@ typedef struct cpuinfo_value {
 	bool set;
 } cpuinfo_value;
 
+/* A later processor's list of flags that is not the first processor's. */
+typedef struct cpuinfo_other {
+	int key;
+	const char *v;
+	size_t len;
+} cpuinfo_other;
+
 typedef struct cpuinfo {
 	mc_file file;
 	mc_diag *diag;
 	const mc_limits *lim;
 	cpuinfo_value k[K_NKEYS];
+	cpuinfo_other *others;
+	size_t nothers, capothers;
 	int errors;
 } cpuinfo;
+
+/* The keys that hold a processor's flags, the first the file has being
+ * read (cpuinfo_features). */
+static bool
+is_flags_key(int key)
+{
+	return key == K_FLAGS || key == K_FEATURES_CAP || key == K_FEATURES ||
+	       key == K_CPUCAPS || key == K_ASES;
+}
 
 /* ARM's "CPU implementer" codes (the MIDR register), as Linux's lscpu
  * names them. */
@@ -353,8 +371,79 @@ cpuinfo_arch(const cpuinfo *ci)
 	return NULL;
 }
 
+/* The next word of s from *i, separated by white space (and commas when
+ * commas): false at the end. */
+static bool
+next_word(const char *s, size_t len, bool commas, size_t *i, size_t *start,
+	  size_t *wlen)
+{
+	while (*i < len && (mc_import_is_space(s[*i]) || (commas && s[*i] == ',')))
+		(*i)++;
+	*start = *i;
+	while (*i < len && !mc_import_is_space(s[*i]) && !(commas && s[*i] == ','))
+		(*i)++;
+	*wlen = *i - *start;
+	return *wlen > 0;
+}
+
+/*
+ * Keeps of h's features those every other list of key holds as well: a
+ * flag only some processors show (a hypervisor that hides one from some
+ * virtual processors) cannot be relied on by what runs on the host. Each
+ * list is read once, through a map of the features: time linear in the
+ * file. -1 when memory runs out.
+ */
+static int
+keep_common(cpuinfo *ci, mc_hostrec *h, int key)
+{
+	mc_strmap map;
+	size_t *stamp = NULL, epoch = 0, n = 0;
+	int rc = -1;
+
+	mc_strmap_init(&map);
+	if (!h->nfeatures)
+		return 0;
+	if (!(stamp = calloc(h->nfeatures, sizeof(*stamp))))
+		goto out;
+	for (size_t i = 0; i < h->nfeatures; i++) {
+		if (mc_strmap_put(&map, h->features[i], strlen(h->features[i]), i,
+				  NULL) < 0)
+			goto out;
+	}
+	for (size_t o = 0; o < ci->nothers; o++) {
+		const cpuinfo_other *x = &ci->others[o];
+		size_t i = 0, start, wlen, idx;
+
+		if (x->key != key)
+			continue;
+		epoch++;
+		while (next_word(x->v, x->len, key == K_CPUCAPS, &i, &start, &wlen)) {
+			/* held by every list so far, and by this one */
+			if (mc_strmap_get(&map, x->v + start, wlen, &idx) &&
+			    stamp[idx] == epoch - 1)
+				stamp[idx] = epoch;
+		}
+	}
+	for (size_t i = 0; i < h->nfeatures; i++) {
+		size_t idx = i;
+
+		mc_strmap_get(&map, h->features[i], strlen(h->features[i]), &idx);
+		if (stamp[idx] == epoch)
+			h->features[n++] = h->features[i];
+		else
+			free(h->features[i]);
+	}
+	h->nfeatures = n;
+	rc = 0;
+out:
+	free(stamp);
+	mc_strmap_free(&map);
+	return rc;
+}
+
 /* The features: the first list of flags, in the order of the keys of
- * cpuinfo.md. sparc's cpucaps are separated by commas. */
+ * cpuinfo.md, less the flags another processor's list does not hold.
+ * sparc's cpucaps are separated by commas. */
 static int
 cpuinfo_features(cpuinfo *ci, mc_hostrec *h, bool ia64)
 {
@@ -390,8 +479,9 @@ cpuinfo_features(cpuinfo *ci, mc_hostrec *h, bool ia64)
 				      mc_import_column_of(e->start, e->v + at), past,
 				      atlen, "flags", ci->lim);
 		ci->errors++;
+		return 0;
 	}
-	return 0;
+	return keep_common(ci, h, (int)(e - ci->k));
 }
 
 /* Builds h from the values read. -1 when memory runs out; errors are
@@ -540,8 +630,22 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 			if (known[i].key < 0)
 				break;
 			e = &ci.k[known[i].key];
-			if (!e->set)
+			if (!e->set) {
 				*e = (cpuinfo_value){v, vlen, start, line, true};
+			} else if (is_flags_key(known[i].key) &&
+				   !(e->len == vlen && memcmp(e->v, v, vlen) == 0) &&
+				   !(ci.nothers &&
+				     ci.others[ci.nothers - 1].len == vlen &&
+				     memcmp(ci.others[ci.nothers - 1].v, v, vlen) == 0)) {
+				cpuinfo_other *more = mc_grow(ci.others, &ci.capothers,
+							      ci.nothers + 1,
+							      sizeof(*more));
+
+				if (!more)
+					goto nomem;
+				ci.others = more;
+				ci.others[ci.nothers++] = (cpuinfo_other){known[i].key, v, vlen};
+			}
 			break;
 		}
 	}
@@ -560,6 +664,7 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 	for (size_t i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);
+	free(ci.others);
 	mc_strmap_free(&idmap);
 	mc_file_release(&ci.file);
 	return mc_hostlist_add(out, h) < 0 ? MC_ENOMEM : MC_OK;
@@ -569,6 +674,7 @@ fail:
 	for (size_t i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);
+	free(ci.others);
 	mc_strmap_free(&idmap);
 	mc_file_release(&ci.file);
 	mc_hostrec_free(h);
