@@ -54,6 +54,8 @@ enum cpuinfo_key {
 	K_TYPE,           /* sparc: sun4u, sun4v... */
 	K_PLATFORM,       /* ppc: pSeries, PowerNV, PowerMac... */
 	K_ARCH,           /* ia64 "arch : IA-64" */
+	K_MVENDORID,      /* riscv: the JEDEC vendor id, "0x489" */
+	K_UARCH,          /* riscv: the core's compatible, "sifive,u74-mc" */
 	K_NKEYS
 };
 
@@ -72,6 +74,7 @@ static const struct {
 	{"CPU Family", K_FAMILY_LA}, {"CPU implementer", K_IMPLEMENTER},
 	{"CPU architecture", K_ARM_ARCH}, {"CPU part", K_PART},
 	{"type", K_TYPE}, {"platform", K_PLATFORM}, {"arch", K_ARCH},
+	{"mvendorid", K_MVENDORID}, {"uarch", K_UARCH},
 	/* only evidence that the file is /proc/cpuinfo */
 	{"processor", -1}, {"# processors", -1}, {"cpu number", -1},
 	{"ncpus probed", -1}, {"ncpus active", -1}, {"cpus detected", -1},
@@ -161,7 +164,12 @@ arm_part(int64_t part)
 		{0xd42, "Cortex-A78AE"}, {0xd44, "Cortex-X1"},
 		{0xd46, "Cortex-A510"}, {0xd47, "Cortex-A710"}, {0xd48, "Cortex-X2"},
 		{0xd49, "Neoverse-N2"}, {0xd4a, "Neoverse-E1"},
-		{0xd4b, "Cortex-A78C"}, {0xd4f, "Neoverse-V2"},
+		{0xd43, "Cortex-A65AE"}, {0xd4b, "Cortex-A78C"},
+		{0xd4c, "Cortex-X1C"}, {0xd4d, "Cortex-A715"}, {0xd4e, "Cortex-X3"},
+		{0xd4f, "Neoverse-V2"}, {0xd80, "Cortex-A520"},
+		{0xd81, "Cortex-A720"}, {0xd82, "Cortex-X4"},
+		{0xd84, "Neoverse-V3"}, {0xd85, "Cortex-X925"},
+		{0xd87, "Cortex-A725"}, {0xd8e, "Neoverse-N3"},
 	};
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++) {
@@ -493,7 +501,7 @@ cpuinfo_host(cpuinfo *ci, mc_hostrec *h)
 	const char *arch = cpuinfo_arch(ci), *who = NULL, *core = NULL;
 	int64_t impl = parse_code(&k[K_IMPLEMENTER]);
 	static const int names[] = {K_MODEL_NAME, K_MODEL_NAME_LA, K_CPU_MODEL,
-				    K_CPU, K_PROCESSOR};
+				    K_CPU, K_PROCESSOR, K_UARCH};
 
 	if (arch && mc_hostrec_set(&h->architecture, arch, strlen(arch)) < 0)
 		return -1;
@@ -501,6 +509,8 @@ cpuinfo_host(cpuinfo *ci, mc_hostrec *h)
 	if (set_text(ci, &h->manufacturer, K_VENDOR_ID) < 0)
 		return -1;
 	if (!h->manufacturer && set_text(ci, &h->manufacturer, K_VENDOR) < 0)
+		return -1;
+	if (!h->manufacturer && set_text(ci, &h->manufacturer, K_MVENDORID) < 0)
 		return -1;
 	if (!h->manufacturer && impl > 0) {
 		who = arm_implementer(impl);
@@ -592,7 +602,9 @@ mc_import_cpuinfo(mc_hostlist *out, const char *name, const char *data,
 		vlen = n - klen - 1;
 		mc_import_trim(&k, &klen);
 		mc_import_trim(&v, &vlen);
-		if (text_is(k, klen, "physical id")) {
+		/* the socket: x86's physical id, LoongArch's and MIPS's
+		 * package */
+		if (text_is(k, klen, "physical id") || text_is(k, klen, "package")) {
 			size_t idx;
 			char **more;
 			int r;

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """util-linux's lscpu test dumps as the judge of the cpuinfo and lscpu importers.
 
-Every dump of util-linux 2.38.1's tests/ts/lscpu/dumps/ is here as
-DUMP.cpuinfo (its proc/cpuinfo), DUMP.expected (util-linux's
-tests/expected/lscpu/lscpu-DUMP: what lscpu prints for it) and DUMP.json
-(`lscpu -J --sysroot` of the dump; see README.md). Each is imported as a user
+Every dump of util-linux's tests/ts/lscpu/dumps/ (2.38.1's sixteen, and six
+more of util-linux's git) is here as DUMP.cpuinfo (its proc/cpuinfo),
+DUMP.expected (util-linux's tests/expected/lscpu/lscpu-DUMP: what lscpu
+prints for it) and, for 2.38.1's, DUMP.json (`lscpu -J --sysroot` of the
+dump; see README.md). Each is imported as a user
 would (`migcheck import --from cpuinfo`, `--from lscpu`) and every field
 migcheck records is held against what lscpu's expected output states:
 
@@ -62,11 +63,16 @@ FIELDS = [
 # The architecture of the machine of each dump (cpu.architecture from its
 # cpuinfo). None: the file does not tell.
 ARCH = {
+    "arm-A510-A710-A715-X3": "arm64",  # CPU architecture: 8
     "armv7": "arm",                # CPU architecture: 7
+    "loongarch-kvm_on_loongson_3c6000": "loongarch64",  # ISA: loongarch64
+    "loongarch-loongson_3a5000_hv": "loongarch64",
     "ppc-qemu": None,              # PowerMac: 32- or 64-bit kernels; no evidence
     "ppc64-POWER7": "ppc64",       # platform pSeries: 64-bit kernels only
     "ppc64-POWER7-64cpu": "ppc64",
     "rv64-linux": "riscv64",       # isa rv64imafdc
+    "rv64-milkvpioneer": "riscv64",
+    "rv64-visionfive2": "riscv64",
     "s390-kvm": "s390x",           # features: zarch
     "s390-lpar": "s390x",
     "s390-lpar-drawer": "s390x",
@@ -76,6 +82,7 @@ ARCH = {
     "vbox-win": "x64",             # flags: lm
     "vmware_fpe": "x64",
     "x86_64-64cpu": "x64",
+    "x86_64-64cpu-linux6.2": "x64",
     "x86_64-dell_e4310": "x64",
     "x86_64-epyc_7451": "x64",
 }
@@ -89,11 +96,22 @@ ARM_REVISION = ("Arm: lscpu's Model and Stepping are the core's revision and "
 PPC_REVISION = ("ppc: lscpu's Model is the processor revision "
                 "('2.1 (pvr 003f 0201)'), not an integer; not recorded")
 SOCKETS_FROM_SYS = ("lscpu counts sockets from /sys topology; this cpuinfo "
-                    "has no 'physical id': the count is left out, never guessed")
+                    "has no 'physical id' (or 'package'): the count is left "
+                    "out, never guessed")
 SPARC_FLAGS = ("sparc: lscpu's Flags is the machine type (`type : sun4u`, "
                "recorded as the architecture, sparc64); migcheck's features "
                "are the processor's `cpucaps`")
 
+LOONGARCH_FAMILY = ("LoongArch: lscpu's CPU family is the word 'Loongson-64bit' "
+                    "(recorded as the architecture, loongarch64) and its Model "
+                    "the CPU Revision ('0x10'): neither is a display family or "
+                    "model")
+RISCV_IDS = ("RISC-V: lscpu's CPU family and Model are marchid and mimpid, "
+             "implementation ids in hexadecimal, not a display family and "
+             "model: not recorded")
+RISCV_UARCH = ("RISC-V: lscpu 2.38 does not read `uarch`; later lscpu shows it "
+               "as Model name (rv64-visionfive2's expected output), as "
+               "migcheck records it")
 MIXED_FLAGS = ("the virtual processors' flags differ (the odd ones show lwp): "
                "lscpu shows the last processor's, migcheck records the flags "
                "every processor has (docs/import/cpuinfo.md)")
@@ -104,6 +122,20 @@ SPARC_CAPS = ["flush", "stbar", "swap", "muldiv", "v9", "mul32", "div32",
 # (dump, source, record field): (what migcheck records, why). source is
 # "cpuinfo" or "json".
 EXCEPTIONS = {
+    ("arm-A510-A710-A715-X3", "cpuinfo", "model"): (None, ARM_REVISION),
+    ("arm-A510-A710-A715-X3", "cpuinfo", "stepping"): (None, ARM_REVISION),
+    ("arm-A510-A710-A715-X3", "cpuinfo", "sockets"): (None, SOCKETS_FROM_SYS),
+    ("loongarch-kvm_on_loongson_3c6000", "cpuinfo", "family"): (None, LOONGARCH_FAMILY),
+    ("loongarch-kvm_on_loongson_3c6000", "cpuinfo", "model"): (None, LOONGARCH_FAMILY),
+    ("loongarch-loongson_3a5000_hv", "cpuinfo", "family"): (None, LOONGARCH_FAMILY),
+    ("loongarch-loongson_3a5000_hv", "cpuinfo", "model"): (None, LOONGARCH_FAMILY),
+    ("rv64-linux", "cpuinfo", "name"): ("sifive,u74-mc", RISCV_UARCH),
+    ("rv64-milkvpioneer", "cpuinfo", "family"): (None, RISCV_IDS),
+    ("rv64-milkvpioneer", "cpuinfo", "model"): (None, RISCV_IDS),
+    ("rv64-milkvpioneer", "cpuinfo", "sockets"): (None, SOCKETS_FROM_SYS),
+    ("rv64-visionfive2", "cpuinfo", "family"): (None, RISCV_IDS),
+    ("rv64-visionfive2", "cpuinfo", "model"): (None, RISCV_IDS),
+    ("rv64-visionfive2", "cpuinfo", "sockets"): (None, SOCKETS_FROM_SYS),
     ("armv7", "cpuinfo", "model"): (None, ARM_REVISION),
     ("armv7", "cpuinfo", "stepping"): (None, ARM_REVISION),
     ("armv7", "cpuinfo", "sockets"): (None, SOCKETS_FROM_SYS),
