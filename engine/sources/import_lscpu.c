@@ -111,6 +111,27 @@ lscpu_int(const mc_node *d, const char *what, bool *has, int64_t *v,
 	return 0;
 }
 
+/* Whether the machine is x86 (its architecture, else its CPUID vendor
+ * string), where the CPU family must be an integer. */
+static bool
+lscpu_is_x86(const mc_hostrec *h)
+{
+	static const char *const vendors[] = {
+		"GenuineIntel", "AuthenticAMD", "HygonGenuine", "CentaurHauls",
+		"Shanghai", "CyrixInstead", "GenuineTMx86", "Geode by NSC",
+		"VIA VIA VIA ", "Vortex86 SoC",
+	};
+
+	if (h->architecture)
+		return strcmp(h->architecture, "x64") == 0 ||
+		       strcmp(h->architecture, "x86") == 0;
+	for (size_t i = 0; h->manufacturer && i < sizeof(vendors) / sizeof(*vendors); i++) {
+		if (strcmp(h->manufacturer, vendors[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* The host of the output of lscpu -J (doc). */
 static int
 lscpu_host(mc_hostrec *h, const mc_doc *doc, const char *name,
@@ -140,6 +161,15 @@ lscpu_host(mc_hostrec *h, const mc_doc *doc, const char *name,
 	if (f.mname && mc_import_set_trimmed(&h->cpu_name, f.mname->u.text,
 				   f.mname->len) < 0)
 		return MC_ENOMEM;
+	/* Outside x86 lscpu's CPU family is no display family: a word on
+	 * LoongArch (Loongson-64bit), RISC-V's marchid in hexadecimal; it is
+	 * then read only when it is an integer. */
+	if (f.family && !lscpu_is_x86(h)) {
+		int64_t v;
+
+		if (mc_import_parse_int(f.family->u.text, f.family->len, &v) < 0)
+			f.family = NULL;
+	}
 	lscpu_int(f.family, "CPU family", &h->has_family, &h->family, diag,
 		  &errors);
 	/* On ARM, lscpu has no family, and its "Model" and "Stepping" are the
