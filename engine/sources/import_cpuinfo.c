@@ -512,8 +512,8 @@ cpuinfo_host(cpuinfo *ci, mc_hostrec *h)
 		return -1;
 	if (!h->manufacturer && set_text(ci, &h->manufacturer, K_MVENDORID) < 0)
 		return -1;
-	if (!h->manufacturer && impl > 0) {
-		who = arm_implementer(impl);
+	if (!h->manufacturer && k[K_IMPLEMENTER].set) {
+		who = impl > 0 ? arm_implementer(impl) : NULL;
 		if (who ? mc_hostrec_set(&h->manufacturer, who, strlen(who)) < 0
 			: set_text(ci, &h->manufacturer, K_IMPLEMENTER) < 0)
 			return -1;
