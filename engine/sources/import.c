@@ -256,8 +256,14 @@ mc_import_parse_int(const char *s, size_t len, int64_t *out)
 	return 0;
 }
 
-/* The inventory's name for what a platform calls an architecture, or NULL
- * to keep its own word. */
+/*
+ * The inventory's word for what a platform calls an architecture (uname -m,
+ * lscpu's Architecture, libvirt's <arch>, Debian's and Windows' names), or
+ * NULL to keep its own word. One vocabulary for every importer
+ * (docs/import.md): every 32-bit Arm is arm, every 64-bit one arm64;
+ * endianness is kept only where the platform's own word keeps it
+ * (ppc64 / ppc64le), as uname -m does.
+ */
 static const char *
 arch_name(const char *s, size_t len)
 {
@@ -265,9 +271,22 @@ arch_name(const char *s, size_t len)
 		const char *from, *to;
 	} names[] = {
 		{"x86_64", "x64"}, {"amd64", "x64"}, {"x64", "x64"},
+		{"x86-64", "x64"}, {"em64t", "x64"},
 		{"i386", "x86"}, {"i486", "x86"}, {"i586", "x86"}, {"i686", "x86"},
-		{"x86", "x86"},
-		{"aarch64", "arm64"}, {"arm64", "arm64"},
+		{"i86pc", "x86"}, {"x86", "x86"},
+		{"aarch64", "arm64"}, {"aarch64_be", "arm64"}, {"arm64", "arm64"},
+		{"arm64e", "arm64"},
+		{"ppc", "ppc"}, {"powerpc", "ppc"},
+		{"ppc64", "ppc64"}, {"powerpc64", "ppc64"},
+		{"ppc64le", "ppc64le"}, {"powerpc64le", "ppc64le"},
+		{"ppc64el", "ppc64le"},
+		{"s390", "s390"}, {"s390x", "s390x"},
+		{"riscv32", "riscv32"}, {"riscv64", "riscv64"},
+		{"loongarch64", "loongarch64"}, {"loong64", "loongarch64"},
+		{"mips", "mips"}, {"mipsel", "mips"},
+		{"mips64", "mips64"}, {"mips64el", "mips64"},
+		{"sparc", "sparc"}, {"sparc64", "sparc64"},
+		{"alpha", "alpha"}, {"ia64", "ia64"},
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
@@ -275,6 +294,11 @@ arch_name(const char *s, size_t len)
 		    strncasecmp(names[i].from, s, len) == 0)
 			return names[i].to;
 	}
+	/* 32-bit Arm by any of its names: arm, armel, armhf, armeb, armv5tel,
+	 * armv6l, armv7l, armv7hl, armv8l (an AArch32 kernel on an ARMv8
+	 * core)... */
+	if (len >= 3 && strncasecmp(s, "arm", 3) == 0)
+		return "arm";
 	return NULL;
 }
 

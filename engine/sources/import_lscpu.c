@@ -15,6 +15,18 @@ typedef struct lscpu_fields {
 		      *flags, *sockets, *hv, *virt;
 } lscpu_fields;
 
+/* lscpu's "-" (s390's "Model name: -", "Socket(s): -") and an empty
+ * value say the machine did not tell: the field is left out. */
+static bool
+says_nothing(const mc_node *d)
+{
+	const char *s = d->u.text;
+	size_t len = d->len;
+
+	mc_import_trim(&s, &len);
+	return !len || (len == 1 && *s == '-');
+}
+
 /* Records the data of the fields read, the first of each name winning,
  * through every level of children. */
 static int
@@ -55,7 +67,8 @@ lscpu_walk(const mc_node *seq, lscpu_fields *f, mc_diag *diag)
 		if (klen && key[klen - 1] == ':')
 			klen--;
 		d = mc_node_get(e, "data");
-		if (d && d->kind == MC_NODE_SCALAR && d->type != MC_SCALAR_NULL) {
+		if (d && d->kind == MC_NODE_SCALAR && d->type != MC_SCALAR_NULL &&
+		    !says_nothing(d)) {
 			for (size_t w = 0; w < sizeof(wanted) / sizeof(*wanted); w++) {
 				const mc_node **slot = (const mc_node **)(void *)
 					((char *)f + wanted[w].off);
@@ -98,6 +111,27 @@ lscpu_int(const mc_node *d, const char *what, bool *has, int64_t *v,
 	return 0;
 }
 
+/* Whether the machine is x86 (its architecture, else its CPUID vendor
+ * string), where the CPU family must be an integer. */
+static bool
+lscpu_is_x86(const mc_hostrec *h)
+{
+	static const char *const vendors[] = {
+		"GenuineIntel", "AuthenticAMD", "HygonGenuine", "CentaurHauls",
+		"Shanghai", "CyrixInstead", "GenuineTMx86", "Geode by NSC",
+		"VIA VIA VIA ", "Vortex86 SoC",
+	};
+
+	if (h->architecture)
+		return strcmp(h->architecture, "x64") == 0 ||
+		       strcmp(h->architecture, "x86") == 0;
+	for (size_t i = 0; h->manufacturer && i < sizeof(vendors) / sizeof(*vendors); i++) {
+		if (strcmp(h->manufacturer, vendors[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* The host of the output of lscpu -J (doc). */
 static int
 lscpu_host(mc_hostrec *h, const mc_doc *doc, const char *name,
@@ -127,6 +161,15 @@ lscpu_host(mc_hostrec *h, const mc_doc *doc, const char *name,
 	if (f.mname && mc_import_set_trimmed(&h->cpu_name, f.mname->u.text,
 				   f.mname->len) < 0)
 		return MC_ENOMEM;
+	/* Outside x86 lscpu's CPU family is no display family: a word on
+	 * LoongArch (Loongson-64bit), RISC-V's marchid in hexadecimal; it is
+	 * then read only when it is an integer. */
+	if (f.family && !lscpu_is_x86(h)) {
+		int64_t v;
+
+		if (mc_import_parse_int(f.family->u.text, f.family->len, &v) < 0)
+			f.family = NULL;
+	}
 	lscpu_int(f.family, "CPU family", &h->has_family, &h->family, diag,
 		  &errors);
 	/* On ARM, lscpu has no family, and its "Model" and "Stepping" are the
@@ -141,10 +184,13 @@ lscpu_host(mc_hostrec *h, const mc_doc *doc, const char *name,
 	if (f.sockets) {
 		int64_t s;
 
-		/* Some machines print "-" when the kernel does not know. */
 		if (mc_import_parse_int(f.sockets->u.text, f.sockets->len, &s) == 0 && s > 0)
 			h->sockets = s;
 	}
+	/* sparc: lscpu shows the machine type (sun4u, sun4v) as its Flags,
+	 * which are not the processor's features. */
+	if (f.flags && f.flags->len == 5 && strncmp(f.flags->u.text, "sun4", 4) == 0)
+		f.flags = NULL;
 	if (f.flags) {
 		size_t at, atlen;
 
@@ -166,6 +212,13 @@ lscpu_host(mc_hostrec *h, const mc_doc *doc, const char *name,
 	}
 	if (f.hv && mc_import_set_trimmed(&h->running_under, f.hv->u.text, f.hv->len) < 0)
 		return MC_ENOMEM;
+	/* a guest whose hypervisor lscpu does not name: the processor's
+	 * "hypervisor" flag says only that there is one */
+	for (size_t i = 0; i < h->nfeatures && !h->running_under; i++) {
+		if (strcmp(h->features[i], "hypervisor") == 0 &&
+		    mc_hostrec_set(&h->running_under, "unknown", 7) < 0)
+			return MC_ENOMEM;
+	}
 	return errors ? MC_EINPUT : MC_OK;
 }
 

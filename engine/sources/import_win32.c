@@ -192,17 +192,19 @@ win32_host(mc_hostrec *h, const mc_doc *doc, const char *name,
 		const char *id = n->u.text;
 		size_t idlen = n->len;
 		bool ok = idlen == 16;
+		unsigned long eax;
 
 		for (size_t i = 0; ok && i < idlen; i++)
 			ok = isxdigit((unsigned char)id[i]) != 0;
 		if (!ok) {
 			mc_node_error_counted(diag, &errors, n, "ProcessorId '%s' is "
 					      "not 16 hexadecimal digits", id);
-		} else {
-			char sig[16];
+		} else if ((eax = strtoul(id + 8, NULL, 16)) != 0) {
+			char sig[24];
 
-			snprintf(sig, sizeof(sig), "0x%lX",
-				 strtoul(id + 8, NULL, 16));
+			/* zero (a virtual processor, or a platform without
+			 * CPUID) is no signature: left out */
+			snprintf(sig, sizeof(sig), "0x%lX", eax);
 			if (mc_hostrec_set(&h->signature, sig, strlen(sig)) < 0)
 				return MC_ENOMEM;
 		}
