@@ -24,26 +24,27 @@ static const cli_opt import_opts[] = {
 	{'o', "output", "FILE", "[-o FILE]",
 	 "write the inventory to FILE (replaced only when\n"
 	 "every input imports) instead of stdout", CLI_OPT_VALUE, NULL},
-	{OPT_CLUSTER, "cluster", "NAME", "[--cluster NAME]",
-	 "put every imported host in cluster NAME", CLI_OPT_VALUE, NULL},
 	{OPT_NAME, "name", "NAME", "[--name NAME]",
 	 "the host's name, for one FILE of one host (else\n"
 	 "its name in FILE, or FILE's name)", CLI_OPT_VALUE, NULL},
-	{OPT_DELIMITER, "delimiter", "C", "[--delimiter C]",
-	 "csv: the character between cells (default ',';\n"
-	 "';' or 'tab' for other exports)", CLI_OPT_VALUE, NULL},
+	{OPT_CLUSTER, "cluster", "NAME", "[--cluster NAME]",
+	 "put every imported host in cluster NAME", CLI_OPT_VALUE | CLI_OPT_BREAK,
+	 NULL},
 	{OPT_CPU_MAP, "cpu-map", "DIR", "[--cpu-map DIR]",
 	 "libvirt formats: libvirt's CPU map (default:\n"
 	 "$MIGCHECK_CPU_MAP, else " MC_CPU_MAP_DIR ")",
-	 CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	 CLI_OPT_VALUE, NULL},
 	{OPT_HOST, "host", "NAME", "[--host NAME]",
 	 "libvirt-domain: the host the VMs are on (required)", CLI_OPT_VALUE,
 	 NULL},
 	{OPT_STATE, "state", "STATE", "[--state STATE]",
 	 "libvirt-domain: the VMs' state (running, paused,\n"
 	 "saved, stopped) instead of what the XML says", CLI_OPT_VALUE, NULL},
+	{OPT_DELIMITER, "delimiter", "C", "[--delimiter C]",
+	 "csv: the character between cells (default ',';\n"
+	 "';' or 'tab' for other exports)", CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
 	{OPT_FORMAT, "format", "FORMAT", "[--format yaml|json]",
-	 "yaml (default) or json", CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	 "yaml (default) or json", CLI_OPT_VALUE, NULL},
 	{CLI_OPT_LIMIT, "limit", "NAME=N", "[--limit NAME=N]...",
 	 "change a limit on input, e.g. file-size=1G\n"
 	 "(see docs/limits.md)", CLI_OPT_VALUE, NULL},
