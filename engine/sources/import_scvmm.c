@@ -417,7 +417,8 @@ read_host(scvmm_reader *r, const mc_node *obj)
 	const mc_node *n, *ptext;
 	scvmm_platform platform;
 	int64_t v;
-	bool b, has_cpu;
+	const mc_field *f;
+	bool b, has_cpu, reached;
 	char ver[128];
 	int before = r->errors;
 
@@ -459,6 +460,20 @@ read_host(scvmm_reader *r, const mc_node *obj)
 	if (get_int(obj, "PhysicalCPUCount", &v) && v > 0)
 		h->sockets = v;
 
+	set_state(r, h, "status.connection", obj, "CommunicationStateString",
+		  "CommunicationState", communication_states,
+		  NENUM(communication_states));
+	set_state(r, h, "status.agent", obj, "ComputerStateString",
+		  "ComputerState", computer_states, NENUM(computer_states));
+	if (!mc_fields_get(&h->extra, "status.agent"))
+		set_state(r, h, "status.agent", obj, "StatusString", "Status",
+			  NULL, 0);
+	/* A version state as an integer is VMM's last word on a host it
+	 * reached: for one that does not respond now, it is not read. */
+	f = mc_fields_get(&h->extra, "status.connection");
+	reached = f && f->kind == MC_FIELD_STRING &&
+		  strcmp(f->text, "responding") == 0;
+
 	platform = host_platform(obj, &ptext);
 	if (platform == PLATFORM_HYPERV || platform == PLATFORM_VIRTUAL_SERVER) {
 		bool hv = platform == PLATFORM_HYPERV;
@@ -485,28 +500,22 @@ read_host(scvmm_reader *r, const mc_node *obj)
 			  hv ? "HyperVVersionStateString"
 			     : "VirtualServerVersionStateString",
 			  hv ? "HyperVVersionState" : "VirtualServerVersionState",
-			  version_states, NENUM(version_states));
+			  reached && h->hypervisor_version ? version_states : NULL,
+			  reached && h->hypervisor_version ? NENUM(version_states) : 0);
 	} else if (platform == PLATFORM_OTHER) {
 		set_text(r, &h->hypervisor_product, ptext);
 	}
 
-	set_state(r, h, "status.connection", obj, "CommunicationStateString",
-		  "CommunicationState", communication_states,
-		  NENUM(communication_states));
-	set_state(r, h, "status.agent", obj, "ComputerStateString",
-		  "ComputerState", computer_states, NENUM(computer_states));
-	if (!mc_fields_get(&h->extra, "status.agent"))
-		set_state(r, h, "status.agent", obj, "StatusString", "Status",
-			  NULL, 0);
 	n = mc_node_get(obj, "Agent");
 	if (get_text(obj, "AgentVersionState") ||
 	    get_int(obj, "AgentVersionState", &v))
 		set_state(r, h, "status.agent_version", obj, NULL,
-			  "AgentVersionState", version_states,
-			  NENUM(version_states));
+			  "AgentVersionState", reached ? version_states : NULL,
+			  reached ? NENUM(version_states) : 0);
 	else if (n && n->kind == MC_NODE_MAP)
 		set_state(r, h, "status.agent_version", n, NULL, "VersionState",
-			  version_states, NENUM(version_states));
+			  reached ? version_states : NULL,
+			  reached ? NENUM(version_states) : 0);
 	if (get_bool(obj, "AvailableForPlacement", &b) &&
 	    mc_fields_bool(&h->extra, "status.available_for_placement", b) < 0)
 		r->nomem = 1;
@@ -610,10 +619,10 @@ read_vm_state(scvmm_reader *r, const mc_node *obj)
 	}
 	if (!vm_states[i].state) {
 		mc_node_error_counted(r->diag, &r->errors, n, "the VM is %s "
-				      "(VirtualMachineState %" PRId64 "), not "
-				      "Running, PowerOff, Saved or Paused: "
-				      "migcheck cannot tell what it carries; "
-				      "export it again when VMM has settled it",
+				      "(VirtualMachineState %" PRId64 "): "
+				      "migcheck checks VMs that are Running, "
+				      "PowerOff, Saved or Paused; export it "
+				      "again once it is, or leave it out",
 				      vm_states[i].name, vm_states[i].code);
 		return NULL;
 	}
