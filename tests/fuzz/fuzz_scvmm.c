@@ -56,7 +56,8 @@ must_load(const mc_hostlist *l)
 	if (!diag || names_twice(l) ||
 	    !(all = calloc(l->count + l->nvms + 1, sizeof(*all))))
 		goto out;
-	memcpy(all, l->hosts, l->count * sizeof(*all));
+	if (l->count)
+		memcpy(all, l->hosts, l->count * sizeof(*all));
 	for (size_t i = 0; i < l->nvms; i++) {
 		const char *h = l->vms[i]->host;
 
