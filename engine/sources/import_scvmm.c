@@ -372,12 +372,18 @@ set_extra_int(scvmm_reader *r, mc_fields *f, const char *path, int64_t v)
 }
 
 /* A VMM object's name: the string it is past -Depth (its ToString(),
- * which is its name), or the first of keys it has. */
+ * which is its name), or the first of keys it has. A type's name (what
+ * ToString() gives of objects that have no better) is no name. */
 static const mc_node *
 object_name(const mc_node *n, const char *const *keys)
 {
-	if (!n || n->kind == MC_NODE_SCALAR)
-		return text_of(n);
+	static const char vmm_type[] = "Microsoft.SystemCenter.";
+
+	if (!n || n->kind == MC_NODE_SCALAR) {
+		n = text_of(n);
+		return n && strncmp(n->u.text, vmm_type,
+				    sizeof(vmm_type) - 1) == 0 ? NULL : n;
+	}
 	if (n->kind != MC_NODE_MAP)
 		return NULL;
 	for (; *keys; keys++) {
