@@ -32,6 +32,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/grow.h"
+
 #define EXPECTED "the output of 'Get-SCVMHost | ConvertTo-Json' or " \
 	"'Get-SCVirtualMachine | ConvertTo-Json'"
 
@@ -44,10 +46,11 @@ typedef struct scvmm_reader {
 	int errors;
 	int nomem;
 	mc_hostrec **hosts;
-	size_t nhosts;
+	size_t nhosts, hcap;
 	mc_vmrec **vms;
-	size_t nvms;
+	size_t nvms, vcap;
 	const mc_node **vm_hostnode;  /* per VM: where its host was named */
+	size_t ncap;
 } scvmm_reader;
 
 /* ------------------------------------------------------------------------
@@ -541,17 +544,12 @@ read_host(scvmm_reader *r, const mc_node *obj)
 		mc_hostrec_free(h);
 		return;
 	}
-	{
-		mc_hostrec **p = realloc(r->hosts, (r->nhosts + 1) * sizeof(*p));
-
-		if (!p) {
-			mc_hostrec_free(h);
-			r->nomem = 1;
-			return;
-		}
-		r->hosts = p;
-		r->hosts[r->nhosts++] = h;
+	if (MC_GROW(r->hosts, r->hcap, r->nhosts + 1) < 0) {
+		mc_hostrec_free(h);
+		r->nomem = 1;
+		return;
 	}
+	r->hosts[r->nhosts++] = h;
 }
 
 /* ------------------------------------------------------------------------
@@ -733,26 +731,14 @@ read_vm(scvmm_reader *r, const mc_node *obj)
 		mc_vmrec_free(vm);
 		return;
 	}
-	{
-		mc_vmrec **p = realloc(r->vms, (r->nvms + 1) * sizeof(*p));
-		const mc_node **q;
-
-		if (!p) {
-			mc_vmrec_free(vm);
-			r->nomem = 1;
-			return;
-		}
-		r->vms = p;
-		q = realloc(r->vm_hostnode, (r->nvms + 1) * sizeof(*q));
-		if (!q) {
-			mc_vmrec_free(vm);
-			r->nomem = 1;
-			return;
-		}
-		r->vm_hostnode = q;
-		r->vm_hostnode[r->nvms] = hn;
-		r->vms[r->nvms++] = vm;
+	if (MC_GROW(r->vms, r->vcap, r->nvms + 1) < 0 ||
+	    MC_GROW(r->vm_hostnode, r->ncap, r->nvms + 1) < 0) {
+		mc_vmrec_free(vm);
+		r->nomem = 1;
+		return;
 	}
+	r->vm_hostnode[r->nvms] = hn;
+	r->vms[r->nvms++] = vm;
 }
 
 /* ------------------------------------------------------------------------
@@ -831,26 +817,43 @@ is_wrapper(const mc_node *root)
 	return false;
 }
 
+static int
+by_name_caseless(const void *a, const void *b)
+{
+	const mc_hostrec *const *x = a, *const *y = b;
+
+	return strcasecmp((*x)->name, (*y)->name);
+}
+
 /* A VM's host named as a host of the same input spells it, whatever the
- * case: Windows names are not case-sensitive. */
+ * case: Windows names are not case-sensitive. The hosts are sorted by
+ * name, so that a fleet of many hosts and VMs is matched in n log n. */
 static void
 match_hosts(scvmm_reader *r)
 {
+	mc_hostrec **sorted;
+
+	if (!r->nhosts || !r->nvms)
+		return;
+	if (!(sorted = malloc(r->nhosts * sizeof(*sorted)))) {
+		r->nomem = 1;
+		return;
+	}
+	memcpy(sorted, r->hosts, r->nhosts * sizeof(*sorted));
+	qsort(sorted, r->nhosts, sizeof(*sorted), by_name_caseless);
 	for (size_t i = 0; i < r->nvms && !r->nomem; i++) {
 		mc_vmrec *vm = r->vms[i];
+		mc_hostrec key = {0}, *kp = &key, **found;
 
 		if (!r->vm_hostnode[i])
 			continue;
-		for (size_t j = 0; j < r->nhosts; j++) {
-			const char *hn = r->hosts[j]->name;
-
-			if (strcasecmp(hn, vm->host) == 0 &&
-			    strcmp(hn, vm->host) != 0) {
-				vm_set(r, &vm->host, hn);
-				break;
-			}
-		}
+		key.name = vm->host;
+		found = bsearch(&kp, sorted, r->nhosts, sizeof(*sorted),
+				by_name_caseless);
+		if (found && strcmp((*found)->name, vm->host) != 0)
+			vm_set(r, &vm->host, (*found)->name);
 	}
+	free(sorted);
 }
 
 /* Appends every record to out, all or none. */
