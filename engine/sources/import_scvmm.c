@@ -351,7 +351,17 @@ host_platform(const mc_node *obj, const mc_node **text)
 	return PLATFORM_NONE;
 }
 
-/* Sets a string member from the text under key, within the limits. */
+/* Reports n, a value past the limit on scalars. */
+static void
+too_long(scvmm_reader *r, const mc_node *n)
+{
+	mc_import_limit_error(r->diag, n->file, n->line, n->col,
+			      MC_IMPORT_TOO_LONG, n->len, "values", r->lim);
+	r->errors++;
+}
+
+/* Sets a string member from n (a string node, or NULL: none), within the
+ * limits. */
 static void
 set_text(scvmm_reader *r, char **field, const mc_node *n)
 {
@@ -361,8 +371,7 @@ set_text(scvmm_reader *r, char **field, const mc_node *n)
 		return;
 	rc = mc_import_set_value(field, n->u.text, n->len, r->lim);
 	if (rc == MC_IMPORT_TOO_LONG)
-		mc_import_limit_error(r->diag, n->file, n->line, n->col, rc,
-				      n->len, "values", r->lim), r->errors++;
+		too_long(r, n);
 	else if (rc < 0)
 		r->nomem = 1;
 }
@@ -460,9 +469,7 @@ read_host(scvmm_reader *r, const mc_node *obj)
 			r->nomem = 1;
 	} else if (has_cpu && (n = get_text(obj, "ProcessorArchitecture"))) {
 		if (n->len > r->lim->max_scalar_bytes)
-			mc_import_limit_error(r->diag, n->file, n->line, n->col,
-					      MC_IMPORT_TOO_LONG, n->len,
-					      "values", r->lim), r->errors++;
+			too_long(r, n);
 		else if (mc_import_set_arch(h, n->u.text, n->len) < 0)
 			r->nomem = 1;
 	}
