@@ -203,6 +203,7 @@ def select_host(h):
         'VirtualServerVersionState': 'Unknown',
         'CommunicationState': 'NotResponding' if h['CommunicationState'] else 'Responding',
         'ComputerState': 'Responding' if h['ComputerState'] == 2 else 'NotResponding',
+        'Status': 'Responding' if h['ComputerState'] == 2 else 'NotResponding',
         'AgentVersionState': 'UpToDate' if h['ComputerState'] == 2 else 'Unknown',
         'AvailableForPlacement': h['AvailableForPlacement'],
         'MaintenanceHost': h['MaintenanceHost'],
