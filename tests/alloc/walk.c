@@ -516,6 +516,8 @@ static const struct {
 	{ "libvirt", "tests/import/libvirt/caps-qemu-kvm.xml" },
 	{ "libvirt-domain", "tests/import/libvirt-domain/web-01.xml" },
 	{ "libvirt-domain", "tests/import/libvirt-domain/x86_64-guest.xml" },
+	{ "scvmm", "tests/import/scvmm/walkthrough/vmm-fleet.json" },
+	{ "scvmm", "tests/import/scvmm/hosts.json" },
 };
 #define NIMPORTS (sizeof(imports) / sizeof(imports[0]))
 static char *import_data[NIMPORTS];
