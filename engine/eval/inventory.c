@@ -570,12 +570,13 @@ defined_twice(adder *a, const mc_node *prev, const mc_node *rec,
 }
 
 /*
- * Indexes a record's name as record number idx. Returns true when the name
- * is new. When it is not, *prev is the record's number, and the part is
- * merged into it (into *node, its merged record) unless the record's last
- * part (*last) is in the same file, which is an error naming both.
+ * Indexes a record's name as record number idx: returns 1 when the name is
+ * new. When it is not, *prev is the record's number, and the part is
+ * merged into it (into *node, its merged record): 2, unless the record's
+ * last part (*last) is in the same file, which is an error naming both,
+ * or memory runs out: 0.
  */
-static bool
+static int
 index_name(adder *a, mc_strmap *index, const mc_node *rec, const mc_node *n,
 	   size_t idx, const char *what, size_t *prev,
 	   const mc_node **(*record_of)(mc_inventory *, size_t, const mc_node ***))
@@ -585,23 +586,23 @@ index_name(adder *a, mc_strmap *index, const mc_node *rec, const mc_node *n,
 
 	if (r < 0) {
 		a->nomem = true;
-		return false;
+		return 0;
 	}
 	if (r == 1)
-		return true;
+		return 1;
 	node = record_of(a->inv, *prev, &last);
 	if (same_file(*last, rec)) {
 		defined_twice(a, *last, rec, n, what);
-		return false;
+		return 0;
 	}
 	merger m = {a, what, n->u.text};
 	const mc_node *merged = merge_value(&m, NULL, *node, rec);
 
-	if (merged) {
-		*node = merged;
-		*last = rec;
-	}
-	return false;
+	if (!merged)
+		return 0;
+	*node = merged;
+	*last = rec;
+	return 2;
 }
 
 static const mc_node **
@@ -656,12 +657,19 @@ add_host(adder *a, const mc_node *rec)
 	}
 	mc_host_rec *h = &inv->hosts[inv->nhosts];
 	h->name = name->u.text;
-	h->cluster = NULL;
+	h->cluster = cluster ? cluster->u.text : NULL;
 	h->node = rec;
 	h->last = rec;
-	if (index_name(a, &inv->host_index, rec, name, inv->nhosts, "host", &prev,
-		       host_parts))
+	switch (index_name(a, &inv->host_index, rec, name, inv->nhosts, "host",
+			   &prev, host_parts)) {
+	case 1:
 		inv->nhosts++;
+		break;
+	case 2:  /* parts that both give it agree */
+		if (!inv->hosts[prev].cluster)
+			inv->hosts[prev].cluster = h->cluster;
+		break;
+	}
 }
 
 /* A scalar made for a default, placed at the record it completes. */
@@ -780,13 +788,23 @@ add_vm(adder *a, const mc_node *rec)
 	}
 	mc_vm_rec *v = &inv->vms[inv->nvms];
 	v->name = name->u.text;
-	v->state = NULL;
+	v->state = state ? state->u.text : NULL;
 	v->node = rec;
 	v->last = rec;
-	v->host_node = NULL;
+	v->host_node = host;
 	v->host = UINT32_MAX;
-	if (index_name(a, &inv->vm_index, rec, name, inv->nvms, "VM", &prev, vm_parts))
+	switch (index_name(a, &inv->vm_index, rec, name, inv->nvms, "VM", &prev,
+			   vm_parts)) {
+	case 1:
 		inv->nvms++;
+		break;
+	case 2:  /* parts that both give them agree */
+		if (!inv->vms[prev].state)
+			inv->vms[prev].state = v->state;
+		if (!inv->vms[prev].host_node)
+			inv->vms[prev].host_node = host;
+		break;
+	}
 }
 
 static int
@@ -877,37 +895,28 @@ mc_inventory_add_buffer(mc_inventory *inv, const char *name, const char *buf,
 }
 
 /*
- * What needs every part of every record: a host's cluster; a VM's `host`
- * and `state`, its defaults, and its host, which may be in any file.
+ * What needs every part of a VM: its `host` and `state`, its defaults, and
+ * its host, which may be in any file.
  */
 int
 mc_inventory_finish(mc_inventory *inv, mc_diag *diag)
 {
 	int errors = 0;
 
-	for (size_t i = 0; i < inv->nhosts; i++) {
-		const mc_node *c = mc_node_get(inv->hosts[i].node, "cluster");
-
-		inv->hosts[i].cluster = c ? c->u.text : NULL;
-	}
 	for (size_t i = 0; i < inv->nvms; i++) {
 		mc_vm_rec *v = &inv->vms[i];
-		const mc_node *h = mc_node_get(v->node, "host");
-		const mc_node *state = mc_node_get(v->node, "state");
-		const mc_node *rec;
+		const mc_node *h = v->host_node, *rec;
 		long idx;
 
-		if (!h || !state) {
+		if (!h || !v->state) {
 			mc_node_error_counted(diag, &errors, v->node, "VM '%s' needs %s",
-					      v->name, !h && !state ? "'host' and 'state'"
+					      v->name, !h && !v->state ? "'host' and 'state'"
 					      : !h ? "'host'" : "'state'");
 			continue;
 		}
 		if (!(rec = with_defaults(inv, v->node)))
 			return MC_ENOMEM;
 		v->node = rec;
-		v->state = state->u.text;
-		v->host_node = h;
 		idx = mc_inventory_find_host(inv, h->u.text);
 		if (idx < 0) {
 			mc_node_error_counted(diag, &errors, h, "VM '%s' is on host '%s', "

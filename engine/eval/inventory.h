@@ -37,11 +37,11 @@ typedef struct mc_host_rec {
 
 typedef struct mc_vm_rec {
 	const char *name;
-	const char *state;         /* after finish */
+	const char *state;         /* or NULL until finish */
 	const mc_node *node;       /* as mc_host_rec's */
 	const mc_node *last;
-	const mc_node *host_node;  /* the `host:` value, for diagnostics;
-	                              after finish */
+	const mc_node *host_node;  /* the `host:` value, for diagnostics
+	                              (NULL until finish) */
 	uint32_t host;             /* index of its host, after finish */
 } mc_vm_rec;
 
