@@ -153,6 +153,23 @@ typedef struct merger {
 #define SHOW_MEMBERS 3
 #define SHOW_BYTES 64
 
+/* A scalar's text, its first SHOW_BYTES bytes at most (cut before a
+ * character), and "..." when cut. */
+static void
+add_text(mc_buf *b, const mc_node *n)
+{
+	size_t len = n->len;
+
+	if (len > SHOW_BYTES) {
+		len = SHOW_BYTES;
+		while (len && ((unsigned char)n->u.text[len] & 0xc0) == 0x80)
+			len--;
+	}
+	mc_buf_add(b, n->u.text, len);
+	if (len < n->len)
+		mc_buf_adds(b, "...");
+}
+
 static void
 add_path(mc_buf *b, const step *at)
 {
@@ -160,34 +177,30 @@ add_path(mc_buf *b, const step *at)
 		add_path(b, at->up);
 		mc_buf_addc(b, '.');
 	}
-	mc_buf_add(b, at->key->u.text, at->key->len < SHOW_BYTES ? at->key->len
-		   : SHOW_BYTES);
+	add_text(b, at->key);
 }
 
-/* A value as messages show it: a string in double quotes (its first
- * SHOW_BYTES bytes, cut at a character), other scalars as written, and
+/* A value as messages show it: a string in double quotes, other scalars
+ * as written (an integer too large for 64 bits too), null as null, and
  * collections by kind. */
 static void
 add_value(mc_buf *b, const mc_node *n)
 {
-	size_t len = n->len;
+	bool quoted = n->type == MC_SCALAR_STR && !(n->flags & MC_NODE_BIGINT);
 
 	if (n->kind != MC_NODE_SCALAR) {
 		mc_buf_adds(b, mc_node_describe(n));
 		return;
 	}
-	if (n->type != MC_SCALAR_STR) {
-		mc_buf_adds(b, n->type == MC_SCALAR_NULL ? "null" : n->u.text);
+	if (n->type == MC_SCALAR_NULL) {
+		mc_buf_adds(b, "null");
 		return;
 	}
-	if (len > SHOW_BYTES) {
-		len = SHOW_BYTES;
-		while (len && ((unsigned char)n->u.text[len] & 0xc0) == 0x80)
-			len--;
-	}
-	mc_buf_addc(b, '"');
-	mc_buf_add(b, n->u.text, len);
-	mc_buf_adds(b, len < n->len ? "...\"" : "\"");
+	if (quoted)
+		mc_buf_addc(b, '"');
+	add_text(b, n);
+	if (quoted)
+		mc_buf_addc(b, '"');
 }
 
 /* "host 'hv-01': 'cpu.family' " */
