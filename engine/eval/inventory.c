@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/value.h"
 #include "util/buf.h"
 #include "util/grow.h"
 
@@ -246,27 +247,27 @@ conflict(merger *m, const step *at, const mc_node *x, const mc_node *y)
 	report(m, y, &b);
 }
 
-/* Two scalars agree when they are of one type and one value: strings of
- * the same bytes (quoted or not), integers of the same number (16 and
- * 0x10), booleans of the same truth, or both null. An integer and a
- * string never agree (6 and "6", 6 and 6.0, which is text). */
+/*
+ * Two scalars agree when conditions find them equal (mc_node_equal): of
+ * one type and one value, strings of the same bytes (quoted or not),
+ * integers of the same number (16 and 0x10), booleans of the same truth,
+ * or both null. An integer and a string never agree (6 and "6", 6 and
+ * 6.0, which is text). This is an order of scalars that sorts equal ones
+ * together: 0 exactly when mc_node_equal.
+ */
 static int
 scalar_cmp(const mc_node *x, const mc_node *y)
 {
-	int bx = (x->flags & MC_NODE_BIGINT) != 0, by = (y->flags & MC_NODE_BIGINT) != 0;
 	size_t len;
 	int c;
 
 	if (x->type != y->type)
 		return x->type < y->type ? -1 : 1;
-	if (bx != by)
-		return bx < by ? -1 : 1;
 	switch (x->type) {
 	case MC_SCALAR_NULL:
 		return 0;
 	case MC_SCALAR_BOOL:
 	case MC_SCALAR_INT:
-	case MC_SCALAR_FUNC:
 		return x->num < y->num ? -1 : x->num > y->num;
 	default:
 		len = x->len < y->len ? x->len : y->len;
@@ -435,7 +436,7 @@ deep_equal(const mc_node *x, const mc_node *y)
 		return false;
 	switch (x->kind) {
 	case MC_NODE_SCALAR:
-		return scalar_cmp(x, y) == 0;
+		return mc_node_equal(x, y);
 	case MC_NODE_SEQ:
 		return same_list(NULL, NULL, x, y) == 1;
 	default:
@@ -556,8 +557,7 @@ merge_value(merger *m, const step *at, const mc_node *x, const mc_node *y)
 		}
 		return x;
 	}
-	if (x->kind != y->kind ||
-	    (x->kind == MC_NODE_SCALAR && scalar_cmp(x, y) != 0))
+	if (x->kind != y->kind || (x->kind == MC_NODE_SCALAR && !mc_node_equal(x, y)))
 		conflict(m, at, x, y);
 	return x;
 }

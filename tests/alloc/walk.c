@@ -637,8 +637,7 @@ static const job jobs[] = {
 	{ .name = "vmware-evc", .policy = "policies/vmware-evc.yaml",
 	  .inventory = "examples/vmware-fleet.yaml", .maxvm = 3 },
 	{ .name = "merge", .policy = "policies/hyperv.yaml",
-	  .inventory = "tests/files/merge/hv-01.probe.yaml", .more = merge_parts,
-	  .fleet = true },
+	  .inventory = "tests/files/merge/hv-01.probe.yaml", .more = merge_parts },
 	/* Lua-rule heavy: the EVC policy's own tests, each a Lua-rule check. */
 	{ .name = "vmware-evc-tests", .policy = "policies/vmware-evc.yaml",
 	  .tests = true },

@@ -256,13 +256,13 @@ START_TEST(conflicting_scalars)
 			"hosts: [ { name: h, s: b } ]\n",
 			"two.yaml:1:24: host 'h': 's' is \"b\" here but \"aaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" at one.yaml:1:24", 1);
-	/* an integer too large for 64 bits is not the string of its digits */
+	/* an integer too large for 64 bits is text, shown as written */
 	expect_conflict("hosts: [ { name: h, n: 99999999999999999999 } ]\n",
-			"hosts: [ { name: h, n: \"99999999999999999999\" } ]\n",
-			"two.yaml:1:24: host 'h': 'n' is \"99999999999999999999\" here but "
+			"hosts: [ { name: h, n: \"99999999999999999998\" } ]\n",
+			"two.yaml:1:24: host 'h': 'n' is \"99999999999999999998\" here but "
 			"99999999999999999999 at one.yaml:1:24", 1);
 	mc_inventory_free(merged("hosts: [ { name: h, n: 99999999999999999999 } ]\n",
-				 "hosts: [ { name: h, n: 99999999999999999999 } ]\n"));
+				 "hosts: [ { name: h, n: \"99999999999999999999\" } ]\n"));
 }
 END_TEST
 
