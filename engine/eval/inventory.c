@@ -282,7 +282,7 @@ member_cmp(const void *a, const void *b)
 	return scalar_cmp(*(const mc_node *const *)a, *(const mc_node *const *)b);
 }
 
-static bool deep_equal(const mc_node *x, const mc_node *y);
+static int deep_equal(const mc_node *x, const mc_node *y);
 
 /* Whether a list holds a mapping or a list. */
 static bool
@@ -404,7 +404,11 @@ same_list(merger *m, const step *at, const mc_node *x, const mc_node *y)
 	if (!holds_collections(x) && !holds_collections(y))
 		return same_set(m, at, x, y);
 	for (i = 0; i < x->len && i < y->len; i++) {
-		if (!deep_equal(x->u.items[i], y->u.items[i]))
+		int r = deep_equal(x->u.items[i], y->u.items[i]);
+
+		if (r < 0)
+			return -1;
+		if (r == 0)
 			break;
 	}
 	if (i == x->len && i == y->len)
@@ -426,30 +430,31 @@ same_list(merger *m, const step *at, const mc_node *x, const mc_node *y)
 
 /* Whether x and y are the same value under the rules of merging: equal
  * scalars, mappings with the same keys and equal values, lists as
- * same_list. A list too large for the memory left compares unequal. */
-static bool
+ * same_list. 1 or 0, or -1 when memory runs out. */
+static int
 deep_equal(const mc_node *x, const mc_node *y)
 {
 	if (x == y)
-		return true;
+		return 1;
 	if (x->kind != y->kind)
-		return false;
+		return 0;
 	switch (x->kind) {
 	case MC_NODE_SCALAR:
 		return mc_node_equal(x, y);
 	case MC_NODE_SEQ:
-		return same_list(NULL, NULL, x, y) == 1;
+		return same_list(NULL, NULL, x, y);
 	default:
 		if (x->len != y->len)
-			return false;
+			return 0;
 		for (size_t i = 0; i < x->len; i++) {
 			const mc_pair *p = &x->u.pairs[i];
 			const mc_node *v = mc_node_getn(y, p->key->u.text, p->key->len);
+			int r = v ? deep_equal(p->value, v) : 0;
 
-			if (!v || !deep_equal(p->value, v))
-				return false;
+			if (r <= 0)
+				return r;
 		}
-		return true;
+		return 1;
 	}
 }
 

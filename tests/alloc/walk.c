@@ -616,6 +616,7 @@ static const char *const merge_parts[] = {
 	"tests/files/merge/hv-01.status.yaml",
 	"tests/files/merge/hv-01.hypervisor.yaml",
 	"tests/files/merge/hv-01.combined.yaml",
+	"tests/files/merge/hv-01.features-reordered.yaml",
 	"tests/files/merge/fleet.yaml",
 	"tests/files/merge/db-01.state.yaml",
 	NULL,
