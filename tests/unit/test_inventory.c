@@ -514,6 +514,17 @@ START_TEST(vm_defaults)
 	/* other keys are kept */
 	ck_assert_str_eq(mc_node_get(inv->vms[0].node, "state")->u.text, "running");
 	mc_inventory_free(inv);
+	/* a record large enough for an index of its keys sees its defaults too */
+	inv = inventory_from(
+		"hosts: [ { name: h } ]\n"
+		"vms:\n"
+		"  - { name: v, host: h, state: saved, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5,\n"
+		"      k6: 6, k7: 7, k8: 8, k9: 9, k10: 10, k11: 11, k12: 12, k13: 13,\n"
+		"      k14: 14, k15: 15, k16: 16, k17: 17 }\n");
+	ck_assert_ptr_nonnull(mc_node_get(inv->vms[0].node, "checkpoints"));
+	ck_assert_int_eq(mc_node_get(inv->vms[0].node, "processor_compatibility")->num, 0);
+	ck_assert_int_eq(mc_node_get(inv->vms[0].node, "k17")->num, 17);
+	mc_inventory_free(inv);
 }
 END_TEST
 
