@@ -240,12 +240,13 @@ bind_field(binder *b, size_t fi, const mc_field *fd, const mc_node *host,
 	if (b->nomem || b->over)
 		return;
 	grown = mc_grow(b->sharedv, &b->capshared, b->nshared + 1, sizeof(*grown));
+	if (grown)
+		b->sharedv = grown;  /* the old array is freed once grown */
 	e = mc_arena_alloc(&b->f->arena, sizeof(*e));
 	if (!grown || !e) {
 		b->nomem = true;
 		return;
 	}
-	b->sharedv = grown;
 	*e = key;
 	e->val = *fv;
 	if (mc_strmap_put(&b->shared, (const char *)e, SHARED_KEY, b->nshared,

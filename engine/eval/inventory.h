@@ -1,13 +1,24 @@
 /*
  * inventory.h - hosts and VMs (the opaque mc_inventory of migcheck.h).
  *
- * An inventory is merged from several files. Only `name` (hosts and VMs),
- * `host` and `state` (VMs) are required; the rest of each record is data
- * that policies read by path. The types of the documented optional keys
- * (`cluster`, `checkpoints`, `processor_compatibility`) are checked at load,
- * so that a typo there is an error at its line rather than a quiet verdict.
- * A VM without `checkpoints` has 0, and without `processor_compatibility`
- * has false, as if the record said so (at the record's position).
+ * An inventory is merged from several files. A host or VM named in more
+ * than one file is one record: its parts merge key by key at every depth,
+ * and a key two parts give must have one value (scalars of one type and
+ * value, lists as sets, a list of mappings or lists item by item);
+ * anything else is an error at the later value that names the earlier.
+ * The merged record is built in the inventory's arena from the parts'
+ * nodes, which keep their own file, line and column; its own place is its
+ * first part's. One name twice in one file is an error, as it always was.
+ *
+ * Only `name` (hosts and VMs), `host` and `state` (VMs) are required; the
+ * rest of each record is data that policies read by path. The types of
+ * the documented optional keys (`cluster`, `checkpoints`,
+ * `processor_compatibility`) are checked in each part as it is read, so
+ * that a typo there is an error at its line rather than a quiet verdict.
+ * What needs every part waits for mc_inventory_finish: a VM's required
+ * keys, and its defaults: a VM without `checkpoints` has 0, and without
+ * `processor_compatibility` has false, as if the record said so (at the
+ * record's position).
  */
 #ifndef MC_INVENTORY_H
 #define MC_INVENTORY_H
@@ -20,14 +31,17 @@
 typedef struct mc_host_rec {
 	const char *name;
 	const char *cluster;   /* or NULL */
-	const mc_node *node;   /* the record */
+	const mc_node *node;   /* the record: its one part, or its parts merged */
+	const mc_node *last;   /* its last part read */
 } mc_host_rec;
 
 typedef struct mc_vm_rec {
 	const char *name;
-	const char *state;
-	const mc_node *node;
-	const mc_node *host_node;  /* the `host:` value, for diagnostics */
+	const char *state;         /* or NULL until finish */
+	const mc_node *node;       /* as mc_host_rec's */
+	const mc_node *last;
+	const mc_node *host_node;  /* the `host:` value, for diagnostics
+	                              (NULL until finish) */
 	uint32_t host;             /* index of its host, after finish */
 } mc_vm_rec;
 

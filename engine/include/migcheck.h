@@ -231,8 +231,10 @@ MC_API int mc_inventory_new(mc_inventory **out, const mc_limits *limits);
 
 /*
  * Adds the hosts and VMs of a file (or of len bytes at buf, named name).
- * A name defined twice, in one file or across files, is an error naming
- * both places.
+ * A host or VM named in several files is one record, its parts merged key
+ * by key; a key that two files give different values is an error at the
+ * later value naming the earlier. A name defined twice in one file is an
+ * error naming both places.
  */
 MC_API int mc_inventory_add_file(mc_inventory *inv, const char *path,
 				 mc_diag *diag);
@@ -240,8 +242,10 @@ MC_API int mc_inventory_add_buffer(mc_inventory *inv, const char *name,
 				   const char *buf, size_t len, mc_diag *diag);
 
 /*
- * Checks what needs every file: each VM's host must exist. Call once, after
- * the last add; the inventory cannot be bound to a policy before.
+ * Checks what needs every file: each VM's `host` and `state` (which may
+ * come from different files) and its host, which must exist; then gives
+ * VMs their defaults. Call once, after the last add; the inventory cannot
+ * be bound to a policy before.
  */
 MC_API int mc_inventory_finish(mc_inventory *inv, mc_diag *diag);
 

@@ -377,6 +377,7 @@ typedef struct job {
 	const char *name;
 	const char *policy;
 	const char *inventory;
+	const char *const *more;  /* more inventory files, NULL-terminated */
 	bool tests;   /* also run the policy's own tests (mc_policy_test) */
 	bool explain; /* also describe the policy (mc_policy_explain) */
 	bool lint;    /* also lint it (mc_policy_lint) */
@@ -471,6 +472,11 @@ run_check_job(const job *j)
 	rc = mc_inventory_add_file(inv, j->inventory, diag);
 	if (!step(rc, NULL, false, diag, "mc_inventory_add_file"))
 		goto out;
+	for (size_t i = 0; j->more && j->more[i]; i++) {
+		rc = mc_inventory_add_file(inv, j->more[i], diag);
+		if (!step(rc, NULL, false, diag, "mc_inventory_add_file"))
+			goto out;
+	}
 	rc = mc_inventory_finish(inv, diag);
 	if (!step(rc, NULL, false, diag, "mc_inventory_finish"))
 		goto out;
@@ -607,6 +613,17 @@ run_cpumap_job(const job *j)
 	mc_diag_free(diag);
 }
 
+/* One host from several files, merged (tests/files/merge). */
+static const char *const merge_parts[] = {
+	"tests/files/merge/hv-01.status.yaml",
+	"tests/files/merge/hv-01.hypervisor.yaml",
+	"tests/files/merge/hv-01.combined.yaml",
+	"tests/files/merge/hv-01.features-reordered.yaml",
+	"tests/files/merge/fleet.yaml",
+	"tests/files/merge/db-01.state.yaml",
+	NULL,
+};
+
 static const job jobs[] = {
 	{ .name = "scvmm-2008", .policy = "policies/scvmm-2008.yaml",
 	  .inventory = "examples/kb969726.yaml", .fleet = true },
@@ -622,6 +639,8 @@ static const job jobs[] = {
 	  .inventory = "examples/fleet.yaml", .maxvm = 4 },
 	{ .name = "vmware-evc", .policy = "policies/vmware-evc.yaml",
 	  .inventory = "examples/vmware-fleet.yaml", .maxvm = 3 },
+	{ .name = "merge", .policy = "policies/hyperv.yaml",
+	  .inventory = "tests/files/merge/hv-01.probe.yaml", .more = merge_parts },
 	/* Lua-rule heavy: the EVC policy's own tests, each a Lua-rule check. */
 	{ .name = "vmware-evc-tests", .policy = "policies/vmware-evc.yaml",
 	  .tests = true },
