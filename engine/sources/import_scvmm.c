@@ -376,6 +376,17 @@ set_text(scvmm_reader *r, char **field, const mc_node *n)
 		r->nomem = 1;
 }
 
+/* VMM names the manufacturer of the CPUID vendor string (Intel for
+ * GenuineIntel, AMD for AuthenticAMD); the inventory holds the vendor
+ * string, as every other importer writes it, so that a host's record from
+ * VMM and one from win32 or probe agree. */
+static void
+set_vendor(scvmm_reader *r, mc_hostrec *h, const char *vendor)
+{
+	if (mc_hostrec_set(&h->manufacturer, vendor, strlen(vendor)) < 0)
+		r->nomem = 1;
+}
+
 static void
 set_extra_int(scvmm_reader *r, mc_fields *f, const char *path, int64_t v)
 {
@@ -460,7 +471,12 @@ read_host(scvmm_reader *r, const mc_node *obj)
 	 * strings and zeros), and then its architecture code 0 is no x86. */
 	n = get_text(obj, "ProcessorManufacturer");
 	has_cpu = n || (get_int(obj, "LogicalProcessorCount", &v) && v > 0);
-	set_text(r, &h->manufacturer, n);
+	if (n && (n->len == 5 && strcmp(n->u.text, "Intel") == 0))
+		set_vendor(r, h, "GenuineIntel");
+	else if (n && n->len == 3 && strcmp(n->u.text, "AMD") == 0)
+		set_vendor(r, h, "AuthenticAMD");
+	else
+		set_text(r, &h->manufacturer, n);
 	if (has_cpu && get_int(obj, "ProcessorArchitecture", &v)) {
 		const char *arch = arch_code(v);
 
