@@ -67,10 +67,15 @@ cmdlet_of(kind k)
 	return "?";
 }
 
-#define EXPECTED "the JSON of Get-VMHost, Get-VM, Get-VMProcessor, " \
-	"Get-VMSnapshot, Get-Service vmms, Get-ClusterNode or " \
-	"Win32_OperatingSystem (ConvertTo-Json), or the table of " \
-	"docs/import/hyperv.md"
+#define EXPECTED "Hyper-V's PowerShell objects as ConvertTo-Json writes " \
+	"them (Get-VM, Get-VMHost, ...; docs/import/hyperv.md)"
+
+/* What tells each kind apart, for messages. */
+#define KINDS "Get-VM (State, and VMName or VMId), Get-VMHost " \
+	"(LogicalProcessorCount), Get-VMProcessor " \
+	"(CompatibilityForMigrationEnabled), Get-VMSnapshot (SnapshotType), " \
+	"Win32_OperatingSystem (CSName, Caption), Get-Service (ServiceName, " \
+	"Status), Get-ClusterNode (DrainStatus, State)"
 
 typedef struct nodes {
 	const mc_node **v;
@@ -529,10 +534,11 @@ read_service(reader *r, const mc_node *obj)
 	if (!m || strcmp(m->u.text, ".") == 0) {
 		/* this computer: the one host the input names */
 		if (r->out.count != 1) {
-			error_at(r, m ? m : obj, "the vmms service of this computer "
-				 "(MachineName '.'), but the input names %zu "
-				 "hosts: put Get-VMHost in the same file, or run "
-				 "Get-Service -ComputerName", r->out.count);
+			error_at(r, m ? m : obj, "the vmms service of the computer "
+				 "the command ran on (MachineName '.'), and the input "
+				 "names %zu hosts, not one: put that host's "
+				 "Get-VMHost in the file, or run Get-Service "
+				 "-ComputerName", r->out.count);
 			return;
 		}
 		h = r->out.hosts[0];
@@ -669,7 +675,12 @@ vm_state(reader *r, const mc_node *obj, const char *vmname)
 				 s->why);
 		return NULL;
 	}
-	unknown_code(r, n, "VM State", code, text, VM_STATES_KNOWN);
+	if (text)
+		error_at(r, n, "VM '%s' has an unknown State '%s' (read: %s)",
+			 vmname, text, VM_STATES_KNOWN);
+	else
+		error_at(r, n, "VM '%s' has an unknown State %" PRId64 " (read: %s)",
+			 vmname, code, VM_STATES_KNOWN);
 	return NULL;
 }
 
@@ -927,7 +938,7 @@ collect(reader *r, const mc_node *obj, kind want, const char *section)
 				 cmdlet_of(want), section, mc_node_describe(obj));
 		else
 			error_at(r, obj, "expected an object of %s, not %s",
-				 EXPECTED, mc_node_describe(obj));
+				 KINDS, mc_node_describe(obj));
 		return;
 	}
 	if (k == K_NONE) {
@@ -936,11 +947,8 @@ collect(reader *r, const mc_node *obj, kind want, const char *section)
 				 "(none of the properties that tell it apart)",
 				 section, cmdlet_of(want));
 		else
-			error_at(r, obj, "expected an object of %s: this one has "
-				 "none of the properties that tell them apart "
-				 "(VMName and State, LogicalProcessorCount, "
-				 "CompatibilityForMigrationEnabled, SnapshotType, "
-				 "...)", EXPECTED);
+			error_at(r, obj, "an object of none of the kinds the "
+				 "hyperv format reads: %s", KINDS);
 		return;
 	}
 	if (want != K_NONE && k != want) {
