@@ -1117,8 +1117,13 @@ mc_import_hyperv(mc_hostlist *out, const char *name, const char *data,
 	} else {
 		collect_all(&r, doc->root, K_NONE, NULL);
 	}
-	if (!r.errors && !r.nomem)
+	if (!r.errors && !r.nomem) {
 		read_all(&r);
+		if (!r.errors && !r.nomem && !r.out.count && !r.out.nvms)
+			mc_node_error_counted(diag, &r.errors, doc->root, "nothing "
+					      "to import: no host and no VM (%s)",
+					      KINDS);
+	}
 	if (r.nomem)
 		rc = MC_ENOMEM;
 	else if (r.errors)
