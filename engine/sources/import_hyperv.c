@@ -531,6 +531,10 @@ read_service(reader *r, const mc_node *obj)
 			     "5 ContinuePending, 6 PausePending, 7 Paused");
 		return;
 	}
+	/* "." is the computer the command ran on: Invoke-Command names it in
+	 * PSComputerName */
+	if (m && strcmp(m->u.text, ".") == 0 && get_str(obj, "PSComputerName"))
+		m = get_str(obj, "PSComputerName");
 	if (!m || strcmp(m->u.text, ".") == 0) {
 		/* this computer: the one host the input names */
 		if (r->out.count != 1) {
