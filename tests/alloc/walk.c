@@ -516,6 +516,8 @@ static const struct {
 	{ "libvirt", "tests/import/libvirt/caps-qemu-kvm.xml" },
 	{ "libvirt-domain", "tests/import/libvirt-domain/web-01.xml" },
 	{ "libvirt-domain", "tests/import/libvirt-domain/x86_64-guest.xml" },
+	{ "hyperv", "tests/import/hyperv/cluster-east.json" },
+	{ "hyperv", "tests/import/hyperv/standalone-lab-utf16.json" },
 };
 #define NIMPORTS (sizeof(imports) / sizeof(imports[0]))
 static char *import_data[NIMPORTS];
