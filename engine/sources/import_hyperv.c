@@ -10,7 +10,7 @@
  *
  *   Get-VMHost                        LogicalProcessorCount    host
  *   Get-CimInstance Win32_OperatingSystem  CSName, Caption    host's hypervisor
- *   Get-Service vmms                  ServiceName, Status      host's status
+ *   Get-Service vmms                  ServiceName (or Name and MachineName), Status
  *   Get-ClusterNode                   DrainStatus              host's status
  *   Get-VMProcessor                   CompatibilityForMigrationEnabled  VM
  *   Get-VMSnapshot                    SnapshotType                      VM
@@ -173,7 +173,9 @@ classify(const mc_node *obj)
 		return K_HOST;
 	if (has(obj, "CSName") && has(obj, "Caption"))
 		return K_OS;
-	if (has(obj, "ServiceName") && has(obj, "Status"))
+	if ((has(obj, "ServiceName") || (has(obj, "Name") &&
+					 has(obj, "MachineName"))) &&
+	    has(obj, "Status"))
 		return K_SERVICE;
 	if (has(obj, "DrainStatus") && has(obj, "State"))
 		return K_CNODE;
@@ -516,6 +518,8 @@ read_service(reader *r, const mc_node *obj)
 	int64_t code = 0;
 	const char *text;
 
+	if (!svc)
+		svc = get_str(obj, "Name");
 	if (!svc || strcasecmp(svc->u.text, "vmms") != 0)
 		return;  /* another service: not Hyper-V's */
 	if (!st) {
@@ -937,12 +941,19 @@ collect(reader *r, const mc_node *obj, kind want, const char *section)
 	kind k = classify(obj);
 
 	if (obj->kind != MC_NODE_MAP) {
+		/* text where an object should be: what ConvertTo-Json writes
+		 * for an object past its -Depth */
+		const char *hint = mc_node_is_str(obj) ? " (ConvertTo-Json "
+			"writes an object past its -Depth as its type name: give "
+			"-Depth 4)" : "";
+
 		if (section)
-			error_at(r, obj, "expected %s objects in %s, not %s",
-				 cmdlet_of(want), section, mc_node_describe(obj));
+			error_at(r, obj, "expected %s objects in %s, not %s%s",
+				 cmdlet_of(want), section, mc_node_describe(obj),
+				 hint);
 		else
-			error_at(r, obj, "expected an object of %s, not %s",
-				 KINDS, mc_node_describe(obj));
+			error_at(r, obj, "expected an object of %s, not %s%s",
+				 KINDS, mc_node_describe(obj), hint);
 		return;
 	}
 	if (k == K_NONE) {
