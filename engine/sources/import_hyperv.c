@@ -8,13 +8,15 @@
  * array mixing them. Objects are told apart by their properties, not by
  * where they stand:
  *
- *   Get-VMHost                        LogicalProcessorCount    host
- *   Get-CimInstance Win32_OperatingSystem  CSName, Caption    host's hypervisor
- *   Get-Service vmms                  ServiceName (or Name and MachineName), Status
- *   Get-ClusterNode                   DrainStatus              host's status
- *   Get-VMProcessor                   CompatibilityForMigrationEnabled  VM
- *   Get-VMSnapshot                    SnapshotType                      VM
- *   Get-VM                            State (and VMId or VMName)        VM
+ *   object                  told by                          gives
+ *   Get-VMProcessor         CompatibilityForMigrationEnabled  a VM's
+ *   Get-VMSnapshot          SnapshotType                      a VM's
+ *   Get-VM                  State, and VMName or VMId         a VM
+ *   Get-VMHost              LogicalProcessorCount             a host
+ *   Win32_OperatingSystem   CSName, Caption                   a host's
+ *   Get-Service (vmms)      Status, and ServiceName (or Name  a host's
+ *                           and MachineName)
+ *   Get-ClusterNode         DrainStatus, State                a host's
  *
  * Every record is built aside and appended only when the whole input read
  * without error.
@@ -89,7 +91,6 @@ typedef struct vmaux {
 	const mc_node *parent;       /* a set ParentSnapshotId, or NULL */
 	const char *parent_key;      /* which key that is */
 	int64_t snapshots;
-	bool vcpus_from_vm;
 } vmaux;
 
 typedef struct reader {
@@ -813,10 +814,8 @@ read_vm(reader *r, const mc_node *obj)
 			error_at(r, ver, "Version should be text such as \"9.0\", "
 				 "not %s", mc_node_describe(ver));
 	}
-	if (get_count(r, obj, "ProcessorCount", &v) > 0) {
+	if (get_count(r, obj, "ProcessorCount", &v) > 0)
 		put_int(r, &vm->extra, "resources.vcpus", v);
-		r->aux[r->out.nvms - 1].vcpus_from_vm = true;
-	}
 	if (get_count(r, obj, "MemoryStartup", &v) > 0)
 		put_int(r, &vm->extra, "resources.memory_mb", v / 1048576);
 	pkey = "ParentSnapshotId";
