@@ -98,7 +98,7 @@ out:
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	mc_import_ctx ctx = {NULL, NULL, NULL, NULL};
+	mc_import_ctx ctx = {0};
 	mc_hostlist l = {0};
 	mc_diag *diag = mc_diag_new();
 

@@ -38,7 +38,7 @@ field(const mc_vmrec *vm, const char *path)
 START_TEST(records_of_a_table)
 {
 	mc_hostlist list = {0};
-	mc_import_ctx ctx = {NULL, NULL, NULL, NULL};
+	mc_import_ctx ctx = {0};
 	mc_diag *diag = mc_diag_new();
 
 	ck_assert_int_eq(mc_import_hyperv(&list, "t.json", TABLE, strlen(TABLE),
@@ -68,7 +68,7 @@ END_TEST
 START_TEST(appended_after_or_not_at_all)
 {
 	mc_hostlist list = {0};
-	mc_import_ctx ctx = {NULL, NULL, NULL, NULL};
+	mc_import_ctx ctx = {0};
 	mc_diag *diag = mc_diag_new();
 
 	ck_assert_int_eq(mc_import_hyperv(&list, "t.json", TABLE, strlen(TABLE),
@@ -97,7 +97,7 @@ START_TEST(past_the_scalar_limit)
 {
 	mc_hostlist list = {0};
 	mc_limits lim;
-	mc_import_ctx ctx = {&lim, NULL, NULL, NULL};
+	mc_import_ctx ctx = {.limits = &lim};
 	mc_diag *diag = mc_diag_new();
 
 	mc_limits_default(&lim);
