@@ -524,6 +524,8 @@ static const struct {
 	{ "libvirt-domain", "tests/import/libvirt-domain/x86_64-guest.xml" },
 	{ "scvmm", "tests/import/scvmm/walkthrough/vmm-fleet.json" },
 	{ "scvmm", "tests/import/scvmm/hosts.json" },
+	{ "hyperv", "tests/import/hyperv/cluster-east.json" },
+	{ "hyperv", "tests/import/hyperv/standalone-lab-utf16.json" },
 };
 #define NIMPORTS (sizeof(imports) / sizeof(imports[0]))
 static char *import_data[NIMPORTS];

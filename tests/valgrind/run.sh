@@ -154,6 +154,12 @@ job diff.lua 0,1 - "$bin" diff policies/hyperv.yaml \
 job import.win32-o 0 - "$bin" import --from win32 --cluster east \
 	tests/import/win32/hv-gold-01.json tests/import/win32/hv-epyc-01.json \
 	-o "$tmp/out/win32.yaml"
+job import.hyperv-o 0 - "$bin" import --from hyperv \
+	tests/import/hyperv/cluster-east.json \
+	tests/import/hyperv/standalone-lab-utf16.json \
+	tests/import/hyperv/mixed.json -o "$tmp/out/hyperv.yaml"
+job import.hyperv-bad 2 - "$bin" import --from hyperv \
+	tests/import/hyperv/bad-values.json tests/import/hyperv/bad-states.json
 job probe.yaml 0 - "$bin" probe --name me --cluster lab
 job probe.json-o 0 - "$bin" probe --format json -o "$tmp/out/probe.json"
 
