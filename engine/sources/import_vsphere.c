@@ -64,22 +64,33 @@ is_null(const mc_node *n)
 	return n->kind == MC_NODE_SCALAR && n->type == MC_SCALAR_NULL;
 }
 
-/* The value under key in obj, its key matched without regard to case
- * (govc's two styles, PowerCLI's); NULL when absent or null. */
+/* The value under key in obj, null included, in either of govc's
+ * spellings: the key as given (PascalCase, as older govc, PowerCLI and
+ * the .NET objects write it) or with its first letter in lower case
+ * (camelCase, as newer govc and pyVmomi write it); NULL when absent. */
+static const mc_node *
+get_raw(const mc_node *obj, const char *key, size_t len)
+{
+	const mc_node *n;
+	char buf[64];
+
+	if (!obj || obj->kind != MC_NODE_MAP || !len || len >= sizeof(buf))
+		return NULL;
+	if ((n = mc_node_getn(obj, key, len)))
+		return n;
+	memcpy(buf, key, len);
+	buf[0] = (char)(buf[0] >= 'A' && buf[0] <= 'Z' ? buf[0] - 'A' + 'a' :
+			buf[0] >= 'a' && buf[0] <= 'z' ? buf[0] - 'a' + 'A' : buf[0]);
+	return mc_node_getn(obj, buf, len);
+}
+
+/* As get_raw, NULL for null too. */
 static const mc_node *
 get1(const mc_node *obj, const char *key, size_t len)
 {
-	if (!obj || obj->kind != MC_NODE_MAP)
-		return NULL;
-	for (size_t i = 0; i < obj->len; i++) {
-		const mc_node *k = obj->u.pairs[i].key;
+	const mc_node *n = get_raw(obj, key, len);
 
-		if (k->kind == MC_NODE_SCALAR && k->len == len &&
-		    strncasecmp(k->u.text, key, len) == 0)
-			return is_null(obj->u.pairs[i].value) ? NULL :
-			       obj->u.pairs[i].value;
-	}
-	return NULL;
+	return n && !is_null(n) ? n : NULL;
 }
 
 /* The value at a dotted path ("Summary.Hardware.CpuModel"), or NULL. */
@@ -207,8 +218,18 @@ enumeration(reader *r, const mc_node *n, const char *what,
 			if (strcasecmp(n->u.text, names[i]) == 0)
 				return (int)i;
 	}
-	mc_node_error_counted(r->diag, &r->errors, n,
-			      "%s is not one vSphere has (%s)", what, names[0]);
+	{
+		char list[128] = "";
+
+		for (size_t i = 0; i < count; i++) {
+			if (i)
+				strncat(list, ", ", sizeof(list) - strlen(list) - 1);
+			strncat(list, names[i], sizeof(list) - strlen(list) - 1);
+		}
+		mc_node_error_counted(r->diag, &r->errors, n,
+				      "%s is not one vSphere has (%s, or "
+				      "their indexes from 0)", what, list);
+	}
 	return -1;
 }
 
@@ -345,7 +366,11 @@ read_cpuid(reader *r, const mc_node *list, cpuid_table *t)
 				error_at(r, v, "a CPUID register is 32 binary "
 					 "digits grouped by colons "
 					 "(\"0000:0000:0000:0000:0000:0000:0000:1101\"), "
-					 "not %s", mc_node_describe(v));
+					 "not %s%s%s",
+					 mc_node_is_str(v) ? "\"" : "",
+					 mc_node_is_str(v) ? v->u.text :
+					 mc_node_describe(v),
+					 mc_node_is_str(v) ? "\"" : "");
 				break;
 			}
 			if (k == 3)
@@ -747,21 +772,14 @@ read_wrapper(reader *r, const mc_node *root)
 	bool found = false;
 
 	for (size_t i = 0; i < 2; i++) {
-		const mc_node *n = get1(root, lists[i].key,
-					strlen(lists[i].key));
-		bool present = false;
+		const mc_node *n = get_raw(root, lists[i].key,
+					   strlen(lists[i].key));
 
-		for (size_t j = 0; j < root->len; j++) {
-			const mc_node *k = root->u.pairs[j].key;
-
-			present |= k->kind == MC_NODE_SCALAR &&
-				   strcasecmp(k->u.text, lists[i].key) == 0;
-		}
-		if (!present)
+		if (!n)
 			continue;
 		found = true;
-		if (!n)
-			continue;  /* null: none matched */
+		if (is_null(n))
+			continue;  /* none matched */
 		if (!is_seq(n)) {
 			error_at(r, n, "%s is not a list", lists[i].key);
 			continue;
@@ -804,26 +822,51 @@ move_all(mc_hostlist *out, mc_hostlist *from)
 	return rc;
 }
 
-/* Names the VMs' hosts that are in the same input. */
+static int
+by_ref(const void *a, const void *b)
+{
+	const mc_hostrec *x = *(const mc_hostrec *const *)a;
+	const mc_hostrec *y = *(const mc_hostrec *const *)b;
+
+	return strcmp(x->ref, y->ref);
+}
+
+static int
+ref_is(const void *key, const void *elem)
+{
+	return strcmp(key, (*(const mc_hostrec *const *)elem)->ref);
+}
+
+/* Names the VMs' hosts that are in the same input (by their references,
+ * sorted: an input may hold many of both). */
 static void
 resolve_hosts(reader *r)
 {
+	const mc_hostrec **hosts;
+	size_t n = 0;
+
+	if (!r->list.nvms || !r->list.count)
+		return;
+	if (!(hosts = malloc(r->list.count * sizeof(*hosts)))) {
+		r->nomem = true;
+		return;
+	}
+	for (size_t j = 0; j < r->list.count; j++)
+		if (r->list.hosts[j]->ref && r->list.hosts[j]->name)
+			hosts[n++] = r->list.hosts[j];
+	qsort(hosts, n, sizeof(*hosts), by_ref);
 	for (size_t i = 0; i < r->list.nvms && !r->nomem; i++) {
 		mc_vmrec *vm = r->list.vms[i];
+		const mc_hostrec *const *h;
 
 		if (vm->host || !vm->host_ref)
 			continue;
-		for (size_t j = 0; j < r->list.count; j++) {
-			const mc_hostrec *h = r->list.hosts[j];
-
-			if (h->ref && h->name && strcmp(h->ref, vm->host_ref) == 0) {
-				if (mc_hostrec_set(&vm->host, h->name,
-						   strlen(h->name)) < 0)
-					r->nomem = true;
-				break;
-			}
-		}
+		h = bsearch(vm->host_ref, hosts, n, sizeof(*hosts), ref_is);
+		if (h && mc_hostrec_set(&vm->host, (*h)->name,
+					strlen((*h)->name)) < 0)
+			r->nomem = true;
 	}
+	free(hosts);
 }
 
 int
