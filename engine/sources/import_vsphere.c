@@ -437,8 +437,9 @@ read_host_status(reader *r, mc_hostrec *h, const mc_node *obj)
 	if (conn >= 0)
 		extra_str(r, &h->extra, "status.connection", conn_words[conn]);
 	/* vCenter (or the host itself) talks to hostd: a connected host's
-	 * management service is running; otherwise it is not known. */
-	if (conn == 0)
+	 * management service is running, unless the host is powered off or
+	 * in standby; otherwise it is not known. */
+	if (conn == 0 && power <= 0)
 		extra_str(r, &h->extra, "status.virtualization_service",
 			  "running");
 	if (maint >= 0)
