@@ -26,8 +26,9 @@
 	"an object with hostSystems or virtualMachines, a HostSystem or " \
 	"VirtualMachine object, or an array of them"
 
-/* The CPUID leaves vSphere reports for a host (it reports a handful). */
-#define MAX_LEAVES 64
+/* The CPUID leaves read for a host: vSphere reports a handful, and a
+ * host with more than this is refused rather than read in part. */
+#define MAX_LEAVES 256
 
 typedef struct leaf {
 	uint32_t level;
@@ -349,7 +350,7 @@ read_cpuid(reader *r, const mc_node *list, cpuid_table *t)
 			continue;
 		if (t->n == MAX_LEAVES) {
 			error_at(r, item, "more CPUID leaves than %s",
-				 "vSphere reports (64)");
+				 "a host has (256)");
 			return false;
 		}
 		l = &t->v[t->n];
