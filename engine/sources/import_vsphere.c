@@ -273,8 +273,10 @@ extra_bool(reader *r, mc_fields *f, const char *path, bool v)
 		r->nomem = true;
 }
 
-/* The object's own managed object reference (govc's Self, PowerCLI's
- * MoRef): its Type and Value nodes. */
+/* The object's own managed object reference: govc's Self and PowerCLI's
+ * MoRef ({"type": "HostSystem", "value": "host-21"}), or pyVmomi's
+ * _vimtype ("vim.HostSystem") and _vimid ("host-21"). Its type and value
+ * nodes. */
 static const mc_node *
 self_ref(const mc_node *obj, const mc_node **type)
 {
@@ -283,11 +285,46 @@ self_ref(const mc_node *obj, const mc_node **type)
 	if (!is_map(ref))
 		ref = get(obj, "MoRef");
 	if (!is_map(ref)) {
-		*type = NULL;
-		return NULL;
+		*type = get1(obj, "_vimtype", 8);
+		return get1(obj, "_vimid", 6);
 	}
 	*type = get(ref, "Type");
 	return get(ref, "Value");
+}
+
+/* A managed object type without pyVmomi's "vim." in front. */
+static const char *
+type_name(const mc_node *type)
+{
+	const char *t = type->u.text;
+
+	return strncmp(t, "vim.", 4) == 0 ? t + 4 : t;
+}
+
+/* The value of a reference to a host: {"type": "HostSystem", "value":
+ * "host-21"} (govc, PowerCLI), or pyVmomi's "vim.HostSystem:host-21".
+ * NULL when there is none (or PowerShell cut it to its type name). */
+static const mc_node *
+host_ref_value(reader *r, const mc_node *ref, const char **value)
+{
+	static const char prefix[] = "vim.HostSystem:";
+
+	*value = NULL;
+	if (is_map(ref)) {
+		const mc_node *v = text(r, get(ref, "Value"),
+					"the host's reference");
+
+		if (v)
+			*value = v->u.text;
+		return v;
+	}
+	if (ref && ref->kind == MC_NODE_SCALAR && mc_node_is_str(ref) &&
+	    strncmp(ref->u.text, prefix, sizeof(prefix) - 1) == 0 &&
+	    ref->u.text[sizeof(prefix) - 1]) {
+		*value = ref->u.text + sizeof(prefix) - 1;
+		return ref;
+	}
+	return NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -598,6 +635,7 @@ read_vm(reader *r, const mc_node *obj)
 {
 	const mc_node *type, *ref = self_ref(obj, &type);
 	const mc_node *name, *rt, *n;
+	const char *hv;
 	mc_vmrec *vm;
 	int64_t v;
 	int e = r->errors, power;
@@ -633,10 +671,9 @@ read_vm(reader *r, const mc_node *obj)
 		if (mc_hostrec_set(&vm->state, state, strlen(state)) < 0)
 			r->nomem = true;
 	}
-	n = get(rt, "Host");
-	if (is_map(n))
-		set_node(r, &vm->host_ref,
-			 text(r, get(n, "Value"), "the host's reference"));
+	if (host_ref_value(r, get(rt, "Host"), &hv) &&
+	    mc_hostrec_set(&vm->host_ref, hv, strlen(hv)) < 0)
+		r->nomem = true;
 
 	/* EVC: the mode the VM runs with, and whether it is the VM's own
 	 * (per-VM EVC masks its features) or its cluster's. */
@@ -707,9 +744,9 @@ kind_of(reader *r, const mc_node *obj, enum kind want)
 
 	self_ref(obj, &type);
 	if (type && mc_node_is_str(type)) {
-		if (strcmp(type->u.text, "HostSystem") == 0)
+		if (strcmp(type_name(type), "HostSystem") == 0)
 			k = KIND_HOST;
-		else if (strcmp(type->u.text, "VirtualMachine") == 0)
+		else if (strcmp(type_name(type), "VirtualMachine") == 0)
 			k = KIND_VM;
 		else {
 			error_at(r, type, "a %s object, not a HostSystem or "
