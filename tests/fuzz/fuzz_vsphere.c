@@ -75,8 +75,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	for (int placed = 0; placed < 2; placed++) {
-		mc_import_ctx ctx = {NULL, NULL, placed ? VM_HOST : NULL,
-				     placed ? "running" : NULL};
+		mc_import_ctx ctx = {.vm_host = placed ? VM_HOST : NULL,
+				     .vm_state = placed ? "running" : NULL};
 		mc_hostlist l = {0};
 		mc_diag *diag = mc_diag_new();
 		mc_buf out = MC_BUF_INIT;
