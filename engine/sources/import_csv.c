@@ -809,13 +809,13 @@ fail:
 	mc_hostlist_free(&local);
 	status = MC_IMPORT_FAIL(nomem);
 out:
+	for (size_t i = 0; cols && i < header.n; i++)
+		free(cols[i].path);
+	free(cols);
 	csv_row_clear(&header);
 	csv_row_clear(&row);
 	free(header.cells);
 	free(row.cells);
-	for (size_t i = 0; cols && i < header.n; i++)
-		free(cols[i].path);
-	free(cols);
 	mc_strmap_free(&r.names);
 	mc_file_release(&r.file);
 	return status;
