@@ -37,9 +37,14 @@ if [ "${1:-}" = --job ]; then
 	cmd=${rest#*|}
 	log=$dir/log/$name
 	eval "set -- $cmd"
+	# A golden case reads the `stdin` beside its `stdout`, if it has one.
+	in=/dev/null
+	case $golden in
+	*/stdout) [ -f "${golden%stdout}stdin" ] && in=${golden%stdout}stdin ;;
+	esac
 	t0=$(date +%s)
 	CK_FORK=no MC_TEST_SLOW=1 NO_COLOR=1 $MC_VG --log-file="$log.vg" "$@" \
-		>"$log.out" 2>"$log.err"
+		<"$in" >"$log.out" 2>"$log.err"
 	status=$?
 	secs=$(($(date +%s) - t0))
 	why=
