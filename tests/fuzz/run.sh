@@ -49,9 +49,11 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16
 SEGMENT=120
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-failed=0
-summary=
-for t in $targets; do
+# fuzz_one TARGET: runs one target for $secs seconds on its seeds; writes its
+# line of the summary to $scratch/TARGET.summary, and fails when it found
+# something.
+fuzz_one() {
+	local t=$1 dict max_len findings globs left runs rc seg n status cov ft execs crash
 	case $t in
 	policy_yaml | policy_lua) dict=policy.dict max_len=32768 ;;
 	cond) dict=policy.dict max_len=4096 ;;
@@ -102,17 +104,40 @@ for t in $targets; do
 	ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$status")
 	execs=$((runs / secs))
 	if [ $rc -ne 0 ]; then
-		failed=1
 		grep -E 'ERROR:|SUMMARY:|runtime error|Test unit written' \
 			"$scratch/$t.log" | head -n 20 >&2
 		cp "$scratch/$t.log" "$findings/last.log"
 		crash=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$scratch/$t.log" | tail -n 1)
-		summary+=$(printf '%-12s FAILED (exit %d) %s; log %s' "$t" "$rc" \
-			"${crash:+input $crash}" "$findings/last.log")$'\n'
+		printf '%-12s FAILED (exit %d) %s; log %s\n' "$t" "$rc" \
+			"${crash:+input $crash}" "$findings/last.log" >"$scratch/$t.summary"
+		return 1
 	else
-		summary+=$(printf '%-12s ok  %8s runs %6s exec/s  cov: %-5s ft: %s' \
-			"$t" "${runs:-?}" "${execs:-?}" "${cov:-?}" "${ft:-?}")$'\n'
+		printf '%-12s ok  %8s runs %6s exec/s  cov: %-5s ft: %s\n' \
+			"$t" "${runs:-?}" "${execs:-?}" "${cov:-?}" "${ft:-?}" \
+			>"$scratch/$t.summary"
 	fi
+}
+
+# The targets run side by side, one a core (each libFuzzer process uses one):
+# MC_FUZZ_JOBS at a time, the number of processors by default.
+jobs=${MC_FUZZ_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
+failed=0
+running=0
+for t in $targets; do
+	if [ "$running" -ge "$jobs" ]; then
+		wait -n || failed=1
+		running=$((running - 1))
+	fi
+	fuzz_one "$t" &
+	running=$((running + 1))
+done
+while [ "$running" -gt 0 ]; do
+	wait -n || failed=1
+	running=$((running - 1))
+done
+summary=
+for t in $targets; do
+	summary+=$(cat "$scratch/$t.summary")$'\n'
 done
 echo "== fuzz summary (${secs}s per target)"
 printf '%s' "$summary"
