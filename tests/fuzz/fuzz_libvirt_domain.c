@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "imported.h"
 #include "migcheck.h"
 #include "sources/cpumap.h"
 #include "sources/import.h"
@@ -36,37 +37,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* The imported VMs of l, after a host of their host's name, must load. */
-static void
-must_load(const mc_hostlist *l)
-{
-	mc_buf b = MC_BUF_INIT;
-	mc_inventory *inv = NULL;
-	mc_diag *diag = mc_diag_new();
-	char *text = NULL;
-	size_t len = 0;
-
-	if (!diag || mc_inventory_new(&inv, NULL) != MC_OK)
-		goto out;
-	mc_buf_adds(&b, "hosts:\n  - name: \"kvm-01\"\n");
-	mc_vmrec_yaml(&b, l->vms, l->nvms);
-	if (mc_buf_take(&b, &text, &len) != MC_OK)
-		goto out;
-	if (mc_inventory_add_buffer(inv, "fuzz.yaml", text, len, diag) == MC_ENOMEM)
-		goto out;
-	if (mc_diag_error_count(diag) == 0)
-		mc_inventory_finish(inv, diag);
-	if (mc_diag_error_count(diag)) {
-		fprintf(stderr, "the import does not load: %s\n%s",
-			mc_diag_get(diag, 0)->message, text);
-		abort();
-	}
-out:
-	free(text);
-	mc_inventory_free(inv);
-	mc_diag_free(diag);
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -79,7 +49,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 		if (mc_import_libvirt_domain(&l, "fuzz.xml", (const char *)data,
 					     size, &ctx, diag) == MC_OK)
-			must_load(&l);
+			fuzz_must_load(&l);
 		for (size_t i = 0; i < mc_diag_count(diag); i++)
 			(void)mc_diag_get(diag, i)->message;
 		mc_hostlist_free(&l);
