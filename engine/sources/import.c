@@ -107,6 +107,18 @@ mc_hostlist_move(mc_hostlist *to, mc_hostlist *from)
 	return 0;
 }
 
+const char *
+mc_import_win32_arch(int64_t code)
+{
+	switch (code) {
+	case 0: return "x86";
+	case 5: return "arm";
+	case 9: return "x64";
+	case 12: return "arm64";
+	default: return NULL;
+	}
+}
+
 bool
 mc_import_known_state(const char *s, size_t len)
 {

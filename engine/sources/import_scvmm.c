@@ -426,18 +426,6 @@ static const char *const cluster_name_keys[] = {
 	"Name", "ClusterName", NULL,
 };
 
-static const char *
-arch_code(int64_t code)
-{
-	switch (code) {
-	case 0: return "x86";
-	case 5: return "arm";
-	case 9: return "x64";
-	case 12: return "arm64";
-	default: return NULL;
-	}
-}
-
 /* The host of a Get-SCVMHost object. */
 static void
 read_host(scvmm_reader *r, const mc_node *obj)
@@ -478,7 +466,7 @@ read_host(scvmm_reader *r, const mc_node *obj)
 	else
 		set_text(r, &h->manufacturer, n);
 	if (has_cpu && get_int(obj, "ProcessorArchitecture", &v)) {
-		const char *arch = arch_code(v);
+		const char *arch = mc_import_win32_arch(v);
 
 		if (arch && mc_hostrec_set(&h->architecture, arch,
 					   strlen(arch)) < 0)

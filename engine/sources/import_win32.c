@@ -71,18 +71,6 @@ parse_caption(mc_hostrec *h, const char *s)
 	return h->has_family && h->has_model ? 0 : -1;
 }
 
-static const char *
-arch_code(int64_t code)
-{
-	switch (code) {
-	case 0: return "x86";
-	case 5: return "arm";
-	case 9: return "x64";
-	case 12: return "arm64";
-	default: return NULL;
-	}
-}
-
 static int
 win32_socket_differs(mc_diag *diag, const mc_node *obj, const mc_node *a,
 		     const mc_node *b, const char *key, size_t socket)
@@ -171,7 +159,7 @@ win32_host(mc_hostrec *h, const mc_doc *doc, const char *name,
 	n = mc_node_get(first, "Architecture");
 	if (n && !(n->kind == MC_NODE_SCALAR && n->type == MC_SCALAR_NULL)) {
 		const char *arch = n->kind == MC_NODE_SCALAR &&
-				   n->type == MC_SCALAR_INT ? arch_code(n->num) : NULL;
+				   n->type == MC_SCALAR_INT ? mc_import_win32_arch(n->num) : NULL;
 
 		if (n->kind != MC_NODE_SCALAR || n->type != MC_SCALAR_INT)
 			mc_node_error_counted(diag, &errors, n, "Architecture should "

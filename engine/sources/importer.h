@@ -76,6 +76,10 @@ int mc_import_parse_int(const char *s, size_t len, int64_t *out);
  * arm64) when it has one. -1 when memory runs out. */
 int mc_import_set_arch(mc_hostrec *h, const char *s, size_t len);
 
+/* The inventory's word for a Win32_Processor Architecture code (0 x86,
+ * 5 arm, 9 x64, 12 arm64), which VMM reports too; NULL for another. */
+const char *mc_import_win32_arch(int64_t code);
+
 /* The inventory's word for architecture s (x64 for x86_64, x86 for i686,
  * arm64 for aarch64), or s itself when it has none. */
 const char *mc_import_arch_word(const char *s);
