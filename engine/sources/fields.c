@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/grow.h"
 
@@ -349,6 +350,50 @@ key_len(const char *path, size_t off)
 	return dot ? (size_t)(dot - path) - off : strlen(path + off);
 }
 
+/* True for a key YAML reads back as the same string when written plain: a
+ * letter or '_' and then letters, digits, '_' and '-', and not one of the
+ * words YAML 1.1 reads as null or a boolean. */
+static bool
+plain_key(const char *k, size_t n)
+{
+	static const char *const words[] = {
+		"null", "true", "false", "yes", "no", "on", "off", "y", "n",
+	};
+
+	if (!n || !((k[0] >= 'a' && k[0] <= 'z') || (k[0] >= 'A' && k[0] <= 'Z') ||
+		    k[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') ||
+		      (k[i] >= '0' && k[i] <= '9') || k[i] == '_' || k[i] == '-'))
+			return false;
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (strlen(words[i]) == n && strncasecmp(words[i], k, n) == 0)
+			return false;
+	return true;
+}
+
+/* Writes the n bytes at k as a mapping key: plain when YAML reads that
+ * back as the same string, else quoted. */
+static void
+write_key(mc_buf *out, const char *k, size_t n)
+{
+	char *copy;
+
+	if (plain_key(k, n)) {
+		mc_buf_add(out, k, n);
+		return;
+	}
+	if (!(copy = malloc(n + 1))) {
+		out->failed = true;
+		return;
+	}
+	memcpy(copy, k, n);
+	copy[n] = '\0';
+	mc_yaml_quote(out, copy);
+	free(copy);
+}
+
 /*
  * Writes the fields from index i on whose paths start with the first off
  * bytes of v[i]'s path (each key under that prefix once, at its first
@@ -367,7 +412,9 @@ write_level(mc_buf *out, const mc_fields *f, bool *done, size_t first,
 		if (done[i] || strncmp(v->path, prefix, off) != 0)
 			continue;
 		k = key_len(v->path, off);
-		mc_buf_addf(out, "%*s%.*s:", (int)indent, "", (int)k, v->path + off);
+		mc_buf_addf(out, "%*s", (int)indent, "");
+		write_key(out, v->path + off, k);
+		mc_buf_addc(out, ':');
 		if (v->path[off + k] == '.') {
 			mc_buf_addc(out, '\n');
 			write_level(out, f, done, i, off + k + 1, indent + 2);

@@ -51,7 +51,7 @@ START_TEST(nested_in_first_order)
 		"    a:\n"
 		"      b:\n"
 		"        tags: [\"x\\\"y\"]\n"
-		"      n: -3\n");
+		"      \"n\": -3\n");  /* YAML 1.1's n is false */
 	free(text);
 	mc_fields_free(&f);
 }
@@ -73,6 +73,37 @@ START_TEST(written_reads_back)
 					      diag) == MC_OK,
 		      "%s", first_diag(diag));
 	ck_assert_uint_eq(mc_inventory_host_count(inv), 1);
+	mc_inventory_free(inv);
+	mc_diag_free(diag);
+	free(text);
+	mc_fields_free(&f);
+}
+END_TEST
+
+START_TEST(keys_yaml_would_retype_are_quoted)
+{
+	mc_fields f = {0};
+	mc_inventory *inv = NULL;
+	mc_diag *diag = mc_diag_new();
+	char *text;
+
+	mc_fields_str(&f, "x.1", "a", 1);
+	mc_fields_str(&f, "null", "b", 1);
+	mc_fields_str(&f, "On", "c", 1);
+	mc_fields_str(&f, "rack-2", "d", 1);
+	text = yaml_of(&f);
+	ck_assert_str_eq(text,
+		"hosts:\n"
+		"  - name: \"h\"\n"
+		"    x:\n"
+		"      \"1\": \"a\"\n"
+		"    \"null\": \"b\"\n"
+		"    \"On\": \"c\"\n"
+		"    rack-2: \"d\"\n");
+	ck_assert_int_eq(mc_inventory_new(&inv, NULL), MC_OK);
+	ck_assert_msg(mc_inventory_add_buffer(inv, "k.yaml", text, strlen(text),
+					      diag) == MC_OK,
+		      "%s", first_diag(diag));
 	mc_inventory_free(inv);
 	mc_diag_free(diag);
 	free(text);
@@ -241,6 +272,7 @@ fields_suite(void)
 
 	tcase_add_test(tc, nested_in_first_order);
 	tcase_add_test(tc, written_reads_back);
+	tcase_add_test(tc, keys_yaml_would_retype_are_quoted);
 	tcase_add_test(tc, nodes_counted_as_loader);
 	tcase_add_test(tc, sets_equal_in_any_order);
 	tcase_add_test(tc, hosts_merge);
