@@ -1062,41 +1062,6 @@ read_all(reader *r)
 	}
 }
 
-/* Appends every record of from to out, all or none (from is left empty
- * either way). */
-static int
-hand_over(mc_hostlist *out, mc_hostlist *from)
-{
-	size_t need = out->nvms + from->nvms;
-
-	if (need > out->vcap) {
-		mc_vmrec **v = realloc(out->vms, need * sizeof(*v));
-
-		if (!v)
-			return MC_ENOMEM;
-		out->vms = v;
-		out->vcap = need;
-	}
-	/* the hosts (mc_hostlist_move frees what it leaves in from: the VMs
-	 * are taken out first, and put back when it fails) */
-	{
-		mc_vmrec **vms = from->vms;
-		size_t n = from->nvms;
-
-		from->vms = NULL;
-		from->nvms = from->vcap = 0;
-		if (mc_hostlist_move(out, from) < 0) {
-			from->vms = vms;
-			from->nvms = from->vcap = n;
-			return MC_ENOMEM;
-		}
-		for (size_t i = 0; i < n; i++)
-			out->vms[out->nvms++] = vms[i];
-		free(vms);
-	}
-	return MC_OK;
-}
-
 int
 mc_import_hyperv(mc_hostlist *out, const char *name, const char *data,
 		 size_t len, const mc_import_ctx *ctx, mc_diag *diag)
@@ -1143,7 +1108,7 @@ mc_import_hyperv(mc_hostlist *out, const char *name, const char *data,
 	else if (r.errors)
 		rc = MC_EINPUT;
 	else
-		rc = hand_over(out, &r.out);
+		rc = mc_hostlist_move(out, &r.out) < 0 ? MC_ENOMEM : MC_OK;
 	mc_hostlist_free(&r.out);
 	for (size_t k = 0; k < K_COUNT; k++)
 		free(r.objs[k].v);

@@ -828,39 +828,6 @@ read_wrapper(reader *r, const mc_node *root)
 	return found;
 }
 
-/* Appends every record of from to out, all or none (out as it was when
- * memory runs out); from is left empty. -1 when memory runs out. */
-static int
-move_all(mc_hostlist *out, mc_hostlist *from)
-{
-	size_t hosts = out->count, vms = out->nvms, i, j;
-	int rc = 0;
-
-	for (i = 0; i < from->count && rc == 0; i++) {
-		rc = mc_hostlist_add(out, from->hosts[i]);
-		from->hosts[i] = NULL;
-	}
-	for (j = 0; j < from->nvms && rc == 0; j++) {
-		rc = mc_hostlist_add_vm(out, from->vms[j]);
-		from->vms[j] = NULL;
-	}
-	if (rc < 0) {
-		/* What was added goes; what was not yet is freed here. */
-		for (size_t k = hosts; k < out->count; k++)
-			mc_hostrec_free(out->hosts[k]);
-		for (size_t k = vms; k < out->nvms; k++)
-			mc_vmrec_free(out->vms[k]);
-		out->count = hosts;
-		out->nvms = vms;
-		for (; i < from->count; i++)
-			mc_hostrec_free(from->hosts[i]);
-		for (; j < from->nvms; j++)
-			mc_vmrec_free(from->vms[j]);
-	}
-	from->count = from->nvms = 0;
-	return rc;
-}
-
 static int
 by_ref(const void *a, const void *b)
 {
@@ -942,7 +909,7 @@ mc_import_vsphere(mc_hostlist *out, const char *name, const char *data,
 	else if (r.errors)
 		rc = MC_EINPUT;
 	else
-		rc = move_all(out, &r.list) < 0 ? MC_ENOMEM : MC_OK;
+		rc = mc_hostlist_move(out, &r.list) < 0 ? MC_ENOMEM : MC_OK;
 	mc_hostlist_free(&r.list);
 	mc_doc_free(doc);
 	return rc;
