@@ -92,14 +92,19 @@ host_name(const mc_fleet *f, size_t h)
 	return f->inv->hosts[h].name;
 }
 
-/* The message for a field value that is missing or unusable. */
+/* The message for a field value that is missing or unusable: on host, or
+ * with source, on the VM's host -- or on host of its cluster (member). */
 static void
 write_bad_field(renderer *r, const mc_field *fd, const mc_fval *fv,
-		const char *host, bool source)
+		const char *host, bool source, const char *member)
 {
 	mc_buf *b = &r->buf;
 
-	mc_buf_addf(b, "%s %s ", source ? "The VM's host" : "Host", host);
+	if (member)
+		mc_buf_addf(b, "Host %s, of the cluster of the VM's host %s, ",
+			    member, host);
+	else
+		mc_buf_addf(b, "%s %s ", source ? "The VM's host" : "Host", host);
 	switch (fv->status) {
 	case MC_FV_MISSING:
 		mc_buf_addf(b, "has no value at %s (field %s).", fd->from.text,
@@ -145,7 +150,7 @@ render_field_vio(renderer *r, mc_violation *out, const mc_vio *v,
 	bool match = v->check == MC_CHECK_MATCH;
 	uint32_t fi = match ? kc->match[v->index].field : kc->compare[v->index].field;
 	const mc_field *fd = &p->fields[fi];
-	const mc_fval *fs = mc_fleet_field(f, src, fi);
+	const mc_fval *fs = mc_fleet_source_field(f, src, fi);
 	const mc_fval *ft = mc_fleet_field(f, tgt, fi);
 	const mc_compare_check *cc = match ? NULL : &kc->compare[v->index];
 
@@ -157,7 +162,10 @@ render_field_vio(renderer *r, mc_violation *out, const mc_vio *v,
 	out->at = location(r, match ? kc->match[v->index].at : cc->at);
 	if (v->status == MC_VS_SOURCE_BAD || v->status == MC_VS_TARGET_BAD) {
 		bool s = v->status == MC_VS_SOURCE_BAD;
-		write_bad_field(r, fd, s ? fs : ft, host_name(f, s ? src : tgt), s);
+		size_t from = mc_fleet_source_host(f, src, fi);
+
+		write_bad_field(r, fd, s ? fs : ft, host_name(f, s ? src : tgt), s,
+				s && from != src ? host_name(f, from) : NULL);
 		out->message = keep_buf(r);
 		return;
 	}
@@ -389,7 +397,8 @@ render_trace(renderer *r, mc_host_verdict *hv, const mc_env *env, int kind,
 		e->check = keep_buf(r);
 		e->at = location(r, at);
 		if (fi >= 0 && t->outcome != MC_TRACE_DROPPED) {
-			e->source = source_value(r, (size_t)fi, mc_fleet_field(f, src, (size_t)fi));
+			e->source = source_value(r, (size_t)fi,
+						 mc_fleet_source_field(f, src, (size_t)fi));
 			e->target = value_of(r, &p->fields[fi], mc_fleet_field(f, tgt, (size_t)fi));
 		}
 		if (t->why.leaf) {

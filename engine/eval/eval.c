@@ -266,7 +266,7 @@ static inline int
 field_check(const mc_fleet *f, uint32_t fi, unsigned op, size_t source,
 	    size_t target)
 {
-	const mc_fval *s = mc_fleet_field(f, source, fi);
+	const mc_fval *s = mc_fleet_source_field(f, source, fi);
 	const mc_fval *t = mc_fleet_field(f, target, fi);
 	int st = field_status(s, t);
 

@@ -331,6 +331,127 @@ fleet_release(mc_fleet *f)
 	free(f);
 }
 
+/* The members of the sorted set a (n of them) that the sorted set b holds
+ * too, kept in a in order; returns how many. */
+static size_t
+intersect(const char **a, size_t n, const char *const *b, size_t nb)
+{
+	size_t k = 0, j = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		while (j < nb && (uintptr_t)b[j] < (uintptr_t)a[i])
+			j++;
+		if (j < nb && b[j] == a[i])
+			a[k++] = a[i];
+	}
+	return k;
+}
+
+/*
+ * Field fi as sources read it (`source: cluster`): on each host, the
+ * members that every host of its cluster has. What one host of the
+ * cluster does not tell -- a value missing, malformed or cut by a limit
+ * -- the cluster cannot be said to have: the first such host's value
+ * stands for the cluster's, and sfrom names that host.
+ */
+static int
+bind_cluster_field(mc_fleet *f, size_t fi, const size_t *group, size_t ngroups)
+{
+	size_t nh = f->inv->nhosts, nf = f->nfields;
+	mc_fval *acc = calloc(ngroups + 1, sizeof(*acc));
+	size_t *from = malloc((ngroups + 1) * sizeof(*from));
+	const char ***items = calloc(ngroups + 1, sizeof(*items));
+	int rc = -1;
+
+	if (!acc || !from || !items)
+		goto done;
+	for (size_t g = 0; g < ngroups; g++)
+		from[g] = SIZE_MAX;    /* no host of the cluster seen yet */
+	for (size_t h = 0; h < nh; h++) {
+		const mc_fval *v = &f->fvals[h * nf + fi];
+		size_t g = group[h];
+
+		if (from[g] == SIZE_MAX) {
+			acc[g] = *v;
+			from[g] = h;
+			if (v->status != MC_FV_OK)
+				continue;
+			items[g] = mc_arena_alloc(&f->arena,
+						  (v->count + 1) * sizeof(*items[g]));
+			if (!items[g])
+				goto done;
+			memcpy(items[g], v->items, v->count * sizeof(*items[g]));
+			acc[g].items = items[g];
+			continue;
+		}
+		if (acc[g].status != MC_FV_OK)
+			continue;
+		if (v->status != MC_FV_OK) {
+			acc[g] = *v;
+			from[g] = h;
+			continue;
+		}
+		acc[g].count = intersect(items[g], acc[g].count, v->items, v->count);
+	}
+	for (size_t h = 0; h < nh; h++) {
+		size_t g = group[h];
+
+		f->sfvals[h * nf + fi] = acc[g];
+		f->sfrom[h * nf + fi] = acc[g].status == MC_FV_OK ? h : from[g];
+	}
+	rc = 0;
+done:
+	free(acc);
+	free(from);
+	free(items);
+	return rc;
+}
+
+/* The values of every field with `source: cluster`, as sources read them.
+ * Hosts of one `cluster` form a cluster; a host without one is a cluster
+ * of its own. Returns -1 when memory runs out. */
+static int
+bind_clusters(mc_fleet *f)
+{
+	const mc_inventory *inv = f->inv;
+	size_t nh = inv->nhosts, ngroups = 0;
+	size_t *group = NULL;
+	mc_strmap names;
+	bool any = false;
+	int rc = -1;
+
+	for (size_t i = 0; i < f->nfields; i++)
+		any |= f->policy->fields[i].source_cluster;
+	if (!any)
+		return 0;
+	mc_strmap_init(&names);
+	f->sfvals = mc_arena_calloc(&f->arena, nh * f->nfields + 1, sizeof(*f->sfvals));
+	f->sfrom = mc_arena_calloc(&f->arena, nh * f->nfields + 1, sizeof(*f->sfrom));
+	group = malloc((nh + 1) * sizeof(*group));
+	if (!f->sfvals || !f->sfrom || !group)
+		goto done;
+	for (size_t h = 0; h < nh; h++) {
+		const char *c = inv->hosts[h].cluster;
+		size_t g = ngroups;
+
+		if (c && mc_strmap_put(&names, c, strlen(c), ngroups, &g) < 0)
+			goto done;
+		if (g == ngroups)
+			ngroups++;
+		group[h] = g;
+	}
+	for (size_t i = 0; i < f->nfields; i++) {
+		if (f->policy->fields[i].source_cluster &&
+		    bind_cluster_field(f, i, group, ngroups) < 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	mc_strmap_free(&names);
+	free(group);
+	return rc;
+}
+
 /* Reports that binding went past the node limit at record rec. */
 static int
 values_limit(const mc_fleet *f, const mc_node *rec, mc_diag *diag)
@@ -422,6 +543,8 @@ mc_fleet_new(mc_fleet **out, const mc_policy *p, const mc_inventory *inv,
 			goto fail;
 		}
 	}
+	if (!b.nomem && bind_clusters(f) < 0)
+		goto nomem;
 	for (size_t v = 0; v < nv; v++) {
 		const mc_node *rec = inv->vms[v].node;
 		const mc_node **vals = f->vm_vals + v * f->nvm_paths;

@@ -44,6 +44,11 @@ struct mc_fleet {
 	const mc_node **host_vals;  /* host h: host_vals + h * nhost_paths */
 	const mc_node **vm_vals;    /* vm v: vm_vals + v * nvm_paths */
 	mc_fval *fvals;             /* host h: fvals + h * nfields */
+	/* Fields with `source: cluster`, as a source reads them (the members
+	 * every host of its cluster has), and for a value that is not OK the
+	 * host of the cluster it came from; both NULL when no field has it. */
+	mc_fval *sfvals;            /* host h: sfvals + h * nfields */
+	size_t *sfrom;
 };
 
 static inline const mc_node *const *
@@ -62,6 +67,26 @@ static inline const mc_fval *
 mc_fleet_field(const mc_fleet *f, size_t h, size_t field)
 {
 	return &f->fvals[h * f->nfields + field];
+}
+
+/* Host h's value of a field as the source of a move: its own, or for a
+ * field with `source: cluster` the members every host of its cluster has. */
+static inline const mc_fval *
+mc_fleet_source_field(const mc_fleet *f, size_t h, size_t field)
+{
+	if (f->policy->fields[field].source_cluster)
+		return &f->sfvals[h * f->nfields + field];
+	return &f->fvals[h * f->nfields + field];
+}
+
+/* The host a source value that is not OK comes from: h itself, or the
+ * host of h's cluster whose value the cluster's members lack. */
+static inline size_t
+mc_fleet_source_host(const mc_fleet *f, size_t h, size_t field)
+{
+	if (f->policy->fields[field].source_cluster)
+		return f->sfrom[h * f->nfields + field];
+	return h;
 }
 
 #endif

@@ -242,8 +242,11 @@ mc_host_hash(const void *arg, size_t host)
 			h = mc_value_hash(vals[i], h);
 	}
 	for (size_t i = 0; i < f->nfields; i++) {
-		if (k->fields & ((uint64_t)1 << i))
-			h = fval_hash(mc_fleet_field(f, host, i), h);
+		if (!(k->fields & ((uint64_t)1 << i)))
+			continue;
+		h = fval_hash(mc_fleet_field(f, host, i), h);
+		if (f->policy->fields[i].source_cluster)
+			h = fval_hash(mc_fleet_source_field(f, host, i), h);
 	}
 	return h;
 }
@@ -268,8 +271,14 @@ mc_host_equal(const void *arg, size_t a, size_t b)
 			return false;
 	}
 	for (size_t i = 0; i < f->nfields; i++) {
-		if ((k->fields & ((uint64_t)1 << i)) &&
-		    !fval_same(mc_fleet_field(f, a, i), mc_fleet_field(f, b, i)))
+		if (!(k->fields & ((uint64_t)1 << i)))
+			continue;
+		if (!fval_same(mc_fleet_field(f, a, i), mc_fleet_field(f, b, i)))
+			return false;
+		/* as sources, hosts of two clusters differ */
+		if (f->policy->fields[i].source_cluster &&
+		    !fval_same(mc_fleet_source_field(f, a, i),
+			       mc_fleet_source_field(f, b, i)))
 			return false;
 	}
 	return true;

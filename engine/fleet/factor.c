@@ -206,7 +206,7 @@ evaluate_sets(mc_factored *fk, atom *a)
 	}
 	for (size_t v = 0; v < a->nvside && done; v++) {
 		size_t src = f->inv->vms[fk->vmc->first[a->vfirst[v]]].host;
-		const mc_fval *sv = mc_fleet_field(f, src, (size_t)a->field);
+		const mc_fval *sv = mc_fleet_source_field(f, src, (size_t)a->field);
 
 		if (!(done = member_bits(f, sv, sbits, words)))
 			break;
@@ -303,8 +303,9 @@ evaluate_ordered(mc_factored *fk, atom *a, const mc_field *fd)
 		val[t] = mc_fleet_field(f, fk->byname[a->targets.first[t]],
 					(size_t)a->field);
 	for (size_t v = 0; v < nv; v++)
-		val[nt + v] = mc_fleet_field(f, f->inv->vms[fk->vmc->first[a->vfirst[v]]].host,
-					     (size_t)a->field);
+		val[nt + v] = mc_fleet_source_field(f,
+				f->inv->vms[fk->vmc->first[a->vfirst[v]]].host,
+				(size_t)a->field);
 	for (size_t i = 0; i < nt + nv; i++) {
 		if (val[i]->status == MC_FV_OK)
 			all[n++] = (ranked){val[i], &rank[i]};

@@ -147,6 +147,7 @@ compile_field(loader *L, mc_field *f, const entry *e, const mc_node *v)
 	const mc_node *from = mc_node_get(v, "from");
 	const mc_node *type = mc_node_get(v, "type");
 	const mc_node *norm = mc_node_get(v, "normalize");
+	const mc_node *side = mc_node_get(v, "source");
 	mc_scope sc;
 	const char *rel;
 	size_t rl;
@@ -188,6 +189,25 @@ compile_field(loader *L, mc_field *f, const entry *e, const mc_node *v)
 		L->cc.nomem = true;
 		return -1;
 	}
+	if (side) {
+		if (!want_str(L, side, "'source'"))
+			return 0;
+		if (strcmp(side->u.text, "cluster") == 0)
+			f->source_cluster = true;
+		else if (strcmp(side->u.text, "host") != 0) {
+			lerror(L, side, "'source' is 'host' (the VM's host's own "
+			       "value, the default) or 'cluster' (the members "
+			       "every host of its cluster has), not '%.64s'",
+			       side->u.text);
+			return 0;
+		}
+		if (f->source_cluster && f->type != MC_FT_SET) {
+			lerror(L, side, "'source: cluster' reads the members every "
+			       "host of the cluster has: field '%s' needs "
+			       "'type: set'", e->name);
+			return 0;
+		}
+	}
 	int errors = L->cc.errors;
 	if (norm)
 		compile_normalize(L, f, norm);
@@ -201,6 +221,7 @@ static const mc_key field_keys[] = {
 	{"type",        MC_KEY_ANY, false, NULL},
 	{"normalize",   MC_KEY_ANY, false, NULL},
 	{"description", MC_KEY_ANY, false, NULL},
+	{"source",      MC_KEY_ANY, false, NULL},
 	{NULL,          MC_KEY_ANY, false, NULL}
 };
 static const mc_schema field_schema = {"a field", field_keys};

@@ -36,6 +36,9 @@ typedef struct mc_field {
 	size_t nnorm;
 	const char *description;  /* or NULL */
 	const mc_node *at;        /* the field's name in `fields` */
+	bool source_cluster;      /* `source: cluster`: the source side reads
+	                           * the members every host of the source's
+	                           * cluster has (sets only) */
 } mc_field;
 
 typedef struct mc_kind {

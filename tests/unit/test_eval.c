@@ -444,6 +444,89 @@ START_TEST(rules_missing_operand_fail_closed)
 END_TEST
 
 /* Steps 8 and 9: allowed hosts are rated; refused hosts get zero. */
+/* `source: cluster`: the source side of a set field holds the members
+ * every host of the source's cluster has; the target side its own. */
+static const char *CLUSTER_POLICY =
+	"policy: cluster\n"
+	"fields:\n"
+	"  common: { from: cpu.features, type: set, source: cluster }\n"
+	"kinds: { live: { when: { vm.state: running } } }\n"
+	"compare: { live: [ { field: common, op: superset } ] }\n";
+
+static const char *CLUSTER_INVENTORY =
+	"hosts:\n"
+	"  - { name: a1, cluster: a, cpu: { features: [x, y, z] } }\n"
+	"  - { name: a2, cluster: a, cpu: { features: [y, x, w] } }\n"
+	"  - { name: b1, cluster: b, cpu: { features: [x, y, z] } }\n"
+	"  - { name: b2, cluster: b }\n"
+	"  - { name: lone, cpu: { features: [x, z] } }\n"
+	"  - { name: onlyx, cpu: { features: [x] } }\n"
+	"vms:\n"
+	"  - { name: in-a, host: a1, state: running }\n"
+	"  - { name: in-b, host: b1, state: running }\n"
+	"  - { name: alone, host: lone, state: running }\n";
+
+START_TEST(source_cluster_reads_common_members)
+{
+	check_run r = run_check(CLUSTER_POLICY, CLUSTER_INVENTORY, "in-a", NULL, NULL);
+	const mc_violation *v;
+
+	ck_assert_int_eq(r.status, MC_OK);
+	/* a's common members are x and y: lone (x, z) lacks y, a2 and b1 have
+	 * both although a1's own z is not on a2 */
+	ck_assert_str_eq(rule_ids(verdict(r.res, "a2")), "");
+	ck_assert_str_eq(rule_ids(verdict(r.res, "b1")), "");
+	v = violation(verdict(r.res, "lone"), "compare.common");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(v->source.count, 2);
+	ck_assert_str_eq(v->source.items[0], "x");
+	ck_assert_str_eq(v->source.items[1], "y");
+	ck_assert_uint_eq(v->target.count, 2);
+	ck_assert_str_eq(v->detail, "missing on the target: y");
+	check_done(&r);
+
+	/* a host of no cluster is a cluster of its own: x and z */
+	r = run_check(CLUSTER_POLICY, CLUSTER_INVENTORY, "alone", NULL, NULL);
+	ck_assert_str_eq(rule_ids(verdict(r.res, "a1")), "");
+	ck_assert_str_eq(rule_ids(verdict(r.res, "a2")), "compare.common");
+	ck_assert_str_eq(rule_ids(verdict(r.res, "onlyx")), "compare.common");
+	check_done(&r);
+}
+END_TEST
+
+START_TEST(source_cluster_missing_member_fails_closed)
+{
+	/* b2 has no features: b's common members are unknown, and the
+	 * message names b2, not the VM's own host */
+	check_run r = run_check(CLUSTER_POLICY, CLUSTER_INVENTORY, "in-b", NULL, NULL);
+	const mc_violation *v = violation(verdict(r.res, "a1"), "compare.common");
+
+	ck_assert_ptr_nonnull(v);
+	ck_assert_str_eq(v->message, "Host b2, of the cluster of the VM's host b1, "
+			 "has no value at cpu.features (field common).");
+	ck_assert_int_eq(verdict(r.res, "a1")->allowed, false);
+	check_done(&r);
+}
+END_TEST
+
+START_TEST(source_cluster_needs_a_set)
+{
+	mc_diag *d = policy_errors("p.yaml",
+		"policy: p\n"
+		"fields: { f: { from: cpu.family, type: integer, source: cluster } }\n"
+		"kinds: { live: {} }\n");
+
+	ck_assert(has_diag(d, "field 'f' needs 'type: set'"));
+	mc_diag_free(d);
+	d = policy_errors("p.yaml",
+		"policy: p\n"
+		"fields: { f: { from: cpu.features, type: set, source: rack } }\n"
+		"kinds: { live: {} }\n");
+	ck_assert(has_diag(d, "'source' is 'host'"));
+	mc_diag_free(d);
+}
+END_TEST
+
 START_TEST(rating_from_preferences)
 {
 	check_run r = ok("off-vm", NULL, NULL);
@@ -703,6 +786,9 @@ eval_suite(void)
 	tcase_add_test(t, rules_kinds_and_message);
 	tcase_add_test(t, rules_missing_operand_fail_closed);
 	tcase_add_test(t, lua_rule_fails_closed);
+	tcase_add_test(t, source_cluster_reads_common_members);
+	tcase_add_test(t, source_cluster_missing_member_fails_closed);
+	tcase_add_test(t, source_cluster_needs_a_set);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("rating");
