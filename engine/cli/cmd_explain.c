@@ -157,9 +157,12 @@ explain_text(const mc_explanation *e, size_t *len)
 	for (size_t i = 0; i < e->nrelax; i++) {
 		const mc_explain_relax *r = &e->relax[i];
 
-		cli_printf(out, "  %s: when %s, not checked: ", r->id ? r->id : "(no id)",
+		cli_printf(out, "  %s: when %s", r->id ? r->id : "(no id)",
 			   r->when);
-		join(out, r->dropped, r->ndropped);
+		if (r->ndropped) {
+			fputs(", not checked: ", out);
+			join(out, r->dropped, r->ndropped);
+		}
 		at_text(out, &r->at);
 		fputc('\n', out);
 		if (r->note)

@@ -105,11 +105,17 @@ relaxed(FILE *out, const mc_host_verdict *h, const char *indent,
 
 		fputs(indent, out);
 		use(st, st->dim);
-		fputs("not checked:", out);
-		for (size_t j = 0; j < r->ndropped; j++)
-			cli_printf(out, "%s %s", j ? "," : "", r->dropped[j]);
-		if (r->note)
-			cli_printf(out, " (%s)", r->note);
+		if (r->ndropped) {
+			fputs("not checked:", out);
+			for (size_t j = 0; j < r->ndropped; j++)
+				cli_printf(out, "%s %s", j ? "," : "", r->dropped[j]);
+			if (r->note)
+				cli_printf(out, " (%s)", r->note);
+		} else {
+			/* a relaxation that drops nothing only says something */
+			cli_printf(out, "note: %s", r->note ? r->note
+				   : "a relaxation applied");
+		}
 		use(st, st->off);
 		fputc('\n', out);
 	}
