@@ -533,6 +533,9 @@ mc_cond_eval(const mc_cond *c, const mc_env *env, mc_why *why)
 				first = w;
 			}
 		}
+		/* no part held: no one part says why, the alternatives do */
+		if (result == MC_FALSE && c->nkids > 1)
+			first = (mc_why){c, MC_WHY_FAILED};
 		break;
 	}
 	if (why)
@@ -574,6 +577,10 @@ mc_cond_describe(mc_buf *out, const mc_why *why, const mc_env *env)
 
 	if (!c) {
 		mc_buf_adds(out, "no condition part decided");
+		return;
+	}
+	if (c->type == MC_COND_ANY) {
+		mc_buf_addf(out, "none of %zu alternatives holds", c->nkids);
 		return;
 	}
 	v = mc_env_get(env, c->subject);

@@ -66,7 +66,8 @@ typedef struct mc_env {
 	mc_matcher *matcher;
 } mc_env;
 
-/* Why a condition came out as it did: the leaf that decided it. */
+/* Why a condition came out as it did: the leaf that decided it, or an
+ * `any` of several parts none of which held. */
 typedef enum mc_why_reason {
 	MC_WHY_HELD,
 	MC_WHY_FAILED,
@@ -79,7 +80,7 @@ typedef enum mc_why_reason {
 } mc_why_reason;
 
 typedef struct mc_why {
-	const mc_cond *leaf;
+	const mc_cond *leaf;     /* a leaf, or an `any` that failed whole */
 	uint8_t reason;  /* mc_why_reason */
 } mc_why;
 
@@ -150,11 +151,12 @@ mc_env_get(const mc_env *env, mc_ref ref)
 	       ? n : NULL;
 }
 
-/* Evaluates c; when why is given, it is set to the deciding leaf. */
+/* Evaluates c; when why is given, it is set to the deciding leaf (or to
+ * an `any` of which no part held). */
 mc_tv mc_cond_eval(const mc_cond *c, const mc_env *env, mc_why *why);
 
 /* Describes a why in words: "target.status.agent is 'not-responding',
- * expected 'responding'". */
+ * expected 'responding'", or "none of 3 alternatives holds". */
 void mc_cond_describe(mc_buf *out, const mc_why *why, const mc_env *env);
 
 /* True when c reads the path `index` of scope `scope` (as its subject or

@@ -568,6 +568,11 @@ START_TEST(combine_any)
 	assert_why(MC_WHY_HELD, "vm.b");
 	assert_tv(check(c, "vm: {a: 1, b: 0}"), MC_TRUE);
 	assert_tv(check(c, "vm: {a: 0, b: 0}"), MC_FALSE);
+	/* no one part failed it: the alternatives did, together */
+	ck_assert_str_eq(describe(), "none of 2 alternatives holds");
+	/* an `any` of one part is that part */
+	assert_tv(check("{any: [{vm.a: 1}]}", "vm: {a: 0}"), MC_FALSE);
+	assert_why(MC_WHY_FAILED, "vm.a");
 }
 END_TEST
 
