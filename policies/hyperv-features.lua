@@ -1,9 +1,12 @@
 -- hyperv-features -- Hyper-V moves judged feature by feature, written in Lua.
 --
 -- Everything of hyperv.yaml holds (read it first): the same manufacturer
--- and architecture, a Hyper-V version on the target no older than the
--- source's, host availability, processor compatibility as a relaxation and a
--- remedy. What changes is the feature check. hyperv.yaml requires the target
+-- and architecture, the VM's configuration version supported by the target
+-- (or, for a VM without one, a Hyper-V on the target no older than the
+-- source's), host availability, the processor compatibility modes as
+-- relaxations and remedies, and the common features of the cluster for a
+-- VM in CommonClusterFeatureSet mode. What changes is the check of the
+-- host's own features. hyperv.yaml requires the target
 -- to list every flag the source lists, to the letter. That refuses moves
 -- Hyper-V would make:
 --
@@ -33,14 +36,19 @@ return {
 	format = 1,
 	extends = "hyperv.yaml",
 
-	-- The features are checked by the rule below instead of the base's
-	-- exact superset; the Hyper-V version is still compared.
+	-- The host's features are checked by the rule below instead of the
+	-- base's exact superset; the cluster's common features and the Hyper-V
+	-- version are still compared as the base does.
 	compare = {
 		live = {
+			{ field = "cluster-features", op = "superset",
+			  message = "{target.name} lacks processor features common to the cluster of {source.name}, which {vm.name} runs with (CommonClusterFeatureSet)." },
 			{ field = "hypervisor", op = "ge",
 			  message = "{target.name} runs Hyper-V {target_value}, older than {source_value} on {source.name}." },
 		},
 		["saved-state"] = {
+			{ field = "cluster-features", op = "superset",
+			  message = "{target.name} lacks processor features common to the cluster of {source.name}, which {vm.name} was saved with (CommonClusterFeatureSet)." },
 			{ field = "hypervisor", op = "ge",
 			  message = "{target.name} runs Hyper-V {target_value}, older than {source_value} on {source.name}." },
 		},
@@ -58,7 +66,9 @@ return {
 			},
 			lua = function(vm, source, target)
 				-- With processor compatibility on, the guest sees a
-				-- reduced set that every host of the manufacturer has.
+				-- reduced set: the minimal one every host of the
+				-- manufacturer has, or its cluster's common features,
+				-- which compare.cluster-features checks.
 				if vm.processor_compatibility then
 					return true
 				end
@@ -182,6 +192,46 @@ return {
 			vm = "app-01",
 			to = "hv-east-08",
 			expect = { allowed = true, rating = 5 },
+		},
+		{
+			name = "Windows Server 2025 runs no version-7.0 VM",
+			inventory = "../examples/fleet.yaml",
+			vm = "old-web-01",
+			to = "hv-north-01",
+			expect = {
+				allowed = false,
+				violations = { "rule.configuration-version" },
+				remedies = {},
+			},
+		},
+		{
+			name = "CommonClusterFeatureSet moves a VM within its cluster of mixed generations",
+			inventory = "../examples/fleet.yaml",
+			vm = "erp-01",
+			to = "hv-north-02",
+			expect = { allowed = true, rating = 5 },
+		},
+		{
+			name = "A cluster of older processors needs MinimumFeatureSet",
+			inventory = "../examples/fleet.yaml",
+			vm = "erp-01",
+			to = "hv-east-02",
+			expect = {
+				allowed = false,
+				violations = { "compare.cluster-features" },
+				remedies = { "minimum-feature-set", "shut-down" },
+			},
+		},
+		{
+			name = "A VM saved with its cluster's common features resumes only where they all are",
+			inventory = "../examples/fleet.yaml",
+			vm = "erp-05",
+			to = "hv-east-02",
+			expect = {
+				allowed = false,
+				violations = { "compare.cluster-features" },
+				remedies = { "minimum-feature-set", "shut-down" },
+			},
 		},
 		{
 			name = "A host that does not respond takes nothing",

@@ -227,11 +227,12 @@ START_TEST(lua_function_lines)
 					NULL, d), MC_OK);
 	ck_assert_int_eq(mc_policy_explain(&e, p), MC_OK);
 	ck_assert_uint_eq(e->nfiles, 2);
-	ck_assert_uint_eq(e->nrules, 1);
-	ck_assert(e->rules[0].lua);
-	ck_assert_uint_gt(e->rules[0].lua_last_line, e->rules[0].lua_first_line);
-	ck_assert_uint_eq(e->rules[0].nuses, 5);
-	ck_assert_str_eq(e->rules[0].uses[0], "vm.name");
+	/* the base's YAML rule, then the file's own Lua function */
+	ck_assert_uint_eq(e->nrules, 2);
+	ck_assert(e->rules[1].lua);
+	ck_assert_uint_gt(e->rules[1].lua_last_line, e->rules[1].lua_first_line);
+	ck_assert_uint_eq(e->rules[1].nuses, 5);
+	ck_assert_str_eq(e->rules[1].uses[0], "vm.name");
 	mc_explanation_free(e);
 	mc_policy_free(p);
 	mc_diag_free(d);

@@ -358,9 +358,12 @@ START_TEST(shipped_lua_policy)
 	ck_assert_str_eq(mc_policy_name(p), "hyperv-features");
 	ck_assert_uint_eq(p->ndocs, 2);
 	ck_assert(p->has_lua);
-	ck_assert_uint_eq(p->nrules, 1);
-	ck_assert(p->rules[0].has_uses);
-	ck_assert_uint_eq(p->rules[0].nuses, 5);
+	/* the base's configuration-version, then its own guest-features */
+	ck_assert_uint_eq(p->nrules, 2);
+	ck_assert_str_eq(p->rules[0].id, "configuration-version");
+	ck_assert_str_eq(p->rules[1].id, "guest-features");
+	ck_assert(p->rules[1].has_uses);
+	ck_assert_uint_eq(p->rules[1].nuses, 5);
 	mc_policy_free(p);
 	mc_diag_free(d);
 }
