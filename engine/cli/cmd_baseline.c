@@ -68,6 +68,41 @@ text_field(FILE *out, const mc_baseline_field *fd, int fw, int rw)
 	}
 }
 
+static bool
+same_value(const mc_value *a, const mc_value *b)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type == MC_VALUE_SET) {
+		if (a->count != b->count)
+			return false;
+		for (size_t i = 0; i < a->count; i++) {
+			if (strcmp(a->items[i], b->items[i]) != 0)
+				return false;
+		}
+		return true;
+	}
+	return a->type == MC_VALUE_NONE || (a->text && b->text && strcmp(a->text, b->text) == 0);
+}
+
+/* An earlier field that reads the same path and came to the same common
+ * value as field i (a field read over the cluster beside the plain one),
+ * or -1: the text says so instead of repeating it. */
+static long
+repeats(const mc_baseline_result *res, size_t i)
+{
+	const mc_baseline_field *f = &res->fields[i];
+
+	for (size_t j = 0; j < i; j++) {
+		const mc_baseline_field *g = &res->fields[j];
+
+		if (strcmp(f->from, g->from) == 0 && strcmp(f->rule, g->rule) == 0 &&
+		    f->value.type != MC_VALUE_NONE && same_value(&f->value, &g->value))
+			return (long)j;
+	}
+	return -1;
+}
+
 static char *
 report_text(const mc_baseline_result *res, scope sc, size_t nall, size_t *len)
 {
@@ -103,8 +138,15 @@ report_text(const mc_baseline_result *res, scope sc, size_t nall, size_t *len)
 		cli_printf(out, "Hosts   %zu named\n", res->nhosts);
 	fputc('\n', out);
 	cli_printf(out, "Baseline\n");
-	for (size_t i = 0; i < res->nfields; i++)
-		text_field(out, &res->fields[i], fw, rw);
+	for (size_t i = 0; i < res->nfields; i++) {
+		long j = repeats(res, i);
+
+		if (j < 0)
+			text_field(out, &res->fields[i], fw, rw);
+		else
+			cli_printf(out, "  %-*s  %-*s  as %s\n", fw, res->fields[i].name,
+				   rw, res->fields[i].rule, res->fields[j].name);
+	}
 	if (res->nfields == 0)
 		fputs("  (the policy has no fields)\n", out);
 	if (missing) {
@@ -127,8 +169,10 @@ report_text(const mc_baseline_result *res, scope sc, size_t nall, size_t *len)
 		for (size_t i = 0; i < res->nfields; i++) {
 			const mc_value *v = &host->hidden[i];
 			size_t col = 2 + (size_t)hw + 2 + (size_t)fw + 2;
+			long j = repeats(res, i);
 
-			if (v->type == MC_VALUE_NONE)
+			if (v->type == MC_VALUE_NONE ||
+			    (j >= 0 && same_value(v, &host->hidden[j])))
 				continue;
 			if (any)
 				cli_printf(out, "  %-*s", hw, "");
