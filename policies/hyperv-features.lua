@@ -20,6 +20,13 @@
 -- commands may evaluate it once per class of equal hosts.
 
 -- Flags that describe the host's hardware and are never shown to a guest.
+-- No Microsoft document lists the CPUID bits Hyper-V withholds; this list
+-- holds what hypervisors do not pass through: the virtualization extensions
+-- (Microsoft, "Run Hyper-V in a Virtual Machine with Nested Virtualization":
+-- a guest sees them only with Set-VMProcessor -ExposeVirtualizationExtensions),
+-- and power, thermal, debug-store and performance-monitoring features, which
+-- Linux's KVM does not offer a guest either (arch/x86/kvm/cpuid.c,
+-- kvm_set_cpu_caps, and the flag names of arch/x86/include/asm/cpufeatures.h).
 local host_only = {
 	"vmx", "svm", "ept", "vpid", "npt", "flexpriority", "tpr_shadow", "vnmi",
 	"smx", "ss", "ht", "tm", "tm2", "est", "acpi", "dtes64", "ds_cpl",
