@@ -144,6 +144,7 @@ fields(builder *b, mc_explanation *e)
 		f[i].type = mc_ftype_name(x->type);
 		f[i].description = dup(b, x->description);
 		f[i].at = loc(b, x->at);
+		f[i].source_cluster = x->source_cluster;
 		if (!norm)
 			continue;
 		for (size_t j = 0; j < x->nnorm; j++) {

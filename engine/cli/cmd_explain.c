@@ -116,7 +116,9 @@ explain_text(const mc_explanation *e, size_t *len)
 	for (size_t i = 0; i < e->nfields; i++) {
 		const mc_explain_field *f = &e->fields[i];
 
-		cli_printf(out, "  %s: %s (%s)", f->name, f->from, f->type);
+		cli_printf(out, "  %s: %s (%s%s)", f->name, f->from, f->type,
+			   f->source_cluster ? "; on the VM's host, the members "
+			   "every host of its cluster has" : "");
 		if (f->description)
 			cli_printf(out, " -- %s", f->description);
 		at_text(out, &f->at);
@@ -268,6 +270,7 @@ explain_json(const mc_explanation *e, size_t *len)
 		jstr(&j, o, "name", f->name);
 		jstr(&j, o, "from", f->from);
 		jstr(&j, o, "type", f->type);
+		jstr(&j, o, "source", f->source_cluster ? "cluster" : "host");
 		jstr(&j, o, "description", f->description);
 		jset(&j, o, "normalize", strings(&j, f->normalize, f->nnormalize));
 		jat(&j, o, &f->at);

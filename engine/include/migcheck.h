@@ -641,6 +641,8 @@ typedef struct mc_explain_field {
 	const char *const *normalize;  /* each "PATTERN -> TO", in order */
 	size_t nnormalize;
 	mc_location at;
+	bool source_cluster;       /* `source: cluster`: on the source of a move,
+	                              the members every host of its cluster has */
 } mc_explain_field;
 
 typedef struct mc_explain_kind {

@@ -233,6 +233,11 @@ START_TEST(lua_function_lines)
 	ck_assert_uint_gt(e->rules[1].lua_last_line, e->rules[1].lua_first_line);
 	ck_assert_uint_eq(e->rules[1].nuses, 5);
 	ck_assert_str_eq(e->rules[1].uses[0], "vm.name");
+	/* the base's features, read plainly and over the source's cluster */
+	ck_assert_str_eq(e->fields[2].name, "features");
+	ck_assert(!e->fields[2].source_cluster);
+	ck_assert_str_eq(e->fields[3].name, "cluster-features");
+	ck_assert(e->fields[3].source_cluster);
 	mc_explanation_free(e);
 	mc_policy_free(p);
 	mc_diag_free(d);
