@@ -278,6 +278,25 @@ relax_identity(linter *l)
  * Rules, fields and remedies that do nothing
  */
 
+/* A relaxation that drops nothing is there for its note; one without a
+ * note does nothing at all. */
+static void
+relax_says_nothing(linter *l)
+{
+	const mc_policy *p = l->p;
+
+	for (size_t i = 0; i < p->nrelax; i++) {
+		const mc_relax *r = &p->relax[i];
+		char name[96];
+
+		if (r->drop || r->note)
+			continue;
+		warn(l, MC_LINT_RELAX_SAYS_NOTHING, r->at, "relaxation %s drops "
+		     "nothing and has no note: it does nothing",
+		     relax_name(r, name, sizeof(name)));
+	}
+}
+
 static void
 rules_without_kind(linter *l)
 {
@@ -581,6 +600,7 @@ mc_policy_lint(const mc_policy *p, mc_diag *diag)
 	kinds_checking_nothing(&l);
 	kinds_shadowed(&l);
 	relax_identity(&l);
+	relax_says_nothing(&l);
 	rules_without_kind(&l);
 	fields_unused(&l);
 	remedies_without_effect(&l);

@@ -12,6 +12,7 @@
 #define MC_LINT_KIND_CHECKS_NOTHING "kind-checks-nothing"
 #define MC_LINT_KIND_SHADOWED "kind-shadowed"
 #define MC_LINT_RELAX_DROPS_IDENTITY "relax-drops-identity"
+#define MC_LINT_RELAX_SAYS_NOTHING "relax-says-nothing"
 #define MC_LINT_REMEDY_DROPS_IDENTITY "remedy-drops-identity"
 #define MC_LINT_RULE_NO_KIND "rule-no-kind"
 #define MC_LINT_FIELD_UNUSED "field-unused"

@@ -33,6 +33,8 @@ static const struct rule {
 	 "A kind that can never be chosen because an earlier kind always applies first."},
 	{"relax-drops-identity", "warning",
 	 "A relaxation that stops checking the processor's manufacturer or architecture."},
+	{"relax-says-nothing", "warning",
+	 "A relaxation that drops nothing and has no note: it does nothing."},
 	{"remedy-drops-identity", "warning",
 	 "A remedy that makes a relaxation dropping manufacturer or architecture apply."},
 	{"rule-no-kind", "warning", "A rule whose 'kinds' list is empty: it applies to nothing."},
