@@ -442,7 +442,8 @@ START_TEST(chain_length_limit)
 }
 END_TEST
 
-/* The shipped R2 policy extends the default one and adds its setting. */
+/* The shipped R2 policy extends the default one and adds its setting and
+ * the relaxations that follow the target's platform. */
 START_TEST(shipped_r2_extends_default)
 {
 	mc_diag *d = mc_diag_new();
@@ -452,8 +453,11 @@ START_TEST(shipped_r2_extends_default)
 			 MC_OK);
 	ck_assert_str_eq(mc_policy_name(p), "scvmm-2008-r2");
 	ck_assert_uint_eq(p->ndocs, 2);
-	ck_assert_uint_eq(p->nrelax, 1);
+	ck_assert_uint_eq(p->nrelax, 4);
 	ck_assert_str_eq(p->relax[0].id, "processor-compatibility");
+	ck_assert_str_eq(p->relax[1].id, "virtual-server-target");
+	ck_assert_str_eq(p->relax[2].id, "no-hyper-v-target");
+	ck_assert_str_eq(p->relax[3].id, "hyper-v-target");
 	ck_assert_uint_eq(p->nremedies, 2);
 	ck_assert_str_eq(p->remedies[0].id, "discard-saved-state");
 	ck_assert_str_eq(p->remedies[1].id, "allow-different-processor");
