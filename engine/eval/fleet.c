@@ -331,10 +331,8 @@ fleet_release(mc_fleet *f)
 	free(f);
 }
 
-/* The members of the sorted set a (n of them) that the sorted set b holds
- * too, kept in a in order; returns how many. */
-static size_t
-intersect(const char **a, size_t n, const char *const *b, size_t nb)
+size_t
+mc_fleet_set_intersect(const char **a, size_t n, const char *const *b, size_t nb)
 {
 	size_t k = 0, j = 0;
 
@@ -391,7 +389,8 @@ bind_cluster_field(mc_fleet *f, size_t fi, const size_t *group, size_t ngroups)
 			from[g] = h;
 			continue;
 		}
-		acc[g].count = intersect(items[g], acc[g].count, v->items, v->count);
+		acc[g].count = mc_fleet_set_intersect(items[g], acc[g].count,
+						      v->items, v->count);
 	}
 	for (size_t h = 0; h < nh; h++) {
 		size_t g = group[h];

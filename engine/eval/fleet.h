@@ -69,6 +69,14 @@ mc_fleet_field(const mc_fleet *f, size_t h, size_t field)
 	return &f->fvals[h * f->nfields + field];
 }
 
+/*
+ * The members of the set a (n of them) that the set b (nb) holds too, kept
+ * in a in their order; returns how many. Both are sorted by address, as a
+ * fleet's sets are, so this is one merge.
+ */
+size_t mc_fleet_set_intersect(const char **a, size_t n, const char *const *b,
+			      size_t nb);
+
 /* Host h's value of a field as the source of a move: its own, or for a
  * field with `source: cluster` the members every host of its cluster has. */
 static inline const mc_fval *

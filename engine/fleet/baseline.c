@@ -248,22 +248,8 @@ fold_set(builder *b, size_t fi, mc_baseline_field *out)
 		memcpy(common, first->items, n * sizeof(*common));
 	for (size_t h = 1; h < b->n && n; h++) {
 		const mc_fval *fv = fval(b, h, fi);
-		size_t i = 0, j = 0, k = 0;
 
-		while (i < n && j < fv->count) {
-			uintptr_t x = (uintptr_t)common[i], y = (uintptr_t)fv->items[j];
-
-			if (x == y) {
-				common[k++] = common[i];
-				i++;
-				j++;
-			} else if (x < y) {
-				i++;
-			} else {
-				j++;
-			}
-		}
-		n = k;
+		n = mc_fleet_set_intersect(common, n, fv->items, fv->count);
 	}
 	for (size_t h = 0; h < b->n; h++) {
 		const mc_fval *fv = fval(b, h, fi);
