@@ -110,9 +110,13 @@ report_text(const mc_baseline_result *res, scope sc, size_t nall, size_t *len)
 	FILE *out;
 	int fw = 5, rw = 4, hw = 4;
 	size_t missing = 0;
+	long *rep = malloc((res->nfields + 1) * sizeof(*rep));  /* repeats() */
+	char *text;
 
-	if (!cli_text_open(&report))
+	if (!rep || !cli_text_open(&report)) {
+		free(rep);
 		return NULL;
+	}
 	out = report.out;
 	for (size_t i = 0; i < res->nfields; i++) {
 		int w = (int)strlen(res->fields[i].name), r = (int)strlen(res->fields[i].rule);
@@ -120,6 +124,7 @@ report_text(const mc_baseline_result *res, scope sc, size_t nall, size_t *len)
 		fw = w > fw ? w : fw;
 		rw = r > rw ? r : rw;
 		missing += res->fields[i].value.type == MC_VALUE_NONE;
+		rep[i] = repeats(res, i);
 	}
 	for (size_t i = 0; i < res->nhosts; i++) {
 		int w = (int)strlen(res->hosts[i].name);
@@ -139,7 +144,7 @@ report_text(const mc_baseline_result *res, scope sc, size_t nall, size_t *len)
 	fputc('\n', out);
 	cli_printf(out, "Baseline\n");
 	for (size_t i = 0; i < res->nfields; i++) {
-		long j = repeats(res, i);
+		long j = rep[i];
 
 		if (j < 0)
 			text_field(out, &res->fields[i], fw, rw);
@@ -169,7 +174,7 @@ report_text(const mc_baseline_result *res, scope sc, size_t nall, size_t *len)
 		for (size_t i = 0; i < res->nfields; i++) {
 			const mc_value *v = &host->hidden[i];
 			size_t col = 2 + (size_t)hw + 2 + (size_t)fw + 2;
-			long j = repeats(res, i);
+			long j = rep[i];
 
 			if (v->type == MC_VALUE_NONE ||
 			    (j >= 0 && same_value(v, &host->hidden[j])))
@@ -189,7 +194,9 @@ report_text(const mc_baseline_result *res, scope sc, size_t nall, size_t *len)
 		if (!any)
 			fputs("  nothing\n", out);
 	}
-	return cli_text_close(&report, len);
+	text = cli_text_close(&report, len);
+	free(rep);
+	return text;
 }
 
 /* ------------------------------------------------------------------------
