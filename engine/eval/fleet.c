@@ -353,7 +353,8 @@ mc_fleet_set_intersect(const char **a, size_t n, const char *const *b, size_t nb
  * stands for the cluster's, and sfrom names that host.
  */
 static int
-bind_cluster_field(mc_fleet *f, size_t fi, const size_t *group, size_t ngroups)
+bind_cluster_field(mc_fleet *f, mc_fval *sfvals, size_t fi, const size_t *group,
+		   size_t ngroups)
 {
 	size_t nh = f->inv->nhosts, nf = f->nfields;
 	mc_fval *acc = calloc(ngroups + 1, sizeof(*acc));
@@ -395,7 +396,7 @@ bind_cluster_field(mc_fleet *f, size_t fi, const size_t *group, size_t ngroups)
 	for (size_t h = 0; h < nh; h++) {
 		size_t g = group[h];
 
-		f->sfvals[h * nf + fi] = acc[g];
+		sfvals[h * nf + fi] = acc[g];
 		f->sfrom[h * nf + fi] = acc[g].status == MC_FV_OK ? h : from[g];
 	}
 	rc = 0;
@@ -406,29 +407,34 @@ done:
 	return rc;
 }
 
-/* The values of every field with `source: cluster`, as sources read them.
- * Hosts of one `cluster` form a cluster; a host without one is a cluster
- * of its own. Returns -1 when memory runs out. */
+/* Every field's values as sources read them (f->sfvals): the fields'
+ * own, but for a field with `source: cluster` the members every host of
+ * the cluster has. Hosts of one `cluster` form a cluster; a host without
+ * one is a cluster of its own. Returns -1 when memory runs out. */
 static int
 bind_clusters(mc_fleet *f)
 {
 	const mc_inventory *inv = f->inv;
 	size_t nh = inv->nhosts, ngroups = 0;
 	size_t *group = NULL;
+	mc_fval *sfvals;
 	mc_strmap names;
 	bool any = false;
 	int rc = -1;
 
+	f->sfvals = f->fvals;
 	for (size_t i = 0; i < f->nfields; i++)
 		any |= f->policy->fields[i].source_cluster;
 	if (!any)
 		return 0;
 	mc_strmap_init(&names);
-	f->sfvals = mc_arena_calloc(&f->arena, nh * f->nfields + 1, sizeof(*f->sfvals));
+	sfvals = mc_arena_memdup(&f->arena, f->fvals, nh * f->nfields + 1,
+				 sizeof(*sfvals));
 	f->sfrom = mc_arena_calloc(&f->arena, nh * f->nfields + 1, sizeof(*f->sfrom));
 	group = malloc((nh + 1) * sizeof(*group));
-	if (!f->sfvals || !f->sfrom || !group)
+	if (!sfvals || !f->sfrom || !group)
 		goto done;
+	f->sfvals = sfvals;
 	for (size_t h = 0; h < nh; h++) {
 		const char *c = inv->hosts[h].cluster;
 		size_t g = ngroups;
@@ -441,7 +447,7 @@ bind_clusters(mc_fleet *f)
 	}
 	for (size_t i = 0; i < f->nfields; i++) {
 		if (f->policy->fields[i].source_cluster &&
-		    bind_cluster_field(f, i, group, ngroups) < 0)
+		    bind_cluster_field(f, sfvals, i, group, ngroups) < 0)
 			goto done;
 	}
 	rc = 0;

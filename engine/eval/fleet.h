@@ -44,10 +44,12 @@ struct mc_fleet {
 	const mc_node **host_vals;  /* host h: host_vals + h * nhost_paths */
 	const mc_node **vm_vals;    /* vm v: vm_vals + v * nvm_paths */
 	mc_fval *fvals;             /* host h: fvals + h * nfields */
-	/* Fields with `source: cluster`, as a source reads them (the members
-	 * every host of its cluster has), and for a value that is not OK the
-	 * host of the cluster it came from; both NULL when no field has it. */
-	mc_fval *sfvals;            /* host h: sfvals + h * nfields */
+	/* Every field as the source of a move reads it: fvals itself, unless
+	 * a field has `source: cluster`; then a copy in which those fields
+	 * hold the members every host of the cluster has. sfrom: for such a
+	 * value that is not OK, the host of the cluster it came from (NULL
+	 * when no field reads over the cluster). */
+	const mc_fval *sfvals;      /* host h: sfvals + h * nfields */
 	size_t *sfrom;
 };
 
@@ -82,9 +84,7 @@ size_t mc_fleet_set_intersect(const char **a, size_t n, const char *const *b,
 static inline const mc_fval *
 mc_fleet_source_field(const mc_fleet *f, size_t h, size_t field)
 {
-	if (f->policy->fields[field].source_cluster)
-		return &f->sfvals[h * f->nfields + field];
-	return &f->fvals[h * f->nfields + field];
+	return &f->sfvals[h * f->nfields + field];
 }
 
 /* The host a source value that is not OK comes from: h itself, or the
