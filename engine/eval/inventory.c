@@ -879,7 +879,7 @@ int
 mc_inventory_add_file(mc_inventory *inv, const char *path, mc_diag *diag)
 {
 	mc_doc *doc;
-	int rc = mc_doc_load_file(&doc, path, &inv->limits, diag);
+	int rc = mc_doc_load_file_as(&doc, path, &inv->limits, MC_DOC_SHARED, diag);
 
 	if (rc != MC_OK)
 		return rc;
@@ -893,7 +893,8 @@ mc_inventory_add_named(mc_inventory *inv, const char *path, const mc_node *by,
 	static const char *const marks[] = {"hosts", "vms", NULL};
 	const mc_named named = {by, "inventory", "an inventory", marks};
 	mc_doc *doc;
-	int rc = mc_doc_load_named(&doc, path, &named, &inv->limits, diag);
+	int rc = mc_doc_load_named(&doc, path, &named, &inv->limits, MC_DOC_SHARED,
+				   diag);
 
 	if (rc != MC_OK)
 		return rc;
@@ -905,7 +906,8 @@ mc_inventory_add_buffer(mc_inventory *inv, const char *name, const char *buf,
 			size_t len, mc_diag *diag)
 {
 	mc_doc *doc;
-	int rc = mc_doc_load_buffer(&doc, name, buf, len, &inv->limits, diag);
+	int rc = mc_doc_load_buffer_as(&doc, name, buf, len, &inv->limits,
+				       MC_DOC_SHARED, diag);
 
 	if (rc != MC_OK)
 		return rc;

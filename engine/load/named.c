@@ -116,7 +116,7 @@ has_mark(const mc_node *root, const mc_named *named)
  */
 int
 mc_doc_load_named(mc_doc **out, const char *path, const mc_named *named,
-		  const mc_limits *limits, mc_diag *diag)
+		  const mc_limits *limits, int mode, mc_diag *diag)
 {
 	mc_diag *own = NULL;
 	mc_doc *doc = NULL;
@@ -132,7 +132,7 @@ mc_doc_load_named(mc_doc **out, const char *path, const mc_named *named,
 		free(data);
 		return MC_ENOMEM;
 	}
-	rc = mc_doc_load_owned(&doc, path, data, len, limits, own);
+	rc = mc_doc_load_owned(&doc, path, data, len, limits, (mc_doc_mode)mode, own);
 	if (rc == MC_ENOMEM)
 		goto out;
 	if (rc != MC_OK) {

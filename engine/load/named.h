@@ -50,8 +50,9 @@ int mc_file_read_error(const char *path, const mc_named *named, int err,
 int mc_file_too_large(const char *path, const mc_named *named,
 		      const mc_limits *limits, mc_diag *diag);
 
-/* As mc_doc_load_file, for a named file (see mc_named). */
+/* As mc_doc_load_file_as (mode an mc_doc_mode), for a named file (see
+ * mc_named). */
 int mc_doc_load_named(struct mc_doc **out, const char *path, const mc_named *named,
-		      const mc_limits *limits, mc_diag *diag);
+		      const mc_limits *limits, int mode, mc_diag *diag);
 
 #endif

@@ -26,11 +26,23 @@
 #define TAG_PREFIX "tag:yaml.org,2002:"
 
 /* An open collection: its node and where its children start on the
- * builder's child stack. */
+ * builder's child stack; `own` when its scalars must be nodes of their
+ * own (the list of a `<<` merge, whose items' places its errors give). */
 typedef struct frame {
 	mc_node *node;
 	size_t start;
+	bool own;
 } frame;
+
+/* Where a child on the builder's stack was written: a shared scalar's
+ * node has the place of its first occurrence only. */
+typedef struct place {
+	uint32_t line, col;
+} place;
+
+/* The kinds of scalar text a shared scalar is found by: plain, quoted,
+ * and block scalars of the same text are different values. */
+enum { SHARE_PLAIN, SHARE_QUOTED, SHARE_BLOCK, SHARE_KINDS };
 
 typedef struct builder {
 	mc_doc *doc;
@@ -39,7 +51,14 @@ typedef struct builder {
 	frame *frames;
 	size_t nframes, capframes;
 	const mc_node **kids;
+	place *kplace;          /* per child: where it was written */
 	size_t nkids, capkids;
+	/* MC_DOC_SHARED: the first node of each text, per kind of scalar,
+	 * by text: an index into canon. */
+	bool share;
+	mc_strmap canon_index[SHARE_KINDS];
+	const mc_node **canon;
+	size_t ncanon, capcanon;
 	mc_strmap anchors;      /* anchor name -> index into names/targets */
 	char **anchor_names;
 	const mc_node **anchor_nodes;
@@ -320,15 +339,23 @@ bad:
  */
 
 static int
-push_kid(builder *b, const mc_node *n)
+push_kid(builder *b, const mc_node *n, place at)
 {
 	if (b->nkids == b->capkids) {  /* every node passes here: no call */
-		const mc_node **k = mc_grow(b->kids, &b->capkids, b->nkids + 1,
-					    sizeof(*k));
+		/* Two arrays of one capacity: each grows from the same one. */
+		size_t cap = b->capkids, cap2 = b->capkids;
+		const mc_node **k = mc_grow(b->kids, &cap, b->nkids + 1, sizeof(*k));
+
 		if (!k)
 			return -1;
 		b->kids = k;
+		place *pl = mc_grow(b->kplace, &cap2, b->nkids + 1, sizeof(*pl));
+		if (!pl)
+			return -1;
+		b->kplace = pl;
+		b->capkids = cap;
 	}
+	b->kplace[b->nkids] = at;
 	b->kids[b->nkids++] = n;
 	return 0;
 }
@@ -339,9 +366,10 @@ add_sat(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-/* Hands a finished node to its parent, or makes it the root. */
+/* Hands a finished node, written at `at`, to its parent, or makes it the
+ * root. */
 static int
-attach(builder *b, const mc_node *n)
+attach(builder *b, const mc_node *n, place at)
 {
 	if (b->nframes == 0) {
 		b->doc->root = n;
@@ -354,15 +382,43 @@ attach(builder *b, const mc_node *n)
 	if (f->node->kind == MC_NODE_MAP)
 		items /= 2;
 	if (items >= b->lim->max_items) {
-		yaml_mark_t m = {0, n->line - 1, n->col - 1};
+		yaml_mark_t m = {0, at.line - 1, at.col - 1};
 
 		berror(b, &m, MC_ELIMIT, "more than %zu items in one %s "
 		       MC_LIMIT_HINT("items"), b->lim->max_items,
 		       f->node->kind == MC_NODE_MAP ? "mapping" : "list");
 		return -1;
 	}
-	if (push_kid(b, n) < 0) {
+	if (push_kid(b, n, at) < 0) {
 		b->status = MC_ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+static place
+mark_place(const yaml_mark_t *m)
+{
+	place p = {(uint32_t)m->line + 1, (uint32_t)m->column + 1};
+
+	return p;
+}
+
+static place
+node_place(const mc_node *n)
+{
+	place p = {n->line, n->col};
+
+	return p;
+}
+
+/* Counts a node against the limit: -1 past it. */
+static int
+count_node(builder *b, const yaml_mark_t *m)
+{
+	if (++b->nodes > b->lim->max_nodes) {
+		berror(b, m, MC_ELIMIT, "more than %zu YAML nodes in one file "
+		       MC_LIMIT_HINT("nodes"), b->lim->max_nodes);
 		return -1;
 	}
 	return 0;
@@ -373,11 +429,8 @@ new_node(builder *b, mc_node_kind kind, const yaml_mark_t *m)
 {
 	mc_node *n;
 
-	if (++b->nodes > b->lim->max_nodes) {
-		berror(b, m, MC_ELIMIT, "more than %zu YAML nodes in one file "
-		       MC_LIMIT_HINT("nodes"), b->lim->max_nodes);
+	if (count_node(b, m) < 0)
 		return NULL;
-	}
 	n = mc_arena_calloc(&b->doc->arena, 1, sizeof(*n));
 	if (!n) {
 		b->status = MC_ENOMEM;
@@ -436,10 +489,72 @@ nomem:
 	return -1;
 }
 
+/* The kind of text a scalar is shared by, or -1 for a tagged one (its
+ * tag decides its type: never shared). */
+static int
+share_kind(const yaml_event_t *ev)
+{
+	if (ev->data.scalar.tag)
+		return -1;
+	switch (ev->data.scalar.style) {
+	case YAML_PLAIN_SCALAR_STYLE:
+		return SHARE_PLAIN;
+	case YAML_LITERAL_SCALAR_STYLE:
+	case YAML_FOLDED_SCALAR_STYLE:
+		return SHARE_BLOCK;
+	default:
+		return SHARE_QUOTED;
+	}
+}
+
+/* The first node of this text and kind, or NULL. */
+static const mc_node *
+canon_get(const builder *b, int kind, const char *text, size_t len)
+{
+	size_t i;
+
+	return mc_strmap_get(&b->canon_index[kind], text, len, &i) ? b->canon[i] : NULL;
+}
+
+static int
+canon_put(builder *b, int kind, const mc_node *n)
+{
+	if (b->ncanon == b->capcanon) {
+		const mc_node **c = mc_grow(b->canon, &b->capcanon, b->ncanon + 1,
+					    sizeof(*c));
+		if (!c)
+			return -1;
+		b->canon = c;
+	}
+	if (mc_strmap_put(&b->canon_index[kind], n->u.text, n->len, b->ncanon,
+			  NULL) < 0)
+		return -1;
+	b->canon[b->ncanon++] = n;
+	return 0;
+}
+
+/* Whether the next child may be a shared scalar: a mapping's key, or an
+ * item of a list that is not a `<<` merge's. */
+static bool
+shared_here(const builder *b)
+{
+	const frame *f;
+
+	if (b->nframes == 0)
+		return false;
+	f = &b->frames[b->nframes - 1];
+	return !f->own && (f->node->kind == MC_NODE_SEQ ||
+			   (b->nkids - f->start) % 2 == 0);
+}
+
 static int
 on_scalar(builder *b, yaml_event_t *ev)
 {
 	size_t len = ev->data.scalar.length;
+	const char *text = (const char *)ev->data.scalar.value;
+	const char *anc = (const char *)ev->data.scalar.anchor;
+	int kind = share_kind(ev);
+	const mc_node *first = NULL;
 	mc_node *n;
 
 	if (len > b->lim->max_scalar_bytes) {
@@ -450,39 +565,57 @@ on_scalar(builder *b, yaml_event_t *ev)
 		       b->lim->max_scalar_bytes));
 		return -1;
 	}
-	if (memchr(ev->data.scalar.value, '\0', len)) {
+	if (memchr(text, '\0', len)) {
 		berror(b, &ev->start_mark, MC_EINPUT, "a scalar contains a NUL byte");
 		return -1;
+	}
+	if (b->share && kind >= 0) {
+		first = canon_get(b, kind, text, len);
+		if (first && !anc && shared_here(b)) {
+			if (count_node(b, &ev->start_mark) < 0)
+				return -1;
+			return attach(b, first, mark_place(&ev->start_mark));
+		}
 	}
 	n = new_node(b, MC_NODE_SCALAR, &ev->start_mark);
 	if (!n)
 		return -1;
 	n->len = len;
-	n->u.text = mc_arena_strndup(&b->doc->arena,
-				     (const char *)ev->data.scalar.value, len);
-	if (!n->u.text) {
+	if (first) {
+		/* The same text and kind: typed as the first was. */
+		n->u.text = first->u.text;
+		n->type = first->type;
+		n->num = first->num;
+		n->flags = first->flags;
+	} else if (!(n->u.text = mc_arena_strndup(&b->doc->arena, text, len))) {
+		b->status = MC_ENOMEM;
+		return -1;
+	} else {
+		yaml_scalar_style_t style = ev->data.scalar.style;
+
+		if (kind < 0) {
+			if (resolve_tagged(b, n, (const char *)ev->data.scalar.tag,
+					   &ev->start_mark) < 0)
+				return -1;
+		} else if (kind == SHARE_PLAIN) {
+			resolve_plain(n);
+			if (n->len == 2 && memcmp(n->u.text, "<<", 2) == 0)
+				n->flags |= FLAG_MERGE;
+		} else {
+			n->type = MC_SCALAR_STR;
+		}
+		if (style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE)
+			n->flags |= MC_NODE_BLOCK;
+		else if (style != YAML_PLAIN_SCALAR_STYLE)
+			n->flags |= MC_NODE_QUOTED;
+	}
+	if (b->share && kind >= 0 && !first && !anc && canon_put(b, kind, n) < 0) {
 		b->status = MC_ENOMEM;
 		return -1;
 	}
-	const char *tag = (const char *)ev->data.scalar.tag;
-	if (tag) {
-		if (resolve_tagged(b, n, tag, &ev->start_mark) < 0)
-			return -1;
-	} else if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-		resolve_plain(n);
-		if (n->len == 2 && memcmp(n->u.text, "<<", 2) == 0)
-			n->flags |= FLAG_MERGE;
-	} else {
-		n->type = MC_SCALAR_STR;
-	}
-	if (ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
-	    ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE)
-		n->flags |= MC_NODE_BLOCK;
-	else if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		n->flags |= MC_NODE_QUOTED;
-	if (anchor(b, (const char *)ev->data.scalar.anchor, n) < 0)
+	if (anchor(b, anc, n) < 0)
 		return -1;
-	return attach(b, n);
+	return attach(b, n, mark_place(&ev->start_mark));
 }
 
 static int
@@ -517,8 +650,13 @@ on_start(builder *b, yaml_event_t *ev, mc_node_kind kind)
 		return -1;
 	}
 	b->frames = f;
+	/* The list of a `<<` merge: its items' own places are its errors'. */
+	bool merge = b->nframes > 0 && (b->nkids - f[b->nframes - 1].start) % 2 == 1 &&
+		     f[b->nframes - 1].node->kind == MC_NODE_MAP &&
+		     (b->kids[b->nkids - 1]->flags & FLAG_MERGE);
 	b->frames[b->nframes].node = n;
 	b->frames[b->nframes].start = b->nkids;
+	b->frames[b->nframes].own = merge;
 	b->nframes++;
 	return 0;
 }
@@ -567,7 +705,7 @@ on_alias(builder *b, yaml_event_t *ev)
 	copy->line = (uint32_t)ev->start_mark.line + 1;
 	copy->col = (uint32_t)ev->start_mark.column + 1;
 	copy->weight = weight;
-	return attach(b, copy);
+	return attach(b, copy, mark_place(&ev->start_mark));
 }
 
 /* A mapping being closed: its pairs so far and the index of their keys,
@@ -659,11 +797,27 @@ map_add(builder *b, map_build *m, const mc_pair *p, const mc_pair **first)
 	return 1;
 }
 
+/* Where the first of a mapping's explicit keys equal to key was written:
+ * kids[0..i) are its children before the duplicate at i. */
+static place
+first_key(const mc_node **kids, const place *at, size_t i, const mc_node *key)
+{
+	for (size_t j = 0; j < i; j += 2) {
+		const mc_node *k = kids[j];
+
+		if (!(k->flags & FLAG_MERGE) && k->len == key->len &&
+		    memcmp(k->u.text, key->u.text, k->len) == 0)
+			return at[j];
+	}
+	return node_place(key);
+}
+
 /* Collects a mapping's pairs: explicit keys first, in file order, then the
  * keys of merged mappings that no explicit key and no earlier merge
  * defines. Duplicate explicit keys are errors. */
 static int
-close_map(builder *b, mc_node *n, const mc_node **kids, size_t nkids)
+close_map(builder *b, mc_node *n, const mc_node **kids, const place *at,
+	  size_t nkids)
 {
 	map_build m = {NULL, 0, 0, NULL, 0};
 	const mc_pair *first;
@@ -672,7 +826,7 @@ close_map(builder *b, mc_node *n, const mc_node **kids, size_t nkids)
 	for (size_t i = 0; i < nkids; i += 2) {
 		const mc_node *k = kids[i];
 		if (k->kind != MC_NODE_SCALAR || k->type == MC_SCALAR_NULL) {
-			yaml_mark_t mk = {0, k->line - 1, k->col - 1};
+			yaml_mark_t mk = {0, at[i].line - 1, at[i].col - 1};
 			berror(b, &mk, MC_EINPUT, "a mapping key must be a non-empty scalar, "
 			       "not %s", mc_node_describe(k));
 			return -1;
@@ -700,12 +854,12 @@ close_map(builder *b, mc_node *n, const mc_node **kids, size_t nkids)
 				if ((r = map_add(b, &m, &p, &first)) < 0)
 					goto nomem;
 				if (r == 0) {
-					yaml_mark_t mk = {0, k->line - 1, k->col - 1};
+					yaml_mark_t mk = {0, at[i].line - 1, at[i].col - 1};
+					place was = first_key(kids, at, i, first->key);
 
 					berror_id(b, "duplicate-key", &mk, MC_EINPUT,
 					       "duplicate key '%.64s' (first at line %u, column %u)",
-					       k->u.text, (unsigned)first->key->line,
-					       (unsigned)first->key->col);
+					       k->u.text, (unsigned)was.line, (unsigned)was.col);
 					return -1;
 				}
 				n->weight = add_sat(n->weight, add_sat(k->weight, v->weight));
@@ -756,6 +910,7 @@ on_end(builder *b)
 	mc_node *n = f->node;
 	/* b->kids is NULL until a first child: no arithmetic on it then. */
 	const mc_node **kids = b->kids ? b->kids + f->start : NULL;
+	const place *at = b->kplace ? b->kplace + f->start : NULL;
 	size_t nkids = b->nkids - f->start;
 
 	for (size_t i = 0; i < nkids; i++) {
@@ -773,12 +928,12 @@ on_end(builder *b)
 			return -1;
 		}
 		n->len = nkids;
-	} else if (close_map(b, n, kids, nkids) < 0) {
+	} else if (close_map(b, n, kids, at, nkids) < 0) {
 		return -1;
 	}
 	b->nkids = f->start;
 	n->flags &= (uint8_t)~FLAG_OPEN;
-	return attach(b, n);
+	return attach(b, n, node_place(n));
 }
 
 /* Reports a libyaml error with the best position it gives. */
@@ -845,6 +1000,10 @@ builder_release(builder *b)
 	mc_strmap_free(&b->anchors);
 	free(b->frames);
 	free(b->kids);
+	free(b->kplace);
+	for (int k = 0; k < SHARE_KINDS; k++)
+		mc_strmap_free(&b->canon_index[k]);
+	free(b->canon);
 }
 
 static int
@@ -899,7 +1058,7 @@ parse(builder *b)
 }
 int
 mc_doc_load_owned(mc_doc **out, const char *name, char *data, size_t len,
-		  const mc_limits *limits, mc_diag *diag)
+		  const mc_limits *limits, mc_doc_mode mode, mc_diag *diag)
 {
 	mc_limits defaults, lim;
 	builder b;
@@ -936,7 +1095,10 @@ mc_doc_load_owned(mc_doc **out, const char *name, char *data, size_t len,
 	b.doc = doc;
 	b.lim = &lim;
 	b.diag = diag;
+	b.share = mode == MC_DOC_SHARED;
 	mc_strmap_init(&b.anchors);
+	for (int k = 0; k < SHARE_KINDS; k++)
+		mc_strmap_init(&b.canon_index[k]);
 	rc = parse(&b);
 	builder_release(&b);
 	if (rc != MC_OK) {
@@ -951,6 +1113,14 @@ int
 mc_doc_load_buffer(mc_doc **out, const char *name, const char *buf,
 		   size_t len, const mc_limits *limits, mc_diag *diag)
 {
+	return mc_doc_load_buffer_as(out, name, buf, len, limits, MC_DOC_TREE, diag);
+}
+
+int
+mc_doc_load_buffer_as(mc_doc **out, const char *name, const char *buf,
+		      size_t len, const mc_limits *limits, mc_doc_mode mode,
+		      mc_diag *diag)
+{
 	char *copy = malloc(len + 1);
 
 	*out = NULL;
@@ -959,12 +1129,19 @@ mc_doc_load_buffer(mc_doc **out, const char *name, const char *buf,
 	if (len)
 		memcpy(copy, buf, len);
 	copy[len] = '\0';
-	return mc_doc_load_owned(out, name, copy, len, limits, diag);
+	return mc_doc_load_owned(out, name, copy, len, limits, mode, diag);
 }
 
 int
 mc_doc_load_file(mc_doc **out, const char *path, const mc_limits *limits,
 		 mc_diag *diag)
+{
+	return mc_doc_load_file_as(out, path, limits, MC_DOC_TREE, diag);
+}
+
+int
+mc_doc_load_file_as(mc_doc **out, const char *path, const mc_limits *limits,
+		    mc_doc_mode mode, mc_diag *diag)
 {
 	char *data;
 	size_t len;
@@ -974,7 +1151,7 @@ mc_doc_load_file(mc_doc **out, const char *path, const mc_limits *limits,
 	rc = mc_file_read(path, NULL, limits, diag, &data, &len);
 	if (rc != MC_OK)
 		return rc;
-	return mc_doc_load_owned(out, path, data, len, limits, diag);
+	return mc_doc_load_owned(out, path, data, len, limits, mode, diag);
 }
 
 void

@@ -88,19 +88,40 @@ typedef struct mc_doc {
 	void (*ext_free)(void *ext);
 } mc_doc;
 
+/*
+ * How a document is built. MC_DOC_TREE gives every node a place of its
+ * own. MC_DOC_SHARED, for inventories, which are large and say the same
+ * words over and over: a mapping's key or a list's item that is an
+ * untagged, unanchored scalar is the node of the first scalar of the same
+ * text and style, shared, with that first place; other scalars share its
+ * text and type. So a key or a list item has no place of its own after
+ * loading (the loader's own errors still give the right one): what is
+ * said about them later names their mapping or list. The list of a `<<`
+ * merge keeps its items' places.
+ */
+typedef enum mc_doc_mode {
+	MC_DOC_TREE,
+	MC_DOC_SHARED
+} mc_doc_mode;
+
 /* Reads and parses the file at path. On error *out is NULL and diag says
  * where (a missing or unreadable file is reported at its line 1). */
 int mc_doc_load_file(mc_doc **out, const char *path, const mc_limits *limits,
 		     mc_diag *diag);
+int mc_doc_load_file_as(mc_doc **out, const char *path, const mc_limits *limits,
+			mc_doc_mode mode, mc_diag *diag);
 
 /* Parses len bytes at buf (copied), named name in diagnostics. */
 int mc_doc_load_buffer(mc_doc **out, const char *name, const char *buf,
 		       size_t len, const mc_limits *limits, mc_diag *diag);
+int mc_doc_load_buffer_as(mc_doc **out, const char *name, const char *buf,
+			  size_t len, const mc_limits *limits, mc_doc_mode mode,
+			  mc_diag *diag);
 
 /* Parses len bytes at data, which it takes over (malloc'd, with a NUL
  * after them; freed on error too), named name in diagnostics. */
 int mc_doc_load_owned(mc_doc **out, const char *name, char *data, size_t len,
-		      const mc_limits *limits, mc_diag *diag);
+		      const mc_limits *limits, mc_doc_mode mode, mc_diag *diag);
 
 void mc_doc_free(mc_doc *doc);
 

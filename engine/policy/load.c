@@ -233,7 +233,7 @@ read_doc(loader *L, const char *path, const char *buf, size_t len,
 		if (buf)
 			return mc_doc_load_buffer(out, path, buf, len, L->lim, L->diag);
 		if (ext)
-			return mc_doc_load_named(out, path, &named, L->lim, L->diag);
+			return mc_doc_load_named(out, path, &named, L->lim, MC_DOC_TREE, L->diag);
 		return mc_doc_load_file(out, path, L->lim, L->diag);
 	}
 	if (buf) {
