@@ -1,15 +1,24 @@
 /*
  * arena.c - bump allocator in chained blocks.
  */
+#define _DEFAULT_SOURCE  /* madvise's MADV_HUGEPAGE, beside _XOPEN_SOURCE */
 #include "util/arena.h"
 
 #include <stdalign.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define ALIGN alignof(max_align_t)
 #define BLOCK_SIZE ((size_t)64 * 1024)
+/* An arena that has handed out this much (an inventory of thousands of
+ * hosts) takes blocks of LARGE_BLOCK, aligned to and backed by huge pages
+ * where the system has them: a page fault per 2 MiB instead of per 4 KiB,
+ * which is most of the cost of filling fresh memory. */
+#define LARGE_AFTER ((size_t)4 * 1024 * 1024)
+#define LARGE_BLOCK ((size_t)4 * 1024 * 1024)
+#define HUGE_PAGE ((size_t)2 * 1024 * 1024)
 
 struct mc_arena_block {
 	mc_arena_block *next;
@@ -38,6 +47,23 @@ mc_arena_release(mc_arena *a)
 	mc_arena_init(a);
 }
 
+void *
+mc_large_alloc(size_t size)
+{
+	void *p;
+
+	if (size < HUGE_PAGE)
+		return malloc(size);
+	if (size > SIZE_MAX - HUGE_PAGE)
+		return NULL;
+	p = aligned_alloc(HUGE_PAGE, (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
+#ifdef MADV_HUGEPAGE
+	if (p)
+		(void)madvise(p, size, MADV_HUGEPAGE);  /* a hint */
+#endif
+	return p;
+}
+
 static mc_arena_block *
 block_new(size_t size)
 {
@@ -45,7 +71,8 @@ block_new(size_t size)
 
 	if (size > SIZE_MAX - sizeof(*b))
 		return NULL;
-	b = malloc(sizeof(*b) + size);
+	b = size + sizeof(*b) == LARGE_BLOCK ? mc_large_alloc(LARGE_BLOCK)
+					     : malloc(sizeof(*b) + size);
 	if (!b)
 		return NULL;
 	b->next = NULL;
@@ -89,7 +116,9 @@ mc_arena_alloc(mc_arena *a, size_t size)
 			a->used += need;
 			return big->data;
 		}
-		b = block_new(need > BLOCK_SIZE ? need : BLOCK_SIZE);
+		size_t bsize = a->used >= LARGE_AFTER ? LARGE_BLOCK - sizeof(*b)
+						     : BLOCK_SIZE;
+		b = block_new(need > bsize ? need : bsize);
 		if (!b)
 			return NULL;
 		b->next = a->head;

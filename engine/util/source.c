@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/arena.h"
 
 /*
  * Reads the file open at fd whole, within max bytes: a regular file is
@@ -50,7 +51,7 @@ read_fd(int fd, const struct stat *st, size_t max, char **data, size_t *len)
 				errno = EFBIG;
 				goto fail;
 			}
-			nb = realloc(buf, ncap);
+			nb = buf ? realloc(buf, ncap) : mc_large_alloc(ncap);
 			if (!nb)
 				goto fail;
 			buf = nb;

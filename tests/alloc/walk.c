@@ -2,7 +2,8 @@
  * walk.c - allocation-failure injection: every allocation of a job may fail.
  *
  * The method (Lua's ltests.c, libgit2's failing allocator): the program is
- * linked with -Wl,--wrap=malloc,... so that every allocation made by the
+ * linked with -Wl,--wrap=malloc,... (aligned_alloc too: the large buffers
+ * of util/arena.h) so that every allocation made by the
  * engine's static library -- and by Lua, whose allocator in engine/lua/sandbox.c
  * calls realloc -- goes through the wrappers below. A job (load a policy and
  * an inventory, check every VM against every host with its remedies, run
@@ -40,11 +41,13 @@ void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t size);
 char *__real_strdup(const char *s);
 char *__real_strndup(const char *s, size_t n);
+void *__real_aligned_alloc(size_t align, size_t size);
 void *__wrap_malloc(size_t size);
 void *__wrap_calloc(size_t n, size_t size);
 void *__wrap_realloc(void *p, size_t size);
 char *__wrap_strdup(const char *s);
 char *__wrap_strndup(const char *s, size_t n);
+void *__wrap_aligned_alloc(size_t align, size_t size);
 
 /* The counter: the test program's own state, not the library's. */
 static bool armed;          /* count (and fail) allocations */
@@ -97,6 +100,12 @@ char *
 __wrap_strndup(const char *s, size_t n)
 {
 	return fail_now() ? NULL : __real_strndup(s, n);
+}
+
+void *
+__wrap_aligned_alloc(size_t align, size_t size)
+{
+	return fail_now() ? NULL : __real_aligned_alloc(align, size);
 }
 
 /* ------------------------------------------------------------------------
