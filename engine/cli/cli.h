@@ -72,6 +72,10 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 int cli_format(const char *cmd, const char *format, const char *const *names,
 	       size_t n, size_t stride);
 
+/* CLI_YES, or a usage error when --compact is given with a format other
+ * than json (the other formats have one layout only). */
+int cli_compact_usage(const char *cmd, bool compact, const char *format);
+
 /* The usage error for what getopt_long returned as c for arg: a missing
  * value (':') or an unknown option. Returns CLI_ERROR. */
 int cli_bad_option(const char *cmd, int c, const char *arg);

@@ -8,22 +8,41 @@
 #include "report.h"
 
 static char *
-check_json(const mc_check_result *res, bool color, size_t *len)
+check_text(const mc_check_result *res, bool color, bool compact, size_t *len)
+{
+	(void)compact;
+	return report_check_text(res, color, len);
+}
+
+static char *
+check_json(const mc_check_result *res, bool color, bool compact, size_t *len)
 {
 	(void)color;
-	return report_check_json(res, len);
+	return report_check_json(res, compact, len);
+}
+
+/* The one VM's result on one line: what a scheduler that reads a line of
+ * JSON per VM takes from plan and diff too. */
+static char *
+check_ndjson(const mc_check_result *res, bool color, bool compact, size_t *len)
+{
+	(void)color;
+	(void)compact;
+	return report_check_json(res, true, len);
 }
 
 /* The formats of `migcheck check`, the default first. */
 static const struct check_format {
 	const char *name;
-	char *(*write)(const mc_check_result *res, bool color, size_t *len);
+	char *(*write)(const mc_check_result *res, bool color, bool compact,
+		       size_t *len);
 } check_formats[] = {
-	{"text", report_check_text},
+	{"text", check_text},
 	{"json", check_json},
+	{"ndjson", check_ndjson},
 };
 
-enum { OPT_VM = 256, OPT_TO, OPT_KIND, OPT_FORMAT, OPT_TRACE };
+enum { OPT_VM = 256, OPT_TO, OPT_KIND, OPT_FORMAT, OPT_COMPACT, OPT_TRACE };
 
 static const cli_opt check_opts[] = {
 	CLI_OPT_POLICY,
@@ -34,12 +53,14 @@ static const cli_opt check_opts[] = {
 	{OPT_KIND, "kind", "KIND", "[--kind KIND]",
 	 "evaluate as this kind of move instead of the\n"
 	 "one the VM's state selects", CLI_OPT_VALUE, NULL},
-	{OPT_FORMAT, "format", "FORMAT", "[--format text|json]",
-	 "text (default) or json", CLI_OPT_VALUE, NULL},
+	{OPT_FORMAT, "format", "FORMAT", "[--format text|json|ndjson]",
+	 "text (default), json or ndjson (the JSON on\n"
+	 "one line)", CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	CLI_OPT_COMPACT(OPT_COMPACT),
 	{OPT_TRACE, "trace", NULL, "[--trace]",
 	 "list every check evaluated for each host,\n"
-	 "passed or not, with its values and location", CLI_OPT_BREAK, NULL},
-	CLI_OPT_SHARED(0, 0),
+	 "passed or not, with its values and location", 0, NULL},
+	CLI_OPT_SHARED(CLI_OPT_BREAK, 0),
 	CLI_OPT_LAST,
 };
 
@@ -65,6 +86,7 @@ int
 cli_check(int argc, char **argv)
 {
 	const char *format = "text";
+	bool compact = false;
 	int f;
 	cli_shared sh;
 	cli_fleet cf;
@@ -94,6 +116,9 @@ cli_check(int argc, char **argv)
 		case OPT_FORMAT:
 			format = arg;
 			break;
+		case OPT_COMPACT:
+			compact = true;
+			break;
 		case OPT_TRACE:
 			req.trace = true;
 			break;
@@ -107,7 +132,8 @@ cli_check(int argc, char **argv)
 		status = cli_usage("check", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if ((f = cli_format("check", format, CLI_FORMATS(check_formats))) < 0)
+	if ((f = cli_format("check", format, CLI_FORMATS(check_formats))) < 0 ||
+	    cli_compact_usage("check", compact, format) != CLI_YES)
 		goto out;
 	if (cli_fleet_named(&cf, "check") != CLI_YES)
 		goto out;
@@ -121,7 +147,7 @@ cli_check(int argc, char **argv)
 		cli_fail(c, cf.diag);
 		goto out;
 	}
-	text = check_formats[f].write(res, cli_color(stdout), &len);
+	text = check_formats[f].write(res, cli_color(stdout), compact, &len);
 	if (!text) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;

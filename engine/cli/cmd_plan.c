@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "json.h"
+#include "jwrite.h"
 
 /* ------------------------------------------------------------------------
  * Reports
@@ -74,105 +74,109 @@ plan_text(const mc_plan_result *res, size_t *len)
 	return cli_text_close(&report, len);
 }
 
-static json_t *
-vm_json(jctx *j, const mc_plan_vm *v)
+static void
+vm_json(jw *w, const mc_plan_vm *v)
 {
-	json_t *o = json_object(), *ts = json_array(), *rs = json_array();
-
-	jset(j, o, "name", json_string(v->name));
-	jset(j, o, "host", json_string(v->host));
-	jset(j, o, "state", json_string(v->state));
-	jset(j, o, "kind", v->kind ? json_string(v->kind) : json_null());
-	if (v->error)
-		jset(j, o, "error", json_string(v->error));
-	jset(j, o, "allowed_hosts", json_integer((json_int_t)v->allowed));
+	jw_object(w);
+	jw_key_string(w, "name", v->name);
+	jw_key_string(w, "host", v->host);
+	jw_key_string(w, "state", v->state);
+	jw_key(w, "kind");
+	jw_string(w, v->kind);
+	jw_key_string(w, "error", v->error);
+	jw_key(w, "allowed_hosts");
+	jw_uint(w, v->allowed);
+	jw_key(w, "targets");
+	jw_array(w);
 	for (size_t i = 0; i < v->ntargets; i++) {
-		json_t *t = json_object();
-
-		jset(j, t, "host", json_string(v->targets[i].host));
-		jstr(j, t, "cluster", v->targets[i].cluster);
-		jset(j, t, "rating", jrating(v->targets[i].rating_halves));
-		jpush(j, ts, t);
+		jw_object(w);
+		jw_key_string(w, "host", v->targets[i].host);
+		jw_key_string(w, "cluster", v->targets[i].cluster);
+		jw_key(w, "rating");
+		jw_rating(w, v->targets[i].rating_halves);
+		jw_end(w);
 	}
-	jset(j, o, "targets", ts);
+	jw_end(w);
+	jw_key(w, "reasons");
+	jw_array(w);
 	for (size_t i = 0; i < v->nreasons; i++) {
 		const mc_plan_reason *x = &v->reasons[i];
-		json_t *r = json_object();
 
-		jset(j, r, "rule", json_string(x->rule));
-		jstr(j, r, "field", x->field);
-		jset(j, r, "says", json_string(x->says));
-		jset(j, r, "hosts", json_integer((json_int_t)x->hosts));
-		jset(j, r, "at", jlocation(&x->at));
-		jpush(j, rs, r);
+		jw_object(w);
+		jw_key_string(w, "rule", x->rule);
+		jw_key_string(w, "field", x->field);
+		jw_key_string(w, "says", x->says);
+		jw_key(w, "hosts");
+		jw_uint(w, x->hosts);
+		jw_key(w, "at");
+		jw_location(w, &x->at);
+		jw_end(w);
 	}
-	jset(j, o, "reasons", rs);
-	return o;
+	jw_end(w);
+	jw_end(w);
 }
 
-/* Appends the JSON text of o (released) to out, every line after the
- * first indented by `indent` spaces; false when it fails. */
-static bool
-put_json(FILE *out, json_t *o, int indent)
-{
-	char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_ENCODE_ANY) : NULL;
-
-	json_decref(o);
-	if (!text)
-		return false;
-	for (const char *p = text; *p; p++) {
-		fputc(*p, out);
-		if (*p == '\n')
-			fprintf(out, "%*s", indent, "");
-	}
-	free(text);
-	return true;
-}
-
-/* One JSON document, written a VM at a time: a plan of 100,000 VMs would
+/* One JSON document, written as it is made: a plan of 100,000 VMs would
  * take gigabytes as one tree of jansson values. */
-static char *
-plan_json(const mc_plan_result *res, size_t *len)
+static bool
+plan_json(FILE *out, const mc_plan_result *res, bool compact)
 {
-	jctx j = {true};
-	json_t *pol = json_object(), *sum = json_object();
-	char *text = NULL;
-	FILE *out = open_memstream(&text, len);
-	bool ok = out != NULL;
+	jw w;
 
-	if (!out) {
-		json_decref(pol);
-		json_decref(sum);
-		return NULL;
+	jw_init(&w, out, compact, 0);
+	jw_object(&w);
+	jw_key(&w, "policy");
+	jw_object(&w);
+	jw_key_string(&w, "name", res->policy_name);
+	jw_key_string(&w, "file", res->policy_file);
+	jw_key_string(&w, "digest", res->policy_digest);
+	jw_end(&w);
+	jw_key(&w, "host");
+	jw_string(&w, res->host);
+	jw_key(&w, "top");
+	jw_uint(&w, res->top);
+	jw_key(&w, "vms");
+	jw_array(&w);
+	for (size_t i = 0; i < res->nvms; i++)
+		vm_json(&w, &res->vms[i]);
+	jw_end(&w);
+	jw_key(&w, "summary");
+	jw_object(&w);
+	jw_key(&w, "vms");
+	jw_uint(&w, res->nvms);
+	jw_key(&w, "placed");
+	jw_uint(&w, res->nvms - res->nunplaced);
+	jw_key(&w, "unplaced");
+	jw_uint(&w, res->nunplaced);
+	jw_key(&w, "hosts");
+	jw_uint(&w, res->nhosts);
+	jw_key(&w, "pairs");
+	jw_uint(&w, res->pairs);
+	jw_key(&w, "evaluations");
+	jw_uint(&w, res->evaluations);
+	jw_key(&w, "host_classes");
+	jw_uint(&w, res->host_classes);
+	jw_key(&w, "vm_classes");
+	jw_uint(&w, res->vm_classes);
+	jw_end(&w);
+	jw_end(&w);
+	putc('\n', out);
+	return jw_ok(&w);
+}
+
+/* One line of JSON per VM, each as the `vms` items of plan_json. */
+static bool
+plan_ndjson(FILE *out, const mc_plan_result *res, bool compact)
+{
+	jw w;
+
+	(void)compact;
+	jw_init(&w, out, true, 0);
+	for (size_t i = 0; i < res->nvms; i++) {
+		vm_json(&w, &res->vms[i]);
+		putc('\n', out);
 	}
-	jset(&j, pol, "name", json_string(res->policy_name));
-	jset(&j, pol, "file", json_string(res->policy_file));
-	jset(&j, pol, "digest", json_string(res->policy_digest));
-	fputs("{\n  \"policy\": ", out);
-	ok = put_json(out, pol, 2) && ok;
-	fputs(",\n  \"host\": ", out);
-	ok = put_json(out, res->host ? json_string(res->host) : json_null(), 2) && ok;
-	fprintf(out, ",\n  \"top\": %zu,\n  \"vms\": [", res->top);
-	for (size_t i = 0; i < res->nvms && ok; i++) {
-		fputs(i ? ",\n    " : "\n    ", out);
-		ok = put_json(out, vm_json(&j, &res->vms[i]), 4);
-	}
-	fputs(res->nvms ? "\n  ],\n  \"summary\": " : "],\n  \"summary\": ", out);
-	jset(&j, sum, "vms", json_integer((json_int_t)res->nvms));
-	jset(&j, sum, "placed", json_integer((json_int_t)(res->nvms - res->nunplaced)));
-	jset(&j, sum, "unplaced", json_integer((json_int_t)res->nunplaced));
-	jset(&j, sum, "hosts", json_integer((json_int_t)res->nhosts));
-	jset(&j, sum, "pairs", json_integer((json_int_t)res->pairs));
-	jset(&j, sum, "evaluations", json_integer((json_int_t)res->evaluations));
-	jset(&j, sum, "host_classes", json_integer((json_int_t)res->host_classes));
-	jset(&j, sum, "vm_classes", json_integer((json_int_t)res->vm_classes));
-	ok = put_json(out, sum, 2) && ok;
-	fputs("\n}\n", out);
-	if (fclose(out) != 0 || !ok || !j.ok) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	return jw_ok(&w);
 }
 
 /* A CSV field, quoted when it holds a comma, a quote or a line break. */
@@ -196,14 +200,10 @@ csv_field(FILE *out, const char *s)
 
 /* One row per VM and target; a VM without one has a row with the first
  * reason (or the error) instead. */
-static char *
-plan_csv(const mc_plan_result *res, size_t *len)
+static bool
+plan_csv(FILE *out, const mc_plan_result *res, bool compact)
 {
-	char *text = NULL;
-	FILE *out = open_memstream(&text, len);
-
-	if (!out)
-		return NULL;
+	(void)compact;
 	fputs("vm,vm_host,state,kind,allowed_hosts,rank,target,cluster,rating,"
 	      "reason\r\n", out);
 	for (size_t i = 0; i < res->nvms; i++) {
@@ -237,11 +237,7 @@ plan_csv(const mc_plan_result *res, size_t *len)
 			fputs("\r\n", out);
 		}
 	}
-	if (fclose(out) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	return true;
 }
 
 /* ------------------------------------------------------------------------
@@ -260,17 +256,32 @@ progress(void *arg, size_t done, size_t total)
 		fputs("\r\033[K", stderr);
 }
 
+static bool
+plan_text_to(FILE *out, const mc_plan_result *res, bool compact)
+{
+	size_t len = 0;
+	char *text = plan_text(res, &len);
+
+	(void)compact;
+	if (!text)
+		return false;
+	fwrite(text, 1, len, out);
+	free(text);
+	return true;
+}
+
 /* The formats of `migcheck plan`, the default first. */
 static const struct plan_format {
 	const char *name;
-	char *(*write)(const mc_plan_result *res, size_t *len);
+	bool (*write)(FILE *out, const mc_plan_result *res, bool compact);
 } plan_formats[] = {
-	{"text", plan_text},
+	{"text", plan_text_to},
 	{"json", plan_json},
+	{"ndjson", plan_ndjson},
 	{"csv", plan_csv},
 };
 
-enum { OPT_HOST = 256, OPT_TOP, OPT_FORMAT, OPT_BY_PAIRS };
+enum { OPT_HOST = 256, OPT_TOP, OPT_FORMAT, OPT_COMPACT, OPT_BY_PAIRS };
 
 static const cli_opt plan_opts[] = {
 	CLI_OPT_POLICY,
@@ -279,12 +290,14 @@ static const cli_opt plan_opts[] = {
 	 "only the VMs on this host", CLI_OPT_VALUE, NULL},
 	{OPT_TOP, "top", "N", "[--top N]", "hosts listed per VM (default 3)",
 	 CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
-	{OPT_FORMAT, "format", "FORMAT", "[--format text|json|csv]",
-	 "text (default), json or csv", CLI_OPT_VALUE, NULL},
+	{OPT_FORMAT, "format", "FORMAT", "[--format text|json|ndjson|csv]",
+	 "text (default), json, ndjson (a line of JSON\n"
+	 "per VM) or csv", CLI_OPT_VALUE, NULL},
+	CLI_OPT_COMPACT(OPT_COMPACT),
 	{OPT_BY_PAIRS, "by-pairs", NULL, "[--by-pairs]",
 	 "evaluate every VM and host pair, without\n"
-	 "classes (the same answer, slower)", 0, NULL},
-	CLI_OPT_SHARED(CLI_OPT_BREAK, 0),
+	 "classes (the same answer, slower)", CLI_OPT_BREAK, NULL},
+	CLI_OPT_SHARED(0, 0),
 	CLI_OPT_LAST,
 };
 
@@ -319,6 +332,8 @@ cli_plan(int argc, char **argv)
 	size_t len = 0;
 	mc_plan_result *res = NULL;
 	char *text = NULL;
+	FILE *out;
+	bool compact = false, ok;
 	unsigned long top;
 	cli_parser parser;
 	char *arg;
@@ -346,6 +361,9 @@ cli_plan(int argc, char **argv)
 		case OPT_FORMAT:
 			format = arg;
 			break;
+		case OPT_COMPACT:
+			compact = true;
+			break;
 		case OPT_BY_PAIRS:
 			req.by_pairs = true;
 			break;
@@ -359,7 +377,8 @@ cli_plan(int argc, char **argv)
 		status = cli_usage("plan", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if ((f = cli_format("plan", format, CLI_FORMATS(plan_formats))) < 0)
+	if ((f = cli_format("plan", format, CLI_FORMATS(plan_formats))) < 0 ||
+	    cli_compact_usage("plan", compact, format) != CLI_YES)
 		goto out;
 	if (cli_fleet_named(&cf, "plan") != CLI_YES)
 		goto out;
@@ -371,8 +390,9 @@ cli_plan(int argc, char **argv)
 		cli_fail(c, cf.diag);
 		goto out;
 	}
-	text = plan_formats[f].write(res, &len);
-	if (!text) {
+	out = open_memstream(&text, &len);
+	ok = out && plan_formats[f].write(out, res, compact);
+	if ((out && fclose(out) != 0) || !ok) {
 		fprintf(stderr, "migcheck: error: out of memory\n");
 		goto out;
 	}

@@ -345,6 +345,14 @@ cli_format(const char *cmd, const char *format, const char *const *names,
 }
 
 int
+cli_compact_usage(const char *cmd, bool compact, const char *format)
+{
+	if (compact && strcmp(format, "json") != 0)
+		return cli_usage(cmd, "--compact is for --format json, not '%s'", format);
+	return CLI_YES;
+}
+
+int
 cli_bad_option(const char *cmd, int c, const char *arg)
 {
 	return c == ':' ? cli_usage(cmd, "option '%s' needs a value", arg)

@@ -113,10 +113,16 @@ jvalue(jctx *j, const mc_value *v)
 char *
 jdump(jctx *j, json_t *root, size_t *len)
 {
+	return jdump_as(j, root, false, len);
+}
+
+char *
+jdump_as(jctx *j, json_t *root, bool compact, size_t *len)
+{
 	char *text = NULL, *out;
 
 	if (j->ok && root)
-		text = json_dumps(root, JSON_INDENT(2));
+		text = json_dumps(root, compact ? JSON_COMPACT : JSON_INDENT(2));
 	json_decref(root);
 	if (!text)
 		return NULL;

@@ -44,4 +44,7 @@ json_t *jvalue(jctx *j, const mc_value *v);
  * its length in *len); NULL when anything failed. Releases root. */
 char *jdump(jctx *j, json_t *root, size_t *len);
 
+/* As jdump, on one line when compact. */
+char *jdump_as(jctx *j, json_t *root, bool compact, size_t *len);
+
 #endif

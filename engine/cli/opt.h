@@ -98,6 +98,11 @@ enum { CLI_OPT_LIMIT = 1000 };
 	{'i', "inventory", "FILE", "-i INVENTORY...", \
 	 "an inventory file; repeat to merge several", CLI_OPT_VALUE | (flags), NULL}
 
+/* --compact, for commands with --format json (see cli_compact_usage). */
+#define CLI_OPT_COMPACT(id) \
+	{(id), "compact", NULL, "[--compact]", \
+	 "with --format json: the document on one line", 0, NULL}
+
 #define CLI_OPT_LAST {0, NULL, NULL, NULL, NULL, 0, NULL}
 
 #endif

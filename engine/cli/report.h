@@ -16,6 +16,6 @@
 char *report_check_text(const mc_check_result *res, bool color, size_t *len);
 
 /* One JSON document, as cli.md describes it. */
-char *report_check_json(const mc_check_result *res, size_t *len);
+char *report_check_json(const mc_check_result *res, bool compact, size_t *len);
 
 #endif

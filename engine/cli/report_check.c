@@ -353,7 +353,7 @@ host_json(jctx *j, const mc_host_verdict *h)
 }
 
 char *
-report_check_json(const mc_check_result *res, size_t *len)
+report_check_json(const mc_check_result *res, bool compact, size_t *len)
 {
 	jctx j = {true};
 	json_t *root = json_object(), *pol = json_object(), *vm = json_object(),
@@ -371,5 +371,5 @@ report_check_json(const mc_check_result *res, size_t *len)
 	for (size_t i = 0; i < res->nhosts; i++)
 		jpush(&j, hosts, host_json(&j, &res->hosts[i]));
 	jset(&j, root, "hosts", hosts);
-	return jdump(&j, root, len);
+	return jdump_as(&j, root, compact, len);
 }
