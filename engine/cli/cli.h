@@ -257,4 +257,24 @@ int cli_emit(const char *text, size_t len);
  */
 int cli_write_file(const char *path, const char *text, size_t len);
 
+/*
+ * A report written as it is made, to a file as cli_write_file writes it
+ * (into the file that will replace path, or in place) or to stdout when
+ * path is NULL. cli_sink_open reports why it cannot and returns
+ * CLI_ERROR; otherwise write to s->f, then cli_sink_close: with ok, the
+ * file is flushed, synced and renamed over path (a write error is
+ * reported); without, it is removed and path left as it was. Returns
+ * CLI_YES or CLI_ERROR. What goes to stdout cannot be taken back: write
+ * there only what can no longer fail but for the writes themselves.
+ */
+typedef struct cli_sink {
+	FILE *f;
+	const char *path;   /* NULL: stdout */
+	char *tmp;          /* the file that replaces target, until renamed */
+	char *target;
+} cli_sink;
+
+int cli_sink_open(cli_sink *s, const char *path);
+int cli_sink_close(cli_sink *s, bool ok);
+
 #endif

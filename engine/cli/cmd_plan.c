@@ -329,10 +329,8 @@ cli_plan(int argc, char **argv)
 	mc_plan_request req;
 	cli_fleet cf;
 	char *end;
-	size_t len = 0;
 	mc_plan_result *res = NULL;
-	char *text = NULL;
-	FILE *out;
+	cli_sink sink;
 	bool compact = false, ok;
 	unsigned long top;
 	cli_parser parser;
@@ -390,17 +388,17 @@ cli_plan(int argc, char **argv)
 		cli_fail(c, cf.diag);
 		goto out;
 	}
-	out = open_memstream(&text, &len);
-	ok = out && plan_formats[f].write(out, res, compact);
-	if ((out && fclose(out) != 0) || !ok) {
-		fprintf(stderr, "migcheck: error: out of memory\n");
+	/* Streamed: nothing below fails but for memory before the text
+	 * report's first byte, and the writes themselves. */
+	if (cli_sink_open(&sink, sh.output) != CLI_YES)
 		goto out;
-	}
-	status = cli_output(&sh, text, len);
+	ok = plan_formats[f].write(sink.f, res, compact);
+	if (!ok)
+		fprintf(stderr, "migcheck: error: out of memory\n");
+	status = cli_sink_close(&sink, ok);
 	if (status == CLI_YES && res->nunplaced)
 		status = CLI_NO;
 out:
-	free(text);
 	mc_plan_result_free(res);
 	cli_fleet_close(&cf);
 	return status;

@@ -728,124 +728,91 @@ cli_emit(const char *text, size_t len)
 	return CLI_YES;
 }
 
-/* Writes all of text to fd; -1 with errno set on failure. */
-static int
-write_all(int fd, const char *text, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t w = write(fd, text + done, len - done);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		done += (size_t)w;
-	}
-	return 0;
-}
-
 /*
- * Replaces the regular file at path (or makes a new one) with text through
- * a temporary file next to it, renamed over it: a reader sees the old file
- * or all of the new one. old is the file's stat, or NULL for a new file,
- * which gets 0666 less the umask; a replaced one keeps its mode, and its
- * owner and group where we may give them (root replacing a user's file
- * leaves it the user's). Returns 0, or -1 with errno set.
+ * Opens a temporary file next to path, to be renamed over it, for s. old
+ * is path's stat, or NULL for a new file, which gets 0666 less the umask;
+ * a replaced one keeps its mode, and its owner and group where we may give
+ * them (root replacing a user's file leaves it the user's). Returns the
+ * descriptor, or -1 with errno set.
  */
 static int
-replace_file(const char *path, const struct stat *old, const char *text,
-	     size_t len)
+replacement(cli_sink *s, const char *path, const struct stat *old)
 {
 	const char *slash = strrchr(path, '/');
 	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
 	size_t n = strlen(path) + 16;
-	char *tmp = malloc(n);
 	mode_t mode, mask;
-	int fd = -1, rc = -1, saved;
+	int fd, saved;
 
-	if (!tmp) {
+	if (!(s->tmp = malloc(n)) || !(s->target = strdup(path))) {
 		errno = ENOMEM;
 		return -1;
 	}
-	snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
-	fd = mkstemp(tmp);
+	snprintf(s->tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
+	fd = mkstemp(s->tmp);
 	if (fd < 0) {
-		free(tmp);
+		free(s->tmp);
+		s->tmp = NULL;
 		return -1;
 	}
 	if (old) {
 		mode = old->st_mode & 07777;
 		if ((old->st_uid != geteuid() || old->st_gid != getegid()) &&
 		    fchown(fd, old->st_uid, old->st_gid) < 0 && errno != EPERM)
-			goto out;
+			goto fail;
 	} else {
 		mask = umask(0);
 		umask(mask);
 		mode = 0666 & ~mask;
 	}
-	if (fchmod(fd, mode) < 0 || write_all(fd, text, len) < 0 || fsync(fd) < 0)
-		goto out;
-	rc = close(fd);
-	fd = -1;
-	if (rc == 0)
-		rc = rename(tmp, path);
-out:
+	if (fchmod(fd, mode) < 0)
+		goto fail;
+	return fd;
+fail:
 	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
+	close(fd);
 	errno = saved;
-	return rc;
+	return -1;
 }
 
-/*
- * Writes text into the FIFO or character device at path as a shell's `>`
- * would: opened (on a FIFO, waiting for a reader) and written, never
- * replaced. Returns 0, or -1 with errno set; 1 when path turned into a
- * regular file between the caller's look and the open (nothing written).
- */
-static int
-write_in_place(const char *path, const char *text, size_t len)
+/* Reports that path cannot be written: why, or errno's word. */
+static void
+cannot_write(const char *path, const char *why, int err)
 {
-	struct stat st;
-	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC), rc = -1, saved;
+	fputs("migcheck: error: cannot write ", stderr);
+	cli_put(stderr, path);
+	fprintf(stderr, ": %s\n", why ? why : strerror(err));
+}
 
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0)
-		goto out;
-	if (S_ISREG(st.st_mode)) {
-		rc = 1;
-		goto out;
-	}
-	rc = write_all(fd, text, len);
-out:
-	saved = errno;
-	if (close(fd) < 0 && rc == 0) {
-		saved = errno;
-		rc = -1;
-	}
-	errno = saved;
-	return rc;
+static void
+sink_release(cli_sink *s)
+{
+	if (s->tmp)
+		unlink(s->tmp);
+	free(s->tmp);
+	free(s->target);
+	s->tmp = s->target = NULL;
+	s->f = NULL;
 }
 
 int
-cli_write_file(const char *path, const char *text, size_t len)
+cli_sink_open(cli_sink *s, const char *path)
 {
 	struct stat st;
 	char *real = NULL;
 	const char *why = NULL;
 	bool link;
-	int rc = -1, saved;
+	int fd = -1, saved;
 
+	memset(s, 0, sizeof(*s));
+	s->path = path;
+	if (!path) {
+		s->f = stdout;
+		return CLI_YES;
+	}
 	if (lstat(path, &st) < 0) {
 		if (errno == ENOENT)
-			rc = replace_file(path, NULL, text, len);
+			fd = replacement(s, path, NULL);
 		goto out;
 	}
 	/* A symbolic link is kept: what it points at is written. */
@@ -856,17 +823,29 @@ cli_write_file(const char *path, const char *text, size_t len)
 		goto out;
 	}
 	if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
-		rc = write_in_place(path, text, len);
-		if (rc <= 0 || stat(path, &st) < 0)
+		/* Written in place, as a shell's `>` would (on a FIFO, once a
+		 * reader comes), never replaced. */
+		fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
 			goto out;
-		rc = -1;  /* it became a regular file: replaced below */
+		if (fstat(fd, &st) < 0) {
+			saved = errno;
+			close(fd);
+			fd = -1;
+			errno = saved;
+			goto out;
+		}
+		if (!S_ISREG(st.st_mode))
+			goto out;
+		close(fd);  /* it became a regular file: replaced below */
+		fd = -1;
 	}
 	if (S_ISREG(st.st_mode)) {
 		/* Through a link, the link's target is replaced, in its own
 		 * directory. */
 		if (link && !(real = realpath(path, NULL)))
 			goto out;
-		rc = replace_file(real ? real : path, &st, text, len);
+		fd = replacement(s, real ? real : path, &st);
 	} else if (S_ISDIR(st.st_mode)) {
 		errno = EISDIR;
 	} else if (S_ISBLK(st.st_mode)) {
@@ -879,12 +858,69 @@ cli_write_file(const char *path, const char *text, size_t len)
 out:
 	saved = errno;
 	free(real);
-	if (rc == 0)
-		return CLI_YES;
-	fputs("migcheck: error: cannot write ", stderr);
-	cli_put(stderr, path);
-	fprintf(stderr, ": %s\n", why ? why : strerror(saved));
+	if (fd >= 0 && !why) {
+		if ((s->f = fdopen(fd, "w")) != NULL) {
+			setvbuf(s->f, NULL, _IOFBF, 64 * 1024);
+			return CLI_YES;
+		}
+		saved = errno;
+	}
+	if (fd >= 0)
+		close(fd);
+	sink_release(s);
+	cannot_write(path, why, saved);
 	return CLI_ERROR;
+}
+
+int
+cli_sink_close(cli_sink *s, bool ok)
+{
+	int err = 0;
+
+	if (!s->f)
+		return CLI_ERROR;
+	if (s->f == stdout) {
+		if ((fflush(stdout) != 0 || ferror(stdout)) && ok) {
+			fprintf(stderr, "migcheck: error: cannot write the output: %s\n",
+				strerror(errno));
+			ok = false;
+		}
+		s->f = NULL;
+		return ok ? CLI_YES : CLI_ERROR;
+	}
+	if (ok && (fflush(s->f) != 0 || ferror(s->f) ||
+		   (s->tmp && fsync(fileno(s->f)) < 0))) {
+		err = errno;
+		ok = false;
+	}
+	if (fclose(s->f) != 0 && ok) {
+		err = errno;
+		ok = false;
+	}
+	if (ok && s->tmp) {
+		if (rename(s->tmp, s->target) < 0) {
+			err = errno;
+			ok = false;
+		} else {
+			free(s->tmp);
+			s->tmp = NULL;  /* renamed: nothing to remove */
+		}
+	}
+	if (!ok && err)
+		cannot_write(s->path, NULL, err);
+	sink_release(s);
+	return ok ? CLI_YES : CLI_ERROR;
+}
+
+int
+cli_write_file(const char *path, const char *text, size_t len)
+{
+	cli_sink s;
+
+	if (cli_sink_open(&s, path) != CLI_YES)
+		return CLI_ERROR;
+	fwrite(text, 1, len, s.f);
+	return cli_sink_close(&s, true);
 }
 
 void

@@ -1426,6 +1426,101 @@ START_TEST(mapping_keeps_file_order)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------
+ * Shared scalars (MC_DOC_SHARED, as inventories load)
+ */
+
+static int
+load_shared(const char *yaml)
+{
+	mc_doc_free(doc);
+	doc = NULL;
+	mc_diag_clear(diag);
+	return mc_doc_load_buffer_as(&doc, "t.yaml", yaml, strlen(yaml), NULL,
+				     MC_DOC_SHARED, diag);
+}
+
+START_TEST(shared_keys_and_items_are_one_node)
+{
+	ck_assert_int_eq(load_shared("hosts:\n"
+				     "  - name: a\n    features: [sse, avx, sse]\n"
+				     "  - name: b\n    features: [avx]\n"), MC_OK);
+	const mc_node *hosts = mc_node_get(doc->root, "hosts");
+	const mc_node *a = item(hosts, 0), *b = item(hosts, 1);
+	const mc_node *fa = mc_node_get(a, "features"), *fb = mc_node_get(b, "features");
+
+	/* One node for every `name` key and every `avx` item, at the first's
+	 * place. */
+	ck_assert_ptr_eq(key_of(a, "name"), key_of(b, "name"));
+	assert_pos(key_of(b, "name"), 2, 5);
+	ck_assert_ptr_eq(item(fa, 1), item(fb, 0));
+	ck_assert_ptr_eq(item(fa, 0), item(fa, 2));
+	assert_scalar(item(fb, 0), MC_SCALAR_STR, "avx");
+	assert_pos(item(fb, 0), 3, 21);
+	/* A mapping's value keeps its node and place; its text is shared with
+	 * an equal scalar's. */
+	assert_pos(mc_node_get(b, "name"), 4, 11);
+	ck_assert_ptr_ne(mc_node_get(a, "name"), mc_node_get(b, "name"));
+	/* Collections are never shared. */
+	ck_assert_ptr_ne(fa, fb);
+	assert_pos(fb, 5, 15);
+}
+END_TEST
+
+START_TEST(shared_scalars_of_another_style_or_type_stay_apart)
+{
+	ck_assert_int_eq(load_shared("l: [1, '1', \"1\", yes, true, ~]\n"
+				     "m: [1, '1', \"1\", yes, true, ~]\n"), MC_OK);
+	const mc_node *l = mc_node_get(doc->root, "l"), *m = mc_node_get(doc->root, "m");
+
+	assert_int(item(m, 0), 1);
+	assert_scalar(item(m, 1), MC_SCALAR_STR, "1");
+	ck_assert(item(m, 1)->flags & MC_NODE_QUOTED);
+	assert_scalar(item(m, 3), MC_SCALAR_STR, "yes");
+	ck_assert_int_eq(item(m, 4)->type, MC_SCALAR_BOOL);
+	ck_assert_int_eq(item(m, 5)->type, MC_SCALAR_NULL);
+	ck_assert_ptr_ne(item(m, 0), item(m, 1));
+	for (size_t i = 0; i < 6; i++)
+		ck_assert_ptr_eq(item(l, i), item(m, i));
+	/* Single and double quotes read as the same string. */
+	ck_assert_ptr_eq(item(m, 1), item(m, 2));
+}
+END_TEST
+
+START_TEST(shared_errors_keep_their_places)
+{
+	/* The duplicate and the first of it, though their key nodes are
+	 * shared with the first mapping's. */
+	ck_assert_int_eq(load_shared("- {a: 1, b: 2}\n- {b: 3, c: 4, b: 5}\n"), MC_EINPUT);
+	assert_at(mc_diag_get(diag, 0), 2, 16, "duplicate key 'b' (first at line 2, column 4)");
+	/* A `<<` merge's list keeps its items' own places. */
+	ck_assert_int_eq(load_shared("- [x]\n- {<<: [x]}\n"), MC_EINPUT);
+	assert_at(mc_diag_get(diag, 0), 2, 9, "a '<<' merge takes a mapping");
+	/* A key that is no scalar, after shared ones. */
+	ck_assert_int_eq(load_shared("- {a: 1}\n- {a: 2, [k]: 3}\n"), MC_EINPUT);
+	assert_at(mc_diag_get(diag, 0), 2, 10, "a mapping key must be");
+}
+END_TEST
+
+START_TEST(shared_scalars_count_against_the_node_limit)
+{
+	mc_limits l = limits();
+	char yaml[64];
+
+	l.max_nodes = 6;  /* the list and five items, four of them shared */
+	snprintf(yaml, sizeof(yaml), "[a, a, a, a, a]\n");
+	mc_doc_free(doc);
+	doc = NULL;
+	ck_assert_int_eq(mc_doc_load_buffer_as(&doc, "t.yaml", yaml, strlen(yaml), &l,
+					       MC_DOC_SHARED, diag), MC_OK);
+	l.max_nodes = 5;
+	mc_doc_free(doc);
+	doc = NULL;
+	ck_assert_int_eq(mc_doc_load_buffer_as(&doc, "t.yaml", yaml, strlen(yaml), &l,
+					       MC_DOC_SHARED, diag), MC_ELIMIT);
+}
+END_TEST
+
 Suite *
 node_suite(void)
 {
@@ -1548,6 +1643,14 @@ node_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, file_line_is_found_without_a_scan_from_the_start);
 	tcase_add_test(tc, node_get_in_a_large_mapping_takes_no_search);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("shared");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, shared_keys_and_items_are_one_node);
+	tcase_add_test(tc, shared_scalars_of_another_style_or_type_stay_apart);
+	tcase_add_test(tc, shared_errors_keep_their_places);
+	tcase_add_test(tc, shared_scalars_count_against_the_node_limit);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("queries");
