@@ -1,10 +1,7 @@
 /*
- * common.h - what the benchmarks share: CPU and wall clocks, peak memory,
- * the limits a fleet's size needs, and printing diagnostics.
- *
- * Times are CPU time of the process (the benchmarks are single-threaded),
- * so that other work on a shared machine does not count; wall time is shown
- * beside it where it differs in kind (loading reads files).
+ * common.h - what the benchmarks of the engine share: the clocks and peak
+ * memory of clock.h, the limits a fleet's size needs, and printing
+ * diagnostics.
  */
 #ifndef MC_BENCH_COMMON_H
 #define MC_BENCH_COMMON_H
@@ -14,37 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
+#include "clock.h"
 #include "migcheck.h"
-
-static inline double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static inline double
-wall(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static inline double
-peak_rss_mb(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_maxrss / 1024.0;  /* Linux: kilobytes */
-}
 
 /*
  * Sets the limit of `--limit NAME=N` (N may end in k, M or G), as the

@@ -17,7 +17,16 @@
 #
 # This script, never the build or CI, installs the engines from the npm
 # registry (package.json and package-lock.json pin their versions) into
-# bench/peers/node_modules.
+# bench/peers/node_modules, with `npm install --no-save`, not `npm ci`.
+# @gorules/zen-engine names a native package for each platform as an
+# optional dependency; the lock file holds only the Linux x64 ones (glibc
+# and musl), the only ones the registry serves for 0.54.0 (the others
+# stop at 0.52.1 there), and `npm install --package-lock-only` with npm 11
+# writes the same lock again. npm 11's `npm ci` refuses such a lock ("Missing: ...
+# from lock file"); `npm install` takes the lock's versions and checksums,
+# skips the optional packages this machine does not take, and with
+# --no-save leaves the lock as it is. No package has an install script;
+# --ignore-scripts keeps it so.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -35,8 +44,9 @@ if [ "${NO_BUILD:-0}" != 1 ]; then
 	nice cmake --build "$build" -j2 --target gen bench_pairs bench_plan >/dev/null
 fi
 if [ ! -d "$here/node_modules/json-rules-engine" ] ||
+   [ "$here/package.json" -nt "$here/node_modules/.package-lock.json" ] ||
    [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
-	(cd "$here" && npm ci --no-audit --no-fund)
+	(cd "$here" && npm install --no-save --no-audit --no-fund --ignore-scripts)
 fi
 
 base=$work/peers-${vms}x${hosts}-s$seed
