@@ -23,6 +23,21 @@ typedef struct adder {
 #define aerror(a, at, ...) \
 	mc_node_error_counted((a)->diag, &(a)->errors, (at), __VA_ARGS__)
 
+static void aerror_at(adder *a, mc_place at, const char *fmt, ...) MC_PRINTF(3, 4);
+
+/* Reports an error at a place (a value's: mc_node_value_at) and counts
+ * it. */
+static void
+aerror_at(adder *a, mc_place at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	mc_file_vdiag(a->diag, MC_SEVERITY_ERROR, at.file, at.line, at.col, fmt, ap);
+	va_end(ap);
+	a->errors++;
+}
+
 int
 mc_inventory_new(mc_inventory **out, const mc_limits *limits)
 {
@@ -98,11 +113,11 @@ mc_inventory_find_vm(const mc_inventory *inv, const char *name)
 	return mc_strmap_get(&inv->vm_index, name, strlen(name), &i) ? (long)i : -1;
 }
 
-/* A record's `name`: a non-empty scalar. */
+/* A record's `name`: a non-empty scalar, written at *at. */
 static const mc_node *
-record_name(adder *a, const mc_node *rec, const char *what)
+record_name(adder *a, const mc_node *rec, const char *what, mc_place *at)
 {
-	const mc_node *n = mc_node_get(rec, "name");
+	const mc_node *n = mc_node_get_at(rec, "name", at);
 
 	if (!n) {
 		aerror(a, rec, "a %s needs a 'name'", what);
@@ -110,21 +125,22 @@ record_name(adder *a, const mc_node *rec, const char *what)
 	}
 	if (n->kind != MC_NODE_SCALAR || n->type == MC_SCALAR_NULL || n->len == 0) {
 		/* mc_node_describe() says "an empty string" for "" */
-		aerror(a, n, "a %s's 'name' must be a non-empty scalar, not %s", what,
-		       mc_node_describe(n));
+		aerror_at(a, *at, "a %s's 'name' must be a non-empty scalar, not %s",
+			  what, mc_node_describe(n));
 		return NULL;
 	}
 	return n;
 }
 
-/* The place to report a record's name at: the name, unless the record came
- * through an alias (its name is then written before it), then the alias. */
-static const mc_node *
-name_place(const mc_node *rec, const mc_node *name)
+/* The place to report a record's name at: the name's, unless the record
+ * came through an alias (its name is then written before it), then the
+ * alias. */
+static mc_place
+name_place(const mc_node *rec, mc_place name)
 {
-	if (name->file == rec->file && (name->line < rec->line ||
-	    (name->line == rec->line && name->col < rec->col)))
-		return rec;
+	if (name.file == rec->file && (name.line < rec->line ||
+	    (name.line == rec->line && name.col < rec->col)))
+		return mc_node_place(rec);
 	return name;
 }
 
@@ -214,37 +230,43 @@ add_subject(mc_buf *b, const merger *m, const step *at)
 }
 
 static void
-add_place(mc_buf *b, const mc_node *n)
+add_place(mc_buf *b, mc_place at)
 {
-	mc_buf_addf(b, "%s:%u:%u", n->file->name, (unsigned)n->line,
-		    (unsigned)n->col);
+	mc_buf_addf(b, "%s:%u:%u", at.file->name, (unsigned)at.line,
+		    (unsigned)at.col);
 }
 
-/* Reports the message in b at node n. */
+/* Reports the message in b at place at. */
 static void
-report(merger *m, const mc_node *n, mc_buf *b)
+report(merger *m, mc_place at, mc_buf *b)
 {
 	if (mc_buf_failed(b))
 		m->a->nomem = true;
 	else
-		aerror(m->a, n, "%s", mc_buf_str(b));
+		aerror_at(m->a, at, "%s", mc_buf_str(b));
 	mc_buf_free(b);
 }
 
+/* A value and where it was written. */
+typedef struct placed {
+	const mc_node *n;
+	mc_place at;
+} placed;
+
 /* y (later) and x (earlier) are different values. */
 static void
-conflict(merger *m, const step *at, const mc_node *x, const mc_node *y)
+conflict(merger *m, const step *at, placed x, placed y)
 {
 	mc_buf b = MC_BUF_INIT;
 
 	add_subject(&b, m, at);
 	mc_buf_adds(&b, "is ");
-	add_value(&b, y);
+	add_value(&b, y.n);
 	mc_buf_adds(&b, " here but ");
-	add_value(&b, x);
+	add_value(&b, x.n);
 	mc_buf_adds(&b, " at ");
-	add_place(&b, x);
-	report(m, y, &b);
+	add_place(&b, x.at);
+	report(m, y.at, &b);
 }
 
 /*
@@ -356,7 +378,7 @@ same_set(merger *m, const step *at, const mc_node *x, const mc_node *y)
 
 		add_subject(&b, m, at);
 		mc_buf_adds(&b, "is not the same set here as at ");
-		add_place(&b, x);
+		add_place(&b, mc_node_place(x));
 		/* what y (here) has that x lacks, then the reverse */
 		for (int side = 0; side < 2; side++) {
 			size_t count = side ? onlyx : onlyy;
@@ -374,7 +396,7 @@ same_set(merger *m, const step *at, const mc_node *x, const mc_node *y)
 			if (count > SHOW_MEMBERS)
 				mc_buf_addf(&b, " and %zu more", count - SHOW_MEMBERS);
 		}
-		report(m, y, &b);
+		report(m, mc_node_place(y), &b);
 	}
 out:
 	free(sx);
@@ -418,12 +440,12 @@ same_list(merger *m, const step *at, const mc_node *x, const mc_node *y)
 
 		add_subject(&b, m, at);
 		mc_buf_adds(&b, "is not the same list here as at ");
-		add_place(&b, x);
+		add_place(&b, mc_node_place(x));
 		if (i < x->len && i < y->len)
 			mc_buf_addf(&b, ": item %zu differs", i + 1);
 		else
 			mc_buf_addf(&b, ": %zu items here, %zu there", y->len, x->len);
-		report(m, y, &b);
+		report(m, mc_node_place(y), &b);
 	}
 	return 0;
 }
@@ -462,8 +484,7 @@ deep_equal(const mc_node *x, const mc_node *y)
  * while merging: a merged mapping has no index of its own. */
 #define MERGE_INDEXED 16
 
-static const mc_node *merge_value(merger *m, const step *at, const mc_node *x,
-				  const mc_node *y);
+static const mc_node *merge_value(merger *m, const step *at, placed x, placed y);
 
 /*
  * The mapping x with y merged into it: x's pairs in order, with merged
@@ -475,6 +496,7 @@ merge_map(merger *m, const step *at, const mc_node *x, const mc_node *y)
 {
 	mc_strmap keys;
 	mc_pair *pairs = NULL;
+	mc_place *places = NULL;
 	mc_node *out;
 	size_t n = x->len;
 	bool indexed = x->len >= MERGE_INDEXED;
@@ -503,8 +525,15 @@ merge_map(merger *m, const step *at, const mc_node *x, const mc_node *y)
 					break;
 			}
 		}
-		v = i < x->len ? merge_value(m, &here, x->u.pairs[i].value, q->value)
-		    : q->value;
+		placed yv = {q->value, mc_node_value_at(y, j)};
+
+		if (i < x->len) {
+			placed xv = {x->u.pairs[i].value, mc_node_value_at(x, i)};
+
+			v = merge_value(m, &here, xv, yv);
+		} else {
+			v = q->value;
+		}
 		if (!v)
 			goto nomem;
 		if (i < x->len && v == x->u.pairs[i].value)
@@ -512,15 +541,21 @@ merge_map(merger *m, const step *at, const mc_node *x, const mc_node *y)
 		if (!pairs) {
 			pairs = mc_arena_calloc(&m->a->inv->arena, x->len + y->len,
 						sizeof(*pairs));
-			if (!pairs)
+			places = mc_arena_calloc(&m->a->inv->arena, x->len + y->len,
+						 sizeof(*places));
+			if (!pairs || !places)
 				goto nomem;
 			if (x->len)
 				memcpy(pairs, x->u.pairs, x->len * sizeof(*pairs));
+			for (size_t c = 0; c < x->len; c++)
+				places[c] = mc_node_value_at(x, c);
 		}
-		if (i < x->len)
+		if (i < x->len) {
 			pairs[i].value = v;
-		else
+		} else {
+			places[n] = yv.at;
 			pairs[n++] = *q;
+		}
 	}
 	mc_strmap_free(&keys);
 	if (!pairs)
@@ -530,6 +565,8 @@ merge_map(merger *m, const step *at, const mc_node *x, const mc_node *y)
 	out->u.pairs = pairs;
 	out->len = n;
 	out->keys = NULL;
+	if (mc_node_set_places(out, &m->a->inv->arena, places) < 0)
+		goto nomem;
 	out->weight = 1;
 	out->height = 1;
 	for (size_t i = 0; i < n; i++) {
@@ -551,20 +588,21 @@ nomem:
  * kept as x when y agrees, reported at y when it does not. NULL only when
  * memory runs out. */
 static const mc_node *
-merge_value(merger *m, const step *at, const mc_node *x, const mc_node *y)
+merge_value(merger *m, const step *at, placed x, placed y)
 {
-	if (x->kind == MC_NODE_MAP && y->kind == MC_NODE_MAP)
-		return merge_map(m, at, x, y);
-	if (x->kind == MC_NODE_SEQ && y->kind == MC_NODE_SEQ) {
-		if (same_list(m, at, x, y) < 0) {
+	if (x.n->kind == MC_NODE_MAP && y.n->kind == MC_NODE_MAP)
+		return merge_map(m, at, x.n, y.n);
+	if (x.n->kind == MC_NODE_SEQ && y.n->kind == MC_NODE_SEQ) {
+		if (same_list(m, at, x.n, y.n) < 0) {
 			m->a->nomem = true;
 			return NULL;
 		}
-		return x;
+		return x.n;
 	}
-	if (x->kind != y->kind || (x->kind == MC_NODE_SCALAR && !mc_node_equal(x, y)))
+	if (x.n->kind != y.n->kind ||
+	    (x.n->kind == MC_NODE_SCALAR && !mc_node_equal(x.n, y.n)))
 		conflict(m, at, x, y);
-	return x;
+	return x.n;
 }
 
 /* Where a record was defined before: the earlier part `prev` is in the
@@ -578,13 +616,15 @@ same_file(const mc_node *prev, const mc_node *rec)
 
 static void
 defined_twice(adder *a, const mc_node *prev, const mc_node *rec,
-	      const mc_node *name, const char *what)
+	      const mc_node *name, mc_place name_at, const char *what)
 {
-	const mc_node *f = name_place(prev, mc_node_get(prev, "name"));
+	mc_place f = mc_node_place(prev);
 
-	aerror(a, name_place(rec, name), "%s '%s' is defined twice (first at "
-	       "%s:%u:%u)", what, name->u.text, f->file->name, (unsigned)f->line,
-	       (unsigned)f->col);
+	mc_node_get_at(prev, "name", &f);
+	f = name_place(prev, f);
+	aerror_at(a, name_place(rec, name_at), "%s '%s' is defined twice (first "
+		  "at %s:%u:%u)", what, name->u.text, f.file->name,
+		  (unsigned)f.line, (unsigned)f.col);
 }
 
 /*
@@ -596,7 +636,7 @@ defined_twice(adder *a, const mc_node *prev, const mc_node *rec,
  */
 static int
 index_name(adder *a, mc_strmap *index, const mc_node *rec, const mc_node *n,
-	   size_t idx, const char *what, size_t *prev,
+	   mc_place name_at, size_t idx, const char *what, size_t *prev,
 	   const mc_node **(*record_of)(mc_inventory *, size_t, const mc_node ***))
 {
 	const mc_node **node, **last;
@@ -610,11 +650,12 @@ index_name(adder *a, mc_strmap *index, const mc_node *rec, const mc_node *n,
 		return 1;
 	node = record_of(a->inv, *prev, &last);
 	if (same_file(*last, rec)) {
-		defined_twice(a, *last, rec, n, what);
+		defined_twice(a, *last, rec, n, name_at, what);
 		return 0;
 	}
 	merger m = {a, what, n->u.text};
-	const mc_node *merged = merge_value(&m, NULL, *node, rec);
+	placed was = {*node, mc_node_place(*node)}, part = {rec, mc_node_place(rec)};
+	const mc_node *merged = merge_value(&m, NULL, was, part);
 
 	if (!merged)
 		return 0;
@@ -650,19 +691,20 @@ add_host(adder *a, const mc_node *rec)
 {
 	mc_inventory *inv = a->inv;
 	const mc_node *name, *cluster;
+	mc_place name_at, at;
 	size_t prev;
 
 	if (rec->kind != MC_NODE_MAP) {
 		aerror(a, rec, "a host must be a mapping, not %s", mc_node_describe(rec));
 		return;
 	}
-	if (!(name = record_name(a, rec, "host")))
+	if (!(name = record_name(a, rec, "host", &name_at)))
 		return;
-	cluster = mc_node_get(rec, "cluster");
+	cluster = mc_node_get_at(rec, "cluster", &at);
 	if (cluster && !(cluster->kind == MC_NODE_SCALAR &&
 			 cluster->type != MC_SCALAR_NULL)) {
-		aerror(a, cluster, "'cluster' must be a name, not %s",
-		       mc_node_describe(cluster));
+		aerror_at(a, at, "'cluster' must be a name, not %s",
+			  mc_node_describe(cluster));
 		return;
 	}
 	if (inv->nhosts == UINT32_MAX) {
@@ -678,8 +720,8 @@ add_host(adder *a, const mc_node *rec)
 	h->cluster = cluster ? cluster->u.text : NULL;
 	h->node = rec;
 	h->last = rec;
-	switch (index_name(a, &inv->host_index, rec, name, inv->nhosts, "host",
-			   &prev, host_parts)) {
+	switch (index_name(a, &inv->host_index, rec, name, name_at, inv->nhosts,
+			   "host", &prev, host_parts)) {
 	case 1:
 		inv->nhosts++;
 		break;
@@ -726,6 +768,7 @@ with_defaults(mc_inventory *inv, const mc_node *rec)
 	};
 	const size_t nd = sizeof(defaults) / sizeof(*defaults);
 	mc_pair *pairs;
+	mc_place *places;
 	mc_node *copy;
 	size_t n = rec->len;
 
@@ -735,9 +778,12 @@ with_defaults(mc_inventory *inv, const mc_node *rec)
 		return rec;
 	copy = mc_arena_memdup(&inv->arena, rec, 1, sizeof(*rec));
 	pairs = mc_arena_calloc(&inv->arena, n, sizeof(*pairs));
-	if (!copy || !pairs)
+	places = mc_arena_calloc(&inv->arena, n, sizeof(*places));
+	if (!copy || !pairs || !places)
 		return NULL;
 	memcpy(pairs, rec->u.pairs, rec->len * sizeof(*pairs));
+	for (size_t i = 0; i < rec->len; i++)
+		places[i] = mc_node_value_at(rec, i);
 	n = rec->len;
 	for (size_t i = 0; i < nd; i++) {
 		if (mc_node_get(rec, defaults[i].key))
@@ -746,11 +792,13 @@ with_defaults(mc_inventory *inv, const mc_node *rec)
 		pairs[n].value = synthetic(inv, rec, defaults[i].type, defaults[i].text, 0);
 		if (!pairs[n].key || !pairs[n].value)
 			return NULL;
-		n++;
+		places[n++] = mc_node_place(rec);
 	}
 	copy->u.pairs = pairs;
 	copy->len = n;
 	copy->keys = NULL;
+	if (mc_node_set_places(copy, &inv->arena, places) < 0)
+		return NULL;
 	return copy;
 }
 
@@ -759,41 +807,42 @@ add_vm(adder *a, const mc_node *rec)
 {
 	mc_inventory *inv = a->inv;
 	const mc_node *name, *host, *state, *n;
+	mc_place name_at, host_at = mc_node_place(rec), at;
 	size_t prev;
 
 	if (rec->kind != MC_NODE_MAP) {
 		aerror(a, rec, "a VM must be a mapping, not %s", mc_node_describe(rec));
 		return;
 	}
-	if (!(name = record_name(a, rec, "VM")))
+	if (!(name = record_name(a, rec, "VM", &name_at)))
 		return;
-	host = mc_node_get(rec, "host");
-	state = mc_node_get(rec, "state");
+	host = mc_node_get_at(rec, "host", &host_at);
+	state = mc_node_get_at(rec, "state", &at);
 	if (host && (host->kind != MC_NODE_SCALAR || host->type == MC_SCALAR_NULL)) {
-		aerror(a, host, "'host' must be a host's name, not %s",
-		       mc_node_describe(host));
+		aerror_at(a, host_at, "'host' must be a host's name, not %s",
+			  mc_node_describe(host));
 		return;
 	}
 	if (state && (!mc_node_is_str(state) || state->len == 0)) {
-		aerror(a, state, "'state' must be a word such as running, saved, "
-		       "paused or stopped, not %s", mc_node_describe(state));
+		aerror_at(a, at, "'state' must be a word such as running, saved, "
+			  "paused or stopped, not %s", mc_node_describe(state));
 		return;
 	}
-	n = mc_node_get(rec, "checkpoints");
+	n = mc_node_get_at(rec, "checkpoints", &at);
 	if (n && !(n->kind == MC_NODE_SCALAR && n->type == MC_SCALAR_INT &&
 		   n->num >= 0)) {
 		if (n->kind == MC_NODE_SCALAR && n->type == MC_SCALAR_INT)
-			aerror(a, n, "'checkpoints' must be a whole number of "
-			       "checkpoints (0 or more), not %s", n->u.text);
+			aerror_at(a, at, "'checkpoints' must be a whole number of "
+				  "checkpoints (0 or more), not %s", n->u.text);
 		else
-			aerror(a, n, "'checkpoints' must be a whole number of "
-			       "checkpoints (0 or more), not %s", mc_node_describe(n));
+			aerror_at(a, at, "'checkpoints' must be a whole number of "
+				  "checkpoints (0 or more), not %s", mc_node_describe(n));
 		return;
 	}
-	n = mc_node_get(rec, "processor_compatibility");
+	n = mc_node_get_at(rec, "processor_compatibility", &at);
 	if (n && !(n->kind == MC_NODE_SCALAR && n->type == MC_SCALAR_BOOL)) {
-		aerror(a, n, "'processor_compatibility' must be true or false, not %s",
-		       mc_node_describe(n));
+		aerror_at(a, at, "'processor_compatibility' must be true or false, "
+			  "not %s", mc_node_describe(n));
 		return;
 	}
 	if (inv->nvms == UINT32_MAX) {
@@ -810,17 +859,20 @@ add_vm(adder *a, const mc_node *rec)
 	v->node = rec;
 	v->last = rec;
 	v->host_node = host;
+	v->host_at = host_at;
 	v->host = UINT32_MAX;
-	switch (index_name(a, &inv->vm_index, rec, name, inv->nvms, "VM", &prev,
-			   vm_parts)) {
+	switch (index_name(a, &inv->vm_index, rec, name, name_at, inv->nvms, "VM",
+			   &prev, vm_parts)) {
 	case 1:
 		inv->nvms++;
 		break;
 	case 2:  /* parts that both give them agree */
 		if (!inv->vms[prev].state)
 			inv->vms[prev].state = v->state;
-		if (!inv->vms[prev].host_node)
+		if (!inv->vms[prev].host_node) {
 			inv->vms[prev].host_node = host;
+			inv->vms[prev].host_at = host_at;
+		}
 		break;
 	}
 }
@@ -939,9 +991,10 @@ mc_inventory_finish(mc_inventory *inv, mc_diag *diag)
 		v->node = rec;
 		idx = mc_inventory_find_host(inv, h->u.text);
 		if (idx < 0) {
-			mc_node_error_counted(diag, &errors, h, "VM '%s' is on host '%s', "
-					      "which no inventory file defines", v->name,
-					      h->u.text);
+			mc_place_diag(diag, MC_SEVERITY_ERROR, v->host_at, "VM '%s' is on "
+				      "host '%s', which no inventory file defines",
+				      v->name, h->u.text);
+			errors++;
 			continue;
 		}
 		v->host = (uint32_t)idx;

@@ -40,8 +40,8 @@ typedef struct mc_vm_rec {
 	const char *state;         /* or NULL until finish */
 	const mc_node *node;       /* as mc_host_rec's */
 	const mc_node *last;
-	const mc_node *host_node;  /* the `host:` value, for diagnostics
-	                              (NULL until finish) */
+	const mc_node *host_node;  /* the `host:` value, or NULL */
+	mc_place host_at;          /* where it was written */
 	uint32_t host;             /* index of its host, after finish */
 } mc_vm_rec;
 

@@ -138,13 +138,15 @@ berror_id(builder *b, const char *code, const yaml_mark_t *m, int status,
  * index of a pair plus one (0: empty). The hash is XXH3 seeded per
  * document, so that keys cannot be chosen to collide. Mappings of up to
  * KEYS_LINEAR pairs have no index: comparing a few keys costs less than
- * hashing one.
+ * hashing one. A mapping of a shared document (MC_DOC_SHARED) has the
+ * places of its values here too, with or without an index (mask 0).
  */
 #define KEYS_LINEAR 16
 
 struct mc_keys {
+	const mc_place *at;  /* per pair: where its value was written, or NULL */
 	uint64_t seed;
-	size_t mask;       /* slots - 1 */
+	size_t mask;         /* slots - 1; 0: no index */
 	uint32_t slot[];
 };
 
@@ -177,25 +179,91 @@ keys_find(const mc_keys *ks, const mc_pair *pairs, const char *key,
 const mc_node *
 mc_node_getn(const mc_node *map, const char *key, size_t len)
 {
+	size_t i;
+
 	if (!map || map->kind != MC_NODE_MAP)
 		return NULL;
-	if (map->keys) {
+	i = mc_node_find(map, key, len);
+	return i < map->len ? map->u.pairs[i].value : NULL;
+}
+
+size_t
+mc_node_find(const mc_node *map, const char *key, size_t len)
+{
+	if (map->keys && map->keys->mask) {
 		const uint32_t *s = keys_find(map->keys, map->u.pairs, key, len);
 
-		return *s ? map->u.pairs[*s - 1].value : NULL;
+		return *s ? *s - 1 : map->len;
 	}
 	for (size_t i = 0; i < map->len; i++) {
 		const mc_node *k = map->u.pairs[i].key;
 		if (k->len == len && memcmp(k->u.text, key, len) == 0)
-			return map->u.pairs[i].value;
+			return i;
 	}
-	return NULL;
+	return map->len;
 }
 
 const mc_node *
 mc_node_get(const mc_node *map, const char *key)
 {
 	return mc_node_getn(map, key, strlen(key));
+}
+
+mc_place
+mc_node_value_at(const mc_node *map, size_t i)
+{
+	const mc_node *v = map->u.pairs[i].value;
+	mc_place p = {v->file, v->line, v->col};
+
+	return map->keys && map->keys->at ? map->keys->at[i] : p;
+}
+
+const mc_node *
+mc_node_get_at(const mc_node *map, const char *key, mc_place *at)
+{
+	size_t i;
+
+	if (!map || map->kind != MC_NODE_MAP)
+		return NULL;
+	i = mc_node_find(map, key, strlen(key));
+	if (i == map->len)
+		return NULL;
+	*at = mc_node_value_at(map, i);
+	return map->u.pairs[i].value;
+}
+
+mc_place
+mc_node_place(const mc_node *n)
+{
+	mc_place p = {n->file, n->line, n->col};
+
+	return p;
+}
+
+int
+mc_node_set_places(mc_node *map, mc_arena *arena, const mc_place *at)
+{
+	mc_keys *ks;
+
+	if (map->keys)  /* an index is the loader's, for its own mappings */
+		return -1;
+	ks = mc_arena_calloc(arena, 1, sizeof(*ks));
+	if (!ks || !(ks->at = mc_arena_memdup(arena, at, map->len, sizeof(*at))))
+		return -1;
+	map->keys = ks;
+	return 0;
+}
+
+int
+mc_place_diag(mc_diag *diag, mc_severity sev, mc_place at, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = mc_file_vdiag(diag, sev, at.file, at.line, at.col, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int
@@ -533,18 +601,13 @@ canon_put(builder *b, int kind, const mc_node *n)
 	return 0;
 }
 
-/* Whether the next child may be a shared scalar: a mapping's key, or an
- * item of a list that is not a `<<` merge's. */
+/* Whether the next child may be a shared scalar: a mapping's key or
+ * value (its place kept by the mapping), or an item of a list that is not
+ * a `<<` merge's. */
 static bool
 shared_here(const builder *b)
 {
-	const frame *f;
-
-	if (b->nframes == 0)
-		return false;
-	f = &b->frames[b->nframes - 1];
-	return !f->own && (f->node->kind == MC_NODE_SEQ ||
-			   (b->nkids - f->start) % 2 == 0);
+	return b->nframes > 0 && !b->frames[b->nframes - 1].own;
 }
 
 static int
@@ -654,6 +717,9 @@ on_start(builder *b, yaml_event_t *ev, mc_node_kind kind)
 	bool merge = b->nframes > 0 && (b->nkids - f[b->nframes - 1].start) % 2 == 1 &&
 		     f[b->nframes - 1].node->kind == MC_NODE_MAP &&
 		     (b->kids[b->nkids - 1]->flags & FLAG_MERGE);
+	/* The top level's keys and values too: what is said of a file's
+	 * keys names their places. */
+	merge = merge || b->nframes == 0;
 	b->frames[b->nframes].node = n;
 	b->frames[b->nframes].start = b->nkids;
 	b->frames[b->nframes].own = merge;
@@ -712,6 +778,7 @@ on_alias(builder *b, yaml_event_t *ev)
  * made once they are more than KEYS_LINEAR. */
 typedef struct map_build {
 	mc_pair *pairs;
+	mc_place *at;      /* per pair, in a shared document */
 	size_t npairs, cap;
 	mc_keys *keys;
 	size_t nslots;
@@ -740,6 +807,7 @@ keys_grow(builder *b, map_build *m, size_t n)
 		return -1;
 	ks->seed = b->seed;
 	ks->mask = slots - 1;
+	ks->at = NULL;
 	for (size_t i = 0; i < m->npairs; i++) {
 		const mc_node *k = m->pairs[i].key;
 
@@ -756,7 +824,8 @@ keys_grow(builder *b, map_build *m, size_t n)
  * work finds duplicate keys and builds the index lookups use later.
  */
 static int
-map_add(builder *b, map_build *m, const mc_pair *p, const mc_pair **first)
+map_add(builder *b, map_build *m, const mc_pair *p, mc_place at,
+	const mc_pair **first)
 {
 	const mc_node *k = p->key;
 	uint32_t *slot = NULL;
@@ -783,16 +852,24 @@ map_add(builder *b, map_build *m, const mc_pair *p, const mc_pair **first)
 	if (m->npairs == m->cap) {
 		size_t ncap = m->cap ? m->cap * 2 : 8;
 		mc_pair *np = mc_arena_calloc(&b->doc->arena, ncap, sizeof(*np));
+		mc_place *na = b->share ? mc_arena_calloc(&b->doc->arena, ncap,
+							  sizeof(*na)) : NULL;
 
-		if (!np)
+		if (!np || (b->share && !na))
 			return -1;
-		if (m->npairs)
+		if (m->npairs) {
 			memcpy(np, m->pairs, m->npairs * sizeof(*np));
+			if (na)
+				memcpy(na, m->at, m->npairs * sizeof(*na));
+		}
 		m->pairs = np;
+		m->at = na;
 		m->cap = ncap;
 	}
 	if (slot)
 		*slot = (uint32_t)m->npairs + 1;
+	if (m->at)
+		m->at[m->npairs] = at;
 	m->pairs[m->npairs++] = *p;
 	return 1;
 }
@@ -819,7 +896,7 @@ static int
 close_map(builder *b, mc_node *n, const mc_node **kids, const place *at,
 	  size_t nkids)
 {
-	map_build m = {NULL, 0, 0, NULL, 0};
+	map_build m = {NULL, NULL, 0, 0, NULL, 0};
 	const mc_pair *first;
 	size_t explicit = 0;
 
@@ -836,6 +913,9 @@ close_map(builder *b, mc_node *n, const mc_node **kids, const place *at,
 	/* The explicit pairs in one block; merged ones grow it as they come. */
 	if (explicit) {
 		m.pairs = mc_arena_calloc(&b->doc->arena, explicit, sizeof(*m.pairs));
+		if (b->share && !(m.at = mc_arena_calloc(&b->doc->arena, explicit,
+							 sizeof(*m.at))))
+			goto nomem;
 		if (!m.pairs || (explicit > KEYS_LINEAR && keys_grow(b, &m, explicit) < 0))
 			goto nomem;
 		m.cap = explicit;
@@ -850,8 +930,9 @@ close_map(builder *b, mc_node *n, const mc_node **kids, const place *at,
 				continue;
 			if (!merge) {
 				mc_pair p = {k, v};
+				mc_place vat = {&b->doc->file, at[i + 1].line, at[i + 1].col};
 
-				if ((r = map_add(b, &m, &p, &first)) < 0)
+				if ((r = map_add(b, &m, &p, vat, &first)) < 0)
 					goto nomem;
 				if (r == 0) {
 					yaml_mark_t mk = {0, at[i].line - 1, at[i].col - 1};
@@ -884,7 +965,8 @@ close_map(builder *b, mc_node *n, const mc_node **kids, const place *at,
 				for (size_t j = 0; j < src->len; j++) {
 					const mc_pair *p = &src->u.pairs[j];
 
-					if ((r = map_add(b, &m, p, &first)) < 0)
+					if ((r = map_add(b, &m, p, mc_node_value_at(src, j),
+							  &first)) < 0)
 						goto nomem;
 					if (r == 1)
 						n->weight = add_sat(n->weight,
@@ -897,6 +979,14 @@ close_map(builder *b, mc_node *n, const mc_node **kids, const place *at,
 	n->u.pairs = m.pairs;
 	n->len = m.npairs;
 	n->keys = m.keys;
+	if (b->share && m.npairs) {
+		/* The values' places, for what is said about them later. */
+		if (!m.keys && !(m.keys = mc_arena_calloc(&b->doc->arena, 1,
+							  sizeof(*m.keys))))
+			goto nomem;
+		m.keys->at = m.at;
+		n->keys = m.keys;
+	}
 	return 0;
 nomem:
 	b->status = MC_ENOMEM;

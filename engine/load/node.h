@@ -93,11 +93,12 @@ typedef struct mc_doc {
  * own. MC_DOC_SHARED, for inventories, which are large and say the same
  * words over and over: a mapping's key or a list's item that is an
  * untagged, unanchored scalar is the node of the first scalar of the same
- * text and style, shared, with that first place; other scalars share its
- * text and type. So a key or a list item has no place of its own after
- * loading (the loader's own errors still give the right one): what is
- * said about them later names their mapping or list. The list of a `<<`
- * merge keeps its items' places.
+ * text and style, shared, with that first place; a mapping's value too,
+ * its place kept by the mapping (mc_node_value_at). So a scalar in a
+ * collection has no place of its own after loading (the loader's own
+ * errors still give the right one): what is said about a value later is
+ * said at mc_node_value_at, about a key or a list item at its mapping or
+ * list. The list of a `<<` merge keeps its items' own nodes.
  */
 typedef enum mc_doc_mode {
 	MC_DOC_TREE,
@@ -130,6 +131,34 @@ void mc_doc_free(mc_doc *doc);
  * its keys: a lookup takes a hash and a probe or two, whatever its size. */
 const mc_node *mc_node_get(const mc_node *map, const char *key);
 const mc_node *mc_node_getn(const mc_node *map, const char *key, size_t len);
+
+/* The index of key's pair in map (a mapping), or map->len. */
+size_t mc_node_find(const mc_node *map, const char *key, size_t len);
+
+/* Where a value was written: a file, a 1-based line and column. */
+typedef struct mc_place {
+	const mc_file *file;
+	uint32_t line, col;
+} mc_place;
+
+/* Where a node was written (for a shared scalar, its first place). */
+mc_place mc_node_place(const mc_node *n);
+
+/* Where the value of map's pair i was written: the mapping's record of it
+ * in a shared document, else the value's own place. */
+mc_place mc_node_value_at(const mc_node *map, size_t i);
+
+/* As mc_node_get, and where the value was written in *at. */
+const mc_node *mc_node_get_at(const mc_node *map, const char *key, mc_place *at);
+
+/* Gives a mapping built outside the loader (which has no index) the places
+ * of its values, at[0..map->len), copied into arena; -1 when memory runs
+ * out. */
+int mc_node_set_places(mc_node *map, mc_arena *arena, const mc_place *at);
+
+/* Adds a diagnostic at place at, with its source line. */
+int mc_place_diag(mc_diag *diag, mc_severity sev, mc_place at,
+		  const char *fmt, ...) MC_PRINTF(4, 5);
 
 /* True for a list, and for an empty Lua table (which may stand for one). */
 static inline int

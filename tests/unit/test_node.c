@@ -1457,13 +1457,56 @@ START_TEST(shared_keys_and_items_are_one_node)
 	ck_assert_ptr_eq(item(fa, 0), item(fa, 2));
 	assert_scalar(item(fb, 0), MC_SCALAR_STR, "avx");
 	assert_pos(item(fb, 0), 3, 21);
-	/* A mapping's value keeps its node and place; its text is shared with
-	 * an equal scalar's. */
-	assert_pos(mc_node_get(b, "name"), 4, 11);
-	ck_assert_ptr_ne(mc_node_get(a, "name"), mc_node_get(b, "name"));
+	/* A mapping's value is shared too; the mapping keeps its place. */
+	mc_place at;
+	const mc_node *v = mc_node_get_at(b, "name", &at);
+
+	assert_scalar(v, MC_SCALAR_STR, "b");
+	ck_assert_uint_eq(at.line, 4);
+	ck_assert_uint_eq(at.col, 11);
+	ck_assert_ptr_eq(at.file, &doc->file);
 	/* Collections are never shared. */
 	ck_assert_ptr_ne(fa, fb);
 	assert_pos(fb, 5, 15);
+}
+END_TEST
+
+START_TEST(shared_values_keep_their_places_in_their_mappings)
+{
+	ck_assert_int_eq(load_shared("- {state: running, n: 1}\n"
+				     "- {n: 1, state: running}\n"
+				     "- &x {state: running}\n"
+				     "- *x\n"
+				     "- {<<: *x, n: 2}\n"), MC_OK);
+	const mc_node *r = doc->root;
+	mc_place at;
+
+	/* One node for every `running`, at its first place. */
+	ck_assert_ptr_eq(mc_node_get(item(r, 0), "state"), mc_node_get(item(r, 1), "state"));
+	assert_pos(mc_node_get(item(r, 1), "state"), 1, 11);
+	ck_assert_ptr_nonnull(mc_node_get_at(item(r, 1), "state", &at));
+	ck_assert_uint_eq(at.line, 2);
+	ck_assert_uint_eq(at.col, 17);
+	ck_assert_ptr_nonnull(mc_node_get_at(item(r, 1), "n", &at));
+	ck_assert_uint_eq(at.col, 7);
+	/* Through an alias, and merged by `<<`: where the anchored mapping
+	 * wrote it. */
+	ck_assert_ptr_nonnull(mc_node_get_at(item(r, 3), "state", &at));
+	ck_assert_uint_eq(at.line, 3);
+	ck_assert_uint_eq(at.col, 14);
+	ck_assert_ptr_nonnull(mc_node_get_at(item(r, 4), "state", &at));
+	ck_assert_uint_eq(at.line, 3);
+	ck_assert_uint_eq(at.col, 14);
+	ck_assert_ptr_nonnull(mc_node_get_at(item(r, 4), "n", &at));
+	ck_assert_uint_eq(at.line, 5);
+	ck_assert_uint_eq(at.col, 15);
+	/* A document loaded as a tree: every value its own node. */
+	mc_doc_free(doc);
+	doc = NULL;
+	r = must_load("- {state: running}\n- {state: running}\n");
+	ck_assert_ptr_ne(mc_node_get(item(r, 0), "state"), mc_node_get(item(r, 1), "state"));
+	ck_assert_ptr_nonnull(mc_node_get_at(item(r, 1), "state", &at));
+	ck_assert_uint_eq(at.line, 2);
 }
 END_TEST
 
@@ -1648,6 +1691,7 @@ node_suite(void)
 	tc = tcase_create("shared");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, shared_keys_and_items_are_one_node);
+	tcase_add_test(tc, shared_values_keep_their_places_in_their_mappings);
 	tcase_add_test(tc, shared_scalars_of_another_style_or_type_stay_apart);
 	tcase_add_test(tc, shared_errors_keep_their_places);
 	tcase_add_test(tc, shared_scalars_count_against_the_node_limit);
