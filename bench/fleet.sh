@@ -39,6 +39,10 @@
 #                `ulimit -v`): beyond it the diff ends "out of memory" and
 #                its row says so
 #   DIFF_TIMEOUT seconds after which a diff is killed [600]
+#   BEFORE       another migcheck program (an earlier version's build, e.g.
+#                `git worktree add /tmp/old REV` built Release there) whose
+#                commands are timed too, in the same run, each size's row
+#                marked "before" beside this build's [none]
 #
 # Every size is loaded and bound whole; only the VMs whose pairs are
 # evaluated by bench_pairs are sampled (evenly, the same ones on every
@@ -62,6 +66,7 @@ diff_policy=${DIFF_POLICY:-$root/bench/hyperv-changed.yaml}
 diff_mem=${DIFF_MEM:-4096}
 diff_timeout=${DIFF_TIMEOUT:-600}
 work=$build/bench/fleet
+before=${BEFORE:-}
 mc=$build/bin/migcheck
 measure=$build/bench/bench_measure
 
@@ -132,38 +137,44 @@ for size in $sizes; do
 	row="$(grep '^RESULT ' "$out" | tail -1 | cut -d' ' -f2-)"
 	row="$row $(measured "$out" | sed 's/\([a-z_]*\)=/bare_\1=/g')"
 	echo "  bare parse (libyaml events): $(measured "$out")"
-	for cmd in plan matrix diff; do
-		set -- "$measure" --repeat "$repeat" --
-		case $cmd in
-		plan) set -- "$@" "$mc" plan -p "$policy" -i "$inv" --format json \
-			-o "$base.plan.json" $limits ;;
-		matrix) set -- "$@" "$mc" matrix -p "$policy" -i "$inv" \
-			-o "$base.matrix.txt" $limits ;;
-		diff)
-			[ "$diff" != 0 ] || continue
-			# A diff that fails leaves its output as it was: none.
-			rm -f "$base.diff.txt"
-			set -- "$measure" --repeat "$repeat" --mem-limit "$diff_mem" \
-				--timeout "$diff_timeout" -- "$mc" diff "$policy" \
-				"$diff_policy" -i "$inv" -o "$base.diff.txt" $limits ;;
-		esac
-		"$@" >"$out" 2>"$out.err" || { cat "$out" "$out.err" >&2; exit 2; }
-		m=$(measured "$out")
-		echo "  migcheck $cmd: $m"
-		case " $m " in
-		*" status=0 "* | *" status=1 "*) ;;
-		*)	sed 's/^/    /' "$out.err"
-			# A plan or matrix that cannot answer fails the run; a diff
-			# over its memory or time is shown as such in its row.
-			[ "$cmd" = diff ] || exit 2
-			grep -q 'out of memory' "$out.err" && m="$m oom=1" ;;
-		esac
-		row="$row $(echo "$m" | sed "s/\([a-z_]*\)=/${cmd}_\1=/g")"
+	bare=$row
+	for which in after ${before:+before}; do
+		bin=$mc
+		[ "$which" = after ] || bin=$before
+		row="$bare which=$which"
+		for cmd in plan matrix diff; do
+			set -- "$measure" --repeat "$repeat" --
+			case $cmd in
+			plan) set -- "$@" "$bin" plan -p "$policy" -i "$inv" --format json \
+				-o "$base.plan.json" $limits ;;
+			matrix) set -- "$@" "$bin" matrix -p "$policy" -i "$inv" \
+				-o "$base.matrix.txt" $limits ;;
+			diff)
+				[ "$diff" != 0 ] || continue
+				# A diff that fails leaves its output as it was: none.
+				rm -f "$base.diff.txt"
+				set -- "$measure" --repeat "$repeat" --mem-limit "$diff_mem" \
+					--timeout "$diff_timeout" -- "$bin" diff "$policy" \
+					"$diff_policy" -i "$inv" -o "$base.diff.txt" $limits ;;
+			esac
+			"$@" >"$out" 2>"$out.err" || { cat "$out" "$out.err" >&2; exit 2; }
+			m=$(measured "$out")
+			echo "  migcheck $cmd ($which): $m"
+			case " $m " in
+			*" status=0 "* | *" status=1 "*) ;;
+			*)	sed 's/^/    /' "$out.err"
+				# A plan or matrix that cannot answer fails the run; a diff
+				# over its memory or time is shown as such in its row.
+				[ "$cmd" = diff ] || exit 2
+				grep -q 'out of memory' "$out.err" && m="$m oom=1" ;;
+			esac
+			row="$row $(echo "$m" | sed "s/\([a-z_]*\)=/${cmd}_\1=/g")"
+		done
+		ends="${ends}RESULT vms=$vms hosts=$hosts diff_mem=$diff_mem diff_timeout=$diff_timeout $row
+"
 	done
 	[ "$diff" = 0 ] || [ ! -f "$base.diff.txt" ] ||
 		echo "  diff: $(grep -m1 'moves evaluated' "$base.diff.txt")"
-	ends="${ends}RESULT vms=$vms hosts=$hosts diff_mem=$diff_mem diff_timeout=$diff_timeout $row
-"
 	esac
 done
 
@@ -243,8 +254,9 @@ BEGIN {
 	} else {
 		d = sec(v("diff_wall_ms")) " s"; dr = sprintf("%.1f", v("diff_wall_ms") / plan); dm = sprintf("%.0f MB", v("diff_rss_mb"))
 	}
-	printf "| %s VMs × %s hosts | %s MB | %s s | %s s | %.1f | %.0f MB | %.1f | %s s | %s | %s | %s |\n",
-		n(v("vms")), n(v("hosts")), sprintf(mb < 10 ? "%.2f" : "%.1f", mb),
+	printf "| %s VMs × %s hosts%s | %s MB | %s s | %s s | %.1f | %.0f MB | %.1f | %s s | %s | %s | %s |\n",
+		n(v("vms")), n(v("hosts")), v("which") == "before" ? ", before" : "",
+		sprintf(mb < 10 ? "%.2f" : "%.1f", mb),
 		sec(parse), sec(plan), plan / parse, v("plan_rss_mb"),
 		v("plan_rss_mb") * 1048576 / v("bytes"), sec(v("matrix_wall_ms")), d, dr, dm
 }'
