@@ -13,20 +13,21 @@
 /*
  * Values bound once for all the hosts that share them. An alias shares its
  * anchor's text (and a list's items): an 800 KB version aliased by 3,000
- * hosts was checked, normalized or split 3,000 times. A value costly to
- * bind (SHARED_COST bytes and more) is bound once per field and kept by
- * the address of its text or items, which every alias of it has; cheaper
+ * hosts was checked, normalized or split 3,000 times; and in an inventory,
+ * whose scalars are shared (MC_DOC_SHARED), equal texts are one text and
+ * equal lists have equal items: the hundred flags of 10,000 hosts of a few
+ * models were split, normalized, interned and sorted 10,000 times. A value
+ * costly to bind (SHARED_COST bytes and more) is bound once per field and
+ * kept by the address of its text, or the addresses of its items; cheaper
  * ones are bound again, which costs less than keeping them.
  */
 #define SHARED_COST 256
 
 typedef struct shared {
-	const void *data;   /* the raw value's u.text or u.items */
-	size_t field;       /* (data, field) is the key */
+	const char *key;    /* the field, then the text's address or the items */
+	size_t keylen;
 	mc_fval val;
 } shared;
-
-#define SHARED_KEY (sizeof(const void *) + sizeof(size_t))
 
 typedef struct binder {
 	mc_fleet *f;
@@ -35,8 +36,10 @@ typedef struct binder {
 	size_t scratchcap;
 	const char **members; /* set members being collected */
 	size_t nmembers, capmembers;
-	mc_strmap shared;     /* SHARED_KEY bytes of a `shared` -> its index */
-	shared **sharedv;     /* each in its own block: the map keeps its key */
+	mc_strmap shared;     /* a `shared`'s key -> its index */
+	shared **sharedv;
+	char *key;            /* the key being looked up */
+	size_t keycap;
 	size_t nshared, capshared;
 	size_t values;        /* bound so far: see mc_fleet_new */
 	bool nomem;
@@ -217,8 +220,9 @@ bind_field(binder *b, size_t fi, const mc_field *fd, const mc_node *host,
 	   mc_fval *fv)
 {
 	const mc_node *raw = mc_path_resolve(&fd->from, host);
-	shared key = {NULL, fi, {0}}, *e, **grown;
-	size_t idx;
+	shared *e, **grown;
+	size_t idx, len;
+	const void *data;
 
 	memset(fv, 0, sizeof(*fv));
 	if (!raw || (raw->kind == MC_NODE_SCALAR && raw->type == MC_SCALAR_NULL)) {
@@ -229,9 +233,22 @@ bind_field(binder *b, size_t fi, const mc_field *fd, const mc_node *host,
 		bind_value(b, fd, raw, fv);
 		return;
 	}
-	key.data = raw->kind == MC_NODE_SCALAR ? (const void *)raw->u.text
-					       : (const void *)raw->u.items;
-	if (mc_strmap_get(&b->shared, (const char *)&key, SHARED_KEY, &idx)) {
+	/* The key: the field's index, then the text's address or the items'. */
+	if (raw->kind == MC_NODE_SCALAR) {
+		data = &raw->u.text;
+		len = sizeof(raw->u.text);
+	} else {
+		data = raw->u.items;
+		len = raw->len * sizeof(*raw->u.items);
+	}
+	if (MC_GROW(b->key, b->keycap, sizeof(fi) + len) < 0) {
+		b->nomem = true;
+		return;
+	}
+	memcpy(b->key, &fi, sizeof(fi));
+	memcpy(b->key + sizeof(fi), data, len);
+	len += sizeof(fi);
+	if (mc_strmap_get(&b->shared, b->key, len, &idx)) {
 		*fv = b->sharedv[idx]->val;
 		fv->node = raw;
 		return;
@@ -243,14 +260,13 @@ bind_field(binder *b, size_t fi, const mc_field *fd, const mc_node *host,
 	if (grown)
 		b->sharedv = grown;  /* the old array is freed once grown */
 	e = mc_arena_alloc(&b->f->arena, sizeof(*e));
-	if (!grown || !e) {
+	if (!grown || !e || !(e->key = mc_arena_memdup(&b->f->arena, b->key, len, 1))) {
 		b->nomem = true;
 		return;
 	}
-	*e = key;
+	e->keylen = len;
 	e->val = *fv;
-	if (mc_strmap_put(&b->shared, (const char *)e, SHARED_KEY, b->nshared,
-			  NULL) < 0) {
+	if (mc_strmap_put(&b->shared, e->key, e->keylen, b->nshared, NULL) < 0) {
 		b->nomem = true;
 		return;
 	}
@@ -320,6 +336,7 @@ binder_release(binder *b)
 	free(b->members);
 	mc_strmap_free(&b->shared);
 	free(b->sharedv);
+	free(b->key);
 }
 
 static void
