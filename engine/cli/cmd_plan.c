@@ -160,7 +160,7 @@ plan_json(FILE *out, const mc_plan_result *res, bool compact)
 	jw_uint(&w, res->vm_classes);
 	jw_end(&w);
 	jw_end(&w);
-	putc('\n', out);
+	jw_raw(&w, "\n", 1);
 	return jw_ok(&w);
 }
 
@@ -174,7 +174,7 @@ plan_ndjson(FILE *out, const mc_plan_result *res, bool compact)
 	jw_init(&w, out, true, 0);
 	for (size_t i = 0; i < res->nvms; i++) {
 		vm_json(&w, &res->vms[i]);
-		putc('\n', out);
+		jw_raw(&w, "\n", 1);
 	}
 	return jw_ok(&w);
 }

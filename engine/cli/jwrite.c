@@ -8,16 +8,59 @@
 void
 jw_init(jw *w, FILE *out, bool compact, unsigned indent)
 {
-	memset(w, 0, sizeof(*w));
 	w->out = out;
+	w->used = 0;
 	w->compact = compact;
+	w->failed = false;
+	w->depth = 0;
 	w->indent = indent;
+	w->after_key = false;
+}
+
+void
+jw_flush(jw *w)
+{
+	if (w->used)
+		fwrite(w->buf, 1, w->used, w->out);
+	w->used = 0;
 }
 
 static void
 put(jw *w, const char *s, size_t len)
 {
-	fwrite(s, 1, len, w->out);
+	if (len > sizeof(w->buf) - w->used) {
+		jw_flush(w);
+		if (len > sizeof(w->buf)) {
+			fwrite(s, 1, len, w->out);
+			return;
+		}
+	}
+	memcpy(w->buf + w->used, s, len);
+	w->used += len;
+}
+
+static void
+putch(jw *w, char c)
+{
+	if (w->used == sizeof(w->buf))
+		jw_flush(w);
+	w->buf[w->used++] = c;
+}
+
+void
+jw_raw(jw *w, const char *s, size_t len)
+{
+	put(w, s, len);
+}
+
+/* A number in decimal, and ".5" after it when half. */
+static void
+number(jw *w, unsigned long long v, bool half)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%llu%s", v, half ? ".5" : "");
+
+	put(w, buf, (size_t)n);
 }
 
 /* A line break and the indentation of nesting level `level`. */
@@ -29,7 +72,7 @@ newline(jw *w, unsigned level)
 
 	if (w->compact)
 		return;
-	putc('\n', w->out);
+	putch(w, '\n');
 	for (; n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1)
 		put(w, spaces, sizeof(spaces) - 1);
 	put(w, spaces, n);
@@ -46,7 +89,7 @@ member(jw *w)
 	if (w->depth == 0)
 		return;
 	if (!w->empty[w->depth - 1])
-		putc(',', w->out);
+		putch(w, ',');
 	w->empty[w->depth - 1] = false;
 	newline(w, w->depth);
 }
@@ -59,7 +102,7 @@ begin(jw *w, char open, char close)
 		w->failed = true;
 		return;
 	}
-	putc(open, w->out);
+	putch(w, open);
 	w->close[w->depth] = close;
 	w->empty[w->depth++] = true;
 }
@@ -86,7 +129,7 @@ jw_end(jw *w)
 	w->depth--;
 	if (!w->empty[w->depth])
 		newline(w, w->depth);
-	putc(w->close[w->depth], w->out);
+	putch(w, w->close[w->depth]);
 }
 
 /* Writes s as a JSON string, as jansson does. */
@@ -95,7 +138,7 @@ quoted(jw *w, const char *s)
 {
 	size_t len = strlen(s), start = 0, i = 0;
 
-	putc('"', w->out);
+	putch(w, '"');
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
 		const char *esc = NULL;
@@ -136,7 +179,7 @@ quoted(jw *w, const char *s)
 		start = ++i;
 	}
 	put(w, s + start, len - start);
-	putc('"', w->out);
+	putch(w, '"');
 }
 
 void
@@ -145,7 +188,7 @@ jw_key(jw *w, const char *key)
 	member(w);
 	quoted(w, key);
 	if (w->compact)
-		putc(':', w->out);
+		putch(w, ':');
 	else
 		put(w, ": ", 2);
 	w->after_key = true;
@@ -165,15 +208,18 @@ jw_string(jw *w, const char *s)
 void
 jw_int(jw *w, long long v)
 {
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%lld", v);
+
 	member(w);
-	fprintf(w->out, "%lld", v);
+	put(w, buf, (size_t)n);
 }
 
 void
 jw_uint(jw *w, unsigned long long v)
 {
 	member(w);
-	fprintf(w->out, "%llu", v);
+	number(w, v, false);
 }
 
 void
@@ -197,7 +243,7 @@ void
 jw_rating(jw *w, unsigned halves)
 {
 	member(w);
-	fprintf(w->out, halves % 2 ? "%u.5" : "%u", halves / 2);
+	number(w, halves / 2, halves % 2);
 }
 
 void
@@ -225,7 +271,8 @@ jw_key_string(jw *w, const char *key, const char *s)
 }
 
 bool
-jw_ok(const jw *w)
+jw_ok(jw *w)
 {
+	jw_flush(w);
 	return !w->failed && w->depth == 0;
 }

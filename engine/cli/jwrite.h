@@ -22,8 +22,12 @@
  * the reports nest a handful of levels. */
 #define JW_MAX_DEPTH 32
 
+/* Bytes gathered before they go to the stream in one fwrite. */
+#define JW_BUFFER 65536
+
 typedef struct jw {
 	FILE *out;
+	size_t used;                /* bytes in buf */
 	bool compact;
 	bool failed;
 	unsigned depth;
@@ -31,11 +35,20 @@ typedef struct jw {
 	bool empty[JW_MAX_DEPTH];   /* the open container has no member yet */
 	char close[JW_MAX_DEPTH];   /* and ends with this */
 	bool after_key;             /* a value completes a member */
+	char buf[JW_BUFFER];
 } jw;
 
 /* Starts writing to out; indent: spaces added at the start of every line
- * after the first (for a value inside a document written by hand). */
+ * after the first (for a value inside a document written by hand). What
+ * is written reaches out in pieces of JW_BUFFER, and all of it at
+ * jw_flush. */
 void jw_init(jw *w, FILE *out, bool compact, unsigned indent);
+
+/* Hands what is gathered to the stream (before writing to it directly). */
+void jw_flush(jw *w);
+
+/* Writes len bytes as they are (a line break between documents). */
+void jw_raw(jw *w, const char *s, size_t len);
 
 void jw_object(jw *w);     /* { */
 void jw_array(jw *w);      /* [ */
@@ -61,7 +74,7 @@ void jw_location(jw *w, const mc_location *at);
 void jw_key_string(jw *w, const char *key, const char *s);
 
 /* True when everything was written (the output's errors are the
- * caller's, at its fclose). */
-bool jw_ok(const jw *w);
+ * caller's, at its fclose); flushes first. */
+bool jw_ok(jw *w);
 
 #endif
