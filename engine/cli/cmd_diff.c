@@ -2,200 +2,30 @@
  * cmd_diff.c - `migcheck diff`: what changes between two policies, move by
  * move, on an inventory; and its reports.
  *
- * Both policies rate every VM against every host but its own (one
- * mc_check() per VM and policy). A move is reported when its verdict
- * (allowed, refused, or no verdict when no kind covers the VM) or its
- * rating differs, with the violations it gained and lost.
+ * Both policies rate every VM against every host but its own (mc_diff(),
+ * by classes). A move is reported when its verdict (allowed, refused, or
+ * no verdict when no kind covers the VM) or its rating differs, with the
+ * violations it gained and lost.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "json.h"
 
-/* One side of a move: the verdict of one policy. */
-typedef struct side {
-	const char *kind;               /* NULL: no verdict */
-	const mc_host_verdict *h;       /* NULL: no verdict */
-} side;
-
-typedef struct change {
-	const char *vm, *host;
-	side old, new;
-} change;
-
-/* The changes counted for one kind. */
-typedef struct tally {
-	const char *kind;
-	size_t now_refused, now_allowed, rating_changed, verdict_changed;
-} tally;
-
 typedef struct diff {
 	mc_policy *pol[2];
-	const char *path[2];
-	mc_check_result **res[2];  /* per VM; NULL: no verdict */
-	change *changes;
-	size_t nchanges;
-	tally *tallies;
-	size_t ntallies;
-	size_t moves;              /* moves evaluated */
+	mc_diff_result *res;
 } diff;
 
-static const mc_host_verdict *
-find_host(const mc_check_result *r, const char *name)
-{
-	if (!r)
-		return NULL;
-	for (size_t i = 0; i < r->nhosts; i++) {
-		if (strcmp(r->hosts[i].name, name) == 0)
-			return &r->hosts[i];
-	}
-	return NULL;
-}
-
-static bool
-differs(const side *a, const side *b)
-{
-	if (!a->h || !b->h)
-		return !a->h != !b->h;
-	return a->h->allowed != b->h->allowed ||
-	       a->h->rating_halves != b->h->rating_halves;
-}
-
-static bool
-allowed(const side *s)
-{
-	return s->h && s->h->allowed;
-}
-
-static int
-count_change(diff *d, const change *c)
-{
-	const char *kind = c->new.kind ? c->new.kind : c->old.kind;
-	tally *t = NULL;
-
-	for (size_t i = 0; i < d->ntallies; i++) {
-		if (strcmp(d->tallies[i].kind, kind) == 0)
-			t = &d->tallies[i];
-	}
-	if (!t) {
-		tally *n = realloc(d->tallies, (d->ntallies + 1) * sizeof(*n));
-		if (!n)
-			return -1;
-		d->tallies = n;
-		t = &n[d->ntallies++];
-		memset(t, 0, sizeof(*t));
-		t->kind = kind;
-	}
-	if (allowed(&c->old) && !allowed(&c->new))
-		t->now_refused++;
-	else if (!allowed(&c->old) && allowed(&c->new))
-		t->now_allowed++;
-	else if (allowed(&c->old))
-		t->rating_changed++;
-	else
-		t->verdict_changed++;   /* refused <-> no verdict */
-	return 0;
-}
-
-static int
-by_kind(const void *a, const void *b)
-{
-	return strcmp(((const tally *)a)->kind, ((const tally *)b)->kind);
-}
-
-/* Runs both policies over the inventory and collects the changes. */
-static int
-run_diff(diff *d, const mc_inventory *inv, const mc_limits *limits,
-	 mc_diag *diag)
-{
-	size_t nvms = mc_inventory_vm_count(inv), nhosts = mc_inventory_host_count(inv);
-	mc_fleet *fleet[2] = {NULL, NULL};
-	/* Each policy's checks of every VM spend one budget: the work of the
-	 * whole comparison is bounded, and neither policy pays for the other. */
-	mc_budget *budget[2] = {NULL, NULL};
-	int rc = MC_OK;
-
-	for (int k = 0; k < 2 && rc == MC_OK; k++) {
-		d->res[k] = calloc(nvms ? nvms : 1, sizeof(*d->res[k]));
-		if (!d->res[k])
-			rc = MC_ENOMEM;
-		else if ((rc = mc_budget_new(&budget[k], limits)) == MC_OK)
-			rc = mc_fleet_new(&fleet[k], d->pol[k], inv, limits, diag);
-	}
-	for (size_t v = 0; v < nvms && rc == MC_OK; v++) {
-		mc_check_request req;
-
-		memset(&req, 0, sizeof(req));
-		req.vm = mc_inventory_vm_name(inv, v);
-
-		for (int k = 0; k < 2 && rc == MC_OK; k++) {
-			req.budget = budget[k];
-			rc = mc_check(&d->res[k][v], fleet[k], &req, diag);
-			if (rc == MC_EINPUT) {
-				/* No kind covers the VM: no verdict. */
-				mc_diag_clear(diag);
-				rc = MC_OK;
-			}
-		}
-	}
-	d->changes = calloc(nvms * nhosts + 1, sizeof(*d->changes));
-	if (!d->changes && rc == MC_OK)
-		rc = MC_ENOMEM;
-	for (size_t v = 0; v < nvms && rc == MC_OK; v++) {
-		const mc_check_result *o = d->res[0][v], *n = d->res[1][v];
-		const char *own = o ? o->vm_host : n ? n->vm_host : NULL;
-
-		for (size_t h = 0; h < nhosts && rc == MC_OK; h++) {
-			const char *name = mc_inventory_host_name(inv, h);
-			change c = {mc_inventory_vm_name(inv, v), name,
-				    {o ? o->kind : NULL, find_host(o, name)},
-				    {n ? n->kind : NULL, find_host(n, name)}};
-
-			if (own && strcmp(own, name) == 0)
-				continue;
-			d->moves++;
-			if (!differs(&c.old, &c.new))
-				continue;
-			d->changes[d->nchanges++] = c;
-			if (count_change(d, &c) < 0)
-				rc = MC_ENOMEM;
-		}
-	}
-	if (d->ntallies)
-		qsort(d->tallies, d->ntallies, sizeof(*d->tallies), by_kind);
-	mc_fleet_free(fleet[0]);
-	mc_fleet_free(fleet[1]);
-	mc_budget_free(budget[0]);
-	mc_budget_free(budget[1]);
-	return rc;
-}
-
-/* True when verdict h has a violation with rule id `rule`. */
-static bool
-has_rule(const mc_host_verdict *h, const char *rule)
-{
-	for (size_t i = 0; h && i < h->nviolations; i++) {
-		if (strcmp(h->violations[i].rule, rule) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* Calls fn for each rule id of a that b lacks (once per id). */
+/* Calls fn for each rule id of ids (n of them). */
 static void
-rules_not_in(const mc_host_verdict *a, const mc_host_verdict *b,
-	     void (*fn)(void *arg, const char *rule), void *arg)
+each_rule(const char *const *ids, size_t n,
+	  void (*fn)(void *arg, const char *rule), void *arg)
 {
-	for (size_t i = 0; a && i < a->nviolations; i++) {
-		const char *r = a->violations[i].rule;
-		bool seen = false;
-
-		for (size_t j = 0; j < i; j++)
-			seen |= strcmp(a->violations[j].rule, r) == 0;
-		if (!seen && !has_rule(b, r))
-			fn(arg, r);
-	}
+	for (size_t i = 0; i < n; i++)
+		fn(arg, ids[i]);
 }
 
 /* ------------------------------------------------------------------------
@@ -203,16 +33,16 @@ rules_not_in(const mc_host_verdict *a, const mc_host_verdict *b,
  */
 
 static void
-verdict_text(FILE *out, const side *s)
+verdict_text(FILE *out, const mc_diff_verdict *s)
 {
 	char r[16];
 
-	if (!s->h) {
+	if (!s->kind) {
 		fputs("no verdict", out);
 		return;
 	}
-	cli_rating(r, sizeof(r), s->h->rating_halves);
-	cli_printf(out, "%s, rating %s", s->h->allowed ? "allowed" : "refused", r);
+	cli_rating(r, sizeof(r), s->rating_halves);
+	cli_printf(out, "%s, rating %s", s->allowed ? "allowed" : "refused", r);
 }
 
 typedef struct list_arg {
@@ -231,6 +61,7 @@ list_rule(void *arg, const char *rule)
 static char *
 diff_text(const diff *d, size_t *len)
 {
+	const mc_diff_result *r = d->res;
 	cli_text report;
 	FILE *out;
 
@@ -242,42 +73,44 @@ diff_text(const diff *d, size_t *len)
 			   mc_policy_name(d->pol[k]), mc_policy_file(d->pol[k]));
 		cli_printf(out, "     %s\n", mc_policy_digest(d->pol[k]));
 	}
-	cli_printf(out, "\n%zu move%s evaluated, %zu changed.\n", d->moves,
-		   d->moves == 1 ? "" : "s", d->nchanges);
-	for (size_t i = 0; i < d->nchanges; i++) {
-		const change *c = &d->changes[i];
+	cli_printf(out, "\n%zu move%s evaluated, %zu changed.\n", r->moves,
+		   r->moves == 1 ? "" : "s", r->nchanges);
+	for (size_t i = 0; i < r->nchanges; i++) {
+		const mc_diff_change *c = &r->changes[i];
+		const mc_diff_move *m = c->move;
 		list_arg a = {out, 0};
 
 		cli_printf(out, "\n%s -> %s\n", c->vm, c->host);
-		cli_printf(out, "    kind    %s -> %s\n", c->old.kind ? c->old.kind : "(none)",
-			   c->new.kind ? c->new.kind : "(none)");
+		cli_printf(out, "    kind    %s -> %s\n",
+			   m->before.kind ? m->before.kind : "(none)",
+			   m->after.kind ? m->after.kind : "(none)");
 		fputs("    verdict ", out);
-		verdict_text(out, &c->old);
+		verdict_text(out, &m->before);
 		fputs(" -> ", out);
-		verdict_text(out, &c->new);
+		verdict_text(out, &m->after);
 		fputc('\n', out);
 		fputs("    gained  ", out);
-		rules_not_in(c->new.h, c->old.h, list_rule, &a);
+		each_rule(m->gained, m->ngained, list_rule, &a);
 		cli_printf(out, "%s\n", a.n ? "" : "-");
 		a.n = 0;
 		fputs("    lost    ", out);
-		rules_not_in(c->old.h, c->new.h, list_rule, &a);
+		each_rule(m->lost, m->nlost, list_rule, &a);
 		cli_printf(out, "%s\n", a.n ? "" : "-");
 	}
-	if (d->ntallies) {
+	if (r->ntallies) {
 		size_t w = 4;
 
-		for (size_t i = 0; i < d->ntallies; i++) {
-			if (strlen(d->tallies[i].kind) > w)
-				w = strlen(d->tallies[i].kind);
+		for (size_t i = 0; i < r->ntallies; i++) {
+			if (strlen(r->tallies[i].kind) > w)
+				w = strlen(r->tallies[i].kind);
 		}
 		cli_printf(out, "\n%-*s  now refused  now allowed  rating changed  "
 			   "other\n", (int)w, "Kind");
-		for (size_t i = 0; i < d->ntallies; i++) {
-			const tally *t = &d->tallies[i];
+		for (size_t i = 0; i < r->ntallies; i++) {
+			const mc_diff_tally *t = &r->tallies[i];
 			cli_printf(out, "%-*s  %11zu  %11zu  %14zu  %5zu\n", (int)w, t->kind,
 				   t->now_refused, t->now_allowed, t->rating_changed,
-				   t->verdict_changed);
+				   t->other);
 		}
 	}
 	return cli_text_close(&report, len);
@@ -288,19 +121,19 @@ diff_text(const diff *d, size_t *len)
  */
 
 static json_t *
-side_json(jctx *j, const side *s)
+side_json(jctx *j, const mc_diff_verdict *s)
 {
 	json_t *o = json_object();
 
 	jset(j, o, "kind", s->kind ? json_string(s->kind) : json_null());
-	jset(j, o, "verdict", json_string(!s->h ? "none"
-					  : s->h->allowed ? "allowed" : "refused"));
-	if (!s->h)
+	jset(j, o, "verdict", json_string(!s->kind ? "none"
+					  : s->allowed ? "allowed" : "refused"));
+	if (!s->kind)
 		jset(j, o, "rating", json_null());
-	else if (s->h->rating_halves % 2)
-		jset(j, o, "rating", json_real(s->h->rating_halves / 2.0));
+	else if (s->rating_halves % 2)
+		jset(j, o, "rating", json_real(s->rating_halves / 2.0));
 	else
-		jset(j, o, "rating", json_integer(s->h->rating_halves / 2));
+		jset(j, o, "rating", json_integer(s->rating_halves / 2));
 	return o;
 }
 
@@ -331,37 +164,39 @@ policy_json(jctx *j, const mc_policy *p)
 static char *
 diff_json(const diff *d, size_t *len)
 {
+	const mc_diff_result *r = d->res;
 	jctx j = {true};
 	json_t *root = json_object(), *changes = json_array(), *summary = json_array();
 
 	jset(&j, root, "old", policy_json(&j, d->pol[0]));
 	jset(&j, root, "new", policy_json(&j, d->pol[1]));
-	jset(&j, root, "moves", json_integer((json_int_t)d->moves));
-	for (size_t i = 0; i < d->nchanges; i++) {
-		const change *c = &d->changes[i];
+	jset(&j, root, "moves", json_integer((json_int_t)r->moves));
+	for (size_t i = 0; i < r->nchanges; i++) {
+		const mc_diff_change *c = &r->changes[i];
+		const mc_diff_move *m = c->move;
 		json_t *o = json_object();
 		jlist_arg g = {&j, json_array()}, l = {&j, json_array()};
 
 		jset(&j, o, "vm", json_string(c->vm));
 		jset(&j, o, "host", json_string(c->host));
-		jset(&j, o, "old", side_json(&j, &c->old));
-		jset(&j, o, "new", side_json(&j, &c->new));
-		rules_not_in(c->new.h, c->old.h, jlist_rule, &g);
-		rules_not_in(c->old.h, c->new.h, jlist_rule, &l);
+		jset(&j, o, "old", side_json(&j, &m->before));
+		jset(&j, o, "new", side_json(&j, &m->after));
+		each_rule(m->gained, m->ngained, jlist_rule, &g);
+		each_rule(m->lost, m->nlost, jlist_rule, &l);
 		jset(&j, o, "gained", g.a);
 		jset(&j, o, "lost", l.a);
 		jpush(&j, changes, o);
 	}
 	jset(&j, root, "changes", changes);
-	for (size_t i = 0; i < d->ntallies; i++) {
-		const tally *t = &d->tallies[i];
+	for (size_t i = 0; i < r->ntallies; i++) {
+		const mc_diff_tally *t = &r->tallies[i];
 		json_t *o = json_object();
 
 		jset(&j, o, "kind", json_string(t->kind));
 		jset(&j, o, "now_refused", json_integer((json_int_t)t->now_refused));
 		jset(&j, o, "now_allowed", json_integer((json_int_t)t->now_allowed));
 		jset(&j, o, "rating_changed", json_integer((json_int_t)t->rating_changed));
-		jset(&j, o, "other", json_integer((json_int_t)t->verdict_changed));
+		jset(&j, o, "other", json_integer((json_int_t)t->other));
 		jpush(&j, summary, o);
 	}
 	jset(&j, root, "summary", summary);
@@ -371,6 +206,17 @@ diff_json(const diff *d, size_t *len)
 /* ------------------------------------------------------------------------
  * The command
  */
+
+/* Shows how far the diff is, on a terminal. */
+static void
+progress(void *arg, size_t done, size_t total)
+{
+	(void)arg;
+	fprintf(stderr, "\rdiff: %3zu%% of %zu classes of VMs", total ? done * 100 / total
+		: 100, total);
+	if (done == total)
+		fputs("\r\033[K", stderr);
+}
 
 /* The formats of `migcheck diff`, the default first. */
 static const struct diff_format {
@@ -423,12 +269,15 @@ cli_diff(int argc, char **argv)
 	mc_inventory *inv = NULL;
 	diff d;
 	char *text = NULL;
-	size_t len = 0, nvms = 0;
+	size_t len = 0;
+	mc_fleet *fleet[2] = {NULL, NULL};
+	mc_diff_request req;
 	cli_parser parser;
 	char *arg;
 	int c, status = CLI_ERROR;
 
 	memset(&d, 0, sizeof(d));
+	memset(&req, 0, sizeof(req));
 	inventories = calloc((size_t)argc + 1, sizeof(*inventories));
 	args = calloc((size_t)argc + 1, sizeof(*args));
 	if (!inventories || !args)
@@ -466,16 +315,19 @@ cli_diff(int argc, char **argv)
 		status = cli_usage("diff", "name an inventory with -i FILE");
 		goto out;
 	}
-	d.path[0] = args[0];
-	d.path[1] = args[1];
 	if (!(diag = mc_diag_new()))
 		goto out;
 	if (!(d.pol[0] = cli_load_policy(args[0], &sh.limits, diag)) ||
 	    !(d.pol[1] = cli_load_policy(args[1], &sh.limits, diag)) ||
 	    !(inv = cli_load_inventory(inventories, ninv, &sh.limits, diag)))
 		goto out;
-	nvms = mc_inventory_vm_count(inv);
-	c = run_diff(&d, inv, &sh.limits, diag);
+	if (isatty(fileno(stderr)))
+		req.progress = progress;
+	c = MC_OK;
+	for (int k = 0; k < 2 && c == MC_OK; k++)
+		c = mc_fleet_new(&fleet[k], d.pol[k], inv, &sh.limits, diag);
+	if (c == MC_OK)
+		c = mc_diff(&d.res, fleet[0], fleet[1], &req, diag);
 	if (c != MC_OK) {
 		if (c == MC_ENOMEM)
 			fprintf(stderr, "migcheck: error: out of memory\n");
@@ -488,18 +340,15 @@ cli_diff(int argc, char **argv)
 		goto out;
 	}
 	status = cli_output(&sh, text, len);
-	if (status == CLI_YES && d.nchanges)
+	if (status == CLI_YES && d.res->nchanges)
 		status = CLI_NO;
 out:
 	free(text);
+	mc_diff_result_free(d.res);
 	for (int k = 0; k < 2; k++) {
-		for (size_t v = 0; d.res[k] && v < nvms; v++)
-			mc_check_result_free(d.res[k][v]);
-		free(d.res[k]);
+		mc_fleet_free(fleet[k]);
 		mc_policy_free(d.pol[k]);
 	}
-	free(d.changes);
-	free(d.tallies);
 	mc_inventory_free(inv);
 	mc_diag_free(diag);
 	free(inventories);
