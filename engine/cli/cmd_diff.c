@@ -32,30 +32,182 @@ each_rule(const char *const *ids, size_t n,
  * Text
  */
 
+/* The text of a report, grown as it is written. */
+typedef struct tbuf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+} tbuf;
+
 static void
-verdict_text(FILE *out, const mc_diff_verdict *s)
+tbuf_add(tbuf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->cap - b->len < n + 1) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *p;
+
+		while (cap - b->len < n + 1)
+			cap *= 2;
+		if (!(p = realloc(b->p, cap))) {
+			b->failed = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+tbuf_puts(tbuf *b, const char *s)
+{
+	tbuf_add(b, s, strlen(s));
+}
+
+/* Adds s escaped as the report escapes it: as cli_printf's %s does (a
+ * newline too), or, with keep_newlines, as text written directly. */
+static void
+tbuf_escaped(tbuf *b, const char *s, bool keep_newlines)
+{
+	size_t n = 0;
+	char *text = NULL;
+	size_t len = 0;
+
+	while (s[n] >= 0x20 && s[n] < 0x7f)
+		n++;
+	if (!s[n]) {
+		tbuf_add(b, s, n);
+		return;
+	}
+	if (mc_text_printable(&text, &len, s, strlen(s), keep_newlines) != MC_OK) {
+		b->failed = true;
+		return;
+	}
+	tbuf_add(b, text, len);
+	free(text);
+}
+
+/* Adds what cli_text wrote, escaped. */
+static void
+tbuf_report(tbuf *b, cli_text *t)
+{
+	size_t len = 0;
+	char *text = cli_text_close(t, &len);
+
+	if (!text) {
+		b->failed = true;
+		return;
+	}
+	tbuf_add(b, text, len);
+	free(text);
+}
+
+static void
+tbuf_verdict(tbuf *b, const mc_diff_verdict *s)
 {
 	char r[16];
 
 	if (!s->kind) {
-		fputs("no verdict", out);
+		tbuf_puts(b, "no verdict");
 		return;
 	}
 	cli_rating(r, sizeof(r), s->rating_halves);
-	cli_printf(out, "%s, rating %s", s->allowed ? "allowed" : "refused", r);
+	tbuf_puts(b, s->allowed ? "allowed, rating " : "refused, rating ");
+	tbuf_puts(b, r);
 }
 
-typedef struct list_arg {
-	FILE *out;
-	size_t n;
-} list_arg;
-
 static void
-list_rule(void *arg, const char *rule)
+tbuf_rules(tbuf *b, const char *const *ids, size_t n)
 {
-	list_arg *a = arg;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			tbuf_puts(b, ", ");
+		tbuf_escaped(b, ids[i], true);
+	}
+	if (!n)
+		tbuf_puts(b, "-");
+}
 
-	fprintf(a->out, "%s%s", a->n++ ? ", " : "", rule);
+/* The lines of a change after its first: the same for every change that
+ * changes alike (moves are shared), so each is written once. */
+static const char *
+move_text(tbuf *b, const mc_diff_move *m)
+{
+	b->len = 0;
+	tbuf_puts(b, "    kind    ");
+	tbuf_escaped(b, m->before.kind ? m->before.kind : "(none)", false);
+	tbuf_puts(b, " -> ");
+	tbuf_escaped(b, m->after.kind ? m->after.kind : "(none)", false);
+	tbuf_puts(b, "\n    verdict ");
+	tbuf_verdict(b, &m->before);
+	tbuf_puts(b, " -> ");
+	tbuf_verdict(b, &m->after);
+	tbuf_puts(b, "\n    gained  ");
+	tbuf_rules(b, m->gained, m->ngained);
+	tbuf_puts(b, "\n    lost    ");
+	tbuf_rules(b, m->lost, m->nlost);
+	tbuf_puts(b, "\n");
+	return b->failed ? NULL : b->p;
+}
+
+/* The text of each move, by the move's address. */
+typedef struct move_cache {
+	const mc_diff_move **keys;
+	char **texts;
+	size_t n, cap;
+} move_cache;
+
+static size_t
+move_slot(const move_cache *c, const mc_diff_move *m)
+{
+	size_t s = (size_t)(((uintptr_t)m >> 4) * 0x9E3779B97F4A7C15u) & (c->cap - 1);
+
+	while (c->keys[s] && c->keys[s] != m)
+		s = (s + 1) & (c->cap - 1);
+	return s;
+}
+
+static const char *
+cached_move_text(move_cache *c, tbuf *scratch, const mc_diff_move *m)
+{
+	size_t s;
+
+	if (2 * (c->n + 1) > c->cap) {
+		move_cache g = {NULL, NULL, 0, c->cap ? 2 * c->cap : 256};
+
+		g.keys = calloc(g.cap, sizeof(*g.keys));
+		g.texts = calloc(g.cap, sizeof(*g.texts));
+		if (!g.keys || !g.texts) {
+			free(g.keys);
+			free(g.texts);
+			return NULL;
+		}
+		for (size_t i = 0; i < c->cap; i++) {
+			if (c->keys[i]) {
+				s = move_slot(&g, c->keys[i]);
+				g.keys[s] = c->keys[i];
+				g.texts[s] = c->texts[i];
+			}
+		}
+		free(c->keys);
+		free(c->texts);
+		g.n = c->n;
+		*c = g;
+	}
+	s = move_slot(c, m);
+	if (!c->keys[s]) {
+		const char *t = move_text(scratch, m);
+
+		if (!t || !(c->texts[s] = strdup(t)))
+			return NULL;
+		c->keys[s] = m;
+		c->n++;
+	}
+	return c->texts[s];
 }
 
 static char *
@@ -63,6 +215,8 @@ diff_text(const diff *d, size_t *len)
 {
 	const mc_diff_result *r = d->res;
 	cli_text report;
+	tbuf b = {NULL, 0, 0, false}, scratch = {NULL, 0, 0, false};
+	move_cache cache = {NULL, NULL, 0, 0};
 	FILE *out;
 
 	if (!cli_text_open(&report))
@@ -75,31 +229,31 @@ diff_text(const diff *d, size_t *len)
 	}
 	cli_printf(out, "\n%zu move%s evaluated, %zu changed.\n", r->moves,
 		   r->moves == 1 ? "" : "s", r->nchanges);
-	for (size_t i = 0; i < r->nchanges; i++) {
+	tbuf_report(&b, &report);
+	/* A change at a time: its VM and host, then its move's lines. */
+	for (size_t i = 0; i < r->nchanges && !b.failed; i++) {
 		const mc_diff_change *c = &r->changes[i];
-		const mc_diff_move *m = c->move;
-		list_arg a = {out, 0};
+		const char *t = cached_move_text(&cache, &scratch, c->move);
 
-		cli_printf(out, "\n%s -> %s\n", c->vm, c->host);
-		cli_printf(out, "    kind    %s -> %s\n",
-			   m->before.kind ? m->before.kind : "(none)",
-			   m->after.kind ? m->after.kind : "(none)");
-		fputs("    verdict ", out);
-		verdict_text(out, &m->before);
-		fputs(" -> ", out);
-		verdict_text(out, &m->after);
-		fputc('\n', out);
-		fputs("    gained  ", out);
-		each_rule(m->gained, m->ngained, list_rule, &a);
-		cli_printf(out, "%s\n", a.n ? "" : "-");
-		a.n = 0;
-		fputs("    lost    ", out);
-		each_rule(m->lost, m->nlost, list_rule, &a);
-		cli_printf(out, "%s\n", a.n ? "" : "-");
+		if (!t) {
+			b.failed = true;
+			break;
+		}
+		tbuf_puts(&b, "\n");
+		tbuf_escaped(&b, c->vm, false);
+		tbuf_puts(&b, " -> ");
+		tbuf_escaped(&b, c->host, false);
+		tbuf_puts(&b, "\n");
+		tbuf_puts(&b, t);
 	}
-	if (r->ntallies) {
+	if (r->ntallies && !b.failed) {
 		size_t w = 4;
 
+		if (!cli_text_open(&report)) {
+			b.failed = true;
+			goto out;
+		}
+		out = report.out;
 		for (size_t i = 0; i < r->ntallies; i++) {
 			if (strlen(r->tallies[i].kind) > w)
 				w = strlen(r->tallies[i].kind);
@@ -112,8 +266,20 @@ diff_text(const diff *d, size_t *len)
 				   t->now_refused, t->now_allowed, t->rating_changed,
 				   t->other);
 		}
+		tbuf_report(&b, &report);
 	}
-	return cli_text_close(&report, len);
+out:
+	for (size_t i = 0; i < cache.cap; i++)
+		free(cache.texts[i]);
+	free(cache.keys);
+	free(cache.texts);
+	free(scratch.p);
+	if (b.failed || !b.p) {
+		free(b.p);
+		return NULL;
+	}
+	*len = b.len;
+	return b.p;
 }
 
 /* ------------------------------------------------------------------------
