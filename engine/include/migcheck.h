@@ -171,7 +171,8 @@ MC_API void mc_limits_default(mc_limits *limits);
  * Each call of mc_fleet_new(), mc_check(), mc_plan(), mc_matrix() and
  * mc_policy_test() spends a budget of its own made from its limits, unless
  * its request names one: a program that makes many calls for one answer
- * (`migcheck diff`) passes them one budget. A budget may be shared by
+ * (an mc_check() per VM) passes them one budget. mc_diff() spends one per
+ * policy. A budget may be shared by
  * threads; each spends from it atomically.
  */
 typedef struct mc_budget mc_budget;
