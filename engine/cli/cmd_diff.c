@@ -327,46 +327,89 @@ policy_json(jctx *j, const mc_policy *p)
 	return o;
 }
 
+/* Appends the JSON text of o (released) to out, every line after the
+ * first indented by `indent` spaces; false when it fails. */
+static bool
+put_json(FILE *out, json_t *o, int indent)
+{
+	char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_ENCODE_ANY) : NULL;
+
+	json_decref(o);
+	if (!text)
+		return false;
+	for (const char *p = text; *p; p++) {
+		fputc(*p, out);
+		if (*p == '\n')
+			fprintf(out, "%*s", indent, "");
+	}
+	free(text);
+	return true;
+}
+
+static json_t *
+change_json(jctx *j, const mc_diff_change *c)
+{
+	const mc_diff_move *m = c->move;
+	json_t *o = json_object();
+	jlist_arg g = {j, json_array()}, l = {j, json_array()};
+
+	jset(j, o, "vm", json_string(c->vm));
+	jset(j, o, "host", json_string(c->host));
+	jset(j, o, "old", side_json(j, &m->before));
+	jset(j, o, "new", side_json(j, &m->after));
+	each_rule(m->gained, m->ngained, jlist_rule, &g);
+	each_rule(m->lost, m->nlost, jlist_rule, &l);
+	jset(j, o, "gained", g.a);
+	jset(j, o, "lost", l.a);
+	return o;
+}
+
+static json_t *
+tally_json(jctx *j, const mc_diff_tally *t)
+{
+	json_t *o = json_object();
+
+	jset(j, o, "kind", json_string(t->kind));
+	jset(j, o, "now_refused", json_integer((json_int_t)t->now_refused));
+	jset(j, o, "now_allowed", json_integer((json_int_t)t->now_allowed));
+	jset(j, o, "rating_changed", json_integer((json_int_t)t->rating_changed));
+	jset(j, o, "other", json_integer((json_int_t)t->other));
+	return o;
+}
+
+/* One JSON document, written a change at a time: millions of changes
+ * would take gigabytes as one tree of jansson values. */
 static char *
 diff_json(const diff *d, size_t *len)
 {
 	const mc_diff_result *r = d->res;
 	jctx j = {true};
-	json_t *root = json_object(), *changes = json_array(), *summary = json_array();
+	char *text = NULL;
+	FILE *out = open_memstream(&text, len);
+	bool ok = out != NULL;
 
-	jset(&j, root, "old", policy_json(&j, d->pol[0]));
-	jset(&j, root, "new", policy_json(&j, d->pol[1]));
-	jset(&j, root, "moves", json_integer((json_int_t)r->moves));
-	for (size_t i = 0; i < r->nchanges; i++) {
-		const mc_diff_change *c = &r->changes[i];
-		const mc_diff_move *m = c->move;
-		json_t *o = json_object();
-		jlist_arg g = {&j, json_array()}, l = {&j, json_array()};
-
-		jset(&j, o, "vm", json_string(c->vm));
-		jset(&j, o, "host", json_string(c->host));
-		jset(&j, o, "old", side_json(&j, &m->before));
-		jset(&j, o, "new", side_json(&j, &m->after));
-		each_rule(m->gained, m->ngained, jlist_rule, &g);
-		each_rule(m->lost, m->nlost, jlist_rule, &l);
-		jset(&j, o, "gained", g.a);
-		jset(&j, o, "lost", l.a);
-		jpush(&j, changes, o);
+	if (!out)
+		return NULL;
+	fputs("{\n  \"old\": ", out);
+	ok = put_json(out, policy_json(&j, d->pol[0]), 2) && ok;
+	fputs(",\n  \"new\": ", out);
+	ok = put_json(out, policy_json(&j, d->pol[1]), 2) && ok;
+	fprintf(out, ",\n  \"moves\": %zu,\n  \"changes\": [", r->moves);
+	for (size_t i = 0; i < r->nchanges && ok && j.ok; i++) {
+		fputs(i ? ",\n    " : "\n    ", out);
+		ok = put_json(out, change_json(&j, &r->changes[i]), 4);
 	}
-	jset(&j, root, "changes", changes);
-	for (size_t i = 0; i < r->ntallies; i++) {
-		const mc_diff_tally *t = &r->tallies[i];
-		json_t *o = json_object();
-
-		jset(&j, o, "kind", json_string(t->kind));
-		jset(&j, o, "now_refused", json_integer((json_int_t)t->now_refused));
-		jset(&j, o, "now_allowed", json_integer((json_int_t)t->now_allowed));
-		jset(&j, o, "rating_changed", json_integer((json_int_t)t->rating_changed));
-		jset(&j, o, "other", json_integer((json_int_t)t->other));
-		jpush(&j, summary, o);
+	fputs(r->nchanges ? "\n  ],\n  \"summary\": [" : "],\n  \"summary\": [", out);
+	for (size_t i = 0; i < r->ntallies && ok && j.ok; i++) {
+		fputs(i ? ",\n    " : "\n    ", out);
+		ok = put_json(out, tally_json(&j, &r->tallies[i]), 4);
 	}
-	jset(&j, root, "summary", summary);
-	return jdump(&j, root, len);
+	fputs(r->ntallies ? "\n  ]\n}\n" : "]\n}\n", out);
+	if (fclose(out) != 0 || !ok || !j.ok) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }
 
 /* ------------------------------------------------------------------------
