@@ -2,236 +2,221 @@
  * cmd_diff.c - `migcheck diff`: what changes between two policies, move by
  * move, on an inventory; and its reports.
  *
- * Both policies rate every VM against every host but its own (one
- * mc_check() per VM and policy). A move is reported when its verdict
- * (allowed, refused, or no verdict when no kind covers the VM) or its
- * rating differs, with the violations it gained and lost.
+ * Both policies rate every VM against every host but its own (mc_diff(),
+ * by classes). A move is reported when its verdict (allowed, refused, or
+ * no verdict when no kind covers the VM) or its rating differs, with the
+ * violations it gained and lost.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "json.h"
 
-/* One side of a move: the verdict of one policy. */
-typedef struct side {
-	const char *kind;               /* NULL: no verdict */
-	const mc_host_verdict *h;       /* NULL: no verdict */
-} side;
-
-typedef struct change {
-	const char *vm, *host;
-	side old, new;
-} change;
-
-/* The changes counted for one kind. */
-typedef struct tally {
-	const char *kind;
-	size_t now_refused, now_allowed, rating_changed, verdict_changed;
-} tally;
-
 typedef struct diff {
 	mc_policy *pol[2];
-	const char *path[2];
-	mc_check_result **res[2];  /* per VM; NULL: no verdict */
-	change *changes;
-	size_t nchanges;
-	tally *tallies;
-	size_t ntallies;
-	size_t moves;              /* moves evaluated */
+	mc_diff_result *res;
 } diff;
 
-static const mc_host_verdict *
-find_host(const mc_check_result *r, const char *name)
-{
-	if (!r)
-		return NULL;
-	for (size_t i = 0; i < r->nhosts; i++) {
-		if (strcmp(r->hosts[i].name, name) == 0)
-			return &r->hosts[i];
-	}
-	return NULL;
-}
-
-static bool
-differs(const side *a, const side *b)
-{
-	if (!a->h || !b->h)
-		return !a->h != !b->h;
-	return a->h->allowed != b->h->allowed ||
-	       a->h->rating_halves != b->h->rating_halves;
-}
-
-static bool
-allowed(const side *s)
-{
-	return s->h && s->h->allowed;
-}
-
-static int
-count_change(diff *d, const change *c)
-{
-	const char *kind = c->new.kind ? c->new.kind : c->old.kind;
-	tally *t = NULL;
-
-	for (size_t i = 0; i < d->ntallies; i++) {
-		if (strcmp(d->tallies[i].kind, kind) == 0)
-			t = &d->tallies[i];
-	}
-	if (!t) {
-		tally *n = realloc(d->tallies, (d->ntallies + 1) * sizeof(*n));
-		if (!n)
-			return -1;
-		d->tallies = n;
-		t = &n[d->ntallies++];
-		memset(t, 0, sizeof(*t));
-		t->kind = kind;
-	}
-	if (allowed(&c->old) && !allowed(&c->new))
-		t->now_refused++;
-	else if (!allowed(&c->old) && allowed(&c->new))
-		t->now_allowed++;
-	else if (allowed(&c->old))
-		t->rating_changed++;
-	else
-		t->verdict_changed++;   /* refused <-> no verdict */
-	return 0;
-}
-
-static int
-by_kind(const void *a, const void *b)
-{
-	return strcmp(((const tally *)a)->kind, ((const tally *)b)->kind);
-}
-
-/* Runs both policies over the inventory and collects the changes. */
-static int
-run_diff(diff *d, const mc_inventory *inv, const mc_limits *limits,
-	 mc_diag *diag)
-{
-	size_t nvms = mc_inventory_vm_count(inv), nhosts = mc_inventory_host_count(inv);
-	mc_fleet *fleet[2] = {NULL, NULL};
-	/* Each policy's checks of every VM spend one budget: the work of the
-	 * whole comparison is bounded, and neither policy pays for the other. */
-	mc_budget *budget[2] = {NULL, NULL};
-	int rc = MC_OK;
-
-	for (int k = 0; k < 2 && rc == MC_OK; k++) {
-		d->res[k] = calloc(nvms ? nvms : 1, sizeof(*d->res[k]));
-		if (!d->res[k])
-			rc = MC_ENOMEM;
-		else if ((rc = mc_budget_new(&budget[k], limits)) == MC_OK)
-			rc = mc_fleet_new(&fleet[k], d->pol[k], inv, limits, diag);
-	}
-	for (size_t v = 0; v < nvms && rc == MC_OK; v++) {
-		mc_check_request req;
-
-		memset(&req, 0, sizeof(req));
-		req.vm = mc_inventory_vm_name(inv, v);
-
-		for (int k = 0; k < 2 && rc == MC_OK; k++) {
-			req.budget = budget[k];
-			rc = mc_check(&d->res[k][v], fleet[k], &req, diag);
-			if (rc == MC_EINPUT) {
-				/* No kind covers the VM: no verdict. */
-				mc_diag_clear(diag);
-				rc = MC_OK;
-			}
-		}
-	}
-	d->changes = calloc(nvms * nhosts + 1, sizeof(*d->changes));
-	if (!d->changes && rc == MC_OK)
-		rc = MC_ENOMEM;
-	for (size_t v = 0; v < nvms && rc == MC_OK; v++) {
-		const mc_check_result *o = d->res[0][v], *n = d->res[1][v];
-		const char *own = o ? o->vm_host : n ? n->vm_host : NULL;
-
-		for (size_t h = 0; h < nhosts && rc == MC_OK; h++) {
-			const char *name = mc_inventory_host_name(inv, h);
-			change c = {mc_inventory_vm_name(inv, v), name,
-				    {o ? o->kind : NULL, find_host(o, name)},
-				    {n ? n->kind : NULL, find_host(n, name)}};
-
-			if (own && strcmp(own, name) == 0)
-				continue;
-			d->moves++;
-			if (!differs(&c.old, &c.new))
-				continue;
-			d->changes[d->nchanges++] = c;
-			if (count_change(d, &c) < 0)
-				rc = MC_ENOMEM;
-		}
-	}
-	if (d->ntallies)
-		qsort(d->tallies, d->ntallies, sizeof(*d->tallies), by_kind);
-	mc_fleet_free(fleet[0]);
-	mc_fleet_free(fleet[1]);
-	mc_budget_free(budget[0]);
-	mc_budget_free(budget[1]);
-	return rc;
-}
-
-/* True when verdict h has a violation with rule id `rule`. */
-static bool
-has_rule(const mc_host_verdict *h, const char *rule)
-{
-	for (size_t i = 0; h && i < h->nviolations; i++) {
-		if (strcmp(h->violations[i].rule, rule) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* Calls fn for each rule id of a that b lacks (once per id). */
+/* Calls fn for each rule id of ids (n of them). */
 static void
-rules_not_in(const mc_host_verdict *a, const mc_host_verdict *b,
-	     void (*fn)(void *arg, const char *rule), void *arg)
+each_rule(const char *const *ids, size_t n,
+	  void (*fn)(void *arg, const char *rule), void *arg)
 {
-	for (size_t i = 0; a && i < a->nviolations; i++) {
-		const char *r = a->violations[i].rule;
-		bool seen = false;
-
-		for (size_t j = 0; j < i; j++)
-			seen |= strcmp(a->violations[j].rule, r) == 0;
-		if (!seen && !has_rule(b, r))
-			fn(arg, r);
-	}
+	for (size_t i = 0; i < n; i++)
+		fn(arg, ids[i]);
 }
 
 /* ------------------------------------------------------------------------
  * Text
  */
 
+/* The text of a report, grown as it is written. */
+typedef struct tbuf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+} tbuf;
+
 static void
-verdict_text(FILE *out, const side *s)
+tbuf_add(tbuf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->cap - b->len < n + 1) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *p;
+
+		while (cap - b->len < n + 1)
+			cap *= 2;
+		if (!(p = realloc(b->p, cap))) {
+			b->failed = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+tbuf_puts(tbuf *b, const char *s)
+{
+	tbuf_add(b, s, strlen(s));
+}
+
+/* Adds s escaped as the report escapes it: as cli_printf's %s does (a
+ * newline too), or, with keep_newlines, as text written directly. */
+static void
+tbuf_escaped(tbuf *b, const char *s, bool keep_newlines)
+{
+	size_t n = 0;
+	char *text = NULL;
+	size_t len = 0;
+
+	while (s[n] >= 0x20 && s[n] < 0x7f)
+		n++;
+	if (!s[n]) {
+		tbuf_add(b, s, n);
+		return;
+	}
+	if (mc_text_printable(&text, &len, s, strlen(s), keep_newlines) != MC_OK) {
+		b->failed = true;
+		return;
+	}
+	tbuf_add(b, text, len);
+	free(text);
+}
+
+/* Adds what cli_text wrote, escaped. */
+static void
+tbuf_report(tbuf *b, cli_text *t)
+{
+	size_t len = 0;
+	char *text = cli_text_close(t, &len);
+
+	if (!text) {
+		b->failed = true;
+		return;
+	}
+	tbuf_add(b, text, len);
+	free(text);
+}
+
+static void
+tbuf_verdict(tbuf *b, const mc_diff_verdict *s)
 {
 	char r[16];
 
-	if (!s->h) {
-		fputs("no verdict", out);
+	if (!s->kind) {
+		tbuf_puts(b, "no verdict");
 		return;
 	}
-	cli_rating(r, sizeof(r), s->h->rating_halves);
-	cli_printf(out, "%s, rating %s", s->h->allowed ? "allowed" : "refused", r);
+	cli_rating(r, sizeof(r), s->rating_halves);
+	tbuf_puts(b, s->allowed ? "allowed, rating " : "refused, rating ");
+	tbuf_puts(b, r);
 }
 
-typedef struct list_arg {
-	FILE *out;
-	size_t n;
-} list_arg;
-
 static void
-list_rule(void *arg, const char *rule)
+tbuf_rules(tbuf *b, const char *const *ids, size_t n)
 {
-	list_arg *a = arg;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			tbuf_puts(b, ", ");
+		tbuf_escaped(b, ids[i], true);
+	}
+	if (!n)
+		tbuf_puts(b, "-");
+}
 
-	fprintf(a->out, "%s%s", a->n++ ? ", " : "", rule);
+/* The lines of a change after its first: the same for every change that
+ * changes alike (moves are shared), so each is written once. */
+static const char *
+move_text(tbuf *b, const mc_diff_move *m)
+{
+	b->len = 0;
+	tbuf_puts(b, "    kind    ");
+	tbuf_escaped(b, m->before.kind ? m->before.kind : "(none)", false);
+	tbuf_puts(b, " -> ");
+	tbuf_escaped(b, m->after.kind ? m->after.kind : "(none)", false);
+	tbuf_puts(b, "\n    verdict ");
+	tbuf_verdict(b, &m->before);
+	tbuf_puts(b, " -> ");
+	tbuf_verdict(b, &m->after);
+	tbuf_puts(b, "\n    gained  ");
+	tbuf_rules(b, m->gained, m->ngained);
+	tbuf_puts(b, "\n    lost    ");
+	tbuf_rules(b, m->lost, m->nlost);
+	tbuf_puts(b, "\n");
+	return b->failed ? NULL : b->p;
+}
+
+/* The text of each move, by the move's address. */
+typedef struct move_cache {
+	const mc_diff_move **keys;
+	char **texts;
+	size_t n, cap;
+} move_cache;
+
+static size_t
+move_slot(const move_cache *c, const mc_diff_move *m)
+{
+	size_t s = (size_t)(((uintptr_t)m >> 4) * 0x9E3779B97F4A7C15u) & (c->cap - 1);
+
+	while (c->keys[s] && c->keys[s] != m)
+		s = (s + 1) & (c->cap - 1);
+	return s;
+}
+
+static const char *
+cached_move_text(move_cache *c, tbuf *scratch, const mc_diff_move *m)
+{
+	size_t s;
+
+	if (2 * (c->n + 1) > c->cap) {
+		move_cache g = {NULL, NULL, 0, c->cap ? 2 * c->cap : 256};
+
+		g.keys = calloc(g.cap, sizeof(*g.keys));
+		g.texts = calloc(g.cap, sizeof(*g.texts));
+		if (!g.keys || !g.texts) {
+			free(g.keys);
+			free(g.texts);
+			return NULL;
+		}
+		for (size_t i = 0; i < c->cap; i++) {
+			if (c->keys[i]) {
+				s = move_slot(&g, c->keys[i]);
+				g.keys[s] = c->keys[i];
+				g.texts[s] = c->texts[i];
+			}
+		}
+		free(c->keys);
+		free(c->texts);
+		g.n = c->n;
+		*c = g;
+	}
+	s = move_slot(c, m);
+	if (!c->keys[s]) {
+		const char *t = move_text(scratch, m);
+
+		if (!t || !(c->texts[s] = strdup(t)))
+			return NULL;
+		c->keys[s] = m;
+		c->n++;
+	}
+	return c->texts[s];
 }
 
 static char *
 diff_text(const diff *d, size_t *len)
 {
+	const mc_diff_result *r = d->res;
 	cli_text report;
+	tbuf b = {NULL, 0, 0, false}, scratch = {NULL, 0, 0, false};
+	move_cache cache = {NULL, NULL, 0, 0};
 	FILE *out;
 
 	if (!cli_text_open(&report))
@@ -242,45 +227,59 @@ diff_text(const diff *d, size_t *len)
 			   mc_policy_name(d->pol[k]), mc_policy_file(d->pol[k]));
 		cli_printf(out, "     %s\n", mc_policy_digest(d->pol[k]));
 	}
-	cli_printf(out, "\n%zu move%s evaluated, %zu changed.\n", d->moves,
-		   d->moves == 1 ? "" : "s", d->nchanges);
-	for (size_t i = 0; i < d->nchanges; i++) {
-		const change *c = &d->changes[i];
-		list_arg a = {out, 0};
+	cli_printf(out, "\n%zu move%s evaluated, %zu changed.\n", r->moves,
+		   r->moves == 1 ? "" : "s", r->nchanges);
+	tbuf_report(&b, &report);
+	/* A change at a time: its VM and host, then its move's lines. */
+	for (size_t i = 0; i < r->nchanges && !b.failed; i++) {
+		const mc_diff_change *c = &r->changes[i];
+		const char *t = cached_move_text(&cache, &scratch, c->move);
 
-		cli_printf(out, "\n%s -> %s\n", c->vm, c->host);
-		cli_printf(out, "    kind    %s -> %s\n", c->old.kind ? c->old.kind : "(none)",
-			   c->new.kind ? c->new.kind : "(none)");
-		fputs("    verdict ", out);
-		verdict_text(out, &c->old);
-		fputs(" -> ", out);
-		verdict_text(out, &c->new);
-		fputc('\n', out);
-		fputs("    gained  ", out);
-		rules_not_in(c->new.h, c->old.h, list_rule, &a);
-		cli_printf(out, "%s\n", a.n ? "" : "-");
-		a.n = 0;
-		fputs("    lost    ", out);
-		rules_not_in(c->old.h, c->new.h, list_rule, &a);
-		cli_printf(out, "%s\n", a.n ? "" : "-");
+		if (!t) {
+			b.failed = true;
+			break;
+		}
+		tbuf_puts(&b, "\n");
+		tbuf_escaped(&b, c->vm, false);
+		tbuf_puts(&b, " -> ");
+		tbuf_escaped(&b, c->host, false);
+		tbuf_puts(&b, "\n");
+		tbuf_puts(&b, t);
 	}
-	if (d->ntallies) {
+	if (r->ntallies && !b.failed) {
 		size_t w = 4;
 
-		for (size_t i = 0; i < d->ntallies; i++) {
-			if (strlen(d->tallies[i].kind) > w)
-				w = strlen(d->tallies[i].kind);
+		if (!cli_text_open(&report)) {
+			b.failed = true;
+			goto out;
+		}
+		out = report.out;
+		for (size_t i = 0; i < r->ntallies; i++) {
+			if (strlen(r->tallies[i].kind) > w)
+				w = strlen(r->tallies[i].kind);
 		}
 		cli_printf(out, "\n%-*s  now refused  now allowed  rating changed  "
 			   "other\n", (int)w, "Kind");
-		for (size_t i = 0; i < d->ntallies; i++) {
-			const tally *t = &d->tallies[i];
+		for (size_t i = 0; i < r->ntallies; i++) {
+			const mc_diff_tally *t = &r->tallies[i];
 			cli_printf(out, "%-*s  %11zu  %11zu  %14zu  %5zu\n", (int)w, t->kind,
 				   t->now_refused, t->now_allowed, t->rating_changed,
-				   t->verdict_changed);
+				   t->other);
 		}
+		tbuf_report(&b, &report);
 	}
-	return cli_text_close(&report, len);
+out:
+	for (size_t i = 0; i < cache.cap; i++)
+		free(cache.texts[i]);
+	free(cache.keys);
+	free(cache.texts);
+	free(scratch.p);
+	if (b.failed || !b.p) {
+		free(b.p);
+		return NULL;
+	}
+	*len = b.len;
+	return b.p;
 }
 
 /* ------------------------------------------------------------------------
@@ -288,19 +287,19 @@ diff_text(const diff *d, size_t *len)
  */
 
 static json_t *
-side_json(jctx *j, const side *s)
+side_json(jctx *j, const mc_diff_verdict *s)
 {
 	json_t *o = json_object();
 
 	jset(j, o, "kind", s->kind ? json_string(s->kind) : json_null());
-	jset(j, o, "verdict", json_string(!s->h ? "none"
-					  : s->h->allowed ? "allowed" : "refused"));
-	if (!s->h)
+	jset(j, o, "verdict", json_string(!s->kind ? "none"
+					  : s->allowed ? "allowed" : "refused"));
+	if (!s->kind)
 		jset(j, o, "rating", json_null());
-	else if (s->h->rating_halves % 2)
-		jset(j, o, "rating", json_real(s->h->rating_halves / 2.0));
+	else if (s->rating_halves % 2)
+		jset(j, o, "rating", json_real(s->rating_halves / 2.0));
 	else
-		jset(j, o, "rating", json_integer(s->h->rating_halves / 2));
+		jset(j, o, "rating", json_integer(s->rating_halves / 2));
 	return o;
 }
 
@@ -328,49 +327,105 @@ policy_json(jctx *j, const mc_policy *p)
 	return o;
 }
 
+/* Appends the JSON text of o (released) to out, every line after the
+ * first indented by `indent` spaces; false when it fails. */
+static bool
+put_json(FILE *out, json_t *o, int indent)
+{
+	char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_ENCODE_ANY) : NULL;
+
+	json_decref(o);
+	if (!text)
+		return false;
+	for (const char *p = text; *p; p++) {
+		fputc(*p, out);
+		if (*p == '\n')
+			fprintf(out, "%*s", indent, "");
+	}
+	free(text);
+	return true;
+}
+
+static json_t *
+change_json(jctx *j, const mc_diff_change *c)
+{
+	const mc_diff_move *m = c->move;
+	json_t *o = json_object();
+	jlist_arg g = {j, json_array()}, l = {j, json_array()};
+
+	jset(j, o, "vm", json_string(c->vm));
+	jset(j, o, "host", json_string(c->host));
+	jset(j, o, "old", side_json(j, &m->before));
+	jset(j, o, "new", side_json(j, &m->after));
+	each_rule(m->gained, m->ngained, jlist_rule, &g);
+	each_rule(m->lost, m->nlost, jlist_rule, &l);
+	jset(j, o, "gained", g.a);
+	jset(j, o, "lost", l.a);
+	return o;
+}
+
+static json_t *
+tally_json(jctx *j, const mc_diff_tally *t)
+{
+	json_t *o = json_object();
+
+	jset(j, o, "kind", json_string(t->kind));
+	jset(j, o, "now_refused", json_integer((json_int_t)t->now_refused));
+	jset(j, o, "now_allowed", json_integer((json_int_t)t->now_allowed));
+	jset(j, o, "rating_changed", json_integer((json_int_t)t->rating_changed));
+	jset(j, o, "other", json_integer((json_int_t)t->other));
+	return o;
+}
+
+/* One JSON document, written a change at a time: millions of changes
+ * would take gigabytes as one tree of jansson values. */
 static char *
 diff_json(const diff *d, size_t *len)
 {
+	const mc_diff_result *r = d->res;
 	jctx j = {true};
-	json_t *root = json_object(), *changes = json_array(), *summary = json_array();
+	char *text = NULL;
+	FILE *out = open_memstream(&text, len);
+	bool ok = out != NULL;
 
-	jset(&j, root, "old", policy_json(&j, d->pol[0]));
-	jset(&j, root, "new", policy_json(&j, d->pol[1]));
-	jset(&j, root, "moves", json_integer((json_int_t)d->moves));
-	for (size_t i = 0; i < d->nchanges; i++) {
-		const change *c = &d->changes[i];
-		json_t *o = json_object();
-		jlist_arg g = {&j, json_array()}, l = {&j, json_array()};
-
-		jset(&j, o, "vm", json_string(c->vm));
-		jset(&j, o, "host", json_string(c->host));
-		jset(&j, o, "old", side_json(&j, &c->old));
-		jset(&j, o, "new", side_json(&j, &c->new));
-		rules_not_in(c->new.h, c->old.h, jlist_rule, &g);
-		rules_not_in(c->old.h, c->new.h, jlist_rule, &l);
-		jset(&j, o, "gained", g.a);
-		jset(&j, o, "lost", l.a);
-		jpush(&j, changes, o);
+	if (!out)
+		return NULL;
+	fputs("{\n  \"old\": ", out);
+	ok = put_json(out, policy_json(&j, d->pol[0]), 2) && ok;
+	fputs(",\n  \"new\": ", out);
+	ok = put_json(out, policy_json(&j, d->pol[1]), 2) && ok;
+	fprintf(out, ",\n  \"moves\": %zu,\n  \"changes\": [", r->moves);
+	for (size_t i = 0; i < r->nchanges && ok && j.ok; i++) {
+		fputs(i ? ",\n    " : "\n    ", out);
+		ok = put_json(out, change_json(&j, &r->changes[i]), 4);
 	}
-	jset(&j, root, "changes", changes);
-	for (size_t i = 0; i < d->ntallies; i++) {
-		const tally *t = &d->tallies[i];
-		json_t *o = json_object();
-
-		jset(&j, o, "kind", json_string(t->kind));
-		jset(&j, o, "now_refused", json_integer((json_int_t)t->now_refused));
-		jset(&j, o, "now_allowed", json_integer((json_int_t)t->now_allowed));
-		jset(&j, o, "rating_changed", json_integer((json_int_t)t->rating_changed));
-		jset(&j, o, "other", json_integer((json_int_t)t->verdict_changed));
-		jpush(&j, summary, o);
+	fputs(r->nchanges ? "\n  ],\n  \"summary\": [" : "],\n  \"summary\": [", out);
+	for (size_t i = 0; i < r->ntallies && ok && j.ok; i++) {
+		fputs(i ? ",\n    " : "\n    ", out);
+		ok = put_json(out, tally_json(&j, &r->tallies[i]), 4);
 	}
-	jset(&j, root, "summary", summary);
-	return jdump(&j, root, len);
+	fputs(r->ntallies ? "\n  ]\n}\n" : "]\n}\n", out);
+	if (fclose(out) != 0 || !ok || !j.ok) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }
 
 /* ------------------------------------------------------------------------
  * The command
  */
+
+/* Shows how far the diff is, on a terminal. */
+static void
+progress(void *arg, size_t done, size_t total)
+{
+	(void)arg;
+	fprintf(stderr, "\rdiff: %3zu%% of %zu classes of VMs", total ? done * 100 / total
+		: 100, total);
+	if (done == total)
+		fputs("\r\033[K", stderr);
+}
 
 /* The formats of `migcheck diff`, the default first. */
 static const struct diff_format {
@@ -423,12 +478,15 @@ cli_diff(int argc, char **argv)
 	mc_inventory *inv = NULL;
 	diff d;
 	char *text = NULL;
-	size_t len = 0, nvms = 0;
+	size_t len = 0;
+	mc_fleet *fleet[2] = {NULL, NULL};
+	mc_diff_request req;
 	cli_parser parser;
 	char *arg;
 	int c, status = CLI_ERROR;
 
 	memset(&d, 0, sizeof(d));
+	memset(&req, 0, sizeof(req));
 	inventories = calloc((size_t)argc + 1, sizeof(*inventories));
 	args = calloc((size_t)argc + 1, sizeof(*args));
 	if (!inventories || !args)
@@ -466,16 +524,19 @@ cli_diff(int argc, char **argv)
 		status = cli_usage("diff", "name an inventory with -i FILE");
 		goto out;
 	}
-	d.path[0] = args[0];
-	d.path[1] = args[1];
 	if (!(diag = mc_diag_new()))
 		goto out;
 	if (!(d.pol[0] = cli_load_policy(args[0], &sh.limits, diag)) ||
 	    !(d.pol[1] = cli_load_policy(args[1], &sh.limits, diag)) ||
 	    !(inv = cli_load_inventory(inventories, ninv, &sh.limits, diag)))
 		goto out;
-	nvms = mc_inventory_vm_count(inv);
-	c = run_diff(&d, inv, &sh.limits, diag);
+	if (isatty(fileno(stderr)))
+		req.progress = progress;
+	c = MC_OK;
+	for (int k = 0; k < 2 && c == MC_OK; k++)
+		c = mc_fleet_new(&fleet[k], d.pol[k], inv, &sh.limits, diag);
+	if (c == MC_OK)
+		c = mc_diff(&d.res, fleet[0], fleet[1], &req, diag);
 	if (c != MC_OK) {
 		if (c == MC_ENOMEM)
 			fprintf(stderr, "migcheck: error: out of memory\n");
@@ -488,18 +549,15 @@ cli_diff(int argc, char **argv)
 		goto out;
 	}
 	status = cli_output(&sh, text, len);
-	if (status == CLI_YES && d.nchanges)
+	if (status == CLI_YES && d.res->nchanges)
 		status = CLI_NO;
 out:
 	free(text);
+	mc_diff_result_free(d.res);
 	for (int k = 0; k < 2; k++) {
-		for (size_t v = 0; d.res[k] && v < nvms; v++)
-			mc_check_result_free(d.res[k][v]);
-		free(d.res[k]);
+		mc_fleet_free(fleet[k]);
 		mc_policy_free(d.pol[k]);
 	}
-	free(d.changes);
-	free(d.tallies);
 	mc_inventory_free(inv);
 	mc_diag_free(diag);
 	free(inventories);

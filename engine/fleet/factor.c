@@ -54,6 +54,7 @@ struct mc_factored {
 	size_t nchecks, natoms;
 	uint64_t *drop;          /* per VM class: fields its relaxations drop */
 	level *levels;           /* highest rating first */
+	uint8_t *rating_of;      /* per subset of the preferences: its rating */
 	size_t nlevels;
 	size_t evaluations;      /* class pairs evaluated */
 };
@@ -413,6 +414,7 @@ rating_levels(mc_factored *fk)
 		of[s] = mc_rating_halves(fk->p, held);
 		count[of[s]]++;
 	}
+	fk->rating_of = of;
 	for (int r = 10; r >= 0; r--) {
 		level *l;
 
@@ -627,6 +629,31 @@ mc_factored_best(mc_factored *fk, size_t c, const uint64_t *set, size_t want,
 		}
 	}
 	return n;
+}
+
+void
+mc_factored_ratings(const mc_factored *fk, size_t c, const uint64_t *set,
+		    uint8_t *ratings)
+{
+	size_t np = fk->natoms - fk->nchecks;
+	const uint64_t *prefer[MAX_PREFER];
+
+	/* Made by mc_factored_allowed. */
+	for (size_t j = 0; j < np; j++)
+		prefer[j] = fk->atoms[fk->nchecks + j].pass[fk->atoms[fk->nchecks + j].vside[c]];
+	for (size_t w = 0; w < fk->words; w++) {
+		uint64_t x = set[w];
+
+		while (x) {
+			unsigned b = (unsigned)__builtin_ctzll(x);
+			uint32_t sub = 0;
+
+			for (size_t j = 0; j < np; j++)
+				sub |= (uint32_t)((prefer[j][w] >> b) & 1) << j;
+			ratings[w * 64 + b] = fk->rating_of[sub];
+			x &= x - 1;
+		}
+	}
 }
 
 void

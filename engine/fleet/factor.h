@@ -57,6 +57,14 @@ size_t mc_factored_best(mc_factored *fk, size_t c, const uint64_t *set,
 			uint64_t *scratch);
 
 /*
+ * The rating of each host in set for VM class c, in half stars: ratings[i]
+ * for the host at place i (the other places are left as they are). As
+ * mc_factored_best, after mc_factored_allowed. Allocates nothing.
+ */
+void mc_factored_ratings(const mc_factored *fk, size_t c, const uint64_t *set,
+			 uint8_t *ratings);
+
+/*
  * Why hosts refuse VM class c: calls count(arg, vio, hosts) for each check
  * that fails and each way it fails (vio->check, index and status set), with
  * the hosts it fails on, not counting the host at place `own`.

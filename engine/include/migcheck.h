@@ -171,7 +171,8 @@ MC_API void mc_limits_default(mc_limits *limits);
  * Each call of mc_fleet_new(), mc_check(), mc_plan(), mc_matrix() and
  * mc_policy_test() spends a budget of its own made from its limits, unless
  * its request names one: a program that makes many calls for one answer
- * (`migcheck diff`) passes them one budget. A budget may be shared by
+ * (an mc_check() per VM) passes them one budget. mc_diff() spends one per
+ * policy. A budget may be shared by
  * threads; each spends from it atomically.
  */
 typedef struct mc_budget mc_budget;
@@ -995,6 +996,87 @@ MC_API size_t mc_text_utf8_char(const char *s, size_t len, uint32_t *cp);
  * len bytes at line; len when the line is shorter. */
 MC_API size_t mc_text_column_offset(const char *line, size_t len,
 				    unsigned column);
+
+/* ------------------------------------------------------------------------
+ * Diffs: what changes between two policies, move by move (`migcheck diff`)
+ *
+ * Two fleets of one inventory, one per policy. A move (a VM to a host
+ * other than its own) changes when its verdict (allowed, refused, or none
+ * when no kind of the policy covers the VM) or its rating differs. VMs are
+ * grouped by what either policy reads of them and of their host, and each
+ * class is decided once under both policies (docs/diff.md); only the moves
+ * that change are kept, so a diff of a billion moves that change little
+ * stays small.
+ */
+
+typedef struct mc_diff_request {
+	bool by_pairs;      /* decide every move alone, no classes (the same
+	                       answer, slower: for tests and comparison) */
+	/* Called now and then while classes of VMs are decided, when not
+	 * NULL. */
+	void (*progress)(void *arg, size_t done, size_t total);
+	void *progress_arg;
+} mc_diff_request;
+
+/* A move's verdict under one policy. */
+typedef struct mc_diff_verdict {
+	const char *kind;          /* NULL: no kind covers the VM, no verdict */
+	bool allowed;
+	unsigned rating_halves;    /* 0..10; 0 when refused or no verdict */
+} mc_diff_verdict;
+
+/* How a move changes: shared by every change that changes alike. */
+typedef struct mc_diff_move {
+	mc_diff_verdict before;    /* under the old policy */
+	mc_diff_verdict after;     /* under the new policy */
+	/* The rule ids ("host.1", "match.family", "rule.ID") of the violations
+	 * the new policy gives and the old does not (gained), and the other
+	 * way (lost); each once, in the order the policy evaluates them. */
+	const char *const *gained;
+	size_t ngained;
+	const char *const *lost;
+	size_t nlost;
+} mc_diff_move;
+
+typedef struct mc_diff_change {
+	const char *vm;
+	const char *host;          /* the target */
+	const mc_diff_move *move;
+} mc_diff_change;
+
+/* The changes of one kind (the new policy's kind of the move, else the
+ * old one's), by how they change. */
+typedef struct mc_diff_tally {
+	const char *kind;
+	size_t now_refused;        /* allowed, then refused or no verdict */
+	size_t now_allowed;        /* refused or no verdict, then allowed */
+	size_t rating_changed;     /* allowed both times, rated otherwise */
+	size_t other;              /* refused <-> no verdict */
+} mc_diff_tally;
+
+typedef struct mc_diff_result {
+	size_t moves;              /* moves compared: every VM to every host
+	                              but its own (to every host, for a VM
+	                              neither policy covers) */
+	const mc_diff_change *changes;  /* by VM, then by host, in inventory
+	                                   order */
+	size_t nchanges;
+	const mc_diff_tally *tallies;   /* by kind name */
+	size_t ntallies;
+	size_t vm_classes;         /* what it took: classes of VMs decided */
+} mc_diff_result;
+
+/*
+ * Compares the verdicts of two policies on every move of one inventory:
+ * before and after are fleets of the old and the new policy, bound to the
+ * same inventory (MC_EUSAGE otherwise). Each policy spends a budget of its
+ * fleet's limits.
+ */
+MC_API int mc_diff(mc_diff_result **out, const mc_fleet *before,
+		   const mc_fleet *after, const mc_diff_request *req,
+		   mc_diag *diag);
+
+MC_API void mc_diff_result_free(mc_diff_result *result);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,8 @@
 /*
  * test_plan.c - mc_plan() and mc_matrix(): classes decide as pairs do, on a
  * generated fleet with every kind of check; targets, reasons, evacuation;
- * matrix classes and one-way edges.
+ * matrix classes and one-way edges. mc_diff(): by classes as by pairs and
+ * as mc_check() of every VM under both policies.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -387,6 +388,317 @@ START_TEST(matrix_version_is_one_way)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------
+ * Diffs
+ */
+
+/* base with `from` replaced by `to` (which must be there). */
+static char *
+policy_with(const char *base, const char *from, const char *to)
+{
+	const char *at = strstr(base, from);
+	size_t head, n;
+	char *out;
+
+	ck_assert_ptr_nonnull(at);
+	head = (size_t)(at - base);
+	n = strlen(base) - strlen(from) + strlen(to);
+	out = malloc(n + 1);
+	ck_assert_ptr_nonnull(out);
+	memcpy(out, base, head);
+	strcpy(out + head, to);
+	strcat(out, at + strlen(from));
+	return out;
+}
+
+/* POLICY's Lua rules, and a condition rule for them: without Lua, every
+ * kind has its checks evaluated apart. */
+static const char *const LUA_RULES =
+	"  - id: family-window\n"
+	"    kinds: [live, saved-state]\n"
+	"    uses: [target.cpu.family, source.cpu.family]\n"
+	"    lua: |\n"
+	"      return (target.cpu.family or 0) + 1 >= (source.cpu.family or 0)\n"
+	"  - id: big-enough\n"
+	"    kinds: [stopped]\n"
+	"    lua: |\n"
+	"      return target.memory.free_mb > 100\n";
+static const char *const NO_LUA_RULES =
+	"  - id: family-window\n"
+	"    kinds: [live, saved-state]\n"
+	"    require: { target.cpu.family: { ge: $source.cpu.family } }\n";
+
+/* Changes to a policy: a host requirement, a kind covering more VMs, a
+ * relaxation, a preference's weight (changes 0 to 3 fit both bases); a
+ * Lua rule with `uses`, a Lua rule without (POLICY only). */
+static char *
+variant(const char *base, int which)
+{
+	switch (which) {
+	case 0:
+		return policy_with(base, "free_mb: { ge: $vm.memory_mb }",
+				   "free_mb: { gt: $vm.memory_mb }");
+	case 1:
+		return policy_with(base, "stopped: { when: { vm.state: stopped } }",
+				   "stopped: { when: { vm.state: { in: [stopped, suspended] } } }");
+	case 2:
+		return policy_with(base, "drop: [family, features] }\n"
+				   "match:\n", "drop: [features] }\nmatch:\n");
+	case 3:
+		return policy_with(base, "weight: 2 }", "weight: 1 }");
+	case 4:
+		return policy_with(base, "(target.cpu.family or 0) + 1",
+				   "(target.cpu.family or 0)");
+	default:
+		return policy_with(base, "target.memory.free_mb > 100",
+				   "target.memory.free_mb > 200");
+	}
+}
+
+static mc_diff_result *
+diff_of(const mc_fleet *before, const mc_fleet *after, bool by_pairs, mc_diag *diag)
+{
+	mc_diff_request req;
+	mc_diff_result *res = NULL;
+
+	memset(&req, 0, sizeof(req));
+	req.by_pairs = by_pairs;
+	ck_assert_int_eq(mc_diff(&res, before, after, &req, diag), MC_OK);
+	return res;
+}
+
+static void
+assert_same_ids(const char *const *a, size_t na, const char *const *b, size_t nb)
+{
+	ck_assert_uint_eq(na, nb);
+	for (size_t i = 0; i < na; i++)
+		ck_assert_str_eq(a[i], b[i]);
+}
+
+static void
+assert_same_verdict(const mc_diff_verdict *a, const mc_diff_verdict *b)
+{
+	ck_assert(!a->kind == !b->kind);
+	if (a->kind)
+		ck_assert_str_eq(a->kind, b->kind);
+	ck_assert(a->allowed == b->allowed);
+	ck_assert_uint_eq(a->rating_halves, b->rating_halves);
+}
+
+static void
+assert_same_diff(const mc_diff_result *a, const mc_diff_result *b)
+{
+	ck_assert_uint_eq(a->moves, b->moves);
+	ck_assert_uint_eq(a->nchanges, b->nchanges);
+	for (size_t i = 0; i < a->nchanges; i++) {
+		const mc_diff_change *x = &a->changes[i], *y = &b->changes[i];
+
+		ck_assert_str_eq(x->vm, y->vm);
+		ck_assert_str_eq(x->host, y->host);
+		assert_same_verdict(&x->move->before, &y->move->before);
+		assert_same_verdict(&x->move->after, &y->move->after);
+		assert_same_ids(x->move->gained, x->move->ngained, y->move->gained,
+				y->move->ngained);
+		assert_same_ids(x->move->lost, x->move->nlost, y->move->lost,
+				y->move->nlost);
+	}
+	ck_assert_uint_eq(a->ntallies, b->ntallies);
+	for (size_t i = 0; i < a->ntallies; i++) {
+		const mc_diff_tally *x = &a->tallies[i], *y = &b->tallies[i];
+
+		ck_assert_str_eq(x->kind, y->kind);
+		ck_assert_uint_eq(x->now_refused, y->now_refused);
+		ck_assert_uint_eq(x->now_allowed, y->now_allowed);
+		ck_assert_uint_eq(x->rating_changed, y->rating_changed);
+		ck_assert_uint_eq(x->other, y->other);
+	}
+}
+
+static const mc_host_verdict *
+verdict_on(const mc_check_result *r, const char *host)
+{
+	for (size_t i = 0; r && i < r->nhosts; i++) {
+		if (strcmp(r->hosts[i].name, host) == 0)
+			return &r->hosts[i];
+	}
+	return NULL;
+}
+
+/* The rule ids of a's violations that b lacks, each once, as a list. */
+static size_t
+ids_not_in(const mc_host_verdict *a, const mc_host_verdict *b, const char **out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; a && i < a->nviolations; i++) {
+		const char *id = a->violations[i].rule;
+		bool skip = false;
+
+		for (size_t j = 0; j < n; j++)
+			skip |= strcmp(out[j], id) == 0;
+		for (size_t j = 0; b && j < b->nviolations; j++)
+			skip |= strcmp(b->violations[j].rule, id) == 0;
+		if (!skip)
+			out[n++] = id;
+	}
+	return n;
+}
+
+static mc_check_result *
+check_or_none(const mc_fleet *f, const char *vm, mc_diag *diag)
+{
+	mc_check_request req = {vm, NULL, NULL, false, NULL};
+	mc_check_result *r = NULL;
+	int rc = mc_check(&r, f, &req, diag);
+
+	if (rc == MC_EINPUT) {
+		mc_diag_clear(diag);
+		return NULL;
+	}
+	ck_assert_int_eq(rc, MC_OK);
+	return r;
+}
+
+/* The diff as mc_check() of every VM under both policies tells it: every
+ * change, in order, and the moves. */
+static void
+assert_diff_as_checks(const mc_diff_result *d, const mc_fleet *before,
+		      const mc_fleet *after, size_t nhosts, size_t nvms,
+		      mc_diag *diag)
+{
+	size_t moves = 0, i = 0;
+	const char *ids[64];
+
+	for (size_t v = 0; v < nvms; v++) {
+		char vm[16];
+		mc_check_result *o, *n;
+		const char *own;
+
+		snprintf(vm, sizeof(vm), "vm%03zu", v);
+		o = check_or_none(before, vm, diag);
+		n = check_or_none(after, vm, diag);
+		own = o ? o->vm_host : n ? n->vm_host : NULL;
+		for (size_t h = 0; h < nhosts; h++) {
+			char host[16];
+			const mc_host_verdict *a, *b;
+			const mc_diff_move *m;
+			size_t k;
+
+			snprintf(host, sizeof(host), "h%03zu", h);
+			if (own && strcmp(own, host) == 0)
+				continue;
+			moves++;
+			a = verdict_on(o, host);
+			b = verdict_on(n, host);
+			if (!a && !b)
+				continue;
+			if (a && b && a->allowed == b->allowed &&
+			    a->rating_halves == b->rating_halves)
+				continue;
+			ck_assert_uint_lt(i, d->nchanges);
+			ck_assert_str_eq(d->changes[i].vm, vm);
+			ck_assert_str_eq(d->changes[i].host, host);
+			m = d->changes[i++].move;
+			ck_assert(!m->before.kind == !a);
+			ck_assert(!m->after.kind == !b);
+			if (a) {
+				ck_assert_str_eq(m->before.kind, o->kind);
+				ck_assert(m->before.allowed == a->allowed);
+				ck_assert_uint_eq(m->before.rating_halves, a->rating_halves);
+			}
+			if (b) {
+				ck_assert_str_eq(m->after.kind, n->kind);
+				ck_assert(m->after.allowed == b->allowed);
+				ck_assert_uint_eq(m->after.rating_halves, b->rating_halves);
+			}
+			k = ids_not_in(b, a, ids);
+			assert_same_ids(m->gained, m->ngained, ids, k);
+			k = ids_not_in(a, b, ids);
+			assert_same_ids(m->lost, m->nlost, ids, k);
+		}
+		mc_check_result_free(o);
+		mc_check_result_free(n);
+	}
+	ck_assert_uint_eq(i, d->nchanges);
+	ck_assert_uint_eq(moves, d->moves);
+}
+
+/* Diff by classes gives every changed move, its verdicts, ratings and
+ * violations gained and lost, and the tallies, as diff by pairs does and
+ * as mc_check() does, for several changes of a policy, both ways, on
+ * fleets drawn from several seeds. */
+START_TEST(diff_by_classes_as_by_pairs)
+{
+	char *no_lua = policy_with(POLICY, LUA_RULES, NO_LUA_RULES);
+
+	for (unsigned long long seed = 1; seed <= 6; seed++) {
+		/* Odd seeds: POLICY, some kinds decided class pair by class
+		 * pair; even seeds: every kind's checks evaluated apart. */
+		const char *base = seed % 2 ? POLICY : no_lua;
+		char *text = generate(seed * 104729, 50, 120);
+		fleet_fixture x = fleet_from("p.yaml", base, text, NULL);
+
+		for (int which = 0; which < (seed % 2 ? 6 : 4); which++) {
+			char *changed = variant(base, which);
+			mc_policy *p = NULL;
+			mc_fleet *f = NULL;
+
+			ck_assert_int_eq(mc_policy_load_buffer(&p, "q.yaml", changed,
+							       strlen(changed), NULL,
+							       x.diag), MC_OK);
+			ck_assert_int_eq(mc_fleet_new(&f, p, x.inv, NULL, x.diag), MC_OK);
+			for (int way = 0; way < 2; way++) {
+				const mc_fleet *before = way ? f : x.fleet;
+				const mc_fleet *after = way ? x.fleet : f;
+				mc_diff_result *cls = diff_of(before, after, false, x.diag);
+				mc_diff_result *prs = diff_of(before, after, true, x.diag);
+
+				assert_same_diff(cls, prs);
+				assert_diff_as_checks(cls, before, after, 50, 120, x.diag);
+				/* Some moves change, most do not; classes save work. */
+				ck_assert_uint_gt(cls->nchanges, 0);
+				ck_assert_uint_lt(cls->nchanges, cls->moves / 2);
+				ck_assert_uint_lt(cls->vm_classes, prs->vm_classes);
+				mc_diff_result_free(cls);
+				mc_diff_result_free(prs);
+			}
+			/* A policy against itself changes nothing. */
+			{
+				mc_diff_result *same = diff_of(f, f, false, x.diag);
+
+				ck_assert_uint_eq(same->nchanges, 0);
+				ck_assert_uint_eq(same->ntallies, 0);
+				mc_diff_result_free(same);
+			}
+			mc_fleet_free(f);
+			mc_policy_free(p);
+			free(changed);
+		}
+		fleet_done(&x);
+		free(text);
+	}
+	free(no_lua);
+}
+END_TEST
+
+/* The fleets of a diff are of one inventory. */
+START_TEST(diff_needs_one_inventory)
+{
+	char *text = generate(7, 10, 20);
+	fleet_fixture x = fleet_from("p.yaml", POLICY, text, NULL);
+	fleet_fixture y = fleet_from("p.yaml", POLICY, text, NULL);
+	mc_diff_request req;
+	mc_diff_result *res = (mc_diff_result *)&req;
+
+	memset(&req, 0, sizeof(req));
+	ck_assert_int_eq(mc_diff(&res, x.fleet, y.fleet, &req, x.diag), MC_EUSAGE);
+	ck_assert_ptr_null(res);
+	fleet_done(&x);
+	fleet_done(&y);
+	free(text);
+}
+END_TEST
+
 Suite *
 plan_suite(void)
 {
@@ -400,6 +712,8 @@ plan_suite(void)
 	tcase_add_test(tc, evacuation_plans_one_host);
 	tcase_add_test(tc, matrix_classes_and_one_way_edges);
 	tcase_add_test(tc, matrix_version_is_one_way);
+	tcase_add_test(tc, diff_by_classes_as_by_pairs);
+	tcase_add_test(tc, diff_needs_one_inventory);
 	suite_add_tcase(s, tc);
 	return s;
 }
