@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "json.h"
+#include "jwrite.h"
 
 typedef struct diff {
 	mc_policy *pol[2];
@@ -286,130 +286,146 @@ out:
  * JSON
  */
 
-static json_t *
-side_json(jctx *j, const mc_diff_verdict *s)
+static void
+side_json(jw *w, const mc_diff_verdict *s)
 {
-	json_t *o = json_object();
-
-	jset(j, o, "kind", s->kind ? json_string(s->kind) : json_null());
-	jset(j, o, "verdict", json_string(!s->kind ? "none"
-					  : s->allowed ? "allowed" : "refused"));
+	jw_object(w);
+	jw_key(w, "kind");
+	jw_string(w, s->kind);
+	jw_key(w, "verdict");
+	jw_string(w, !s->kind ? "none" : s->allowed ? "allowed" : "refused");
+	jw_key(w, "rating");
 	if (!s->kind)
-		jset(j, o, "rating", json_null());
-	else if (s->rating_halves % 2)
-		jset(j, o, "rating", json_real(s->rating_halves / 2.0));
+		jw_null(w);
 	else
-		jset(j, o, "rating", json_integer(s->rating_halves / 2));
-	return o;
+		jw_rating(w, s->rating_halves);
+	jw_end(w);
 }
-
-typedef struct jlist_arg {
-	jctx *j;
-	json_t *a;
-} jlist_arg;
 
 static void
 jlist_rule(void *arg, const char *rule)
 {
-	jlist_arg *a = arg;
-
-	jpush(a->j, a->a, json_string(rule));
+	jw_string(arg, rule);
 }
 
-static json_t *
-policy_json(jctx *j, const mc_policy *p)
+static void
+policy_json(jw *w, const mc_policy *p)
 {
-	json_t *o = json_object();
-
-	jset(j, o, "name", json_string(mc_policy_name(p)));
-	jset(j, o, "file", json_string(mc_policy_file(p)));
-	jset(j, o, "digest", json_string(mc_policy_digest(p)));
-	return o;
+	jw_object(w);
+	jw_key_string(w, "name", mc_policy_name(p));
+	jw_key_string(w, "file", mc_policy_file(p));
+	jw_key_string(w, "digest", mc_policy_digest(p));
+	jw_end(w);
 }
 
-/* Appends the JSON text of o (released) to out, every line after the
- * first indented by `indent` spaces; false when it fails. */
-static bool
-put_json(FILE *out, json_t *o, int indent)
-{
-	char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_ENCODE_ANY) : NULL;
-
-	json_decref(o);
-	if (!text)
-		return false;
-	for (const char *p = text; *p; p++) {
-		fputc(*p, out);
-		if (*p == '\n')
-			fprintf(out, "%*s", indent, "");
-	}
-	free(text);
-	return true;
-}
-
-static json_t *
-change_json(jctx *j, const mc_diff_change *c)
+static void
+change_json(jw *w, const mc_diff_change *c)
 {
 	const mc_diff_move *m = c->move;
-	json_t *o = json_object();
-	jlist_arg g = {j, json_array()}, l = {j, json_array()};
 
-	jset(j, o, "vm", json_string(c->vm));
-	jset(j, o, "host", json_string(c->host));
-	jset(j, o, "old", side_json(j, &m->before));
-	jset(j, o, "new", side_json(j, &m->after));
-	each_rule(m->gained, m->ngained, jlist_rule, &g);
-	each_rule(m->lost, m->nlost, jlist_rule, &l);
-	jset(j, o, "gained", g.a);
-	jset(j, o, "lost", l.a);
-	return o;
+	jw_object(w);
+	jw_key_string(w, "vm", c->vm);
+	jw_key_string(w, "host", c->host);
+	jw_key(w, "old");
+	side_json(w, &m->before);
+	jw_key(w, "new");
+	side_json(w, &m->after);
+	jw_key(w, "gained");
+	jw_array(w);
+	each_rule(m->gained, m->ngained, jlist_rule, w);
+	jw_end(w);
+	jw_key(w, "lost");
+	jw_array(w);
+	each_rule(m->lost, m->nlost, jlist_rule, w);
+	jw_end(w);
+	jw_end(w);
 }
 
-static json_t *
-tally_json(jctx *j, const mc_diff_tally *t)
+static void
+tally_json(jw *w, const mc_diff_tally *t)
 {
-	json_t *o = json_object();
-
-	jset(j, o, "kind", json_string(t->kind));
-	jset(j, o, "now_refused", json_integer((json_int_t)t->now_refused));
-	jset(j, o, "now_allowed", json_integer((json_int_t)t->now_allowed));
-	jset(j, o, "rating_changed", json_integer((json_int_t)t->rating_changed));
-	jset(j, o, "other", json_integer((json_int_t)t->other));
-	return o;
+	jw_object(w);
+	jw_key_string(w, "kind", t->kind);
+	jw_key(w, "now_refused");
+	jw_uint(w, t->now_refused);
+	jw_key(w, "now_allowed");
+	jw_uint(w, t->now_allowed);
+	jw_key(w, "rating_changed");
+	jw_uint(w, t->rating_changed);
+	jw_key(w, "other");
+	jw_uint(w, t->other);
+	jw_end(w);
 }
 
-/* One JSON document, written a change at a time: millions of changes
- * would take gigabytes as one tree of jansson values. */
-static char *
-diff_json(const diff *d, size_t *len)
+/* One JSON document, written as it is made: millions of changes would
+ * take gigabytes as one tree of jansson values. */
+static bool
+diff_json(FILE *out, const diff *d, bool compact)
 {
 	const mc_diff_result *r = d->res;
-	jctx j = {true};
-	char *text = NULL;
-	FILE *out = open_memstream(&text, len);
-	bool ok = out != NULL;
+	jw w;
 
-	if (!out)
-		return NULL;
-	fputs("{\n  \"old\": ", out);
-	ok = put_json(out, policy_json(&j, d->pol[0]), 2) && ok;
-	fputs(",\n  \"new\": ", out);
-	ok = put_json(out, policy_json(&j, d->pol[1]), 2) && ok;
-	fprintf(out, ",\n  \"moves\": %zu,\n  \"changes\": [", r->moves);
-	for (size_t i = 0; i < r->nchanges && ok && j.ok; i++) {
-		fputs(i ? ",\n    " : "\n    ", out);
-		ok = put_json(out, change_json(&j, &r->changes[i]), 4);
+	jw_init(&w, out, compact, 0);
+	jw_object(&w);
+	jw_key(&w, "old");
+	policy_json(&w, d->pol[0]);
+	jw_key(&w, "new");
+	policy_json(&w, d->pol[1]);
+	jw_key(&w, "moves");
+	jw_uint(&w, r->moves);
+	jw_key(&w, "changes");
+	jw_array(&w);
+	for (size_t i = 0; i < r->nchanges; i++)
+		change_json(&w, &r->changes[i]);
+	jw_end(&w);
+	jw_key(&w, "summary");
+	jw_array(&w);
+	for (size_t i = 0; i < r->ntallies; i++)
+		tally_json(&w, &r->tallies[i]);
+	jw_end(&w);
+	jw_end(&w);
+	jw_raw(&w, "\n", 1);
+	return jw_ok(&w);
+}
+
+/* A line of JSON per VM whose moves change: the VM and its changes, each
+ * as in diff_json's `changes`. */
+static bool
+diff_ndjson(FILE *out, const diff *d, bool compact)
+{
+	const mc_diff_result *r = d->res;
+	jw w;
+
+	(void)compact;
+	jw_init(&w, out, true, 0);
+	for (size_t i = 0, j; i < r->nchanges; i = j) {
+		jw_object(&w);
+		jw_key_string(&w, "vm", r->changes[i].vm);
+		jw_key(&w, "changes");
+		jw_array(&w);
+		for (j = i; j < r->nchanges && (r->changes[j].vm == r->changes[i].vm ||
+						 strcmp(r->changes[j].vm, r->changes[i].vm) == 0);
+		     j++)
+			change_json(&w, &r->changes[j]);
+		jw_end(&w);
+		jw_end(&w);
+		jw_raw(&w, "\n", 1);
 	}
-	fputs(r->nchanges ? "\n  ],\n  \"summary\": [" : "],\n  \"summary\": [", out);
-	for (size_t i = 0; i < r->ntallies && ok && j.ok; i++) {
-		fputs(i ? ",\n    " : "\n    ", out);
-		ok = put_json(out, tally_json(&j, &r->tallies[i]), 4);
-	}
-	fputs(r->ntallies ? "\n  ]\n}\n" : "]\n}\n", out);
-	if (fclose(out) != 0 || !ok || !j.ok) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	return jw_ok(&w);
+}
+
+static bool
+diff_text_to(FILE *out, const diff *d, bool compact)
+{
+	size_t len = 0;
+	char *text = diff_text(d, &len);
+
+	(void)compact;
+	if (!text)
+		return false;
+	fwrite(text, 1, len, out);
+	free(text);
+	return true;
 }
 
 /* ------------------------------------------------------------------------
@@ -430,20 +446,23 @@ progress(void *arg, size_t done, size_t total)
 /* The formats of `migcheck diff`, the default first. */
 static const struct diff_format {
 	const char *name;
-	char *(*write)(const diff *d, size_t *len);
+	bool (*write)(FILE *out, const diff *d, bool compact);
 } diff_formats[] = {
-	{"text", diff_text},
+	{"text", diff_text_to},
 	{"json", diff_json},
+	{"ndjson", diff_ndjson},
 };
 
-enum { OPT_FORMAT = 256 };
+enum { OPT_FORMAT = 256, OPT_COMPACT };
 
 static const cli_opt diff_opts[] = {
 	{0, NULL, NULL, "OLD_POLICY NEW_POLICY", NULL, 0, NULL},
 	CLI_OPT_INVENTORY(0),
-	{OPT_FORMAT, "format", "FORMAT", "[--format text|json]",
-	 "text (default) or json", CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
-	CLI_OPT_SHARED(0, 0),
+	{OPT_FORMAT, "format", "FORMAT", "[--format text|json|ndjson]",
+	 "text (default), json or ndjson (a line of JSON\n"
+	 "per VM whose moves change)", CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	CLI_OPT_COMPACT(OPT_COMPACT),
+	CLI_OPT_SHARED(CLI_OPT_BREAK, 0),
 	CLI_OPT_LAST,
 };
 
@@ -470,6 +489,8 @@ int
 cli_diff(int argc, char **argv)
 {
 	const char *format = "text";
+	bool compact = false, ok;
+	cli_sink sink;
 	int f;
 	cli_shared sh;
 	char **inventories = NULL, **args = NULL;
@@ -477,8 +498,6 @@ cli_diff(int argc, char **argv)
 	mc_diag *diag = NULL;
 	mc_inventory *inv = NULL;
 	diff d;
-	char *text = NULL;
-	size_t len = 0;
 	mc_fleet *fleet[2] = {NULL, NULL};
 	mc_diff_request req;
 	cli_parser parser;
@@ -504,6 +523,9 @@ cli_diff(int argc, char **argv)
 		case OPT_FORMAT:
 			format = arg;
 			break;
+		case OPT_COMPACT:
+			compact = true;
+			break;
 		}
 	}
 	if (c != CLI_OPT_END) {
@@ -512,7 +534,8 @@ cli_diff(int argc, char **argv)
 	}
 	for (; optind < argc; optind++)
 		args[nargs++] = argv[optind];
-	if ((f = cli_format("diff", format, CLI_FORMATS(diff_formats))) < 0)
+	if ((f = cli_format("diff", format, CLI_FORMATS(diff_formats))) < 0 ||
+	    cli_compact_usage("diff", compact, format) != CLI_YES)
 		goto out;
 	if (nargs != 2) {
 		status = nargs < 2
@@ -543,16 +566,17 @@ cli_diff(int argc, char **argv)
 		cli_print_diags(diag);
 		goto out;
 	}
-	text = diff_formats[f].write(&d, &len);
-	if (!text) {
-		fprintf(stderr, "migcheck: error: out of memory\n");
+	/* Streamed: nothing below fails but for memory before the text
+	 * report's first byte, and the writes themselves. */
+	if (cli_sink_open(&sink, sh.output) != CLI_YES)
 		goto out;
-	}
-	status = cli_output(&sh, text, len);
+	ok = diff_formats[f].write(sink.f, &d, compact);
+	if (!ok)
+		fprintf(stderr, "migcheck: error: out of memory\n");
+	status = cli_sink_close(&sink, ok);
 	if (status == CLI_YES && d.res->nchanges)
 		status = CLI_NO;
 out:
-	free(text);
 	mc_diff_result_free(d.res);
 	for (int k = 0; k < 2; k++) {
 		mc_fleet_free(fleet[k]);
