@@ -308,7 +308,7 @@ cli_matrix(int argc, char **argv)
 	const char *format = "text";
 	int f;
 	cli_shared sh;
-	mc_matrix_request req = {NULL, NULL};
+	mc_matrix_request req = {NULL, NULL, false};
 	cli_fleet cf;
 	size_t len = 0;
 	mc_matrix_result *res = NULL;
