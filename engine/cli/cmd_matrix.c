@@ -3,6 +3,7 @@
  * and which class can take VMs from which, as text, JSON or a Graphviz dot
  * graph.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,7 +46,7 @@ shared(const mc_matrix_kind *k, size_t i)
 /* Values every class shares are written once, above the classes; under
  * each class, the values that set it apart. */
 static void
-kind_text(FILE *out, const mc_matrix_kind *k)
+kind_classes(FILE *out, const mc_matrix_kind *k)
 {
 	size_t nvalues = k->nclasses ? k->classes[0].nvalues : 0, n = 0;
 	bool *common = calloc(nvalues + 1, sizeof(*common));
@@ -84,16 +85,11 @@ kind_text(FILE *out, const mc_matrix_kind *k)
 	fputs("  Moves between classes:\n", out);
 	if (!k->nedges)
 		fputs("    none\n", out);
-	for (size_t e = 0; e < k->nedges; e++) {
-		const mc_matrix_edge *ed = &k->edges[e];
+}
 
-		/* A two-way pair is shown once, from its lower class. */
-		if (ed->both_ways && ed->from > ed->to)
-			continue;
-		cli_printf(out, "    C%zu %s C%zu  %s\n", ed->from + 1,
-			   ed->both_ways ? "<->" : "-->", ed->to + 1,
-			   ed->both_ways ? "both ways" : "one way");
-	}
+static void
+kind_left_out(FILE *out, const mc_matrix_kind *k)
+{
 	if (k->nleft_out) {
 		fputs("  Left out (they read the VM):", out);
 		for (size_t i = 0; i < k->nleft_out; i++)
@@ -102,22 +98,157 @@ kind_text(FILE *out, const mc_matrix_kind *k)
 	}
 }
 
+/* The text report as it grows: one buffer, grown by doubling (a matrix of
+ * thousands of classes has millions of edges, and as many lines). */
+typedef struct report {
+	char *data;
+	size_t len, cap;
+	bool failed;    /* memory ran out */
+} report;
+
+static void
+report_add(report *r, const char *s, size_t n)
+{
+	if (r->failed)
+		return;
+	if (n > r->cap - r->len) {
+		size_t cap = r->cap ? r->cap : 4096;
+		char *data;
+
+		while (n > cap - r->len) {
+			if (cap > SIZE_MAX / 2) {
+				r->failed = true;
+				return;
+			}
+			cap *= 2;
+		}
+		if (!(data = realloc(r->data, cap))) {
+			r->failed = true;
+			return;
+		}
+		r->data = data;
+		r->cap = cap;
+	}
+	memcpy(r->data + r->len, s, n);
+	r->len += n;
+}
+
+/* Adds what write writes of kind k (or of the result's head, k NULL),
+ * escaped as every report is (cli_text). */
+static void
+report_part(report *r, const mc_matrix_result *res, const mc_matrix_kind *k,
+	    void (*write)(FILE *out, const mc_matrix_result *res,
+			  const mc_matrix_kind *k))
+{
+	cli_text part;
+	char *text;
+	size_t len = 0;
+
+	if (r->failed)
+		return;
+	if (!cli_text_open(&part)) {
+		r->failed = true;
+		return;
+	}
+	write(part.out, res, k);
+	if (!(text = cli_text_close(&part, &len))) {
+		r->failed = true;
+		return;
+	}
+	report_add(r, text, len);
+	free(text);
+}
+
+static void
+head_part(FILE *out, const mc_matrix_result *res, const mc_matrix_kind *k)
+{
+	(void)k;
+	cli_printf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
+	cli_printf(out, "Digest  %s\n", res->policy_digest);
+}
+
+static void
+classes_part(FILE *out, const mc_matrix_result *res, const mc_matrix_kind *k)
+{
+	(void)res;
+	fputc('\n', out);
+	kind_classes(out, k);
+}
+
+static void
+left_out_part(FILE *out, const mc_matrix_result *res, const mc_matrix_kind *k)
+{
+	(void)res;
+	kind_left_out(out, k);
+}
+
+/* n in decimal at the end of buf (room for 20 digits); returns where it
+ * starts. */
+static char *
+decimal(char *end, size_t n)
+{
+	do {
+		*--end = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	return end;
+}
+
+/* The edges of kind k, a line each: "    C1 <-> C2  both ways". A
+ * two-way pair is shown once, from its lower class. Digits and ASCII
+ * only: nothing to escape. */
+static void
+kind_edges(report *r, const mc_matrix_kind *k)
+{
+	char line[96], num[24];
+
+	for (size_t e = 0; e < k->nedges && !r->failed; e++) {
+		const mc_matrix_edge *ed = &k->edges[e];
+		char *p = line, *d;
+		size_t n;
+
+		if (ed->both_ways && ed->from > ed->to)
+			continue;
+		memcpy(p, "    C", 5);
+		p += 5;
+		d = decimal(num + sizeof(num), ed->from + 1);
+		n = (size_t)(num + sizeof(num) - d);
+		memcpy(p, d, n);
+		p += n;
+		memcpy(p, ed->both_ways ? " <-> C" : " --> C", 6);
+		p += 6;
+		d = decimal(num + sizeof(num), ed->to + 1);
+		n = (size_t)(num + sizeof(num) - d);
+		memcpy(p, d, n);
+		p += n;
+		n = ed->both_ways ? strlen("  both ways\n") : strlen("  one way\n");
+		memcpy(p, ed->both_ways ? "  both ways\n" : "  one way\n", n);
+		p += n;
+		report_add(r, line, (size_t)(p - line));
+	}
+}
+
+/* Written into one buffer that grows by doubling: the classes through
+ * cli_text, escaped, and the edges, which are most of a large matrix,
+ * formatted directly. */
 static char *
 matrix_text(const mc_matrix_result *res, size_t *len)
 {
-	cli_text report;
-	FILE *out;
+	report r = {NULL, 0, 0, false};
 
-	if (!cli_text_open(&report))
-		return NULL;
-	out = report.out;
-	cli_printf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
-	cli_printf(out, "Digest  %s\n", res->policy_digest);
+	report_part(&r, res, NULL, head_part);
 	for (size_t k = 0; k < res->nkinds; k++) {
-		fputc('\n', out);
-		kind_text(out, &res->kinds[k]);
+		report_part(&r, res, &res->kinds[k], classes_part);
+		kind_edges(&r, &res->kinds[k]);
+		report_part(&r, res, &res->kinds[k], left_out_part);
 	}
-	return cli_text_close(&report, len);
+	report_add(&r, "", 1);   /* a NUL after the text */
+	if (r.failed) {
+		free(r.data);
+		return NULL;
+	}
+	*len = r.len - 1;
+	return r.data;
 }
 
 static json_t *
