@@ -44,6 +44,9 @@ typedef struct builder {
 	const char **names;      /* per host: the result's copy of its name */
 	mc_keep_cache values;    /* the large values kept, shared by classes */
 	size_t evaluations;      /* of the kind being built */
+	int8_t *outcomes;        /* scratch: a check's outcomes on its class
+	                            pairs */
+	size_t noutcomes;        /* room in outcomes */
 } builder;
 
 static int
@@ -314,14 +317,19 @@ evaluate_atom(builder *b, int kind, apart *a, const uint32_t *rep,
 	int8_t *out;
 	int done;
 
+	if (ns * nt + 1 > b->noutcomes) {
+		free(b->outcomes);
+		b->noutcomes = 0;
+		if (!(b->outcomes = malloc(ns * nt + 1)))
+			return -1;
+		b->noutcomes = ns * nt + 1;
+	}
+	out = b->outcomes;
 	a->pass = mc_arena_calloc(&b->work, ns * words + 1, sizeof(*a->pass));
 	sources = mc_arena_alloc(&b->work, (ns + 1) * sizeof(*sources));
 	targets = mc_arena_alloc(&b->work, (nt + 1) * sizeof(*targets));
-	out = malloc(ns * nt + 1);
-	if (!a->pass || !sources || !targets || !out) {
-		free(out);
+	if (!a->pass || !sources || !targets)
 		return -1;
-	}
 	for (size_t s = 0; s < ns; s++)
 		sources[s] = rep[a->src.first[s]];
 	for (size_t t = 0; t < nt; t++)
@@ -329,10 +337,8 @@ evaluate_atom(builder *b, int kind, apart *a, const uint32_t *rep,
 	b->evaluations += ns * nt;
 	done = mc_factor_field_pairs(b->f, kind, a->check, a->index, sources, ns,
 				     targets, nt, out);
-	if (done < 0) {
-		free(out);
+	if (done < 0)
 		return -1;
-	}
 	for (size_t s = 0; s < ns; s++) {
 		uint64_t *set = a->pass + s * words;
 
@@ -347,7 +353,6 @@ evaluate_atom(builder *b, int kind, apart *a, const uint32_t *rep,
 				set_bit(set, a->tgt.members[m]);
 		}
 	}
-	free(out);
 	return 0;
 }
 
@@ -426,33 +431,18 @@ evaluate_apart(builder *b, int kind, const mc_classes *cl, const mc_reads *r,
 	return 0;
 }
 
-/* The edges of rows (one per class), by the classes as shown: place[c] is
- * where class c is shown; edges by from, then to. */
+/* The edges of rows (one per class, as shown): by from, then to. */
 static int
 edges_of(builder *b, const uint64_t *rows, size_t n, size_t words,
-	 const size_t *place, mc_matrix_kind *out)
+	 mc_matrix_kind *out)
 {
-	uint64_t *shown = mc_arena_calloc(&b->work, n * words + 1, sizeof(*shown));
 	mc_matrix_edge *edges;
 	size_t nedges = 0;
 
-	if (!shown)
-		return -1;
-	/* Rows and bits in the order shown. */
-	for (size_t c = 0; c < n; c++) {
-		const uint64_t *row = rows + c * words;
-		uint64_t *to = shown + place[c] * words;
-
-		for (size_t w = 0; w < words; w++) {
-			for (uint64_t x = row[w]; x; x &= x - 1) {
-				size_t d = w * 64 + (size_t)__builtin_ctzll(x);
-
-				if (d != c) {
-					set_bit(to, place[d]);
-					nedges++;
-				}
-			}
-		}
+	for (size_t i = 0; i < n; i++) {
+		for (size_t w = 0; w < words; w++)
+			nedges += (size_t)__builtin_popcountll(rows[i * words + w]);
+		nedges -= bit(rows + i * words, i);
 	}
 	/* Every edge is written below: no need to zero them first. */
 	edges = mc_arena_alloc(mc_owned_arena(b->res), (nedges + 1) * sizeof(*edges));
@@ -460,21 +450,60 @@ edges_of(builder *b, const uint64_t *rows, size_t n, size_t words,
 		return -1;
 	nedges = 0;
 	for (size_t i = 0; i < n; i++) {
-		const uint64_t *row = shown + i * words;
+		const uint64_t *row = rows + i * words;
 
 		for (size_t w = 0; w < words; w++) {
 			for (uint64_t x = row[w]; x; x &= x - 1) {
 				size_t j = w * 64 + (size_t)__builtin_ctzll(x);
 
+				if (j == i)
+					continue;
 				edges[nedges].from = i;
 				edges[nedges].to = j;
-				edges[nedges].both_ways = bit(shown + j * words, i);
+				edges[nedges].both_ways = bit(rows + j * words, i);
 				nedges++;
 			}
 		}
 	}
 	out->edges = edges;
 	out->nedges = nedges;
+	return 0;
+}
+
+/* The classes of cl in the order a matrix shows them, largest first, then
+ * by first host, into shown (in arena). */
+static int
+shown_order(builder *b, const mc_classes *cl, mc_classes *shown)
+{
+	size_t n = cl->nclasses, m = 0;
+	class_order *order = mc_arena_alloc(&b->work, (n + 1) * sizeof(*order));
+
+	*shown = *cl;
+	shown->of = mc_arena_alloc(&b->work, (cl->nitems + 1) * sizeof(*shown->of));
+	shown->first = mc_arena_alloc(&b->work, (n + 1) * sizeof(*shown->first));
+	shown->start = mc_arena_alloc(&b->work, (n + 1) * sizeof(*shown->start));
+	shown->members = mc_arena_alloc(&b->work,
+					(cl->nitems + 1) * sizeof(*shown->members));
+	if (!order || !shown->of || !shown->first || !shown->start ||
+	    !shown->members)
+		return -1;
+	for (size_t c = 0; c < n; c++) {
+		order[c].size = cl->start[c + 1] - cl->start[c];
+		order[c].first = cl->first[c];
+		order[c].index = (uint32_t)c;
+	}
+	qsort(order, n, sizeof(*order), class_order_cmp);
+	for (size_t i = 0; i < n; i++) {
+		size_t c = order[i].index;
+
+		shown->first[i] = cl->first[c];
+		shown->start[i] = (uint32_t)m;
+		for (size_t k = cl->start[c]; k < cl->start[c + 1]; k++) {
+			shown->members[m++] = cl->members[k];
+			shown->of[cl->members[k]] = (uint32_t)i;
+		}
+	}
+	shown->start[n] = (uint32_t)m;
 	return 0;
 }
 
@@ -487,11 +516,10 @@ build_kind(builder *b, int kind, bool by_pairs, mc_matrix_kind *out,
 	mc_reads r;
 	mc_host_key hk;
 	mc_class_key key = {mc_host_hash, mc_host_equal, &hk};
-	mc_classes cl;
+	mc_classes found, cl;
 	uint8_t *paths;
 	uint64_t *rows;
-	class_order *order;
-	size_t *place, n, words;
+	size_t n, words;
 	mc_matrix_class *classes;
 	int rc = 1;
 
@@ -504,21 +532,22 @@ build_kind(builder *b, int kind, bool by_pairs, mc_matrix_kind *out,
 	for (size_t i = 0; i < f->nhost_paths; i++)
 		paths[i] = r.target[i] | r.source[i];
 	hk = (mc_host_key){f, b->byname, paths, r.fields, false};
-	if (mc_classes_build(&cl, f->inv->nhosts, &key, NULL, &b->work) < 0)
+	if (mc_classes_build(&found, f->inv->nhosts, &key, NULL, &b->work) < 0)
 		return -1;
-	n = cl.nclasses;
+	n = found.nclasses;
 	if (n > MAX_CLASSES) {
 		mc_diag_error(diag, "the hosts fall into %zu classes for kind '%s', "
 			      "more than the %d a matrix shows", n, out->kind,
 			      MAX_CLASSES);
 		return MC_ELIMIT;
 	}
+	/* Numbered as shown, so that rows need no renumbering. */
+	if (shown_order(b, &found, &cl) < 0)
+		return -1;
 	words = (n + 63) / 64;
 	rows = mc_arena_calloc(&b->work, n * words + 1, sizeof(*rows));
-	order = mc_arena_alloc(&b->work, (n + 1) * sizeof(*order));
-	place = mc_arena_alloc(&b->work, (n + 1) * sizeof(*place));
 	classes = mc_arena_calloc(a, n + 1, sizeof(*classes));
-	if (!rows || !order || !place || !classes)
+	if (!rows || !classes)
 		return -1;
 	b->ctx.skip_host = r.skip_host;
 	b->ctx.skip_rule = r.skip_rule;
@@ -530,27 +559,20 @@ build_kind(builder *b, int kind, bool by_pairs, mc_matrix_kind *out,
 	out->evaluations = b->evaluations;
 	out->by_pairs = rc == 1;
 	for (size_t c = 0; c < n; c++) {
-		order[c].size = cl.start[c + 1] - cl.start[c];
-		order[c].first = cl.first[c];
-		order[c].index = (uint32_t)c;
-	}
-	qsort(order, n, sizeof(*order), class_order_cmp);
-	for (size_t i = 0; i < n; i++) {
-		size_t c = order[i].index, size = order[i].size;
+		size_t size = cl.start[c + 1] - cl.start[c];
 		const char **hosts = mc_arena_calloc(a, size + 1, sizeof(*hosts));
 
-		place[c] = i;
 		if (!hosts)
 			return -1;
 		for (size_t m = 0; m < size; m++)
 			hosts[m] = b->names[b->byname[cl.members[cl.start[c] + m]]];
-		classes[i].hosts = hosts;
-		classes[i].nhosts = size;
-		classes[i].exchange = bit(rows + c * words, c);
-		if (class_values(b, &classes[i], b->byname[cl.first[c]], &r, paths) < 0)
+		classes[c].hosts = hosts;
+		classes[c].nhosts = size;
+		classes[c].exchange = bit(rows + c * words, c);
+		if (class_values(b, &classes[c], b->byname[cl.first[c]], &r, paths) < 0)
 			return -1;
 	}
-	if (edges_of(b, rows, n, words, place, out) < 0)
+	if (edges_of(b, rows, n, words, out) < 0)
 		return -1;
 	out->classes = classes;
 	out->nclasses = n;
@@ -617,6 +639,7 @@ mc_matrix(mc_matrix_result **out, const mc_fleet *f,
 out:
 	mc_owned_free(b.res);
 	mc_buf_free(&b.buf);
+	free(b.outcomes);
 	mc_keep_cache_free(&b.values);
 	mc_arena_release(&b.work);
 	mc_ctx_release(&b.ctx);
