@@ -182,16 +182,27 @@ left_out_part(FILE *out, const mc_matrix_result *res, const mc_matrix_kind *k)
 	kind_left_out(out, k);
 }
 
-/* n in decimal at the end of buf (room for 20 digits); returns where it
- * starts. */
+/* Writes a string literal at p and moves p past it. */
+#define PUT_TEXT(p, lit) \
+	do { \
+		memcpy((p), (lit), sizeof(lit) - 1); \
+		(p) += sizeof(lit) - 1; \
+	} while (0)
+
+/* Writes n in decimal at p; returns where it ends. */
 static char *
-decimal(char *end, size_t n)
+put_decimal(char *p, size_t n)
 {
+	char digits[24], *d = digits + sizeof(digits);
+	size_t len;
+
 	do {
-		*--end = (char)('0' + n % 10);
+		*--d = (char)('0' + n % 10);
 		n /= 10;
 	} while (n);
-	return end;
+	len = (size_t)(digits + sizeof(digits) - d);
+	memcpy(p, d, len);
+	return p + len;
 }
 
 /* The edges of kind k, a line each: "    C1 <-> C2  both ways". A
@@ -200,30 +211,25 @@ decimal(char *end, size_t n)
 static void
 kind_edges(report *r, const mc_matrix_kind *k)
 {
-	char line[96], num[24];
+	char line[96];
 
 	for (size_t e = 0; e < k->nedges && !r->failed; e++) {
 		const mc_matrix_edge *ed = &k->edges[e];
-		char *p = line, *d;
-		size_t n;
+		char *p = line;
 
 		if (ed->both_ways && ed->from > ed->to)
 			continue;
-		memcpy(p, "    C", 5);
-		p += 5;
-		d = decimal(num + sizeof(num), ed->from + 1);
-		n = (size_t)(num + sizeof(num) - d);
-		memcpy(p, d, n);
-		p += n;
-		memcpy(p, ed->both_ways ? " <-> C" : " --> C", 6);
-		p += 6;
-		d = decimal(num + sizeof(num), ed->to + 1);
-		n = (size_t)(num + sizeof(num) - d);
-		memcpy(p, d, n);
-		p += n;
-		n = ed->both_ways ? strlen("  both ways\n") : strlen("  one way\n");
-		memcpy(p, ed->both_ways ? "  both ways\n" : "  one way\n", n);
-		p += n;
+		PUT_TEXT(p, "    C");
+		p = put_decimal(p, ed->from + 1);
+		if (ed->both_ways)
+			PUT_TEXT(p, " <-> C");
+		else
+			PUT_TEXT(p, " --> C");
+		p = put_decimal(p, ed->to + 1);
+		if (ed->both_ways)
+			PUT_TEXT(p, "  both ways\n");
+		else
+			PUT_TEXT(p, "  one way\n");
 		report_add(r, line, (size_t)(p - line));
 	}
 }
@@ -251,11 +257,15 @@ matrix_text(const mc_matrix_result *res, size_t *len)
 	return r.data;
 }
 
+/* Where the document holds a kind's edges: the kind's key "edges" (each
+ * kind's object is at depth 3, its keys indented by 6 spaces, and no string
+ * holds a line break) with the number 0 in their place. */
+#define EDGES_AT "\n      \"edges\": 0"
+
 static json_t *
 kind_json(jctx *j, const mc_matrix_kind *k)
 {
-	json_t *o = json_object(), *cs = json_array(), *es = json_array(),
-	       *lo = json_array();
+	json_t *o = json_object(), *cs = json_array(), *lo = json_array();
 
 	jset(j, o, "kind", json_string(k->kind));
 	for (size_t c = 0; c < k->nclasses; c++) {
@@ -278,27 +288,56 @@ kind_json(jctx *j, const mc_matrix_kind *k)
 		jpush(j, cs, co);
 	}
 	jset(j, o, "classes", cs);
-	for (size_t e = 0; e < k->nedges; e++) {
-		const mc_matrix_edge *ed = &k->edges[e];
-		json_t *eo = json_object();
-
-		jset(j, eo, "from", json_integer((json_int_t)ed->from + 1));
-		jset(j, eo, "to", json_integer((json_int_t)ed->to + 1));
-		jset(j, eo, "both_ways", json_boolean(ed->both_ways));
-		jpush(j, es, eo);
-	}
-	jset(j, o, "edges", es);
+	/* A place for the edges, written by matrix_json (EDGES_AT). */
+	jset(j, o, "edges", json_integer(0));
 	for (size_t i = 0; i < k->nleft_out; i++)
 		jpush(j, lo, json_string(k->left_out[i]));
 	jset(j, o, "left_out", lo);
 	return o;
 }
 
+/* The edges of kind k as the array jansson would write at their place
+ * (JSON_INDENT(2)), a few million of them written without a node each. */
+static void
+kind_edges_json(report *r, const mc_matrix_kind *k)
+{
+	char item[160];
+
+	if (!k->nedges) {
+		report_add(r, "[]", 2);
+		return;
+	}
+	report_add(r, "[\n", 2);
+	for (size_t e = 0; e < k->nedges && !r->failed; e++) {
+		const mc_matrix_edge *ed = &k->edges[e];
+		char *p = item;
+
+		PUT_TEXT(p, "        {\n          \"from\": ");
+		p = put_decimal(p, ed->from + 1);
+		PUT_TEXT(p, ",\n          \"to\": ");
+		p = put_decimal(p, ed->to + 1);
+		if (ed->both_ways)
+			PUT_TEXT(p, ",\n          \"both_ways\": true\n        }");
+		else
+			PUT_TEXT(p, ",\n          \"both_ways\": false\n        }");
+		if (e + 1 < k->nedges)
+			PUT_TEXT(p, ",\n");
+		report_add(r, item, (size_t)(p - item));
+	}
+	report_add(r, "\n      ]", 8);
+}
+
+/* The document built with jansson but for the edges, which are most of a
+ * large matrix: written at their places in the text. */
 static char *
 matrix_json(const mc_matrix_result *res, size_t *len)
 {
 	jctx j = {true};
 	json_t *root = json_object(), *pol = json_object(), *ks = json_array();
+	report r = {NULL, 0, 0, false};
+	const char *at, *place;
+	size_t dlen = 0;
+	char *doc;
 
 	jset(&j, pol, "name", json_string(res->policy_name));
 	jset(&j, pol, "file", json_string(res->policy_file));
@@ -307,7 +346,28 @@ matrix_json(const mc_matrix_result *res, size_t *len)
 	for (size_t k = 0; k < res->nkinds; k++)
 		jpush(&j, ks, kind_json(&j, &res->kinds[k]));
 	jset(&j, root, "kinds", ks);
-	return jdump(&j, root, len);
+	if (!(doc = jdump(&j, root, &dlen)))
+		return NULL;
+	at = doc;
+	for (size_t k = 0; k < res->nkinds; k++) {
+		place = strstr(at, EDGES_AT);
+		if (!place) {
+			r.failed = true;
+			break;
+		}
+		place += strlen(EDGES_AT) - 1;   /* at the 0 */
+		report_add(&r, at, (size_t)(place - at));
+		kind_edges_json(&r, &res->kinds[k]);
+		at = place + 1;
+	}
+	report_add(&r, at, dlen - (size_t)(at - doc) + 1);   /* and its NUL */
+	free(doc);
+	if (r.failed) {
+		free(r.data);
+		return NULL;
+	}
+	*len = r.len - 1;
+	return r.data;
 }
 
 /* A string in a dot file: quoted, with quotes and backslashes escaped. */
