@@ -386,21 +386,67 @@ dot_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* Moves what was written to *out, a memstream over *text, into r, and
+ * opens another when reopen is set. */
+static void
+dot_drain(report *r, FILE **out, char **text, size_t *tlen, bool reopen)
+{
+	if (*out && fclose(*out) != 0)
+		r->failed = true;
+	*out = NULL;
+	report_add(r, *text ? *text : "", *tlen);
+	free(*text);
+	*text = NULL;
+	*tlen = 0;
+	if (reopen && !r->failed && !(*out = open_memstream(text, tlen)))
+		r->failed = true;
+}
+
+/* The edges of kind k (the k-th) as dot edges, a line each. */
+static void
+dot_edges(report *r, size_t k, const mc_matrix_kind *mk)
+{
+	char line[128];
+
+	for (size_t e = 0; e < mk->nedges && !r->failed; e++) {
+		const mc_matrix_edge *ed = &mk->edges[e];
+		char *p = line;
+
+		if (ed->both_ways && ed->from > ed->to)
+			continue;
+		PUT_TEXT(p, "    k");
+		p = put_decimal(p, k);
+		PUT_TEXT(p, "_c");
+		p = put_decimal(p, ed->from + 1);
+		PUT_TEXT(p, " -> k");
+		p = put_decimal(p, k);
+		PUT_TEXT(p, "_c");
+		p = put_decimal(p, ed->to + 1);
+		if (ed->both_ways)
+			PUT_TEXT(p, " [dir=both];\n");
+		else
+			PUT_TEXT(p, ";\n");
+		report_add(r, line, (size_t)(p - line));
+	}
+}
+
 /* One cluster of nodes per kind; a two-way pair is one edge with arrows
- * at both ends, a one-way move a plain arrow. */
+ * at both ends, a one-way move a plain arrow. The nodes are written
+ * through stdio, the edges, most of a large matrix, directly. */
 static char *
 matrix_dot(const mc_matrix_result *res, size_t *len)
 {
+	report r = {NULL, 0, 0, false};
 	char *text = NULL, *label = NULL;
-	size_t llen;
-	FILE *out = open_memstream(&text, len);
+	size_t tlen = 0, llen;
+	FILE *out = open_memstream(&text, &tlen);
 
 	if (!out)
 		return NULL;
 	fputs("digraph migcheck {\n  rankdir=LR;\n  node [shape=box];\n  label=", out);
 	dot_string(out, res->policy_name);
 	fputs(";\n", out);
-	for (size_t k = 0; k < res->nkinds; k++) {
+	for (size_t k = 0; k < res->nkinds && out; k++) {
 		const mc_matrix_kind *mk = &res->kinds[k];
 
 		fprintf(out, "  subgraph cluster_%zu {\n    label=", k);
@@ -429,22 +475,21 @@ matrix_dot(const mc_matrix_result *res, size_t *len)
 			free(label);
 			label = NULL;
 		}
-		for (size_t e = 0; e < mk->nedges; e++) {
-			const mc_matrix_edge *ed = &mk->edges[e];
-
-			if (ed->both_ways && ed->from > ed->to)
-				continue;
-			fprintf(out, "    k%zu_c%zu -> k%zu_c%zu%s;\n", k, ed->from + 1, k,
-				ed->to + 1, ed->both_ways ? " [dir=both]" : "");
-		}
-		fputs("  }\n", out);
+		dot_drain(&r, &out, &text, &tlen, true);
+		dot_edges(&r, k, mk);
+		if (out)
+			fputs("  }\n", out);
 	}
-	fputs("}\n", out);
-	if (fclose(out) != 0) {
-		free(text);
+	if (out)
+		fputs("}\n", out);
+	dot_drain(&r, &out, &text, &tlen, false);
+	report_add(&r, "", 1);   /* a NUL after the text */
+	if (r.failed) {
+		free(r.data);
 		return NULL;
 	}
-	return text;
+	*len = r.len - 1;
+	return r.data;
 }
 
 /* ------------------------------------------------------------------------
