@@ -3,6 +3,7 @@
  * and which class can take VMs from which, as text, JSON or a Graphviz dot
  * graph.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,7 +46,7 @@ shared(const mc_matrix_kind *k, size_t i)
 /* Values every class shares are written once, above the classes; under
  * each class, the values that set it apart. */
 static void
-kind_text(FILE *out, const mc_matrix_kind *k)
+kind_classes(FILE *out, const mc_matrix_kind *k)
 {
 	size_t nvalues = k->nclasses ? k->classes[0].nvalues : 0, n = 0;
 	bool *common = calloc(nvalues + 1, sizeof(*common));
@@ -84,16 +85,11 @@ kind_text(FILE *out, const mc_matrix_kind *k)
 	fputs("  Moves between classes:\n", out);
 	if (!k->nedges)
 		fputs("    none\n", out);
-	for (size_t e = 0; e < k->nedges; e++) {
-		const mc_matrix_edge *ed = &k->edges[e];
+}
 
-		/* A two-way pair is shown once, from its lower class. */
-		if (ed->both_ways && ed->from > ed->to)
-			continue;
-		cli_printf(out, "    C%zu %s C%zu  %s\n", ed->from + 1,
-			   ed->both_ways ? "<->" : "-->", ed->to + 1,
-			   ed->both_ways ? "both ways" : "one way");
-	}
+static void
+kind_left_out(FILE *out, const mc_matrix_kind *k)
+{
 	if (k->nleft_out) {
 		fputs("  Left out (they read the VM):", out);
 		for (size_t i = 0; i < k->nleft_out; i++)
@@ -102,29 +98,174 @@ kind_text(FILE *out, const mc_matrix_kind *k)
 	}
 }
 
+/* The text report as it grows: one buffer, grown by doubling (a matrix of
+ * thousands of classes has millions of edges, and as many lines). */
+typedef struct report {
+	char *data;
+	size_t len, cap;
+	bool failed;    /* memory ran out */
+} report;
+
+static void
+report_add(report *r, const char *s, size_t n)
+{
+	if (r->failed)
+		return;
+	if (n > r->cap - r->len) {
+		size_t cap = r->cap ? r->cap : 4096;
+		char *data;
+
+		while (n > cap - r->len) {
+			if (cap > SIZE_MAX / 2) {
+				r->failed = true;
+				return;
+			}
+			cap *= 2;
+		}
+		if (!(data = realloc(r->data, cap))) {
+			r->failed = true;
+			return;
+		}
+		r->data = data;
+		r->cap = cap;
+	}
+	memcpy(r->data + r->len, s, n);
+	r->len += n;
+}
+
+/* Adds what write writes of kind k (or of the result's head, k NULL),
+ * escaped as every report is (cli_text). */
+static void
+report_part(report *r, const mc_matrix_result *res, const mc_matrix_kind *k,
+	    void (*write)(FILE *out, const mc_matrix_result *res,
+			  const mc_matrix_kind *k))
+{
+	cli_text part;
+	char *text;
+	size_t len = 0;
+
+	if (r->failed)
+		return;
+	if (!cli_text_open(&part)) {
+		r->failed = true;
+		return;
+	}
+	write(part.out, res, k);
+	if (!(text = cli_text_close(&part, &len))) {
+		r->failed = true;
+		return;
+	}
+	report_add(r, text, len);
+	free(text);
+}
+
+static void
+head_part(FILE *out, const mc_matrix_result *res, const mc_matrix_kind *k)
+{
+	(void)k;
+	cli_printf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
+	cli_printf(out, "Digest  %s\n", res->policy_digest);
+}
+
+static void
+classes_part(FILE *out, const mc_matrix_result *res, const mc_matrix_kind *k)
+{
+	(void)res;
+	fputc('\n', out);
+	kind_classes(out, k);
+}
+
+static void
+left_out_part(FILE *out, const mc_matrix_result *res, const mc_matrix_kind *k)
+{
+	(void)res;
+	kind_left_out(out, k);
+}
+
+/* Writes a string literal at p and moves p past it. */
+#define PUT_TEXT(p, lit) \
+	do { \
+		memcpy((p), (lit), sizeof(lit) - 1); \
+		(p) += sizeof(lit) - 1; \
+	} while (0)
+
+/* Writes n in decimal at p; returns where it ends. */
+static char *
+put_decimal(char *p, size_t n)
+{
+	char digits[24], *d = digits + sizeof(digits);
+	size_t len;
+
+	do {
+		*--d = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	len = (size_t)(digits + sizeof(digits) - d);
+	memcpy(p, d, len);
+	return p + len;
+}
+
+/* The edges of kind k, a line each: "    C1 <-> C2  both ways". A
+ * two-way pair is shown once, from its lower class. Digits and ASCII
+ * only: nothing to escape. */
+static void
+kind_edges(report *r, const mc_matrix_kind *k)
+{
+	char line[96];
+
+	for (size_t e = 0; e < k->nedges && !r->failed; e++) {
+		const mc_matrix_edge *ed = &k->edges[e];
+		char *p = line;
+
+		if (ed->both_ways && ed->from > ed->to)
+			continue;
+		PUT_TEXT(p, "    C");
+		p = put_decimal(p, ed->from + 1);
+		if (ed->both_ways)
+			PUT_TEXT(p, " <-> C");
+		else
+			PUT_TEXT(p, " --> C");
+		p = put_decimal(p, ed->to + 1);
+		if (ed->both_ways)
+			PUT_TEXT(p, "  both ways\n");
+		else
+			PUT_TEXT(p, "  one way\n");
+		report_add(r, line, (size_t)(p - line));
+	}
+}
+
+/* Written into one buffer that grows by doubling: the classes through
+ * cli_text, escaped, and the edges, which are most of a large matrix,
+ * formatted directly. */
 static char *
 matrix_text(const mc_matrix_result *res, size_t *len)
 {
-	cli_text report;
-	FILE *out;
+	report r = {NULL, 0, 0, false};
 
-	if (!cli_text_open(&report))
-		return NULL;
-	out = report.out;
-	cli_printf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
-	cli_printf(out, "Digest  %s\n", res->policy_digest);
+	report_part(&r, res, NULL, head_part);
 	for (size_t k = 0; k < res->nkinds; k++) {
-		fputc('\n', out);
-		kind_text(out, &res->kinds[k]);
+		report_part(&r, res, &res->kinds[k], classes_part);
+		kind_edges(&r, &res->kinds[k]);
+		report_part(&r, res, &res->kinds[k], left_out_part);
 	}
-	return cli_text_close(&report, len);
+	report_add(&r, "", 1);   /* a NUL after the text */
+	if (r.failed) {
+		free(r.data);
+		return NULL;
+	}
+	*len = r.len - 1;
+	return r.data;
 }
+
+/* Where the document holds a kind's edges: the kind's key "edges" (each
+ * kind's object is at depth 3, its keys indented by 6 spaces, and no string
+ * holds a line break) with the number 0 in their place. */
+#define EDGES_AT "\n      \"edges\": 0"
 
 static json_t *
 kind_json(jctx *j, const mc_matrix_kind *k)
 {
-	json_t *o = json_object(), *cs = json_array(), *es = json_array(),
-	       *lo = json_array();
+	json_t *o = json_object(), *cs = json_array(), *lo = json_array();
 
 	jset(j, o, "kind", json_string(k->kind));
 	for (size_t c = 0; c < k->nclasses; c++) {
@@ -147,27 +288,56 @@ kind_json(jctx *j, const mc_matrix_kind *k)
 		jpush(j, cs, co);
 	}
 	jset(j, o, "classes", cs);
-	for (size_t e = 0; e < k->nedges; e++) {
-		const mc_matrix_edge *ed = &k->edges[e];
-		json_t *eo = json_object();
-
-		jset(j, eo, "from", json_integer((json_int_t)ed->from + 1));
-		jset(j, eo, "to", json_integer((json_int_t)ed->to + 1));
-		jset(j, eo, "both_ways", json_boolean(ed->both_ways));
-		jpush(j, es, eo);
-	}
-	jset(j, o, "edges", es);
+	/* A place for the edges, written by matrix_json (EDGES_AT). */
+	jset(j, o, "edges", json_integer(0));
 	for (size_t i = 0; i < k->nleft_out; i++)
 		jpush(j, lo, json_string(k->left_out[i]));
 	jset(j, o, "left_out", lo);
 	return o;
 }
 
+/* The edges of kind k as the array jansson would write at their place
+ * (JSON_INDENT(2)), a few million of them written without a node each. */
+static void
+kind_edges_json(report *r, const mc_matrix_kind *k)
+{
+	char item[160];
+
+	if (!k->nedges) {
+		report_add(r, "[]", 2);
+		return;
+	}
+	report_add(r, "[\n", 2);
+	for (size_t e = 0; e < k->nedges && !r->failed; e++) {
+		const mc_matrix_edge *ed = &k->edges[e];
+		char *p = item;
+
+		PUT_TEXT(p, "        {\n          \"from\": ");
+		p = put_decimal(p, ed->from + 1);
+		PUT_TEXT(p, ",\n          \"to\": ");
+		p = put_decimal(p, ed->to + 1);
+		if (ed->both_ways)
+			PUT_TEXT(p, ",\n          \"both_ways\": true\n        }");
+		else
+			PUT_TEXT(p, ",\n          \"both_ways\": false\n        }");
+		if (e + 1 < k->nedges)
+			PUT_TEXT(p, ",\n");
+		report_add(r, item, (size_t)(p - item));
+	}
+	report_add(r, "\n      ]", 8);
+}
+
+/* The document built with jansson but for the edges, which are most of a
+ * large matrix: written at their places in the text. */
 static char *
 matrix_json(const mc_matrix_result *res, size_t *len)
 {
 	jctx j = {true};
 	json_t *root = json_object(), *pol = json_object(), *ks = json_array();
+	report r = {NULL, 0, 0, false};
+	const char *at, *place;
+	size_t dlen = 0;
+	char *doc;
 
 	jset(&j, pol, "name", json_string(res->policy_name));
 	jset(&j, pol, "file", json_string(res->policy_file));
@@ -176,7 +346,28 @@ matrix_json(const mc_matrix_result *res, size_t *len)
 	for (size_t k = 0; k < res->nkinds; k++)
 		jpush(&j, ks, kind_json(&j, &res->kinds[k]));
 	jset(&j, root, "kinds", ks);
-	return jdump(&j, root, len);
+	if (!(doc = jdump(&j, root, &dlen)))
+		return NULL;
+	at = doc;
+	for (size_t k = 0; k < res->nkinds; k++) {
+		place = strstr(at, EDGES_AT);
+		if (!place) {
+			r.failed = true;
+			break;
+		}
+		place += strlen(EDGES_AT) - 1;   /* at the 0 */
+		report_add(&r, at, (size_t)(place - at));
+		kind_edges_json(&r, &res->kinds[k]);
+		at = place + 1;
+	}
+	report_add(&r, at, dlen - (size_t)(at - doc) + 1);   /* and its NUL */
+	free(doc);
+	if (r.failed) {
+		free(r.data);
+		return NULL;
+	}
+	*len = r.len - 1;
+	return r.data;
 }
 
 /* A string in a dot file: quoted, with quotes and backslashes escaped. */
@@ -195,21 +386,67 @@ dot_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* Moves what was written to *out, a memstream over *text, into r, and
+ * opens another when reopen is set. */
+static void
+dot_drain(report *r, FILE **out, char **text, size_t *tlen, bool reopen)
+{
+	if (*out && fclose(*out) != 0)
+		r->failed = true;
+	*out = NULL;
+	report_add(r, *text ? *text : "", *tlen);
+	free(*text);
+	*text = NULL;
+	*tlen = 0;
+	if (reopen && !r->failed && !(*out = open_memstream(text, tlen)))
+		r->failed = true;
+}
+
+/* The edges of kind k (the k-th) as dot edges, a line each. */
+static void
+dot_edges(report *r, size_t k, const mc_matrix_kind *mk)
+{
+	char line[128];
+
+	for (size_t e = 0; e < mk->nedges && !r->failed; e++) {
+		const mc_matrix_edge *ed = &mk->edges[e];
+		char *p = line;
+
+		if (ed->both_ways && ed->from > ed->to)
+			continue;
+		PUT_TEXT(p, "    k");
+		p = put_decimal(p, k);
+		PUT_TEXT(p, "_c");
+		p = put_decimal(p, ed->from + 1);
+		PUT_TEXT(p, " -> k");
+		p = put_decimal(p, k);
+		PUT_TEXT(p, "_c");
+		p = put_decimal(p, ed->to + 1);
+		if (ed->both_ways)
+			PUT_TEXT(p, " [dir=both];\n");
+		else
+			PUT_TEXT(p, ";\n");
+		report_add(r, line, (size_t)(p - line));
+	}
+}
+
 /* One cluster of nodes per kind; a two-way pair is one edge with arrows
- * at both ends, a one-way move a plain arrow. */
+ * at both ends, a one-way move a plain arrow. The nodes are written
+ * through stdio, the edges, most of a large matrix, directly. */
 static char *
 matrix_dot(const mc_matrix_result *res, size_t *len)
 {
+	report r = {NULL, 0, 0, false};
 	char *text = NULL, *label = NULL;
-	size_t llen;
-	FILE *out = open_memstream(&text, len);
+	size_t tlen = 0, llen;
+	FILE *out = open_memstream(&text, &tlen);
 
 	if (!out)
 		return NULL;
 	fputs("digraph migcheck {\n  rankdir=LR;\n  node [shape=box];\n  label=", out);
 	dot_string(out, res->policy_name);
 	fputs(";\n", out);
-	for (size_t k = 0; k < res->nkinds; k++) {
+	for (size_t k = 0; k < res->nkinds && out; k++) {
 		const mc_matrix_kind *mk = &res->kinds[k];
 
 		fprintf(out, "  subgraph cluster_%zu {\n    label=", k);
@@ -238,22 +475,21 @@ matrix_dot(const mc_matrix_result *res, size_t *len)
 			free(label);
 			label = NULL;
 		}
-		for (size_t e = 0; e < mk->nedges; e++) {
-			const mc_matrix_edge *ed = &mk->edges[e];
-
-			if (ed->both_ways && ed->from > ed->to)
-				continue;
-			fprintf(out, "    k%zu_c%zu -> k%zu_c%zu%s;\n", k, ed->from + 1, k,
-				ed->to + 1, ed->both_ways ? " [dir=both]" : "");
-		}
-		fputs("  }\n", out);
+		dot_drain(&r, &out, &text, &tlen, true);
+		dot_edges(&r, k, mk);
+		if (out)
+			fputs("  }\n", out);
 	}
-	fputs("}\n", out);
-	if (fclose(out) != 0) {
-		free(text);
+	if (out)
+		fputs("}\n", out);
+	dot_drain(&r, &out, &text, &tlen, false);
+	report_add(&r, "", 1);   /* a NUL after the text */
+	if (r.failed) {
+		free(r.data);
 		return NULL;
 	}
-	return text;
+	*len = r.len - 1;
+	return r.data;
 }
 
 /* ------------------------------------------------------------------------
@@ -308,7 +544,7 @@ cli_matrix(int argc, char **argv)
 	const char *format = "text";
 	int f;
 	cli_shared sh;
-	mc_matrix_request req = {NULL, NULL};
+	mc_matrix_request req = {NULL, NULL, false};
 	cli_fleet cf;
 	size_t len = 0;
 	mc_matrix_result *res = NULL;

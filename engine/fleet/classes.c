@@ -150,6 +150,9 @@ mc_reads_of_check(mc_reads *r, const mc_policy *p, int kind,
 	case MC_CHECK_COMPARE:
 		r->fields = (uint64_t)1 << kc->compare[index].field;
 		break;
+	case MC_CHECK_RELAX:
+		cond_reads(r, p->relax[index].when);
+		break;
 	case MC_CHECK_RULE:
 		rule = &p->rules[index];
 		if (rule->require)

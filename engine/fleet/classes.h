@@ -42,7 +42,8 @@ typedef struct mc_reads {
 int mc_reads_of_kind(mc_reads *r, const mc_policy *p, int kind,
 		     bool hosts_only, mc_arena *arena);
 
-/* Fills *r with what one check of kind reads (see mc_eval_check). */
+/* Fills *r with what one check of kind reads (see mc_eval_check): a host
+ * requirement, relaxation, match or compare entry, rule or preference. */
 int mc_reads_of_check(mc_reads *r, const mc_policy *p, int kind,
 		      mc_check_type check, size_t index, mc_arena *arena);
 

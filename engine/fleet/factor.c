@@ -148,26 +148,6 @@ group(mc_factored *fk, atom *a, const uint8_t *skip)
 	return (long)(a->nvside * a->targets.nclasses);
 }
 
-/* The field a set check of atom a compares, or NULL when it is not one
- * that bits can decide. */
-static const mc_field *
-set_check(const mc_factored *fk, const atom *a)
-{
-	const mc_field *fd;
-	unsigned eval;
-
-	if (a->check != MC_CHECK_COMPARE ||
-	    fk->f->ninterned > MAX_MEMBER_BITS)
-		return NULL;
-	fd = &fk->p->fields[a->field];
-	eval = mc_op_info_of(fk->p->checks[fk->kind].compare[a->index].op)->eval;
-	if (fd->type != MC_FT_SET || (eval != MC_EVAL_SUPERSET &&
-				      eval != MC_EVAL_SUBSET &&
-				      eval != MC_EVAL_DISJOINT))
-		return NULL;
-	return fd;
-}
-
 /* A set's members as bits over the fleet's members, into bits (words
  * long); false when a member is not the fleet's. */
 static bool
@@ -184,52 +164,48 @@ member_bits(const mc_fleet *f, const mc_fval *v, uint64_t *bits, size_t words)
 	return true;
 }
 
-/* A set check decided by bits: the same answers as compare_holds() in
- * eval.c, which merges the members of two sets for every pair. Returns 1
- * when done, 0 when bits cannot decide it, -1 when memory runs out. */
+/* A set check (superset, subset or disjoint: eval) on field decided by
+ * bits: the same answers as compare_holds() in eval.c, which merges the
+ * members of two sets for every pair. Returns 1 when done, 0 when bits
+ * cannot decide it, -1 when memory runs out. */
 static int
-evaluate_sets(mc_factored *fk, atom *a)
+sets_by_bits(const mc_fleet *f, unsigned eval, size_t field,
+	     const uint32_t *sources, size_t ns, const uint32_t *targets,
+	     size_t nt, int8_t *out)
 {
-	const mc_fleet *f = fk->f;
-	size_t nt = a->targets.nclasses, words = (f->ninterned + 63) / 64 + 1;
-	unsigned eval = mc_op_info_of(fk->p->checks[fk->kind].compare[a->index].op)->eval;
+	size_t words = (f->ninterned + 63) / 64 + 1;
 	uint64_t *tbits = malloc((nt * words + words) * sizeof(*tbits));
 	uint64_t *sbits = tbits + nt * words;
 	int done = 1;
 
 	if (!tbits)
 		return -1;
-	for (size_t t = 0; t < nt && done; t++) {
-		size_t h = fk->byname[a->targets.first[t]];
-
-		done = member_bits(f, mc_fleet_field(f, h, (size_t)a->field),
+	for (size_t t = 0; t < nt && done; t++)
+		done = member_bits(f, mc_fleet_field(f, targets[t], field),
 				   tbits + t * words, words);
-	}
-	for (size_t v = 0; v < a->nvside && done; v++) {
-		size_t src = f->inv->vms[fk->vmc->first[a->vfirst[v]]].host;
-		const mc_fval *sv = mc_fleet_source_field(f, src, (size_t)a->field);
+	for (size_t v = 0; v < ns && done; v++) {
+		const mc_fval *sv = mc_fleet_source_field(f, sources[v], field);
 
 		if (!(done = member_bits(f, sv, sbits, words)))
 			break;
 		for (size_t t = 0; t < nt; t++) {
-			size_t h = fk->byname[a->targets.first[t]];
-			const mc_fval *tv = mc_fleet_field(f, h, (size_t)a->field);
+			const mc_fval *tv = mc_fleet_field(f, targets[t], field);
 			const uint64_t *tb = tbits + t * words;
 			uint64_t miss = 0;
 
 			if (sv->status != MC_FV_OK) {
-				a->out[v * nt + t] = MC_VS_SOURCE_BAD;
+				out[v * nt + t] = MC_VS_SOURCE_BAD;
 				continue;
 			}
 			if (tv->status != MC_FV_OK) {
-				a->out[v * nt + t] = MC_VS_TARGET_BAD;
+				out[v * nt + t] = MC_VS_TARGET_BAD;
 				continue;
 			}
 			for (size_t w = 0; w < words; w++)
 				miss |= eval == MC_EVAL_SUPERSET ? sbits[w] & ~tb[w]
 					: eval == MC_EVAL_SUBSET ? tb[w] & ~sbits[w]
 					: tb[w] & sbits[w];
-			a->out[v * nt + t] = miss ? MC_VS_FAILED : MC_ONE_PASSED;
+			out[v * nt + t] = miss ? MC_VS_FAILED : MC_ONE_PASSED;
 		}
 	}
 	free(tbits);
@@ -258,40 +234,21 @@ integer_entry_cmp(const void *a, const void *b)
 	return (x->num > y->num) - (x->num < y->num);
 }
 
-/* The field of a match or compare on versions or integers, which ranks can
- * decide, or NULL. */
-static const mc_field *
-ordered_check(const mc_factored *fk, const atom *a)
-{
-	const mc_field *fd;
-
-	if (a->check != MC_CHECK_MATCH && a->check != MC_CHECK_COMPARE)
-		return NULL;
-	fd = &fk->p->fields[a->field];
-	if (fd->type != MC_FT_VERSION && fd->type != MC_FT_INTEGER)
-		return NULL;
-	if (a->check == MC_CHECK_COMPARE &&
-	    !mc_op_info_of(fk->p->checks[fk->kind].compare[a->index].op)->order)
-		return NULL;
-	return fd;
-}
-
-/* A match or compare on versions or integers decided by ranks: every
- * value of both sides sorted once, so that a class pair compares two
- * numbers, with the answers of fval_equal() and compare_holds() in
+/* A match or compare (op) on a field of versions or integers decided by
+ * ranks: every value of both sides sorted once, so that a pair compares
+ * two numbers, with the answers of fval_equal() and compare_holds() in
  * eval.c. Returns 0, or -1 when memory runs out. */
 static int
-evaluate_ordered(mc_factored *fk, atom *a, const mc_field *fd)
+ordered_by_ranks(const mc_fleet *f, const mc_field *fd, const mc_op_info *op,
+		 size_t field, const uint32_t *sources, size_t ns,
+		 const uint32_t *targets, size_t nt, int8_t *out)
 {
-	const mc_fleet *f = fk->f;
-	size_t nt = a->targets.nclasses, nv = a->nvside, n = 0;
-	const mc_op_info *op = mc_op_info_of(a->check == MC_CHECK_MATCH ? MC_OP_EQ
-		: fk->p->checks[fk->kind].compare[a->index].op);
+	size_t n = 0;
 	int (*cmp)(const void *, const void *) = fd->type == MC_FT_VERSION
 		? version_entry_cmp : integer_entry_cmp;
-	uint32_t *rank = malloc((nt + nv + 1) * sizeof(*rank));
-	ranked *all = malloc((nt + nv + 1) * sizeof(*all));
-	const mc_fval **val = malloc((nt + nv + 1) * sizeof(*val));
+	uint32_t *rank = malloc((nt + ns + 1) * sizeof(*rank));
+	ranked *all = malloc((nt + ns + 1) * sizeof(*all));
+	const mc_fval **val = malloc((nt + ns + 1) * sizeof(*val));
 
 	if (!rank || !all || !val) {
 		free(rank);
@@ -299,15 +256,12 @@ evaluate_ordered(mc_factored *fk, atom *a, const mc_field *fd)
 		free(val);
 		return -1;
 	}
-	/* Targets first, then the VM side's hosts. */
+	/* Targets first, then the sources. */
 	for (size_t t = 0; t < nt; t++)
-		val[t] = mc_fleet_field(f, fk->byname[a->targets.first[t]],
-					(size_t)a->field);
-	for (size_t v = 0; v < nv; v++)
-		val[nt + v] = mc_fleet_source_field(f,
-				f->inv->vms[fk->vmc->first[a->vfirst[v]]].host,
-				(size_t)a->field);
-	for (size_t i = 0; i < nt + nv; i++) {
+		val[t] = mc_fleet_field(f, targets[t], field);
+	for (size_t v = 0; v < ns; v++)
+		val[nt + v] = mc_fleet_source_field(f, sources[v], field);
+	for (size_t i = 0; i < nt + ns; i++) {
 		if (val[i]->status == MC_FV_OK)
 			all[n++] = (ranked){val[i], &rank[i]};
 	}
@@ -317,9 +271,9 @@ evaluate_ordered(mc_factored *fk, atom *a, const mc_field *fd)
 			r++;
 		*all[i].rank = (uint32_t)r;
 	}
-	for (size_t v = 0; v < nv; v++) {
+	for (size_t v = 0; v < ns; v++) {
 		for (size_t t = 0; t < nt; t++) {
-			int8_t *o = &a->out[v * nt + t];
+			int8_t *o = &out[v * nt + t];
 			uint32_t rs = rank[nt + v], rt = rank[t];
 
 			if (val[nt + v]->status != MC_FV_OK)
@@ -337,32 +291,71 @@ evaluate_ordered(mc_factored *fk, atom *a, const mc_field *fd)
 	return 0;
 }
 
+int
+mc_factor_field_pairs(const mc_fleet *f, int kind, mc_check_type check,
+		      size_t index, const uint32_t *sources, size_t ns,
+		      const uint32_t *targets, size_t nt, int8_t *out)
+{
+	const mc_kind_checks *kc = &f->policy->checks[kind];
+	const mc_op_info *op;
+	const mc_field *fd;
+	size_t field;
+	int done;
+
+	if (check == MC_CHECK_MATCH) {
+		field = kc->match[index].field;
+		op = mc_op_info_of(MC_OP_EQ);
+	} else if (check == MC_CHECK_COMPARE) {
+		field = kc->compare[index].field;
+		op = mc_op_info_of(kc->compare[index].op);
+	} else {
+		return 0;
+	}
+	fd = &f->policy->fields[field];
+	if (check == MC_CHECK_COMPARE && fd->type == MC_FT_SET &&
+	    f->ninterned <= MAX_MEMBER_BITS &&
+	    (op->eval == MC_EVAL_SUPERSET || op->eval == MC_EVAL_SUBSET ||
+	     op->eval == MC_EVAL_DISJOINT) &&
+	    (done = sets_by_bits(f, op->eval, field, sources, ns, targets, nt,
+				 out)) != 0)
+		return done;
+	if ((fd->type == MC_FT_VERSION || fd->type == MC_FT_INTEGER) &&
+	    (check == MC_CHECK_MATCH || op->order))
+		return ordered_by_ranks(f, fd, op, field, sources, ns, targets, nt,
+					out) < 0 ? -1 : 1;
+	return 0;
+}
+
 /* Evaluates every class pair of atom a, a VM class's first VM and its host
  * standing for the VM side, a class's first host for the targets. */
 static int
 evaluate(mc_factored *fk, atom *a)
 {
+	const mc_fleet *f = fk->f;
 	size_t nt = a->targets.nclasses;
-	const mc_field *fd;
+	uint32_t *sources, *targets;
 	int done;
 
 	a->out = mc_arena_alloc(fk->arena, a->nvside * nt + 1);
 	a->pass = mc_arena_calloc(fk->arena, a->nvside + 1, sizeof(*a->pass));
-	if (!a->out || !a->pass)
+	sources = mc_arena_alloc(fk->arena, (a->nvside + 1) * sizeof(*sources));
+	targets = mc_arena_alloc(fk->arena, (nt + 1) * sizeof(*targets));
+	if (!a->out || !a->pass || !sources || !targets)
 		return -1;
-	if (set_check(fk, a) && (done = evaluate_sets(fk, a)) != 0)
+	for (size_t v = 0; v < a->nvside; v++)
+		sources[v] = (uint32_t)f->inv->vms[fk->vmc->first[a->vfirst[v]]].host;
+	for (size_t t = 0; t < nt; t++)
+		targets[t] = fk->byname[a->targets.first[t]];
+	if ((done = mc_factor_field_pairs(f, fk->kind, a->check, a->index, sources,
+					  a->nvside, targets, nt, a->out)) != 0)
 		return done < 0 ? -1 : 0;
-	if ((fd = ordered_check(fk, a)))
-		return evaluate_ordered(fk, a, fd);
 	for (size_t v = 0; v < a->nvside; v++) {
 		size_t vm = fk->vmc->first[a->vfirst[v]];
 		mc_vmview view = mc_ctx_vm(fk->ctx, vm);
-		size_t src = fk->f->inv->vms[vm].host;
 
 		for (size_t t = 0; t < nt; t++)
-			a->out[v * nt + t] = (int8_t)mc_eval_check(fk->ctx, &view, src,
-				fk->byname[a->targets.first[t]], fk->kind, a->check,
-				a->index);
+			a->out[v * nt + t] = (int8_t)mc_eval_check(fk->ctx, &view,
+				sources[v], targets[t], fk->kind, a->check, a->index);
 	}
 	return 0;
 }

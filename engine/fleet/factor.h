@@ -73,4 +73,17 @@ void mc_factored_reasons(const mc_factored *fk, size_t c, uint32_t own,
 			 void (*count)(void *arg, const mc_vio *vio, size_t hosts),
 			 void *arg);
 
+/*
+ * A match or compare entry (check, index) of kind on every pair of the
+ * hosts sources[0 .. ns) and targets[0 .. nt), into out[s * nt + t]:
+ * MC_ONE_PASSED or the violation status, as mc_eval_check gives them. A
+ * set check is decided as bits over the fleet's members, a check on
+ * versions or integers by ranks of the values. Returns 1 when done, 0
+ * when neither way decides the check (then out holds nothing useful), -1
+ * when memory runs out.
+ */
+int mc_factor_field_pairs(const mc_fleet *f, int kind, mc_check_type check,
+			  size_t index, const uint32_t *sources, size_t ns,
+			  const uint32_t *targets, size_t nt, int8_t *out);
+
 #endif

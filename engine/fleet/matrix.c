@@ -3,14 +3,28 @@
  * class can send VMs to which.
  *
  * The classes are those of classes.h over what a kind reads of two hosts,
- * checks that read the VM left out. Every class pair is evaluated once, a
- * class's first host standing for all of it, with a VM that has no values:
- * relaxations, which depend on the VM, do not apply.
+ * checks that read the VM left out. A move from class A to class B is
+ * decided as for a class's first host and a VM that has no values:
+ * preferences are not read, and a relaxation applies when its `when` holds
+ * for such a VM (on those hosts).
+ *
+ * A kind is decided by checks apart, as plan does (factor.h): each check
+ * reads little of two hosts (a match one field, a host requirement a few
+ * paths of the target), so the kind's classes fall, for that check, into
+ * few source-side and target-side classes of its own. Each check is
+ * evaluated once per pair of those and kept, per source-side class, as the
+ * set of the kind's classes it lets through (a bitset); a class's row of
+ * the matrix is the intersection of its checks' sets, a field check's set
+ * widened by the sets of the relaxations that drop its field. When the
+ * checks' class pairs would outnumber the kind's, or a rule may read what
+ * it does not declare, every class pair is evaluated whole instead; so
+ * too with the request's by_pairs, which gives the same matrix.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fleet/classes.h"
+#include "fleet/factor.h"
 #include "eval/eval.h"
 #include "eval/keep.h"
 
@@ -29,6 +43,10 @@ typedef struct builder {
 	uint32_t *byname;        /* hosts by name */
 	const char **names;      /* per host: the result's copy of its name */
 	mc_keep_cache values;    /* the large values kept, shared by classes */
+	size_t evaluations;      /* of the kind being built */
+	int8_t *outcomes;        /* scratch: a check's outcomes on its class
+	                            pairs */
+	size_t noutcomes;        /* room in outcomes */
 } builder;
 
 static int
@@ -146,24 +164,45 @@ left_out(builder *b, int kind, const mc_reads *r, mc_matrix_kind *out)
 	return b->nomem ? -1 : 0;
 }
 
-/* Evaluates every class pair: ok[a * n + c] is 1 when a move from class a
- * to class c is allowed. */
-static int
-evaluate(builder *b, int kind, const mc_classes *cl, uint8_t *ok)
+/* The bits of a row: bit c of row a says that class a can send VMs to
+ * class c (and, for c == a, that two hosts of a can exchange them). */
+static inline bool
+bit(const uint64_t *row, size_t c)
 {
-	const mc_fleet *f = b->f;
+	return (row[c / 64] >> (c % 64)) & 1;
+}
+
+static inline void
+set_bit(uint64_t *row, size_t c)
+{
+	row[c / 64] |= (uint64_t)1 << (c % 64);
+}
+
+/* A VM with no values, and no record. */
+static mc_vmview
+no_vm(builder *b)
+{
+	mc_vmview vm;
+
+	memset(b->ctx.vm_scratch, 0, b->f->nvm_paths * sizeof(*b->ctx.vm_scratch));
+	vm.vals = b->ctx.vm_scratch;
+	vm.record = NULL;
+	vm.remedy = NULL;
+	return vm;
+}
+
+/* Evaluates every class pair whole into rows (n rows of words each). */
+static int
+evaluate_pairs(builder *b, int kind, const mc_classes *cl, uint64_t *rows,
+	       size_t words)
+{
 	size_t n = cl->nclasses;
 	mc_pair_result pr;
-	mc_vmview vm;
+	mc_vmview vm = no_vm(b);
 
 	pr.vio = calloc(b->p->max_violations + 1, sizeof(*pr.vio));
 	if (!pr.vio)
 		return -1;
-	/* A VM with no values, and no record. */
-	memset(b->ctx.vm_scratch, 0, f->nvm_paths * sizeof(*b->ctx.vm_scratch));
-	vm.vals = b->ctx.vm_scratch;
-	vm.record = NULL;
-	vm.remedy = NULL;
 	for (size_t a = 0; a < n; a++) {
 		size_t src = b->byname[cl->first[a]];
 
@@ -172,34 +211,317 @@ evaluate(builder *b, int kind, const mc_classes *cl, uint8_t *ok)
 
 			/* Within a class: its first host and another. */
 			if (a == c) {
-				if (cl->start[c + 1] - cl->start[c] < 2) {
-					ok[a * n + c] = 0;
+				if (cl->start[c + 1] - cl->start[c] < 2)
 					continue;
-				}
 				tgt = b->byname[cl->members[cl->start[c] + 1]];
 			}
 			mc_eval_pair(&b->ctx, &vm, src, tgt, kind, &pr);
-			ok[a * n + c] = pr.allowed;
+			b->evaluations++;
+			if (pr.allowed)
+				set_bit(rows + a * words, c);
 		}
 	}
 	free(pr.vio);
 	return 0;
 }
 
+/* One check of a kind evaluated apart, over the kind's classes. */
+typedef struct apart {
+	mc_check_type check;
+	size_t index;
+	int field;               /* a match or compare: its field; else -1 */
+	uint64_t drops;          /* a relaxation: the fields it drops */
+	mc_classes src, tgt;     /* the kind's classes, as sources and as
+	                            targets, grouped by what the check reads */
+	uint64_t *pass;          /* per source-side class: the kind's classes
+	                            it lets through (words each) */
+} apart;
+
+/* Adds a check to atoms (zeroed). */
+static void
+add_atom(apart *atoms, size_t *n, mc_check_type check, size_t index, int field,
+	 uint64_t drops)
+{
+	apart *a = &atoms[(*n)++];
+
+	a->check = check;
+	a->index = index;
+	a->field = field;
+	a->drops = drops;
+}
+
+/* The checks of kind that the matrix evaluates, into atoms (room for
+ * them all): host requirements and rules that read no VM, the relaxations
+ * that drop a field the kind checks, match and compare entries. Returns
+ * how many, or -1 when a rule may read what it does not declare. */
+static long
+checks_of(const builder *b, int kind, const mc_reads *r, apart *atoms)
+{
+	const mc_policy *p = b->p;
+	const mc_kind_checks *kc = &p->checks[kind];
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nhost_require; i++) {
+		if (!r->skip_host[i])
+			add_atom(atoms, &n, MC_CHECK_HOST, i, -1, 0);
+	}
+	for (size_t i = 0; i < p->nrelax; i++) {
+		if (p->relax[i].drop & r->fields)
+			add_atom(atoms, &n, MC_CHECK_RELAX, i, -1, p->relax[i].drop);
+	}
+	for (size_t i = 0; i < kc->nmatch; i++)
+		add_atom(atoms, &n, MC_CHECK_MATCH, i, (int)kc->match[i].field, 0);
+	for (size_t i = 0; i < kc->ncompare; i++)
+		add_atom(atoms, &n, MC_CHECK_COMPARE, i, (int)kc->compare[i].field, 0);
+	for (size_t i = 0; i < p->nrules; i++) {
+		const mc_rule *rule = &p->rules[i];
+
+		if (!(rule->kinds & (1u << kind)) || r->skip_rule[i])
+			continue;
+		if (!rule->require && !rule->has_uses)
+			return -1;
+		add_atom(atoms, &n, MC_CHECK_RULE, i, -1, 0);
+	}
+	return (long)n;
+}
+
+/* Groups the kind's classes (rep: each one's first host) as sources and
+ * as targets of atom a. Returns its class pairs, or -1. */
+static long
+group(builder *b, int kind, apart *a, const uint32_t *rep, size_t n)
+{
+	mc_reads r;
+	mc_host_key sk, tk;
+	mc_class_key skey = {mc_host_hash, mc_host_equal, &sk};
+	mc_class_key tkey = {mc_host_hash, mc_host_equal, &tk};
+
+	if (mc_reads_of_check(&r, b->p, kind, a->check, a->index, &b->work) < 0)
+		return -1;
+	sk = (mc_host_key){b->f, rep, r.source, r.fields, false};
+	tk = (mc_host_key){b->f, rep, r.target, r.fields, false};
+	if (mc_classes_build(&a->src, n, &skey, NULL, &b->work) < 0 ||
+	    mc_classes_build(&a->tgt, n, &tkey, NULL, &b->work) < 0)
+		return -1;
+	return (long)(a->src.nclasses * a->tgt.nclasses);
+}
+
+/* Evaluates atom a once per pair of its classes, a class's first host
+ * standing for it, into a->pass. A match or compare is decided as bits or
+ * ranks where it can be (mc_factor_field_pairs). */
 static int
-build_kind(builder *b, int kind, mc_matrix_kind *out, mc_diag *diag)
+evaluate_atom(builder *b, int kind, apart *a, const uint32_t *rep,
+	      const mc_vmview *vm, size_t words)
+{
+	size_t ns = a->src.nclasses, nt = a->tgt.nclasses;
+	uint32_t *sources, *targets;
+	int8_t *out;
+	int done;
+
+	if (ns * nt + 1 > b->noutcomes) {
+		free(b->outcomes);
+		b->noutcomes = 0;
+		if (!(b->outcomes = malloc(ns * nt + 1)))
+			return -1;
+		b->noutcomes = ns * nt + 1;
+	}
+	out = b->outcomes;
+	a->pass = mc_arena_calloc(&b->work, ns * words + 1, sizeof(*a->pass));
+	sources = mc_arena_alloc(&b->work, (ns + 1) * sizeof(*sources));
+	targets = mc_arena_alloc(&b->work, (nt + 1) * sizeof(*targets));
+	if (!a->pass || !sources || !targets)
+		return -1;
+	for (size_t s = 0; s < ns; s++)
+		sources[s] = rep[a->src.first[s]];
+	for (size_t t = 0; t < nt; t++)
+		targets[t] = rep[a->tgt.first[t]];
+	b->evaluations += ns * nt;
+	done = mc_factor_field_pairs(b->f, kind, a->check, a->index, sources, ns,
+				     targets, nt, out);
+	if (done < 0)
+		return -1;
+	for (size_t s = 0; s < ns; s++) {
+		uint64_t *set = a->pass + s * words;
+
+		for (size_t t = 0; t < nt; t++) {
+			int st = done ? out[s * nt + t]
+				 : mc_eval_check(&b->ctx, vm, sources[s], targets[t],
+						 kind, a->check, a->index);
+
+			if (st != MC_ONE_PASSED)
+				continue;
+			for (size_t m = a->tgt.start[t]; m < a->tgt.start[t + 1]; m++)
+				set_bit(set, a->tgt.members[m]);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Evaluates kind by checks apart into rows (n rows of words each, zeroed).
+ * Returns 0, 1 when the kind is to be evaluated by class pairs instead
+ * (rows untouched), or -1 when memory runs out.
+ */
+static int
+evaluate_apart(builder *b, int kind, const mc_classes *cl, const mc_reads *r,
+	       uint64_t *rows, size_t words)
+{
+	const mc_policy *p = b->p;
+	const mc_kind_checks *kc = &p->checks[kind];
+	size_t n = cl->nclasses, pairs = 0;
+	uint32_t *rep;
+	apart *atoms;
+	long natoms;
+	mc_vmview vm;
+
+	rep = mc_arena_alloc(&b->work, (n + 1) * sizeof(*rep));
+	atoms = mc_arena_calloc(&b->work, p->nhost_require + p->nrelax + kc->nmatch +
+				kc->ncompare + p->nrules + 1, sizeof(*atoms));
+	if (!rep || !atoms)
+		return -1;
+	if ((natoms = checks_of(b, kind, r, atoms)) < 0)
+		return 1;
+	for (size_t c = 0; c < n; c++)
+		rep[c] = b->byname[cl->first[c]];
+	for (long i = 0; i < natoms; i++) {
+		long np = group(b, kind, &atoms[i], rep, n);
+
+		if (np < 0)
+			return -1;
+		/* Past the kind's own class pairs, checks apart save nothing. */
+		if ((pairs += (size_t)np) > n * n)
+			return 1;
+	}
+	vm = no_vm(b);
+	for (long i = 0; i < natoms; i++) {
+		if (evaluate_atom(b, kind, &atoms[i], rep, &vm, words) < 0)
+			return -1;
+	}
+	for (size_t a = 0; a < n; a++) {
+		uint64_t *row = rows + a * words;
+
+		for (size_t w = 0; w < words; w++)
+			row[w] = ~(uint64_t)0;
+		if (n % 64)
+			row[words - 1] = ((uint64_t)1 << (n % 64)) - 1;
+		for (long i = 0; i < natoms; i++) {
+			const apart *x = &atoms[i];
+			const uint64_t *pass = x->pass + x->src.of[a] * words;
+
+			if (x->check == MC_CHECK_RELAX)
+				continue;
+			for (size_t w = 0; w < words; w++) {
+				uint64_t ok = pass[w];
+
+				/* A field check holds where a relaxation that
+				 * drops its field applies. */
+				for (long j = 0; x->field >= 0 && j < natoms; j++) {
+					const apart *y = &atoms[j];
+
+					if (y->check == MC_CHECK_RELAX &&
+					    (y->drops & ((uint64_t)1 << x->field)))
+						ok |= y->pass[y->src.of[a] * words + w];
+				}
+				row[w] &= ok;
+			}
+		}
+		/* A class of one host has no two hosts to exchange VMs. */
+		if (cl->start[a + 1] - cl->start[a] < 2)
+			row[a / 64] &= ~((uint64_t)1 << (a % 64));
+	}
+	return 0;
+}
+
+/* The edges of rows (one per class, as shown): by from, then to. */
+static int
+edges_of(builder *b, const uint64_t *rows, size_t n, size_t words,
+	 mc_matrix_kind *out)
+{
+	mc_matrix_edge *edges;
+	size_t nedges = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t w = 0; w < words; w++)
+			nedges += (size_t)__builtin_popcountll(rows[i * words + w]);
+		nedges -= bit(rows + i * words, i);
+	}
+	/* Every edge is written below: no need to zero them first. */
+	edges = mc_arena_alloc(mc_owned_arena(b->res), (nedges + 1) * sizeof(*edges));
+	if (!edges)
+		return -1;
+	nedges = 0;
+	for (size_t i = 0; i < n; i++) {
+		const uint64_t *row = rows + i * words;
+
+		for (size_t w = 0; w < words; w++) {
+			for (uint64_t x = row[w]; x; x &= x - 1) {
+				size_t j = w * 64 + (size_t)__builtin_ctzll(x);
+
+				if (j == i)
+					continue;
+				edges[nedges].from = i;
+				edges[nedges].to = j;
+				edges[nedges].both_ways = bit(rows + j * words, i);
+				nedges++;
+			}
+		}
+	}
+	out->edges = edges;
+	out->nedges = nedges;
+	return 0;
+}
+
+/* The classes of cl in the order a matrix shows them, largest first, then
+ * by first host, into shown (in arena). */
+static int
+shown_order(builder *b, const mc_classes *cl, mc_classes *shown)
+{
+	size_t n = cl->nclasses, m = 0;
+	class_order *order = mc_arena_alloc(&b->work, (n + 1) * sizeof(*order));
+
+	*shown = *cl;
+	shown->of = mc_arena_alloc(&b->work, (cl->nitems + 1) * sizeof(*shown->of));
+	shown->first = mc_arena_alloc(&b->work, (n + 1) * sizeof(*shown->first));
+	shown->start = mc_arena_alloc(&b->work, (n + 1) * sizeof(*shown->start));
+	shown->members = mc_arena_alloc(&b->work,
+					(cl->nitems + 1) * sizeof(*shown->members));
+	if (!order || !shown->of || !shown->first || !shown->start ||
+	    !shown->members)
+		return -1;
+	for (size_t c = 0; c < n; c++) {
+		order[c].size = cl->start[c + 1] - cl->start[c];
+		order[c].first = cl->first[c];
+		order[c].index = (uint32_t)c;
+	}
+	qsort(order, n, sizeof(*order), class_order_cmp);
+	for (size_t i = 0; i < n; i++) {
+		size_t c = order[i].index;
+
+		shown->first[i] = cl->first[c];
+		shown->start[i] = (uint32_t)m;
+		for (size_t k = cl->start[c]; k < cl->start[c + 1]; k++) {
+			shown->members[m++] = cl->members[k];
+			shown->of[cl->members[k]] = (uint32_t)i;
+		}
+	}
+	shown->start[n] = (uint32_t)m;
+	return 0;
+}
+
+static int
+build_kind(builder *b, int kind, bool by_pairs, mc_matrix_kind *out,
+	   mc_diag *diag)
 {
 	const mc_fleet *f = b->f;
 	mc_arena *a = mc_owned_arena(b->res);
 	mc_reads r;
 	mc_host_key hk;
 	mc_class_key key = {mc_host_hash, mc_host_equal, &hk};
-	mc_classes cl;
-	uint8_t *paths, *ok;
-	class_order *order;
-	size_t *place, n, nedges = 0;
+	mc_classes found, cl;
+	uint8_t *paths;
+	uint64_t *rows;
+	size_t n, words;
 	mc_matrix_class *classes;
-	mc_matrix_edge *edges;
+	int rc = 1;
 
 	out->kind = mc_keep(a, &b->nomem, b->p->kinds[kind].name);
 	if (mc_reads_of_kind(&r, b->p, kind, true, &b->work) < 0)
@@ -210,70 +532,50 @@ build_kind(builder *b, int kind, mc_matrix_kind *out, mc_diag *diag)
 	for (size_t i = 0; i < f->nhost_paths; i++)
 		paths[i] = r.target[i] | r.source[i];
 	hk = (mc_host_key){f, b->byname, paths, r.fields, false};
-	if (mc_classes_build(&cl, f->inv->nhosts, &key, NULL, &b->work) < 0)
+	if (mc_classes_build(&found, f->inv->nhosts, &key, NULL, &b->work) < 0)
 		return -1;
-	n = cl.nclasses;
+	n = found.nclasses;
 	if (n > MAX_CLASSES) {
 		mc_diag_error(diag, "the hosts fall into %zu classes for kind '%s', "
 			      "more than the %d a matrix shows", n, out->kind,
 			      MAX_CLASSES);
 		return MC_ELIMIT;
 	}
-	ok = mc_arena_alloc(&b->work, n * n + 1);
-	order = mc_arena_alloc(&b->work, (n + 1) * sizeof(*order));
-	place = mc_arena_alloc(&b->work, (n + 1) * sizeof(*place));
+	/* Numbered as shown, so that rows need no renumbering. */
+	if (shown_order(b, &found, &cl) < 0)
+		return -1;
+	words = (n + 63) / 64;
+	rows = mc_arena_calloc(&b->work, n * words + 1, sizeof(*rows));
 	classes = mc_arena_calloc(a, n + 1, sizeof(*classes));
-	if (!ok || !order || !place || !classes)
+	if (!rows || !classes)
 		return -1;
 	b->ctx.skip_host = r.skip_host;
 	b->ctx.skip_rule = r.skip_rule;
-	if (evaluate(b, kind, &cl, ok) < 0)
+	b->evaluations = 0;
+	if (!by_pairs && (rc = evaluate_apart(b, kind, &cl, &r, rows, words)) < 0)
 		return -1;
+	if (rc == 1 && evaluate_pairs(b, kind, &cl, rows, words) < 0)
+		return -1;
+	out->evaluations = b->evaluations;
+	out->by_pairs = rc == 1;
 	for (size_t c = 0; c < n; c++) {
-		order[c].size = cl.start[c + 1] - cl.start[c];
-		order[c].first = cl.first[c];
-		order[c].index = (uint32_t)c;
-	}
-	qsort(order, n, sizeof(*order), class_order_cmp);
-	for (size_t i = 0; i < n; i++) {
-		size_t c = order[i].index, size = order[i].size;
+		size_t size = cl.start[c + 1] - cl.start[c];
 		const char **hosts = mc_arena_calloc(a, size + 1, sizeof(*hosts));
 
-		place[c] = i;
 		if (!hosts)
 			return -1;
 		for (size_t m = 0; m < size; m++)
 			hosts[m] = b->names[b->byname[cl.members[cl.start[c] + m]]];
-		classes[i].hosts = hosts;
-		classes[i].nhosts = size;
-		classes[i].exchange = ok[c * n + c] != 0;
-		if (class_values(b, &classes[i], b->byname[cl.first[c]], &r, paths) < 0)
+		classes[c].hosts = hosts;
+		classes[c].nhosts = size;
+		classes[c].exchange = bit(rows + c * words, c);
+		if (class_values(b, &classes[c], b->byname[cl.first[c]], &r, paths) < 0)
 			return -1;
-		for (size_t d = 0; d < n; d++)
-			nedges += d != c && ok[c * n + d];
 	}
-	edges = mc_arena_calloc(a, nedges + 1, sizeof(*edges));
-	if (!edges)
+	if (edges_of(b, rows, n, words, out) < 0)
 		return -1;
-	nedges = 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t c = order[i].index;
-
-		for (size_t j = 0; j < n; j++) {
-			size_t d = order[j].index;
-
-			if (c == d || !ok[c * n + d])
-				continue;
-			edges[nedges].from = i;
-			edges[nedges].to = j;
-			edges[nedges].both_ways = ok[d * n + c] != 0;
-			nedges++;
-		}
-	}
 	out->classes = classes;
 	out->nclasses = n;
-	out->edges = edges;
-	out->nedges = nedges;
 	return b->nomem ? -1 : 0;
 }
 
@@ -315,7 +617,8 @@ mc_matrix(mc_matrix_result **out, const mc_fleet *f,
 	for (size_t k = 0; k < p->nkinds; k++) {
 		if (only >= 0 && (size_t)only != k)
 			continue;
-		if ((rc = build_kind(&b, (int)k, &kinds[n++], diag)) != MC_OK) {
+		if ((rc = build_kind(&b, (int)k, req->by_pairs, &kinds[n++],
+				     diag)) != MC_OK) {
 			if (rc != MC_ELIMIT)
 				rc = MC_ENOMEM;
 			goto out;
@@ -336,6 +639,7 @@ mc_matrix(mc_matrix_result **out, const mc_fleet *f,
 out:
 	mc_owned_free(b.res);
 	mc_buf_free(&b.buf);
+	free(b.outcomes);
 	mc_keep_cache_free(&b.values);
 	mc_arena_release(&b.work);
 	mc_ctx_release(&b.ctx);

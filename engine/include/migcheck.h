@@ -490,6 +490,9 @@ MC_API void mc_plan_result_free(mc_plan_result *result);
 typedef struct mc_matrix_request {
 	const char *kind;      /* NULL: every kind of the policy */
 	mc_budget *budget;     /* NULL: a budget of the fleet's limits */
+	bool by_pairs;         /* evaluate every class pair whole rather than
+	                          each check apart (the same matrix, slower:
+	                          for tests and comparison) */
 } mc_matrix_request;
 
 /* A value a class's hosts share: a field, or a host path a check reads. */
@@ -522,6 +525,10 @@ typedef struct mc_matrix_kind {
 	const char *const *left_out;     /* checks that read the VM: "host.2",
 	                                    "rule.ID" */
 	size_t nleft_out;
+	/* What it took: evaluations of one check each on a pair of that
+	 * check's classes (checks apart), or of a class pair whole. */
+	size_t evaluations;
+	bool by_pairs;                   /* evaluated by class pairs whole */
 } mc_matrix_kind;
 
 typedef struct mc_matrix_result {

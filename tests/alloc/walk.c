@@ -448,7 +448,8 @@ typedef struct job {
 	bool explain; /* also describe the policy (mc_policy_explain) */
 	bool lint;    /* also lint it (mc_policy_lint) */
 	bool fleet;   /* also plan every VM (by classes, then by pairs), build
-	                 the matrix and the baseline of every host */
+	                 the matrix (by checks apart, then by class pairs) and
+	                 the baseline of every host */
 	const char *diff_with;  /* also diff the policy and this one on the
 	                           inventory (by classes, then by pairs) */
 	size_t maxvm; /* check only the first VMs (0: all), to keep it short */
@@ -480,11 +481,15 @@ run_fleet(const mc_fleet *fleet, mc_diag *diag)
 		mc_plan_result_free(plan);
 		plan = NULL;
 	}
-	rc = mc_matrix(&matrix, fleet, &mreq, diag);
-	if (!step(rc, matrix, true, diag, "mc_matrix"))
-		return false;
-	same(hash_matrix(matrix), "mc_matrix");
-	mc_matrix_result_free(matrix);
+	for (int pairs = 0; pairs < 2; pairs++) {
+		mreq.by_pairs = pairs;
+		rc = mc_matrix(&matrix, fleet, &mreq, diag);
+		if (!step(rc, matrix, true, diag, "mc_matrix"))
+			return false;
+		same(hash_matrix(matrix), "mc_matrix");
+		mc_matrix_result_free(matrix);
+		matrix = NULL;
+	}
 	rc = mc_baseline(&base, fleet, &breq, diag);
 	if (!step(rc, base, true, diag, "mc_baseline"))
 		return false;

@@ -79,7 +79,7 @@ out:
 static void
 check_all(const mc_policy *policy, const mc_inventory *inv, mc_diag *diag)
 {
-	mc_matrix_request mreq = {NULL, NULL};
+	mc_matrix_request mreq = {NULL, NULL, false};
 	mc_matrix_result *matrix = NULL;
 	mc_fleet *fleet = NULL;
 

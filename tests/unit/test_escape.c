@@ -425,7 +425,7 @@ START_TEST(a_run_spends_its_budget_and_no_more)
 
 	/* matrix: 60 x 59 host pairs */
 	ck_assert_int_eq(mc_budget_new(&b, &lim), MC_OK);
-	mc_matrix_request mreq = {NULL, b};
+	mc_matrix_request mreq = {NULL, b, false};
 	mc_matrix_result *mres = NULL;
 	ck_assert_int_eq(mc_matrix(&mres, f, &mreq, d), MC_OK);
 	ck_assert_uint_eq(mres->kinds[0].nedges, 0);

@@ -1,14 +1,16 @@
 /*
  * test_plan.c - mc_plan() and mc_matrix(): classes decide as pairs do, on a
  * generated fleet with every kind of check; targets, reasons, evacuation;
- * matrix classes and one-way edges. mc_diff(): by classes as by pairs and
- * as mc_check() of every VM under both policies.
+ * matrix classes and one-way edges; the matrix by checks apart as by class
+ * pairs whole, with every shipped policy. mc_diff(): by classes as by pairs
+ * and as mc_check() of every VM under both policies.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
+#include "load/node.h"
 
 /* Every kind of check: host requirements (one reads the VM), a relaxation,
  * match and compare of every type, a condition rule, a Lua rule with
@@ -321,7 +323,7 @@ END_TEST
 START_TEST(matrix_classes_and_one_way_edges)
 {
 	fleet_fixture x = fleet_from("p.yaml", POLICY, SMALL, NULL);
-	mc_matrix_request req = {"saved-state", NULL};
+	mc_matrix_request req = {"saved-state", NULL, false};
 	mc_matrix_result *res = NULL;
 	const mc_matrix_kind *k;
 	bool seen = false;
@@ -369,7 +371,7 @@ START_TEST(matrix_version_is_one_way)
 		"  - { name: old, cluster: a, cpu: { manufacturer: GenuineIntel, family: 6, model: 85, features: [avx] }, hypervisor: { version: 10.0.17763 }, status: responding, memory: { free_mb: 1 } }\n"
 		"  - { name: new, cluster: a, cpu: { manufacturer: GenuineIntel, family: 6, model: 85, features: [avx] }, hypervisor: { version: 10.0.20348 }, status: responding, memory: { free_mb: 1 } }\n",
 		NULL);
-	mc_matrix_request req = {"live", NULL};
+	mc_matrix_request req = {"live", NULL, false};
 	mc_matrix_result *res = NULL;
 	const mc_matrix_kind *k;
 
@@ -699,6 +701,257 @@ START_TEST(diff_needs_one_inventory)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------
+ * The matrix by checks apart, against the matrix by class pairs whole.
+ */
+
+/* Do two matrices have the same kinds, classes (their hosts, values and
+ * exchange) and edges? ab says which was evaluated apart. */
+static void
+assert_same_matrix(const mc_matrix_result *ab, const mc_matrix_result *pr)
+{
+	ck_assert_uint_eq(ab->nkinds, pr->nkinds);
+	for (size_t k = 0; k < ab->nkinds; k++) {
+		const mc_matrix_kind *x = &ab->kinds[k], *y = &pr->kinds[k];
+
+		ck_assert_str_eq(x->kind, y->kind);
+		ck_assert(y->by_pairs);
+		ck_assert_uint_eq(x->nclasses, y->nclasses);
+		for (size_t c = 0; c < x->nclasses; c++) {
+			const mc_matrix_class *a = &x->classes[c], *b = &y->classes[c];
+
+			ck_assert_uint_eq(a->nhosts, b->nhosts);
+			for (size_t h = 0; h < a->nhosts; h++)
+				ck_assert_str_eq(a->hosts[h], b->hosts[h]);
+			ck_assert_uint_eq(a->nvalues, b->nvalues);
+			for (size_t v = 0; v < a->nvalues; v++) {
+				ck_assert_str_eq(a->values[v].name, b->values[v].name);
+				ck_assert(!a->values[v].value.text == !b->values[v].value.text);
+				if (a->values[v].value.text)
+					ck_assert_str_eq(a->values[v].value.text,
+							 b->values[v].value.text);
+			}
+			ck_assert_msg(a->exchange == b->exchange, "kind %s, C%zu: exchange",
+				      x->kind, c + 1);
+		}
+		ck_assert_uint_eq(x->nedges, y->nedges);
+		for (size_t e = 0; e < x->nedges; e++) {
+			ck_assert_uint_eq(x->edges[e].from, y->edges[e].from);
+			ck_assert_uint_eq(x->edges[e].to, y->edges[e].to);
+			ck_assert(x->edges[e].both_ways == y->edges[e].both_ways);
+		}
+		ck_assert_uint_eq(x->nleft_out, y->nleft_out);
+	}
+}
+
+/* The matrix of a fleet both ways. Returns how many kinds were evaluated
+ * apart and have some edges, but not every one: kinds that tell. */
+static size_t
+matrix_both_ways(const mc_fleet *f, mc_diag *diag)
+{
+	mc_matrix_request req = {NULL, NULL, false};
+	mc_matrix_result *ab = NULL, *pr = NULL;
+	size_t telling = 0;
+
+	ck_assert_int_eq(mc_matrix(&ab, f, &req, diag), MC_OK);
+	req.by_pairs = true;
+	ck_assert_int_eq(mc_matrix(&pr, f, &req, diag), MC_OK);
+	assert_same_matrix(ab, pr);
+	for (size_t k = 0; k < ab->nkinds; k++) {
+		const mc_matrix_kind *x = &ab->kinds[k];
+		size_t n = x->nclasses;
+
+		if (x->by_pairs || !x->nedges || x->nedges == n * (n - 1))
+			continue;
+		/* Apart, fewer evaluations than class pairs. */
+		ck_assert_uint_lt(x->evaluations, pr->kinds[k].evaluations);
+		telling++;
+	}
+	mc_matrix_result_free(ab);
+	mc_matrix_result_free(pr);
+	return telling;
+}
+
+/* MC_SOURCE_DIR "/" rel, in buf. */
+static const char *
+path_in_source(const char *rel, char *buf)
+{
+	snprintf(buf, 512, "%s/%s", MC_SOURCE_DIR, rel);
+	return buf;
+}
+
+/* Writes node n as YAML flow text. */
+static void
+emit_node(FILE *out, const mc_node *n)
+{
+	switch (n->kind) {
+	case MC_NODE_MAP:
+		fputc('{', out);
+		for (size_t i = 0; i < n->len; i++) {
+			fputs(i ? ", " : " ", out);
+			emit_node(out, n->u.pairs[i].key);
+			fputs(": ", out);
+			emit_node(out, n->u.pairs[i].value);
+		}
+		fputs(" }", out);
+		break;
+	case MC_NODE_SEQ:
+		fputc('[', out);
+		for (size_t i = 0; i < n->len; i++) {
+			fputs(i ? ", " : "", out);
+			emit_node(out, n->u.items[i]);
+		}
+		fputc(']', out);
+		break;
+	default:
+		if (n->type == MC_SCALAR_NULL) {
+			fputs("null", out);
+		} else if (n->type == MC_SCALAR_BOOL) {
+			fputs(n->num ? "true" : "false", out);
+		} else if (n->type == MC_SCALAR_INT) {
+			fputs(n->u.text, out);
+		} else {
+			fputc('"', out);
+			for (const char *c = n->u.text; *c; c++) {
+				if ((unsigned char)*c < 0x20)
+					fprintf(out, "\\x%02x", (unsigned char)*c);
+				else
+					fprintf(out, "%s%c", *c == '"' || *c == '\\'
+						? "\\" : "", *c);
+			}
+			fputc('"', out);
+		}
+		break;
+	}
+}
+
+/* A mapping of a host (the host itself, named name, when parent is NULL;
+ * else its mapping `parent`) with values of other hosts at the same keys
+ * here and there, a few left out, and the rest its own. */
+static void
+emit_mixed(FILE *out, const mc_node *hosts, const mc_node *map,
+	   const char *parent, const char *name, unsigned long long *seed)
+{
+	size_t written = 0;
+
+	fputc('{', out);
+	if (!parent) {
+		fprintf(out, " name: %s", name);
+		written++;
+	}
+	for (size_t i = 0; i < map->len; i++) {
+		const char *key = map->u.pairs[i].key->u.text;
+		const mc_node *v = map->u.pairs[i].value, *donor;
+		unsigned r = next(seed);
+
+		if (!parent && strcmp(key, "name") == 0)
+			continue;
+		if (r % 41 == 0)
+			continue;   /* missing */
+		if (r % 4 == 1) {
+			donor = hosts->u.items[next(seed) % hosts->len];
+			if (parent)
+				donor = mc_node_get(donor, parent);
+			if (donor && (donor = mc_node_get(donor, key)))
+				v = donor;
+		}
+		fprintf(out, "%s\"%s\": ", written++ ? ", " : " ", key);
+		if (!parent && v->kind == MC_NODE_MAP)
+			emit_mixed(out, hosts, v, key, NULL, seed);
+		else
+			emit_node(out, v);
+	}
+	fputs(" }", out);
+}
+
+/* A fleet of n hosts recombined from the hosts of the inventory at path:
+ * each one of them, some of its values (two levels deep) another's. */
+static char *
+recombined(const char *path, unsigned long long seed, size_t n)
+{
+	mc_doc *doc = NULL;
+	mc_diag *diag = mc_diag_new();
+	const mc_node *hosts;
+	char *text = NULL, name[16];
+	size_t len = 0;
+	FILE *out;
+
+	ck_assert_int_eq(mc_doc_load_file(&doc, path, NULL, diag), MC_OK);
+	hosts = mc_node_get(doc->root, "hosts");
+	ck_assert_ptr_nonnull(hosts);
+	ck_assert_uint_gt(hosts->len, 1);
+	out = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(out);
+	fputs("hosts:\n", out);
+	for (size_t h = 0; h < n; h++) {
+		snprintf(name, sizeof(name), "h%03zu", h);
+		fputs("  - ", out);
+		emit_mixed(out, hosts, hosts->u.items[next(&seed) % hosts->len], NULL,
+			   name, &seed);
+		fputc('\n', out);
+	}
+	fclose(out);
+	mc_doc_free(doc);
+	mc_diag_free(diag);
+	return text;
+}
+
+/* The matrix decided by checks apart is the one decided by class pairs
+ * whole, with every shipped policy on fleets recombined from its example
+ * inventory's hosts, and with the policy of every check on generated
+ * fleets: the same classes, values, exchanges and edges. */
+START_TEST(matrix_checks_apart_as_class_pairs_do)
+{
+	static const char *const pairs[][2] = {
+		{"policies/hyperv.yaml", "examples/fleet.yaml"},
+		{"policies/hyperv-features.lua", "examples/fleet.yaml"},
+		{"policies/scvmm-2008.yaml", "examples/kb969726.yaml"},
+		{"policies/scvmm-2008-r2.yaml", "examples/vmm2008r2.yaml"},
+		{"policies/vmware-evc.yaml", "examples/vmware-fleet.yaml"},
+		{"policies/libvirt-kvm.yaml", "examples/kvm-fleet.yaml"},
+	};
+
+	for (unsigned long long seed = 1; seed <= 4; seed++) {
+		char *text = generate(seed * 7919, 60, 10);
+		fleet_fixture x = fleet_from("p.yaml", POLICY, text, NULL);
+
+		ck_assert_uint_ge(matrix_both_ways(x.fleet, x.diag), 1);
+		fleet_done(&x);
+		free(text);
+	}
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(*pairs); i++) {
+		mc_diag *diag = mc_diag_new();
+		mc_policy *p = NULL;
+		size_t telling = 0;
+		char pbuf[512], ibuf[512];
+
+		ck_assert_msg(mc_policy_load(&p, path_in_source(pairs[i][0], pbuf), NULL, diag)
+			      == MC_OK, "%s: %s", pairs[i][0], first_diag(diag));
+		for (unsigned long long seed = 1; seed <= 3; seed++) {
+			char *text = recombined(path_in_source(pairs[i][1], ibuf), seed * 104729, 120);
+			mc_inventory *inv = NULL;
+			mc_fleet *f = NULL;
+
+			ck_assert_int_eq(mc_inventory_new(&inv, NULL), MC_OK);
+			ck_assert_msg(mc_inventory_add_buffer(inv, "inv.yaml", text,
+							      strlen(text), diag) == MC_OK &&
+				      mc_inventory_finish(inv, diag) == MC_OK,
+				      "%s: %s", pairs[i][1], first_diag(diag));
+			ck_assert_msg(mc_fleet_new(&f, p, inv, NULL, diag) == MC_OK,
+				      "%s: %s", pairs[i][0], first_diag(diag));
+			telling += matrix_both_ways(f, diag);
+			mc_fleet_free(f);
+			mc_inventory_free(inv);
+			free(text);
+		}
+		/* Each policy has kinds the comparison tells something of. */
+		ck_assert_msg(telling >= 1, "%s: no kind with some edges", pairs[i][0]);
+		mc_policy_free(p);
+		mc_diag_free(diag);
+	}
+}
+END_TEST
+
 Suite *
 plan_suite(void)
 {
@@ -714,6 +967,7 @@ plan_suite(void)
 	tcase_add_test(tc, matrix_version_is_one_way);
 	tcase_add_test(tc, diff_by_classes_as_by_pairs);
 	tcase_add_test(tc, diff_needs_one_inventory);
+	tcase_add_test(tc, matrix_checks_apart_as_class_pairs_do);
 	suite_add_tcase(s, tc);
 	return s;
 }
