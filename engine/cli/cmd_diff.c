@@ -32,12 +32,16 @@ each_rule(const char *const *ids, size_t n,
  * Text
  */
 
-/* The text of a report, grown as it is written. */
+/* The text of a report, grown as it is written; with `out`, handed to
+ * it whenever TBUF_FLUSH bytes are gathered. */
 typedef struct tbuf {
 	char *p;
 	size_t len, cap;
 	bool failed;
+	FILE *out;
 } tbuf;
+
+#define TBUF_FLUSH 65536
 
 static void
 tbuf_add(tbuf *b, const char *s, size_t n)
@@ -60,6 +64,10 @@ tbuf_add(tbuf *b, const char *s, size_t n)
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
+	if (b->out && b->len >= TBUF_FLUSH) {
+		fwrite(b->p, 1, b->len, b->out);
+		b->len = 0;
+	}
 }
 
 static void
@@ -210,17 +218,20 @@ cached_move_text(move_cache *c, tbuf *scratch, const mc_diff_move *m)
 	return c->texts[s];
 }
 
-static char *
-diff_text(const diff *d, size_t *len)
+/* The text report, written to dest as it is made: a diff of millions of
+ * changed moves is a gigabyte of text. */
+static bool
+diff_text(FILE *dest, const diff *d, bool compact)
 {
 	const mc_diff_result *r = d->res;
 	cli_text report;
-	tbuf b = {NULL, 0, 0, false}, scratch = {NULL, 0, 0, false};
+	tbuf b = {NULL, 0, 0, false, dest}, scratch = {NULL, 0, 0, false, NULL};
 	move_cache cache = {NULL, NULL, 0, 0};
 	FILE *out;
 
+	(void)compact;
 	if (!cli_text_open(&report))
-		return NULL;
+		return false;
 	out = report.out;
 	for (int k = 0; k < 2; k++) {
 		cli_printf(out, "%s  %s (%s)\n", k ? "New" : "Old",
@@ -274,12 +285,10 @@ out:
 	free(cache.keys);
 	free(cache.texts);
 	free(scratch.p);
-	if (b.failed || !b.p) {
-		free(b.p);
-		return NULL;
-	}
-	*len = b.len;
-	return b.p;
+	if (!b.failed && b.len)
+		fwrite(b.p, 1, b.len, dest);
+	free(b.p);
+	return !b.failed;
 }
 
 /* ------------------------------------------------------------------------
@@ -414,20 +423,6 @@ diff_ndjson(FILE *out, const diff *d, bool compact)
 	return jw_ok(&w);
 }
 
-static bool
-diff_text_to(FILE *out, const diff *d, bool compact)
-{
-	size_t len = 0;
-	char *text = diff_text(d, &len);
-
-	(void)compact;
-	if (!text)
-		return false;
-	fwrite(text, 1, len, out);
-	free(text);
-	return true;
-}
-
 /* ------------------------------------------------------------------------
  * The command
  */
@@ -448,7 +443,7 @@ static const struct diff_format {
 	const char *name;
 	bool (*write)(FILE *out, const diff *d, bool compact);
 } diff_formats[] = {
-	{"text", diff_text_to},
+	{"text", diff_text},
 	{"json", diff_json},
 	{"ndjson", diff_ndjson},
 };
@@ -566,8 +561,9 @@ cli_diff(int argc, char **argv)
 		cli_print_diags(diag);
 		goto out;
 	}
-	/* Streamed: nothing below fails but for memory before the text
-	 * report's first byte, and the writes themselves. */
+	/* Streamed: written as it is made. Should memory run out midway
+	 * (the text report keeps each way a move changes), a file is left as
+	 * it was; standard output has what was written before. */
 	if (cli_sink_open(&sink, sh.output) != CLI_YES)
 		goto out;
 	ok = diff_formats[f].write(sink.f, &d, compact);

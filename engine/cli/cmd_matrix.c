@@ -98,13 +98,28 @@ kind_left_out(FILE *out, const mc_matrix_kind *k)
 	}
 }
 
-/* The text report as it grows: one buffer, grown by doubling (a matrix of
- * thousands of classes has millions of edges, and as many lines). */
+/* The report as it is made: gathered in one buffer and handed to `dest`
+ * whenever REPORT_FLUSH bytes are there (a matrix of thousands of classes
+ * has millions of edges, and as many lines). */
 typedef struct report {
 	char *data;
 	size_t len, cap;
 	bool failed;    /* memory ran out */
+	FILE *dest;
 } report;
+
+#define REPORT_FLUSH 65536
+
+/* Hands the rest to dest and releases the buffer; false when memory ran
+ * out on the way. */
+static bool
+report_end(report *r)
+{
+	if (!r->failed && r->len)
+		fwrite(r->data, 1, r->len, r->dest);
+	free(r->data);
+	return !r->failed;
+}
 
 static void
 report_add(report *r, const char *s, size_t n)
@@ -131,6 +146,10 @@ report_add(report *r, const char *s, size_t n)
 	}
 	memcpy(r->data + r->len, s, n);
 	r->len += n;
+	if (r->len >= REPORT_FLUSH) {
+		fwrite(r->data, 1, r->len, r->dest);
+		r->len = 0;
+	}
 }
 
 /* Adds what write writes of kind k (or of the result's head, k NULL),
@@ -237,10 +256,10 @@ kind_edges(report *r, const mc_matrix_kind *k)
 /* Written into one buffer that grows by doubling: the classes through
  * cli_text, escaped, and the edges, which are most of a large matrix,
  * formatted directly. */
-static char *
-matrix_text(const mc_matrix_result *res, size_t *len)
+static bool
+matrix_text(FILE *dest, const mc_matrix_result *res)
 {
-	report r = {NULL, 0, 0, false};
+	report r = {NULL, 0, 0, false, dest};
 
 	report_part(&r, res, NULL, head_part);
 	for (size_t k = 0; k < res->nkinds; k++) {
@@ -248,13 +267,7 @@ matrix_text(const mc_matrix_result *res, size_t *len)
 		kind_edges(&r, &res->kinds[k]);
 		report_part(&r, res, &res->kinds[k], left_out_part);
 	}
-	report_add(&r, "", 1);   /* a NUL after the text */
-	if (r.failed) {
-		free(r.data);
-		return NULL;
-	}
-	*len = r.len - 1;
-	return r.data;
+	return report_end(&r);
 }
 
 /* Where the document holds a kind's edges: the kind's key "edges" (each
@@ -329,12 +342,12 @@ kind_edges_json(report *r, const mc_matrix_kind *k)
 
 /* The document built with jansson but for the edges, which are most of a
  * large matrix: written at their places in the text. */
-static char *
-matrix_json(const mc_matrix_result *res, size_t *len)
+static bool
+matrix_json(FILE *dest, const mc_matrix_result *res)
 {
 	jctx j = {true};
 	json_t *root = json_object(), *pol = json_object(), *ks = json_array();
-	report r = {NULL, 0, 0, false};
+	report r = {NULL, 0, 0, false, dest};
 	const char *at, *place;
 	size_t dlen = 0;
 	char *doc;
@@ -347,7 +360,7 @@ matrix_json(const mc_matrix_result *res, size_t *len)
 		jpush(&j, ks, kind_json(&j, &res->kinds[k]));
 	jset(&j, root, "kinds", ks);
 	if (!(doc = jdump(&j, root, &dlen)))
-		return NULL;
+		return false;
 	at = doc;
 	for (size_t k = 0; k < res->nkinds; k++) {
 		place = strstr(at, EDGES_AT);
@@ -360,14 +373,9 @@ matrix_json(const mc_matrix_result *res, size_t *len)
 		kind_edges_json(&r, &res->kinds[k]);
 		at = place + 1;
 	}
-	report_add(&r, at, dlen - (size_t)(at - doc) + 1);   /* and its NUL */
+	report_add(&r, at, dlen - (size_t)(at - doc));
 	free(doc);
-	if (r.failed) {
-		free(r.data);
-		return NULL;
-	}
-	*len = r.len - 1;
-	return r.data;
+	return report_end(&r);
 }
 
 /* A string in a dot file: quoted, with quotes and backslashes escaped. */
@@ -433,16 +441,16 @@ dot_edges(report *r, size_t k, const mc_matrix_kind *mk)
 /* One cluster of nodes per kind; a two-way pair is one edge with arrows
  * at both ends, a one-way move a plain arrow. The nodes are written
  * through stdio, the edges, most of a large matrix, directly. */
-static char *
-matrix_dot(const mc_matrix_result *res, size_t *len)
+static bool
+matrix_dot(FILE *dest, const mc_matrix_result *res)
 {
-	report r = {NULL, 0, 0, false};
+	report r = {NULL, 0, 0, false, dest};
 	char *text = NULL, *label = NULL;
 	size_t tlen = 0, llen;
 	FILE *out = open_memstream(&text, &tlen);
 
 	if (!out)
-		return NULL;
+		return false;
 	fputs("digraph migcheck {\n  rankdir=LR;\n  node [shape=box];\n  label=", out);
 	dot_string(out, res->policy_name);
 	fputs(";\n", out);
@@ -483,13 +491,7 @@ matrix_dot(const mc_matrix_result *res, size_t *len)
 	if (out)
 		fputs("}\n", out);
 	dot_drain(&r, &out, &text, &tlen, false);
-	report_add(&r, "", 1);   /* a NUL after the text */
-	if (r.failed) {
-		free(r.data);
-		return NULL;
-	}
-	*len = r.len - 1;
-	return r.data;
+	return report_end(&r);
 }
 
 /* ------------------------------------------------------------------------
@@ -499,7 +501,7 @@ matrix_dot(const mc_matrix_result *res, size_t *len)
 /* The formats of `migcheck matrix`, the default first. */
 static const struct matrix_format {
 	const char *name;
-	char *(*write)(const mc_matrix_result *res, size_t *len);
+	bool (*write)(FILE *dest, const mc_matrix_result *res);
 } matrix_formats[] = {
 	{"text", matrix_text},
 	{"json", matrix_json},
@@ -546,9 +548,9 @@ cli_matrix(int argc, char **argv)
 	cli_shared sh;
 	mc_matrix_request req = {NULL, NULL, false};
 	cli_fleet cf;
-	size_t len = 0;
 	mc_matrix_result *res = NULL;
-	char *text = NULL;
+	cli_sink sink;
+	bool ok;
 	cli_parser parser;
 	char *arg;
 	int c, status = CLI_ERROR;
@@ -585,14 +587,16 @@ cli_matrix(int argc, char **argv)
 		cli_fail(c, cf.diag);
 		goto out;
 	}
-	text = matrix_formats[f].write(res, &len);
-	if (!text) {
-		fprintf(stderr, "migcheck: error: out of memory\n");
+	/* Streamed: written as it is made. Should memory run out midway, a
+	 * file is left as it was; standard output has what was written
+	 * before. */
+	if (cli_sink_open(&sink, sh.output) != CLI_YES)
 		goto out;
-	}
-	status = cli_output(&sh, text, len);
+	ok = matrix_formats[f].write(sink.f, res);
+	if (!ok)
+		fprintf(stderr, "migcheck: error: out of memory\n");
+	status = cli_sink_close(&sink, ok);
 out:
-	free(text);
 	mc_matrix_result_free(res);
 	cli_fleet_close(&cf);
 	return status;
