@@ -572,7 +572,7 @@ assert_diff_as_checks(const mc_diff_result *d, const mc_fleet *before,
 	const char *ids[64];
 
 	for (size_t v = 0; v < nvms; v++) {
-		char vm[16];
+		char vm[32];
 		mc_check_result *o, *n;
 		const char *own;
 
@@ -581,7 +581,7 @@ assert_diff_as_checks(const mc_diff_result *d, const mc_fleet *before,
 		n = check_or_none(after, vm, diag);
 		own = o ? o->vm_host : n ? n->vm_host : NULL;
 		for (size_t h = 0; h < nhosts; h++) {
-			char host[16];
+			char host[32];
 			const mc_host_verdict *a, *b;
 			const mc_diff_move *m;
 			size_t k;
@@ -872,7 +872,7 @@ recombined(const char *path, unsigned long long seed, size_t n)
 	mc_doc *doc = NULL;
 	mc_diag *diag = mc_diag_new();
 	const mc_node *hosts;
-	char *text = NULL, name[16];
+	char *text = NULL, name[32];
 	size_t len = 0;
 	FILE *out;
 
