@@ -527,8 +527,9 @@ static const cli_spec matrix_spec = {
 	"Groups the hosts into compatibility classes for each kind of move\n"
 	"(hosts equal on everything the kind's checks read of two hosts) and\n"
 	"shows which class can take VMs from which: both ways, or one way\n"
-	"only. Checks that read the VM are left out and named; relaxations,\n"
-	"which depend on the VM, do not apply (docs/matrix.md).\n",
+	"only. Checks that read the VM are left out and named; the moves are\n"
+	"those of a VM with no settings, so a relaxation applies only where\n"
+	"its condition holds for such a VM (docs/matrix.md).\n",
 	"Exit status: 0, or 2 on bad usage or bad input.\n",
 	false,
 	0,

@@ -482,9 +482,11 @@ MC_API void mc_plan_result_free(mc_plan_result *result);
  * says that a VM of that kind may move from any host of A to any host of
  * B. The matrix is about hosts: checks that read the VM (a host
  * requirement or rule with a `vm.` path, a Lua rule that may read it) are
- * left out and listed, relaxations, which depend on the VM, do not apply,
- * and preferences, which grade moves rather than decide them, are not
- * read.
+ * left out and listed; the moves are those of a VM with no settings, so a
+ * relaxation applies only where its `when` holds for such a VM (one that
+ * relaxes a check for a VM that does not say whether processor
+ * compatibility is on, say); and preferences, which grade moves rather
+ * than decide them, are not read.
  */
 
 typedef struct mc_matrix_request {
