@@ -277,4 +277,30 @@ typedef struct cli_sink {
 int cli_sink_open(cli_sink *s, const char *path);
 int cli_sink_close(cli_sink *s, bool ok);
 
+/*
+ * A report's text gathered in one buffer that grows by doubling: with a
+ * destination, handed to it whenever CLI_BUF_FLUSH bytes are there (a
+ * report of millions of lines is never held whole); without one, kept,
+ * NUL-terminated (data, len). A buffer whose memory ran out remembers it
+ * (failed) and takes nothing more.
+ */
+typedef struct cli_buf {
+	char *data;
+	size_t len, cap;
+	bool failed;
+	FILE *dest;   /* or NULL */
+} cli_buf;
+
+#define CLI_BUF_FLUSH 65536
+
+void cli_buf_add(cli_buf *b, const char *s, size_t n);
+void cli_buf_puts(cli_buf *b, const char *s);
+
+/* Closes t and adds what it wrote (escaped, as every text report is). */
+void cli_buf_text(cli_buf *b, cli_text *t);
+
+/* Hands what is left to the destination and frees the buffer; false when
+ * memory ran out on the way. */
+bool cli_buf_end(cli_buf *b);
+
 #endif

@@ -32,54 +32,10 @@ each_rule(const char *const *ids, size_t n,
  * Text
  */
 
-/* The text of a report, grown as it is written; with `out`, handed to
- * it whenever TBUF_FLUSH bytes are gathered. */
-typedef struct tbuf {
-	char *p;
-	size_t len, cap;
-	bool failed;
-	FILE *out;
-} tbuf;
-
-#define TBUF_FLUSH 65536
-
-static void
-tbuf_add(tbuf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->cap - b->len < n + 1) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *p;
-
-		while (cap - b->len < n + 1)
-			cap *= 2;
-		if (!(p = realloc(b->p, cap))) {
-			b->failed = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	if (b->out && b->len >= TBUF_FLUSH) {
-		fwrite(b->p, 1, b->len, b->out);
-		b->len = 0;
-	}
-}
-
-static void
-tbuf_puts(tbuf *b, const char *s)
-{
-	tbuf_add(b, s, strlen(s));
-}
-
 /* Adds s escaped as the report escapes it: as cli_printf's %s does (a
  * newline too), or, with keep_newlines, as text written directly. */
 static void
-tbuf_escaped(tbuf *b, const char *s, bool keep_newlines)
+buf_escaped(cli_buf *b, const char *s, bool keep_newlines)
 {
 	size_t n = 0;
 	char *text = NULL;
@@ -88,78 +44,63 @@ tbuf_escaped(tbuf *b, const char *s, bool keep_newlines)
 	while (s[n] >= 0x20 && s[n] < 0x7f)
 		n++;
 	if (!s[n]) {
-		tbuf_add(b, s, n);
+		cli_buf_add(b, s, n);
 		return;
 	}
 	if (mc_text_printable(&text, &len, s, strlen(s), keep_newlines) != MC_OK) {
 		b->failed = true;
 		return;
 	}
-	tbuf_add(b, text, len);
-	free(text);
-}
-
-/* Adds what cli_text wrote, escaped. */
-static void
-tbuf_report(tbuf *b, cli_text *t)
-{
-	size_t len = 0;
-	char *text = cli_text_close(t, &len);
-
-	if (!text) {
-		b->failed = true;
-		return;
-	}
-	tbuf_add(b, text, len);
+	cli_buf_add(b, text, len);
 	free(text);
 }
 
 static void
-tbuf_verdict(tbuf *b, const mc_diff_verdict *s)
+buf_verdict(cli_buf *b, const mc_diff_verdict *s)
 {
 	char r[16];
 
 	if (!s->kind) {
-		tbuf_puts(b, "no verdict");
+		cli_buf_puts(b, "no verdict");
 		return;
 	}
 	cli_rating(r, sizeof(r), s->rating_halves);
-	tbuf_puts(b, s->allowed ? "allowed, rating " : "refused, rating ");
-	tbuf_puts(b, r);
+	cli_buf_puts(b, s->allowed ? "allowed, rating " : "refused, rating ");
+	cli_buf_puts(b, r);
 }
 
 static void
-tbuf_rules(tbuf *b, const char *const *ids, size_t n)
+buf_rules(cli_buf *b, const char *const *ids, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			tbuf_puts(b, ", ");
-		tbuf_escaped(b, ids[i], true);
+			cli_buf_puts(b, ", ");
+		buf_escaped(b, ids[i], true);
 	}
 	if (!n)
-		tbuf_puts(b, "-");
+		cli_buf_puts(b, "-");
 }
 
 /* The lines of a change after its first: the same for every change that
  * changes alike (moves are shared), so each is written once. */
 static const char *
-move_text(tbuf *b, const mc_diff_move *m)
+move_text(cli_buf *b, const mc_diff_move *m)
 {
 	b->len = 0;
-	tbuf_puts(b, "    kind    ");
-	tbuf_escaped(b, m->before.kind ? m->before.kind : "(none)", false);
-	tbuf_puts(b, " -> ");
-	tbuf_escaped(b, m->after.kind ? m->after.kind : "(none)", false);
-	tbuf_puts(b, "\n    verdict ");
-	tbuf_verdict(b, &m->before);
-	tbuf_puts(b, " -> ");
-	tbuf_verdict(b, &m->after);
-	tbuf_puts(b, "\n    gained  ");
-	tbuf_rules(b, m->gained, m->ngained);
-	tbuf_puts(b, "\n    lost    ");
-	tbuf_rules(b, m->lost, m->nlost);
-	tbuf_puts(b, "\n");
-	return b->failed ? NULL : b->p;
+	cli_buf_puts(b, "    kind    ");
+	buf_escaped(b, m->before.kind ? m->before.kind : "(none)", false);
+	cli_buf_puts(b, " -> ");
+	buf_escaped(b, m->after.kind ? m->after.kind : "(none)", false);
+	cli_buf_puts(b, "\n    verdict ");
+	buf_verdict(b, &m->before);
+	cli_buf_puts(b, " -> ");
+	buf_verdict(b, &m->after);
+	cli_buf_puts(b, "\n    gained  ");
+	buf_rules(b, m->gained, m->ngained);
+	cli_buf_puts(b, "\n    lost    ");
+	buf_rules(b, m->lost, m->nlost);
+	cli_buf_puts(b, "\n");
+	return b->failed ? NULL : b->data;
 }
 
 /* The text of each move, by the move's address. */
@@ -180,7 +121,7 @@ move_slot(const move_cache *c, const mc_diff_move *m)
 }
 
 static const char *
-cached_move_text(move_cache *c, tbuf *scratch, const mc_diff_move *m)
+cached_move_text(move_cache *c, cli_buf *scratch, const mc_diff_move *m)
 {
 	size_t s;
 
@@ -225,7 +166,7 @@ diff_text(FILE *dest, const diff *d, bool compact)
 {
 	const mc_diff_result *r = d->res;
 	cli_text report;
-	tbuf b = {NULL, 0, 0, false, dest}, scratch = {NULL, 0, 0, false, NULL};
+	cli_buf b = {NULL, 0, 0, false, dest}, scratch = {NULL, 0, 0, false, NULL};
 	move_cache cache = {NULL, NULL, 0, 0};
 	FILE *out;
 
@@ -240,7 +181,7 @@ diff_text(FILE *dest, const diff *d, bool compact)
 	}
 	cli_printf(out, "\n%zu move%s evaluated, %zu changed.\n", r->moves,
 		   r->moves == 1 ? "" : "s", r->nchanges);
-	tbuf_report(&b, &report);
+	cli_buf_text(&b, &report);
 	/* A change at a time: its VM and host, then its move's lines. */
 	for (size_t i = 0; i < r->nchanges && !b.failed; i++) {
 		const mc_diff_change *c = &r->changes[i];
@@ -250,12 +191,12 @@ diff_text(FILE *dest, const diff *d, bool compact)
 			b.failed = true;
 			break;
 		}
-		tbuf_puts(&b, "\n");
-		tbuf_escaped(&b, c->vm, false);
-		tbuf_puts(&b, " -> ");
-		tbuf_escaped(&b, c->host, false);
-		tbuf_puts(&b, "\n");
-		tbuf_puts(&b, t);
+		cli_buf_puts(&b, "\n");
+		buf_escaped(&b, c->vm, false);
+		cli_buf_puts(&b, " -> ");
+		buf_escaped(&b, c->host, false);
+		cli_buf_puts(&b, "\n");
+		cli_buf_puts(&b, t);
 	}
 	if (r->ntallies && !b.failed) {
 		size_t w = 4;
@@ -277,18 +218,15 @@ diff_text(FILE *dest, const diff *d, bool compact)
 				   t->now_refused, t->now_allowed, t->rating_changed,
 				   t->other);
 		}
-		tbuf_report(&b, &report);
+		cli_buf_text(&b, &report);
 	}
 out:
 	for (size_t i = 0; i < cache.cap; i++)
 		free(cache.texts[i]);
 	free(cache.keys);
 	free(cache.texts);
-	free(scratch.p);
-	if (!b.failed && b.len)
-		fwrite(b.p, 1, b.len, dest);
-	free(b.p);
-	return !b.failed;
+	cli_buf_end(&scratch);
+	return cli_buf_end(&b);
 }
 
 /* ------------------------------------------------------------------------
@@ -374,7 +312,7 @@ diff_json(FILE *out, const diff *d, bool compact)
 	const mc_diff_result *r = d->res;
 	jw w;
 
-	jw_init(&w, out, compact, 0);
+	jw_init(&w, out, compact);
 	jw_object(&w);
 	jw_key(&w, "old");
 	policy_json(&w, d->pol[0]);
@@ -406,7 +344,7 @@ diff_ndjson(FILE *out, const diff *d, bool compact)
 	jw w;
 
 	(void)compact;
-	jw_init(&w, out, true, 0);
+	jw_init(&w, out, true);
 	for (size_t i = 0, j; i < r->nchanges; i = j) {
 		jw_object(&w);
 		jw_key_string(&w, "vm", r->changes[i].vm);

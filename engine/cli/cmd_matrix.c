@@ -98,70 +98,14 @@ kind_left_out(FILE *out, const mc_matrix_kind *k)
 	}
 }
 
-/* The report as it is made: gathered in one buffer and handed to `dest`
- * whenever REPORT_FLUSH bytes are there (a matrix of thousands of classes
- * has millions of edges, and as many lines). */
-typedef struct report {
-	char *data;
-	size_t len, cap;
-	bool failed;    /* memory ran out */
-	FILE *dest;
-} report;
-
-#define REPORT_FLUSH 65536
-
-/* Hands the rest to dest and releases the buffer; false when memory ran
- * out on the way. */
-static bool
-report_end(report *r)
-{
-	if (!r->failed && r->len)
-		fwrite(r->data, 1, r->len, r->dest);
-	free(r->data);
-	return !r->failed;
-}
-
-static void
-report_add(report *r, const char *s, size_t n)
-{
-	if (r->failed)
-		return;
-	if (n > r->cap - r->len) {
-		size_t cap = r->cap ? r->cap : 4096;
-		char *data;
-
-		while (n > cap - r->len) {
-			if (cap > SIZE_MAX / 2) {
-				r->failed = true;
-				return;
-			}
-			cap *= 2;
-		}
-		if (!(data = realloc(r->data, cap))) {
-			r->failed = true;
-			return;
-		}
-		r->data = data;
-		r->cap = cap;
-	}
-	memcpy(r->data + r->len, s, n);
-	r->len += n;
-	if (r->len >= REPORT_FLUSH) {
-		fwrite(r->data, 1, r->len, r->dest);
-		r->len = 0;
-	}
-}
-
 /* Adds what write writes of kind k (or of the result's head, k NULL),
  * escaped as every report is (cli_text). */
 static void
-report_part(report *r, const mc_matrix_result *res, const mc_matrix_kind *k,
+report_part(cli_buf *r, const mc_matrix_result *res, const mc_matrix_kind *k,
 	    void (*write)(FILE *out, const mc_matrix_result *res,
 			  const mc_matrix_kind *k))
 {
 	cli_text part;
-	char *text;
-	size_t len = 0;
 
 	if (r->failed)
 		return;
@@ -170,12 +114,7 @@ report_part(report *r, const mc_matrix_result *res, const mc_matrix_kind *k,
 		return;
 	}
 	write(part.out, res, k);
-	if (!(text = cli_text_close(&part, &len))) {
-		r->failed = true;
-		return;
-	}
-	report_add(r, text, len);
-	free(text);
+	cli_buf_text(r, &part);
 }
 
 static void
@@ -228,7 +167,7 @@ put_decimal(char *p, size_t n)
  * two-way pair is shown once, from its lower class. Digits and ASCII
  * only: nothing to escape. */
 static void
-kind_edges(report *r, const mc_matrix_kind *k)
+kind_edges(cli_buf *r, const mc_matrix_kind *k)
 {
 	char line[96];
 
@@ -249,7 +188,7 @@ kind_edges(report *r, const mc_matrix_kind *k)
 			PUT_TEXT(p, "  both ways\n");
 		else
 			PUT_TEXT(p, "  one way\n");
-		report_add(r, line, (size_t)(p - line));
+		cli_buf_add(r, line, (size_t)(p - line));
 	}
 }
 
@@ -259,7 +198,7 @@ kind_edges(report *r, const mc_matrix_kind *k)
 static bool
 matrix_text(FILE *dest, const mc_matrix_result *res)
 {
-	report r = {NULL, 0, 0, false, dest};
+	cli_buf r = {NULL, 0, 0, false, dest};
 
 	report_part(&r, res, NULL, head_part);
 	for (size_t k = 0; k < res->nkinds; k++) {
@@ -267,7 +206,7 @@ matrix_text(FILE *dest, const mc_matrix_result *res)
 		kind_edges(&r, &res->kinds[k]);
 		report_part(&r, res, &res->kinds[k], left_out_part);
 	}
-	return report_end(&r);
+	return cli_buf_end(&r);
 }
 
 /* Where the document holds a kind's edges: the kind's key "edges" (each
@@ -312,15 +251,15 @@ kind_json(jctx *j, const mc_matrix_kind *k)
 /* The edges of kind k as the array jansson would write at their place
  * (JSON_INDENT(2)), a few million of them written without a node each. */
 static void
-kind_edges_json(report *r, const mc_matrix_kind *k)
+kind_edges_json(cli_buf *r, const mc_matrix_kind *k)
 {
 	char item[160];
 
 	if (!k->nedges) {
-		report_add(r, "[]", 2);
+		cli_buf_add(r, "[]", 2);
 		return;
 	}
-	report_add(r, "[\n", 2);
+	cli_buf_add(r, "[\n", 2);
 	for (size_t e = 0; e < k->nedges && !r->failed; e++) {
 		const mc_matrix_edge *ed = &k->edges[e];
 		char *p = item;
@@ -335,9 +274,9 @@ kind_edges_json(report *r, const mc_matrix_kind *k)
 			PUT_TEXT(p, ",\n          \"both_ways\": false\n        }");
 		if (e + 1 < k->nedges)
 			PUT_TEXT(p, ",\n");
-		report_add(r, item, (size_t)(p - item));
+		cli_buf_add(r, item, (size_t)(p - item));
 	}
-	report_add(r, "\n      ]", 8);
+	cli_buf_add(r, "\n      ]", 8);
 }
 
 /* The document built with jansson but for the edges, which are most of a
@@ -347,7 +286,7 @@ matrix_json(FILE *dest, const mc_matrix_result *res)
 {
 	jctx j = {true};
 	json_t *root = json_object(), *pol = json_object(), *ks = json_array();
-	report r = {NULL, 0, 0, false, dest};
+	cli_buf r = {NULL, 0, 0, false, dest};
 	const char *at, *place;
 	size_t dlen = 0;
 	char *doc;
@@ -369,13 +308,13 @@ matrix_json(FILE *dest, const mc_matrix_result *res)
 			break;
 		}
 		place += strlen(EDGES_AT) - 1;   /* at the 0 */
-		report_add(&r, at, (size_t)(place - at));
+		cli_buf_add(&r, at, (size_t)(place - at));
 		kind_edges_json(&r, &res->kinds[k]);
 		at = place + 1;
 	}
-	report_add(&r, at, dlen - (size_t)(at - doc));
+	cli_buf_add(&r, at, dlen - (size_t)(at - doc));
 	free(doc);
-	return report_end(&r);
+	return cli_buf_end(&r);
 }
 
 /* A string in a dot file: quoted, with quotes and backslashes escaped. */
@@ -397,12 +336,12 @@ dot_string(FILE *out, const char *s)
 /* Moves what was written to *out, a memstream over *text, into r, and
  * opens another when reopen is set. */
 static void
-dot_drain(report *r, FILE **out, char **text, size_t *tlen, bool reopen)
+dot_drain(cli_buf *r, FILE **out, char **text, size_t *tlen, bool reopen)
 {
 	if (*out && fclose(*out) != 0)
 		r->failed = true;
 	*out = NULL;
-	report_add(r, *text ? *text : "", *tlen);
+	cli_buf_add(r, *text ? *text : "", *tlen);
 	free(*text);
 	*text = NULL;
 	*tlen = 0;
@@ -412,7 +351,7 @@ dot_drain(report *r, FILE **out, char **text, size_t *tlen, bool reopen)
 
 /* The edges of kind k (the k-th) as dot edges, a line each. */
 static void
-dot_edges(report *r, size_t k, const mc_matrix_kind *mk)
+dot_edges(cli_buf *r, size_t k, const mc_matrix_kind *mk)
 {
 	char line[128];
 
@@ -434,7 +373,7 @@ dot_edges(report *r, size_t k, const mc_matrix_kind *mk)
 			PUT_TEXT(p, " [dir=both];\n");
 		else
 			PUT_TEXT(p, ";\n");
-		report_add(r, line, (size_t)(p - line));
+		cli_buf_add(r, line, (size_t)(p - line));
 	}
 }
 
@@ -444,7 +383,7 @@ dot_edges(report *r, size_t k, const mc_matrix_kind *mk)
 static bool
 matrix_dot(FILE *dest, const mc_matrix_result *res)
 {
-	report r = {NULL, 0, 0, false, dest};
+	cli_buf r = {NULL, 0, 0, false, dest};
 	char *text = NULL, *label = NULL;
 	size_t tlen = 0, llen;
 	FILE *out = open_memstream(&text, &tlen);
@@ -491,7 +430,7 @@ matrix_dot(FILE *dest, const mc_matrix_result *res)
 	if (out)
 		fputs("}\n", out);
 	dot_drain(&r, &out, &text, &tlen, false);
-	return report_end(&r);
+	return cli_buf_end(&r);
 }
 
 /* ------------------------------------------------------------------------

@@ -123,7 +123,7 @@ plan_json(FILE *out, const mc_plan_result *res, bool compact)
 {
 	jw w;
 
-	jw_init(&w, out, compact, 0);
+	jw_init(&w, out, compact);
 	jw_object(&w);
 	jw_key(&w, "policy");
 	jw_object(&w);
@@ -171,7 +171,7 @@ plan_ndjson(FILE *out, const mc_plan_result *res, bool compact)
 	jw w;
 
 	(void)compact;
-	jw_init(&w, out, true, 0);
+	jw_init(&w, out, true);
 	for (size_t i = 0; i < res->nvms; i++) {
 		vm_json(&w, &res->vms[i]);
 		jw_raw(&w, "\n", 1);

@@ -912,6 +912,69 @@ cli_sink_close(cli_sink *s, bool ok)
 	return ok ? CLI_YES : CLI_ERROR;
 }
 
+void
+cli_buf_add(cli_buf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (n >= b->cap - b->len) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *data;
+
+		while (n >= cap - b->len) {
+			if (cap > SIZE_MAX / 2) {
+				b->failed = true;
+				return;
+			}
+			cap *= 2;
+		}
+		if (!(data = realloc(b->data, cap))) {
+			b->failed = true;
+			return;
+		}
+		b->data = data;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	if (b->dest && b->len >= CLI_BUF_FLUSH) {
+		fwrite(b->data, 1, b->len, b->dest);
+		b->len = 0;
+	}
+}
+
+void
+cli_buf_puts(cli_buf *b, const char *s)
+{
+	cli_buf_add(b, s, strlen(s));
+}
+
+void
+cli_buf_text(cli_buf *b, cli_text *t)
+{
+	size_t len = 0;
+	char *text = cli_text_close(t, &len);
+
+	if (!text) {
+		b->failed = true;
+		return;
+	}
+	cli_buf_add(b, text, len);
+	free(text);
+}
+
+bool
+cli_buf_end(cli_buf *b)
+{
+	if (!b->failed && b->len && b->dest)
+		fwrite(b->data, 1, b->len, b->dest);
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return !b->failed;
+}
+
 int
 cli_write_file(const char *path, const char *text, size_t len)
 {

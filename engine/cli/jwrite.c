@@ -6,19 +6,18 @@
 #include <string.h>
 
 void
-jw_init(jw *w, FILE *out, bool compact, unsigned indent)
+jw_init(jw *w, FILE *out, bool compact)
 {
 	w->out = out;
 	w->used = 0;
 	w->compact = compact;
 	w->failed = false;
 	w->depth = 0;
-	w->indent = indent;
 	w->after_key = false;
 }
 
-void
-jw_flush(jw *w)
+static void
+flush(jw *w)
 {
 	if (w->used)
 		fwrite(w->buf, 1, w->used, w->out);
@@ -29,7 +28,7 @@ static void
 put(jw *w, const char *s, size_t len)
 {
 	if (len > sizeof(w->buf) - w->used) {
-		jw_flush(w);
+		flush(w);
 		if (len > sizeof(w->buf)) {
 			fwrite(s, 1, len, w->out);
 			return;
@@ -43,7 +42,7 @@ static void
 putch(jw *w, char c)
 {
 	if (w->used == sizeof(w->buf))
-		jw_flush(w);
+		flush(w);
 	w->buf[w->used++] = c;
 }
 
@@ -68,7 +67,7 @@ static void
 newline(jw *w, unsigned level)
 {
 	static const char spaces[] = "                                ";
-	size_t n = w->indent + 2 * (size_t)level;
+	size_t n = 2 * (size_t)level;
 
 	if (w->compact)
 		return;
@@ -206,30 +205,10 @@ jw_string(jw *w, const char *s)
 }
 
 void
-jw_int(jw *w, long long v)
-{
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%lld", v);
-
-	member(w);
-	put(w, buf, (size_t)n);
-}
-
-void
 jw_uint(jw *w, unsigned long long v)
 {
 	member(w);
 	number(w, v, false);
-}
-
-void
-jw_bool(jw *w, bool v)
-{
-	member(w);
-	if (v)
-		put(w, "true", 4);
-	else
-		put(w, "false", 5);
 }
 
 void
@@ -273,6 +252,6 @@ jw_key_string(jw *w, const char *key, const char *s)
 bool
 jw_ok(jw *w)
 {
-	jw_flush(w);
+	flush(w);
 	return !w->failed && w->depth == 0;
 }

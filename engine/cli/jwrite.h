@@ -31,21 +31,15 @@ typedef struct jw {
 	bool compact;
 	bool failed;
 	unsigned depth;
-	unsigned indent;            /* spaces before every line but the first */
 	bool empty[JW_MAX_DEPTH];   /* the open container has no member yet */
 	char close[JW_MAX_DEPTH];   /* and ends with this */
 	bool after_key;             /* a value completes a member */
 	char buf[JW_BUFFER];
 } jw;
 
-/* Starts writing to out; indent: spaces added at the start of every line
- * after the first (for a value inside a document written by hand). What
- * is written reaches out in pieces of JW_BUFFER, and all of it at
- * jw_flush. */
-void jw_init(jw *w, FILE *out, bool compact, unsigned indent);
-
-/* Hands what is gathered to the stream (before writing to it directly). */
-void jw_flush(jw *w);
+/* Starts writing to out. What is written reaches out in pieces of
+ * JW_BUFFER, and the rest at jw_ok. */
+void jw_init(jw *w, FILE *out, bool compact);
 
 /* Writes len bytes as they are (a line break between documents). */
 void jw_raw(jw *w, const char *s, size_t len);
@@ -58,9 +52,7 @@ void jw_end(jw *w);        /* } or ], after its last member */
 void jw_key(jw *w, const char *key);
 
 void jw_string(jw *w, const char *s);   /* NULL writes null */
-void jw_int(jw *w, long long v);
 void jw_uint(jw *w, unsigned long long v);
-void jw_bool(jw *w, bool v);
 void jw_null(jw *w);
 
 /* A rating in half stars as stars: 4 or 4.5. */
