@@ -45,8 +45,7 @@ typedef struct kind_classes {
 /* A VM class: its kind, what its class pairs came to, its best hosts. */
 typedef struct vm_class {
 	int kind;
-	uint64_t *set;           /* a kind evaluated apart: the places that
-	                            allow the move */
+	bool apart;              /* its kind is evaluated apart */
 	size_t outcomes;         /* else: first of targets.nclasses in
 	                            planner.out */
 	size_t allowed;          /* hosts its class pairs allow, own included */
@@ -69,6 +68,8 @@ typedef struct planner {
 	mc_factored *factored[MC_MAX_KINDS];  /* kinds evaluated apart */
 	int *vm_kind;            /* per VM: its kind, or -1 */
 	uint8_t *skip;           /* per VM: not planned */
+	uint8_t *own_allowed;    /* per VM of a kind evaluated apart: its own
+	                            host allows the move */
 	mc_classes vmc;
 	vm_class *vcs;
 	outcome *out;
@@ -367,7 +368,7 @@ vm_reasons(planner *pl, size_t vm, mc_plan_vm *out, size_t *counts,
 	tally t = {pl, vc->kind, counts, seen, 0};
 	mc_plan_reason *list;
 
-	if (vc->set) {
+	if (vc->apart) {
 		mc_factored_reasons(pl->factored[vc->kind], pl->vmc.of[vm], place,
 				    tally_vio, &t);
 	} else {
@@ -452,9 +453,11 @@ select_kinds(planner *pl, mc_plan_vm *vms)
 	return pl->nomem ? -1 : 0;
 }
 
-/* A VM class of a kind evaluated apart: its hosts and its best. */
+/* A VM class of a kind evaluated apart: its hosts and its best, and for
+ * each of its VMs whether its own host is among them. set and tmp have room
+ * for a set of hosts; tmp for the places and ratings of the best too. */
 static int
-eval_factored(planner *pl, size_t c, pick *scratch, uint64_t *tmp)
+eval_factored(planner *pl, size_t c, pick *scratch, uint64_t *set, uint64_t *tmp)
 {
 	vm_class *vc = &pl->vcs[c];
 	mc_factored *fk = pl->factored[vc->kind];
@@ -463,11 +466,17 @@ eval_factored(planner *pl, size_t c, pick *scratch, uint64_t *tmp)
 	uint8_t *ratings = (uint8_t *)(places + want);
 	long allowed;
 
-	vc->set = mc_arena_alloc(&pl->work, (words + 1) * sizeof(*vc->set));
-	if (!vc->set || (allowed = mc_factored_allowed(fk, c, vc->set)) < 0)
+	if ((allowed = mc_factored_allowed(fk, c, set)) < 0)
 		return -1;
+	vc->apart = true;
 	vc->allowed = (size_t)allowed;
-	n = mc_factored_best(fk, c, vc->set, want, places, ratings, tmp);
+	for (size_t i = pl->vmc.start[c]; i < pl->vmc.start[c + 1]; i++) {
+		size_t v = pl->vmc.members[i];
+		uint32_t place = pl->rank[pl->inv->vms[v].host];
+
+		pl->own_allowed[v] = (set[place / 64] >> (place % 64)) & 1;
+	}
+	n = mc_factored_best(fk, c, set, want, places, ratings, tmp);
 	for (size_t i = 0; i < n; i++) {
 		scratch[i].place = places[i];
 		scratch[i].rating = ratings[i];
@@ -487,7 +496,7 @@ evaluate(planner *pl)
 	size_t total = 0, done = 0, words = (pl->inv->nhosts + 63) / 64 + 1;
 	mc_pair_result pr;
 	pick *scratch;
-	uint64_t *tmp;
+	uint64_t *set, *tmp;
 	int rc = 0;
 
 	pl->vcs = mc_arena_calloc(&pl->work, pl->vmc.nclasses + 1, sizeof(*pl->vcs));
@@ -506,13 +515,14 @@ evaluate(planner *pl)
 	scratch = calloc(5 * (pl->top + 1), sizeof(*scratch));
 	/* A set, then the places and ratings of mc_factored_best. */
 	tmp = calloc(words + (pl->top + 1) + 1, sizeof(*tmp));
-	if (!pl->out || !pr.vio || !scratch || !tmp) {
+	set = calloc(words, sizeof(*set));
+	if (!pl->out || !pr.vio || !scratch || !tmp || !set) {
 		rc = -1;
 		goto out;
 	}
 	for (size_t c = 0; c < pl->vmc.nclasses && rc == 0; c++) {
 		if (pl->factored[pl->vcs[c].kind])
-			rc = eval_factored(pl, c, scratch, tmp);
+			rc = eval_factored(pl, c, scratch, set, tmp);
 		else
 			rc = eval_vm_class(pl, c, &pr, scratch);
 		done++;
@@ -524,6 +534,7 @@ out:
 	free(pr.vio);
 	free(scratch);
 	free(tmp);
+	free(set);
 	return rc;
 }
 
@@ -533,13 +544,15 @@ vm_targets(planner *pl, size_t v, mc_plan_vm *out)
 {
 	const vm_class *vc = &pl->vcs[pl->vmc.of[v]];
 	const kind_classes *kc = &pl->kinds[vc->kind];
-	size_t own = pl->inv->vms[v].host, n = 0;
+	size_t own = pl->inv->vms[v].host, n = 0, count = 0;
 	mc_plan_target *t;
 
-	t = mc_arena_calloc(mc_owned_arena(pl->res), pl->top + 1, sizeof(*t));
+	for (size_t i = 0; i < vc->nbest && count < pl->top; i++)
+		count += pl->byname[vc->best[i].place] != own;
+	t = mc_arena_calloc(mc_owned_arena(pl->res), count, sizeof(*t));
 	if (!t)
 		return -1;
-	for (size_t i = 0; i < vc->nbest && n < pl->top; i++) {
+	for (size_t i = 0; i < vc->nbest && n < count; i++) {
 		uint32_t host = pl->byname[vc->best[i].place];
 
 		if (host == own)
@@ -552,13 +565,10 @@ vm_targets(planner *pl, size_t v, mc_plan_vm *out)
 	out->targets = t;
 	out->ntargets = n;
 	out->allowed = vc->allowed;
-	if (vc->set) {
-		uint32_t place = pl->rank[own];
-
-		out->allowed -= (vc->set[place / 64] >> (place % 64)) & 1;
-	} else if (pl->out[vc->outcomes + kc->targets.of[pl->rank[own]]].allowed) {
+	if (vc->apart)
+		out->allowed -= pl->own_allowed[v];
+	else if (pl->out[vc->outcomes + kc->targets.of[pl->rank[own]]].allowed)
 		out->allowed--;
-	}
 	return 0;
 }
 
@@ -601,9 +611,11 @@ plan(planner *pl, long only)
 	vms = mc_arena_calloc(a, inv->nvms + 1, sizeof(*vms));
 	pl->vm_kind = mc_arena_calloc(&pl->work, inv->nvms + 1, sizeof(*pl->vm_kind));
 	pl->skip = mc_arena_calloc(&pl->work, inv->nvms + 1, 1);
+	pl->own_allowed = mc_arena_calloc(&pl->work, inv->nvms + 1, 1);
 	pl->reason_base = mc_arena_calloc(&pl->work, p->nkinds + 1,
 					  sizeof(*pl->reason_base));
-	if (!vms || !pl->vm_kind || !pl->skip || !pl->reason_base)
+	if (!vms || !pl->vm_kind || !pl->skip || !pl->own_allowed ||
+	    !pl->reason_base)
 		return -1;
 	for (size_t k = 0; k < p->nkinds; k++) {
 		pl->reason_base[k] = slots;
