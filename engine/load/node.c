@@ -22,6 +22,9 @@
 
 #define FLAG_OPEN 1     /* a collection still being built */
 #define FLAG_MERGE 2    /* a plain `<<` key */
+/* A mapping of a shared document: its pairs are followed, in the same
+ * block, by where each value was written (a place per pair). */
+#define FLAG_POS 4
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
 
@@ -59,6 +62,11 @@ typedef struct builder {
 	mc_strmap canon_index[SHARE_KINDS];
 	const mc_node **canon;
 	size_t ncanon, capcanon;
+	/* MC_DOC_SHARED: lists of scalars (a host's CPU features), by their
+	 * items: an index into lists, whose items arrays they share. */
+	mc_strmap list_index;
+	const mc_node ***lists;
+	size_t nlists, caplists;
 	mc_strmap anchors;      /* anchor name -> index into names/targets */
 	char **anchor_names;
 	const mc_node **anchor_nodes;
@@ -138,13 +146,15 @@ berror_id(builder *b, const char *code, const yaml_mark_t *m, int status,
  * index of a pair plus one (0: empty). The hash is XXH3 seeded per
  * document, so that keys cannot be chosen to collide. Mappings of up to
  * KEYS_LINEAR pairs have no index: comparing a few keys costs less than
- * hashing one. A mapping of a shared document (MC_DOC_SHARED) has the
- * places of its values here too, with or without an index (mask 0).
+ * hashing one. A mapping built outside the loader may have the places of
+ * its values here (mc_node_set_places), with no index (mask 0); a mapping
+ * of a shared document keeps them after its pairs (FLAG_POS).
  */
 #define KEYS_LINEAR 16
 
 struct mc_keys {
-	const mc_place *at;  /* per pair: where its value was written, or NULL */
+	const mc_place *at;  /* per pair: where its value was written, or NULL
+	                        (mc_node_set_places) */
 	uint64_t seed;
 	size_t mask;         /* slots - 1; 0: no index */
 	uint32_t slot[];
@@ -215,6 +225,14 @@ mc_node_value_at(const mc_node *map, size_t i)
 	const mc_node *v = map->u.pairs[i].value;
 	mc_place p = {v->file, v->line, v->col};
 
+	if (map->flags & FLAG_POS) {
+		const place *pos = (const place *)(map->u.pairs + map->len);
+
+		p.file = map->file;
+		p.line = pos[i].line;
+		p.col = pos[i].col;
+		return p;
+	}
 	return map->keys && map->keys->at ? map->keys->at[i] : p;
 }
 
@@ -251,6 +269,7 @@ mc_node_set_places(mc_node *map, mc_arena *arena, const mc_place *at)
 	if (!ks || !(ks->at = mc_arena_memdup(arena, at, map->len, sizeof(*at))))
 		return -1;
 	map->keys = ks;
+	map->flags &= (uint8_t)~FLAG_POS;
 	return 0;
 }
 
@@ -476,6 +495,16 @@ static place
 node_place(const mc_node *n)
 {
 	place p = {n->line, n->col};
+
+	return p;
+}
+
+/* Where the value of map's pair i was written, in map's file. */
+static place
+value_place(const mc_node *map, size_t i)
+{
+	mc_place at = mc_node_value_at(map, i);
+	place p = {at.line, at.col};
 
 	return p;
 }
@@ -778,7 +807,8 @@ on_alias(builder *b, yaml_event_t *ev)
  * made once they are more than KEYS_LINEAR. */
 typedef struct map_build {
 	mc_pair *pairs;
-	mc_place *at;      /* per pair, in a shared document */
+	place *at;         /* per pair, in a shared document: after the pairs'
+	                      room, in their block */
 	size_t npairs, cap;
 	mc_keys *keys;
 	size_t nslots;
@@ -807,7 +837,6 @@ keys_grow(builder *b, map_build *m, size_t n)
 		return -1;
 	ks->seed = b->seed;
 	ks->mask = slots - 1;
-	ks->at = NULL;
 	for (size_t i = 0; i < m->npairs; i++) {
 		const mc_node *k = m->pairs[i].key;
 
@@ -818,13 +847,35 @@ keys_grow(builder *b, map_build *m, size_t n)
 	return 0;
 }
 
+/* Gives m room for cap pairs (and their places in a shared document),
+ * keeping those it has. */
+static int
+pairs_alloc(builder *b, map_build *m, size_t cap)
+{
+	size_t each = sizeof(mc_pair) + (b->share ? sizeof(place) : 0);
+	mc_pair *np = mc_arena_calloc(&b->doc->arena, cap, each);
+	place *na = b->share ? (place *)(np + cap) : NULL;
+
+	if (!np)
+		return -1;
+	if (m->npairs) {
+		memcpy(np, m->pairs, m->npairs * sizeof(*np));
+		if (na)
+			memcpy(na, m->at, m->npairs * sizeof(*na));
+	}
+	m->pairs = np;
+	m->at = na;
+	m->cap = cap;
+	return 0;
+}
+
 /*
  * Adds p to m unless its key is there: returns 1 when added, 0 when the
  * key was there (*first is its pair), -1 when memory runs out. The same
  * work finds duplicate keys and builds the index lookups use later.
  */
 static int
-map_add(builder *b, map_build *m, const mc_pair *p, mc_place at,
+map_add(builder *b, map_build *m, const mc_pair *p, place at,
 	const mc_pair **first)
 {
 	const mc_node *k = p->key;
@@ -849,23 +900,9 @@ map_add(builder *b, map_build *m, const mc_pair *p, mc_place at,
 			}
 		}
 	}
-	if (m->npairs == m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 8;
-		mc_pair *np = mc_arena_calloc(&b->doc->arena, ncap, sizeof(*np));
-		mc_place *na = b->share ? mc_arena_calloc(&b->doc->arena, ncap,
-							  sizeof(*na)) : NULL;
-
-		if (!np || (b->share && !na))
-			return -1;
-		if (m->npairs) {
-			memcpy(np, m->pairs, m->npairs * sizeof(*np));
-			if (na)
-				memcpy(na, m->at, m->npairs * sizeof(*na));
-		}
-		m->pairs = np;
-		m->at = na;
-		m->cap = ncap;
-	}
+	if (m->npairs == m->cap &&
+	    pairs_alloc(b, m, m->cap ? m->cap * 2 : 8) < 0)
+		return -1;
 	if (slot)
 		*slot = (uint32_t)m->npairs + 1;
 	if (m->at)
@@ -911,15 +948,9 @@ close_map(builder *b, mc_node *n, const mc_node **kids, const place *at,
 		explicit += (k->flags & FLAG_MERGE) ? 0 : 1;
 	}
 	/* The explicit pairs in one block; merged ones grow it as they come. */
-	if (explicit) {
-		m.pairs = mc_arena_calloc(&b->doc->arena, explicit, sizeof(*m.pairs));
-		if (b->share && !(m.at = mc_arena_calloc(&b->doc->arena, explicit,
-							 sizeof(*m.at))))
-			goto nomem;
-		if (!m.pairs || (explicit > KEYS_LINEAR && keys_grow(b, &m, explicit) < 0))
-			goto nomem;
-		m.cap = explicit;
-	}
+	if (explicit && (pairs_alloc(b, &m, explicit) < 0 ||
+			 (explicit > KEYS_LINEAR && keys_grow(b, &m, explicit) < 0)))
+		goto nomem;
 	for (size_t pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < nkids; i += 2) {
 			const mc_node *k = kids[i], *v = kids[i + 1];
@@ -930,9 +961,7 @@ close_map(builder *b, mc_node *n, const mc_node **kids, const place *at,
 				continue;
 			if (!merge) {
 				mc_pair p = {k, v};
-				mc_place vat = {&b->doc->file, at[i + 1].line, at[i + 1].col};
-
-				if ((r = map_add(b, &m, &p, vat, &first)) < 0)
+				if ((r = map_add(b, &m, &p, at[i + 1], &first)) < 0)
 					goto nomem;
 				if (r == 0) {
 					yaml_mark_t mk = {0, at[i].line - 1, at[i].col - 1};
@@ -965,7 +994,7 @@ close_map(builder *b, mc_node *n, const mc_node **kids, const place *at,
 				for (size_t j = 0; j < src->len; j++) {
 					const mc_pair *p = &src->u.pairs[j];
 
-					if ((r = map_add(b, &m, p, mc_node_value_at(src, j),
+					if ((r = map_add(b, &m, p, value_place(src, j),
 							  &first)) < 0)
 						goto nomem;
 					if (r == 1)
@@ -980,17 +1009,42 @@ close_map(builder *b, mc_node *n, const mc_node **kids, const place *at,
 	n->len = m.npairs;
 	n->keys = m.keys;
 	if (b->share && m.npairs) {
-		/* The values' places, for what is said about them later. */
-		if (!m.keys && !(m.keys = mc_arena_calloc(&b->doc->arena, 1,
-							  sizeof(*m.keys))))
-			goto nomem;
-		m.keys->at = m.at;
-		n->keys = m.keys;
+		/* The values' places, for what is said about them later, right
+		 * after the pairs (merged pairs may have left room between). */
+		memmove(m.pairs + m.npairs, m.at, m.npairs * sizeof(*m.at));
+		n->flags |= FLAG_POS;
 	}
 	return 0;
 nomem:
 	b->status = MC_ENOMEM;
 	return -1;
+}
+
+/* The items array of a list closing with kids: in a shared document, a
+ * list of scalars shares the array of an earlier list of the same nodes. */
+static const mc_node **
+list_items(builder *b, const frame *f, const mc_node **kids, size_t nkids)
+{
+	const char *key = (const char *)kids;
+	size_t len = nkids * sizeof(*kids), i;
+	const mc_node **items;
+
+	if (!b->share || f->own || nkids < 2)
+		return mc_arena_memdup(&b->doc->arena, kids, nkids, sizeof(*kids));
+	for (i = 0; i < nkids && kids[i]->kind == MC_NODE_SCALAR; i++)
+		;
+	if (i < nkids)
+		return mc_arena_memdup(&b->doc->arena, kids, nkids, sizeof(*kids));
+	if (mc_strmap_get(&b->list_index, key, len, &i))
+		return b->lists[i];
+	if (MC_GROW(b->lists, b->caplists, b->nlists + 1) < 0)
+		return NULL;
+	items = mc_arena_memdup(&b->doc->arena, kids, nkids, sizeof(*kids));
+	if (!items || mc_strmap_put(&b->list_index, (const char *)items, len,
+				    b->nlists, NULL) < 0)
+		return NULL;
+	b->lists[b->nlists++] = items;
+	return items;
 }
 
 static int
@@ -1012,7 +1066,7 @@ on_end(builder *b)
 	if (n->kind == MC_NODE_SEQ) {
 		for (size_t i = 0; i < nkids; i++)
 			n->weight = add_sat(n->weight, kids[i]->weight);
-		n->u.items = mc_arena_memdup(&b->doc->arena, kids, nkids, sizeof(*kids));
+		n->u.items = list_items(b, f, kids, nkids);
 		if (!n->u.items) {
 			b->status = MC_ENOMEM;
 			return -1;
@@ -1094,6 +1148,8 @@ builder_release(builder *b)
 	for (int k = 0; k < SHARE_KINDS; k++)
 		mc_strmap_free(&b->canon_index[k]);
 	free(b->canon);
+	mc_strmap_free(&b->list_index);
+	free(b->lists);
 }
 
 static int
@@ -1189,6 +1245,7 @@ mc_doc_load_owned(mc_doc **out, const char *name, char *data, size_t len,
 	mc_strmap_init(&b.anchors);
 	for (int k = 0; k < SHARE_KINDS; k++)
 		mc_strmap_init(&b.canon_index[k]);
+	mc_strmap_init(&b.list_index);
 	rc = parse(&b);
 	builder_release(&b);
 	if (rc != MC_OK) {

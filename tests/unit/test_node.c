@@ -1510,6 +1510,59 @@ START_TEST(shared_values_keep_their_places_in_their_mappings)
 }
 END_TEST
 
+START_TEST(shared_lists_of_the_same_scalars_share_their_items)
+{
+	ck_assert_int_eq(load_shared("- [sse, avx, aes]\n"
+				     "- [sse, avx, aes]\n"
+				     "- [sse, avx]\n"
+				     "- ['sse', avx, aes]\n"
+				     "- [[sse], [sse]]\n"
+				     "- [[sse], [sse]]\n"), MC_OK);
+	const mc_node *r = doc->root;
+
+	/* The same scalars in the same order: one items array, but each list
+	 * its own node at its own place. */
+	ck_assert_ptr_eq(item(r, 0)->u.items, item(r, 1)->u.items);
+	ck_assert_ptr_ne(item(r, 0), item(r, 1));
+	assert_pos(item(r, 1), 2, 3);
+	ck_assert_uint_eq(item(r, 1)->len, 3);
+	assert_scalar(item(item(r, 1), 2), MC_SCALAR_STR, "aes");
+	/* A prefix, another style of scalar, lists of collections: apart. */
+	ck_assert_ptr_ne(item(r, 2)->u.items, item(r, 0)->u.items);
+	ck_assert_uint_eq(item(r, 2)->len, 2);
+	ck_assert_ptr_ne(item(r, 3)->u.items, item(r, 0)->u.items);
+	ck_assert(item(item(r, 3), 0)->flags & MC_NODE_QUOTED);
+	ck_assert_ptr_ne(item(r, 4)->u.items, item(r, 5)->u.items);
+}
+END_TEST
+
+START_TEST(shared_merged_mappings_keep_their_values_places)
+{
+	/* Eleven pairs, ten of them merged: the pairs' block grows past
+	 * its first size, and the places still follow the pairs. */
+	ck_assert_int_eq(load_shared("- &a {k1: 1, k2: 2, k3: 3, k4: 4, k5: 5}\n"
+				     "- &b {k6: 6, k7: 7, k8: 8, k9: 9, k10: 10}\n"
+				     "- {<<: [*a, *b], k0: 0}\n"), MC_OK);
+	const mc_node *m = item(doc->root, 2);
+	mc_place at;
+
+	ck_assert_uint_eq(m->len, 11);
+	assert_int(mc_node_get_at(m, "k0", &at), 0);
+	ck_assert_uint_eq(at.line, 3);
+	ck_assert_uint_eq(at.col, 22);
+	assert_int(mc_node_get_at(m, "k1", &at), 1);
+	ck_assert_uint_eq(at.line, 1);
+	ck_assert_uint_eq(at.col, 11);
+	assert_int(mc_node_get_at(m, "k5", &at), 5);
+	ck_assert_uint_eq(at.line, 1);
+	ck_assert_uint_eq(at.col, 39);
+	assert_int(mc_node_get_at(m, "k10", &at), 10);
+	ck_assert_uint_eq(at.line, 2);
+	ck_assert_uint_eq(at.col, 40);
+	ck_assert_ptr_eq(at.file, &doc->file);
+}
+END_TEST
+
 START_TEST(shared_scalars_of_another_style_or_type_stay_apart)
 {
 	ck_assert_int_eq(load_shared("l: [1, '1', \"1\", yes, true, ~]\n"
@@ -1693,6 +1746,8 @@ node_suite(void)
 	tcase_add_test(tc, shared_keys_and_items_are_one_node);
 	tcase_add_test(tc, shared_values_keep_their_places_in_their_mappings);
 	tcase_add_test(tc, shared_scalars_of_another_style_or_type_stay_apart);
+	tcase_add_test(tc, shared_lists_of_the_same_scalars_share_their_items);
+	tcase_add_test(tc, shared_merged_mappings_keep_their_values_places);
 	tcase_add_test(tc, shared_errors_keep_their_places);
 	tcase_add_test(tc, shared_scalars_count_against_the_node_limit);
 	suite_add_tcase(s, tc);
