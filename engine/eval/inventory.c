@@ -627,6 +627,20 @@ defined_twice(adder *a, const mc_node *prev, const mc_node *rec,
 		  (unsigned)f.line, (unsigned)f.col);
 }
 
+/* Room for n more hosts (or VMs) and their names, so that a list of them
+ * grows the arrays and the index once. */
+static int
+reserve(adder *a, bool hosts, size_t n)
+{
+	mc_inventory *inv = a->inv;
+
+	if (hosts)
+		return MC_GROW(inv->hosts, inv->caphosts, inv->nhosts + n) < 0 ||
+		       mc_strmap_reserve(&inv->host_index, inv->nhosts + n) < 0 ? -1 : 0;
+	return MC_GROW(inv->vms, inv->capvms, inv->nvms + n) < 0 ||
+	       mc_strmap_reserve(&inv->vm_index, inv->nvms + n) < 0 ? -1 : 0;
+}
+
 /*
  * Indexes a record's name as record number idx: returns 1 when the name is
  * new. When it is not, *prev is the record's number, and the part is
@@ -915,6 +929,8 @@ add_doc(mc_inventory *inv, mc_doc *doc, mc_diag *diag)
 			       mc_node_describe(v));
 			continue;
 		}
+		if (reserve(&a, hosts, v->len) < 0)
+			return MC_ENOMEM;
 		for (size_t j = 0; j < v->len && !a.nomem; j++) {
 			if (hosts)
 				add_host(&a, v->u.items[j]);

@@ -64,6 +64,21 @@ mc_large_alloc(size_t size)
 	return p;
 }
 
+void *
+mc_large_calloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	if (n * size < HUGE_PAGE)
+		return calloc(n, size);
+	p = mc_large_alloc(n * size);
+	if (p)
+		memset(p, 0, n * size);
+	return p;
+}
+
 static mc_arena_block *
 block_new(size_t size)
 {
@@ -71,8 +86,7 @@ block_new(size_t size)
 
 	if (size > SIZE_MAX - sizeof(*b))
 		return NULL;
-	b = size + sizeof(*b) == LARGE_BLOCK ? mc_large_alloc(LARGE_BLOCK)
-					     : malloc(sizeof(*b) + size);
+	b = mc_large_alloc(sizeof(*b) + size);
 	if (!b)
 		return NULL;
 	b->next = NULL;

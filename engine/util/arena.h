@@ -29,6 +29,10 @@ void mc_arena_release(mc_arena *a);
  * per 2 MiB rather than per 4 KiB. */
 void *mc_large_alloc(size_t size);
 
+/* As calloc, backed by huge pages as mc_large_alloc is when n * size bytes
+ * fill one at least (a large hash table); free it with free. */
+void *mc_large_calloc(size_t n, size_t size);
+
 /* Returns size bytes aligned for any object, or NULL when memory runs out. */
 void *mc_arena_alloc(mc_arena *a, size_t size);
 

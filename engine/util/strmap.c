@@ -1,19 +1,24 @@
 /*
  * strmap.c - open addressing with linear probing; the table keeps at most
- * half of its slots used.
+ * half of its slots used. A slot is 16 bytes (no hash kept: a key's length
+ * is compared before its bytes, and growing hashes the keys again), so
+ * that the maps of a large inventory's names stay small.
  */
 #include "util/strmap.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+/* Inlined: most keys are a few bytes, which a call would cost more than. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
+
+#include "util/arena.h"
 
 struct mc_strmap_slot {
 	const char *key;  /* NULL: empty */
-	size_t len;
-	size_t value;
-	uint64_t hash;
+	uint32_t len;
+	uint32_t value;
 };
 
 void
@@ -48,7 +53,7 @@ find(const mc_strmap *m, const char *key, size_t len, uint64_t h)
 		mc_strmap_slot *s = &m->slots[i];
 		if (!s->key)
 			return s;
-		if (s->hash == h && s->len == len && memcmp(s->key, key, len) == 0)
+		if (s->len == len && memcmp(s->key, key, len) == 0)
 			return s;
 		i = (i + 1) & mask;
 	}
@@ -68,16 +73,16 @@ mc_strmap_get(const mc_strmap *m, const char *key, size_t len, size_t *value)
 	return 1;
 }
 
+/* Moves the map to a table of cap slots. */
 static int
-grow(mc_strmap *m)
+rehash(mc_strmap *m, size_t cap)
 {
-	size_t cap = m->cap ? m->cap * 2 : 16;
 	mc_strmap_slot *old = m->slots;
 	size_t oldcap = m->cap;
 
 	if (cap > SIZE_MAX / sizeof(*old))
 		return -1;
-	m->slots = calloc(cap, sizeof(*old));
+	m->slots = mc_large_calloc(cap, sizeof(*old));
 	if (!m->slots) {
 		m->slots = old;
 		return -1;
@@ -85,10 +90,28 @@ grow(mc_strmap *m)
 	m->cap = cap;
 	for (size_t i = 0; i < oldcap; i++) {
 		if (old[i].key)
-			*find(m, old[i].key, old[i].len, old[i].hash) = old[i];
+			*find(m, old[i].key, old[i].len,
+			      hash_key(m, old[i].key, old[i].len)) = old[i];
 	}
 	free(old);
 	return 0;
+}
+
+int
+mc_strmap_reserve(mc_strmap *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 16;
+
+	while (cap / 2 < n) {
+		if (cap > SIZE_MAX / 4)
+			return -1;
+		cap *= 2;
+	}
+	if (cap == m->cap)
+		return 0;
+	if (!m->cap && getrandom(&m->seed, sizeof(m->seed), 0) != sizeof(m->seed))
+		m->seed = (uint64_t)(uintptr_t)m ^ 0x9e3779b97f4a7c15u;
+	return rehash(m, cap);
 }
 
 int
@@ -98,9 +121,9 @@ mc_strmap_put(mc_strmap *m, const char *key, size_t len, size_t value,
 	mc_strmap_slot *s;
 	uint64_t h;
 
-	if (!m->cap && getrandom(&m->seed, sizeof(m->seed), 0) != sizeof(m->seed))
-		m->seed = (uint64_t)(uintptr_t)m ^ 0x9e3779b97f4a7c15u;
-	if ((m->count + 1) * 2 > m->cap && grow(m) < 0)
+	if (len > UINT32_MAX || value > UINT32_MAX)
+		return -1;
+	if ((m->count + 1) * 2 > m->cap && mc_strmap_reserve(m, m->count + 1) < 0)
 		return -1;
 	h = hash_key(m, key, len);
 	s = find(m, key, len, h);
@@ -110,9 +133,8 @@ mc_strmap_put(mc_strmap *m, const char *key, size_t len, size_t value,
 		return 0;
 	}
 	s->key = key;
-	s->len = len;
-	s->value = value;
-	s->hash = h;
+	s->len = (uint32_t)len;
+	s->value = (uint32_t)value;
 	m->count++;
 	return 1;
 }
