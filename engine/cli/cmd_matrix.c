@@ -147,6 +147,39 @@ left_out_part(FILE *out, const mc_matrix_result *res, const mc_matrix_kind *k)
 		(p) += sizeof(lit) - 1; \
 	} while (0)
 
+/* Lines of edges, formatted into a chunk that goes to the report whole:
+ * a large matrix has millions of them. */
+typedef struct chunk {
+	cli_buf *r;
+	size_t len;
+	char data[16384];
+} chunk;
+
+#define LINE_MAX_LEN 256  /* more than an edge's line in any format */
+
+static void
+chunk_flush(chunk *c)
+{
+	cli_buf_add(c->r, c->data, c->len);
+	c->len = 0;
+}
+
+/* Where the next line goes: room for LINE_MAX_LEN bytes. */
+static char *
+chunk_line(chunk *c)
+{
+	if (sizeof(c->data) - c->len < LINE_MAX_LEN)
+		chunk_flush(c);
+	return c->data + c->len;
+}
+
+/* The line that chunk_line started ends at end. */
+static void
+chunk_end(chunk *c, const char *end)
+{
+	c->len = (size_t)(end - c->data);
+}
+
 /* Writes n in decimal at p; returns where it ends. */
 static char *
 put_decimal(char *p, size_t n)
@@ -169,14 +202,15 @@ put_decimal(char *p, size_t n)
 static void
 kind_edges(cli_buf *r, const mc_matrix_kind *k)
 {
-	char line[96];
+	chunk c = {r, 0, {0}};
 
 	for (size_t e = 0; e < k->nedges && !r->failed; e++) {
 		const mc_matrix_edge *ed = &k->edges[e];
-		char *p = line;
+		char *p;
 
 		if (ed->both_ways && ed->from > ed->to)
 			continue;
+		p = chunk_line(&c);
 		PUT_TEXT(p, "    C");
 		p = put_decimal(p, ed->from + 1);
 		if (ed->both_ways)
@@ -188,8 +222,9 @@ kind_edges(cli_buf *r, const mc_matrix_kind *k)
 			PUT_TEXT(p, "  both ways\n");
 		else
 			PUT_TEXT(p, "  one way\n");
-		cli_buf_add(r, line, (size_t)(p - line));
+		chunk_end(&c, p);
 	}
+	chunk_flush(&c);
 }
 
 /* Written into one buffer that grows by doubling: the classes through
@@ -253,7 +288,7 @@ kind_json(jctx *j, const mc_matrix_kind *k)
 static void
 kind_edges_json(cli_buf *r, const mc_matrix_kind *k)
 {
-	char item[160];
+	chunk c = {r, 0, {0}};
 
 	if (!k->nedges) {
 		cli_buf_add(r, "[]", 2);
@@ -262,7 +297,7 @@ kind_edges_json(cli_buf *r, const mc_matrix_kind *k)
 	cli_buf_add(r, "[\n", 2);
 	for (size_t e = 0; e < k->nedges && !r->failed; e++) {
 		const mc_matrix_edge *ed = &k->edges[e];
-		char *p = item;
+		char *p = chunk_line(&c);
 
 		PUT_TEXT(p, "        {\n          \"from\": ");
 		p = put_decimal(p, ed->from + 1);
@@ -274,8 +309,9 @@ kind_edges_json(cli_buf *r, const mc_matrix_kind *k)
 			PUT_TEXT(p, ",\n          \"both_ways\": false\n        }");
 		if (e + 1 < k->nedges)
 			PUT_TEXT(p, ",\n");
-		cli_buf_add(r, item, (size_t)(p - item));
+		chunk_end(&c, p);
 	}
+	chunk_flush(&c);
 	cli_buf_add(r, "\n      ]", 8);
 }
 
@@ -353,14 +389,15 @@ dot_drain(cli_buf *r, FILE **out, char **text, size_t *tlen, bool reopen)
 static void
 dot_edges(cli_buf *r, size_t k, const mc_matrix_kind *mk)
 {
-	char line[128];
+	chunk c = {r, 0, {0}};
 
 	for (size_t e = 0; e < mk->nedges && !r->failed; e++) {
 		const mc_matrix_edge *ed = &mk->edges[e];
-		char *p = line;
+		char *p;
 
 		if (ed->both_ways && ed->from > ed->to)
 			continue;
+		p = chunk_line(&c);
 		PUT_TEXT(p, "    k");
 		p = put_decimal(p, k);
 		PUT_TEXT(p, "_c");
@@ -373,8 +410,9 @@ dot_edges(cli_buf *r, size_t k, const mc_matrix_kind *mk)
 			PUT_TEXT(p, " [dir=both];\n");
 		else
 			PUT_TEXT(p, ";\n");
-		cli_buf_add(r, line, (size_t)(p - line));
+		chunk_end(&c, p);
 	}
+	chunk_flush(&c);
 }
 
 /* One cluster of nodes per kind; a two-way pair is one edge with arrows

@@ -56,10 +56,19 @@ jw_raw(jw *w, const char *s, size_t len)
 static void
 number(jw *w, unsigned long long v, bool half)
 {
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%llu%s", v, half ? ".5" : "");
+	char buf[24];
+	size_t i = sizeof(buf);
 
-	put(w, buf, (size_t)n);
+	/* Digits from the end: a plan writes a few hundred thousand. */
+	if (half) {
+		buf[--i] = '5';
+		buf[--i] = '.';
+	}
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put(w, buf + i, sizeof(buf) - i);
 }
 
 /* A line break and the indentation of nesting level `level`. */

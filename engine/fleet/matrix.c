@@ -320,7 +320,7 @@ evaluate_atom(builder *b, int kind, apart *a, const uint32_t *rep,
 	if (ns * nt + 1 > b->noutcomes) {
 		free(b->outcomes);
 		b->noutcomes = 0;
-		if (!(b->outcomes = malloc(ns * nt + 1)))
+		if (!(b->outcomes = mc_large_alloc(ns * nt + 1)))
 			return -1;
 		b->noutcomes = ns * nt + 1;
 	}
@@ -458,8 +458,8 @@ edges_of(builder *b, const uint64_t *rows, size_t n, size_t words,
 
 				if (j == i)
 					continue;
-				edges[nedges].from = i;
-				edges[nedges].to = j;
+				edges[nedges].from = (uint32_t)i;
+				edges[nedges].to = (uint32_t)j;
 				edges[nedges].both_ways = bit(rows + j * words, i);
 				nedges++;
 			}

@@ -512,9 +512,11 @@ typedef struct mc_matrix_class {
 	bool exchange;         /* two hosts of the class can exchange VMs */
 } mc_matrix_class;
 
-/* Class `from` can send VMs to class `to` (from != to). */
+/* Class `from` can send VMs to class `to` (from != to): indexes into the
+ * kind's classes (at most 4,096), 32 bits each, since a matrix of millions
+ * of edges is held whole. */
 typedef struct mc_matrix_edge {
-	size_t from, to;
+	uint32_t from, to;
 	bool both_ways;          /* `to` can send VMs to `from` too */
 } mc_matrix_edge;
 

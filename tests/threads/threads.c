@@ -22,6 +22,7 @@
  *
  * Usage: threads_test [ITERATIONS] (from the source tree).
  */
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -353,7 +354,8 @@ plan_text(const job *j, const mc_fleet *fleet)
 
 		fprintf(t.f, "%s %zu classes:", mk->kind, mk->nclasses);
 		for (size_t e = 0; e < mk->nedges; e++)
-			fprintf(t.f, " %zu>%zu", mk->edges[e].from, mk->edges[e].to);
+			fprintf(t.f, " %" PRIu32 ">%" PRIu32, mk->edges[e].from,
+				mk->edges[e].to);
 		fputc('\n', t.f);
 	}
 	write_diag(t.f, diag);
