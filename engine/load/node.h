@@ -98,7 +98,9 @@ typedef struct mc_doc {
  * collection has no place of its own after loading (the loader's own
  * errors still give the right one): what is said about a value later is
  * said at mc_node_value_at, about a key or a list item at its mapping or
- * list. The list of a `<<` merge keeps its items' own nodes.
+ * list. The list of a `<<` merge keeps its items' own nodes. A list of
+ * scalars that are the same nodes as an earlier list's shares its items
+ * array (a host's CPU features), though it is a node of its own.
  */
 typedef enum mc_doc_mode {
 	MC_DOC_TREE,
