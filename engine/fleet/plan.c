@@ -51,6 +51,10 @@ typedef struct vm_class {
 	size_t allowed;          /* hosts its class pairs allow, own included */
 	pick *best;              /* top + 1 of them (one may be a VM's own) */
 	size_t nbest;
+	/* The targets of its VMs whose own host is not among the best, which
+	 * are most of them: made once, at the first such VM. */
+	const mc_plan_target *targets;
+	size_t ntargets;
 } vm_class;
 
 typedef struct planner {
@@ -538,32 +542,47 @@ out:
 	return rc;
 }
 
-/* The targets of VM v: its class's best, less its own host. */
+/* The targets of VM v: its class's best, less its own host. The VMs of a
+ * class whose own host is not among its best share one list. */
 static int
 vm_targets(planner *pl, size_t v, mc_plan_vm *out)
 {
-	const vm_class *vc = &pl->vcs[pl->vmc.of[v]];
+	vm_class *vc = &pl->vcs[pl->vmc.of[v]];
 	const kind_classes *kc = &pl->kinds[vc->kind];
 	size_t own = pl->inv->vms[v].host, n = 0, count = 0;
+	bool mine = false;
 	mc_plan_target *t;
 
-	for (size_t i = 0; i < vc->nbest && count < pl->top; i++)
-		count += pl->byname[vc->best[i].place] != own;
-	t = mc_arena_calloc(mc_owned_arena(pl->res), count, sizeof(*t));
-	if (!t)
-		return -1;
-	for (size_t i = 0; i < vc->nbest && n < count; i++) {
-		uint32_t host = pl->byname[vc->best[i].place];
-
-		if (host == own)
-			continue;
-		t[n].host = pl->host_names[host];
-		t[n].cluster = pl->host_clusters[host];
-		t[n].rating_halves = vc->best[i].rating;
-		n++;
+	for (size_t i = 0; i < vc->nbest && count < pl->top; i++) {
+		if (pl->byname[vc->best[i].place] == own)
+			mine = true;
+		else
+			count++;
 	}
-	out->targets = t;
-	out->ntargets = n;
+	if (!mine && vc->targets) {
+		out->targets = vc->targets;
+		out->ntargets = vc->ntargets;
+	} else {
+		t = mc_arena_calloc(mc_owned_arena(pl->res), count, sizeof(*t));
+		if (!t)
+			return -1;
+		for (size_t i = 0; i < vc->nbest && n < count; i++) {
+			uint32_t host = pl->byname[vc->best[i].place];
+
+			if (host == own)
+				continue;
+			t[n].host = pl->host_names[host];
+			t[n].cluster = pl->host_clusters[host];
+			t[n].rating_halves = vc->best[i].rating;
+			n++;
+		}
+		out->targets = t;
+		out->ntargets = n;
+		if (!mine) {
+			vc->targets = t;
+			vc->ntargets = n;
+		}
+	}
 	out->allowed = vc->allowed;
 	if (vc->apart)
 		out->allowed -= pl->own_allowed[v];
