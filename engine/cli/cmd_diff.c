@@ -159,8 +159,81 @@ cached_move_text(move_cache *c, cli_buf *scratch, const mc_diff_move *m)
 	return c->texts[s];
 }
 
+/* A change of a VM's, by its lines (the text of its move) and its place
+ * among the VM's changes. */
+typedef struct alike {
+	const char *text;
+	size_t at;
+} alike;
+
+static int
+alike_cmp(const void *a, const void *b)
+{
+	const alike *x = a, *y = b;
+	int c = x->text == y->text ? 0 : strcmp(x->text, y->text);
+
+	return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* A paragraph: its changes' run in the sorted array, first by place. */
+typedef struct para {
+	size_t first, start, n;
+} para;
+
+static int
+para_cmp(const void *a, const void *b)
+{
+	const para *x = a, *y = b;
+
+	return (x->first > y->first) - (x->first < y->first);
+}
+
+/* One paragraph per way a VM's moves change: the VM and its hosts that
+ * change alike, then the lines of the change. vm's changes are ch[0..n),
+ * by host; ls and ps have room for n. Paragraphs come in the order of their
+ * first host, their hosts in inventory order. */
+static bool
+vm_paragraphs(cli_buf *b, move_cache *cache, cli_buf *scratch,
+	      const mc_diff_change *ch, size_t n, alike *ls, para *ps)
+{
+	size_t np = 0;
+	bool one = true;
+
+	for (size_t i = 0; i < n; i++) {
+		ls[i].text = cached_move_text(cache, scratch, ch[i].move);
+		ls[i].at = i;
+		if (!ls[i].text)
+			return false;
+		one = one && ls[i].text == ls[0].text;
+	}
+	if (!one)
+		qsort(ls, n, sizeof(*ls), alike_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i && (ls[i].text == ls[i - 1].text ||
+			  strcmp(ls[i].text, ls[i - 1].text) == 0)) {
+			ps[np - 1].n++;
+			continue;
+		}
+		ps[np++] = (para){ls[i].at, i, 1};
+	}
+	if (np > 1)
+		qsort(ps, np, sizeof(*ps), para_cmp);
+	for (size_t p = 0; p < np && !b->failed; p++) {
+		cli_buf_puts(b, "\n");
+		buf_escaped(b, ch[0].vm, false);
+		for (size_t i = 0; i < ps[p].n; i++) {
+			cli_buf_puts(b, i ? ", " : " -> ");
+			buf_escaped(b, ch[ls[ps[p].start + i].at].host, false);
+		}
+		cli_buf_puts(b, "\n");
+		cli_buf_puts(b, ls[ps[p].start].text);
+	}
+	return !b->failed;
+}
+
 /* The text report, written to dest as it is made: a diff of millions of
- * changed moves is a gigabyte of text. */
+ * changed moves would be a gigabyte of text a move at a time; the moves of
+ * a VM that change alike share a paragraph. */
 static bool
 diff_text(FILE *dest, const diff *d, bool compact)
 {
@@ -168,6 +241,9 @@ diff_text(FILE *dest, const diff *d, bool compact)
 	cli_text report;
 	cli_buf b = {NULL, 0, 0, false, dest}, scratch = {NULL, 0, 0, false, NULL};
 	move_cache cache = {NULL, NULL, 0, 0};
+	alike *ls = NULL;
+	para *ps = NULL;
+	size_t cap = 0;
 	FILE *out;
 
 	(void)compact;
@@ -182,21 +258,21 @@ diff_text(FILE *dest, const diff *d, bool compact)
 	cli_printf(out, "\n%zu move%s evaluated, %zu changed.\n", r->moves,
 		   r->moves == 1 ? "" : "s", r->nchanges);
 	cli_buf_text(&b, &report);
-	/* A change at a time: its VM and host, then its move's lines. */
-	for (size_t i = 0; i < r->nchanges && !b.failed; i++) {
-		const mc_diff_change *c = &r->changes[i];
-		const char *t = cached_move_text(&cache, &scratch, c->move);
-
-		if (!t) {
-			b.failed = true;
-			break;
+	/* A VM at a time (its changes are together, by host). */
+	for (size_t i = 0, j; i < r->nchanges && !b.failed; i = j) {
+		for (j = i + 1; j < r->nchanges && (r->changes[j].vm == r->changes[i].vm ||
+				strcmp(r->changes[j].vm, r->changes[i].vm) == 0); j++)
+			;
+		if (j - i > cap) {
+			free(ls);
+			free(ps);
+			cap = j - i;
+			ls = malloc(cap * sizeof(*ls));
+			ps = malloc(cap * sizeof(*ps));
 		}
-		cli_buf_puts(&b, "\n");
-		buf_escaped(&b, c->vm, false);
-		cli_buf_puts(&b, " -> ");
-		buf_escaped(&b, c->host, false);
-		cli_buf_puts(&b, "\n");
-		cli_buf_puts(&b, t);
+		if (!ls || !ps || !vm_paragraphs(&b, &cache, &scratch, &r->changes[i],
+						  j - i, ls, ps))
+			b.failed = true;
 	}
 	if (r->ntallies && !b.failed) {
 		size_t w = 4;
@@ -221,6 +297,8 @@ diff_text(FILE *dest, const diff *d, bool compact)
 		cli_buf_text(&b, &report);
 	}
 out:
+	free(ls);
+	free(ps);
 	for (size_t i = 0; i < cache.cap; i++)
 		free(cache.texts[i]);
 	free(cache.keys);
@@ -404,8 +482,9 @@ static const cli_spec diff_spec = {
 	"Evaluates both policies on every VM and every host but its own, and\n"
 	"lists the moves whose verdict or rating changes: the kind of move under\n"
 	"each policy, the old and new verdict and rating, and the violations\n"
-	"gained and lost. A VM that no kind of a policy covers has no verdict\n"
-	"under that policy. Ends with the changes counted per kind.\n",
+	"gained and lost; a VM's moves that change alike share a paragraph. A VM\n"
+	"that no kind of a policy covers has no verdict under that policy. Ends\n"
+	"with the changes counted per kind.\n",
 	"Exit status: 0 when no move changes; 1 when some move does; 2 on bad\n"
 	"usage or bad input.\n",
 	true,
