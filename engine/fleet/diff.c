@@ -580,7 +580,9 @@ fan_out(differ *d)
 		for (size_t i = 0; i < ch->n; i++)
 			n += ch->hits[i].host != inv->vms[v].host;
 	}
-	changes = mc_arena_calloc(a, n + 1, sizeof(*changes));
+	/* Every change is written below: no need to zero them first. */
+	changes = n + 1 > SIZE_MAX / sizeof(*changes) ? NULL
+		  : mc_arena_alloc(a, (n + 1) * sizeof(*changes));
 	d->tallies = mc_arena_calloc(a, 2 * MC_MAX_KINDS + 1, sizeof(*d->tallies));
 	d->vm_names = mc_arena_calloc(&d->work, inv->nvms + 1, sizeof(*d->vm_names));
 	d->host_names = mc_arena_calloc(&d->work, inv->nhosts + 1,
