@@ -269,6 +269,7 @@ int cli_write_file(const char *path, const char *text, size_t len);
  */
 typedef struct cli_sink {
 	FILE *f;
+	int fd;             /* f's file descriptor, for a file */
 	const char *path;   /* NULL: stdout */
 	char *tmp;          /* the file that replaces target, until renamed */
 	char *target;

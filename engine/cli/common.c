@@ -1,6 +1,7 @@
 /*
  * common.c - shared command-line plumbing.
  */
+#define _GNU_SOURCE  /* fopencookie, sync_file_range: a report's writeback */
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -775,6 +776,71 @@ fail:
 	return -1;
 }
 
+/*
+ * The file that replaces a report's target is synced to disk before it is
+ * renamed over the target. So that the sync waits for little, the kernel is
+ * asked to start writing the file back every WRITEBACK_STEP bytes while it
+ * is written (a matrix or a diff of a large fleet is a hundred megabytes).
+ */
+#define WRITEBACK_STEP ((off_t)8 << 20)
+
+typedef struct sink_file {
+	int fd;
+	off_t written, started;  /* bytes written; written back from 0 */
+} sink_file;
+
+static ssize_t
+sink_write(void *cookie, const char *buf, size_t n)
+{
+	sink_file *sf = cookie;
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t w = write(sf->fd, buf + done, n - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return done ? (ssize_t)done : -1;
+		done += (size_t)w;
+	}
+	sf->written += (off_t)done;
+	if (sf->written - sf->started >= WRITEBACK_STEP) {
+		/* A hint: where it fails, the sync at the end does it all. */
+		(void)sync_file_range(sf->fd, sf->started, sf->written - sf->started,
+				      SYNC_FILE_RANGE_WRITE);
+		sf->started = sf->written;
+	}
+	return (ssize_t)done;
+}
+
+static int
+sink_file_close(void *cookie)
+{
+	sink_file *sf = cookie;
+	int rc = close(sf->fd);
+
+	free(sf);
+	return rc;
+}
+
+/* The stream of a replacement file fd, or NULL (fd left open). */
+static FILE *
+sink_stream(int fd)
+{
+	static const cookie_io_functions_t io = {NULL, sink_write, NULL,
+						 sink_file_close};
+	sink_file *sf = calloc(1, sizeof(*sf));
+	FILE *f;
+
+	if (!sf)
+		return NULL;
+	sf->fd = fd;
+	if (!(f = fopencookie(sf, "w", io)))
+		free(sf);
+	return f;
+}
+
 /* Reports that path cannot be written: why, or errno's word. */
 static void
 cannot_write(const char *path, const char *why, int err)
@@ -859,7 +925,8 @@ out:
 	saved = errno;
 	free(real);
 	if (fd >= 0 && !why) {
-		if ((s->f = fdopen(fd, "w")) != NULL) {
+		s->fd = fd;
+		if ((s->f = s->tmp ? sink_stream(fd) : fdopen(fd, "w")) != NULL) {
 			setvbuf(s->f, NULL, _IOFBF, 64 * 1024);
 			return CLI_YES;
 		}
@@ -889,7 +956,7 @@ cli_sink_close(cli_sink *s, bool ok)
 		return ok ? CLI_YES : CLI_ERROR;
 	}
 	if (ok && (fflush(s->f) != 0 || ferror(s->f) ||
-		   (s->tmp && fsync(fileno(s->f)) < 0))) {
+		   (s->tmp && fsync(s->fd) < 0))) {
 		err = errno;
 		ok = false;
 	}
