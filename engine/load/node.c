@@ -265,11 +265,12 @@ mc_node_set_places(mc_node *map, mc_arena *arena, const mc_place *at)
 
 	if (map->keys)  /* an index is the loader's, for its own mappings */
 		return -1;
+	/* A copy of a loaded mapping with other pairs: no places after them. */
+	map->flags &= (uint8_t)~FLAG_POS;
 	ks = mc_arena_calloc(arena, 1, sizeof(*ks));
 	if (!ks || !(ks->at = mc_arena_memdup(arena, at, map->len, sizeof(*at))))
 		return -1;
 	map->keys = ks;
-	map->flags &= (uint8_t)~FLAG_POS;
 	return 0;
 }
 

@@ -153,9 +153,10 @@ mc_place mc_node_value_at(const mc_node *map, size_t i);
 /* As mc_node_get, and where the value was written in *at. */
 const mc_node *mc_node_get_at(const mc_node *map, const char *key, mc_place *at);
 
-/* Gives a mapping built outside the loader (which has no index) the places
- * of its values, at[0..map->len), copied into arena; -1 when memory runs
- * out. */
+/* Gives a mapping built outside the loader (which has no index; a copy of
+ * a loaded one with other pairs among them) the places of its values,
+ * at[0..map->len), copied into arena, in place of any it had; -1 when
+ * memory runs out. */
 int mc_node_set_places(mc_node *map, mc_arena *arena, const mc_place *at);
 
 /* Adds a diagnostic at place at, with its source line. */
