@@ -45,7 +45,6 @@ typedef struct kind_classes {
 /* A VM class: its kind, what its class pairs came to, its best hosts. */
 typedef struct vm_class {
 	int kind;
-	bool apart;              /* its kind is evaluated apart */
 	size_t outcomes;         /* else: first of targets.nclasses in
 	                            planner.out */
 	size_t allowed;          /* hosts its class pairs allow, own included */
@@ -372,7 +371,7 @@ vm_reasons(planner *pl, size_t vm, mc_plan_vm *out, size_t *counts,
 	tally t = {pl, vc->kind, counts, seen, 0};
 	mc_plan_reason *list;
 
-	if (vc->apart) {
+	if (pl->factored[vc->kind]) {
 		mc_factored_reasons(pl->factored[vc->kind], pl->vmc.of[vm], place,
 				    tally_vio, &t);
 	} else {
@@ -472,7 +471,6 @@ eval_factored(planner *pl, size_t c, pick *scratch, uint64_t *set, uint64_t *tmp
 
 	if ((allowed = mc_factored_allowed(fk, c, set)) < 0)
 		return -1;
-	vc->apart = true;
 	vc->allowed = (size_t)allowed;
 	for (size_t i = pl->vmc.start[c]; i < pl->vmc.start[c + 1]; i++) {
 		size_t v = pl->vmc.members[i];
@@ -584,7 +582,7 @@ vm_targets(planner *pl, size_t v, mc_plan_vm *out)
 		}
 	}
 	out->allowed = vc->allowed;
-	if (vc->apart)
+	if (pl->factored[vc->kind])
 		out->allowed -= pl->own_allowed[v];
 	else if (pl->out[vc->outcomes + kc->targets.of[pl->rank[own]]].allowed)
 		out->allowed--;
