@@ -243,6 +243,7 @@ diff_text(FILE *dest, const diff *d, bool compact)
 	move_cache cache = {NULL, NULL, 0, 0};
 	alike *ls = NULL;
 	para *ps = NULL;
+	const mc_diff_change *ch;
 	size_t cap = 0;
 	FILE *out;
 
@@ -258,20 +259,16 @@ diff_text(FILE *dest, const diff *d, bool compact)
 	cli_printf(out, "\n%zu move%s evaluated, %zu changed.\n", r->moves,
 		   r->moves == 1 ? "" : "s", r->nchanges);
 	cli_buf_text(&b, &report);
-	/* A VM at a time (its changes are together, by host). */
-	for (size_t i = 0, j; i < r->nchanges && !b.failed; i = j) {
-		for (j = i + 1; j < r->nchanges && (r->changes[j].vm == r->changes[i].vm ||
-				strcmp(r->changes[j].vm, r->changes[i].vm) == 0); j++)
-			;
-		if (j - i > cap) {
+	/* A VM at a time. */
+	for (size_t cur = 0, n; !b.failed && (n = mc_diff_next(d->res, &cur, &ch));) {
+		if (n > cap) {
 			free(ls);
 			free(ps);
-			cap = j - i;
+			cap = n;
 			ls = malloc(cap * sizeof(*ls));
 			ps = malloc(cap * sizeof(*ps));
 		}
-		if (!ls || !ps || !vm_paragraphs(&b, &cache, &scratch, &r->changes[i],
-						  j - i, ls, ps))
+		if (!ls || !ps || !vm_paragraphs(&b, &cache, &scratch, ch, n, ls, ps))
 			b.failed = true;
 	}
 	if (r->ntallies && !b.failed) {
@@ -388,6 +385,7 @@ static bool
 diff_json(FILE *out, const diff *d, bool compact)
 {
 	const mc_diff_result *r = d->res;
+	const mc_diff_change *ch;
 	jw w;
 
 	jw_init(&w, out, compact);
@@ -400,8 +398,10 @@ diff_json(FILE *out, const diff *d, bool compact)
 	jw_uint(&w, r->moves);
 	jw_key(&w, "changes");
 	jw_array(&w);
-	for (size_t i = 0; i < r->nchanges; i++)
-		change_json(&w, &r->changes[i]);
+	for (size_t cur = 0, n; (n = mc_diff_next(d->res, &cur, &ch));) {
+		for (size_t i = 0; i < n; i++)
+			change_json(&w, &ch[i]);
+	}
 	jw_end(&w);
 	jw_key(&w, "summary");
 	jw_array(&w);
@@ -418,20 +418,18 @@ diff_json(FILE *out, const diff *d, bool compact)
 static bool
 diff_ndjson(FILE *out, const diff *d, bool compact)
 {
-	const mc_diff_result *r = d->res;
+	const mc_diff_change *ch;
 	jw w;
 
 	(void)compact;
 	jw_init(&w, out, true);
-	for (size_t i = 0, j; i < r->nchanges; i = j) {
+	for (size_t cur = 0, n; (n = mc_diff_next(d->res, &cur, &ch));) {
 		jw_object(&w);
-		jw_key_string(&w, "vm", r->changes[i].vm);
+		jw_key_string(&w, "vm", ch[0].vm);
 		jw_key(&w, "changes");
 		jw_array(&w);
-		for (j = i; j < r->nchanges && (r->changes[j].vm == r->changes[i].vm ||
-						 strcmp(r->changes[j].vm, r->changes[i].vm) == 0);
-		     j++)
-			change_json(&w, &r->changes[j]);
+		for (size_t i = 0; i < n; i++)
+			change_json(&w, &ch[i]);
 		jw_end(&w);
 		jw_end(&w);
 		jw_raw(&w, "\n", 1);
@@ -567,6 +565,7 @@ cli_diff(int argc, char **argv)
 		goto out;
 	if (isatty(fileno(stderr)))
 		req.progress = progress;
+	req.by_vm = true;
 	c = MC_OK;
 	for (int k = 0; k < 2 && c == MC_OK; k++)
 		c = mc_fleet_new(&fleet[k], d.pol[k], inv, &sh.limits, diag);

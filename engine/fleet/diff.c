@@ -58,9 +58,22 @@ typedef struct hit {
 } hit;
 
 typedef struct class_hits {
-	hit *hits;
+	hit *hits;                     /* by host */
 	size_t n;
 } class_hits;
+
+/* A result, with what mc_diff_next() reads to make a VM's changes. */
+typedef struct diff_result {
+	mc_diff_result pub;            /* first: the caller's pointer */
+	size_t nvms;
+	const uint32_t *class_of;      /* per VM: its class, UINT32_MAX when
+	                                  no policy covers it */
+	const class_hits *hits;        /* per VM class */
+	const uint32_t *own;           /* per VM: its host */
+	const char **vm_names;         /* per VM that has changes */
+	const char **host_names;       /* per host that some change targets */
+	mc_diff_change *scratch;       /* a VM's changes, made by_vm */
+} diff_result;
 
 typedef struct differ {
 	const mc_inventory *inv;
@@ -69,19 +82,18 @@ typedef struct differ {
 	mc_arena work;
 	mc_buf buf;
 	bool nomem;
-	mc_diff_result *res;
+	diff_result *res;
 	uint8_t *skip;                 /* per VM: no policy covers it */
 	mc_classes vmc;
 	uint32_t *byname;              /* per place by name: the host */
 	uint64_t *set;                 /* a set of places */
-	class_hits *hits;              /* per VM class */
+	class_hits *hits;              /* per VM class, in the result */
 	hit *scratch;                  /* the hits of the class at hand */
 	/* The ways moves change, each kept once (open addressing). */
 	mc_diff_move **moves;
 	size_t nmoves, capmoves;
 	const char **ids;              /* scratch for gained and lost */
 	size_t capids;
-	const char **vm_names, **host_names;  /* kept in the result */
 	mc_diff_tally *tallies;
 	size_t ntallies;
 } differ;
@@ -510,13 +522,19 @@ diff_class(differ *d, size_t c)
 		if (!d->scratch[i].move)
 			return -1;
 	}
-	d->hits[c].hits = mc_arena_memdup(&d->work, d->scratch, n, sizeof(*d->scratch));
+	d->hits[c].hits = mc_arena_memdup(mc_owned_arena(d->res), d->scratch, n,
+					  sizeof(*d->scratch));
 	d->hits[c].n = n;
 	return d->hits[c].hits ? 0 : -1;
 }
 
 /* ------------------------------------------------------------------------
  * Fanning out
+ *
+ * A class's changes are every VM's of the class but the move to the VM's
+ * own host: they are counted class by class, less the own hosts, and made
+ * a VM at a time, into the result's array or, by_vm, when mc_diff_next()
+ * asks for them.
  */
 
 static mc_diff_tally *
@@ -530,19 +548,21 @@ tally_of(differ *d, const char *kind)
 	return &d->tallies[d->ntallies++];
 }
 
+/* Counts n changes of move m in its kind's tally; n may be (size_t)-1 to
+ * take one back. */
 static void
-count(differ *d, const mc_diff_move *m)
+count(differ *d, const mc_diff_move *m, size_t n)
 {
 	mc_diff_tally *t = tally_of(d, m->after.kind ? m->after.kind : m->before.kind);
 
 	if (m->before.allowed && !m->after.allowed)
-		t->now_refused++;
+		t->now_refused += n;
 	else if (!m->before.allowed && m->after.allowed)
-		t->now_allowed++;
+		t->now_allowed += n;
 	else if (m->before.allowed)
-		t->rating_changed++;
+		t->rating_changed += n;
 	else
-		t->other++;
+		t->other += n;
 }
 
 static int
@@ -550,6 +570,22 @@ tally_cmp(const void *a, const void *b)
 {
 	return strcmp(((const mc_diff_tally *)a)->kind,
 		      ((const mc_diff_tally *)b)->kind);
+}
+
+/* The tallies that count something, by kind name. */
+static void
+tallies_done(differ *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->ntallies; i++) {
+		const mc_diff_tally *t = &d->tallies[i];
+
+		if (t->now_refused || t->now_allowed || t->rating_changed || t->other)
+			d->tallies[n++] = *t;
+	}
+	d->ntallies = n;
+	qsort(d->tallies, n, sizeof(*d->tallies), tally_cmp);
 }
 
 static const char *
@@ -560,60 +596,138 @@ name_of(differ *d, const char **names, const char *name)
 	return *names;
 }
 
+/* The hit of host among a class's, or NULL. */
+static const hit *
+hit_of(const class_hits *ch, uint32_t host)
+{
+	hit key = {host, NULL};
+
+	return ch->n ? bsearch(&key, ch->hits, ch->n, sizeof(*ch->hits), hit_cmp)
+		     : NULL;
+}
+
+/* VM v's changes into out (room for its class's hits); returns how many. */
+static size_t
+vm_changes(const diff_result *r, size_t v, mc_diff_change *out)
+{
+	const class_hits *ch;
+	size_t n = 0;
+
+	if (r->class_of[v] == UINT32_MAX)
+		return 0;
+	ch = &r->hits[r->class_of[v]];
+	for (size_t i = 0; i < ch->n; i++) {
+		if (ch->hits[i].host == r->own[v])
+			continue;
+		out[n].vm = r->vm_names[v];
+		out[n].host = r->host_names[ch->hits[i].host];
+		out[n++].move = ch->hits[i].move;
+	}
+	return n;
+}
+
 static int
 fan_out(differ *d)
 {
 	const mc_inventory *inv = d->inv;
-	mc_arena *a = mc_owned_arena(d->res);
-	mc_diff_change *changes;
+	diff_result *r = d->res;
+	mc_arena *a = mc_owned_arena(r);
+	uint32_t *own;
+	const char **vm_names, **host_names;
 	size_t n = 0;
 
+	own = mc_arena_alloc(a, (inv->nvms + 1) * sizeof(*own));
+	vm_names = mc_arena_calloc(a, inv->nvms + 1, sizeof(*vm_names));
+	host_names = mc_arena_calloc(a, inv->nhosts + 1, sizeof(*host_names));
+	d->tallies = mc_arena_calloc(a, 2 * MC_MAX_KINDS + 1, sizeof(*d->tallies));
+	r->class_of = mc_arena_memdup(a, d->vmc.of, inv->nvms, sizeof(*d->vmc.of));
+	if (!own || !vm_names || !host_names || !d->tallies || !r->class_of)
+		return -1;
+	r->nvms = inv->nvms;
+	r->hits = d->hits;
+	r->own = own;
+	r->vm_names = vm_names;
+	r->host_names = host_names;
+	for (size_t c = 0; c < d->vmc.nclasses; c++) {
+		const class_hits *ch = &d->hits[c];
+		size_t members = d->vmc.start[c + 1] - d->vmc.start[c];
+
+		n += members * ch->n;
+		for (size_t i = 0; i < ch->n; i++) {
+			count(d, ch->hits[i].move, members);
+			name_of(d, &host_names[ch->hits[i].host],
+				inv->hosts[ch->hits[i].host].name);
+		}
+	}
 	for (size_t v = 0; v < inv->nvms; v++) {
 		const class_hits *ch;
+		const hit *mine;
 
+		own[v] = inv->vms[v].host;
 		if (d->skip[v]) {
-			d->res->moves += inv->nhosts;
+			r->pub.moves += inv->nhosts;
 			continue;
 		}
-		d->res->moves += inv->nhosts - 1;
+		r->pub.moves += inv->nhosts - 1;
 		ch = &d->hits[d->vmc.of[v]];
-		for (size_t i = 0; i < ch->n; i++)
-			n += ch->hits[i].host != inv->vms[v].host;
+		if ((mine = hit_of(ch, own[v]))) {
+			count(d, mine->move, (size_t)-1);
+			n--;
+		}
+		if (ch->n > (mine != NULL))
+			name_of(d, &vm_names[v], inv->vms[v].name);
+	}
+	tallies_done(d);
+	r->pub.nchanges = n;
+	r->pub.tallies = d->tallies;
+	r->pub.ntallies = d->ntallies;
+	if (d->req->by_vm) {
+		r->scratch = mc_arena_alloc(a, (inv->nhosts + 1) * sizeof(*r->scratch));
+		return r->scratch && !d->nomem ? 0 : -1;
 	}
 	/* Every change is written below: no need to zero them first. */
-	changes = n + 1 > SIZE_MAX / sizeof(*changes) ? NULL
-		  : mc_arena_alloc(a, (n + 1) * sizeof(*changes));
-	d->tallies = mc_arena_calloc(a, 2 * MC_MAX_KINDS + 1, sizeof(*d->tallies));
-	d->vm_names = mc_arena_calloc(&d->work, inv->nvms + 1, sizeof(*d->vm_names));
-	d->host_names = mc_arena_calloc(&d->work, inv->nhosts + 1,
-					sizeof(*d->host_names));
-	if (!changes || !d->tallies || !d->vm_names || !d->host_names)
-		return -1;
-	n = 0;
-	for (size_t v = 0; v < inv->nvms; v++) {
-		const class_hits *ch;
+	{
+		mc_diff_change *changes =
+			n + 1 > SIZE_MAX / sizeof(*changes) ? NULL
+			: mc_arena_alloc(a, (n + 1) * sizeof(*changes));
 
-		if (d->skip[v])
-			continue;
-		ch = &d->hits[d->vmc.of[v]];
-		for (size_t i = 0; i < ch->n; i++) {
-			const hit *h = &ch->hits[i];
+		if (!changes)
+			return -1;
+		n = 0;
+		for (size_t v = 0; v < inv->nvms; v++)
+			n += vm_changes(r, v, changes + n);
+		r->pub.changes = changes;
+	}
+	return d->nomem ? -1 : 0;
+}
 
-			if (h->host == inv->vms[v].host)
-				continue;
-			changes[n].vm = name_of(d, &d->vm_names[v], inv->vms[v].name);
-			changes[n].host = name_of(d, &d->host_names[h->host],
-						  inv->hosts[h->host].name);
-			changes[n++].move = h->move;
-			count(d, h->move);
+size_t
+mc_diff_next(mc_diff_result *res, size_t *cursor, const mc_diff_change **changes)
+{
+	const diff_result *r = (const diff_result *)res;
+	size_t i = *cursor, j;
+
+	if (res->changes) {
+		if (i >= res->nchanges)
+			return 0;
+		for (j = i + 1; j < res->nchanges &&
+		     res->changes[j].vm == res->changes[i].vm; j++)
+			;
+		*changes = &res->changes[i];
+		*cursor = j;
+		return j - i;
+	}
+	for (; i < r->nvms; i++) {
+		size_t n = vm_changes(r, i, r->scratch);
+
+		if (n) {
+			*changes = r->scratch;
+			*cursor = i + 1;
+			return n;
 		}
 	}
-	qsort(d->tallies, d->ntallies, sizeof(*d->tallies), tally_cmp);
-	d->res->changes = changes;
-	d->res->nchanges = n;
-	d->res->tallies = d->tallies;
-	d->res->ntallies = d->ntallies;
-	return d->nomem ? -1 : 0;
+	*cursor = i;
+	return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -646,7 +760,8 @@ run(differ *d)
 		if (side_kinds(d, &d->s[k]) < 0)
 			return -1;
 	}
-	d->hits = mc_arena_calloc(&d->work, d->vmc.nclasses + 1, sizeof(*d->hits));
+	d->hits = mc_arena_calloc(mc_owned_arena(d->res), d->vmc.nclasses + 1,
+				  sizeof(*d->hits));
 	if (!d->hits)
 		return -1;
 	for (size_t c = 0; c < d->vmc.nclasses; c++) {
@@ -655,7 +770,7 @@ run(differ *d)
 		if (d->req->progress && (c % 256 == 255 || c + 1 == d->vmc.nclasses))
 			d->req->progress(d->req->progress_arg, c + 1, d->vmc.nclasses);
 	}
-	d->res->vm_classes = d->vmc.nclasses;
+	d->res->pub.vm_classes = d->vmc.nclasses;
 	return fan_out(d);
 }
 
@@ -686,7 +801,7 @@ mc_diff(mc_diff_result **out, const mc_fleet *before, const mc_fleet *after,
 	if (rc == MC_OK && (run(&d) < 0 || d.nomem))
 		rc = MC_ENOMEM;
 	if (rc == MC_OK) {
-		*out = d.res;
+		*out = &d.res->pub;
 		d.res = NULL;
 	}
 	mc_owned_free(d.res);

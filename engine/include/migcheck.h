@@ -1027,6 +1027,11 @@ typedef struct mc_diff_request {
 	 * NULL. */
 	void (*progress)(void *arg, size_t done, size_t total);
 	void *progress_arg;
+	/* Leave the changes out of the result (its `changes` is NULL; its
+	 * `nchanges` and tallies count them as ever), to be read a VM at a
+	 * time with mc_diff_next(): a diff whose moves change by the million
+	 * need not hold them all at once. */
+	bool by_vm;
 } mc_diff_request;
 
 /* A move's verdict under one policy. */
@@ -1070,7 +1075,7 @@ typedef struct mc_diff_result {
 	                              but its own (to every host, for a VM
 	                              neither policy covers) */
 	const mc_diff_change *changes;  /* by VM, then by host, in inventory
-	                                   order */
+	                                   order; NULL when made by_vm */
 	size_t nchanges;
 	const mc_diff_tally *tallies;   /* by kind name */
 	size_t ntallies;
@@ -1086,6 +1091,17 @@ typedef struct mc_diff_result {
 MC_API int mc_diff(mc_diff_result **out, const mc_fleet *before,
 		   const mc_fleet *after, const mc_diff_request *req,
 		   mc_diag *diag);
+
+/*
+ * The changes of the next VM that has any, for a result made either way:
+ * *cursor is 0 for the first VM and is moved on by each call. Points
+ * *changes at that VM's changes, by host in inventory order, and returns
+ * how many; returns 0 after the last VM. The changes stay valid until the
+ * next call on the result or its release (one result, one reader at a
+ * time).
+ */
+MC_API size_t mc_diff_next(mc_diff_result *result, size_t *cursor,
+			   const mc_diff_change **changes);
 
 MC_API void mc_diff_result_free(mc_diff_result *result);
 

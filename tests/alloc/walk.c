@@ -338,19 +338,25 @@ hash_plan(const mc_plan_result *r)
 	return h;
 }
 
-/* Every change of a diff, and its moves. */
+/* Every change of a diff, a VM at a time (as kept, or made by_vm), and
+ * its moves. */
 static unsigned long long
-hash_diff(const mc_diff_result *r)
+hash_diff(mc_diff_result *r)
 {
-	unsigned long long h = hash_num(0xcbf29ce484222325ULL, r->moves);
+	unsigned long long h = hash_num(hash_num(0xcbf29ce484222325ULL, r->moves),
+					r->nchanges);
+	const mc_diff_change *ch;
 
-	for (size_t i = 0; i < r->nchanges; i++) {
-		const mc_diff_move *m = r->changes[i].move;
+	for (size_t cur = 0, n; (n = mc_diff_next(r, &cur, &ch));) {
+		for (size_t i = 0; i < n; i++) {
+			const mc_diff_move *m = ch[i].move;
 
-		h = hash_str(hash_str(h, r->changes[i].vm), r->changes[i].host);
-		h = hash_num(hash_str(h, m->before.kind), m->before.rating_halves);
-		h = hash_num(hash_str(h, m->after.kind), m->after.rating_halves);
-		h = hash_strs(hash_strs(h, m->gained, m->ngained), m->lost, m->nlost);
+			h = hash_str(hash_str(h, ch[i].vm), ch[i].host);
+			h = hash_num(hash_str(h, m->before.kind), m->before.rating_halves);
+			h = hash_num(hash_str(h, m->after.kind), m->after.rating_halves);
+			h = hash_strs(hash_strs(h, m->gained, m->ngained), m->lost,
+				      m->nlost);
+		}
 	}
 	for (size_t i = 0; i < r->ntallies; i++)
 		h = hash_num(hash_num(hash_str(h, r->tallies[i].kind),
@@ -359,8 +365,8 @@ hash_diff(const mc_diff_result *r)
 	return h;
 }
 
-/* Both policies of a diff on one inventory, by classes, then by pairs;
- * false when one failed. */
+/* Both policies of a diff on one inventory: by classes, its changes kept
+ * and then made a VM at a time, and by pairs; false when one failed. */
 static bool
 run_diff(const mc_fleet *fleet, const mc_inventory *inv, const char *path,
 	 mc_diag *diag)
@@ -379,8 +385,9 @@ run_diff(const mc_fleet *fleet, const mc_inventory *inv, const char *path,
 	rc = mc_fleet_new(&other, p, inv, NULL, diag);
 	if (!step(rc, other, true, diag, "mc_fleet_new"))
 		goto out;
-	for (int pairs = 0; pairs < 2; pairs++) {
-		req.by_pairs = pairs;
+	for (int way = 0; way < 3; way++) {
+		req.by_vm = way == 1;
+		req.by_pairs = way == 2;
 		rc = mc_diff(&res, fleet, other, &req, diag);
 		if (!step(rc, res, true, diag, "mc_diff"))
 			goto out;

@@ -467,13 +467,15 @@ variant(const char *base, int which)
 }
 
 static mc_diff_result *
-diff_of(const mc_fleet *before, const mc_fleet *after, bool by_pairs, mc_diag *diag)
+diff_of(const mc_fleet *before, const mc_fleet *after, bool by_pairs, bool by_vm,
+	mc_diag *diag)
 {
 	mc_diff_request req;
 	mc_diff_result *res = NULL;
 
 	memset(&req, 0, sizeof(req));
 	req.by_pairs = by_pairs;
+	req.by_vm = by_vm;
 	ck_assert_int_eq(mc_diff(&res, before, after, &req, diag), MC_OK);
 	return res;
 }
@@ -496,33 +498,88 @@ assert_same_verdict(const mc_diff_verdict *a, const mc_diff_verdict *b)
 	ck_assert_uint_eq(a->rating_halves, b->rating_halves);
 }
 
+/* The changes of a and b, compared a VM at a time (mc_diff_next), and
+ * their tallies. */
 static void
-assert_same_diff(const mc_diff_result *a, const mc_diff_result *b)
+assert_same_diff(mc_diff_result *a, mc_diff_result *b)
 {
+	const mc_diff_change *x, *y;
+	size_t ca = 0, cb = 0, na, total = 0;
+
 	ck_assert_uint_eq(a->moves, b->moves);
 	ck_assert_uint_eq(a->nchanges, b->nchanges);
-	for (size_t i = 0; i < a->nchanges; i++) {
-		const mc_diff_change *x = &a->changes[i], *y = &b->changes[i];
-
-		ck_assert_str_eq(x->vm, y->vm);
-		ck_assert_str_eq(x->host, y->host);
-		assert_same_verdict(&x->move->before, &y->move->before);
-		assert_same_verdict(&x->move->after, &y->move->after);
-		assert_same_ids(x->move->gained, x->move->ngained, y->move->gained,
-				y->move->ngained);
-		assert_same_ids(x->move->lost, x->move->nlost, y->move->lost,
-				y->move->nlost);
+	while ((na = mc_diff_next(a, &ca, &x))) {
+		ck_assert_uint_eq(mc_diff_next(b, &cb, &y), na);
+		for (size_t i = 0; i < na; i++) {
+			ck_assert_str_eq(x[i].vm, y[i].vm);
+			ck_assert_str_eq(x[i].host, y[i].host);
+			assert_same_verdict(&x[i].move->before, &y[i].move->before);
+			assert_same_verdict(&x[i].move->after, &y[i].move->after);
+			assert_same_ids(x[i].move->gained, x[i].move->ngained,
+					y[i].move->gained, y[i].move->ngained);
+			assert_same_ids(x[i].move->lost, x[i].move->nlost,
+					y[i].move->lost, y[i].move->nlost);
+		}
+		total += na;
 	}
+	ck_assert_uint_eq(total, a->nchanges);
+	ck_assert_uint_eq(mc_diff_next(b, &cb, &y), 0);
+	/* Past the end, it stays there. */
+	ck_assert_uint_eq(mc_diff_next(a, &ca, &x), 0);
+	ck_assert_uint_eq(mc_diff_next(b, &cb, &y), 0);
 	ck_assert_uint_eq(a->ntallies, b->ntallies);
 	for (size_t i = 0; i < a->ntallies; i++) {
-		const mc_diff_tally *x = &a->tallies[i], *y = &b->tallies[i];
+		const mc_diff_tally *t = &a->tallies[i], *u = &b->tallies[i];
 
-		ck_assert_str_eq(x->kind, y->kind);
-		ck_assert_uint_eq(x->now_refused, y->now_refused);
-		ck_assert_uint_eq(x->now_allowed, y->now_allowed);
-		ck_assert_uint_eq(x->rating_changed, y->rating_changed);
-		ck_assert_uint_eq(x->other, y->other);
+		ck_assert_str_eq(t->kind, u->kind);
+		ck_assert_uint_eq(t->now_refused, u->now_refused);
+		ck_assert_uint_eq(t->now_allowed, u->now_allowed);
+		ck_assert_uint_eq(t->rating_changed, u->rating_changed);
+		ck_assert_uint_eq(t->other, u->other);
 	}
+}
+
+/* kept has its changes, made has none: mc_diff_next gives kept's in runs
+ * of one VM each, VM after VM, and made's alike (assert_same_diff). */
+static void
+assert_by_vm(mc_diff_result *kept, mc_diff_result *made)
+{
+	const mc_diff_change *x;
+	size_t cur = 0, n, total = 0;
+
+	ck_assert_ptr_null(made->changes);
+	ck_assert_ptr_nonnull(kept->changes);
+	while ((n = mc_diff_next(kept, &cur, &x))) {
+		ck_assert_ptr_eq(x, &kept->changes[total]);
+		for (size_t i = 1; i < n; i++)
+			ck_assert_ptr_eq(x[i].vm, x[0].vm);
+		total += n;
+		if (total < kept->nchanges)
+			ck_assert_str_ne(kept->changes[total].vm, x[0].vm);
+	}
+	ck_assert_uint_eq(total, kept->nchanges);
+	/* The tallies count the changes, kind by kind. */
+	for (size_t t = 0; t < kept->ntallies; t++) {
+		const mc_diff_tally *k = &kept->tallies[t];
+		size_t ways[4] = {0, 0, 0, 0};
+
+		for (size_t i = 0; i < kept->nchanges; i++) {
+			const mc_diff_move *m = kept->changes[i].move;
+			const char *kind = m->after.kind ? m->after.kind : m->before.kind;
+
+			if (strcmp(kind, k->kind) == 0)
+				ways[m->before.allowed * 2 + m->after.allowed]++;
+		}
+		ck_assert_uint_gt(k->now_refused + k->now_allowed + k->rating_changed +
+				  k->other, 0);
+		ck_assert_uint_eq(k->now_refused, ways[2]);
+		ck_assert_uint_eq(k->now_allowed, ways[1]);
+		ck_assert_uint_eq(k->rating_changed, ways[3]);
+		ck_assert_uint_eq(k->other, ways[0]);
+		if (t)
+			ck_assert_str_lt(kept->tallies[t - 1].kind, k->kind);
+	}
+	assert_same_diff(kept, made);
 }
 
 static const mc_host_verdict *
@@ -661,10 +718,15 @@ START_TEST(diff_by_classes_as_by_pairs)
 			for (int way = 0; way < 2; way++) {
 				const mc_fleet *before = way ? f : x.fleet;
 				const mc_fleet *after = way ? x.fleet : f;
-				mc_diff_result *cls = diff_of(before, after, false, x.diag);
-				mc_diff_result *prs = diff_of(before, after, true, x.diag);
+				mc_diff_result *cls = diff_of(before, after, false, false,
+							      x.diag);
+				mc_diff_result *prs = diff_of(before, after, true, false,
+							      x.diag);
+				mc_diff_result *vms = diff_of(before, after, false, true,
+							      x.diag);
 
 				assert_same_diff(cls, prs);
+				assert_by_vm(cls, vms);
 				assert_diff_as_checks(cls, before, after, 50, 120, x.diag);
 				/* Some moves change, most do not; classes save work. */
 				ck_assert_uint_gt(cls->nchanges, 0);
@@ -672,10 +734,11 @@ START_TEST(diff_by_classes_as_by_pairs)
 				ck_assert_uint_lt(cls->vm_classes, prs->vm_classes);
 				mc_diff_result_free(cls);
 				mc_diff_result_free(prs);
+				mc_diff_result_free(vms);
 			}
 			/* A policy against itself changes nothing. */
 			{
-				mc_diff_result *same = diff_of(f, f, false, x.diag);
+				mc_diff_result *same = diff_of(f, f, false, false, x.diag);
 
 				ck_assert_uint_eq(same->nchanges, 0);
 				ck_assert_uint_eq(same->ntallies, 0);
