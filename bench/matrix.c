@@ -130,9 +130,11 @@ main(int argc, char **argv)
 	for (size_t k = 0; k < res->nkinds; k++) {
 		const mc_matrix_kind *mk = &res->kinds[k];
 
-		printf("    %-12s %5zu classes, %8zu edges, %9zu evaluations%s\n",
+		printf("    %-12s %5zu classes, %8zu edges, %9zu evaluations%s%s%s\n",
 		       mk->kind, mk->nclasses, mk->nedges, mk->evaluations,
-		       mk->by_pairs ? " (class pairs whole)" : " (checks apart)");
+		       mk->same_as ? " (shares the matrix of " : mk->by_pairs
+		       ? " (class pairs whole)" : " (checks apart)",
+		       mk->same_as ? mk->same_as : "", mk->same_as ? ")" : "");
 		classes += mk->nclasses;
 		edges += mk->nedges;
 		evaluations += mk->evaluations;

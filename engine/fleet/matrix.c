@@ -18,7 +18,9 @@
  * widened by the sets of the relaxations that drop its field. When the
  * checks' class pairs would outnumber the kind's, or a rule may read what
  * it does not declare, every class pair is evaluated whole instead; so
- * too with the request's by_pairs, which gives the same matrix.
+ * too with the request's by_pairs, which gives the same matrix. A kind
+ * whose checks of two hosts are an earlier kind's (live and saved-state
+ * moves often check alike) shares that kind's matrix.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -579,14 +581,54 @@ build_kind(builder *b, int kind, bool by_pairs, mc_matrix_kind *out,
 	return b->nomem ? -1 : 0;
 }
 
+/* Do kinds a and b check the same of two hosts? Host requirements and
+ * relaxations are every kind's; a kind's own are its match and compare
+ * entries and the rules it has. Then their matrices are one. */
+static bool
+same_checks(const mc_policy *p, int a, int b)
+{
+	const mc_kind_checks *x = &p->checks[a], *y = &p->checks[b];
+
+	if (x->nmatch != y->nmatch || x->ncompare != y->ncompare)
+		return false;
+	for (size_t i = 0; i < x->nmatch; i++) {
+		if (x->match[i].field != y->match[i].field)
+			return false;
+	}
+	for (size_t i = 0; i < x->ncompare; i++) {
+		if (x->compare[i].field != y->compare[i].field ||
+		    x->compare[i].op != y->compare[i].op)
+			return false;
+	}
+	for (size_t i = 0; i < p->nrules; i++) {
+		if (((p->rules[i].kinds >> a) ^ (p->rules[i].kinds >> b)) & 1)
+			return false;
+	}
+	return true;
+}
+
+/* The kind already built, of made[0 .. n), whose matrix kind k shares;
+ * NULL when none. */
+static const mc_matrix_kind *
+shared_with(const mc_policy *p, const mc_matrix_kind *made, const int *of,
+	    size_t n, int k)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!made[i].same_as && same_checks(p, of[i], k))
+			return &made[i];
+	}
+	return NULL;
+}
+
 int
 mc_matrix(mc_matrix_result **out, const mc_fleet *f,
 	  const mc_matrix_request *req, mc_diag *diag)
 {
 	const mc_policy *p = f->policy;
 	mc_matrix_kind *kinds;
+	const mc_matrix_kind *like;
 	builder b;
-	int only = -1, rc = MC_OK;
+	int only = -1, rc = MC_OK, of[MC_MAX_KINDS];
 	size_t n = 0;
 
 	*out = NULL;
@@ -617,6 +659,15 @@ mc_matrix(mc_matrix_result **out, const mc_fleet *f,
 	for (size_t k = 0; k < p->nkinds; k++) {
 		if (only >= 0 && (size_t)only != k)
 			continue;
+		of[n] = (int)k;
+		if (!req->by_pairs && (like = shared_with(p, kinds, of, n, (int)k))) {
+			kinds[n] = *like;
+			kinds[n].kind = mc_keep(mc_owned_arena(b.res), &b.nomem,
+						p->kinds[k].name);
+			kinds[n].same_as = like->kind;
+			kinds[n++].evaluations = 0;
+			continue;
+		}
 		if ((rc = build_kind(&b, (int)k, req->by_pairs, &kinds[n++],
 				     diag)) != MC_OK) {
 			if (rc != MC_ELIMIT)

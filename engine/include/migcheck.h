@@ -533,6 +533,11 @@ typedef struct mc_matrix_kind {
 	 * check's classes (checks apart), or of a class pair whole. */
 	size_t evaluations;
 	bool by_pairs;                   /* evaluated by class pairs whole */
+	/* Checks apart, a kind that checks of two hosts what a kind before it
+	 * checks (the same match and compare entries and the same rules)
+	 * shares that kind's classes and edges: same_as names it, and
+	 * evaluations is 0. NULL for a kind evaluated. */
+	const char *same_as;
 } mc_matrix_kind;
 
 typedef struct mc_matrix_result {

@@ -777,17 +777,12 @@ END_TEST
  * The matrix by checks apart, against the matrix by class pairs whole.
  */
 
-/* Do two matrices have the same kinds, classes (their hosts, values and
- * exchange) and edges? ab says which was evaluated apart. */
+/* Do two matrices of a kind have the same classes (their hosts, values
+ * and exchange) and edges? */
 static void
-assert_same_matrix(const mc_matrix_result *ab, const mc_matrix_result *pr)
+assert_same_kind(const mc_matrix_kind *x, const mc_matrix_kind *y)
 {
-	ck_assert_uint_eq(ab->nkinds, pr->nkinds);
-	for (size_t k = 0; k < ab->nkinds; k++) {
-		const mc_matrix_kind *x = &ab->kinds[k], *y = &pr->kinds[k];
-
-		ck_assert_str_eq(x->kind, y->kind);
-		ck_assert(y->by_pairs);
+	{
 		ck_assert_uint_eq(x->nclasses, y->nclasses);
 		for (size_t c = 0; c < x->nclasses; c++) {
 			const mc_matrix_class *a = &x->classes[c], *b = &y->classes[c];
@@ -813,8 +808,84 @@ assert_same_matrix(const mc_matrix_result *ab, const mc_matrix_result *pr)
 			ck_assert(x->edges[e].both_ways == y->edges[e].both_ways);
 		}
 		ck_assert_uint_eq(x->nleft_out, y->nleft_out);
+		for (size_t i = 0; i < x->nleft_out; i++)
+			ck_assert_str_eq(x->left_out[i], y->left_out[i]);
 	}
 }
+
+/* Do two matrices have the same kinds, alike? pr was evaluated by class
+ * pairs whole. */
+static void
+assert_same_matrix(const mc_matrix_result *ab, const mc_matrix_result *pr)
+{
+	ck_assert_uint_eq(ab->nkinds, pr->nkinds);
+	for (size_t k = 0; k < ab->nkinds; k++) {
+		ck_assert_str_eq(ab->kinds[k].kind, pr->kinds[k].kind);
+		ck_assert(pr->kinds[k].by_pairs);
+		ck_assert_ptr_null(pr->kinds[k].same_as);
+		assert_same_kind(&ab->kinds[k], &pr->kinds[k]);
+	}
+}
+
+/* The matrix of policy text on a generated fleet, and each kind's alone:
+ * the same. Returns how many kinds share an earlier kind's matrix. */
+static size_t
+matrix_kinds_shared(const char *policy)
+{
+	char *text = generate(424242, 40, 10);
+	fleet_fixture x = fleet_from("p.yaml", policy, text, NULL);
+	mc_matrix_request req = {NULL, NULL, false};
+	mc_matrix_result *all = NULL, *one = NULL;
+	size_t shared = 0;
+
+	ck_assert_int_eq(mc_matrix(&all, x.fleet, &req, x.diag), MC_OK);
+	ck_assert_uint_eq(all->nkinds, 3);
+	for (size_t k = 0; k < all->nkinds; k++) {
+		const mc_matrix_kind *mk = &all->kinds[k];
+
+		req.kind = mk->kind;
+		ck_assert_int_eq(mc_matrix(&one, x.fleet, &req, x.diag), MC_OK);
+		ck_assert_ptr_null(one->kinds[0].same_as);
+		ck_assert_uint_gt(one->kinds[0].evaluations, 0);
+		assert_same_kind(mk, &one->kinds[0]);
+		if (mk->same_as) {
+			ck_assert_str_eq(mk->same_as, all->kinds[0].kind);
+			ck_assert_ptr_eq(mk->edges, all->kinds[0].edges);
+			ck_assert_uint_eq(mk->evaluations, 0);
+			shared++;
+		}
+		mc_matrix_result_free(one);
+	}
+	mc_matrix_result_free(all);
+	fleet_done(&x);
+	free(text);
+	return shared;
+}
+
+/* A kind that checks of two hosts what an earlier kind checks shares its
+ * matrix; one match, compare or rule of its own sets it apart. */
+START_TEST(matrix_kinds_alike_share)
+{
+	char *a = policy_with(POLICY, "  saved-state: [manufacturer, family, model]\n",
+			      "  saved-state: [manufacturer, family]\n");
+	char *alike = policy_with(a, "  saved-state:\n    - { field: version, op: ge }\n",
+				  "  saved-state:\n    - { field: version, op: ge }\n"
+				  "    - { field: features, op: superset }\n");
+	char *op = policy_with(alike, "    - { field: features, op: superset }\n  saved",
+			       "    - { field: features, op: subset }\n  saved");
+	char *rule = policy_with(alike, "    kinds: [live, saved-state]\n",
+				 "    kinds: [live]\n");
+
+	ck_assert_uint_eq(matrix_kinds_shared(POLICY), 0);
+	ck_assert_uint_eq(matrix_kinds_shared(alike), 1);
+	ck_assert_uint_eq(matrix_kinds_shared(op), 0);
+	ck_assert_uint_eq(matrix_kinds_shared(rule), 0);
+	free(a);
+	free(alike);
+	free(op);
+	free(rule);
+}
+END_TEST
 
 /* The matrix of a fleet both ways. Returns how many kinds were evaluated
  * apart and have some edges, but not every one: kinds that tell. */
@@ -1040,6 +1111,7 @@ plan_suite(void)
 	tcase_add_test(tc, diff_by_classes_as_by_pairs);
 	tcase_add_test(tc, diff_needs_one_inventory);
 	tcase_add_test(tc, matrix_checks_apart_as_class_pairs_do);
+	tcase_add_test(tc, matrix_kinds_alike_share);
 	suite_add_tcase(s, tc);
 	return s;
 }
