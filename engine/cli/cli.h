@@ -294,6 +294,32 @@ typedef struct cli_buf {
 
 #define CLI_BUF_FLUSH 65536
 
+/* Makes room for n more bytes; NULL when memory runs out (failed). */
+char *cli_buf_grow(cli_buf *b, size_t n);
+
+/* Hands the bytes gathered to the destination. */
+void cli_buf_flush(cli_buf *b);
+
+/* Where up to n more bytes may be written, to be kept by cli_buf_commit;
+ * NULL once memory ran out. For reports made of millions of short pieces,
+ * formatted in place. */
+static inline char *
+cli_buf_room(cli_buf *b, size_t n)
+{
+	return !b->failed && n < b->cap - b->len ? b->data + b->len
+						 : cli_buf_grow(b, n);
+}
+
+/* Keeps what was written from cli_buf_room's pointer up to end. */
+static inline void
+cli_buf_commit(cli_buf *b, char *end)
+{
+	*end = '\0';
+	b->len = (size_t)(end - b->data);
+	if (b->dest && b->len >= CLI_BUF_FLUSH)
+		cli_buf_flush(b);
+}
+
 void cli_buf_add(cli_buf *b, const char *s, size_t n);
 void cli_buf_puts(cli_buf *b, const char *s);
 

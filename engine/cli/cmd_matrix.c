@@ -147,38 +147,8 @@ left_out_part(FILE *out, const mc_matrix_result *res, const mc_matrix_kind *k)
 		(p) += sizeof(lit) - 1; \
 	} while (0)
 
-/* Lines of edges, formatted into a chunk that goes to the report whole:
- * a large matrix has millions of them. */
-typedef struct chunk {
-	cli_buf *r;
-	size_t len;
-	char data[16384];
-} chunk;
-
-#define LINE_MAX_LEN 256  /* more than an edge's line in any format */
-
-static void
-chunk_flush(chunk *c)
-{
-	cli_buf_add(c->r, c->data, c->len);
-	c->len = 0;
-}
-
-/* Where the next line goes: room for LINE_MAX_LEN bytes. */
-static char *
-chunk_line(chunk *c)
-{
-	if (sizeof(c->data) - c->len < LINE_MAX_LEN)
-		chunk_flush(c);
-	return c->data + c->len;
-}
-
-/* The line that chunk_line started ends at end. */
-static void
-chunk_end(chunk *c, const char *end)
-{
-	c->len = (size_t)(end - c->data);
-}
+/* More than any piece of an edge's written at once, in any format. */
+#define PIECE_MAX 256
 
 /* Writes n in decimal at p; returns where it ends. */
 static char *
@@ -196,35 +166,50 @@ put_decimal(char *p, size_t n)
 	return p + len;
 }
 
-/* The edges of kind k, a line each: "    C1 <-> C2  both ways". A
- * two-way pair is shown once, from its lower class. Digits and ASCII
- * only: nothing to escape. */
+/* The classes after "C<from> <-> " (two-way, to after from: a pair is
+ * shown once, from its lower class) or "C<from> --> " (one-way) on one
+ * line, of the edges of one class, ed[0 .. n); nothing when none. */
+static void
+edge_line(cli_buf *r, const mc_matrix_edge *ed, size_t n, bool both_ways)
+{
+	bool first = true;
+	char *p;
+
+	for (size_t e = 0; e < n; e++) {
+		if (ed[e].both_ways != both_ways || (both_ways && ed[e].to < ed[e].from))
+			continue;
+		if (!(p = cli_buf_room(r, PIECE_MAX)))
+			return;
+		if (first) {
+			PUT_TEXT(p, "    C");
+			p = put_decimal(p, ed[e].from + 1);
+			if (both_ways)
+				PUT_TEXT(p, " <-> C");
+			else
+				PUT_TEXT(p, " --> C");
+			first = false;
+		} else {
+			PUT_TEXT(p, ", C");
+		}
+		p = put_decimal(p, ed[e].to + 1);
+		cli_buf_commit(r, p);
+	}
+	if (!first)
+		cli_buf_add(r, "\n", 1);
+}
+
+/* The edges of kind k, a class's on two lines, "    C1 <-> C2, C5" and
+ * "    C1 --> C3": a large matrix has millions of edges between a few
+ * thousand classes. Digits and ASCII only: nothing to escape. */
 static void
 kind_edges(cli_buf *r, const mc_matrix_kind *k)
 {
-	chunk c = {r, 0, {0}};
-
-	for (size_t e = 0; e < k->nedges && !r->failed; e++) {
-		const mc_matrix_edge *ed = &k->edges[e];
-		char *p;
-
-		if (ed->both_ways && ed->from > ed->to)
-			continue;
-		p = chunk_line(&c);
-		PUT_TEXT(p, "    C");
-		p = put_decimal(p, ed->from + 1);
-		if (ed->both_ways)
-			PUT_TEXT(p, " <-> C");
-		else
-			PUT_TEXT(p, " --> C");
-		p = put_decimal(p, ed->to + 1);
-		if (ed->both_ways)
-			PUT_TEXT(p, "  both ways\n");
-		else
-			PUT_TEXT(p, "  one way\n");
-		chunk_end(&c, p);
+	for (size_t e = 0, f; e < k->nedges && !r->failed; e = f) {
+		for (f = e + 1; f < k->nedges && k->edges[f].from == k->edges[e].from; f++)
+			;
+		edge_line(r, &k->edges[e], f - e, true);
+		edge_line(r, &k->edges[e], f - e, false);
 	}
-	chunk_flush(&c);
 }
 
 /* Written into one buffer that grows by doubling: the classes through
@@ -288,16 +273,17 @@ kind_json(jctx *j, const mc_matrix_kind *k)
 static void
 kind_edges_json(cli_buf *r, const mc_matrix_kind *k)
 {
-	chunk c = {r, 0, {0}};
-
 	if (!k->nedges) {
 		cli_buf_add(r, "[]", 2);
 		return;
 	}
 	cli_buf_add(r, "[\n", 2);
-	for (size_t e = 0; e < k->nedges && !r->failed; e++) {
+	for (size_t e = 0; e < k->nedges; e++) {
 		const mc_matrix_edge *ed = &k->edges[e];
-		char *p = chunk_line(&c);
+		char *p = cli_buf_room(r, PIECE_MAX);
+
+		if (!p)
+			return;
 
 		PUT_TEXT(p, "        {\n          \"from\": ");
 		p = put_decimal(p, ed->from + 1);
@@ -309,9 +295,8 @@ kind_edges_json(cli_buf *r, const mc_matrix_kind *k)
 			PUT_TEXT(p, ",\n          \"both_ways\": false\n        }");
 		if (e + 1 < k->nedges)
 			PUT_TEXT(p, ",\n");
-		chunk_end(&c, p);
+		cli_buf_commit(r, p);
 	}
-	chunk_flush(&c);
 	cli_buf_add(r, "\n      ]", 8);
 }
 
@@ -389,15 +374,14 @@ dot_drain(cli_buf *r, FILE **out, char **text, size_t *tlen, bool reopen)
 static void
 dot_edges(cli_buf *r, size_t k, const mc_matrix_kind *mk)
 {
-	chunk c = {r, 0, {0}};
-
-	for (size_t e = 0; e < mk->nedges && !r->failed; e++) {
+	for (size_t e = 0; e < mk->nedges; e++) {
 		const mc_matrix_edge *ed = &mk->edges[e];
 		char *p;
 
 		if (ed->both_ways && ed->from > ed->to)
 			continue;
-		p = chunk_line(&c);
+		if (!(p = cli_buf_room(r, PIECE_MAX)))
+			return;
 		PUT_TEXT(p, "    k");
 		p = put_decimal(p, k);
 		PUT_TEXT(p, "_c");
@@ -410,9 +394,8 @@ dot_edges(cli_buf *r, size_t k, const mc_matrix_kind *mk)
 			PUT_TEXT(p, " [dir=both];\n");
 		else
 			PUT_TEXT(p, ";\n");
-		chunk_end(&c, p);
+		cli_buf_commit(r, p);
 	}
-	chunk_flush(&c);
 }
 
 /* One cluster of nodes per kind; a two-way pair is one edge with arrows

@@ -979,36 +979,50 @@ cli_sink_close(cli_sink *s, bool ok)
 	return ok ? CLI_YES : CLI_ERROR;
 }
 
-void
-cli_buf_add(cli_buf *b, const char *s, size_t n)
+char *
+cli_buf_grow(cli_buf *b, size_t n)
 {
-	if (b->failed)
-		return;
-	if (n >= b->cap - b->len) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *data;
+	size_t cap = b->cap ? b->cap : 4096;
+	char *data;
 
-		while (n >= cap - b->len) {
-			if (cap > SIZE_MAX / 2) {
-				b->failed = true;
-				return;
-			}
-			cap *= 2;
+	if (b->failed)
+		return NULL;
+	while (n >= cap - b->len) {
+		if (cap > SIZE_MAX / 2) {
+			b->failed = true;
+			return NULL;
 		}
+		cap *= 2;
+	}
+	if (cap != b->cap) {
 		if (!(data = realloc(b->data, cap))) {
 			b->failed = true;
-			return;
+			return NULL;
 		}
 		b->data = data;
 		b->cap = cap;
 	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-	if (b->dest && b->len >= CLI_BUF_FLUSH) {
+	return b->data + b->len;
+}
+
+void
+cli_buf_flush(cli_buf *b)
+{
+	if (b->dest && b->len) {
 		fwrite(b->data, 1, b->len, b->dest);
 		b->len = 0;
 	}
+}
+
+void
+cli_buf_add(cli_buf *b, const char *s, size_t n)
+{
+	char *p = cli_buf_room(b, n);
+
+	if (!p)
+		return;
+	memcpy(p, s, n);
+	cli_buf_commit(b, p + n);
 }
 
 void
