@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Times `migcheck check` on the shipped examples: every VM of the fleet
 # against every host, with each shipped policy, loading included.
 #

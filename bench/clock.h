@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * clock.h - the clocks and the peak memory every benchmark reports, for
  * benchmarks with or without the engine (bench/yaml_parse.c links libyaml

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * common.h - what the benchmarks of the engine share: the clocks and peak
  * memory of clock.h, the limits a fleet's size needs, and printing

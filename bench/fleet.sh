@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Fleet scale: builds, generates the standard fleets and, on each, runs
 # bench_plan (`migcheck plan` through mc_plan(), every step timed) and
 # bench_pairs (VM x host pairs one at a time), times the CLI's `plan`, and

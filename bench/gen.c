@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gen.c - a seeded generator of realistic Hyper-V fleets, for benchmarks.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lua_common.h - what the Lua benchmarks share: a policy given as text
  * bound to examples/fleet.yaml, with an evaluation context whose run's

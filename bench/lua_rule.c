@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lua_rule.c - what one Lua rule costs in the evaluation of a pair.
  *

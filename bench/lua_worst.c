@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lua_worst.c - what a unit of a Lua rule's budget costs at worst.
  *

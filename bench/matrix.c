@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * matrix.c - `migcheck matrix` at fleet scale, through the public API:
  *

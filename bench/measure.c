@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * measure.c - a command's wall time, CPU time and peak memory, best of N:
  *

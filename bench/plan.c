@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plan.c - `migcheck plan` at fleet scale, through the public API:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * yaml_parse.c - the least a YAML loader built on libyaml can cost:
  *

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- normalize: the names inventories write in many ways, made comparable.
 --
 --   normalize.trim(s)              s without surrounding white space

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- sets: set operations on lists of names, such as processor feature lists.
 --
 -- Every function takes lists: Lua sequences or the read-only views of lists

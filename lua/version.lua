@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- version: comparing versions as the policy language does.
 --
 -- A version starts with a digit and holds letters, digits and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // run.js - the hyperv policy's live and saved-state checks in four
 // general-purpose rules engines, on the same VM x host pairs as bench_pairs.
 //

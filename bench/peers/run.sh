@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The peer comparison: the hyperv policy's live and saved-state checks in
 # json-rules-engine, @gorules/zen-engine, @cedar-policy/cedar-wasm and
 # @marcbachmann/cel-js, on the VM x host pairs of one generated fleet,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * explain.c - a compiled policy described in plain words (mc_policy_explain
  * of migcheck.h), for auditors and for `migcheck explain`.

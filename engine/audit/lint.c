@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lint.c - warnings about a compiled policy: kinds that check nothing or
  * can never be chosen, relaxations and remedies that give up the

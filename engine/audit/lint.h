@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lint.h - warnings about a policy that compiles (mc_policy_lint of
  * migcheck.h): what is legal but most likely a mistake. docs/lint.md lists

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ptest.c - mc_policy_test(): a policy's own examples, run, and what they
  * leave unexercised.

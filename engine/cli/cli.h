@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli.h - what the commands of the migcheck program share: exit statuses,
  * printing diagnostics, finding the default policy, loading inputs, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_baseline.c - `migcheck baseline`: what a group of hosts has in
  * common, and what each host offers beyond it.

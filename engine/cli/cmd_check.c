@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_check.c - `migcheck check`: rate the hosts for moving one VM.
  */

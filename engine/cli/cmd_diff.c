@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_diff.c - `migcheck diff`: what changes between two policies, move by
  * move, on an inventory; and its reports.

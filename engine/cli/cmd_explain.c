@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_explain.c - `migcheck explain`: a policy in plain words, as text an
  * auditor can paste into a review or as one JSON document, both made from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_import.c - `migcheck import`: host records from what the platforms
  * print about their processors (mc_hostset_import_file), written as an

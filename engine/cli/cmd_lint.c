@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_lint.c - `migcheck lint`: every error and warning in policy files.
  */

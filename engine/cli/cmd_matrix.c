@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_matrix.c - `migcheck matrix`: compatibility classes of hosts per kind
  * and which class can take VMs from which, as text, JSON or a Graphviz dot

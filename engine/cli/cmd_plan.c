@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_plan.c - `migcheck plan`: the best hosts for every VM at once, or for
  * every VM of one host, as text, JSON or CSV.

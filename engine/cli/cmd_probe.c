@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_probe.c - `migcheck probe`: this machine's fingerprint as an
  * inventory host record, in YAML that `migcheck check -i` reads as it is,

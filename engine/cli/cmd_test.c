@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_test.c - `migcheck test`: run the `tests:` of policies.
  */

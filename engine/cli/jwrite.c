@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jwrite.c - JSON written as it is made.
  */

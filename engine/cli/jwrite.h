@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jwrite.h - JSON written as it is made, for the reports that grow with
  * the fleet (a plan of 100,000 VMs): no tree of values, one pass over the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main.c - `migcheck COMMAND ...`: finds the command and runs it.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * opt.c - parsing a command's options, and printing its usage and help,
  * from its one cli_spec.

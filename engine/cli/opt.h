@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * opt.h - one table per command that drives parsing its options, its usage
  * line and its --help (as libgit2's cli_opt_spec): an option is written

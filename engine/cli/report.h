@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.h - results as text and as JSON. Each report is built whole in
  * memory and handed back, so that a command prints all of it or nothing.

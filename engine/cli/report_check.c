@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_check.c - the reports of `migcheck check`.
  */

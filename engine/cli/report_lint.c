@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_lint.c - the reports of `migcheck lint`.
  */

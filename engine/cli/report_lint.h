@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_lint.h - the reports of `migcheck lint`: text, JSON and SARIF
  * 2.1.0, each built whole in memory (see report.h).

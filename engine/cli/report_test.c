@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_test.c - the reports of `migcheck test`.
  */

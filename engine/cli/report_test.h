@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_test.h - the reports of `migcheck test`: text and JUnit XML. Each
  * is built whole in memory over the reports of every policy given.

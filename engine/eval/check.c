@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check.c - mc_check(): one VM against every candidate host, with each
  * verdict put into words.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * eval.h - evaluating one VM against one target host, allocation-free.
  *

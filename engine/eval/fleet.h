@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fleet.h - a policy bound to an inventory (the opaque mc_fleet).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * inventory.h - hosts and VMs (the opaque mc_inventory of migcheck.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * keep.h - copying strings and positions into a result's arena.
  *

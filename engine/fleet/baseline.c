@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * baseline.c - mc_baseline(): what a group of hosts has in common.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * classes.c - what a kind reads, and items grouped by it.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * classes.h - hosts and VMs grouped by what a kind of move reads.
  *

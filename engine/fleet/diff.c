@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * diff.c - mc_diff(): what changes between two policies, move by move, by
  * classes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * factor.c - a kind's checks evaluated apart, combined as sets of hosts.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * factor.h - a kind's checks evaluated apart, and combined as sets of hosts.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * matrix.c - mc_matrix(): hosts in compatibility classes per kind, and which
  * class can send VMs to which.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plan.c - mc_plan(): the best targets of every VM, by classes.
  *

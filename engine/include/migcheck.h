@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * migcheck.h - the public interface of the migcheck engine.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * named.c - reading the files the loaders read: whole, within the limits;
  * and a file that a file names (mc_named) refused, read and shown as its

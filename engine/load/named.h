@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * named.h - reading the files that the loaders read: a file given on the
  * command line, and a file that a file names (mc_named), which is read

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * node.c - the YAML loader: libyaml events in, a tree of marked nodes out.
  * Reading files and finding their lines is source.c's job; files that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * node.h - YAML files as trees of nodes that know where they came from.
  *

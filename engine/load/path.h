@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * path.h - data paths (`vm.memory_mb`, `target.cpu.family`) compiled to
  * indexes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * value.h - comparing values: the engine's one equality and hash, order
  * by integer or version, and the coercions a field's declared type asks

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Writes OUTPUT, a C file defining mc_lua_modules from the Lua files MODULES
 # (separated by |), each as a byte array:
 #   cmake -DOUTPUT=... -DMODULES=a.lua|b.lua -P embed_lua.cmake

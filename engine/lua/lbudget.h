@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lbudget.h - the work budget of one call into a Lua sandbox.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lpattern.c - Lua 5.4's pattern matching, written from the reference
  * manual (section 6.4.1) and checked against the real string library by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lpattern.h - Lua 5.4's pattern functions (string.find, string.match,
  * string.gmatch, string.gsub) with their work charged to the sandbox's

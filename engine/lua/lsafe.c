@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lsafe.c - the library functions rules get in place of Lua's.
  *

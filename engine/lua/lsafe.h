@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lsafe.h - the library functions a sandbox gives rules in place of Lua's.
  *

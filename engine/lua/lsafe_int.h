@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lsafe_int.h - what the files of the safe library (lsafe.c,
  * lsafe_table.c) share. Internal to lua/.

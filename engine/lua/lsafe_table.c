@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lsafe_table.c - the table library rules get in place of Lua's
  * (ltablib.c): the same results, argument checks and error messages,

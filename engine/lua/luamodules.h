@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * luamodules.h - the helper modules of lua/, compiled into the library.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * luapolicy.c - running a Lua policy file and turning its table into nodes.
  */

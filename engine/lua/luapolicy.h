@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * luapolicy.h - policies written in Lua.
  *

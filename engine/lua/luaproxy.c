@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * luaproxy.c - views of records for Lua rules.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * luaproxy.h - read-only views of inventory records for Lua rules.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * luarule.c - compiling, loading and running Lua rules.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * luarule.h - Lua rules: compiled once when a policy loads, run in one
  * sandbox per evaluator.

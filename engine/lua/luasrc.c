@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * luasrc.c - positions of table constructors in Lua source.
  *

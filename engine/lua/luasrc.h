@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * luasrc.h - where the table constructors of a Lua policy are in its source.
  *

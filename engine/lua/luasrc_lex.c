@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * luasrc_lex.c - the tokenizer of the Lua source scanner, after Lua 5.4's
  * llex.c: Lua 5.4's tokens with their positions, and string literals

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * luasrc_lex.h - the tokenizer of the Lua source scanner (luasrc.c), as
  * Lua 5.4's llex.h is lparser.c's: tokens of Lua 5.4 with their bytes and

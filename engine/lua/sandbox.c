@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sandbox.c - the Lua sandbox: its state, allocator, hooks and calls, and
  * read-only views of tables. The functions rules call are in lsafe.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sandbox.h - a Lua state that rules from untrusted policy files can run in.
  *

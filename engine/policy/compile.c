@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compile.c - compiling a policy's layer (load.c) into the flat arrays of
  * mc_policy: field accessors resolved to path indexes, conditions into

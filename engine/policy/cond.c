@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cond.c - compiling and evaluating conditions.
  */

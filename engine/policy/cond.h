@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cond.h - conditions: compiled once from policy YAML into small trees,
  * evaluated with three-valued logic so that missing data fails closed.

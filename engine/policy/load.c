@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * load.c - reading a policy: every file of its `extends` chain, laid over
  * its base.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * loader.h - what reading a policy's files (load.c) and compiling them
  * (compile.c, rules.c) share: the layer of named entries the files are

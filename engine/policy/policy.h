@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * policy.h - a compiled policy (the opaque mc_policy of migcheck.h).
  *

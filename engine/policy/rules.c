@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rules.c - compiling a policy's rules (conditions or Lua), its remedies,
  * and checking the shape of its tests.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * schema.h - the keys a mapping of a policy file may have, declared as
  * data and checked by one function.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api.c - the public face of the importers and the probe (mc_hostset_*,
  * mc_import_format_*): a list of host records over import.h, probe.h and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cpumap.c - libvirt's CPU map (see cpumap.h): read from its directory
  * once, with every model's inherited features resolved, then asked by name.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cpumap.h - libvirt's CPU map: the CPU models and features libvirt knows
  * for each architecture (/usr/share/libvirt/cpu_map, Debian's libvirt0),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fields.c - a record's values by inventory path: lists of strings, typed
  * fields, their comparison and merging, and the nested inventory YAML

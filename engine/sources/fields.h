@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fields.h - the values of a record by inventory path ("status.connection",
  * "cpu.features"), typed as the inventory holds them: what a record says

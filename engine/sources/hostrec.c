@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostrec.c - host records and their inventory YAML.
  */

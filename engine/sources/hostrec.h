@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostrec.h - a host's record as migcheck's inventories hold it, made by
  * `migcheck probe` and the importers, written out as inventory YAML.

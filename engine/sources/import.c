@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import.c - what the importers share: the list of records, the table of
  * formats, the JSON importers' skeleton and the helpers of importer.h.

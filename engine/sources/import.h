@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import.h - turning what platforms print into inventory host records.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import_cpuinfo.c - the cpuinfo importer: /proc/cpuinfo of any
  * architecture Linux prints it for, as one host record; errors at

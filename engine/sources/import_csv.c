@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import_csv.c - the csv importer: a table of hosts or of VMs (RFC 4180), a
  * record a row, its header naming each column's inventory path, with errors

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import_hyperv.c - the hyperv importer: hosts and VMs from what Hyper-V's
  * PowerShell prints as JSON (docs/import/hyperv.md).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import_libvirt.c - host records from `virsh capabilities` XML, or from a
  * bare host <cpu> (root <cpu> holding <arch>: what `virsh cpu-compare`

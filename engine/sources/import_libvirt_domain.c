@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import_libvirt_domain.c - VM records from `virsh dumpxml` XML (a
  * <domain>), or from a bare guest <cpu> as `virsh cpu-compare` reads it.

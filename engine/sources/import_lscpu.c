@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import_lscpu.c - the lscpu importer: the JSON of lscpu -J, flat or nested
  * ("children"), as one host record.

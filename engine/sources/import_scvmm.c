@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import_scvmm.c - the scvmm importer: hosts and VMs from what System
  * Center Virtual Machine Manager prints, the JSON of `Get-SCVMHost |

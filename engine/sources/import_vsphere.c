@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import_vsphere.c - the vsphere importer: ESXi hosts (HostSystem) and VMs
  * (VirtualMachine) from the JSON of `govc host.info -json` and `govc

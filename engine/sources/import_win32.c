@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import_win32.c - the win32 importer: the JSON of Get-CimInstance Win32_Processor |
  * ConvertTo-Json, one object per socket, as one host record.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * importer.h - what the importers share (inside sources/): the skeleton of
  * the JSON importers, and the helpers that turn text into record fields

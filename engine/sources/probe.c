@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * probe.c - this machine's fingerprint: CPUID on x86 (through one small
  * function, so that the decoding can be tested with made-up registers),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * probe.h - this machine's fingerprint as a host record: what CPUID says on
  * x86, else what /proc/cpuinfo and uname(2) say. The decoding works on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmrec.c - VM records and their inventory YAML.
  */

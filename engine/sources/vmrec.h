@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmrec.h - a VM's record as migcheck's inventories hold it (vms:), made
  * by the importers of VM definitions (`import --from libvirt-domain`), and

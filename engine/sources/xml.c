@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xml.c - libvirt's XML read safely (see xml.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xml.h - reading libvirt's XML safely, for the importers of `virsh
  * capabilities` and `virsh dumpxml` (and libvirt's CPU map).

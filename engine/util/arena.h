@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * arena.h - bump allocation for everything a loaded file or compiled
  * policy owns, released in one call.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * budget.h - spending a run's budget (mc_budget, public in migcheck.h).
  *

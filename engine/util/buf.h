@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * buf.h - a growable byte buffer for building text. A buffer whose memory
  * ran out remembers it: later appends do nothing and mc_buf_failed() says so,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * defaults.c - library-wide defaults: the version and the default limits.
  */

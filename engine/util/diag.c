@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * diag.c - a growable list of diagnostics; each item owns its strings.
  *

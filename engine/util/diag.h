@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * diag.h - adding items to an mc_diag (the reading side is public, in
  * migcheck.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * grow.h - growing arrays: the one place where an array's capacity is
  * doubled and the size in bytes checked for overflow (as Lua's

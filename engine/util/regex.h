@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * regex.h - pcre2 patterns, compiled (and JIT-compiled) once at load and
  * matched under the match and depth limits of mc_limits.

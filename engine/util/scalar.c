@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scalar.c - reading integers and booleans written as text (scalar.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scalar.h - integers and booleans written as text: what the YAML loader
  * resolves plain scalars with, and what a field's declared type coerces

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * source.c - the files that inputs are read from: reading one whole within
  * a size limit, finding its lines through an index built once, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * source.h - the files that inputs are read from: reading a file whole
  * within a size limit, its lines (found through an index built once, as

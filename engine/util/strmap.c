@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * strmap.c - open addressing with linear probing; the table keeps at most
  * half of its slots used. A slot is 16 bytes (no hash kept: a key's length

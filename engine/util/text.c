@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * text.c - the public face of buf.h's UTF-8 reading and escaping
  * (mc_text_*): what migcheck.h gives programs that print what inputs hold,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * walk.c - allocation-failure injection: every allocation of a job may fail.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Writes the bad inputs that are too large to commit into the directory $1
 # (run.py passes tests/bad/generated, so that the file names in the expected
 # messages do not depend on a temporary directory); with a second argument

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The adversarial (bad-input) corpus of migcheck, run from the project's root:
 
     python3 tests/bad/run.py build/bin/migcheck [--sanitizer] [--pending] [NAME...]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The bad-input (adversarial) corpus, run from the project's root:
 #   sh tests/bad/run.sh BIN [--sanitizer] [--pending] [NAME...]
 # The runner is tests/bad/run.py (it measures each case's time and peak

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Golden tests of the migcheck command line, run from the project's root.
 #
 # Each case is a directory cases/NAME holding:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Files that are not regular files, run from the project's root:
 #   sh tests/files/run.sh build/bin/migcheck
 #

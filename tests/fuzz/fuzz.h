@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz.h - what every fuzz target shares: the libFuzzer entry points, so
  * that the targets compile warning-free as replay drivers too (replay.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_cond.c - the condition compiler: a YAML document compiled as a
  * condition over every scope, written in words, then evaluated with every

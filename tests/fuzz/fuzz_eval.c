@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_eval.c - evaluation: a fuzzed inventory, bound to each of two
  * shipped policies loaded once, and every VM checked against every host

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_hyperv.c - the importer of Hyper-V's PowerShell JSON (import --from
  * hyperv). What imports is written as an inventory and, when it stands

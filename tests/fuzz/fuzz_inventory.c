@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_inventory.c - the inventory loader: one fuzzed file, or two (the
  * bytes before the first NUL and the bytes after it, whose records of one

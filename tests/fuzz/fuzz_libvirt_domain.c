@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_libvirt_domain.c - the importer of `virsh dumpxml` XML (import
  * --from libvirt-domain): the input is imported with libvirt's CPU map

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_libvirt_host.c - `import --from libvirt`: one fuzzed file read as
  * virsh capabilities or a host <cpu>, with libvirt's CPU map (the installed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_lua_rule.c - random Lua rule bodies in the sandbox.
  *

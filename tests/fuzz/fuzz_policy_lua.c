@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_policy_lua.c - the Lua policy loader (the chunk runs in the
  * sandbox, its table becomes a document) and the compiler. The buffer is

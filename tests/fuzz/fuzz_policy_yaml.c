@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_policy_yaml.c - the YAML policy loader and compiler. The buffer is
  * named as if it were in policies/, so that an `extends` of a shipped

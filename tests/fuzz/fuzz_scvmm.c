@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_scvmm.c - the importer of VMM's JSON (import --from scvmm): one
  * fuzzed file read as the output of Get-SCVMHost and Get-SCVirtualMachine

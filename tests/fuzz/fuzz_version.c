@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_version.c - version text: validity and comparison. The input is two
  * versions separated by the first newline; comparing valid ones must be a

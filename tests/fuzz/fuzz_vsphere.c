@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_vsphere.c - the importer of govc's host.info / vm.info JSON (and
  * pyVmomi / PowerCLI objects): `import --from vsphere`. The input is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * imported.c - the records of an import, loaded back as an inventory.
  */

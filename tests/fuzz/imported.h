@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * imported.h - what the fuzz targets of the importers share: the records
  * an import wrote must load back as an inventory.

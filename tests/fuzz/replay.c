@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay.c - runs a fuzz target, built without libFuzzer, on each file
  * named on the command line, so that the seed corpus and every past finding

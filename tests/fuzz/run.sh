@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the fuzz targets with clang and libFuzzer (build-fuzz, MC_FUZZ=ON)
 # and runs each for SECONDS on a scratch copy of its seed corpus and past
 # findings (regress/), so that the repository's corpus stays as it is. docs/fuzzing.md says more.

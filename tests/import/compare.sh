@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Imported hosts decide like hand-written ones: imports every fixture of
 # tests/import/ into a temporary inventory, checks the VMs of hand.yaml
 # against it and against hand.yaml's own hosts, and compares each host's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # VMs imported from `virsh dumpxml` load with the hosts imported from `virsh
 # capabilities` as one inventory, and policies/libvirt-kvm.yaml decides on
 # them: each VM of tests/import/libvirt-domain/ is checked against the hosts

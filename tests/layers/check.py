@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The engine's include rule (docs/architecture.md): a stage includes only
 its own headers and those of the stages before it, and the CLI includes only
 the public headers (engine/include/) and its own.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """libvirt's own CPU tests as the judge of policies/libvirt-kvm.yaml.
 
 Every DO_TEST_COMPARE, DO_TEST_UPDATE (its compare part), DO_TEST_GUESTCPU and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Every limit changed with --limit, at the limit and one past it, run from
 # the project's root: sh tests/limits/run.sh build/bin/migcheck
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The lint corpus, run from the project's root: every policy named in
 # tests/lint/cases.tsv is linted alone, and its findings (FILE:LINE:COL,
 # severity and id) must be exactly the lines listed for it. The exit status

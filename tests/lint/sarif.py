@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Validates `migcheck lint --format sarif` against the SARIF 2.1.0 schema.
 
 Usage (from the project's root): python3 tests/lint/sarif.py BIN

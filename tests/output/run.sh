@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # -o FILE on every command, run from the project's root:
 #   sh tests/output/run.sh build/bin/migcheck
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `migcheck probe` on this machine. Its output depends on the machine, so
 # the test asserts the structure: the YAML is an inventory that `check -i`
 # reads as it is (an answer, 0 or 1, never 2), the JSON parses and has the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # test.junit-schema: `migcheck test --format junit` output, for passing and
 # failing policies and for tests named with characters XML does not allow,
 # is well-formed and valid against tests/schemas/junit.xsd.

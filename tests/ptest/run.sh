@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # policies.tests: every shipped policy's own tests pass, and together they
 # exercise every check of the policy (`migcheck test --coverage`).
 # Run from the project's root: sh tests/ptest/run.sh BIN

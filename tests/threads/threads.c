@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * threads.c - one compiled policy, one inventory and one fleet, shared by
  * several threads.

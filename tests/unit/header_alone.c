@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* migcheck.h compiles on its own, under -Wall -Wextra -pedantic -Werror. */
 #include "migcheck.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * helpers.h - what the unit suites share: loading policies and inventories
  * from strings, and the suites' constructors.

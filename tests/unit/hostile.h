@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostile.h - the hostile Lua rules of the escape suite, which the order
  * suite evaluates again with the hosts in other orders.

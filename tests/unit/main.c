@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main.c - runs one Check suite by name (as CTest does, one test per suite)
  * or all of them; the suites are those of MC_UNIT_SUITES

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_baseline.c - mc_baseline(): the common fingerprint of a group of
  * hosts, field by field, and what each host offers beyond it.

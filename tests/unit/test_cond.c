@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_cond.c - the cond suite: conditions compiled from YAML text and
  * evaluated against records with three-valued logic (engine/policy/cond.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_cpumap.c - libvirt's CPU map: the map Debian's libvirt0 installs
  * (/usr/share/libvirt/cpu_map, which CI installs) read whole, its models

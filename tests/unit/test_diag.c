@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_diag.c - the diag suite: lists of diagnostics (engine/util/diag.h), and
  * the number of items they keep about one file.

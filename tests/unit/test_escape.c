@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_escape.c - hostile Lua rules. Each tries to get out of the sandbox,
  * to hang, to grow without bound, or to change what another rule sees;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_eval.c - the ten steps of evaluating a VM against a host, rating
  * and remedies, through mc_check().

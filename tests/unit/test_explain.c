@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_explain.c - the explain suite: conditions in words (mc_cond_words of
  * engine/policy/cond.h) and policies described by mc_policy_explain().

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_extends.c - policy composition: what a file's keys replace in its
  * base, paths relative to the naming file, cycles, limits, errors in base

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_fields.c - a record's values by inventory path: written nested as
  * the inventory holds them (and read back so by the loader), compared,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_import_arch.c - one architecture vocabulary for every importer: the
  * words platforms use (uname -m, lscpu, libvirt, Debian, Windows) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_import_hyperv.c - `import --from hyperv`: records are appended after
  * what the list holds, and not at all when the input fails; processor and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_import_libvirt.c - `import --from libvirt` read with and without
  * libvirt's CPU map: with it, a host's model is expanded into its

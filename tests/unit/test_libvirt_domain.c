@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_libvirt_domain.c - VMs from `virsh dumpxml` (import --from
  * libvirt-domain): the guest CPU's features as x86Compute's cpu_require

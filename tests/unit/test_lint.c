@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_lint.c - what `migcheck lint` relies on: the ids of compile errors,
  * the warnings of mc_policy_lint(), and that a rule with `kinds: []`

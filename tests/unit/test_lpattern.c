@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_lpattern.c - the lpattern suite: the bounded string.find, match,
  * gmatch and gsub (engine/lua/lpattern.h) against Lua's own.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_lua.c - Lua rules in YAML policies: results, messages, positions,
  * the helper modules, `uses`, remedies seen through the data, limits.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_luapolicy.c - policies written in Lua: loading, positions of their
  * errors, functions as rules, `extends` across the two languages, the

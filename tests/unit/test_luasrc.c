@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_luasrc.c - the luasrc suite: positions of the table constructors of
  * Lua policies (engine/lua/luasrc.h). Every position is asserted exactly, as

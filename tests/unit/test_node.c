@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_node.c - the node suite: the YAML loader (engine/load/node.h) and what it
  * promises: exact 1-based positions, core-schema scalar types, refusals of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_normalize.c - the normalize suite: a policy's declared fields read
  * from every host when a fleet is bound (engine/eval/fleet.h): normalize

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_order.c - one answer, whatever the order and however often asked.
  *

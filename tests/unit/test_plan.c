@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_plan.c - mc_plan() and mc_matrix(): classes decide as pairs do, on a
  * generated fleet with every kind of check; targets, reasons, evacuation;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_policy.c - compiling policies: what loads, every error with its
  * position, and the digest.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_probe.c - the probe's decoding of CPUID signatures (every processor
  * of shared/data/processors.tsv, copied here so that the test stands

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_text.c - text written for readers: every character that is not
  * printable text on one line escaped for terminals (mc_buf_add_printable),

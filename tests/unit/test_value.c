@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_value.c - the value suite: versions, integer and boolean text,
  * equality and order of scalars (engine/load/value.h).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # valgrind.memcheck: the unit suites, the allocation walk's short jobs and
 # the command line on its main jobs, each under valgrind memcheck. A
 # memcheck error (invalid access, uninitialised value, bad free) or a

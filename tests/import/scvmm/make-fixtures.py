@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # Writes the fixtures of tests/import/scvmm/ that no public project holds,
 # in the shapes Windows PowerShell 5.1's ConvertTo-Json gives VMM objects
 # (README.md says which shape each file has and where it comes from):

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """util-linux's lscpu test dumps as the judge of the cpuinfo and lscpu importers.
 
 Every dump of util-linux's tests/ts/lscpu/dumps/ (2.38.1's sixteen, six

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes the PowerCLI-shaped fixtures from the real govc 0.24.2 output (PascalCase,
 the property names of PowerCLI's VMware.Vim objects) in the documented shape of
 `Get-View ... | ConvertTo-Json` under Windows PowerShell 5.1: the object's reference

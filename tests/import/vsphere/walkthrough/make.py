@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Builds the walkthrough's vSphere fleet (hosts.json, vms.json) from the real govc
 0.37.0 output of ../govc-0.37.0-host-info.json and ../govc-0.37.0-vm-info.json: the
 same objects, renamed, with the values README.md lists changed. Run from this
