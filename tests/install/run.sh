@@ -1,9 +1,16 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # After `cmake --install`, migcheck finds its default policy without -p,
-# from any working directory, and says which file it used; and the CLI's
-# sources build against what is installed alone: the public header and
-# libmigcheck.a (with CC, the second argument, when given, and the flags
-# after it: those the library was built with, such as -fsanitize=...).
+# from any working directory, and says which file it used; the installed
+# policies pass their own tests on the installed examples; the
+# documentation is there. With CC (the second argument, and the flags
+# after it: those the library was built with, such as -fsanitize=...),
+# what is installed alone builds programs: the CLI's sources against the
+# public header and libmigcheck.a, and a program of its own
+# (consumer/consumer.c) against libmigcheck.so through pkg-config and
+# through find_package(migcheck), and against libmigcheck.a through
+# `pkg-config --static`; each runs. The shared library exports the public
+# header and nothing else (symbols/check.sh).
 set -eu
 build=$1
 cc=${2:-}
@@ -26,6 +33,24 @@ done
 [ -f "$prefix/include/migcheck.h" ] || { echo "migcheck.h not installed"; exit 1; }
 lib=$(find "$prefix" -name libmigcheck.a | head -n 1)
 [ -n "$lib" ] || { echo "libmigcheck.a not installed"; exit 1; }
+libdir=${lib%/*}
+so=$(find "$libdir" -name 'libmigcheck.so.*.*.*')
+[ -n "$so" ] && [ -L "$libdir/libmigcheck.so" ] ||
+	{ echo "libmigcheck.so not installed with its links"; exit 1; }
+soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[ -L "$libdir/$soname" ] || { echo "no link for the SONAME '$soname'"; exit 1; }
+sh "$src/tests/symbols/check.sh" "$so" "$prefix/include/migcheck.h" >/dev/null ||
+	{ sh "$src/tests/symbols/check.sh" "$so" "$prefix/include/migcheck.h"; exit 1; }
+for f in "$libdir/pkgconfig/migcheck.pc" "$libdir/cmake/migcheck/migcheckConfig.cmake" \
+	"$prefix/share/doc/migcheck/library.md" "$prefix/share/doc/migcheck/LICENSE" \
+	"$prefix/share/migcheck/examples/fleet.yaml"; do
+	[ -f "$f" ] || { echo "${f#"$prefix"/} not installed"; exit 1; }
+done
+
+# The installed policies' tests read the installed examples.
+out=$(NO_COLOR=1 "$prefix/bin/migcheck" test "$prefix"/share/migcheck/policies/*.yaml \
+	"$prefix"/share/migcheck/policies/*.lua) ||
+	{ echo "the installed policies fail their tests:"; echo "$out"; exit 1; }
 
 # The CLI sees nothing but the installed header: compiled from a copy of
 # its sources, with no include directory but the prefix's, and linked with
@@ -47,5 +72,36 @@ if [ -n "$cc" ]; then
 		{ echo "the CLI does not link against the installed library"; exit 1; }
 	"$prefix/cli/migcheck" --version >/dev/null ||
 		{ echo "the CLI built from the installed library does not run"; exit 1; }
+
+	# A program of its own, three ways; each answers the KB question.
+	export PKG_CONFIG_PATH="$libdir/pkgconfig"
+	consumer=$src/tests/install/consumer
+	policy=$prefix/share/migcheck/policies/scvmm-2008.yaml
+	examples=$prefix/share/migcheck/examples
+	mkdir "$prefix/use"
+	# shellcheck disable=SC2046
+	"$cc" "$@" -std=c11 -Wall -Wextra -Werror -o "$prefix/use/by-pc" \
+		"$consumer/consumer.c" $(pkg-config --cflags --libs migcheck) \
+		-Wl,-rpath,"$libdir" ||
+		{ echo "consumer.c does not build through pkg-config"; exit 1; }
+	# shellcheck disable=SC2046
+	"$cc" "$@" -std=c11 -Wall -Wextra -Werror -o "$prefix/use/static" \
+		"$consumer/consumer.c" $(pkg-config --cflags migcheck) "$lib" \
+		$(pkg-config --static --libs migcheck | sed 's/ -lmigcheck / /') ||
+		{ echo "consumer.c does not build against libmigcheck.a through pkg-config --static"; exit 1; }
+	cmake -S "$consumer" -B "$prefix/use/cmake" -DCMAKE_PREFIX_PATH="$prefix" \
+		-DCMAKE_C_COMPILER="$cc" -DCMAKE_C_FLAGS="$*" >"$prefix/use/cmake.log" 2>&1 &&
+		cmake --build "$prefix/use/cmake" >>"$prefix/use/cmake.log" 2>&1 ||
+		{ echo "consumer does not build through find_package(migcheck):"; cat "$prefix/use/cmake.log"; exit 1; }
+	for prog in by-pc static cmake/consumer; do
+		out=$("$prefix/use/$prog" "$policy" "$examples/kb969726.yaml") ||
+			{ echo "consumer ($prog) failed:"; echo "$out"; exit 1; }
+		echo "$out" | grep -qx "web-01 -> hv-amd-01: refused" ||
+			{ echo "consumer ($prog) gave another answer:"; echo "$out"; exit 1; }
+	done
+	ldd "$prefix/use/by-pc" | grep -q "$soname => $libdir/" ||
+		{ echo "consumer (by-pc) does not load the installed $soname"; exit 1; }
+	ldd "$prefix/use/static" | grep -q libmigcheck &&
+		{ echo "consumer (static) loads libmigcheck.so"; exit 1; }
 fi
 echo "install: ok"

@@ -1,9 +1,11 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The library's symbol table is its public header: every global symbol an
-# archive defines is a function migcheck.h declares, and every function it
-# declares is defined.
+# archive, or a shared library's dynamic symbol table, defines is a
+# function migcheck.h declares, and every function it declares is defined.
 #
 #   check.sh LIB.a HEADER            check an archive (or object)
+#   check.sh LIB.so HEADER           check a shared library
 #   check.sh --self-test CC HEADER   show that the check fails: an object
 #                                    that exports one function too many
 set -eu
@@ -13,11 +15,14 @@ declared() {
 	sed -n 's/^MC_API [^(]*[ *]\(mc_[A-Za-z0-9_]*\)(.*/\1/p' "$1" | sort -u
 }
 
-# The global symbols an archive or object defines, one a line: names the
-# compiler makes for itself (__*) are not the library's.
+# The global symbols an archive or object defines, or a shared library
+# exports, one a line: names the compiler and linker make for themselves
+# (_init, __*) are not the library's.
 exported() {
-	nm -g --defined-only "$1" | awk 'NF == 3 { print $3 }' |
-		grep -v '^__' | sort -u
+	case $1 in
+	*.so | *.so.*) nm -D --defined-only "$1" ;;
+	*) nm -g --defined-only "$1" ;;
+	esac | awk 'NF == 3 { print $3 }' | grep -v '^_' | sort -u
 }
 
 check() {
