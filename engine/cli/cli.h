@@ -48,8 +48,12 @@ void cli_test_help(FILE *out);
 int cli_probe(int argc, char **argv);
 void cli_probe_help(FILE *out);
 
-/* True when colors may be written to the stream (a terminal, and NO_COLOR
- * unset). */
+/* Is the terminal one that takes no escape sequences (TERM unset or
+ * "dumb")? Then no colors, and no progress line redrawn in place. */
+bool cli_dumb(void);
+
+/* True when colors may be written to the stream (a terminal that is not
+ * dumb, and NO_COLOR unset). */
 bool cli_color(FILE *stream);
 
 /* Prints every item of diag on stderr as FILE:LINE:COL: severity: message,
@@ -80,6 +84,16 @@ int cli_compact_usage(const char *cmd, bool compact, const char *format);
 /* The usage error for what getopt_long returned as c for arg: a missing
  * value (':') or an unknown option. Returns CLI_ERROR. */
 int cli_bad_option(const char *cmd, int c, const char *arg);
+
+/* The longest name cli_nearest compares. */
+#define NEAREST_MAX 63
+
+/* Of n names, stride bytes apart (the first field of a table's entries),
+ * the one word was most likely meant to be: within an edit distance of 1
+ * (of 2 for a word of four letters or more), and nearer than the name is
+ * long; NULL when none is. For "did you mean" in usage errors. */
+const char *cli_nearest(const char *word, const char *const *names, size_t n,
+			size_t stride);
 
 /*
  * The default policy: policies/scvmm-2008.yaml under share/migcheck next to

@@ -323,7 +323,7 @@ static const cli_opt baseline_opts[] = {
 	CLI_OPT_INVENTORY(0),
 	{OPT_HOSTS, "hosts", "LIST", "[--hosts H1,H2...|--cluster NAME]",
 	 "these hosts, separated by commas (repeatable)",
-	 CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	 CLI_OPT_VALUE | CLI_OPT_MANY | CLI_OPT_BREAK, NULL},
 	{OPT_CLUSTER, "cluster", "NAME", NULL, "the hosts of this cluster",
 	 CLI_OPT_VALUE, NULL},
 	{OPT_FORMAT, "format", "FORMAT", "[--format text|json]",

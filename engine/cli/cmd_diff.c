@@ -564,7 +564,7 @@ cli_diff(int argc, char **argv)
 	    !(d.pol[1] = cli_load_policy(args[1], &sh.limits, diag)) ||
 	    !(inv = cli_load_inventory(inventories, ninv, &sh.limits, diag)))
 		goto out;
-	if (isatty(fileno(stderr)))
+	if (isatty(fileno(stderr)) && !cli_dumb())
 		req.progress = progress;
 	req.by_vm = true;
 	c = MC_OK;

@@ -48,7 +48,7 @@ static const cli_opt import_opts[] = {
 	 "yaml (default) or json", CLI_OPT_VALUE, NULL},
 	{CLI_OPT_LIMIT, "limit", "NAME=N", "[--limit NAME=N]...",
 	 "change a limit on input, e.g. file-size=1G\n"
-	 "(see docs/limits.md)", CLI_OPT_VALUE, NULL},
+	 "(see docs/limits.md)", CLI_OPT_VALUE | CLI_OPT_MANY, NULL},
 	CLI_OPT_LAST,
 };
 

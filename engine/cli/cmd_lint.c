@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "report_lint.h"
@@ -53,7 +54,8 @@ static const cli_spec lint_spec = {
 	"applies to no kind, a field, remedy or normalize pattern that does\n"
 	"nothing. Each finding is at FILE:LINE:COL with its id (docs/lint.md).\n",
 	"Exit status: 0 when no policy has an error (with --strict: nor a\n"
-	"warning); 1 when one has; 2 on bad usage.\n",
+	"warning); 1 when one has; 2 on bad usage, or when a file cannot be\n"
+	"read (the report names it).\n",
 	false,
 	0,
 };
@@ -70,7 +72,7 @@ cli_lint(int argc, char **argv)
 	const char *format = "text";
 	int fmt;
 	cli_shared sh;
-	bool strict = false, nomem = false;
+	bool strict = false, nomem = false, unreadable = false;
 	lint_file *files = NULL;
 	size_t nfiles = 0, errors = 0, warnings = 0, len = 0;
 	char *text = NULL;
@@ -113,6 +115,9 @@ cli_lint(int argc, char **argv)
 		}
 		rc = cli_policy_load(&p, argv[i], &sh.limits, diag);
 		f->policy = p;
+		/* As every command: input that cannot be read is not an answer. */
+		if (rc != MC_OK && !cli_is_stdin(argv[i]) && access(argv[i], R_OK) != 0)
+			unreadable = true;
 		if (rc == MC_OK)
 			rc = mc_policy_lint(p, diag);
 		if (rc == MC_ENOMEM) {
@@ -133,6 +138,8 @@ cli_lint(int argc, char **argv)
 	status = cli_output(&sh, text, len);
 	if (status == CLI_YES && (errors || (strict && warnings)))
 		status = CLI_NO;
+	if (status != CLI_ERROR && unreadable)
+		status = CLI_ERROR;
 	goto out;
 nomem:
 	fprintf(stderr, "migcheck: error: out of memory\n");

@@ -381,7 +381,7 @@ cli_plan(int argc, char **argv)
 		goto out;
 	if (cli_fleet_named(&cf, "plan") != CLI_YES)
 		goto out;
-	if (isatty(fileno(stderr)))
+	if (isatty(fileno(stderr)) && !cli_dumb())
 		req.progress = progress;
 	if (cli_fleet_open(&cf, &sh) != CLI_YES)
 		goto out;

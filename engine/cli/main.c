@@ -2,6 +2,7 @@
 /*
  * main.c - `migcheck COMMAND ...`: finds the command and runs it.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +38,36 @@ find(const char *name)
 			return &commands[i];
 	}
 	return NULL;
+}
+
+/* Says that name is no command, and which it may have been meant to be. */
+static void
+unknown_command(const char *name)
+{
+	const char *near = cli_nearest(name, &commands[0].name, NCOMMANDS,
+				       sizeof(commands[0]));
+
+	fputs("migcheck: error: unknown command '", stderr);
+	cli_put(stderr, name);
+	if (near)
+		fprintf(stderr, "': did you mean '%s'?\n", near);
+	else
+		fputs("'\n", stderr);
+	fputs("Run 'migcheck help' for the commands.\n", stderr);
+}
+
+/* A command's status, once what it wrote on stdout is out: a command that
+ * answered but whose answer could not be written did not answer (a report
+ * written through -o says so itself). */
+static int
+written(int status)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	if (status != CLI_ERROR)
+		fprintf(stderr, "migcheck: error: cannot write the output: %s\n",
+			strerror(errno ? errno : EIO));
+	return CLI_ERROR;
 }
 
 static void
@@ -81,7 +112,7 @@ run_version(int argc, char **argv)
 	if (argc > 1)
 		return cli_usage("version", "unexpected argument '%s'", argv[1]);
 	printf("migcheck %s\n", mc_version());
-	return fflush(stdout) == 0 ? CLI_YES : CLI_ERROR;
+	return CLI_YES;
 }
 
 static void
@@ -103,8 +134,10 @@ run_help(int argc, char **argv)
 	if (argc > 2)
 		return cli_usage("help", "unexpected argument '%s'", argv[2]);
 	c = find(argv[1]);
-	if (!c)
-		return cli_usage("help", "unknown command '%s'", argv[1]);
+	if (!c) {
+		unknown_command(argv[1]);
+		return CLI_ERROR;
+	}
 	c->help(stdout);
 	return CLI_YES;
 }
@@ -120,20 +153,18 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
-		return CLI_YES;
+		return written(CLI_YES);
 	}
 	if (strcmp(argv[1], "--version") == 0)
-		return run_version(1, argv);
+		return written(run_version(1, argv));
 	c = find(argv[1]);
 	if (!c) {
-		fputs("migcheck: error: unknown command '", stderr);
-		cli_put(stderr, argv[1]);
-		fputs("'\nRun 'migcheck help' for the commands.\n", stderr);
+		unknown_command(argv[1]);
 		return CLI_ERROR;
 	}
 	if (wants_help(argc - 1, argv + 1)) {
 		c->help(stdout);
-		return CLI_YES;
+		return written(CLI_YES);
 	}
-	return c->run(argc - 1, argv + 1);
+	return written(c->run(argc - 1, argv + 1));
 }

@@ -49,6 +49,52 @@ cli_opt_init(cli_parser *p, const cli_spec *spec, int argc, char **argv)
 	optind = 1;
 }
 
+/* An option getopt does not know, arg as given: named, with the option
+ * of the command it was most likely meant to be. */
+static void
+unknown_option(const cli_parser *p, const char *arg)
+{
+	char name[NEAREST_MAX + 1];
+	const char *near = NULL;
+	size_t n = 0, len;
+
+	if (strncmp(arg, "--", 2) == 0) {
+		len = strcspn(arg + 2, "=");
+		if (len <= NEAREST_MAX) {
+			memcpy(name, arg + 2, len);
+			name[len] = '\0';
+			while (p->longs[n].name)
+				n++;
+			near = cli_nearest(name, &p->longs[0].name, n, sizeof(p->longs[0]));
+		}
+	}
+	if (near)
+		cli_usage(p->spec->name, "unknown option '%s': did you mean '--%s'?", arg,
+			  near);
+	else
+		cli_bad_option(p->spec->name, '?', arg);
+}
+
+/* Option c given: refused when it takes one value and has one already. */
+static int
+take(cli_parser *p, int c)
+{
+	size_t i = 0;
+
+	for (const cli_opt *o = p->spec->opts; o->id || o->usage; o++, i++) {
+		if (o->id != c || !o->name || i >= sizeof(p->seen))
+			continue;
+		if ((o->flags & CLI_OPT_VALUE) && !(o->flags & CLI_OPT_MANY) && p->seen[i]) {
+			cli_usage(p->spec->name, "option '--%s' given twice: it takes one "
+				  "value", o->name);
+			return CLI_OPT_ERROR;
+		}
+		p->seen[i] = true;
+		break;
+	}
+	return c;
+}
+
 int
 cli_opt_next(cli_parser *p, char **value)
 {
@@ -64,11 +110,13 @@ cli_opt_next(cli_parser *p, char **value)
 		cli_help(stdout, p->spec);
 		return CLI_OPT_HELP;
 	case ':':
-	case '?':
 		cli_bad_option(p->spec->name, c, p->argv[optind - 1]);
 		return CLI_OPT_ERROR;
+	case '?':
+		unknown_option(p, p->argv[optind - 1]);
+		return CLI_OPT_ERROR;
 	default:
-		return c;
+		return take(p, c);
 	}
 }
 

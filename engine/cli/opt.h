@@ -17,7 +17,10 @@
 
 enum {
 	CLI_OPT_VALUE = 1,   /* the option takes a value */
-	CLI_OPT_BREAK = 2    /* its usage starts a new line */
+	CLI_OPT_BREAK = 2,   /* its usage starts a new line */
+	CLI_OPT_MANY = 4     /* it may be given more than once (an option
+	                        with a value is refused the second time
+	                        otherwise) */
 };
 
 /* One option, or (id 0, name NULL) an argument shown in the usage only. */
@@ -64,6 +67,7 @@ typedef struct cli_parser {
 	char **argv;
 	struct option longs[CLI_OPT_MAX + 1];
 	char shorts[2 * CLI_OPT_MAX + 4];
+	bool seen[2 * CLI_OPT_MAX];  /* per entry of spec->opts: given already */
 } cli_parser;
 
 void cli_opt_init(cli_parser *p, const cli_spec *spec, int argc, char **argv);
@@ -79,7 +83,8 @@ void cli_help(FILE *out, const cli_spec *spec);
  * (cli_shared_option takes them), with flags for their usage. */
 enum { CLI_OPT_LIMIT = 1000 };
 #define CLI_OPT_OUTPUT_HELP \
-	"write the report to FILE instead of stdout;\n" \
+	"write the report to FILE instead of stdout\n" \
+	"(- is stdout);\n" \
 	"a file is replaced whole (a FIFO or a device\n" \
 	"written in place), or left as it was when\n" \
 	"the command fails"
@@ -88,7 +93,8 @@ enum { CLI_OPT_LIMIT = 1000 };
 	 CLI_OPT_VALUE | (out_flags), NULL}, \
 	{CLI_OPT_LIMIT, "limit", "NAME=N", "[--limit NAME=N]...", \
 	 "change a limit on input, e.g. depth=128,\n" \
-	 "file-size=1G (see docs/limits.md)", CLI_OPT_VALUE | (limit_flags), NULL}
+	 "file-size=1G (see docs/limits.md)", \
+	 CLI_OPT_VALUE | CLI_OPT_MANY | (limit_flags), NULL}
 
 /* The policy and inventories of the commands that answer about a fleet
  * (cli_fleet_option takes them). */
@@ -97,7 +103,8 @@ enum { CLI_OPT_LIMIT = 1000 };
 	 "the policy (default: the shipped scvmm-2008.yaml)", CLI_OPT_VALUE, NULL}
 #define CLI_OPT_INVENTORY(flags) \
 	{'i', "inventory", "FILE", "-i INVENTORY...", \
-	 "an inventory file; repeat to merge several", CLI_OPT_VALUE | (flags), NULL}
+	 "an inventory file; repeat to merge several", \
+	 CLI_OPT_VALUE | CLI_OPT_MANY | (flags), NULL}
 
 /* --compact, for commands with --format json (see cli_compact_usage). */
 #define CLI_OPT_COMPACT(id) \

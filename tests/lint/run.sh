@@ -4,7 +4,8 @@
 # tests/lint/cases.tsv is linted alone, and its findings (FILE:LINE:COL,
 # severity and id) must be exactly the lines listed for it. The exit status
 # must be 1 when an error is expected, else 0, and with --strict 1 when any
-# finding is expected. Every id of docs/lint.md must have a case, and
+# finding is expected; 2 for a file that cannot be read (missing.yaml), as
+# with every command. Every id of docs/lint.md must have a case, and
 # `lint --strict` finds nothing in the shipped policies.
 set -u
 bin=$1
@@ -44,6 +45,7 @@ for policy in $(cut -f1 "$tmp/cases" | uniq); do
 	fi
 	want_status=0
 	grep -q ': error\[' "$tmp/want" && want_status=1
+	[ -e "$file" ] || want_status=2
 	if [ "$status" != $want_status ]; then
 		echo "FAIL $policy: exit status $status, expected $want_status"
 		ok=0
@@ -52,6 +54,7 @@ for policy in $(cut -f1 "$tmp/cases" | uniq); do
 	status=$?
 	want_status=0
 	[ -s "$tmp/want" ] && want_status=1
+	[ -e "$file" ] || want_status=2
 	if [ "$status" != $want_status ]; then
 		echo "FAIL $policy: with --strict exit status $status, expected $want_status"
 		ok=0

@@ -214,5 +214,53 @@ if [ "$(id -u)" = 0 ]; then
 	cmp -s "$ref" "$tmp/owned" || bad "owner: the file was not replaced"
 fi
 
+# -o - is standard output, and no file named "-" is made.
+count=$((count + 1))
+abs=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+src=$(pwd)
+(cd "$tmp" && NO_COLOR=1 "$abs" explain "$src/policies/hyperv.yaml" -o - |
+	sed "s|$src/||" >"$tmp/dash.out")
+[ -e "$tmp/-" ] && bad "-o -: a file named '-' was written"
+NO_COLOR=1 "$bin" explain policies/hyperv.yaml >"$tmp/dash.want"
+cmp -s "$tmp/dash.want" "$tmp/dash.out" || bad "-o -: stdout differs from the report"
+
+# Output that cannot be written (stdout closed) is an error: status 2 and
+# the reason, for every command that writes on stdout.
+for args in "version" "--version" "help" "explain policies/hyperv.yaml" \
+	"check -i examples/kb969726.yaml --vm web-01"; do
+	count=$((count + 1))
+	# shellcheck disable=SC2086
+	"$bin" $args >&- 2>"$tmp/closed.err"
+	got=$?
+	[ "$got" = 2 ] || bad "$args, stdout closed: exit status $got, expected 2"
+	grep -q "^migcheck: error: cannot write the output: " "$tmp/closed.err" ||
+		bad "$args, stdout closed: no error said: $(cat "$tmp/closed.err")"
+	[ "$(grep -c 'cannot write' "$tmp/closed.err")" = 1 ] ||
+		bad "$args, stdout closed: the error said more than once"
+done
+
+# Colors on a terminal, but not when TERM is dumb, nor with NO_COLOR; and
+# no progress line redrawn in place on a dumb one (script(1) gives the
+# command a terminal).
+if command -v script >/dev/null 2>&1; then
+	for term in xterm dumb nocolor; do
+		count=$((count + 1))
+		if [ $term = nocolor ]; then
+			env TERM=xterm NO_COLOR=1 script -qec "$bin check -i examples/kb969726.yaml --vm web-01" \
+				"$tmp/tty.$term" >/dev/null 2>&1
+		else
+			env -u NO_COLOR TERM=$term script -qec "$bin check -i examples/kb969726.yaml --vm web-01" \
+				"$tmp/tty.$term" >/dev/null 2>&1
+		fi
+		if grep -q "$(printf '\033')\[" "$tmp/tty.$term"; then
+			[ $term = xterm ] || bad "TERM=$term: colors were written"
+		else
+			[ $term != xterm ] || bad "TERM=xterm: no colors on a terminal"
+		fi
+	done
+else
+	echo "SKIP terminals: no script(1)"
+fi
+
 echo "output: $count cases, $fail failed"
 [ $fail = 0 ]
