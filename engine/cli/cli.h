@@ -85,15 +85,6 @@ int cli_compact_usage(const char *cmd, bool compact, const char *format);
  * value (':') or an unknown option. Returns CLI_ERROR. */
 int cli_bad_option(const char *cmd, int c, const char *arg);
 
-/* The longest name cli_nearest compares. */
-#define NEAREST_MAX 63
-
-/* Of n names, stride bytes apart (the first field of a table's entries),
- * the one word was most likely meant to be: within an edit distance of 1
- * (of 2 for a word of four letters or more), and nearer than the name is
- * long; NULL when none is. For "did you mean" in usage errors. */
-const char *cli_nearest(const char *word, const char *const *names, size_t n,
-			size_t stride);
 
 /*
  * The default policy: policies/scvmm-2008.yaml under share/migcheck next to

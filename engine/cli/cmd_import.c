@@ -83,13 +83,15 @@ static const cli_spec import_spec = {
 	22,
 };
 
+/* The states a VM imported with --state may be in. */
+static const char *const states[] = {"running", "paused", "saved", "stopped"};
+
+#define NSTATES (sizeof(states) / sizeof(*states))
+
 static bool
 known_state(const char *state)
 {
-	static const char *const states[] = {"running", "paused", "saved",
-					     "stopped"};
-
-	for (size_t i = 0; i < sizeof(states) / sizeof(*states); i++)
+	for (size_t i = 0; i < NSTATES; i++)
 		if (strcmp(states[i], state) == 0)
 			return true;
 	return false;
@@ -292,9 +294,16 @@ cli_import(int argc, char **argv)
 	if (strcmp(from, "libvirt-domain") == 0 && (!vm_host || !*vm_host))
 		return cli_usage("import", "name the host the VMs are on with "
 				 "--host NAME");
-	if (vm_state && !known_state(vm_state))
-		return cli_usage("import", "unknown state '%s' (states: running, "
-				 "paused, saved, stopped)", vm_state);
+	if (vm_state && !known_state(vm_state)) {
+		const char *near = mc_text_nearest(vm_state, states, NSTATES,
+						   sizeof(*states));
+
+		return near ? cli_usage("import", "unknown state '%s': did you mean "
+					"'%s'? (states: running, paused, saved, "
+					"stopped)", vm_state, near)
+			    : cli_usage("import", "unknown state '%s' (states: running, "
+					"paused, saved, stopped)", vm_state);
+	}
 	if (cpu_map && strncmp(from, "libvirt", 7) != 0)
 		return cli_usage("import", "--cpu-map is for the libvirt formats");
 

@@ -329,56 +329,6 @@ relative(char *path)
 	return path;
 }
 
-/* The edit distance of a and b (insertions, deletions, substitutions and
- * transpositions of neighbours), or more than max when it is. */
-static size_t
-distance(const char *a, const char *b, size_t max)
-{
-	size_t la = strlen(a), lb = strlen(b), d[3][NEAREST_MAX + 1];
-
-	if (la > NEAREST_MAX || lb > NEAREST_MAX || (la > lb ? la - lb : lb - la) > max)
-		return max + 1;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t *row = d[i % 3], *up = d[(i + 2) % 3], *up2 = d[(i + 1) % 3];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = a[i - 1] != b[j - 1], v = up[j - 1] + cost;
-
-			if (up[j] + 1 < v)
-				v = up[j] + 1;
-			if (row[j - 1] + 1 < v)
-				v = row[j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    up2[j - 2] + 1 < v)
-				v = up2[j - 2] + 1;
-			row[j] = v;
-		}
-	}
-	return d[la % 3][lb];
-}
-
-const char *
-cli_nearest(const char *word, const char *const *names, size_t n, size_t stride)
-{
-	size_t len = strlen(word), max = len < 4 ? 1 : 2, best = max + 1;
-	const char *found = NULL;
-
-	for (size_t i = 0; i < n; i++) {
-		const char *name = *(const char *const *)(const void *)
-			((const char *)names + i * stride);
-		size_t d = name ? distance(word, name, max) : max + 1;
-
-		if (d < best && d < strlen(name)) {
-			best = d;
-			found = name;
-		}
-	}
-	return found;
-}
-
 /* The name of entry i of a format table. */
 static const char *
 format_name(const char *const *names, size_t stride, size_t i)
@@ -401,7 +351,7 @@ cli_format(const char *cmd, const char *format, const char *const *names,
 	for (size_t i = 0; i < n && used < sizeof(list); i++)
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
 					 i ? ", " : "", format_name(names, stride, i));
-	if ((near = cli_nearest(format, names, n, stride)))
+	if ((near = mc_text_nearest(format, names, n, stride)))
 		cli_usage(cmd, "unknown format '%s': did you mean '%s'? (formats: %s)",
 			  format, near, list);
 	else

@@ -44,7 +44,7 @@ find(const char *name)
 static void
 unknown_command(const char *name)
 {
-	const char *near = cli_nearest(name, &commands[0].name, NCOMMANDS,
+	const char *near = mc_text_nearest(name, &commands[0].name, NCOMMANDS,
 				       sizeof(commands[0]));
 
 	fputs("migcheck: error: unknown command '", stderr);

@@ -54,18 +54,19 @@ cli_opt_init(cli_parser *p, const cli_spec *spec, int argc, char **argv)
 static void
 unknown_option(const cli_parser *p, const char *arg)
 {
-	char name[NEAREST_MAX + 1];
+	char name[64];
 	const char *near = NULL;
 	size_t n = 0, len;
 
 	if (strncmp(arg, "--", 2) == 0) {
 		len = strcspn(arg + 2, "=");
-		if (len <= NEAREST_MAX) {
+		if (len < sizeof(name)) {
 			memcpy(name, arg + 2, len);
 			name[len] = '\0';
 			while (p->longs[n].name)
 				n++;
-			near = cli_nearest(name, &p->longs[0].name, n, sizeof(p->longs[0]));
+			near = mc_text_nearest(name, &p->longs[0].name, n,
+					       sizeof(p->longs[0]));
 		}
 	}
 	if (near)

@@ -421,13 +421,6 @@ verdict_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static void
-list_kinds(mc_buf *b, const mc_policy *p)
-{
-	for (size_t k = 0; k < p->nkinds; k++)
-		mc_buf_addf(b, "%s%s", k ? ", " : "", p->kinds[k].name);
-}
-
 /* Step 1 for the request: the kind asked for, or the VM's own. */
 static int
 choose_kind(renderer *r, const mc_check_request *req, size_t vm, mc_diag *diag,
@@ -443,10 +436,7 @@ choose_kind(renderer *r, const mc_check_request *req, size_t vm, mc_diag *diag,
 		*kind = mc_policy_find_kind(p, req->kind);
 		if (*kind >= 0)
 			return MC_OK;
-		list_kinds(&r->buf, p);
-		mc_diag_error(diag, "policy '%s' has no kind '%s' (kinds: %s)", p->name,
-			      req->kind, mc_buf_str(&r->buf));
-		mc_buf_reset(&r->buf);
+		mc_policy_no_kind(p, req->kind, diag);
 		return MC_EUSAGE;
 	}
 	*kind = mc_select_kind(&r->ctx, mc_fleet_vm_values(f, vm), rec->host, &why,

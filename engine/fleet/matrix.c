@@ -634,13 +634,7 @@ mc_matrix(mc_matrix_result **out, const mc_fleet *f,
 
 	*out = NULL;
 	if (req->kind && (only = mc_policy_find_kind(p, req->kind)) < 0) {
-		mc_buf names = MC_BUF_INIT;
-
-		for (size_t k = 0; k < p->nkinds; k++)
-			mc_buf_addf(&names, "%s%s", k ? ", " : "", p->kinds[k].name);
-		mc_diag_error(diag, "policy '%s' has no kind '%s' (kinds: %s)", p->name,
-			      req->kind, mc_buf_str(&names));
-		mc_buf_free(&names);
+		mc_policy_no_kind(p, req->kind, diag);
 		return MC_EUSAGE;
 	}
 	memset(&b, 0, sizeof(b));

@@ -1014,6 +1014,16 @@ MC_API size_t mc_text_utf8_char(const char *s, size_t len, uint32_t *cp);
 MC_API size_t mc_text_column_offset(const char *line, size_t len,
 				    unsigned column);
 
+/* Of n names, stride bytes apart (a table's first field: pass the address
+ * of the first entry's and sizeof(entry); sizeof(char *) for an array of
+ * names), the one word was most likely meant to be: within an edit distance
+ * (insertions, deletions, substitutions, neighbours swapped) of 1, or of 2
+ * for a word of four characters or more, and nearer than its own length;
+ * the nearest, the first of equals; NULL when none is. Names and words of
+ * more than 63 bytes are never near. For "did you mean" in messages. */
+MC_API const char *mc_text_nearest(const char *word, const char *const *names,
+				   size_t n, size_t stride);
+
 /* ------------------------------------------------------------------------
  * Diffs: what changes between two policies, move by move (`migcheck diff`)
  *

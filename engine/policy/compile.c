@@ -43,6 +43,25 @@ mc_policy_find_kind(const mc_policy *p, const char *name)
 	return -1;
 }
 
+void
+mc_policy_no_kind(const mc_policy *p, const char *name, mc_diag *diag)
+{
+	mc_buf kinds = MC_BUF_INIT;
+	const char *near = p->nkinds ? mc_text_nearest(name, &p->kinds[0].name,
+							p->nkinds, sizeof(p->kinds[0]))
+				     : NULL;
+
+	for (size_t k = 0; k < p->nkinds; k++)
+		mc_buf_addf(&kinds, "%s%s", k ? ", " : "", p->kinds[k].name);
+	if (near)
+		mc_diag_error(diag, "policy '%s' has no kind '%s': did you mean '%s'? "
+			      "(kinds: %s)", p->name, name, near, mc_buf_str(&kinds));
+	else
+		mc_diag_error(diag, "policy '%s' has no kind '%s' (kinds: %s)", p->name,
+			      name, mc_buf_str(&kinds));
+	mc_buf_free(&kinds);
+}
+
 /* Reports n, which names no field or kind of the policy ("field" or "kind"
  * as `what`, one of `names`), with the name it is nearest to. */
 static void

@@ -215,4 +215,8 @@ const char *mc_ftype_name(mc_ftype t);
 /* The index of a kind by name, or -1. */
 int mc_policy_find_kind(const mc_policy *p, const char *name);
 
+/* The error of a request naming kind `name`, which p does not have: with
+ * the kind it was likely meant to be, and p's kinds. */
+void mc_policy_no_kind(const mc_policy *p, const char *name, mc_diag *diag);
+
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/diag.h"
+#include "util/text.h"
 
 /* Reports an error at a node with the stable id `code`, and counts it. */
 #define serror(diag, errors, code, at, ...) \
@@ -19,33 +20,6 @@
 			mc_diag_set_code((diag), (code)); \
 	} while (0)
 
-/* Edit distance, for "did you mean" (short words only). */
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[32];
-
-	if (la >= 31 || lb >= 31)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cur = row[j];
-			size_t best = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = cur;
-		}
-	}
-	return row[lb];
-}
-
 const char *
 mc_schema_suggest(const char *word, const char *const *choices)
 {
@@ -53,7 +27,7 @@ mc_schema_suggest(const char *word, const char *const *choices)
 	size_t bestd = 3;
 
 	for (; *choices; choices++) {
-		size_t d = distance(word, *choices);
+		size_t d = mc_text_distance(word, *choices, 2);
 		if (d < bestd) {
 			bestd = d;
 			best = *choices;

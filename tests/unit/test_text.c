@@ -106,6 +106,47 @@ text_at(const mc_node *n, const char *key)
 
 /* Every string a record holds is written so that the inventory loads and
  * gives it back; a source comment cannot add lines to the file. */
+/* "Did you mean": the nearest name within 1 edit (2 from four letters),
+ * neighbours swapped counting as one; never a name no nearer than its own
+ * length; the first of equals; table entries by their stride. */
+START_TEST(nearest_names_what_was_meant)
+{
+	static const char *const cmds[] = {"check", "plan", "matrix", "diff", "test",
+					   "lint", "help", "ls"};
+	static const struct { const char *name; int n; } tab[] = {
+		{"running", 1}, {"paused", 2}, {"saved", 3}};
+	const size_t n = sizeof(cmds) / sizeof(*cmds);
+	char longword[100];
+
+	ck_assert_str_eq(mc_text_nearest("checkk", cmds, n, sizeof(*cmds)), "check");
+	ck_assert_str_eq(mc_text_nearest("chekc", cmds, n, sizeof(*cmds)), "check");
+	ck_assert_str_eq(mc_text_nearest("plna", cmds, n, sizeof(*cmds)), "plan");
+	ck_assert_str_eq(mc_text_nearest("matirx", cmds, n, sizeof(*cmds)), "matrix");
+	ck_assert_str_eq(mc_text_nearest("dif", cmds, n, sizeof(*cmds)), "diff");
+	/* three letters: one edit only; four: two */
+	ck_assert_ptr_null(mc_text_nearest("dxf", cmds, n, sizeof(*cmds)));
+	ck_assert_str_eq(mc_text_nearest("dxff", cmds, n, sizeof(*cmds)), "diff");
+	ck_assert_ptr_null(mc_text_nearest("xyzzy", cmds, n, sizeof(*cmds)));
+	ck_assert_ptr_null(mc_text_nearest("mtr", cmds, n, sizeof(*cmds)));
+	ck_assert_str_eq(mc_text_nearest("mtrxx", cmds, n, sizeof(*cmds)), "matrix");
+	/* "ls" is two edits from "xy", no nearer than its own length */
+	ck_assert_ptr_null(mc_text_nearest("xy", cmds, n, sizeof(*cmds)));
+	/* the nearest, the first of equals: "tent" is 1 from "test", "lint" 2 */
+	ck_assert_str_eq(mc_text_nearest("tent", cmds, n, sizeof(*cmds)), "test");
+	ck_assert_str_eq(mc_text_nearest("hlep", cmds, n, sizeof(*cmds)), "help");
+	ck_assert_str_eq(mc_text_nearest("pln", cmds, n, sizeof(*cmds)), "plan");
+	ck_assert_str_eq(mc_text_nearest("tset", cmds, n, sizeof(*cmds)), "test");
+	ck_assert_str_eq(mc_text_nearest("runing", &tab[0].name, 3, sizeof(tab[0])),
+			 "running");
+	ck_assert_str_eq(mc_text_nearest("save", &tab[0].name, 3, sizeof(tab[0])),
+			 "saved");
+	memset(longword, 'a', sizeof(longword) - 1);
+	longword[sizeof(longword) - 1] = '\0';
+	ck_assert_ptr_null(mc_text_nearest(longword, cmds, n, sizeof(*cmds)));
+	ck_assert_ptr_null(mc_text_nearest("check", cmds, 0, sizeof(*cmds)));
+}
+END_TEST
+
 START_TEST(hostrec_yaml_reads_back_what_was_written)
 {
 	size_t n = sizeof(strings) / sizeof(strings[0]);
@@ -168,6 +209,7 @@ text_suite(void)
 	tcase_add_test(tc, c1_and_separators_are_escaped);
 	tcase_add_test(tc, invalid_utf8_is_escaped_byte_by_byte);
 	tcase_add_test(tc, printable_text_is_kept);
+	tcase_add_test(tc, nearest_names_what_was_meant);
 	tcase_add_test(tc, hostrec_yaml_reads_back_what_was_written);
 	suite_add_tcase(s, tc);
 	return s;
