@@ -25,7 +25,18 @@ typedef struct cli_command {
 	const char *summary;
 	int (*run)(int argc, char **argv);
 	void (*help)(FILE *out);
+	const cli_spec *spec;   /* its options, or NULL (help, version) */
 } cli_command;
+
+/* The options of each command (cmd_*.c), for its parser, its help and
+ * shell completion. */
+extern const cli_spec cli_baseline_spec, cli_check_spec, cli_diff_spec,
+	cli_explain_spec, cli_import_spec, cli_lint_spec, cli_matrix_spec,
+	cli_plan_spec, cli_probe_spec, cli_test_spec;
+
+/* `migcheck complete WORD...`: what a shell may complete the last word
+ * of the command line WORD... with (complete.c). */
+int cli_complete(const cli_command *commands, size_t n, int argc, char **argv);
 
 int cli_check(int argc, char **argv);
 void cli_check_help(FILE *out);

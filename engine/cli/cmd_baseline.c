@@ -332,7 +332,7 @@ static const cli_opt baseline_opts[] = {
 	CLI_OPT_LAST,
 };
 
-static const cli_spec baseline_spec = {
+const cli_spec cli_baseline_spec = {
 	"baseline", baseline_opts,
 	"The common fingerprint of a group of hosts: for each field of the\n"
 	"policy, the value every host offers -- the intersection of a set,\n"
@@ -350,7 +350,7 @@ static const cli_spec baseline_spec = {
 void
 cli_baseline_help(FILE *out)
 {
-	cli_help(out, &baseline_spec);
+	cli_help(out, &cli_baseline_spec);
 }
 
 int
@@ -380,7 +380,7 @@ cli_baseline(int argc, char **argv)
 		goto out;
 	}
 	cli_shared_init(&sh);
-	cli_opt_init(&parser, &baseline_spec, argc, argv);
+	cli_opt_init(&parser, &cli_baseline_spec, argc, argv);
 	while ((c = cli_next_option(&parser, &sh, &cf, &arg)) > CLI_OPT_END) {
 		switch (c) {
 		case OPT_HOSTS:

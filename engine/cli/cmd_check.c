@@ -65,7 +65,7 @@ static const cli_opt check_opts[] = {
 	CLI_OPT_LAST,
 };
 
-static const cli_spec check_spec = {
+const cli_spec cli_check_spec = {
 	"check", check_opts,
 	"Rates every other host (or only --to HOST) for moving the VM, as a\n"
 	"placement wizard does: 0 to 5 stars, allowed or refused, and for each\n"
@@ -80,7 +80,7 @@ static const cli_spec check_spec = {
 void
 cli_check_help(FILE *out)
 {
-	cli_help(out, &check_spec);
+	cli_help(out, &cli_check_spec);
 }
 
 int
@@ -102,7 +102,7 @@ cli_check(int argc, char **argv)
 	if (cli_fleet_init(&cf, argc) != CLI_YES)
 		return CLI_ERROR;
 	cli_shared_init(&sh);
-	cli_opt_init(&parser, &check_spec, argc, argv);
+	cli_opt_init(&parser, &cli_check_spec, argc, argv);
 	while ((c = cli_next_option(&parser, &sh, &cf, &arg)) > CLI_OPT_END) {
 		switch (c) {
 		case OPT_VM:

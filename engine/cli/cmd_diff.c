@@ -476,7 +476,7 @@ static const cli_opt diff_opts[] = {
 	CLI_OPT_LAST,
 };
 
-static const cli_spec diff_spec = {
+const cli_spec cli_diff_spec = {
 	"diff", diff_opts,
 	"Evaluates both policies on every VM and every host but its own, and\n"
 	"lists the moves whose verdict or rating changes: the kind of move under\n"
@@ -493,7 +493,7 @@ static const cli_spec diff_spec = {
 void
 cli_diff_help(FILE *out)
 {
-	cli_help(out, &diff_spec);
+	cli_help(out, &cli_diff_spec);
 }
 
 int
@@ -522,7 +522,7 @@ cli_diff(int argc, char **argv)
 	if (!inventories || !args)
 		goto out;
 	cli_shared_init(&sh);
-	cli_opt_init(&parser, &diff_spec, argc, argv);
+	cli_opt_init(&parser, &cli_diff_spec, argc, argv);
 	while ((c = cli_next_option(&parser, &sh, NULL, &arg)) > CLI_OPT_END) {
 		switch (c) {
 		case CLI_OPT_ARG:

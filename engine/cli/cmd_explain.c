@@ -406,7 +406,7 @@ static const cli_opt explain_opts[] = {
 	CLI_OPT_LAST,
 };
 
-static const cli_spec explain_spec = {
+const cli_spec cli_explain_spec = {
 	"explain", explain_opts,
 	"Describes the policy in plain words: its files and digest, the fields\n"
 	"it reads, the kinds of move and when each applies, the table of kinds\n"
@@ -421,7 +421,7 @@ static const cli_spec explain_spec = {
 void
 cli_explain_help(FILE *out)
 {
-	cli_help(out, &explain_spec);
+	cli_help(out, &cli_explain_spec);
 }
 
 int
@@ -440,7 +440,7 @@ cli_explain(int argc, char **argv)
 	int c, status = CLI_ERROR;
 
 	cli_shared_init(&sh);
-	cli_opt_init(&parser, &explain_spec, argc, argv);
+	cli_opt_init(&parser, &cli_explain_spec, argc, argv);
 	while ((c = cli_next_option(&parser, &sh, NULL, &arg)) > CLI_OPT_END) {
 		switch (c) {
 		case CLI_OPT_ARG:

@@ -52,7 +52,7 @@ static const cli_opt import_opts[] = {
 	CLI_OPT_LAST,
 };
 
-static const cli_spec import_spec = {
+const cli_spec cli_import_spec = {
 	"import", import_opts,
 	"Reads what a platform prints about its machines and VMs and writes\n"
 	"them as an inventory (hosts:, vms:). The lscpu, cpuinfo and libvirt\n"
@@ -199,7 +199,7 @@ import_json(char **text, size_t *len, const mc_hostset *set)
 void
 cli_import_help(FILE *out)
 {
-	cli_help(out, &import_spec);
+	cli_help(out, &cli_import_spec);
 }
 
 int
@@ -221,7 +221,7 @@ cli_import(int argc, char **argv)
 	int c, status = CLI_ERROR;
 
 	cli_shared_init(&sh);
-	cli_opt_init(&parser, &import_spec, argc, argv);
+	cli_opt_init(&parser, &cli_import_spec, argc, argv);
 	while ((c = cli_next_option(&parser, &sh, NULL, &arg)) > CLI_OPT_END) {
 		switch (c) {
 		case OPT_FROM:

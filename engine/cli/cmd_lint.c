@@ -45,7 +45,7 @@ static const cli_opt lint_opts[] = {
 	CLI_OPT_LAST,
 };
 
-static const cli_spec lint_spec = {
+const cli_spec cli_lint_spec = {
 	"lint", lint_opts,
 	"Loads each policy file and reports every error that keeps it from\n"
 	"loading, and for a policy that loads every warning: a kind that\n"
@@ -63,7 +63,7 @@ static const cli_spec lint_spec = {
 void
 cli_lint_help(FILE *out)
 {
-	cli_help(out, &lint_spec);
+	cli_help(out, &cli_lint_spec);
 }
 
 int
@@ -81,7 +81,7 @@ cli_lint(int argc, char **argv)
 	int c, status = CLI_ERROR;
 
 	cli_shared_init(&sh);
-	cli_opt_init(&parser, &lint_spec, argc, argv);
+	cli_opt_init(&parser, &cli_lint_spec, argc, argv);
 	while ((c = cli_next_option(&parser, &sh, NULL, &arg)) > CLI_OPT_END) {
 		switch (c) {
 		case OPT_FORMAT:

@@ -483,7 +483,7 @@ static const cli_opt matrix_opts[] = {
 	CLI_OPT_LAST,
 };
 
-static const cli_spec matrix_spec = {
+const cli_spec cli_matrix_spec = {
 	"matrix", matrix_opts,
 	"Groups the hosts into compatibility classes for each kind of move\n"
 	"(hosts equal on everything the kind's checks read of two hosts) and\n"
@@ -499,7 +499,7 @@ static const cli_spec matrix_spec = {
 void
 cli_matrix_help(FILE *out)
 {
-	cli_help(out, &matrix_spec);
+	cli_help(out, &cli_matrix_spec);
 }
 
 int
@@ -520,7 +520,7 @@ cli_matrix(int argc, char **argv)
 	if (cli_fleet_init(&cf, argc) != CLI_YES)
 		return CLI_ERROR;
 	cli_shared_init(&sh);
-	cli_opt_init(&parser, &matrix_spec, argc, argv);
+	cli_opt_init(&parser, &cli_matrix_spec, argc, argv);
 	while ((c = cli_next_option(&parser, &sh, &cf, &arg)) > CLI_OPT_END) {
 		switch (c) {
 		case OPT_KIND:

@@ -302,7 +302,7 @@ static const cli_opt plan_opts[] = {
 	CLI_OPT_LAST,
 };
 
-static const cli_spec plan_spec = {
+const cli_spec cli_plan_spec = {
 	"plan", plan_opts,
 	"For every VM (or every VM on --host HOST, to empty it for\n"
 	"maintenance), the best N hosts that can take it with their ratings,\n"
@@ -318,7 +318,7 @@ static const cli_spec plan_spec = {
 void
 cli_plan_help(FILE *out)
 {
-	cli_help(out, &plan_spec);
+	cli_help(out, &cli_plan_spec);
 }
 
 int
@@ -342,7 +342,7 @@ cli_plan(int argc, char **argv)
 	if (cli_fleet_init(&cf, argc) != CLI_YES)
 		return CLI_ERROR;
 	cli_shared_init(&sh);
-	cli_opt_init(&parser, &plan_spec, argc, argv);
+	cli_opt_init(&parser, &cli_plan_spec, argc, argv);
 	while ((c = cli_next_option(&parser, &sh, &cf, &arg)) > CLI_OPT_END) {
 		switch (c) {
 		case OPT_HOST:

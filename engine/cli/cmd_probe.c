@@ -24,7 +24,7 @@ static const cli_opt probe_opts[] = {
 	CLI_OPT_LAST,
 };
 
-static const cli_spec probe_spec = {
+const cli_spec cli_probe_spec = {
 	"probe", probe_opts,
 	"Prints this machine's fingerprint as an inventory host record: the\n"
 	"processor's vendor, architecture, family, model, stepping, CPUID\n"
@@ -39,7 +39,7 @@ static const cli_spec probe_spec = {
 void
 cli_probe_help(FILE *out)
 {
-	cli_help(out, &probe_spec);
+	cli_help(out, &cli_probe_spec);
 }
 
 static char *
@@ -129,7 +129,7 @@ cli_probe(int argc, char **argv)
 	char *arg;
 	int c, status = CLI_ERROR;
 
-	cli_opt_init(&parser, &probe_spec, argc, argv);
+	cli_opt_init(&parser, &cli_probe_spec, argc, argv);
 	while ((c = cli_next_option(&parser, NULL, NULL, &arg)) > CLI_OPT_END) {
 		switch (c) {
 		case CLI_OPT_ARG:

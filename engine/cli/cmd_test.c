@@ -40,7 +40,7 @@ static const cli_opt test_opts[] = {
 	CLI_OPT_LAST,
 };
 
-static const cli_spec test_spec = {
+const cli_spec cli_test_spec = {
 	"test", test_opts,
 	"Runs the tests each policy file declares under 'tests:' (a VM of an\n"
 	"inventory, a move, and the verdict expected) and shows, for each\n"
@@ -54,7 +54,7 @@ static const cli_spec test_spec = {
 void
 cli_test_help(FILE *out)
 {
-	cli_help(out, &test_spec);
+	cli_help(out, &cli_test_spec);
 }
 
 int
@@ -75,7 +75,7 @@ cli_test(int argc, char **argv)
 	int c, status = CLI_ERROR;
 
 	cli_shared_init(&sh);
-	cli_opt_init(&parser, &test_spec, argc, argv);
+	cli_opt_init(&parser, &cli_test_spec, argc, argv);
 	while ((c = cli_next_option(&parser, &sh, NULL, &arg)) > CLI_OPT_END) {
 		switch (c) {
 		case OPT_FORMAT:

@@ -14,18 +14,18 @@ static int run_help(int argc, char **argv);
 static void help_help(FILE *out);
 
 static const cli_command commands[] = {
-	{"check", "rate the hosts for moving one VM", cli_check, cli_check_help},
-	{"plan", "find the best hosts for every VM, or every VM of a host", cli_plan, cli_plan_help},
-	{"matrix", "group hosts into classes and show which can take VMs from which", cli_matrix, cli_matrix_help},
-	{"baseline", "show what a group of hosts has in common", cli_baseline, cli_baseline_help},
-	{"diff", "list the moves whose verdict changes between two policies", cli_diff, cli_diff_help},
-	{"explain", "describe a policy in plain words", cli_explain, cli_explain_help},
-	{"import", "write an inventory from what hosts report about their processors", cli_import, cli_import_help},
-	{"lint", "report errors and likely mistakes in policy files", cli_lint, cli_lint_help},
-	{"test", "run the tests of policies", cli_test, cli_test_help},
-	{"probe", "print this machine's fingerprint as an inventory host", cli_probe, cli_probe_help},
-	{"version", "print the version", run_version, version_help},
-	{"help", "describe migcheck or one of its commands", run_help, help_help},
+	{"check", "rate the hosts for moving one VM", cli_check, cli_check_help, &cli_check_spec},
+	{"plan", "find the best hosts for every VM, or every VM of a host", cli_plan, cli_plan_help, &cli_plan_spec},
+	{"matrix", "group hosts into classes and show which can take VMs from which", cli_matrix, cli_matrix_help, &cli_matrix_spec},
+	{"baseline", "show what a group of hosts has in common", cli_baseline, cli_baseline_help, &cli_baseline_spec},
+	{"diff", "list the moves whose verdict changes between two policies", cli_diff, cli_diff_help, &cli_diff_spec},
+	{"explain", "describe a policy in plain words", cli_explain, cli_explain_help, &cli_explain_spec},
+	{"import", "write an inventory from what hosts report about their processors", cli_import, cli_import_help, &cli_import_spec},
+	{"lint", "report errors and likely mistakes in policy files", cli_lint, cli_lint_help, &cli_lint_spec},
+	{"test", "run the tests of policies", cli_test, cli_test_help, &cli_test_spec},
+	{"probe", "print this machine's fingerprint as an inventory host", cli_probe, cli_probe_help, &cli_probe_spec},
+	{"version", "print the version", run_version, version_help, NULL},
+	{"help", "describe migcheck or one of its commands", run_help, help_help, NULL},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
@@ -157,6 +157,10 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--version") == 0)
 		return written(run_version(1, argv));
+	/* For the shell completion scripts (completion/): not a command a
+	 * user types, and not listed. */
+	if (strcmp(argv[1], "complete") == 0)
+		return written(cli_complete(commands, NCOMMANDS, argc - 1, argv + 1));
 	c = find(argv[1]);
 	if (!c) {
 		unknown_command(argv[1]);
