@@ -339,56 +339,47 @@ same_ids(const mc_node *n, const char **ids, size_t count, bool any_order,
 }
 
 /* Compares the verdict hv (NULL: the test names no host, and res holds
- * every host's) with the expectations; writes the actual values of what is
- * expected into *actual. */
+ * every host's) with the expectations; writes into *actual what the check
+ * gave: whether the move is allowed and, for a host, its rating and
+ * violations whatever the test expects of them (a failing test then shows
+ * what to look at), and its remedies when the test expects some. */
 static bool
 judge(runner *r, const expect *e, const mc_check_result *res,
       const mc_host_verdict *hv, mc_buf *actual)
 {
-	bool pass = true;
+	bool pass = true, allowed = hv ? hv->allowed : mc_check_result_any_allowed(res);
+	const char **ids;
 	char rt[4];
 
-	if (e->allowed) {
-		bool allowed = hv ? hv->allowed : mc_check_result_any_allowed(res);
-		pass = pass && allowed == (e->allowed->num != 0);
-		mc_buf_addf(actual, "allowed: %s", allowed ? "true" : "false");
-	}
+	if (e->allowed)
+		pass = allowed == (e->allowed->num != 0);
+	mc_buf_addf(actual, "allowed: %s", allowed ? "true" : "false");
 	if (!hv)
 		return pass;
-	if (e->rating) {
+	if (e->rating)
 		pass = pass && hv->rating_halves == e->rating_halves;
-		write_sep(actual);
-		mc_buf_addf(actual, "rating: %s",
-			    rating_text(rt, hv->rating_halves));
+	write_sep(actual);
+	mc_buf_addf(actual, "rating: %s", rating_text(rt, hv->rating_halves));
+	if (!(ids = calloc(hv->nviolations + hv->nremedies + 1, sizeof(*ids)))) {
+		r->nomem = true;
+		return false;
 	}
-	if (e->violations) {
-		const char **ids = calloc(hv->nviolations + 1, sizeof(*ids));
-		if (!ids) {
-			r->nomem = true;
-			return false;
-		}
-		for (size_t i = 0; i < hv->nviolations; i++)
-			ids[i] = hv->violations[i].rule;
-		write_sep(actual);
-		write_ids(actual, "violations", ids, hv->nviolations);
+	for (size_t i = 0; i < hv->nviolations; i++)
+		ids[i] = hv->violations[i].rule;
+	write_sep(actual);
+	write_ids(actual, "violations", ids, hv->nviolations);
+	if (e->violations)
 		pass = same_ids(e->violations, ids, hv->nviolations, true, &r->nomem) &&
 		       pass;
-		free(ids);
-	}
 	if (e->remedies) {
-		const char **ids = calloc(hv->nremedies + 1, sizeof(*ids));
-		if (!ids) {
-			r->nomem = true;
-			return false;
-		}
 		for (size_t i = 0; i < hv->nremedies; i++)
 			ids[i] = hv->remedies[i].id;
 		write_sep(actual);
 		write_ids(actual, "remedies", ids, hv->nremedies);
 		pass = same_ids(e->remedies, ids, hv->nremedies, false, &r->nomem) &&
 		       pass;
-		free(ids);
 	}
+	free(ids);
 	return pass;
 }
 
