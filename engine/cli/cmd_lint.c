@@ -124,6 +124,10 @@ cli_lint(int argc, char **argv)
 			nomem = true;
 			break;
 		}
+		if (!lint_sort(f)) {
+			nomem = true;
+			break;
+		}
 		for (size_t k = 0; k < mc_diag_count(diag); k++) {
 			mc_severity s = mc_diag_get(diag, k)->severity;
 			errors += s == MC_SEVERITY_ERROR;
@@ -148,6 +152,7 @@ out:
 	for (size_t i = 0; i < nfiles; i++) {
 		mc_policy_free(files[i].policy);
 		mc_diag_free(files[i].diag);
+		free(files[i].items);
 	}
 	free(files);
 	free(text);

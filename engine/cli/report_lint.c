@@ -65,8 +65,8 @@ count(const lint_file *files, size_t n, size_t *errors, size_t *warnings)
 {
 	*errors = *warnings = 0;
 	for (size_t f = 0; f < n; f++) {
-		for (size_t i = 0; i < mc_diag_count(files[f].diag); i++) {
-			mc_severity s = mc_diag_get(files[f].diag, i)->severity;
+		for (size_t i = 0; i < files[f].nitems; i++) {
+			mc_severity s = files[f].items[i]->severity;
 			*errors += s == MC_SEVERITY_ERROR;
 			*warnings += s == MC_SEVERITY_WARNING;
 		}
@@ -79,6 +79,52 @@ static const char *
 finding_file(const lint_file *f, const mc_diag_item *it)
 {
 	return it->at.file ? it->at.file : f->path;
+}
+
+/* A finding and its place in the order found. */
+typedef struct found {
+	const mc_diag_item *it;
+	size_t at;
+	const char *file;
+} found;
+
+static int
+found_cmp(const void *a, const void *b)
+{
+	const found *x = a, *y = b;
+	int c = strcmp(x->file, y->file);
+
+	if (c)
+		return c;
+	if (x->it->at.line != y->it->at.line)
+		return x->it->at.line < y->it->at.line ? -1 : 1;
+	if (x->it->at.column != y->it->at.column)
+		return x->it->at.column < y->it->at.column ? -1 : 1;
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+bool
+lint_sort(lint_file *f)
+{
+	size_t n = mc_diag_count(f->diag);
+	found *all = calloc(n + 1, sizeof(*all));
+
+	f->items = calloc(n + 1, sizeof(*f->items));
+	if (!all || !f->items) {
+		free(all);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		all[i].it = mc_diag_get(f->diag, i);
+		all[i].at = i;
+		all[i].file = finding_file(f, all[i].it);
+	}
+	qsort(all, n, sizeof(*all), found_cmp);
+	for (size_t i = 0; i < n; i++)
+		f->items[i] = all[i].it;
+	f->nitems = n;
+	free(all);
+	return true;
 }
 
 /* ------------------------------------------------------------------------
@@ -102,8 +148,8 @@ report_lint_text(const lint_file *files, size_t n, bool color, size_t *len)
 		return NULL;
 	out = report.out;
 	for (size_t f = 0; f < n; f++) {
-		for (size_t i = 0; i < mc_diag_count(files[f].diag); i++) {
-			const mc_diag_item *it = mc_diag_get(files[f].diag, i);
+		for (size_t i = 0; i < files[f].nitems; i++) {
+			const mc_diag_item *it = files[f].items[i];
 			const char *on = "", *off = "";
 
 			if (color) {
@@ -157,8 +203,8 @@ report_lint_json(const lint_file *files, size_t n, size_t *len)
 			jset(&j, pol, "digest",
 			     json_string(mc_policy_digest(files[f].policy)));
 		}
-		for (size_t i = 0; i < mc_diag_count(files[f].diag); i++) {
-			const mc_diag_item *it = mc_diag_get(files[f].diag, i);
+		for (size_t i = 0; i < files[f].nitems; i++) {
+			const mc_diag_item *it = files[f].items[i];
 			json_t *fd = json_object();
 
 			e += it->severity == MC_SEVERITY_ERROR;
@@ -281,9 +327,8 @@ report_lint_sarif(const lint_file *files, size_t n, size_t *len)
 	jset(&j, tool, "driver", driver);
 	jset(&j, run, "tool", tool);
 	for (size_t f = 0; f < n; f++) {
-		for (size_t i = 0; i < mc_diag_count(files[f].diag); i++)
-			jpush(&j, results,
-			      sarif_result(&j, &files[f], mc_diag_get(files[f].diag, i)));
+		for (size_t i = 0; i < files[f].nitems; i++)
+			jpush(&j, results, sarif_result(&j, &files[f], files[f].items[i]));
 	}
 	jset(&j, run, "results", results);
 	jpush(&j, runs, run);

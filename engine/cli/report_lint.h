@@ -17,7 +17,15 @@ typedef struct lint_file {
 	const char *path;
 	mc_policy *policy;  /* NULL when it did not load */
 	mc_diag *diag;
+	/* diag's items by file, line and column (lint_sort), as reported */
+	const mc_diag_item **items;
+	size_t nitems;
 } lint_file;
+
+/* Fills f->items with f->diag's items by file (a finding about no file
+ * in particular under f->path), line and column, alike ones in the order
+ * found. Returns false when memory runs out. */
+bool lint_sort(lint_file *f);
 
 /* The id a finding is reported under: its code, or "invalid". */
 const char *report_lint_id(const mc_diag_item *it);
