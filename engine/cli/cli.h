@@ -63,8 +63,13 @@ void cli_probe_help(FILE *out);
  * "dumb")? Then no colors, and no progress line redrawn in place. */
 bool cli_dumb(void);
 
-/* True when colors may be written to the stream (a terminal that is not
- * dumb, and NO_COLOR unset). */
+/* Where --color=WHEN is kept for the commands (main.c sets it from the
+ * command line, so that every report and diagnostic sees it). */
+#define CLI_COLOR_ENV "MIGCHECK_COLOR"
+
+/* True when colors may be written to the stream: with --color=always;
+ * never with --color=never; else (auto) on a terminal that is not dumb,
+ * NO_COLOR unset. */
 bool cli_color(FILE *stream);
 
 /* Prints every item of diag on stderr as FILE:LINE:COL: severity: message,

@@ -31,8 +31,12 @@ cli_dumb(void)
 bool
 cli_color(FILE *stream)
 {
-	const char *nc = getenv("NO_COLOR");
+	const char *nc = getenv("NO_COLOR"), *when = getenv(CLI_COLOR_ENV);
 
+	if (when && strcmp(when, "always") == 0)
+		return true;
+	if (when && strcmp(when, "never") == 0)
+		return false;
 	return isatty(fileno(stream)) && !(nc && *nc) && !cli_dumb();
 }
 

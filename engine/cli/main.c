@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -70,6 +71,49 @@ written(int status)
 	return CLI_ERROR;
 }
 
+/*
+ * Takes --color=WHEN (or --color WHEN) out of argv, wherever it is before
+ * a "--": every command's colors follow it (cli_color). Returns false
+ * after a usage error.
+ */
+static bool
+take_color(int *argc, char **argv)
+{
+	static const char *const whens[] = {"auto", "always", "never"};
+	int out = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		const char *when = NULL, *near;
+
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (strncmp(argv[i], "--color=", 8) == 0)
+			when = argv[i] + 8;
+		else if (strcmp(argv[i], "--color") == 0 && i + 1 < *argc)
+			when = argv[++i];
+		if (!when) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (strcmp(when, "auto") != 0 && strcmp(when, "always") != 0 &&
+		    strcmp(when, "never") != 0) {
+			near = mc_text_nearest(when, whens, 3, sizeof(*whens));
+			fprintf(stderr, "migcheck: error: --color takes auto, always or never, "
+				"not '%s'%s%s%s\n", when, near ? " (did you mean '" : "",
+				near ? near : "", near ? "'?)" : "");
+			return false;
+		}
+		if (setenv(CLI_COLOR_ENV, when, 1) != 0)
+			return false;
+	}
+	argv[out] = NULL;
+	*argc = out;
+	return true;
+}
+
 static void
 usage(FILE *out)
 {
@@ -83,7 +127,9 @@ usage(FILE *out)
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n"
-	      "Run 'migcheck COMMAND --help' for a command's options.\n"
+	      "Run 'migcheck COMMAND --help' for a command's options. Every command\n"
+	      "also takes --color=WHEN: auto (the default: on a terminal, unless\n"
+	      "NO_COLOR is set or TERM is dumb), always or never.\n"
 	      "Exit status: 0 yes, 1 no, 2 the command could not answer.\n", out);
 }
 
@@ -147,6 +193,8 @@ main(int argc, char **argv)
 {
 	const cli_command *c;
 
+	if (!take_color(&argc, argv))
+		return CLI_ERROR;
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_ERROR;

@@ -243,10 +243,14 @@ done
 # no progress line redrawn in place on a dumb one (script(1) gives the
 # command a terminal).
 if command -v script >/dev/null 2>&1; then
-	for term in xterm dumb nocolor; do
+	for term in xterm dumb nocolor never; do
 		count=$((count + 1))
 		if [ $term = nocolor ]; then
 			env TERM=xterm NO_COLOR=1 script -qec "$bin check -i examples/kb969726.yaml --vm web-01" \
+				"$tmp/tty.$term" >/dev/null 2>&1
+		elif [ $term = never ]; then
+			env -u NO_COLOR TERM=xterm script -qec \
+				"$bin --color=never check -i examples/kb969726.yaml --vm web-01" \
 				"$tmp/tty.$term" >/dev/null 2>&1
 		else
 			env -u NO_COLOR TERM=$term script -qec "$bin check -i examples/kb969726.yaml --vm web-01" \
