@@ -184,6 +184,24 @@ cli_complete(const cli_command *commands, size_t ncommands, int argc, char **arg
 		words++;
 		n--;
 	}
+	/* --color WHEN, which every command takes, is no part of any. */
+	for (size_t i = 0, k = 0; i < n; i++) {
+		if (i + 2 == n && strcmp(words[i], "--color") == 0) {
+			static const char *const whens[] = {"auto", "always", "never"};
+
+			for (size_t w = 0; w < 3; w++)
+				offer(whens[w], words[n - 1]);
+			return CLI_YES;
+		}
+		if (i + 1 < n && (strcmp(words[i], "--color") == 0 ||
+				  strncmp(words[i], "--color=", 8) == 0)) {
+			i += words[i][7] != '=';
+			continue;
+		}
+		words[k++] = words[i];
+		if (i + 1 == n)
+			n = k;
+	}
 	cur = n ? words[n - 1] : "";
 	if (n <= 1) {
 		for (size_t i = 0; i < ncommands; i++)
