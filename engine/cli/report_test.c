@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/xmlwriter.h>
+
 #include "report_test.h"
 #include "cli.h"
 
@@ -75,7 +77,9 @@ report_test_text(const mc_test_report *const *reps, size_t n, bool coverage,
 }
 
 /* ------------------------------------------------------------------------
- * JUnit XML (the Ant/Jenkins shape; tests/schemas/junit.xsd)
+ * JUnit XML (the Ant/Jenkins shape; tests/schemas/junit.xsd), written by
+ * libxml2's xmlTextWriter, which escapes markup and quotes as each place
+ * needs.
  */
 
 /* True for a character XML 1.0 allows in a document. */
@@ -87,101 +91,142 @@ xml_char(uint32_t c)
 }
 
 /*
- * Writes s escaped for an attribute value or character data, so that any
- * string makes well-formed XML: markup characters as entities; tabs, line
- * breaks, DEL and C1 controls as character references (kept, and not raw
- * on a terminal); what XML 1.0 does not allow (other C0 controls, U+FFFE,
- * U+FFFF) and bytes that are not UTF-8 as U+FFFD.
+ * Writes s as (part of) the text or attribute value being written, so that
+ * any string makes well-formed XML that shows no control character raw: a
+ * character XML 1.0 does not allow (C0 controls but tab, line feed and
+ * carriage return; U+FFFE, U+FFFF) or a byte that is not UTF-8 as U+FFFD;
+ * tabs, carriage returns, DEL and C1 controls as character references;
+ * the rest through the writer, which escapes what markup needs.
  */
-static void
-xml(FILE *out, const char *s)
+static int
+xml_text(xmlTextWriterPtr w, const char *s)
 {
-	size_t len = s ? strlen(s) : 0, n;
+	size_t len = s ? strlen(s) : 0, run = 0, n;
+	char ref[16];
 	uint32_t c;
+	int rc = 0;
 
-	for (size_t i = 0; i < len; i += n ? n : 1) {
-		n = mc_text_utf8_char(s + i, len - i, &c);
-		if (!n || !xml_char(c))
-			fputs("\xEF\xBF\xBD", out);
-		else if (c == '&')
-			fputs("&amp;", out);
-		else if (c == '<')
-			fputs("&lt;", out);
-		else if (c == '>')
-			fputs("&gt;", out);
-		else if (c == '"')
-			fputs("&quot;", out);
-		else if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
-			fprintf(out, "&#%u;", (unsigned)c);
-		else
-			fwrite(s + i, 1, n, out);
+	for (size_t i = 0; i <= len && rc >= 0; i += n ? n : 1) {
+		const char *raw = NULL;
+
+		n = i < len ? mc_text_utf8_char(s + i, len - i, &c) : 0;
+		if (i < len && n && xml_char(c) && c != '\t' && c != '\r' &&
+		    !(c >= 0x7F && c <= 0x9F))
+			continue;
+		/* The plain run before this character, then the character. */
+		if (i > run) {
+			xmlChar *part = xmlStrndup((const xmlChar *)s + run, (int)(i - run));
+
+			rc = part ? xmlTextWriterWriteString(w, part) : -1;
+			xmlFree(part);
+		}
+		if (i < len && rc >= 0) {
+			if (!n || !xml_char(c)) {
+				raw = "\xEF\xBF\xBD";
+			} else {
+				snprintf(ref, sizeof(ref), "&#%u;", (unsigned)c);
+				raw = ref;
+			}
+			rc = xmlTextWriterWriteRaw(w, (const xmlChar *)raw);
+		}
+		run = i + (n ? n : 1);
 	}
+	return rc;
+}
+
+static int
+xml_attr(xmlTextWriterPtr w, const char *name, const char *value)
+{
+	if (xmlTextWriterStartAttribute(w, (const xmlChar *)name) < 0 ||
+	    xml_text(w, value) < 0)
+		return -1;
+	return xmlTextWriterEndAttribute(w);
+}
+
+static int
+xml_attr_num(xmlTextWriterPtr w, const char *name, size_t value)
+{
+	return xmlTextWriterWriteFormatAttribute(w, (const xmlChar *)name, "%zu", value);
+}
+
+/* One test case: a passing one empty, a failing one with its failure or
+ * error. */
+static int
+junit_case(xmlTextWriterPtr w, const mc_test_report *rep, const mc_test_case *t)
+{
+	const char *what = t->error ? "error" : "failure";
+	int rc;
+
+	if (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ||
+	    xml_attr(w, "name", t->name) < 0 ||
+	    xml_attr(w, "classname", rep->policy_name) < 0 ||
+	    xml_attr(w, "file", t->at.file) < 0 ||
+	    xml_attr_num(w, "line", t->at.line) < 0)
+		return -1;
+	if (!t->passed) {
+		if (xmlTextWriterStartElement(w, (const xmlChar *)what) < 0 ||
+		    xmlTextWriterStartAttribute(w, BAD_CAST "message") < 0)
+			return -1;
+		rc = t->error ? xml_text(w, t->actual)
+		     : xml_text(w, "expected ") < 0 || xml_text(w, t->expected) < 0 ||
+		       xml_text(w, "; actual ") < 0 ? -1 : xml_text(w, t->actual);
+		if (rc < 0 || xmlTextWriterEndAttribute(w) < 0 ||
+		    xml_attr(w, "type", t->error ? "error" : "expectation") < 0 ||
+		    xml_text(w, "expected: ") < 0 || xml_text(w, t->expected) < 0 ||
+		    xml_text(w, "\nactual: ") < 0 || xml_text(w, t->actual) < 0 ||
+		    xmlTextWriterEndElement(w) < 0)
+			return -1;
+	}
+	return xmlTextWriterEndElement(w);
 }
 
 char *
 report_test_junit(const mc_test_report *const *reps, size_t n, size_t *len)
 {
 	size_t tests = 0, failures = 0, errors = 0;
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
 	char *text = NULL;
-	FILE *out = open_memstream(&text, len);
+	bool ok;
 
-	if (!out)
+	if (!w) {
+		xmlBufferFree(buf);
 		return NULL;
+	}
 	for (size_t r = 0; r < n; r++) {
 		tests += reps[r]->ntests;
 		failures += reps[r]->nfailed - reps[r]->nerrors;
 		errors += reps[r]->nerrors;
 	}
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-	fprintf(out, "<testsuites name=\"migcheck test\" tests=\"%zu\" "
-		"failures=\"%zu\" errors=\"%zu\">\n", tests, failures, errors);
-	for (size_t r = 0; r < n; r++) {
+	ok = xmlTextWriterSetIndent(w, 1) >= 0 &&
+	     xmlTextWriterSetIndentString(w, BAD_CAST "  ") >= 0 &&
+	     xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) >= 0 &&
+	     xmlTextWriterStartElement(w, BAD_CAST "testsuites") >= 0 &&
+	     xml_attr(w, "name", "migcheck test") >= 0 &&
+	     xml_attr_num(w, "tests", tests) >= 0 &&
+	     xml_attr_num(w, "failures", failures) >= 0 &&
+	     xml_attr_num(w, "errors", errors) >= 0;
+	for (size_t r = 0; r < n && ok; r++) {
 		const mc_test_report *rep = reps[r];
 
-		fputs("  <testsuite name=\"", out);
-		xml(out, rep->policy_name);
-		fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-			"skipped=\"0\" file=\"", rep->ntests,
-			rep->nfailed - rep->nerrors, rep->nerrors);
-		xml(out, rep->policy_file);
-		fputs("\">\n", out);
-		for (size_t i = 0; i < rep->ntests; i++) {
-			const mc_test_case *t = &rep->tests[i];
-			const char *what = t->error ? "error" : "failure";
-
-			fputs("    <testcase name=\"", out);
-			xml(out, t->name);
-			fputs("\" classname=\"", out);
-			xml(out, rep->policy_name);
-			fputs("\" file=\"", out);
-			xml(out, t->at.file);
-			fprintf(out, "\" line=\"%u\"", t->at.line);
-			if (t->passed) {
-				fputs("/>\n", out);
-				continue;
-			}
-			fprintf(out, ">\n      <%s message=\"", what);
-			if (t->error) {
-				xml(out, t->actual);
-			} else {
-				fputs("expected ", out);
-				xml(out, t->expected);
-				fputs("; actual ", out);
-				xml(out, t->actual);
-			}
-			fprintf(out, "\" type=\"%s\">", t->error ? "error" : "expectation");
-			fputs("expected: ", out);
-			xml(out, t->expected);
-			fputs("\nactual: ", out);
-			xml(out, t->actual);
-			fprintf(out, "</%s>\n    </testcase>\n", what);
-		}
-		fputs("  </testsuite>\n", out);
+		ok = xmlTextWriterStartElement(w, BAD_CAST "testsuite") >= 0 &&
+		     xml_attr(w, "name", rep->policy_name) >= 0 &&
+		     xml_attr_num(w, "tests", rep->ntests) >= 0 &&
+		     xml_attr_num(w, "failures", rep->nfailed - rep->nerrors) >= 0 &&
+		     xml_attr_num(w, "errors", rep->nerrors) >= 0 &&
+		     xml_attr_num(w, "skipped", 0) >= 0 &&
+		     xml_attr(w, "file", rep->policy_file) >= 0;
+		for (size_t i = 0; i < rep->ntests && ok; i++)
+			ok = junit_case(w, rep, &rep->tests[i]) >= 0;
+		ok = ok && xmlTextWriterEndElement(w) >= 0;
 	}
-	fputs("</testsuites>\n", out);
-	if (fclose(out) != 0) {
-		free(text);
-		return NULL;
+	ok = ok && xmlTextWriterEndDocument(w) >= 0;
+	xmlFreeTextWriter(w);
+	if (ok && (text = malloc((size_t)xmlBufferLength(buf) + 1))) {
+		*len = (size_t)xmlBufferLength(buf);
+		memcpy(text, xmlBufferContent(buf), *len);
+		text[*len] = '\0';
 	}
+	xmlBufferFree(buf);
 	return text;
 }

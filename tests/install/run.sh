@@ -62,7 +62,7 @@ if [ -n "$cc" ]; then
 	for f in "$prefix"/cli/*.c; do
 		"$cc" "$@" -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror \
 			-DMC_INSTALL_DATADIR="\"$prefix/share/migcheck\"" \
-			-I"$prefix/include" $(pkg-config --cflags jansson) \
+			-I"$prefix/include" $(pkg-config --cflags jansson libxml-2.0) \
 			-c "$f" -o "${f%.c}.o" ||
 			{ echo "${f##*/} does not compile against the installed header"; exit 1; }
 	done
