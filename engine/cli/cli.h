@@ -254,8 +254,21 @@ void cli_text_style(cli_text *t, const char *sgr);
  * when memory ran out. */
 char *cli_text_close(cli_text *t, size_t *len);
 
+/* The marks text reports draw: UTF-8 ones, or ASCII under a locale whose
+ * character set is not UTF-8. */
+typedef struct cli_glyphs {
+	const char *star, *half, *empty;   /* a rating's five: "★★★½☆", "***+." */
+	const char *cross, *tick;          /* a violation, a check that passed */
+	const char *bullet, *dot;          /* a remedy; between values */
+} cli_glyphs;
+
+/* The glyphs for the environment's locale (LC_ALL, else LC_CTYPE, else
+ * LANG, as setlocale would choose): UTF-8 when it names UTF-8. One of two
+ * constant tables; a report asks once. */
+const cli_glyphs *cli_glyphs_get(void);
+
 /* A rating in half stars as five stars: "★★★½☆". */
-void cli_stars(FILE *out, unsigned halves);
+void cli_stars(FILE *out, unsigned halves, const cli_glyphs *g);
 
 /* A rating in half stars as text: "3.5", "5". */
 void cli_rating(char *buf, size_t size, unsigned halves);

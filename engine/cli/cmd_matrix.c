@@ -49,6 +49,7 @@ shared(const mc_matrix_kind *k, size_t i)
 static void
 kind_classes(FILE *out, const mc_matrix_kind *k)
 {
+	const cli_glyphs *g = cli_glyphs_get();
 	size_t nvalues = k->nclasses ? k->classes[0].nvalues : 0, n = 0;
 	bool *common = calloc(nvalues + 1, sizeof(*common));
 
@@ -57,7 +58,10 @@ kind_classes(FILE *out, const mc_matrix_kind *k)
 	for (size_t i = 0; common && k->nclasses > 1 && i < nvalues; i++) {
 		if (!(common[i] = shared(k, i)))
 			continue;
-		fputs(n++ ? " · " : "  Every class: ", out);
+		if (n++)
+			cli_printf(out, " %s ", g->dot);
+		else
+			fputs("  Every class: ", out);
 		short_value(out, &k->classes[0].values[i]);
 	}
 	if (n)
@@ -73,7 +77,10 @@ kind_classes(FILE *out, const mc_matrix_kind *k)
 		for (size_t i = 0; i < cl->nvalues; i++) {
 			if (common && common[i])
 				continue;
-			fputs(n++ ? " · " : "\n      ", out);
+			if (n++)
+				cli_printf(out, " %s ", g->dot);
+			else
+				fputs("\n      ", out);
 			short_value(out, &cl->values[i]);
 		}
 		if (cl->nhosts > 1)

@@ -25,6 +25,7 @@ location(FILE *out, const mc_location *at)
 static char *
 plan_text(const mc_plan_result *res, size_t *len)
 {
+	const cli_glyphs *g = cli_glyphs_get();
 	cli_text report;
 	FILE *out;
 
@@ -66,7 +67,7 @@ plan_text(const mc_plan_result *res, size_t *len)
 
 			cli_rating(rating, sizeof(rating), v->targets[t].rating_halves);
 			fputs("    ", out);
-			cli_stars(out, v->targets[t].rating_halves);
+			cli_stars(out, v->targets[t].rating_halves, g);
 			cli_printf(out, " %-3s  %s\n", rating, v->targets[t].host);
 		}
 	}

@@ -1083,16 +1083,33 @@ cli_write_file(const char *path, const char *text, size_t len)
 	return cli_sink_close(&s, true);
 }
 
+const cli_glyphs *
+cli_glyphs_get(void)
+{
+	static const cli_glyphs utf8 = {"★", "½", "☆", "✗", "✓", "•", "·"};
+	static const cli_glyphs ascii = {"*", "+", ".", "x", "v", "-", "|"};
+	const char *names[] = {"LC_ALL", "LC_CTYPE", "LANG"}, *loc = NULL;
+
+	for (size_t i = 0; i < 3 && !loc; i++) {
+		loc = getenv(names[i]);
+		if (loc && !*loc)
+			loc = NULL;
+	}
+	if (loc && (strcasestr(loc, "utf-8") || strcasestr(loc, "utf8")))
+		return &utf8;
+	return &ascii;
+}
+
 void
-cli_stars(FILE *out, unsigned halves)
+cli_stars(FILE *out, unsigned halves, const cli_glyphs *g)
 {
 	for (unsigned i = 0; i < 5; i++) {
 		if (halves >= 2 * i + 2)
-			fputs("★", out);
+			fputs(g->star, out);
 		else if (halves == 2 * i + 1)
-			fputs("½", out);
+			fputs(g->half, out);
 		else
-			fputs("☆", out);
+			fputs(g->empty, out);
 	}
 }
 

@@ -20,6 +20,7 @@
 typedef struct style {
 	const char *ok, *bad, *dim, *bold, *off;
 	cli_text *report;
+	const cli_glyphs *g;
 } style;
 
 /* Switches to a style of st (one of its members). */
@@ -66,7 +67,7 @@ explain(FILE *out, const mc_host_verdict *h, const style *st)
 		if (!last || strcmp(last, v->message) != 0) {
 			fputs("    ", out);
 			use(st, st->bad);
-			fputs("✗", out);
+			fputs(st->g->cross, out);
 			use(st, st->off);
 			cli_printf(out, " %s\n", v->message);
 		}
@@ -84,7 +85,7 @@ explain(FILE *out, const mc_host_verdict *h, const style *st)
 		fputc('\n', out);
 		for (size_t i = 0; i < h->nremedies; i++) {
 			const mc_remedy_hit *r = &h->remedies[i];
-			cli_printf(out, "      • %s: %s\n", r->id, r->says);
+			cli_printf(out, "      %s %s: %s\n", st->g->bullet, r->id, r->says);
 			if (r->warning)
 				cli_printf(out, "        warning: %s\n", r->warning);
 		}
@@ -148,22 +149,29 @@ relaxed_for_all(const mc_check_result *res)
 	return res->nhosts > 0 && res->hosts[0].nrelaxed > 0;
 }
 
-static const char *
-outcome_mark(mc_trace_outcome o)
+/* A trace line's mark and outcome, nine columns: "✓ passed ". */
+static void
+outcome_mark(FILE *out, mc_trace_outcome o, const cli_glyphs *g)
 {
 	switch (o) {
 	case MC_TRACE_PASSED:
-		return "✓ passed ";
+		cli_printf(out, "%s passed ", g->tick);
+		break;
 	case MC_TRACE_FAILED:
-		return "✗ failed ";
+		cli_printf(out, "%s failed ", g->cross);
+		break;
 	case MC_TRACE_UNDECIDED:
-		return "? unknown";
+		fputs("? unknown", out);
+		break;
 	case MC_TRACE_DROPPED:
-		return "- dropped";
+		fputs("- dropped", out);
+		break;
 	case MC_TRACE_APPLIED:
-		return "+ applied";
+		fputs("+ applied", out);
+		break;
 	default:
-		return "  no     ";
+		fputs("  no     ", out);
+		break;
 	}
 }
 
@@ -195,8 +203,9 @@ trace(FILE *out, const mc_host_verdict *h, const style *st)
 	for (size_t i = 0; i < h->ntrace; i++) {
 		const mc_trace_entry *e = &h->trace[i];
 
-		cli_printf(out, "      %s  %-*s", outcome_mark(e->outcome), (int)width,
-			   e->check);
+		fputs("      ", out);
+		outcome_mark(out, e->outcome, st->g);
+		cli_printf(out, "  %-*s", (int)width, e->check);
 		if (e->detail)
 			cli_printf(out, "  %s", e->detail);
 		else if (e->source.type != MC_VALUE_NONE || e->target.type != MC_VALUE_NONE)
@@ -211,9 +220,9 @@ trace(FILE *out, const mc_host_verdict *h, const style *st)
 char *
 report_check_text(const mc_check_result *res, bool color, size_t *len)
 {
-	style plain = {"", "", "", "", "", NULL};
+	style plain = {"", "", "", "", "", NULL, cli_glyphs_get()};
 	style ansi = {"\033[32m", "\033[31m", "\033[2m", "\033[1m", "\033[0m",
-		      NULL};
+		      NULL, plain.g};
 	style *st = color ? &ansi : &plain;
 	size_t width = 4;
 	cli_text report;
@@ -244,7 +253,7 @@ report_check_text(const mc_check_result *res, bool color, size_t *len)
 		char rating[16];
 
 		cli_rating(rating, sizeof(rating), h->rating_halves);
-		cli_stars(out, h->rating_halves);
+		cli_stars(out, h->rating_halves, st->g);
 		cli_printf(out, " %-3s  %-*s  ", rating, (int)width, h->name);
 		use(st, h->allowed ? st->ok : st->bad);
 		fputs(h->allowed ? "allowed" : "refused", out);

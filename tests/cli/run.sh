@@ -9,6 +9,9 @@
 #   stderr  (optional) the standard error expected, byte for byte
 #   stdin   (optional) what the command reads on standard input (else
 #           nothing)
+#   env     (optional) VAR=VALUE words set for the command, after the
+#           defaults: NO_COLOR=1 and LC_ALL=C.UTF-8 (the reports' glyphs
+#           are UTF-8 under a UTF-8 locale, ASCII under another)
 #
 # UPDATE=1 sh tests/cli/run.sh BIN rewrites stdout, stderr (where present) and
 # status from what the program prints now: review the diff before committing.
@@ -27,7 +30,10 @@ for dir in "$here"/cases/*/; do
 	eval "set -- $args"
 	in=/dev/null
 	[ -f "$dir/stdin" ] && in="$dir/stdin"
-	NO_COLOR=1 timeout 20 "$bin" "$@" <"$in" >"$tmp/out" 2>"$tmp/err"
+	vars=
+	[ -f "$dir/env" ] && vars=$(cat "$dir/env")
+	# shellcheck disable=SC2086
+	env NO_COLOR=1 LC_ALL=C.UTF-8 $vars timeout 20 "$bin" "$@" <"$in" >"$tmp/out" 2>"$tmp/err"
 	status=$?
 	if [ "${UPDATE:-}" = 1 ]; then
 		cp "$tmp/out" "$dir/stdout"
