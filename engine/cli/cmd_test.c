@@ -17,6 +17,14 @@ test_junit(const mc_test_report *const *reps, size_t n, bool coverage,
 	return report_test_junit(reps, n, len);
 }
 
+static char *
+test_json(const mc_test_report *const *reps, size_t n, bool coverage,
+	  bool color, size_t *len)
+{
+	(void)color;
+	return report_test_json(reps, n, coverage, len);
+}
+
 /* The formats of `migcheck test`, the default first. */
 static const struct test_format {
 	const char *name;
@@ -24,6 +32,7 @@ static const struct test_format {
 		       bool coverage, bool color, size_t *len);
 } test_formats[] = {
 	{"text", report_test_text},
+	{"json", test_json},
 	{"junit", test_junit},
 };
 
@@ -31,11 +40,11 @@ enum { OPT_FORMAT = 256, OPT_COVERAGE };
 
 static const cli_opt test_opts[] = {
 	{0, NULL, NULL, "POLICY...", NULL, 0, NULL},
-	{OPT_FORMAT, "format", "FORMAT", "[--format text|junit]",
-	 "text (default) or junit (JUnit XML)", CLI_OPT_VALUE, NULL},
+	{OPT_FORMAT, "format", "FORMAT", "[--format text|json|junit]",
+	 "text (default), json, or junit (JUnit XML)", CLI_OPT_VALUE, NULL},
 	{OPT_COVERAGE, "coverage", NULL, "[--coverage]",
 	 "list the policy's checks that no test\n"
-	 "exercises (text output)", 0, NULL},
+	 "exercises (text; json: every check)", 0, NULL},
 	CLI_OPT_SHARED(CLI_OPT_BREAK, 0),
 	CLI_OPT_LAST,
 };

@@ -10,6 +10,7 @@
 
 #include "report_test.h"
 #include "cli.h"
+#include "json.h"
 
 /* ------------------------------------------------------------------------
  * Text
@@ -74,6 +75,67 @@ report_test_text(const mc_test_report *const *reps, size_t n, bool coverage,
 	}
 	cli_printf(out, "\n%zu passed, %zu failed\n", passed, failed);
 	return cli_text_close(&report, len);
+}
+
+/* ------------------------------------------------------------------------
+ * JSON
+ */
+
+static json_t *
+test_json(jctx *j, const mc_test_case *t)
+{
+	json_t *o = json_object();
+
+	jset(j, o, "name", json_string(t->name));
+	jset(j, o, "at", jlocation(&t->at));
+	jset(j, o, "outcome", json_string(t->passed ? "passed" : t->error ? "error"
+					  : "failed"));
+	if (!t->passed) {
+		jset(j, o, "expected", t->expected ? json_string(t->expected) : json_null());
+		jset(j, o, t->error ? "error" : "actual",
+		     t->actual ? json_string(t->actual) : json_null());
+	}
+	return o;
+}
+
+char *
+report_test_json(const mc_test_report *const *reps, size_t n, bool coverage,
+		 size_t *len)
+{
+	jctx j = {true};
+	json_t *root = json_object(), *pols = json_array();
+	size_t passed = 0, failed = 0;
+
+	for (size_t r = 0; r < n; r++) {
+		const mc_test_report *rep = reps[r];
+		json_t *pol = json_object(), *tests = json_array();
+
+		jset(&j, pol, "name", json_string(rep->policy_name));
+		jset(&j, pol, "file", json_string(rep->policy_file));
+		for (size_t i = 0; i < rep->ntests; i++)
+			jpush(&j, tests, test_json(&j, &rep->tests[i]));
+		jset(&j, pol, "tests", tests);
+		if (coverage) {
+			json_t *cov = json_array();
+
+			for (size_t i = 0; i < rep->ncoverage; i++) {
+				json_t *c = json_object();
+
+				jset(&j, c, "check", json_string(rep->coverage[i].name));
+				jset(&j, c, "at", jlocation(&rep->coverage[i].at));
+				jset(&j, c, "exercised", json_boolean(rep->coverage[i].exercised));
+				jpush(&j, cov, c);
+			}
+			jset(&j, pol, "coverage", cov);
+		}
+		jpush(&j, pols, pol);
+		passed += rep->ntests - rep->nfailed;
+		failed += rep->nfailed;
+	}
+	jset(&j, root, "policies", pols);
+	jset(&j, root, "passed", json_integer((json_int_t)passed));
+	jset(&j, root, "failed", json_integer((json_int_t)failed));
+	return jdump(&j, root, len);
 }
 
 /* ------------------------------------------------------------------------
