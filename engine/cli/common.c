@@ -2,7 +2,7 @@
 /*
  * common.c - shared command-line plumbing.
  */
-#define _GNU_SOURCE  /* fopencookie, sync_file_range: a report's writeback */
+#define _GNU_SOURCE  /* fopencookie, sync_file_range (a report's writeback), strcasestr */
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
