@@ -38,14 +38,20 @@ if [ "${1:-}" = --job ]; then
 	cmd=${rest#*|}
 	log=$dir/log/$name
 	eval "set -- $cmd"
-	# A golden case reads the `stdin` beside its `stdout`, if it has one.
+	# A golden case reads the `stdin` beside its `stdout`, if it has one,
+	# and runs in the environment tests/cli/run.sh gives it: C.UTF-8, and
+	# its `env` file.
 	in=/dev/null
+	vars=
 	case $golden in
-	*/stdout) [ -f "${golden%stdout}stdin" ] && in=${golden%stdout}stdin ;;
+	*/stdout)
+		[ -f "${golden%stdout}stdin" ] && in=${golden%stdout}stdin
+		[ -f "${golden%stdout}env" ] && vars=$(cat "${golden%stdout}env") ;;
 	esac
 	t0=$(date +%s)
-	CK_FORK=no MC_TEST_SLOW=1 NO_COLOR=1 $MC_VG --log-file="$log.vg" "$@" \
-		<"$in" >"$log.out" 2>"$log.err"
+	# shellcheck disable=SC2086
+	env CK_FORK=no MC_TEST_SLOW=1 NO_COLOR=1 LC_ALL=C.UTF-8 $vars \
+		$MC_VG --log-file="$log.vg" "$@" <"$in" >"$log.out" 2>"$log.err"
 	status=$?
 	secs=$(($(date +%s) - t0))
 	why=
