@@ -67,6 +67,9 @@ bool cli_dumb(void);
  * command line, so that every report and diagnostic sees it). */
 #define CLI_COLOR_ENV "MIGCHECK_COLOR"
 
+/* The values of --color, the default first. */
+extern const char *const cli_color_whens[3];
+
 /* True when colors may be written to the stream: with --color=always;
  * never with --color=never; else (auto) on a terminal that is not dumb,
  * NO_COLOR unset. */
@@ -176,8 +179,8 @@ typedef struct cli_fleet {
  * runs out. */
 int cli_fleet_init(cli_fleet *cf, int argc);
 
-/* Takes option c ('p' or 'i'); CLI_ERROR after a usage error. */
-int cli_fleet_option(cli_fleet *cf, const char *cmd, int c, char *arg);
+/* Takes option c ('p' or 'i'); the parser has refused a second -p. */
+void cli_fleet_option(cli_fleet *cf, int c, char *arg);
 
 /*
  * The next of a command's own options, as cli_opt_next() gives them, once

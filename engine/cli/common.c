@@ -28,6 +28,8 @@ cli_dumb(void)
 	return !term || !*term || strcmp(term, "dumb") == 0;
 }
 
+const char *const cli_color_whens[3] = {"auto", "always", "never"};
+
 bool
 cli_color(FILE *stream)
 {
@@ -655,15 +657,13 @@ cli_fleet_init(cli_fleet *cf, int argc)
 	return CLI_YES;
 }
 
-int
-cli_fleet_option(cli_fleet *cf, const char *cmd, int c, char *arg)
+void
+cli_fleet_option(cli_fleet *cf, int c, char *arg)
 {
-	(void)cmd;
 	if (c == 'i')
 		cf->inventories[cf->ninv++] = arg;
 	else
-		cf->policy_path = arg;   /* once: the parser refuses a second -p */
-	return CLI_YES;
+		cf->policy_path = arg;
 }
 
 int
@@ -683,8 +683,7 @@ cli_next_option(cli_parser *p, cli_shared *sh, cli_fleet *cf, char **arg)
 			if (cli_shared_option(sh, cmd, c, *arg) != CLI_YES)
 				return CLI_OPT_ERROR;
 		} else if (cf && (c == 'p' || c == 'i')) {
-			if (cli_fleet_option(cf, cmd, c, *arg) != CLI_YES)
-				return CLI_OPT_ERROR;
+			cli_fleet_option(cf, c, *arg);
 		} else {
 			return c;
 		}
@@ -962,12 +961,9 @@ cli_sink_close(cli_sink *s, bool ok)
 
 	if (!s->f)
 		return CLI_ERROR;
+	/* Standard output's write errors are main's to report (written()),
+	 * for every command alike. */
 	if (s->f == stdout) {
-		if ((fflush(stdout) != 0 || ferror(stdout)) && ok) {
-			fprintf(stderr, "migcheck: error: cannot write the output: %s\n",
-				strerror(errno));
-			ok = false;
-		}
 		s->f = NULL;
 		return ok ? CLI_YES : CLI_ERROR;
 	}

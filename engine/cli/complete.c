@@ -187,10 +187,8 @@ cli_complete(const cli_command *commands, size_t ncommands, int argc, char **arg
 	/* --color WHEN, which every command takes, is no part of any. */
 	for (size_t i = 0, k = 0; i < n; i++) {
 		if (i + 2 == n && strcmp(words[i], "--color") == 0) {
-			static const char *const whens[] = {"auto", "always", "never"};
-
 			for (size_t w = 0; w < 3; w++)
-				offer(whens[w], words[n - 1]);
+				offer(cli_color_whens[w], words[n - 1]);
 			return CLI_YES;
 		}
 		if (i + 1 < n && (strcmp(words[i], "--color") == 0 ||
@@ -203,7 +201,7 @@ cli_complete(const cli_command *commands, size_t ncommands, int argc, char **arg
 			n = k;
 	}
 	cur = n ? words[n - 1] : "";
-	if (n <= 1) {
+	if (n <= 1 || (n == 2 && strcmp(words[0], "help") == 0)) {
 		for (size_t i = 0; i < ncommands; i++)
 			offer(commands[i].name, cur);
 		return CLI_YES;
@@ -211,11 +209,6 @@ cli_complete(const cli_command *commands, size_t ncommands, int argc, char **arg
 	for (size_t i = 0; i < ncommands && !c; i++) {
 		if (strcmp(commands[i].name, words[0]) == 0)
 			c = &commands[i];
-	}
-	if (c && !c->spec && strcmp(c->name, "help") == 0 && n == 2) {
-		for (size_t i = 0; i < ncommands; i++)
-			offer(commands[i].name, cur);
-		return CLI_YES;
 	}
 	if (!c || !c->spec)
 		return CLI_YES;

@@ -71,6 +71,16 @@ written(int status)
 	return CLI_ERROR;
 }
 
+static bool
+known_when(const char *when)
+{
+	for (size_t i = 0; i < 3; i++) {
+		if (strcmp(when, cli_color_whens[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Takes --color=WHEN (or --color WHEN) out of argv, wherever it is before
  * a "--": every command's colors follow it (cli_color). Returns false
@@ -79,7 +89,6 @@ written(int status)
 static bool
 take_color(int *argc, char **argv)
 {
-	static const char *const whens[] = {"auto", "always", "never"};
 	int out = 1;
 
 	for (int i = 1; i < *argc; i++) {
@@ -98,9 +107,9 @@ take_color(int *argc, char **argv)
 			argv[out++] = argv[i];
 			continue;
 		}
-		if (strcmp(when, "auto") != 0 && strcmp(when, "always") != 0 &&
-		    strcmp(when, "never") != 0) {
-			near = mc_text_nearest(when, whens, 3, sizeof(*whens));
+		if (!known_when(when)) {
+			near = mc_text_nearest(when, cli_color_whens, 3,
+					       sizeof(*cli_color_whens));
 			fprintf(stderr, "migcheck: error: --color takes auto, always or never, "
 				"not '%s'%s%s%s\n", when, near ? " (did you mean '" : "",
 				near ? near : "", near ? "'?)" : "");
