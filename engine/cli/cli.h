@@ -112,6 +112,12 @@ int cli_bad_option(const char *cmd, int c, const char *arg);
  */
 char *cli_default_policy(void);
 
+/* What a JSON document of the commands says it is: "schema" names the
+ * file of schemas/ (installed in share/migcheck/schemas) that describes
+ * it, NAME-VERSION.json; the version goes up when a key changes its
+ * meaning or goes away (docs/schemas.md). */
+#define CLI_SCHEMA(name, version) "schemas/" name "-" #version ".json"
+
 /* The name standard input goes by in messages, read for a FILE "-". */
 #define CLI_STDIN_NAME "<stdin>"
 

@@ -222,6 +222,7 @@ report_json(const mc_baseline_result *res, size_t *len)
 	json_t *root = json_object(), *pol = json_object(), *fields = json_array(),
 	       *hosts = json_array();
 
+	jset(&j, root, "schema", json_string(CLI_SCHEMA("baseline", 1)));
 	jset(&j, pol, "name", json_string(res->policy_name));
 	jset(&j, pol, "file", json_string(res->policy_file));
 	jset(&j, pol, "digest", json_string(res->policy_digest));

@@ -391,6 +391,7 @@ diff_json(FILE *out, const diff *d, bool compact)
 
 	jw_init(&w, out, compact);
 	jw_object(&w);
+	jw_key_string(&w, "schema", CLI_SCHEMA("diff", 1));
 	jw_key(&w, "old");
 	policy_json(&w, d->pol[0]);
 	jw_key(&w, "new");

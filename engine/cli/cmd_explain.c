@@ -256,6 +256,7 @@ explain_json(const mc_explanation *e, size_t *len)
 	jctx j = {true};
 	json_t *root = json_object(), *pol = json_object(), *a, *o, *t;
 
+	jset(&j, root, "schema", json_string(CLI_SCHEMA("explain", 1)));
 	jstr(&j, pol, "name", e->name);
 	jstr(&j, pol, "description", e->description);
 	jstr(&j, pol, "file", e->file);

@@ -320,6 +320,7 @@ matrix_json(FILE *dest, const mc_matrix_result *res)
 	size_t dlen = 0;
 	char *doc;
 
+	jset(&j, root, "schema", json_string(CLI_SCHEMA("matrix", 1)));
 	jset(&j, pol, "name", json_string(res->policy_name));
 	jset(&j, pol, "file", json_string(res->policy_file));
 	jset(&j, pol, "digest", json_string(res->policy_digest));

@@ -127,6 +127,7 @@ plan_json(FILE *out, const mc_plan_result *res, bool compact)
 
 	jw_init(&w, out, compact);
 	jw_object(&w);
+	jw_key_string(&w, "schema", CLI_SCHEMA("plan", 1));
 	jw_key(&w, "policy");
 	jw_object(&w);
 	jw_key_string(&w, "name", res->policy_name);

@@ -73,12 +73,24 @@ jstr(jctx *j, json_t *o, const char *key, const char *s)
 json_t *
 jlocation(const mc_location *at)
 {
-	char buf[4096];
-
 	if (!at->file)
 		return json_null();
-	snprintf(buf, sizeof(buf), "%s:%u:%u", at->file, at->line, at->column);
-	return json_string(buf);
+	return jplace(at->file, at->line, at->column);
+}
+
+json_t *
+jplace(const char *file, unsigned line, unsigned column)
+{
+	int n = snprintf(NULL, 0, "%s:%u:%u", file, line, column);
+	char *s = n < 0 ? NULL : malloc((size_t)n + 1);
+	json_t *v;
+
+	if (!s)
+		return NULL;
+	snprintf(s, (size_t)n + 1, "%s:%u:%u", file, line, column);
+	v = jtext(s);
+	free(s);
+	return v;
 }
 
 json_t *

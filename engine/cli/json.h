@@ -31,8 +31,12 @@ json_t *jtext(const char *s);
 /* o[key] = s when s is not NULL. */
 void jstr(jctx *j, json_t *o, const char *key, const char *s);
 
-/* A place in a policy as "FILE:LINE:COL", or null when it has no file. */
+/* A place in a policy as "FILE:LINE:COL", or null when it has no file:
+ * the one form of a location in every document. */
 json_t *jlocation(const mc_location *at);
+
+/* The text "FILE:LINE:COL"; NULL when memory runs out. */
+json_t *jplace(const char *file, unsigned line, unsigned column);
 
 /* A rating in half stars as stars: 4 or 4.5. */
 json_t *jrating(unsigned halves);

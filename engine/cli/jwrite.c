@@ -141,13 +141,12 @@ jw_end(jw *w)
 	putch(w, w->close[w->depth]);
 }
 
-/* Writes s as a JSON string, as jansson does. */
+/* Writes the text of s inside a JSON string, escaped as jansson does. */
 static void
-quoted(jw *w, const char *s)
+escaped(jw *w, const char *s)
 {
 	size_t len = strlen(s), start = 0, i = 0;
 
-	putch(w, '"');
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
 		const char *esc = NULL;
@@ -188,6 +187,14 @@ quoted(jw *w, const char *s)
 		start = ++i;
 	}
 	put(w, s + start, len - start);
+}
+
+/* Writes s as a JSON string, as jansson does. */
+static void
+quoted(jw *w, const char *s)
+{
+	putch(w, '"');
+	escaped(w, s);
 	putch(w, '"');
 }
 
@@ -242,12 +249,14 @@ jw_location(jw *w, const mc_location *at)
 		jw_null(w);
 		return;
 	}
-	member(w);
-	/* As quoted() would write the text "FILE:LINE:COL". */
-	char buf[4096];
+	char place[24];
 
-	snprintf(buf, sizeof(buf), "%s:%u:%u", at->file, at->line, at->column);
-	quoted(w, buf);
+	member(w);
+	snprintf(place, sizeof(place), ":%u:%u", at->line, at->column);
+	putch(w, '"');
+	escaped(w, at->file);
+	put(w, place, strlen(place));
+	putch(w, '"');
 }
 
 void

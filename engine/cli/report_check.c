@@ -369,6 +369,7 @@ report_check_json(const mc_check_result *res, bool compact, size_t *len)
 	json_t *root = json_object(), *pol = json_object(), *vm = json_object(),
 	       *hosts = json_array();
 
+	jset(&j, root, "schema", json_string(CLI_SCHEMA("check", 1)));
 	jset(&j, pol, "name", json_string(res->policy_name));
 	jset(&j, pol, "file", json_string(res->policy_file));
 	jset(&j, pol, "digest", json_string(res->policy_digest));

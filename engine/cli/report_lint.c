@@ -192,6 +192,7 @@ report_lint_json(const lint_file *files, size_t n, size_t *len)
 	json_t *root = json_object(), *pols = json_array(), *finds = json_array();
 	size_t errors, warnings;
 
+	jset(&j, root, "schema", json_string(CLI_SCHEMA("lint", 1)));
 	for (size_t f = 0; f < n; f++) {
 		json_t *pol = json_object();
 		size_t e = 0, w = 0;
@@ -212,11 +213,10 @@ report_lint_json(const lint_file *files, size_t n, size_t *len)
 			jset(&j, fd, "id", json_string(report_lint_id(it)));
 			jset(&j, fd, "severity", json_string(severity_name(it->severity)));
 			jset(&j, fd, "policy", json_string(files[f].path));
-			jset(&j, fd, "file", json_string(finding_file(&files[f], it)));
-			if (it->at.line) {
-				jset(&j, fd, "line", json_integer(it->at.line));
-				jset(&j, fd, "column", json_integer(it->at.column));
-			}
+			jset(&j, fd, "at", it->at.line
+			     ? jplace(finding_file(&files[f], it), it->at.line,
+				      it->at.column)
+			     : json_null());
 			jset(&j, fd, "message", json_string(it->message));
 			jpush(&j, finds, fd);
 		}

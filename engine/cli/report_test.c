@@ -106,6 +106,7 @@ report_test_json(const mc_test_report *const *reps, size_t n, bool coverage,
 	json_t *root = json_object(), *pols = json_array();
 	size_t passed = 0, failed = 0;
 
+	jset(&j, root, "schema", json_string(CLI_SCHEMA("test", 1)));
 	for (size_t r = 0; r < n; r++) {
 		const mc_test_report *rep = reps[r];
 		json_t *pol = json_object(), *tests = json_array();
