@@ -3,7 +3,7 @@
 # After `cmake --install`, migcheck finds its default policy without -p,
 # from any working directory, and says which file it used; the installed
 # policies pass their own tests on the installed examples; the
-# documentation is there. With CC (the second argument, and the flags
+# documentation and the schemas are there. With CC (the second argument, and the flags
 # after it: those the library was built with, such as -fsanitize=...),
 # what is installed alone builds programs: the CLI's sources against the
 # public header and libmigcheck.a, and a program of its own
@@ -30,6 +30,15 @@ echo "$out" | grep -q "match.manufacturer: source Intel, target AMD" ||
 for p in scvmm-2008.yaml scvmm-2008-r2.yaml hyperv.yaml; do
 	[ -f "$prefix/share/migcheck/policies/$p" ] || { echo "$p not installed"; exit 1; }
 done
+# The schemas are installed, all of them, and describe what the installed
+# binary writes.
+for f in "$src"/schemas/*.json; do
+	cmp -s "$f" "$prefix/share/migcheck/schemas/${f##*/}" ||
+		{ echo "schemas/${f##*/} not installed"; exit 1; }
+done
+"$prefix/bin/migcheck" check -i "$src/examples/kb969726.yaml" --vm web-01 --format json |
+	grep -q '^  "schema": "schemas/check-1.json",$' ||
+	{ echo "check's JSON does not name schemas/check-1.json"; exit 1; }
 [ -f "$prefix/include/migcheck.h" ] || { echo "migcheck.h not installed"; exit 1; }
 lib=$(find "$prefix" -name libmigcheck.a | head -n 1)
 [ -n "$lib" ] || { echo "libmigcheck.a not installed"; exit 1; }

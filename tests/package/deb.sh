@@ -29,6 +29,7 @@ for f in usr/bin/migcheck usr/include/migcheck.h usr/lib/libmigcheck.a \
 	usr/lib/cmake/migcheck/migcheckConfig.cmake usr/share/man/man1/migcheck.1 \
 	usr/share/migcheck/policies/scvmm-2008.yaml usr/share/migcheck/policies/hyperv.yaml \
 	usr/share/migcheck/examples/kb969726.yaml usr/share/doc/migcheck/LICENSE \
+	usr/share/migcheck/schemas/policy-1.json usr/share/migcheck/schemas/check-1.json \
 	usr/share/doc/migcheck/library.md usr/share/bash-completion/completions/migcheck \
 	usr/share/zsh/vendor-completions/_migcheck \
 	usr/share/fish/vendor_completions.d/migcheck.fish; do
