@@ -153,10 +153,8 @@ mark_off(fmt *f, const yaml_mark_t *m)
 {
 	size_t line = m->line, col = m->column, off, c, end;
 
-	if (line >= f->nlines) {
-		f->bad = true;
-		return f->len;
-	}
+	if (line >= f->nlines)
+		return f->len;  /* the stream's end, on a line libyaml adds */
 	if (line == f->cur_line && col >= f->cur_col) {
 		off = f->cur_off;
 		c = f->cur_col;
