@@ -98,10 +98,9 @@ typedef struct fmt {
  */
 
 static bool
-is_break(const char *s, size_t len, size_t i)
+is_break(char c)
 {
-	(void)len;
-	return s[i] == '\n' || s[i] == '\r';
+	return c == '\n' || c == '\r';
 }
 
 /* The length of the line break at i (CR LF is one), or 0. */
@@ -140,7 +139,7 @@ line_end(const fmt *f, size_t line)
 {
 	size_t e = line + 1 < f->nlines ? f->lines[line + 1] : f->len;
 
-	while (e > f->lines[line] && is_break(f->src, f->len, e - 1))
+	while (e > f->lines[line] && is_break(f->src[e - 1]))
 		e--;
 	return e;
 }
@@ -275,10 +274,6 @@ read_gap(fmt *f, size_t end, size_t *eol_off, size_t *eol_len)
 	f->nitems = 0;
 	*eol_len = 0;
 	*eol_off = 0;
-	if (f->fresh) {
-		/* f->pos is at a line start */
-		col = 0;
-	}
 	while (i < end) {
 		size_t b = break_len(f->src, end, i);
 
@@ -714,7 +709,6 @@ token(fmt *f, const yaml_token_t *t)
 	e = mark_off(f, &t->end_mark);
 	if (f->bad || f->nomem)
 		return;
-	/* (A closing bracket that starts a line lines up with the items.) */
 	at_start = gap(f, s, type, col, e == s);
 	if (f->bad || f->nomem || t->type == YAML_STREAM_END_TOKEN)
 		return;
