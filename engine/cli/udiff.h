@@ -18,11 +18,12 @@
  * blen bytes at bt (named bname): nothing when they are equal. A diff past
  * UDIFF_MAX_EDITS edits between the texts' common head and tail is
  * written as one change of everything between them (correct, if not the
- * shortest). False when memory runs out.
+ * shortest): the search keeps about 8 * UDIFF_MAX_EDITS^2 bytes (8 MB).
+ * False when memory runs out.
  */
 bool cli_udiff(cli_buf *b, const char *aname, const char *a, size_t alen,
 	       const char *bname, const char *bt, size_t blen);
 
-#define UDIFF_MAX_EDITS 4096
+#define UDIFF_MAX_EDITS 1000
 
 #endif
