@@ -31,7 +31,7 @@ typedef struct cli_command {
 /* The options of each command (cmd_*.c), for its parser, its help and
  * shell completion. */
 extern const cli_spec cli_baseline_spec, cli_check_spec, cli_diff_spec,
-	cli_explain_spec, cli_import_spec, cli_lint_spec, cli_matrix_spec,
+	cli_explain_spec, cli_fmt_spec, cli_import_spec, cli_lint_spec, cli_matrix_spec,
 	cli_plan_spec, cli_probe_spec, cli_test_spec;
 
 /* `migcheck complete WORD...`: what a shell may complete the last word
@@ -54,6 +54,8 @@ int cli_import(int argc, char **argv);
 void cli_import_help(FILE *out);
 int cli_lint(int argc, char **argv);
 void cli_lint_help(FILE *out);
+int cli_fmt(int argc, char **argv);
+void cli_fmt_help(FILE *out);
 int cli_test(int argc, char **argv);
 void cli_test_help(FILE *out);
 int cli_probe(int argc, char **argv);

@@ -23,6 +23,7 @@ static const cli_command commands[] = {
 	{"explain", "describe a policy in plain words", cli_explain, cli_explain_help, &cli_explain_spec},
 	{"import", "write an inventory from what hosts report about their processors", cli_import, cli_import_help, &cli_import_spec},
 	{"lint", "report errors and likely mistakes in policy files", cli_lint, cli_lint_help, &cli_lint_spec},
+	{"fmt", "lay out YAML policy files canonically, every comment kept", cli_fmt, cli_fmt_help, &cli_fmt_spec},
 	{"test", "run the tests of policies", cli_test, cli_test_help, &cli_test_spec},
 	{"probe", "print this machine's fingerprint as an inventory host", cli_probe, cli_probe_help, &cli_probe_spec},
 	{"version", "print the version", run_version, version_help, NULL},

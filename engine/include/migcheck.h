@@ -817,6 +817,29 @@ MC_API void mc_test_report_free(mc_test_report *report);
 MC_API int mc_policy_lint(const mc_policy *policy, mc_diag *diag);
 
 /* ------------------------------------------------------------------------
+ * Layout (`migcheck fmt`)
+ */
+
+/*
+ * Lays out the YAML policy of len bytes at buf (named name in
+ * diagnostics) in the canonical layout of docs/fmt.md: two spaces a
+ * level, one space after ':' and '-', flow collections spaced alike, at
+ * most one blank line in a row, every comment kept, every scalar's text
+ * and style kept. *out is malloc'd (free it with free()), NUL-terminated,
+ * its length in *outlen; laying out *out again gives *out. The text is
+ * read as any YAML file is, within limits (NULL: the defaults): what does
+ * not load is an error at its FILE:LINE:COL and MC_EINPUT (MC_ELIMIT past
+ * a limit), with *out NULL. Only UTF-8 is laid out. The output is parsed
+ * again before it is returned: should it not read as the same YAML events
+ * as buf, the call fails with MC_EINPUT and an error of code
+ * "fmt-internal" rather than return it. The policy is not compiled: a
+ * file that reads as YAML is laid out, whatever it says.
+ */
+MC_API int mc_policy_format(char **out, size_t *outlen, const char *name,
+			    const char *buf, size_t len,
+			    const mc_limits *limits, mc_diag *diag);
+
+/* ------------------------------------------------------------------------
  * Host records: importing and probing (`migcheck import`, `migcheck probe`)
  *
  * An mc_hostset is a list of host records, made from what platforms print

@@ -465,6 +465,7 @@ typedef struct job {
 			 with it */
 	bool strided; /* walked with a stride, however few its allocations:
 			 each run is costly (it reads a whole CPU map) */
+	bool format;  /* lay out the files of fmt_files (mc_policy_format) */
 } job;
 
 /* The fleet commands on a bound fleet; false when one failed. */
@@ -698,6 +699,36 @@ run_cpumap_job(const job *j)
 	mc_diag_free(diag);
 }
 
+/* The files the fmt job lays out: a messy one and a shipped policy. */
+static const char *const fmt_files[] = {
+	"tests/fmt/messy.yaml",
+	"policies/hyperv.yaml",
+};
+#define NFMT (sizeof(fmt_files) / sizeof(fmt_files[0]))
+static char *fmt_data[NFMT];
+static size_t fmt_len[NFMT];
+
+static void
+run_format_job(const job *j)
+{
+	(void)j;
+	for (size_t i = 0; i < NFMT; i++) {
+		mc_diag *diag = mc_diag_new();
+		char *out = NULL;
+		size_t len = 0;
+		int rc;
+
+		if (!diag)
+			return;
+		rc = mc_policy_format(&out, &len, fmt_files[i], fmt_data[i],
+				      fmt_len[i], NULL, diag);
+		if (step(rc, out, true, diag, "mc_policy_format"))
+			same(hash_bytes(0, out, len), "mc_policy_format");
+		free(out);
+		mc_diag_free(diag);
+	}
+}
+
 /* One host from several files, merged (tests/files/merge). */
 static const char *const merge_parts[] = {
 	"tests/files/merge/hv-01.status.yaml",
@@ -745,6 +776,7 @@ static const job jobs[] = {
 	  .explain = true, .lint = true },
 	{ .name = "import" },
 	{ .name = "cpumap", .cpumap = true, .strided = true },
+	{ .name = "format", .format = true },
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
 
@@ -772,6 +804,8 @@ run(const job *j, unsigned long n)
 	armed = true;
 	if (j->policy)
 		run_check_job(j);
+	else if (j->format)
+		run_format_job(j);
 	else if (j->cpumap)
 		run_cpumap_job(j);
 	else
@@ -820,6 +854,13 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	for (size_t i = 0; i < NFMT; i++) {
+		fmt_data[i] = slurp(fmt_files[i], &fmt_len[i]);
+		if (!fmt_data[i]) {
+			fprintf(stderr, "cannot read %s\n", fmt_files[i]);
+			return 2;
+		}
+	}
 	for (size_t i = 0; i < NJOBS; i++) {
 		if (argc > 1 && strcmp(argv[1], jobs[i].name) != 0)
 			continue;
@@ -827,5 +868,7 @@ main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < NIMPORTS; i++)
 		free(import_data[i]);
+	for (size_t i = 0; i < NFMT; i++)
+		free(fmt_data[i]);
 	return failures ? 1 : 0;
 }

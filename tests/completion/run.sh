@@ -43,6 +43,10 @@ bash_says "check" chec
 bash_says "--format" check --form
 bash_says "text json ndjson" check --format ""
 bash_says "sarif" lint --format s
+bash_says "fmt" fm
+bash_says "--diff" fmt --di
+bash_says "--fail" fmt --fa
+bash_says "policies/hyperv.yaml policies/hyperv-features.lua" fmt policies/hyperv
 bash_says "web-01 web-02" check -i examples/kb969726.yaml --vm w
 bash_says "hv-amd-01" check -i examples/kb969726.yaml --vm web-01 --to hv-a
 bash_says "saved-state stopped" check -p policies/hyperv.yaml --kind s

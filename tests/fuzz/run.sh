@@ -56,7 +56,7 @@ trap 'rm -rf "$scratch"' EXIT
 fuzz_one() {
 	local t=$1 dict max_len findings globs left runs rc seg n status cov ft execs crash
 	case $t in
-	policy_yaml | policy_lua) dict=policy.dict max_len=32768 ;;
+	policy_yaml | policy_lua | fmt) dict=policy.dict max_len=32768 ;;
 	cond) dict=policy.dict max_len=4096 ;;
 	lua_rule) dict=lua.dict max_len=4096 ;;
 	version) dict='' max_len=256 ;;
