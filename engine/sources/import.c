@@ -191,7 +191,7 @@ mc_import_json(mc_hostlist *out, const char *name, const char *data,
 	int rc;
 
 	mc_import_limits(&lim, limits);
-	rc = mc_doc_load_buffer(&doc, name, data, len, limits, diag);
+	rc = mc_json_load_buffer(&doc, name, data, len, limits, diag);
 	if (rc != MC_OK)
 		return rc;
 	if (!doc->root) {
