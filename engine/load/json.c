@@ -12,7 +12,8 @@
  * (build) walks jansson's values in document order, each taking the next
  * token of the text for its place: jansson has refused what is not JSON
  * and duplicate keys, so its values and the text's tokens are the same
- * sequence.
+ * sequence. Each of jansson's values is freed once its node is built, so
+ * that the two trees are not held whole at once.
  */
 #include "load/json.h"
 
@@ -443,6 +444,8 @@ build_map(walker *w, json_t *v, mc_node *n)
 				 json_object_iter_key_len(it));
 		if (!key || !(value = build(w, json_object_iter_value(it))))
 			return NULL;
+		/* Built: jansson's value goes (null is no allocation). */
+		json_object_iter_set_new(v, it, json_null());
 		pairs[i].key = key;
 		pairs[i].value = value;
 		n->weight = add_sat(n->weight, key->weight);
@@ -473,6 +476,7 @@ build_list(walker *w, json_t *v, mc_node *n)
 
 		if (!item)
 			return NULL;
+		json_array_set_new(v, i, json_null());
 		items[i] = item;
 		adopt(n, item);
 	}
