@@ -890,10 +890,11 @@ pairs_alloc(builder *b, map_build *m, size_t cap)
 {
 	size_t each = sizeof(mc_pair) + (b->share ? sizeof(place) : 0);
 	mc_pair *np = mc_arena_calloc(&b->doc->arena, cap, each);
-	place *na = b->share ? (place *)(np + cap) : NULL;
+	place *na;
 
 	if (!np)
 		return -1;
+	na = b->share ? (place *)(np + cap) : NULL;
 	if (m->npairs) {
 		memcpy(np, m->pairs, m->npairs * sizeof(*np));
 		if (na)
