@@ -112,7 +112,15 @@ scan_string(cursor *c, token *t)
 	c->col++;
 	while (i < n) {
 		unsigned char b = s[i];
+		size_t run = i;
 
+		/* Printable ASCII, most of any string: a column a byte. */
+		while (b >= 0x20 && b < 0x7F && b != '"' && b != '\\' && ++i < n)
+			b = s[i];
+		c->col += (uint32_t)(i - run);
+		bytes += i - run;
+		if (i == n)
+			break;
 		if (b == '"') {
 			c->col++;
 			c->i = i + 1;
@@ -190,7 +198,12 @@ next_token(cursor *c, token *t)
 		unsigned char b = s[c->i];
 
 		if (b == ' ' || b == '\t') {
-			c->col++;
+			size_t run = c->i;
+
+			while (++c->i < n && s[c->i] == ' ')
+				;
+			c->col += (uint32_t)(c->i - run);
+			continue;
 		} else if (b == '\n' || (b == '\r' && !(c->i + 1 < n &&
 							 s[c->i + 1] == '\n'))) {
 			c->line++;
