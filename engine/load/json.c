@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
+
 /* ------------------------------------------------------------------------
  * Tokens and their places
  */
@@ -623,6 +625,104 @@ json_error(const mc_file *f, const char *text, size_t tlen,
 		     (unsigned)col + 1, "%s", e->text);
 }
 
+/* A key of an object as the text writes it, quotes included. */
+typedef struct text_key {
+	size_t start, end;
+	uint32_t line, col;
+} text_key;
+
+/* The string a key's text stands for, as jansson decodes it, or NULL. */
+static json_t *
+key_string(const char *text, const text_key *k)
+{
+	return json_loadb(text + k->start, k->end - k->start, JSON_DECODE_ANY, NULL);
+}
+
+/* Keys a and b of text are the same string. */
+static bool
+same_key(const char *text, const text_key *a, const text_key *b,
+	 const json_t *bs)
+{
+	size_t la = a->end - a->start, lb = b->end - b->start;
+	json_t *as;
+	bool same;
+
+	if (la == lb && memcmp(text + a->start, text + b->start, la) == 0)
+		return true;
+	if (!bs || (!memchr(text + a->start, '\\', la) &&
+		    !memchr(text + b->start, '\\', lb)))
+		return false;
+	as = key_string(text, a);
+	same = as && json_equal(as, bs);
+	json_decref(as);
+	return same;
+}
+
+/*
+ * jansson refused the key that ends at byte `at` of text as a duplicate:
+ * reports it as the YAML loader reports a duplicate key, at the key, with
+ * the place of the first. The text before it is within the limits (depth
+ * among them). -1 when the first is not found or memory runs out, for
+ * jansson's message to be reported instead.
+ */
+static int
+duplicate_key(const mc_file *f, const char *text, size_t tlen, size_t at,
+	      mc_diag *diag)
+{
+	struct {
+		bool map, key_next;
+		size_t first;   /* its first key in keys */
+	} stack[MC_MAX_DEPTH + 1];
+	text_key *keys = NULL, k;
+	size_t nkeys = 0, cap = 0, depth = 0;
+	json_t *dup = NULL;
+	int rc = -1;
+	cursor c;
+	token t;
+
+	cursor_init(&c, text, tlen);
+	for (next_token(&c, &t); t.kind != TOK_END && t.kind != TOK_OTHER &&
+	     t.start < at; next_token(&c, &t)) {
+		if (t.kind == TOK_MAP || t.kind == TOK_LIST) {
+			if (depth > MC_MAX_DEPTH)
+				break;
+			stack[depth].map = t.kind == TOK_MAP;
+			stack[depth].key_next = t.kind == TOK_MAP;
+			stack[depth++].first = nkeys;
+		} else if (t.kind == TOK_CLOSE && depth) {
+			nkeys = stack[--depth].first;
+		} else if (t.kind == TOK_COMMA && depth && stack[depth - 1].map) {
+			stack[depth - 1].key_next = true;
+		} else if (t.kind == TOK_STRING && depth && stack[depth - 1].key_next) {
+			stack[depth - 1].key_next = false;
+			k = (text_key){t.start, t.end, t.line, t.col};
+			if (t.end == at)
+				goto found;
+			if (MC_GROW(keys, cap, nkeys + 1) < 0)
+				break;
+			keys[nkeys++] = k;
+		}
+	}
+	goto out;
+found:
+	dup = key_string(text, &k);
+	for (size_t i = stack[depth - 1].first; i < nkeys; i++) {
+		if (!same_key(text, &keys[i], &k, dup))
+			continue;
+		if (mc_file_diag(diag, MC_SEVERITY_ERROR, f, k.line, k.col,
+				 "duplicate key '%.64s' (first at line %u, column %u)",
+				 dup ? json_string_value(dup) : "", (unsigned)keys[i].line,
+				 (unsigned)keys[i].col) == 0)
+			mc_diag_set_code(diag, "duplicate-key");
+		rc = 0;
+		break;
+	}
+out:
+	json_decref(dup);
+	free(keys);
+	return rc;
+}
+
 /* Parses text (tlen bytes, UTF-8) into doc's tree. */
 static int
 parse(mc_doc *doc, const char *text, size_t tlen, const mc_limits *lim,
@@ -645,7 +745,9 @@ parse(mc_doc *doc, const char *text, size_t tlen, const mc_limits *lim,
 		return MC_ENOMEM;
 	if (!root && !(st.found &&
 		       json_error_code(&e) == json_error_premature_end_of_input)) {
-		json_error(&doc->file, text, tlen, &e, diag);
+		if (json_error_code(&e) != json_error_duplicate_key || e.position <= 0 ||
+		    duplicate_key(&doc->file, text, tlen, (size_t)e.position, diag) < 0)
+			json_error(&doc->file, text, tlen, &e, diag);
 		return MC_EINPUT;
 	}
 	if (st.found) {

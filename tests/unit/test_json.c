@@ -209,7 +209,10 @@ START_TEST(json_errors_are_where_jansson_stopped)
 		{"\xef\xbb\xbf[1 2]", 1, 4, "']' expected near '2'"},
 		{"{\"a\": 1", 1, 7, "'}' expected near end of file"},
 		{"{\"a\": 1\n", 1, 8, "'}' expected near end of file"},
-		{"{\"a\": 1,\r\"a\": 2}", 2, 3, "duplicate object key"},
+		{"{\"a\": 1,\r\"a\": 2}", 2, 1,
+		 "duplicate key 'a' (first at line 1, column 2)"},
+		{"{\"a\": {\"b\": 1}, \"b\": 2, \"c\": [{\"b\": 3, \"\\u0062\": 4}]}", 1, 40,
+		 "duplicate key 'b' (first at line 1, column 32)"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
