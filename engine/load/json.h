@@ -27,7 +27,8 @@
  * with or without a byte order mark, or UTF-16 of either order with one
  * (as Windows PowerShell 5.1 writes files), read as the UTF-8 it is
  * converted to. Duplicate keys are refused, as PowerShell's
- * ConvertFrom-Json refuses them. An input of white space alone has a NULL
+ * ConvertFrom-Json refuses them, with the place of the first as the YAML
+ * loader gives it. An input of white space alone has a NULL
  * root. The document's file holds the bytes as given (diagnostics show
  * their lines); every mc_limits limit applies as in mc_doc_load_buffer.
  * Returns MC_OK, MC_EINPUT or MC_ELIMIT after reporting, or MC_ENOMEM.
