@@ -804,7 +804,16 @@ mc_json_load_buffer(mc_doc **out, const char *name, const char *buf,
 	tlen = len;
 	if (len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
 		rc = from_utf16(&doc->file, b[0] == 0xFF, &utf8, &tlen, diag);
-		text = utf8;
+		if (rc == MC_OK) {
+			/* The document holds the UTF-8 it was read as: the
+			 * places are its characters, and diagnostics show its
+			 * lines (the source index shows no UTF-16). */
+			free(doc->data_buf);
+			doc->file.data = doc->data_buf = utf8;
+			doc->file.len = tlen;
+			text = utf8;
+			utf8 = NULL;
+		}
 	} else if (len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
 		text += 3;
 		tlen -= 3;

@@ -29,8 +29,10 @@
  * converted to. Duplicate keys are refused, as PowerShell's
  * ConvertFrom-Json refuses them, with the place of the first as the YAML
  * loader gives it. An input of white space alone has a NULL
- * root. The document's file holds the bytes as given (diagnostics show
- * their lines); every mc_limits limit applies as in mc_doc_load_buffer.
+ * root. The document's file holds the bytes as given, or for UTF-16 the
+ * UTF-8 they were converted to (diagnostics show its lines); every
+ * mc_limits limit applies as in mc_doc_load_buffer, the file size to the
+ * bytes as given.
  * Returns MC_OK, MC_EINPUT or MC_ELIMIT after reporting, or MC_ENOMEM.
  */
 int mc_json_load_buffer(mc_doc **out, const char *name, const char *buf,
