@@ -131,6 +131,23 @@ START_TEST(json_surrogate_pair_escapes_are_one_character)
 }
 END_TEST
 
+/* A raw LS in a string is a character of it, the spaces before it kept:
+ * libyaml took it for a line break of a quoted scalar and dropped them
+ * ("a  <LS>b" was "a<LS>b"); it is still a line break for places. */
+START_TEST(json_raw_line_separator_keeps_the_spaces_before_it)
+{
+	static const char t[] = "[\"a  \xe2\x80\xa8" "b\", 1]";
+	mc_doc *d = NULL;
+
+	ck_assert_int_eq(mc_json_load_buffer(&d, "t.json", t, strlen(t), NULL, diag),
+			 MC_OK);
+	ck_assert_str_eq(d->root->u.items[0]->u.text, "a  \xe2\x80\xa8" "b");
+	ck_assert_uint_eq(d->root->u.items[1]->line, 2);
+	ck_assert_uint_eq(d->root->u.items[1]->col, 5);
+	mc_doc_free(d);
+}
+END_TEST
+
 /* text (ASCII or UTF-8 of the BMP) as UTF-16 with a byte order mark. */
 static char *
 utf16(const char *text, bool le, size_t *len)
@@ -316,6 +333,7 @@ json_suite(void)
 	tcase_add_loop_test(tc, json_tree_is_the_yaml_loaders, 0,
 			    (int)(sizeof(texts) / sizeof(*texts)));
 	tcase_add_test(tc, json_surrogate_pair_escapes_are_one_character);
+	tcase_add_test(tc, json_raw_line_separator_keeps_the_spaces_before_it);
 	tcase_add_test(tc, json_utf16_reads_as_libyaml_reads_it);
 	tcase_add_test(tc, json_errors_are_where_jansson_stopped);
 	tcase_add_test(tc, json_limits_are_the_yaml_loaders);
