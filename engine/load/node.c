@@ -74,8 +74,7 @@ typedef struct builder {
 	size_t nanchors, capanchors;
 	size_t nodes;
 	uint64_t alias_nodes;
-	uint64_t seed;          /* of the mappings' key indexes, once needed */
-	bool seeded;
+	mc_keys_seed seed;      /* of the mappings' key indexes */
 	int documents;
 	int status;
 } builder;
@@ -136,6 +135,58 @@ berror_id(builder *b, const char *code, const yaml_mark_t *m, int status,
 }
 
 #define berror(b, m, status, ...) berror_id((b), NULL, (m), (status), __VA_ARGS__)
+
+static place
+mark_place(const yaml_mark_t *m)
+{
+	place p = {(uint32_t)m->line + 1, (uint32_t)m->column + 1};
+
+	return p;
+}
+
+void
+mc_load_limit_error(mc_diag *diag, const mc_file *f, uint32_t line,
+		    uint32_t col, mc_load_limit what, const mc_limits *lim)
+{
+	char size[32];
+	int rc;
+
+	switch (what) {
+	case MC_LOAD_DEPTH:
+		rc = mc_file_diag(diag, MC_SEVERITY_ERROR, f, line, col,
+				  "collections nested deeper than %zu levels "
+				  MC_LIMIT_HINT("depth"), lim->max_depth);
+		break;
+	case MC_LOAD_NODES:
+		rc = mc_file_diag(diag, MC_SEVERITY_ERROR, f, line, col,
+				  "more than %zu YAML nodes in one file "
+				  MC_LIMIT_HINT("nodes"), lim->max_nodes);
+		break;
+	case MC_LOAD_MAP_ITEMS:
+	case MC_LOAD_LIST_ITEMS:
+		rc = mc_file_diag(diag, MC_SEVERITY_ERROR, f, line, col,
+				  "more than %zu items in one %s "
+				  MC_LIMIT_HINT("items"), lim->max_items,
+				  what == MC_LOAD_MAP_ITEMS ? "mapping" : "list");
+		break;
+	default:
+		rc = mc_file_diag(diag, MC_SEVERITY_ERROR, f, line, col,
+				  "a scalar longer than %s " MC_LIMIT_HINT("scalar-size"),
+				  mc_size_text(size, sizeof(size), lim->max_scalar_bytes));
+		break;
+	}
+	if (rc == 0)
+		mc_diag_set_code(diag, "limit");
+}
+
+/* Reports a limit of mc_limits exceeded at `at`. */
+static void
+limit_error(builder *b, place at, mc_load_limit what)
+{
+	mc_load_limit_error(b->diag, &b->doc->file, at.line, at.col, what, b->lim);
+	if (!b->status)
+		b->status = MC_ELIMIT;
+}
 
 /* ------------------------------------------------------------------------
  * Node queries
@@ -343,8 +394,8 @@ static const char *const false_words[] = {"false", "False", "FALSE", NULL};
 /* Resolves a plain scalar: null, boolean, integer, else string. An integer
  * too large for 64 bits stays a string: policies that need it as a number
  * then refuse it as malformed. */
-static void
-resolve_plain(mc_node *n)
+void
+mc_node_type_plain(mc_node *n)
 {
 	const char *s = n->u.text;
 	size_t len = n->len;
@@ -471,11 +522,8 @@ attach(builder *b, const mc_node *n, place at)
 	if (f->node->kind == MC_NODE_MAP)
 		items /= 2;
 	if (items >= b->lim->max_items) {
-		yaml_mark_t m = {0, at.line - 1, at.col - 1};
-
-		berror(b, &m, MC_ELIMIT, "more than %zu items in one %s "
-		       MC_LIMIT_HINT("items"), b->lim->max_items,
-		       f->node->kind == MC_NODE_MAP ? "mapping" : "list");
+		limit_error(b, at, f->node->kind == MC_NODE_MAP
+			    ? MC_LOAD_MAP_ITEMS : MC_LOAD_LIST_ITEMS);
 		return -1;
 	}
 	if (push_kid(b, n, at) < 0) {
@@ -483,14 +531,6 @@ attach(builder *b, const mc_node *n, place at)
 		return -1;
 	}
 	return 0;
-}
-
-static place
-mark_place(const yaml_mark_t *m)
-{
-	place p = {(uint32_t)m->line + 1, (uint32_t)m->column + 1};
-
-	return p;
 }
 
 static place
@@ -516,8 +556,7 @@ static int
 count_node(builder *b, const yaml_mark_t *m)
 {
 	if (++b->nodes > b->lim->max_nodes) {
-		berror(b, m, MC_ELIMIT, "more than %zu YAML nodes in one file "
-		       MC_LIMIT_HINT("nodes"), b->lim->max_nodes);
+		limit_error(b, mark_place(m), MC_LOAD_NODES);
 		return -1;
 	}
 	return 0;
@@ -652,11 +691,7 @@ on_scalar(builder *b, yaml_event_t *ev)
 	mc_node *n;
 
 	if (len > b->lim->max_scalar_bytes) {
-		char size[32];
-
-		berror(b, &ev->start_mark, MC_ELIMIT, "a scalar longer than %s "
-		       MC_LIMIT_HINT("scalar-size"), mc_size_text(size, sizeof(size),
-		       b->lim->max_scalar_bytes));
+		limit_error(b, mark_place(&ev->start_mark), MC_LOAD_SCALAR);
 		return -1;
 	}
 	if (memchr(text, '\0', len)) {
@@ -692,7 +727,7 @@ on_scalar(builder *b, yaml_event_t *ev)
 					   &ev->start_mark) < 0)
 				return -1;
 		} else if (kind == SHARE_PLAIN) {
-			resolve_plain(n);
+			mc_node_type_plain(n);
 			if (n->len == 2 && memcmp(n->u.text, "<<", 2) == 0)
 				n->flags |= FLAG_MERGE;
 		} else {
@@ -723,8 +758,7 @@ on_start(builder *b, yaml_event_t *ev, mc_node_kind kind)
 	frame *f;
 
 	if (b->nframes >= b->lim->max_depth) {
-		berror(b, &ev->start_mark, MC_ELIMIT, "collections nested deeper "
-		       "than %zu levels " MC_LIMIT_HINT("depth"), b->lim->max_depth);
+		limit_error(b, mark_place(&ev->start_mark), MC_LOAD_DEPTH);
 		return -1;
 	}
 	if (tag && strcmp(tag, kind == MC_NODE_SEQ ? TAG_PREFIX "seq"
@@ -820,7 +854,7 @@ typedef struct map_build {
  * so far. The old index stays in the arena: indexes double, so the old
  * ones take no more than the last. */
 static int
-keys_grow(builder *b, map_build *m, size_t n)
+keys_grow(mc_arena *arena, mc_keys_seed *seed, map_build *m, size_t n)
 {
 	size_t slots = 64;
 	mc_keys *ks;
@@ -829,15 +863,15 @@ keys_grow(builder *b, map_build *m, size_t n)
 		slots *= 2;
 	if (slots <= m->nslots)
 		return 0;
-	if (!b->seeded) {
-		if (getrandom(&b->seed, sizeof(b->seed), 0) != sizeof(b->seed))
-			b->seed = (uint64_t)(uintptr_t)b ^ 0x9e3779b97f4a7c15u;
-		b->seeded = true;
+	if (!seed->drawn) {
+		if (getrandom(&seed->seed, sizeof(seed->seed), 0) != sizeof(seed->seed))
+			seed->seed = (uint64_t)(uintptr_t)seed ^ 0x9e3779b97f4a7c15u;
+		seed->drawn = true;
 	}
-	ks = mc_arena_calloc(&b->doc->arena, 1, sizeof(*ks) + slots * sizeof(ks->slot[0]));
+	ks = mc_arena_calloc(arena, 1, sizeof(*ks) + slots * sizeof(ks->slot[0]));
 	if (!ks)
 		return -1;
-	ks->seed = b->seed;
+	ks->seed = seed->seed;
 	ks->mask = slots - 1;
 	for (size_t i = 0; i < m->npairs; i++) {
 		const mc_node *k = m->pairs[i].key;
@@ -856,10 +890,11 @@ pairs_alloc(builder *b, map_build *m, size_t cap)
 {
 	size_t each = sizeof(mc_pair) + (b->share ? sizeof(place) : 0);
 	mc_pair *np = mc_arena_calloc(&b->doc->arena, cap, each);
-	place *na = b->share ? (place *)(np + cap) : NULL;
+	place *na;
 
 	if (!np)
 		return -1;
+	na = b->share ? (place *)(np + cap) : NULL;
 	if (m->npairs) {
 		memcpy(np, m->pairs, m->npairs * sizeof(*np));
 		if (na)
@@ -885,7 +920,7 @@ map_add(builder *b, map_build *m, const mc_pair *p, place at,
 
 	if (m->keys || m->npairs >= KEYS_LINEAR) {
 		if (m->npairs + 1 > m->nslots / 2 && (m->npairs >= UINT32_MAX - 1 ||
-						      keys_grow(b, m, m->npairs + 1) < 0))
+						      keys_grow(&b->doc->arena, &b->seed, m, m->npairs + 1) < 0))
 			return -1;
 		slot = keys_find(m->keys, m->pairs, k->u.text, k->len);
 		if (*slot) {
@@ -911,6 +946,20 @@ map_add(builder *b, map_build *m, const mc_pair *p, place at,
 		m->at[m->npairs] = at;
 	m->pairs[m->npairs++] = *p;
 	return 1;
+}
+
+int
+mc_node_index_keys(mc_node *map, mc_arena *arena, mc_keys_seed *seed)
+{
+	map_build m = {(mc_pair *)(uintptr_t)map->u.pairs, NULL, map->len,
+		       map->len, NULL, 0};
+
+	if (map->len <= KEYS_LINEAR)
+		return 0;
+	if (map->len >= UINT32_MAX - 1 || keys_grow(arena, seed, &m, map->len) < 0)
+		return -1;
+	map->keys = m.keys;
+	return 0;
 }
 
 /* Where the first of a mapping's explicit keys equal to key was written:
@@ -951,7 +1000,7 @@ close_map(builder *b, mc_node *n, const mc_node **kids, const place *at,
 	}
 	/* The explicit pairs in one block; merged ones grow it as they come. */
 	if (explicit && (pairs_alloc(b, &m, explicit) < 0 ||
-			 (explicit > KEYS_LINEAR && keys_grow(b, &m, explicit) < 0)))
+			 (explicit > KEYS_LINEAR && keys_grow(&b->doc->arena, &b->seed, &m, explicit) < 0)))
 		goto nomem;
 	for (size_t pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < nkids; i += 2) {
@@ -1205,22 +1254,12 @@ parse(builder *b)
 	return b->status;
 }
 int
-mc_doc_load_owned(mc_doc **out, const char *name, char *data, size_t len,
-		  const mc_limits *limits, mc_doc_mode mode, mc_diag *diag)
+mc_doc_new(mc_doc **out, const char *name, char *data, size_t len)
 {
-	mc_limits defaults, lim;
-	builder b;
-	mc_doc *doc;
-	char *namecopy;
-	int rc;
+	mc_doc *doc = calloc(1, sizeof(*doc));
+	char *namecopy = strdup(name);
 
 	*out = NULL;
-	if (!limits) {
-		mc_limits_default(&defaults);
-		limits = &defaults;
-	}
-	doc = calloc(1, sizeof(*doc));
-	namecopy = strdup(name);
 	if (!doc || !namecopy) {
 		free(doc);
 		free(namecopy);
@@ -1231,6 +1270,26 @@ mc_doc_load_owned(mc_doc **out, const char *name, char *data, size_t len,
 	doc->file.name = doc->name_buf = namecopy;
 	doc->file.data = doc->data_buf = data;
 	doc->file.len = len;
+	*out = doc;
+	return MC_OK;
+}
+
+int
+mc_doc_load_owned(mc_doc **out, const char *name, char *data, size_t len,
+		  const mc_limits *limits, mc_doc_mode mode, mc_diag *diag)
+{
+	mc_limits defaults, lim;
+	builder b;
+	mc_doc *doc;
+	int rc;
+
+	*out = NULL;
+	if (!limits) {
+		mc_limits_default(&defaults);
+		limits = &defaults;
+	}
+	if ((rc = mc_doc_new(&doc, name, data, len)) != MC_OK)
+		return rc;
 	if (len > limits->max_file_bytes) {
 		mc_doc_free(doc);
 		return mc_file_too_large(name, NULL, limits, diag);

@@ -18,6 +18,7 @@
 #ifndef MC_NODE_H
 #define MC_NODE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "util/arena.h"
@@ -128,6 +129,46 @@ int mc_doc_load_owned(mc_doc **out, const char *name, char *data, size_t len,
 		      const mc_limits *limits, mc_doc_mode mode, mc_diag *diag);
 
 void mc_doc_free(mc_doc *doc);
+
+/*
+ * For the loaders of other formats (load/json.h), which build the same
+ * trees: they share the YAML loader's documents, its typing of scalars,
+ * its index of keys and its limits.
+ */
+
+/* A new empty document named name (copied) over len bytes at data, which
+ * it takes over (malloc'd, with a NUL after them; freed on error too). */
+int mc_doc_new(mc_doc **out, const char *name, char *data, size_t len);
+
+/* Types a scalar by its text (n->u.text, n->len) as the YAML loader types
+ * a plain one (the YAML 1.2 core schema): null, boolean, integer (an
+ * integer past 64 bits a string with MC_NODE_BIGINT), else string. */
+void mc_node_type_plain(mc_node *n);
+
+/* The seed of a document's indexes of keys, drawn at the first. */
+typedef struct mc_keys_seed {
+	uint64_t seed;
+	bool drawn;
+} mc_keys_seed;
+
+/* Gives map, a mapping of distinct keys whose pairs are set, the index
+ * that mc_node_get uses when it has more than a few pairs (made in
+ * arena). -1 when memory runs out. */
+int mc_node_index_keys(mc_node *map, mc_arena *arena, mc_keys_seed *seed);
+
+/* The limits of mc_limits that a loader enforces as it reads a file. */
+typedef enum mc_load_limit {
+	MC_LOAD_DEPTH,       /* a collection nested deeper than max_depth */
+	MC_LOAD_NODES,       /* the node past max_nodes */
+	MC_LOAD_MAP_ITEMS,   /* the key past max_items in one mapping */
+	MC_LOAD_LIST_ITEMS,  /* the item past max_items in one list */
+	MC_LOAD_SCALAR       /* a scalar longer than max_scalar_bytes */
+} mc_load_limit;
+
+/* Reports that limit `what` of lim was exceeded at line and col of f, in
+ * the words every loader uses, with the id "limit". */
+void mc_load_limit_error(mc_diag *diag, const mc_file *f, uint32_t line,
+			 uint32_t col, mc_load_limit what, const mc_limits *lim);
 
 /* The value under key in a mapping, or NULL (also when map is not one).
  * A mapping the loader built with more than a few pairs has an index of

@@ -9,10 +9,10 @@
  *
  * Every importer builds its records aside and appends them to the caller's
  * list only when the whole input was read without an error, so that a bad
- * input adds nothing. JSON inputs are parsed with the YAML loader (JSON is
- * YAML's flow style), which gives every value its FILE:LINE:COL; the text
- * formats are read line by line and report FILE:LINE:1 (CSV: the column
- * where the cell starts).
+ * input adds nothing. JSON inputs are parsed by the JSON loader
+ * (load/json.h: jansson), which gives every value its FILE:LINE:COL; the
+ * text formats are read line by line and report FILE:LINE:1 (CSV: the
+ * column where the cell starts).
  */
 #include "sources/importer.h"
 
@@ -191,7 +191,7 @@ mc_import_json(mc_hostlist *out, const char *name, const char *data,
 	int rc;
 
 	mc_import_limits(&lim, limits);
-	rc = mc_doc_load_buffer(&doc, name, data, len, limits, diag);
+	rc = mc_json_load_buffer(&doc, name, data, len, limits, diag);
 	if (rc != MC_OK)
 		return rc;
 	if (!doc->root) {

@@ -1073,7 +1073,7 @@ mc_import_hyperv(mc_hostlist *out, const char *name, const char *data,
 	int rc;
 
 	mc_import_limits(&lim, ctx ? ctx->limits : NULL);
-	rc = mc_doc_load_buffer(&doc, name, data, len, ctx ? ctx->limits : NULL,
+	rc = mc_json_load_buffer(&doc, name, data, len, ctx ? ctx->limits : NULL,
 				diag);
 	if (rc != MC_OK)
 		return rc;

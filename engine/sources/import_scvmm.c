@@ -913,7 +913,7 @@ mc_import_scvmm(mc_hostlist *out, const char *name, const char *data,
 	r.lim = &lim;
 	r.ctx = ctx;
 	r.diag = diag;
-	rc = mc_doc_load_buffer(&doc, name, data, len, ctx->limits, diag);
+	rc = mc_json_load_buffer(&doc, name, data, len, ctx->limits, diag);
 	if (rc != MC_OK)
 		return rc;
 	root = doc->root;

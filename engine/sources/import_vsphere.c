@@ -886,7 +886,7 @@ mc_import_vsphere(mc_hostlist *out, const char *name, const char *data,
 	int rc;
 
 	mc_import_limits(&r.lim, ctx->limits);
-	rc = mc_doc_load_buffer(&doc, name, data, len, ctx->limits, diag);
+	rc = mc_json_load_buffer(&doc, name, data, len, ctx->limits, diag);
 	if (rc != MC_OK)
 		return rc;
 	root = doc->root;

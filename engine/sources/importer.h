@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "load/json.h"
 #include "load/node.h"
 #include "sources/import.h"
 
@@ -34,10 +35,10 @@ typedef int (*mc_json_host)(mc_hostrec *h, const mc_doc *doc,
 			    mc_diag *diag);
 
 /*
- * The JSON importers' skeleton: parses the input with the YAML loader (JSON
- * is YAML's flow style, and every value gets its FILE:LINE:COL), reports
- * an empty file as not `expected` ("the output of 'lscpu -J'"), and
- * appends the one host that host() fills. Returns an MC_ status.
+ * The JSON importers' skeleton: parses the input with the JSON loader
+ * (load/json.h: jansson's values, every one with its FILE:LINE:COL),
+ * reports an empty file as not `expected` ("the output of 'lscpu -J'"),
+ * and appends the one host that host() fills. Returns an MC_ status.
  */
 int mc_import_json(mc_hostlist *out, const char *name, const char *data,
 		   size_t len, const mc_limits *limits, mc_diag *diag,
