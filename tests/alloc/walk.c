@@ -23,8 +23,11 @@
  * not failed here; their failures reach the engine as their own error codes,
  * which the same cleanup paths handle.
  *
- * Usage: alloc_walk [JOB] (from the source tree); with no JOB every job is
- * walked. Long jobs are walked with a stride (see MC_WALK_ALL).
+ * Usage, from the source tree: alloc_walk [JOB...] walks the jobs named,
+ * every job when none is; alloc_walk --except JOB... walks every job but
+ * those (so that CTest can run the longest jobs beside the rest, on two
+ * cores, each test within its time). A name that is no job's is an error.
+ * Long jobs are walked with a stride (see MC_WALK_ALL).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -861,8 +864,25 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	bool except = argc > 1 && strcmp(argv[1], "--except") == 0;
+	int first = except ? 2 : 1;
+
+	for (int a = first; a < argc; a++) {
+		size_t i = 0;
+
+		while (i < NJOBS && strcmp(argv[a], jobs[i].name) != 0)
+			i++;
+		if (i == NJOBS) {
+			fprintf(stderr, "no job is named %s\n", argv[a]);
+			return 2;
+		}
+	}
 	for (size_t i = 0; i < NJOBS; i++) {
-		if (argc > 1 && strcmp(argv[1], jobs[i].name) != 0)
+		bool named = false;
+
+		for (int a = first; a < argc; a++)
+			named = named || strcmp(argv[a], jobs[i].name) == 0;
+		if (argc > first && named == except)
 			continue;
 		walk(&jobs[i]);
 	}
