@@ -127,6 +127,14 @@ char *cli_default_policy(void);
 bool cli_is_stdin(const char *path);
 
 /*
+ * Reads the open file fd to its end, or to one byte past the file-size
+ * limit (which the loaders then report as the limit's error): *data is
+ * malloc'd and NUL-terminated. Returns MC_OK, MC_EINPUT with errno set
+ * when a read fails (nothing printed), or MC_ENOMEM.
+ */
+int cli_read_fd(int fd, const mc_limits *limits, char **data, size_t *len);
+
+/*
  * Reads standard input to its end, or to one byte past the file-size limit
  * (which the loaders then report as the limit's error): *data is malloc'd
  * and NUL-terminated. Returns MC_OK, MC_EINPUT after printing a read

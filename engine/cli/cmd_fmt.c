@@ -101,8 +101,6 @@ read_file(const char *path, const mc_limits *limits, bool regular_only,
 	  char **data, size_t *len)
 {
 	struct stat st;
-	size_t cap = 0, n = 0, most = limits->max_file_bytes + 1;
-	char *buf = NULL;
 	int fd, rc = MC_EINPUT;
 
 	*data = NULL;
@@ -137,39 +135,9 @@ read_file(const char *path, const mc_limits *limits, bool regular_only,
 		file_error(path, not_regular(st.st_mode), 0);
 		goto out;
 	}
-	for (;;) {
-		ssize_t got;
-
-		if (n + 1 >= cap) {
-			size_t want = cap ? cap * 2 : 65536;
-			char *more = realloc(buf, want);
-
-			if (!more) {
-				rc = MC_ENOMEM;
-				goto out;
-			}
-			buf = more;
-			cap = want;
-		}
-		got = read(fd, buf + n, cap - 1 - n < most - n ? cap - 1 - n
-							    : most - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			file_error(path, "cannot read the file", errno);
-			goto out;
-		}
-		n += (size_t)got;
-		if (got == 0 || n >= most)
-			break;
-	}
-	buf[n] = '\0';
-	*data = buf;
-	*len = n;
-	buf = NULL;
-	rc = MC_OK;
+	if ((rc = cli_read_fd(fd, limits, data, len)) == MC_EINPUT)
+		file_error(path, "cannot read the file", errno);
 out:
-	free(buf);
 	close(fd);
 	return rc;
 }

@@ -415,13 +415,15 @@ cli_is_stdin(const char *path)
 }
 
 int
-cli_read_stdin(const mc_limits *limits, char **data, size_t *len)
+cli_read_fd(int fd, const mc_limits *limits, char **data, size_t *len)
 {
 	size_t cap = 0, n = 0, most = limits->max_file_bytes + 1;
 	char *buf = NULL;
 
+	*data = NULL;
+	*len = 0;
 	for (;;) {
-		size_t got;
+		ssize_t got;
 
 		if (n + 1 >= cap) {
 			size_t want = cap ? cap * 2 : 65536;
@@ -434,22 +436,33 @@ cli_read_stdin(const mc_limits *limits, char **data, size_t *len)
 			buf = more;
 			cap = want;
 		}
-		got = fread(buf + n, 1, (cap - 1 - n < most - n ? cap - 1 - n
-					 : most - n), stdin);
-		n += got;
+		got = read(fd, buf + n, cap - 1 - n < most - n ? cap - 1 - n
+							 : most - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			free(buf);
+			return MC_EINPUT;
+		}
+		n += (size_t)got;
 		if (n >= most || got == 0)
 			break;
-	}
-	if (ferror(stdin)) {
-		fprintf(stderr, "migcheck: error: reading standard input: %s\n",
-			strerror(errno));
-		free(buf);
-		return MC_EINPUT;
 	}
 	buf[n] = '\0';
 	*data = buf;
 	*len = n;
 	return MC_OK;
+}
+
+int
+cli_read_stdin(const mc_limits *limits, char **data, size_t *len)
+{
+	int rc = cli_read_fd(STDIN_FILENO, limits, data, len);
+
+	if (rc == MC_EINPUT)
+		fprintf(stderr, "migcheck: error: reading standard input: %s\n",
+			strerror(errno));
+	return rc;
 }
 
 int
