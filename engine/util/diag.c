@@ -32,6 +32,7 @@ typedef struct item {
 
 /* What was added about one file (or about no file). */
 typedef struct file_count {
+	const char *name; /* the first item's copy; NULL for no file */
 	size_t kept;
 	size_t more[3];  /* items not kept, by mc_severity */
 	size_t note;     /* index of the note that counts them, or SIZE_MAX */
@@ -45,6 +46,7 @@ struct mc_diag {
 	file_count *files;
 	size_t nfiles, capfiles;
 	file_count no_file;
+	size_t last_file;    /* files[] index of the last item's file, or SIZE_MAX */
 	bool last_kept;      /* whether the last item added was kept */
 };
 
@@ -77,6 +79,7 @@ mc_diag_clear(mc_diag *diag)
 	diag->errors = 0;
 	mc_strmap_free(&diag->by_file);
 	diag->nfiles = 0;
+	diag->last_file = SIZE_MAX;
 	memset(&diag->no_file, 0, sizeof(diag->no_file));
 	diag->no_file.note = SIZE_MAX;
 	diag->last_kept = false;
@@ -129,6 +132,20 @@ vformat(const char *fmt, va_list ap)
 	return s;
 }
 
+/* The index in files[] of file's count, or SIZE_MAX when it has none yet.
+ * Items come in runs about one file, so the last file is tried first. */
+static size_t
+find_file(const mc_diag *diag, const char *file)
+{
+	size_t idx = diag->last_file;
+
+	if (idx < diag->nfiles && strcmp(diag->files[idx].name, file) == 0)
+		return idx;
+	if (!mc_strmap_get(&diag->by_file, file, strlen(file), &idx))
+		return SIZE_MAX;
+	return idx;
+}
+
 /* The count of file (NULL: no file), or NULL when it has none yet. */
 static file_count *
 find_count(const mc_diag *diag, const char *file)
@@ -137,9 +154,8 @@ find_count(const mc_diag *diag, const char *file)
 
 	if (!file)
 		return (file_count *)(uintptr_t)&diag->no_file;
-	if (!mc_strmap_get(&diag->by_file, file, strlen(file), &idx))
-		return NULL;
-	return &diag->files[idx];
+	idx = find_file(diag, file);
+	return idx == SIZE_MAX ? NULL : &diag->files[idx];
 }
 
 bool
@@ -166,25 +182,51 @@ new_count(mc_diag *diag, const char *name)
 			  NULL) < 0)
 		return NULL;
 	memset(&files[diag->nfiles], 0, sizeof(*files));
+	files[diag->nfiles].name = name;
 	files[diag->nfiles].note = SIZE_MAX;
 	return &files[diag->nfiles++];
 }
 
-/* Writes the note of fc: "… and 3 more errors and 1 more warning in FILE". */
+/* Appends len bytes of t at s + *n, within size (the caller sized s). */
+static void
+put(char *s, size_t size, size_t *n, const char *t, size_t len)
+{
+	(void)size;  /* for assert() only */
+	assert(*n + len < size);
+	memcpy(s + *n, t, len);
+	*n += len;
+}
+
+/* Writes the note of fc: "… and 3 more errors and 1 more warning in FILE".
+ * It is rewritten on every item it counts, so it is put together by hand:
+ * printf would cost more than all else an item past the limit costs. */
 static void
 write_note(char *s, size_t size, const file_count *fc, const char *file)
 {
-	static const char *const words[] = {"error", "warning", "note"};
-	size_t n = (size_t)snprintf(s, size, "\xe2\x80\xa6");  /* … */
+	static const char *const words[] = {" more error", " more warning",
+					    " more note"};
+	size_t n = 0;
 
+	put(s, size, &n, "\xe2\x80\xa6", 3);  /* … */
 	for (size_t k = 0; k < 3; k++) {
-		if (fc->more[k] && n < size)
-			n += (size_t)snprintf(s + n, size - n, " and %zu more %s%s",
-					      fc->more[k], words[k],
-					      fc->more[k] == 1 ? "" : "s");
+		char digits[20];
+		size_t d = sizeof(digits);
+
+		if (!fc->more[k])
+			continue;
+		for (size_t v = fc->more[k]; v; v /= 10)
+			digits[--d] = (char)('0' + v % 10);
+		put(s, size, &n, " and ", 5);
+		put(s, size, &n, digits + d, sizeof(digits) - d);
+		put(s, size, &n, words[k], strlen(words[k]));
+		if (fc->more[k] != 1)
+			put(s, size, &n, "s", 1);
 	}
-	if (file && n < size)
-		snprintf(s + n, size - n, " in %s", file);
+	if (file) {
+		put(s, size, &n, " in ", 4);
+		put(s, size, &n, file, strlen(file));
+	}
+	s[n] = '\0';
 }
 
 /* Counts an item past the limit of its file: the file's note is added the
@@ -240,6 +282,8 @@ vadd(mc_diag *diag, mc_severity sev, const char *file, unsigned line,
 		return 0;
 	diag->last_kept = false;
 	fc = find_count(diag, file);
+	if (fc && file)
+		diag->last_file = (size_t)(fc - diag->files);
 	if (fc && fc->kept >= MC_DIAG_PER_FILE) {
 		if (count_more(diag, fc, sev, file) < 0)
 			return -1;
