@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "policy/cond.h"
 #include "policy/policy.h"
+#include "eval/fit.h"
 #include "load/value.h"
 
 typedef struct builder {
@@ -502,6 +503,66 @@ remedies(builder *b, mc_explanation *e)
 	e->nremedies = p->nremedies;
 }
 
+/* The `placement` section in words, every default said. */
+static void
+placement(builder *b, mc_explanation *e)
+{
+	static const char *const units[MC_NRES] = {"%", " MB", " IOPS", "%"};
+	static const char *const load_units[MC_NRES] = {"%", "", " IOPS",
+							" Mbit/s"};
+	const mc_policy *p = b->p;
+	const mc_placement *pl = &p->placement;
+	const char *sep = "";
+
+	if (!pl->on)
+		return;
+	mc_buf_adds(&b->buf, pl->goal == MC_GOAL_LOAD_BALANCING
+		    ? "load balancing (the least loaded host rates best)"
+		    : "resource maximization (the fullest host the VM fits on "
+		      "rates best)");
+	mc_buf_adds(&b->buf, " for ");
+	for (size_t k = 0; k < p->nkinds; k++) {
+		if (pl->kinds & (1u << k)) {
+			mc_buf_addf(&b->buf, "%s%s", sep, p->kinds[k].name);
+			sep = ", ";
+		}
+	}
+	if (!*sep)
+		mc_buf_adds(&b->buf, "no kind");
+	mc_buf_adds(&b->buf, "; importance");
+	sep = " ";
+	for (int r = 0; r < MC_NRES; r++) {
+		mc_buf_addf(&b->buf, "%s%s %u", sep, mc_resource_name((mc_resource)r),
+			    pl->importance[r]);
+		sep = ", ";
+	}
+	mc_buf_adds(&b->buf, " (0: not considered); reserves");
+	sep = " ";
+	for (int r = 0; r < MC_NRES; r++) {
+		mc_buf_addf(&b->buf, "%s%s %lld%s", sep,
+			    mc_resource_name((mc_resource)r),
+			    (long long)pl->reserve[r], units[r]);
+		sep = ", ";
+	}
+	mc_buf_adds(&b->buf, "; a VM's load where it gives none");
+	sep = " ";
+	for (int r = 0; r < MC_NRES; r++) {
+		if (r == MC_RES_MEMORY)
+			continue;
+		mc_buf_addf(&b->buf, "%s%s %lld%s", sep,
+			    mc_resource_name((mc_resource)r),
+			    (long long)pl->vm_load[r], load_units[r]);
+		sep = ", ";
+	}
+	mc_buf_addf(&b->buf, "; a VM that does not fit in a host's free memory "
+		    "is %s", pl->refuse ? "refused" : "rated 0 stars");
+	if (p->nprefer)
+		mc_buf_addf(&b->buf, "; weight %u against the preferences' %u",
+			    pl->weight, p->prefer_total);
+	e->placement = take(b);
+	e->placement_at = loc(b, pl->at);
+}
+
 int
 mc_policy_explain(mc_explanation **out, const mc_policy *p)
 {
@@ -532,6 +593,7 @@ mc_policy_explain(mc_explanation **out, const mc_policy *p)
 	relax(&b, e);
 	rules(&b, e);
 	prefer(&b, e);
+	placement(&b, e);
 	remedies(&b, e);
 	/* The tests of the policy's own file, never of its base. */
 	tests = p->tests ? p->tests

@@ -58,13 +58,16 @@ kinds_checking_nothing(linter *l)
 
 		if (p->checks[k].nmatch || p->checks[k].ncompare)
 			continue;
+		/* Placement checks that the VM fits in a host's memory. */
+		if (p->placement.on && (p->placement.kinds & (1u << k)))
+			continue;
 		for (size_t r = 0; r < p->nrules && !ruled; r++)
 			ruled = (p->rules[r].kinds & (1u << k)) != 0;
 		if (!ruled)
 			warn(l, MC_LINT_KIND_CHECKS_NOTHING, p->kinds[k].at,
 			     "kind '%s' checks nothing: no host requirement, match, "
-			     "compare or rule applies to it, so every host can take "
-			     "such a VM", p->kinds[k].name);
+			     "compare, rule or placement applies to it, so every host "
+			     "can take such a VM", p->kinds[k].name);
 	}
 }
 
@@ -317,6 +320,19 @@ rules_without_kind(linter *l)
 }
 
 static void
+placement_without_kind(linter *l)
+{
+	const mc_placement *pl = &l->p->placement;
+	const mc_node *k;
+
+	if (!pl->on || pl->kinds)
+		return;
+	k = mc_node_get(pl->at, "kinds");
+	warn(l, MC_LINT_PLACEMENT_NO_KIND, k ? k : pl->at, "'placement' rates no "
+	     "kind: its 'kinds' list is empty (leave 'kinds' out for every kind)");
+}
+
+static void
 fields_unused(linter *l)
 {
 	const mc_policy *p = l->p;
@@ -386,6 +402,10 @@ vm_path_read(const mc_policy *p, uint32_t index)
 	}
 	for (size_t i = 0; i < p->nprefer; i++) {
 		if (READS(p->prefer[i].when))
+			return true;
+	}
+	for (size_t i = 0; p->placement.on && i < MC_NPV; i++) {
+		if (p->placement.vm_path[i] == index)
 			return true;
 	}
 	return template_reads(p->host_message, index) ||
@@ -603,6 +623,7 @@ mc_policy_lint(const mc_policy *p, mc_diag *diag)
 	relax_identity(&l);
 	relax_says_nothing(&l);
 	rules_without_kind(&l);
+	placement_without_kind(&l);
 	fields_unused(&l);
 	remedies_without_effect(&l);
 	normalize_unreachable(&l);

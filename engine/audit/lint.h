@@ -19,5 +19,6 @@
 #define MC_LINT_FIELD_UNUSED "field-unused"
 #define MC_LINT_REMEDY_NO_EFFECT "remedy-no-effect"
 #define MC_LINT_NORMALIZE_UNREACHABLE "normalize-unreachable"
+#define MC_LINT_PLACEMENT_NO_KIND "placement-no-kind"
 
 #endif

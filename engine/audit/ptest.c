@@ -23,6 +23,7 @@
 #include "util/diag.h"
 #include "load/node.h"
 #include "policy/policy.h"
+#include "eval/fit.h"
 
 /* Coverage items are laid out in policy order: host requirements, then
  * per kind its match and compare entries, rules, relaxations, remedies. */
@@ -36,6 +37,8 @@ typedef struct runner {
 	size_t *kind_match;    /* first item of each kind's match entries */
 	size_t *kind_compare;  /* and of its compare entries */
 	size_t first_rule, first_relax, first_remedy;
+	size_t place_item[MC_NRES];  /* each resource placement considers, or
+	                                SIZE_MAX */
 	mc_buf buf;
 	bool nomem;
 } runner;
@@ -101,7 +104,8 @@ static int
 list_items(runner *r)
 {
 	const mc_policy *p = r->p;
-	size_t n = p->nhost_require + p->nrules + p->nrelax + p->nremedies;
+	size_t n = p->nhost_require + p->nrules + MC_NRES + p->nrelax +
+		   p->nremedies;
 
 	for (size_t k = 0; k < p->nkinds; k++)
 		n += p->checks[k].nmatch + p->checks[k].ncompare;
@@ -134,6 +138,14 @@ list_items(runner *r)
 	for (size_t i = 0; i < p->nrules; i++) {
 		mc_buf_addf(&r->buf, "rule.%s", p->rules[i].id);
 		add_item(r, p->rules[i].at);
+	}
+	for (size_t i = 0; i < MC_NRES; i++) {
+		r->place_item[i] = SIZE_MAX;
+		if (!p->placement.on || !p->placement.importance[i])
+			continue;
+		r->place_item[i] = r->nitems;
+		mc_buf_addf(&r->buf, "placement.%s", mc_resource_name((mc_resource)i));
+		add_item(r, p->placement.res_at[i]);
 	}
 	r->first_relax = r->nitems;
 	for (size_t i = 0; i < p->nrelax; i++) {
@@ -204,6 +216,13 @@ cover_verdict(runner *r, int kind, const mc_host_verdict *hv)
 			for (size_t j = 0; j < p->nrules; j++) {
 				if (strcmp(p->rules[j].id, v->rule + 5) == 0)
 					exercise(r, r->first_rule + j);
+			}
+		} else if (strncmp(v->rule, "placement.", 10) == 0) {
+			for (size_t j = 0; j < MC_NRES; j++) {
+				if (r->place_item[j] != SIZE_MAX &&
+				    strcmp(mc_resource_name((mc_resource)j),
+					   v->rule + 10) == 0)
+					exercise(r, r->place_item[j]);
 			}
 		}
 	}

@@ -204,11 +204,21 @@ explain_text(const mc_explanation *e, size_t *len)
 
 	fputs("\nPreferences (grade the allowed hosts)\n", out);
 	if (!e->nprefer)
-		fputs("  none: every allowed host gets 5 stars\n", out);
+		fputs(e->placement ? "  none: placement alone rates the allowed hosts\n"
+		      : "  none: every allowed host gets 5 stars\n", out);
 	for (size_t i = 0; i < e->nprefer; i++) {
 		cli_printf(out, "  weight %u of %u: %s", e->prefer[i].weight, e->prefer_total,
 			   e->prefer[i].text);
 		at_text(out, &e->prefer[i].at);
+		fputc('\n', out);
+	}
+
+	fputs("\nPlacement (rates the allowed hosts from their resources)\n", out);
+	if (!e->placement) {
+		fputs("  none\n", out);
+	} else {
+		cli_printf(out, "  %s", e->placement);
+		at_text(out, &e->placement_at);
 		fputc('\n', out);
 	}
 
@@ -367,6 +377,12 @@ explain_json(const mc_explanation *e, size_t *len)
 	}
 	jset(&j, root, "prefer", a);
 	jset(&j, root, "prefer_total", json_integer(e->prefer_total));
+	if (e->placement) {
+		o = json_object();
+		jstr(&j, o, "says", e->placement);
+		jat(&j, o, &e->placement_at);
+		jset(&j, root, "placement", o);
+	}
 
 	a = json_array();
 	for (size_t i = 0; i < e->nremedies; i++) {

@@ -259,6 +259,8 @@ report_check_text(const mc_check_result *res, bool color, size_t *len)
 		fputs(h->allowed ? "allowed" : "refused", out);
 		use(st, st->off);
 		fputc('\n', out);
+		if (h->placement)
+			cli_printf(out, "    placement: %s\n", h->placement);
 		if (!shared)
 			relaxed(out, h, "    ", st);
 		if (!h->allowed)
@@ -330,6 +332,8 @@ host_json(jctx *j, const mc_host_verdict *h)
 		jset(j, o, "cluster", json_string(h->cluster));
 	jset(j, o, "allowed", json_boolean(h->allowed));
 	jset(j, o, "rating", jrating(h->rating_halves));
+	if (h->placement)
+		jset(j, o, "placement", json_string(h->placement));
 	for (size_t i = 0; i < h->nviolations; i++)
 		jpush(j, vs, violation_json(j, &h->violations[i]));
 	jset(j, o, "violations", vs);

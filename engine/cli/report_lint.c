@@ -29,7 +29,8 @@ static const struct rule {
 	{"bad-value", "error", "A value of the wrong shape or out of range."},
 	{"invalid", "error", "The policy cannot be read or compiled."},
 	{"kind-checks-nothing", "warning",
-	 "A kind with no host requirement, match, compare or rule: every host can take such a VM."},
+	 "A kind with no host requirement, match, compare, rule or placement: every host can take "
+	 "such a VM."},
 	{"kind-shadowed", "warning",
 	 "A kind that can never be chosen because an earlier kind always applies first."},
 	{"relax-drops-identity", "warning",
@@ -39,6 +40,8 @@ static const struct rule {
 	{"remedy-drops-identity", "warning",
 	 "A remedy that makes a relaxation dropping manufacturer or architecture apply."},
 	{"rule-no-kind", "warning", "A rule whose 'kinds' list is empty: it applies to nothing."},
+	{"placement-no-kind", "warning",
+	 "A 'placement' whose 'kinds' list is empty: it rates no move."},
 	{"field-unused", "warning", "A declared field that no check, relaxation or preference uses."},
 	{"remedy-no-effect", "warning", "A remedy that changes nothing the policy reads."},
 	{"normalize-unreachable", "warning",

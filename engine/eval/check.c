@@ -224,6 +224,40 @@ render_lua(renderer *r, mc_violation *out, const mc_vio *v, const mc_env *env,
 	mc_buf_free(&said);
 }
 
+/* A resource of `placement` that does not pass: "placement.memory", with
+ * the numbers in words. */
+static void
+render_fit_vio(renderer *r, mc_violation *out, const mc_vio *v,
+	       const mc_env *env, size_t tgt)
+{
+	const mc_fleet *f = r->ctx.fleet;
+	const mc_placement *pl = &f->policy->placement;
+	mc_fit fit;
+
+	mc_fit_eval(pl, env->vm, mc_fleet_host_values(f, tgt), &fit);
+	mc_buf_addf(&r->buf, "placement.%s", mc_resource_name(v->index));
+	out->rule = keep_buf(r);
+	out->at = location(r, pl->res_at[v->index]);
+	mc_fit_why(&r->buf, pl, &fit, (mc_resource)v->index, host_name(f, tgt));
+	out->message = keep_buf(r);
+}
+
+/* What placement found on a host that allows the move, for its verdict. */
+static void
+render_fit(renderer *r, mc_host_verdict *hv, const mc_vmview *vm, int kind,
+	   size_t tgt)
+{
+	const mc_fleet *f = r->ctx.fleet;
+	const mc_placement *pl = &f->policy->placement;
+	mc_fit fit;
+
+	if (!pl->on || !(pl->kinds & (1u << kind)) || !hv->allowed)
+		return;
+	mc_fit_eval(pl, vm->vals, mc_fleet_host_values(f, tgt), &fit);
+	mc_fit_summary(&r->buf, pl, &fit);
+	hv->placement = keep_buf(r);
+}
+
 static void
 render_vio(renderer *r, mc_violation *out, const mc_vio *v, const mc_env *env,
 	   const mc_node *vm, int kind, size_t src, size_t tgt)
@@ -234,6 +268,10 @@ render_vio(renderer *r, mc_violation *out, const mc_vio *v, const mc_env *env,
 	memset(out, 0, sizeof(*out));
 	if (v->check == MC_CHECK_MATCH || v->check == MC_CHECK_COMPARE) {
 		render_field_vio(r, out, v, env, kind, src, tgt);
+		return;
+	}
+	if (v->check == MC_CHECK_PLACE) {
+		render_fit_vio(r, out, v, env, tgt);
 		return;
 	}
 	if (v->check == MC_CHECK_RULE && !p->rules[v->index].require) {
@@ -389,6 +427,11 @@ render_trace(renderer *r, mc_host_verdict *hv, const mc_env *env, int kind,
 			mc_buf_addf(&r->buf, "rule.%s", p->rules[t->index].id);
 			at = p->rules[t->index].at;
 			break;
+		case MC_CHECK_PLACE:
+			mc_buf_addf(&r->buf, "placement.%s",
+				    mc_resource_name(t->index));
+			at = p->placement.res_at[t->index];
+			break;
 		default:
 			mc_buf_addf(&r->buf, "prefer.%u", t->index + 1);
 			at = p->prefer[t->index].at;
@@ -520,6 +563,7 @@ mc_check(mc_check_result **out, const mc_fleet *f, const mc_check_request *req,
 		hv->allowed = pr.allowed;
 		hv->rating_halves = pr.rating_halves;
 		render_relaxed(&r, hv, pr.relaxed);
+		render_fit(&r, hv, &vmv, kind, t);
 		if (req->trace) {
 			mc_env tenv = mc_ctx_env(&r.ctx, vals, src, &t);
 			render_trace(&r, hv, &tenv, kind, src, t);

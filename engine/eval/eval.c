@@ -43,7 +43,7 @@ mc_ctx_trace(mc_ctx *ctx)
 			most = n;
 	}
 	ctx->captrace = p->nhost_require + p->nrelax + most + p->nrules +
-			p->nprefer;
+			p->nprefer + (p->placement.on ? MC_NRES : 0);
 	ctx->trace = calloc(ctx->captrace + 1, sizeof(*ctx->trace));
 	ctx->ntrace = 0;
 	return ctx->trace ? MC_OK : MC_ENOMEM;
@@ -280,6 +280,32 @@ field_check(const mc_fleet *f, uint32_t fi, unsigned op, size_t source,
 	       : MC_VS_FAILED;
 }
 
+/* What a resource's placement comes to, as a check's status. */
+static int
+place_vio_status(uint8_t st)
+{
+	switch (st) {
+	case MC_FIT_SHORT:
+		return MC_VS_FAILED;
+	case MC_FIT_HOST_BAD:
+		return MC_VS_TARGET_BAD;
+	case MC_FIT_VM_BAD:
+		return MC_VS_UNKNOWN;
+	default:
+		return MC_ONE_PASSED;
+	}
+}
+
+static int
+place_status(const mc_policy *p, const mc_vmview *vm,
+	     const mc_node *const *host, size_t r)
+{
+	mc_fit pc;
+
+	mc_fit_eval(&p->placement, vm->vals, host, &pc);
+	return place_vio_status(pc.status[r]);
+}
+
 /*
  * The one evaluation of a check (see mc_eval_check) of kind checks kc, in
  * env. *why is set to the leaf that decided a condition (leaf NULL for
@@ -323,6 +349,8 @@ check_one(mc_ctx *ctx, const mc_vmview *vm, const mc_env *env, size_t source,
 		default:
 			return MC_VS_UNKNOWN;
 		}
+	case MC_CHECK_PLACE:
+		return place_status(p, vm, mc_fleet_host_values(f, target), index);
 	default:
 		pr = &p->prefer[index];
 		if (pr->field < 0)
@@ -374,6 +402,50 @@ mc_rating_halves(const mc_policy *p, uint64_t held)
 			 (2 * (uint64_t)p->prefer_total));
 }
 
+uint8_t
+mc_rating_placed(const mc_policy *p, double score, uint64_t held)
+{
+	double w = p->placement.weight;
+	double x = (w * score + (double)held) / (w + p->prefer_total);
+
+	/* 1 + 4 * x stars to the nearest half star, as mc_rating_halves; the
+	 * small term keeps a tie that arithmetic lands just below it. */
+	return (uint8_t)(2 + (int)(8 * x + 0.5 + 1e-9));
+}
+
+/* Places the VM on the target: a violation for each resource that does
+ * not pass (a shortfall only when the policy refuses it), and the score.
+ * Returns whether the VM fits. */
+static bool
+place(mc_ctx *ctx, const mc_vmview *vm, size_t target, mc_pair_result *out,
+      double *score)
+{
+	const mc_placement *pl = &ctx->fleet->policy->placement;
+	const mc_why none = {0};
+	mc_fit pc;
+
+	mc_fit_eval(pl, vm->vals, mc_fleet_host_values(ctx->fleet, target), &pc);
+	for (size_t r = 0; r < MC_NRES; r++) {
+		int st = place_vio_status(pc.status[r]);
+
+		if (pc.status[r] == MC_FIT_IGNORED)
+			continue;
+		if (pc.status[r] == MC_FIT_FITS) {
+			note(ctx, MC_CHECK_PLACE, MC_TRACE_PASSED, r, NULL);
+			continue;
+		}
+		if (pc.status[r] == MC_FIT_OVER ||
+		    (pc.status[r] == MC_FIT_SHORT && !pl->refuse)) {
+			note(ctx, MC_CHECK_PLACE, MC_TRACE_NOT_APPLIED, r, NULL);
+			continue;
+		}
+		note(ctx, MC_CHECK_PLACE, outcome(MC_CHECK_PLACE, st), r, NULL);
+		add_vio(out, MC_CHECK_PLACE, st, r, &none);
+	}
+	*score = pc.score;
+	return pc.fits;
+}
+
 void
 mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 	     size_t target, int kind, mc_pair_result *out)
@@ -382,6 +454,9 @@ mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 	const mc_kind_checks *kc = &p->checks[kind];
 	mc_env env = mc_ctx_env(ctx, vm->vals, source, &target);
 	uint64_t dropped = 0, held = 0;
+	bool placed = p->placement.on && (p->placement.kinds & (1u << kind)) &&
+		      !ctx->skip_place, fits = true;
+	double score = 0;
 
 	out->nvio = 0;
 	out->relaxed = 0;
@@ -421,6 +496,9 @@ mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 				  out);
 	}
 
+	if (placed)
+		fits = place(ctx, vm, target, out, &score);
+
 	out->allowed = out->nvio == 0;
 	if (!out->allowed)
 		return;
@@ -429,7 +507,10 @@ mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 			      out) == MC_ONE_PASSED)
 			held += p->prefer[i].weight;
 	}
-	out->rating_halves = mc_rating_halves(p, held);
+	/* A VM that does not fit where the policy lets it in anyway rates
+	 * zero stars. */
+	out->rating_halves = !placed ? mc_rating_halves(p, held)
+			     : fits ? mc_rating_placed(p, score, held) : 0;
 }
 
 int

@@ -11,18 +11,22 @@
 #define MC_EVAL_H
 
 #include "eval/fleet.h"
+#include "eval/fit.h"
 #include "lua/luarule.h"
 
-/* The checks of the policy language, in the order a pair evaluates them:
- * a host requirement, a relaxation, a kind's match or compare entry, a
- * rule, a preference. Violations, traces and mc_eval_check name them so. */
+/* The checks of the policy language: a host requirement, a relaxation, a
+ * kind's match or compare entry, a rule, a preference, and a resource of
+ * `placement` (index: its mc_resource). A pair evaluates them in that
+ * order, placement after the rules. Violations, traces and mc_eval_check
+ * name them so. */
 typedef enum mc_check_type {
 	MC_CHECK_HOST,
 	MC_CHECK_RELAX,
 	MC_CHECK_MATCH,
 	MC_CHECK_COMPARE,
 	MC_CHECK_RULE,
-	MC_CHECK_PREFER
+	MC_CHECK_PREFER,
+	MC_CHECK_PLACE
 } mc_check_type;
 
 typedef enum mc_vio_status {
@@ -71,6 +75,8 @@ typedef struct mc_ctx {
 	 * matrix of hosts leaves out those that read the VM). */
 	const uint8_t *skip_host;
 	const uint8_t *skip_rule;
+	bool skip_place;             /* placement not evaluated (it reads the
+	                                VM) */
 	mc_vio *vio_scratch;
 } mc_ctx;
 
@@ -134,6 +140,12 @@ int mc_eval_check(mc_ctx *ctx, const mc_vmview *vm, size_t source,
  * half stars: 2 + 8 * held / total, rounded (halves up); 10 when the
  * policy has no preferences. */
 uint8_t mc_rating_halves(const mc_policy *p, uint64_t held);
+
+/* The rating of a move that `placement` rates and the VM fits: score
+ * (0 to 1, eval/fit.h) and the preferences' held weight, weighed by the
+ * placement's weight against the preferences' total: 1 + 4 * x stars in
+ * half stars, x = (weight * score + held) / (weight + total). */
+uint8_t mc_rating_placed(const mc_policy *p, double score, uint64_t held);
 
 /*
  * Step 10: passes[r] is set for each remedy r that makes the move of VM vm

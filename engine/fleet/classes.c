@@ -81,6 +81,17 @@ rule_reads_vm(const mc_rule *rule)
 	return false;
 }
 
+/* What `placement` reads: the VM's resources and load, the target's
+ * resources and use. */
+static void
+fit_reads(mc_reads *r, const mc_placement *pl)
+{
+	for (size_t i = 0; i < MC_NPH; i++)
+		r->target[pl->host_path[i]] = 1;
+	for (size_t i = 0; i < MC_NPV; i++)
+		r->vm[pl->vm_path[i]] = 1;
+}
+
 int
 mc_reads_of_kind(mc_reads *r, const mc_policy *p, int kind, bool hosts_only,
 		 mc_arena *arena)
@@ -121,6 +132,10 @@ mc_reads_of_kind(mc_reads *r, const mc_policy *p, int kind, bool hosts_only,
 				ref_reads(r, rule->uses[u]);
 		}
 	}
+	/* Placement reads the VM and the target's resources; a matrix of
+	 * hosts leaves it out. */
+	if (!hosts_only && p->placement.on && (p->placement.kinds & (1u << kind)))
+		fit_reads(r, &p->placement);
 	/* Preferences grade moves; they do not decide them, and a matrix
 	 * shows which moves are possible. */
 	for (size_t i = 0; i < p->nprefer && !hosts_only; i++) {
@@ -162,6 +177,9 @@ mc_reads_of_check(mc_reads *r, const mc_policy *p, int kind,
 			r->opaque = true;
 		for (size_t u = 0; u < rule->nuses; u++)
 			ref_reads(r, rule->uses[u]);
+		break;
+	case MC_CHECK_PLACE:
+		fit_reads(r, &p->placement);
 		break;
 	default:
 		if (p->prefer[index].field >= 0)

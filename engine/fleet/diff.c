@@ -48,6 +48,7 @@ typedef struct side {
 	const char *kind_names[MC_MAX_KINDS];
 	const char **host_ids;         /* per host requirement */
 	const char **rule_ids;         /* per rule */
+	const char *place_ids[MC_NRES];  /* per resource of `placement` */
 	const char **match_ids;        /* per field */
 	const char **compare_ids;      /* per field */
 } side;
@@ -318,6 +319,11 @@ rule_id(differ *d, side *s, int kind, const mc_vio *v)
 		slot = &s->compare_ids[fi];
 		if (!*slot)
 			mc_buf_addf(&d->buf, "compare.%s", p->fields[fi].name);
+		break;
+	case MC_CHECK_PLACE:
+		slot = &s->place_ids[v->index];
+		if (!*slot)
+			mc_buf_addf(&d->buf, "placement.%s", mc_resource_name(v->index));
 		break;
 	default:
 		slot = &s->rule_ids[v->index];

@@ -432,6 +432,10 @@ qualifies(const mc_policy *p, int kind)
 {
 	if (mc_relax_reads_target(p) || p->nprefer > MAX_PREFER)
 		return false;
+	/* A host's rating under `placement` is its own, not a preference's
+	 * set of hosts. */
+	if (p->placement.on && (p->placement.kinds & (1u << kind)))
+		return false;
 	for (size_t i = 0; i < p->nrules; i++) {
 		const mc_rule *r = &p->rules[i];
 

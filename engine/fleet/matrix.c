@@ -554,6 +554,7 @@ build_kind(builder *b, int kind, bool by_pairs, mc_matrix_kind *out,
 		return -1;
 	b->ctx.skip_host = r.skip_host;
 	b->ctx.skip_rule = r.skip_rule;
+	b->ctx.skip_place = true;
 	b->evaluations = 0;
 	if (!by_pairs && (rc = evaluate_apart(b, kind, &cl, &r, rows, words)) < 0)
 		return -1;

@@ -249,6 +249,9 @@ reason_slot(const planner *pl, int kind, const mc_vio *v)
 	case MC_CHECK_RULE:
 		i = p->nhost_require + v->index;
 		break;
+	case MC_CHECK_PLACE:
+		i = p->nhost_require + p->nrules + v->index;
+		break;
 	case MC_CHECK_MATCH:
 		i = pl->reason_base[kind] + v->index;
 		break;
@@ -303,7 +306,21 @@ reason_of(planner *pl, int kind, const mc_vio *v)
 		render_field_reason(pl, r, kind, v);
 		return r;
 	}
-	if (v->check == MC_CHECK_HOST) {
+	if (v->check == MC_CHECK_PLACE) {
+		const char *res = mc_resource_name(v->index);
+
+		mc_buf_addf(&pl->buf, "placement.%s", res);
+		r->rule = mc_keep_buf(a, &pl->nomem, &pl->buf);
+		r->at = mc_keep_location(a, &pl->nomem, p->placement.res_at[v->index]);
+		if (v->status == MC_VS_TARGET_BAD)
+			mc_buf_addf(&pl->buf, "the host's %s or its use is missing or "
+				    "malformed", res);
+		else if (unknown)
+			mc_buf_addf(&pl->buf, "the VM's %s is missing or malformed", res);
+		else
+			mc_buf_addf(&pl->buf, "the VM does not fit in the host's free "
+				    "%s", res);
+	} else if (v->check == MC_CHECK_HOST) {
 		const mc_host_req *h = &p->host_require[v->index];
 
 		mc_buf_addf(&pl->buf, "host.%u", v->index + 1);
@@ -624,7 +641,7 @@ plan(planner *pl, long only)
 	mc_plan_vm *vms;
 	mc_class_key key = {vm_hash, vm_equal, pl};
 	mc_arena *a = mc_owned_arena(pl->res);
-	size_t slots = p->nhost_require + p->nrules;
+	size_t slots = p->nhost_require + p->nrules + MC_NRES;
 
 	vms = mc_arena_calloc(a, inv->nvms + 1, sizeof(*vms));
 	pl->vm_kind = mc_arena_calloc(&pl->work, inv->nvms + 1, sizeof(*pl->vm_kind));

@@ -33,10 +33,10 @@ extern "C" {
  * PROJECT_VERSION, which the build checks against these). mc_version()
  * gives the library's, which is the same when both come from one build. */
 #define MC_VERSION_MAJOR 0
-#define MC_VERSION_MINOR 1
+#define MC_VERSION_MINOR 2
 #define MC_VERSION_PATCH 0
-#define MC_VERSION_STRING "0.1.0"
-/* One number that grows with each version, for #if: 0x000100 is 0.1.0. */
+#define MC_VERSION_STRING "0.2.0"
+/* One number that grows with each version, for #if: 0x000200 is 0.2.0. */
 #define MC_VERSION_NUMBER \
 	((MC_VERSION_MAJOR << 16) | (MC_VERSION_MINOR << 8) | MC_VERSION_PATCH)
 
@@ -304,7 +304,8 @@ typedef struct mc_value {
 
 /* One reason a move is refused. */
 typedef struct mc_violation {
-	const char *rule;     /* "host.1", "match.family", "compare.features", "rule.ID" */
+	const char *rule;     /* "host.1", "match.family", "compare.features",
+	                         "rule.ID", "placement.memory" */
 	const char *field;    /* the field checked, or NULL */
 	mc_value source;      /* the field's value on the VM's host */
 	mc_value target;      /* the field's value on the candidate host */
@@ -344,7 +345,8 @@ typedef enum mc_trace_outcome {
 /* One check evaluated for a host, in evaluation order. */
 typedef struct mc_trace_entry {
 	const char *check;    /* "host.1", "relax.ID", "match.FIELD",
-	                         "compare.FIELD", "rule.ID", "prefer.N" */
+	                         "compare.FIELD", "rule.ID", "placement.RESOURCE",
+	                         "prefer.N" */
 	mc_trace_outcome outcome;
 	mc_value source;      /* field checks: the two values */
 	mc_value target;
@@ -366,6 +368,10 @@ typedef struct mc_host_verdict {
 	size_t nrelaxed;
 	const mc_trace_entry *trace;   /* when the request asked for one */
 	size_t ntrace;
+	const char *placement;         /* when the policy's `placement` rates
+	                                  the move and the host allows it, what
+	                                  it found: "cpu 37.5% of 90% free
+	                                  after placement; …"; else NULL */
 } mc_host_verdict;
 
 /* The answer to one mc_check() request; hosts sorted by rating (highest
@@ -748,6 +754,10 @@ typedef struct mc_explanation {
 	const mc_explain_remedy *remedies;
 	size_t nremedies;
 	size_t ntests;             /* the `tests:` of the policy's own file */
+	const char *placement;     /* the `placement` section in words: "load
+	                              balancing for live; importance: …", or
+	                              NULL without one */
+	mc_location placement_at;
 } mc_explanation;
 
 /* Describes the policy; fails only when memory runs out. */

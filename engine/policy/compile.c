@@ -697,7 +697,8 @@ compute_max_violations(mc_policy *p)
 		if (n > most)
 			most = n;
 	}
-	p->max_violations = p->nhost_require + most + p->nrules;
+	p->max_violations = p->nhost_require + most + p->nrules +
+			    (p->placement.on ? MC_NRES : 0);
 }
 
 static int
@@ -739,6 +740,7 @@ mc_policy__compile(loader *L, const layer *l)
 		compile_relax(L, l);
 		mc_policy__compile_rules(L, l);
 		compile_prefer(L, l);
+		mc_policy__compile_placement(L, l);
 		mc_policy__compile_remedies(L, l);
 		mc_policy__check_tests(L, l);
 	}

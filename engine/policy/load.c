@@ -7,7 +7,7 @@
  * its sections are laid over those of its base into a `layer` of named
  * entries (nodes, still uncompiled): fields and kinds by name, match and
  * compare per kind, rules and remedies by id, relaxations by id or
- * appended, host and prefer whole. Then the layer is compiled once
+ * appended, host, prefer and placement whole. Then the layer is compiled once
  * (compile.c). Every error is reported at its own file, line and column.
  * Lua policy files are read through the mc_policy_lua the caller passes.
  */
@@ -78,6 +78,7 @@ static const mc_key top_keys[] = {
 	{"remedies",    MC_KEY_ANY, false, NULL},
 	{"tests",       MC_KEY_ANY, false, NULL},
 	{"limits",      MC_KEY_ANY, false, NULL},
+	{"placement",   MC_KEY_ANY, false, NULL},
 	{NULL,          MC_KEY_ANY, false, NULL}
 };
 static const mc_schema top_schema = {"a policy", top_keys};
@@ -158,6 +159,8 @@ overlay(loader *L, layer *l, const mc_node *root)
 			l->prefer = v;
 		} else if (strcmp(k, "limits") == 0) {
 			l->limits = v;
+		} else if (strcmp(k, "placement") == 0) {
+			l->placement = v;
 		} else if (strcmp(k, "match") == 0) {
 			if (!want_map(L, v, "'match'"))
 				continue;

@@ -31,7 +31,7 @@ typedef struct entries {
 typedef struct layer {
 	const mc_node *root;  /* of the file being compiled */
 	const mc_node *name, *description, *format, *tests;
-	const mc_node *host, *prefer, *match_message, *limits;
+	const mc_node *host, *prefer, *match_message, *limits, *placement;
 	const mc_node *kinds_node;  /* the last `kinds:` laid over, for errors */
 	entries fields, kinds, match, compare, relax, rules, remedies;
 } layer;
@@ -94,6 +94,9 @@ void mc_policy__compile(loader *L, const layer *l);
 void mc_policy__compile_rules(loader *L, const layer *l);
 void mc_policy__compile_remedies(loader *L, const layer *l);
 void mc_policy__check_tests(loader *L, const layer *l);
+
+/* The `placement` section (placement.c). */
+void mc_policy__compile_placement(loader *L, const layer *l);
 
 /* A kind's name in match, compare, a rule or a test: its index, or -1
  * after reporting that the policy declares no such kind. */

@@ -128,6 +128,55 @@ typedef struct mc_remedy {
 	const mc_node *at;
 } mc_remedy;
 
+/* The resources `placement` rates a host by, in the order reports name
+ * them. */
+typedef enum mc_resource {
+	MC_RES_CPU,
+	MC_RES_MEMORY,
+	MC_RES_DISK,
+	MC_RES_NETWORK,
+	MC_NRES
+} mc_resource;
+
+typedef enum mc_goal {
+	MC_GOAL_LOAD_BALANCING,       /* the least loaded host rates best */
+	MC_GOAL_RESOURCE_MAXIMIZATION /* the fullest host that fits rates best */
+} mc_goal;
+
+/* What `placement` reads: host paths, then VM paths (indexes into the
+ * policy's tables). */
+enum {
+	MC_PH_CPUS, MC_PH_MEMORY, MC_PH_DISK, MC_PH_NETWORK,  /* resources.* */
+	MC_PH_CPU_USE, MC_PH_MEMORY_USE, MC_PH_DISK_USE,       /* usage.* */
+	MC_PH_NETWORK_USE,
+	MC_NPH
+};
+enum {
+	MC_PV_VCPUS, MC_PV_MEMORY,                             /* resources.* */
+	MC_PV_CPU_LOAD, MC_PV_DISK_LOAD, MC_PV_NETWORK_LOAD,   /* load.* */
+	MC_NPV
+};
+
+/* The `placement` section: a VM must fit in what a host has free after
+ * its reserves, and fitting hosts are rated from their resources after
+ * the VM is placed, under a goal (eval/place.c). */
+typedef struct mc_placement {
+	bool on;                  /* the policy has the section */
+	uint8_t goal;             /* mc_goal */
+	bool refuse;              /* a VM that does not fit is refused */
+	uint32_t kinds;           /* kind bits it rates */
+	uint32_t weight;          /* against the preferences' total weight */
+	uint32_t importance[MC_NRES];   /* 0: not considered */
+	int64_t reserve[MC_NRES]; /* CPU %, memory MB, disk IOPS, network % */
+	int64_t vm_load[MC_NRES]; /* a VM's CPU %, -, disk IOPS, network Mbit/s
+	                             where its record has none */
+	uint32_t host_path[MC_NPH];
+	uint32_t vm_path[MC_NPV];
+	const mc_node *at;        /* the section */
+	const mc_node *res_at[MC_NRES];  /* each resource's importance, or
+	                                    the section */
+} mc_placement;
+
 struct mc_policy {
 	mc_arena arena;
 	mc_doc **docs;            /* the file first, then what it extends */
@@ -156,6 +205,7 @@ struct mc_policy {
 	const mc_prefer *prefer;
 	size_t nprefer;
 	uint32_t prefer_total;
+	mc_placement placement;
 	const mc_remedy *remedies;
 	size_t nremedies;
 	const mc_node *tests;     /* checked for shape, or NULL */

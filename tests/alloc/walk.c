@@ -777,6 +777,11 @@ static const job jobs[] = {
 	  .policy = "policies/hyperv-features.lua", .explain = true, .lint = true },
 	{ .name = "explain-lint-vmware-evc", .policy = "policies/vmware-evc.yaml",
 	  .explain = true, .lint = true },
+	/* placement: ratings from resources, with a preference */
+	{ .name = "placement", .policy = "tests/placement/prefer.yaml",
+	  .inventory = "tests/placement/fleet.yaml", .fleet = true,
+	  .diff_with = "tests/placement/resource-maximization.yaml",
+	  .explain = true, .lint = true },
 	{ .name = "import" },
 	{ .name = "cpumap", .cpumap = true, .strided = true },
 	{ .name = "format", .format = true },

@@ -19,8 +19,8 @@ tab=$(printf '\t')
 
 ids="yaml duplicate-key limit unknown-key unknown-field unknown-kind op-type
 bad-pattern duplicate-id bad-value invalid kind-checks-nothing kind-shadowed
-relax-drops-identity remedy-drops-identity rule-no-kind field-unused
-remedy-no-effect normalize-unreachable"
+relax-drops-identity remedy-drops-identity rule-no-kind placement-no-kind
+field-unused remedy-no-effect normalize-unreachable"
 
 grep -v -e '^#' -e '^$' "$here/cases.tsv" >"$tmp/cases"
 for policy in $(cut -f1 "$tmp/cases" | uniq); do

@@ -16,8 +16,8 @@
 
 #include <migcheck.h>
 
-#if MC_VERSION_NUMBER < 0x000100
-#error "migcheck 0.1 or later is needed"
+#if MC_VERSION_NUMBER < 0x000200
+#error "migcheck 0.2 or later is needed"
 #endif
 
 static void
