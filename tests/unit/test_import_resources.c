@@ -300,6 +300,108 @@ START_TEST(libvirt_memory_refused)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------
+ * vSphere: govc host.info -json, pyVmomi
+ */
+
+START_TEST(vsphere_quickstats)
+{
+	mc_import_ctx ctx = {0};
+	mc_hostlist l = {0};
+	const mc_hostrec *h;
+
+	/* govc 0.37.0 against vcsim: summary.quickStats overallMemoryUsage
+	 * 1404 (MB), overallCpuUsage 67 (MHz) of hardware.cpuInfo.hz
+	 * 3591345000 x numCpuCores 2 = 7182690000 Hz: 67e6 * 100 /
+	 * 7182690000 = 0.93 %, rounded 1 */
+	import_file(mc_import_vsphere,
+		    "tests/import/vsphere/govc-0.37.0-host-info.json", &ctx, &l);
+	h = host_named(&l, "DC0_H0");
+	want_int(&h->extra, "usage.memory_mb", 1404);
+	want_int(&h->extra, "usage.cpu_percent", 1);
+	want_none(&h->extra, "usage.disk_iops");
+	want_none(&h->extra, "resources.network_mbps");
+	/* disconnected (govc host.disconnect): its quick stats are not
+	 * current, whatever they say */
+	h = host_named(&l, "DC0_C0_H2");
+	want_none(&h->extra, "usage.memory_mb");
+	want_none(&h->extra, "usage.cpu_percent");
+	mc_hostlist_free(&l);
+
+	/* pyVmomi's record of a vCenter 8 host: overallMemoryUsage 5986;
+	 * overallCpuUsage 3062 MHz of 1995312146 Hz x 8 cores =
+	 * 15962497168 Hz: 3062e8 / 15962497168 = 19.18 %, rounded 19 */
+	import_file(mc_import_vsphere, "tests/import/vsphere/pyvmomi-host.json",
+		    &ctx, &l);
+	ck_assert_uint_eq(l.count, 1);
+	want_int(&l.hosts[0]->extra, "usage.memory_mb", 5986);
+	want_int(&l.hosts[0]->extra, "usage.cpu_percent", 19);
+	mc_hostlist_free(&l);
+
+	/* PowerCLI cut at -Depth 2: quickStats is a type's name, no usage */
+	import_file(mc_import_vsphere,
+		    "tests/import/vsphere/powercli-host-depth2.json", &ctx, &l);
+	ck_assert_uint_eq(l.count, 1);
+	want_none(&l.hosts[0]->extra, "usage.memory_mb");
+	want_none(&l.hosts[0]->extra, "usage.cpu_percent");
+	mc_hostlist_free(&l);
+
+	/* VMs: quickStats.overallCpuUsage (MHz) is no load.cpu_percent */
+	import_file(mc_import_vsphere,
+		    "tests/import/vsphere/govc-0.24.2-vm-info.json", &ctx, &l);
+	ck_assert_uint_gt(l.nvms, 0);
+	for (size_t i = 0; i < l.nvms; i++)
+		want_none(&l.vms[i]->extra, "load.cpu_percent");
+	mc_hostlist_free(&l);
+}
+END_TEST
+
+/* usage.cpu_percent is rounded to the nearest, halves up, from the
+ * summary's MHz when hardware.cpuInfo is not given, and may pass 100. */
+START_TEST(vsphere_cpu_percent_rounding)
+{
+	static const struct {
+		const char *hardware;
+		int64_t mhz;
+		int64_t pct;
+	} cases[] = {
+		/* 1000 MHz of 2 x 1000 MHz: 50 % */
+		{"\"summary\": {\"hardware\": {\"cpuMhz\": 1000, "
+		 "\"numCpuCores\": 2}", 1000, 50},
+		/* 5 of 1000: 0.5 %, up to 1 */
+		{"\"summary\": {\"hardware\": {\"cpuMhz\": 1000, "
+		 "\"numCpuCores\": 1}", 5, 1},
+		/* 4 of 1000: 0.4 %, down to 0 */
+		{"\"summary\": {\"hardware\": {\"cpuMhz\": 1000, "
+		 "\"numCpuCores\": 1}", 4, 0},
+		/* 2500 of 2000: 125 % (turbo) */
+		{"\"summary\": {\"hardware\": {\"cpuMhz\": 2000, "
+		 "\"numCpuCores\": 1}", 2500, 125},
+		/* hz wins over the summary: 1500 of 3 x 1e9 Hz = 50 % */
+		{"\"hardware\": {\"cpuInfo\": {\"hz\": 1000000000, "
+		 "\"numCpuCores\": 3}}, \"summary\": {\"hardware\": "
+		 "{\"cpuMhz\": 9999, \"numCpuCores\": 9}", 1500, 50},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char text[1024];
+		mc_import_ctx ctx = {0};
+		mc_hostlist l = {0};
+		const char *first;
+
+		snprintf(text, sizeof(text), "{\"hostSystems\": [{\"name\": "
+			 "\"esx\", \"runtime\": {\"connectionState\": "
+			 "\"connected\"}, %s, \"quickStats\": "
+			 "{\"overallCpuUsage\": %lld}}}]}", cases[i].hardware,
+			 (long long)cases[i].mhz);
+		ck_assert_msg(import_text(mc_import_vsphere, text, &ctx, &l,
+					  &first) == MC_OK, "%s: %s", text, first);
+		want_int(&l.hosts[0]->extra, "usage.cpu_percent", cases[i].pct);
+		mc_hostlist_free(&l);
+	}
+}
+END_TEST
+
 Suite *
 import_resources_suite(void)
 {
@@ -311,6 +413,8 @@ import_resources_suite(void)
 	tcase_add_test(tc, libvirt_domain_fixtures);
 	tcase_add_test(tc, libvirt_memory_units);
 	tcase_add_test(tc, libvirt_memory_refused);
+	tcase_add_test(tc, vsphere_quickstats);
+	tcase_add_test(tc, vsphere_cpu_percent_rounding);
 	suite_add_tcase(s, tc);
 	return s;
 }
