@@ -6,6 +6,7 @@
  * units of libvirt's <memory>, and the keys left out when a platform does
  * not give them.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,6 +302,94 @@ START_TEST(libvirt_memory_refused)
 END_TEST
 
 /* ------------------------------------------------------------------------
+ * VMM: Get-SCVMHost
+ */
+
+START_TEST(scvmm_usage)
+{
+	mc_import_ctx ctx = {0};
+	mc_hostlist l = {0};
+	const mc_hostrec *h;
+
+	/* hosts.json (make-fixtures.py): hv-01's TotalMemory 68719476736 B /
+	 * 1048576 = 65536 MB, AvailableMemory 40960: 65536 - 40960 = 24576;
+	 * CpuUtilization 23 */
+	import_file(mc_import_scvmm, "tests/import/scvmm/hosts.json", &ctx, &l);
+	h = host_named(&l, "hv-01.contoso.com");
+	want_int(&h->extra, "resources.memory_mb", 65536);
+	want_int(&h->extra, "usage.memory_mb", 24576);
+	want_int(&h->extra, "usage.cpu_percent", 23);
+	/* hv-amd-01: 34359738368 / 1048576 = 32768, less 20480: 12288 */
+	h = host_named(&l, "hv-amd-01.contoso.com");
+	want_int(&h->extra, "usage.memory_mb", 12288);
+	want_int(&h->extra, "usage.cpu_percent", 12);
+	/* hv-03 does not respond (its zeros are no use): nothing */
+	h = host_named(&l, "hv-03.contoso.com");
+	want_none(&h->extra, "usage.memory_mb");
+	want_none(&h->extra, "usage.cpu_percent");
+	want_none(&h->extra, "resources.memory_mb");
+	mc_hostlist_free(&l);
+
+	/* ManageIQ's real export narrows hosts to TotalMemory 77297573888:
+	 * 73716.68 MB, rounded down 73716; no AvailableMemory, no
+	 * CpuUtilization, so no usage */
+	import_file(mc_import_scvmm,
+		    "tests/import/scvmm/manageiq-get-inventory.json", &ctx, &l);
+	h = host_named(&l, "qeblade26.cfme-qe-vmm-ad.rhq.lab.eng.bos.redhat.com");
+	want_int(&h->extra, "resources.memory_mb", 73716);
+	want_none(&h->extra, "usage.memory_mb");
+	want_none(&h->extra, "usage.cpu_percent");
+	for (size_t i = 0; i < l.nvms; i++)
+		want_none(&l.vms[i]->extra, "load.cpu_percent");
+	mc_hostlist_free(&l);
+}
+END_TEST
+
+/* A figure that says nothing is left out, as VMM's other malformed
+ * counts are. */
+START_TEST(scvmm_usage_left_out)
+{
+	static const struct {
+		const char *values;
+		bool memory, cpu;
+	} cases[] = {
+		/* 2048 MB in all, 1024 available: 1024 used, 50 % */
+		{"\"AvailableMemory\": 1024, \"CpuUtilization\": 50", true, true},
+		{"\"AvailableMemory\": 4096, \"CpuUtilization\": 101", false,
+		 false},
+		{"\"AvailableMemory\": -1, \"CpuUtilization\": -1", false, false},
+		{"\"AvailableMemory\": \"1024\", \"CpuUtilization\": \"5\"",
+		 false, false},
+		{"\"AvailableMemory\": 1.5, \"CpuUtilization\": 2.5", false,
+		 false},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char text[512];
+		mc_import_ctx ctx = {0};
+		mc_hostlist l = {0};
+		const char *first;
+
+		snprintf(text, sizeof(text), "{\"Name\": \"hv\", "
+			 "\"CommunicationStateString\": \"Responding\", "
+			 "\"TotalMemory\": 2147483648, %s}", cases[i].values);
+		ck_assert_msg(import_text(mc_import_scvmm, text, &ctx, &l,
+					  &first) == MC_OK, "%s: %s", text, first);
+		want_int(&l.hosts[0]->extra, "resources.memory_mb", 2048);
+		if (cases[i].memory)
+			want_int(&l.hosts[0]->extra, "usage.memory_mb", 1024);
+		else
+			want_none(&l.hosts[0]->extra, "usage.memory_mb");
+		if (cases[i].cpu)
+			want_int(&l.hosts[0]->extra, "usage.cpu_percent", 50);
+		else
+			want_none(&l.hosts[0]->extra, "usage.cpu_percent");
+		mc_hostlist_free(&l);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
  * vSphere: govc host.info -json, pyVmomi
  */
 
@@ -413,6 +502,8 @@ import_resources_suite(void)
 	tcase_add_test(tc, libvirt_domain_fixtures);
 	tcase_add_test(tc, libvirt_memory_units);
 	tcase_add_test(tc, libvirt_memory_refused);
+	tcase_add_test(tc, scvmm_usage);
+	tcase_add_test(tc, scvmm_usage_left_out);
 	tcase_add_test(tc, vsphere_quickstats);
 	tcase_add_test(tc, vsphere_cpu_percent_rounding);
 	suite_add_tcase(s, tc);
