@@ -302,6 +302,42 @@ START_TEST(libvirt_memory_refused)
 END_TEST
 
 /* ------------------------------------------------------------------------
+ * Hyper-V: Get-VMHost, Get-VM
+ */
+
+/* Hyper-V gives capacity, not use: hosts have resources but no usage, VMs
+ * no load (Get-VM's CPUUsage is a sample of no documented base). */
+START_TEST(hyperv_no_usage)
+{
+	mc_import_ctx ctx = {0};
+	mc_hostlist l = {0};
+	const mc_hostrec *h;
+
+	/* cluster-east.json: HV-EAST-01's LogicalProcessorCount 48,
+	 * MemoryCapacity 274877906944 B / 1048576 = 262144 MiB */
+	import_file(mc_import_hyperv, "tests/import/hyperv/cluster-east.json",
+		    &ctx, &l);
+	h = host_named(&l, "HV-EAST-01");
+	want_int(&h->extra, "resources.cpus", 48);
+	want_int(&h->extra, "resources.memory_mb", 262144);
+	for (size_t i = 0; i < l.count; i++) {
+		want_none(&l.hosts[i]->extra, "usage.memory_mb");
+		want_none(&l.hosts[i]->extra, "usage.cpu_percent");
+	}
+	mc_hostlist_free(&l);
+
+	/* get-vm.json: web-11 has CPUUsage 0 and MemoryAssigned 8589934592;
+	 * MemoryStartup 8589934592 / 1048576 = 8192 is the configured memory */
+	import_file(mc_import_hyperv, "tests/import/hyperv/get-vm.json", &ctx, &l);
+	ck_assert_uint_eq(l.nvms, 2);
+	want_int(&vm_named(&l, "web-11")->extra, "resources.memory_mb", 8192);
+	for (size_t i = 0; i < l.nvms; i++)
+		want_none(&l.vms[i]->extra, "load.cpu_percent");
+	mc_hostlist_free(&l);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
  * VMM: Get-SCVMHost
  */
 
@@ -502,6 +538,7 @@ import_resources_suite(void)
 	tcase_add_test(tc, libvirt_domain_fixtures);
 	tcase_add_test(tc, libvirt_memory_units);
 	tcase_add_test(tc, libvirt_memory_refused);
+	tcase_add_test(tc, hyperv_no_usage);
 	tcase_add_test(tc, scvmm_usage);
 	tcase_add_test(tc, scvmm_usage_left_out);
 	tcase_add_test(tc, vsphere_quickstats);
