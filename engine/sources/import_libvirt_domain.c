@@ -21,6 +21,7 @@
 #include "sources/import.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -611,6 +612,21 @@ read_resources(reader *r, const xmlNode *dom)
 	has_mem = mc_xml_bytes(&r->x, mc_xml_child(dom, "memory"), &bytes);
 	has_max = mc_xml_int_text(&r->x, vcpu, &max);
 	has_cur = vcpu ? mc_xml_int_attr(&r->x, vcpu, "current", &cur) : 0;
+	/* a guest starts with one vCPU or more, and no more than its
+	 * maximum: a count outside that is no count */
+	if (has_max > 0 && max == 0) {
+		mc_xml_error(&r->x, vcpu, "<vcpu>0</vcpu>: a domain has one "
+			     "vCPU or more");
+		has_max = -1;
+	} else if (has_max > 0 && has_cur > 0 && (cur == 0 || cur > max)) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "<vcpu current='%lld'>: the vCPUs "
+			 "started are 1 to the <vcpu> count, %lld",
+			 (long long)cur, (long long)max);
+		mc_xml_error(&r->x, vcpu, msg);
+		has_max = -1;
+	}
 	if (has_max > 0 && has_cur >= 0 &&
 	    mc_fields_int(&r->vm->extra, "resources.vcpus",
 			  has_cur > 0 ? cur : max) < 0)

@@ -283,6 +283,12 @@ START_TEST(libvirt_memory_refused)
 		 "number"},
 		{"<vcpu current='-1'>4</vcpu>", "t.xml:1:23: <vcpu "
 		 "current='-1'>: not a whole number"},
+		{"<vcpu>0</vcpu>", "t.xml:1:23: <vcpu>0</vcpu>: a domain has one "
+		 "vCPU or more"},
+		{"<vcpu current='5'>4</vcpu>", "t.xml:1:23: <vcpu current='5'>: "
+		 "the vCPUs started are 1 to the <vcpu> count, 4"},
+		{"<vcpu current='0'>4</vcpu>", "t.xml:1:23: <vcpu current='0'>: "
+		 "the vCPUs started are 1 to the <vcpu> count, 4"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
