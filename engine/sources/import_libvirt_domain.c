@@ -608,7 +608,7 @@ read_resources(reader *r, const xmlNode *dom)
 	int64_t bytes = 0, max = 0, cur = 0;
 	int has_mem, has_max, has_cur;
 
-	/* read in the document's order, so are the errors reported */
+	/* read in the order of the document, as the errors are reported */
 	has_mem = mc_xml_bytes(&r->x, mc_xml_child(dom, "memory"), &bytes);
 	has_max = mc_xml_int_text(&r->x, vcpu, &max);
 	has_cur = vcpu ? mc_xml_int_attr(&r->x, vcpu, "current", &cur) : 0;
