@@ -11,9 +11,10 @@
  * into (virCPUTranslate), as hypervisor.cpu_models.
  *
  * Reads /capabilities/host/cpu: arch, vendor, model, signature, topology
- * and the <feature name=.../> elements; and the sockets of
- * /capabilities/host/topology. The host's features are those libvirt
- * gives it (x86ModelFromCPU for a host CPU): the named model's, from
+ * and the <feature name=.../> elements; and the sockets, memory and
+ * logical processors of /capabilities/host/topology's NUMA cells. The
+ * host's features are those libvirt gives it (x86ModelFromCPU for a host
+ * CPU): the named model's, from
  * libvirt's CPU map (sources/cpumap.h), and the listed ones, in Linux's
  * names. A host CPU's features carry no policy: libvirt reads every one
  * as present (virCPUDefParseXML ignores policy= on a host CPU), and so
@@ -124,6 +125,61 @@ count_sockets(mc_xml *x, const xmlNode *host)
 		count += i == 0 || ids[i] != ids[i - 1];
 	free(ids);
 	return count;
+}
+
+/*
+ * The host's memory and logical processors: the sums over the NUMA cells
+ * of /capabilities/host/topology/cells of <memory> (libvirt writes it in
+ * KiB: the node's memory as the kernel counts it) and of <cpus num=>. The
+ * total is written in whole MiB, rounded down. A sum some cell does not
+ * give (or no cells) is left out; a malformed value is an error, as for
+ * every number of the capabilities.
+ */
+static void
+read_cells(mc_xml *x, const xmlNode *host, mc_hostrec *h)
+{
+	const xmlNode *cells = mc_xml_child(mc_xml_child(host, "topology"), "cells");
+	int64_t bytes = 0, cpus = 0;
+	bool has_mem = true, has_cpus = true, any = false;
+	int errors = x->errors;
+
+	for (const xmlNode *cell = cells ? cells->children : NULL; cell;
+	     cell = cell->next) {
+		const xmlNode *mem = mc_xml_child(cell, "memory");
+		const xmlNode *c = mc_xml_child(cell, "cpus");
+		int64_t v = 0;
+		int rc;
+
+		if (!mc_xml_is(cell, "cell"))
+			continue;
+		any = true;
+		rc = mc_xml_bytes(x, mem, &v);
+		if (rc == 0) {
+			has_mem = false;
+		} else if (rc > 0 && v > INT64_MAX - bytes) {
+			mc_xml_error(x, mem, "the cells' memory adds up past 64 "
+				     "bits of bytes");
+		} else if (rc > 0) {
+			bytes += v;
+		}
+		v = 0;
+		rc = c ? mc_xml_int_attr(x, c, "num", &v) : 0;
+		if (rc == 0) {
+			has_cpus = false;
+		} else if (rc > 0 && v > INT64_MAX - cpus) {
+			mc_xml_error(x, c, "the cells' processors add up past "
+				     "64 bits");
+		} else if (rc > 0) {
+			cpus += v;
+		}
+	}
+	if (!any || x->errors != errors)
+		return;
+	if (has_cpus && mc_fields_int(&h->extra, "resources.cpus", cpus) < 0)
+		x->nomem = 1;
+	if (has_mem && mc_fields_int(&h->extra, "resources.memory_mb",
+				     bytes / 1048576) < 0)
+		x->nomem = 1;
 }
 
 /* A <feature> of the host's <cpu>: its name, its place for errors, and
@@ -657,6 +713,8 @@ mc_import_libvirt(mc_hostlist *out, const char *name, const char *data,
 		goto out;
 	}
 	read_cpu(&x, &f, h, ctx->cpu_map);
+	if (f.host && !x.nomem)
+		read_cells(&x, f.host, h);
 	rc = mc_xml_status(&x);
 	if (rc == MC_OK) {
 		rc = mc_hostlist_add(out, h) < 0 ? MC_ENOMEM : MC_OK;

@@ -21,6 +21,7 @@
 #include "sources/import.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -593,7 +594,50 @@ read_tsc(reader *r, const xmlNode *clock)
 	}
 }
 
-/* The VM's name, architecture and state from <domain>. */
+/*
+ * The configured vCPUs and memory: <vcpu>'s current= when given (the vCPUs
+ * the guest starts with), else its text (the maximum, which libvirt starts
+ * them all with then); <memory> (the boot allocation, in its unit=, KiB by
+ * default) in whole MiB, rounded down. Absent elements leave the keys out;
+ * a malformed value is an error.
+ */
+static void
+read_resources(reader *r, const xmlNode *dom)
+{
+	const xmlNode *vcpu = mc_xml_child(dom, "vcpu");
+	int64_t bytes = 0, max = 0, cur = 0;
+	int has_mem, has_max, has_cur;
+
+	/* read in the order of the document, as the errors are reported */
+	has_mem = mc_xml_bytes(&r->x, mc_xml_child(dom, "memory"), &bytes);
+	has_max = mc_xml_int_text(&r->x, vcpu, &max);
+	has_cur = vcpu ? mc_xml_int_attr(&r->x, vcpu, "current", &cur) : 0;
+	/* a guest starts with one vCPU or more, and no more than its
+	 * maximum: a count outside that is no count */
+	if (has_max > 0 && max == 0) {
+		mc_xml_error(&r->x, vcpu, "<vcpu>0</vcpu>: a domain has one "
+			     "vCPU or more");
+		has_max = -1;
+	} else if (has_max > 0 && has_cur > 0 && (cur == 0 || cur > max)) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "<vcpu current='%lld'>: the vCPUs "
+			 "started are 1 to the <vcpu> count, %lld",
+			 (long long)cur, (long long)max);
+		mc_xml_error(&r->x, vcpu, msg);
+		has_max = -1;
+	}
+	if (has_max > 0 && has_cur >= 0 &&
+	    mc_fields_int(&r->vm->extra, "resources.vcpus",
+			  has_cur > 0 ? cur : max) < 0)
+		r->x.nomem = 1;
+	if (has_mem > 0 &&
+	    mc_fields_int(&r->vm->extra, "resources.memory_mb",
+			  bytes / 1048576) < 0)
+		r->x.nomem = 1;
+}
+
+/* The VM's name, architecture, state and resources from <domain>. */
 static void
 read_domain(reader *r, const xmlNode *dom)
 {
@@ -616,6 +660,7 @@ read_domain(reader *r, const xmlNode *dom)
 	}
 	xmlFree(arch);
 	read_tsc(r, mc_xml_child(dom, "clock"));
+	read_resources(r, dom);
 }
 
 /* A bare guest <cpu>'s VM: named after its file. */

@@ -546,9 +546,22 @@ read_host(scvmm_reader *r, const mc_node *obj)
 
 	if (get_int(obj, "LogicalProcessorCount", &v) && v > 0)
 		set_extra_int(r, &h->extra, "resources.cpus", v);
-	if (get_int(obj, "TotalMemory", &v) && v > 0)
-		set_extra_int(r, &h->extra, "resources.memory_mb",
-			      v / (1024 * 1024));
+	if (get_int(obj, "TotalMemory", &v) && v > 0) {
+		int64_t total = v / (1024 * 1024);
+
+		set_extra_int(r, &h->extra, "resources.memory_mb", total);
+		/* AvailableMemory is in MB; what is not available is in use.
+		 * VMM's figures of a host it does not reach are not current,
+		 * and a figure past the total says nothing: left out. */
+		if (reached && get_int(obj, "AvailableMemory", &v) && v >= 0 &&
+		    v <= total)
+			set_extra_int(r, &h->extra, "usage.memory_mb", total - v);
+	}
+	/* CpuUtilization: the percentage of all the host's logical
+	 * processors in use, as VMM's performance refresher last measured
+	 * it */
+	if (reached && get_int(obj, "CpuUtilization", &v) && v >= 0 && v <= 100)
+		set_extra_int(r, &h->extra, "usage.cpu_percent", v);
 
 	if (!r->nomem && mc_import_set_source(h, "scvmm", r->name) < 0)
 		r->nomem = 1;

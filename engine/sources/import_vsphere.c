@@ -491,6 +491,80 @@ read_host_status(reader *r, mc_hostrec *h, const mc_node *obj)
 			   true);
 }
 
+/*
+ * The host's processor capacity in Hz, as the API defines it: "the total
+ * CPU speed of the box is defined as hz * numCpuCores" (HostCpuInfo), from
+ * Hardware.CpuInfo, else Summary.Hardware's CpuMhz and NumCpuCores (whose
+ * product the API calls approximately that sum). False when not given, or
+ * zero (a host vCenter does not reach reports zeros); a value of the wrong
+ * type or out of range is reported.
+ */
+static bool
+cpu_capacity(reader *r, const mc_node *obj, int64_t *hz_total)
+{
+	int64_t hz = 0, mhz = 0, cores = 0;
+	bool info;
+
+	info = integer(r, get(obj, "Hardware.CpuInfo.Hz"), "the CPU speed (Hz)",
+		       0, INT64_MAX, &hz) &&
+	       integer(r, get(obj, "Hardware.CpuInfo.NumCpuCores"),
+		       "the number of processor cores", 0, INT16_MAX, &cores);
+	if (!info || !hz || !cores) {
+		if (!integer(r, get(obj, "Summary.Hardware.CpuMhz"),
+			     "the CPU speed (MHz)", 0, INT32_MAX, &mhz) ||
+		    !integer(r, get(obj, "Summary.Hardware.NumCpuCores"),
+			     "the number of processor cores", 0, INT16_MAX,
+			     &cores))
+			return false;
+		hz = mhz * 1000000;
+	}
+	if (!hz || !cores)
+		return false;
+	if (hz > INT64_MAX / cores) {
+		error_at(r, obj, "the CPU capacity, %" PRId64 " Hz times %" PRId64
+			 " cores, is past 64 bits", hz, cores);
+		return false;
+	}
+	*hz_total = hz * cores;
+	return true;
+}
+
+/*
+ * Current use, from Summary.QuickStats: OverallMemoryUsage (MB) as
+ * usage.memory_mb, OverallCpuUsage (MHz) as a percentage of the capacity
+ * (cpu_capacity), rounded to the nearest whole percent, halves up; above
+ * 100 when the cores run past their nominal speed. Only of a host vCenter
+ * is connected to: the statistics of another are not current.
+ */
+static void
+read_host_usage(reader *r, mc_hostrec *h, const mc_node *obj)
+{
+	const mc_node *qs = get(obj, "Summary.QuickStats");
+	const mc_field *c = mc_fields_get(&h->extra, "status.connection");
+	bool connected = c && c->kind == MC_FIELD_STRING &&
+			 strcmp(c->text, "responding") == 0;
+	int64_t mb = 0, mhz = 0, hz = 0;
+	bool has_mb, has_mhz, has_hz;
+
+	if (!is_map(qs))
+		return;
+	has_hz = cpu_capacity(r, obj, &hz);
+	has_mhz = integer(r, get(qs, "OverallCpuUsage"), "the CPU usage (MHz)",
+			  0, INT32_MAX, &mhz);
+	has_mb = integer(r, get(qs, "OverallMemoryUsage"), "the memory usage "
+			 "(MB)", 0, INT32_MAX, &mb);
+	if (has_mb && connected)
+		extra_int(r, &h->extra, "usage.memory_mb", mb);
+	if (has_mhz && has_hz && connected) {
+		/* mhz * 10^8 < 2^31 * 10^8 < 2^63 */
+		int64_t num = mhz * 100000000, pct = num / hz, rem = num % hz;
+
+		if (rem >= hz - rem)
+			pct++;
+		extra_int(r, &h->extra, "usage.cpu_percent", pct);
+	}
+}
+
 static void
 read_host(reader *r, const mc_node *obj)
 {
@@ -565,6 +639,7 @@ read_host(reader *r, const mc_node *obj)
 	if ((n = text(r, get(obj, "Summary.MaxEVCModeKey"), "MaxEVCModeKey")))
 		extra_node(r, &h->extra, "hypervisor.max_evc_mode", n);
 	read_host_status(r, h, obj);
+	read_host_usage(r, h, obj);
 
 	if (!r->nomem && mc_import_set_source(h, "vsphere", r->name) < 0)
 		r->nomem = true;

@@ -4,11 +4,13 @@
  */
 #include "sources/xml.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
@@ -209,6 +211,98 @@ mc_xml_int_attr(mc_xml *x, const xmlNode *n, const char *attr, int64_t *v)
 	}
 	xmlFree(s);
 	return rc;
+}
+
+/* Reports that the text s of element n is not a whole number (why). */
+static void
+not_whole(mc_xml *x, const xmlNode *n, const char *s, const char *why)
+{
+	char msg[240];
+
+	snprintf(msg, sizeof(msg), "<%.64s>%.40s</%.64s>: %s",
+		 (const char *)n->name, s, (const char *)n->name, why);
+	mc_xml_error(x, n, msg);
+}
+
+int
+mc_xml_int_text(mc_xml *x, const xmlNode *n, int64_t *v)
+{
+	char *s = NULL, *end = NULL;
+	long long num;
+	int rc;
+
+	if ((rc = mc_xml_text(x, n, &s)) < 0 || !s)
+		return rc < 0 ? -1 : 0;
+	errno = 0;
+	num = strtoll(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end || num < 0) {
+		not_whole(x, n, s, "not a whole number");
+		rc = -1;
+	} else if (errno) {
+		not_whole(x, n, s, "a number past 64 bits");
+		rc = -1;
+	} else {
+		*v = num;
+		rc = 1;
+	}
+	free(s);
+	return rc;
+}
+
+/* The bytes in one of unit, as virScaleInteger reads it (see xml.h); 0
+ * when the unit is not one. */
+static int64_t
+unit_scale(const char *u)
+{
+	static const char prefixes[] = "kmgtpe";
+	const char *p;
+	int64_t base, scale = 1;
+
+	if (strcasecmp(u, "b") == 0 || strcasecmp(u, "byte") == 0 ||
+	    strcasecmp(u, "bytes") == 0)
+		return 1;
+	if (!u[0] || !(p = strchr(prefixes, tolower((unsigned char)u[0]))))
+		return 0;
+	if (!u[1] || strcasecmp(u + 1, "iB") == 0)
+		base = 1024;
+	else if ((u[1] == 'b' || u[1] == 'B') && !u[2])
+		base = 1000;
+	else
+		return 0;
+	/* e: 1024^6 = 2^60 and 1000^6 = 10^18, both within 63 bits */
+	for (const char *q = prefixes; q <= p; q++)
+		scale *= base;
+	return scale;
+}
+
+int
+mc_xml_bytes(mc_xml *x, const xmlNode *n, int64_t *bytes)
+{
+	xmlChar *unit = NULL;
+	int64_t v = 0, scale = 1024;
+	int rc;
+
+	if ((rc = mc_xml_int_text(x, n, &v)) <= 0)
+		return rc;
+	if (mc_xml_attr(x, n, "unit", &unit) < 0)
+		return -1;
+	if (unit && !(scale = unit_scale((const char *)unit))) {
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "<%.64s unit='%.40s'>: not a unit "
+			 "libvirt knows (b, KiB, KB, MiB, MB, GiB, GB, TiB, TB, "
+			 "...)", (const char *)n->name, (const char *)unit);
+		mc_xml_error(x, n, msg);
+		xmlFree(unit);
+		return -1;
+	}
+	xmlFree(unit);
+	if (v > INT64_MAX / scale) {
+		mc_xml_error(x, n, "a quantity of memory past 64 bits of bytes");
+		return -1;
+	}
+	*bytes = v * scale;
+	return 1;
 }
 
 /*

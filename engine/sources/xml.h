@@ -89,4 +89,20 @@ int mc_xml_attr(mc_xml *x, const xmlNode *n, const char *attr,
 int mc_xml_int_attr(mc_xml *x, const xmlNode *n, const char *attr,
 		    int64_t *v);
 
+/* Reads the text of element n (may be NULL) as a non-negative decimal
+ * integer into *v. Returns 1 when read, 0 when n is absent or empty, -1
+ * (reported) when malformed or past 64 bits. */
+int mc_xml_int_text(mc_xml *x, const xmlNode *n, int64_t *v);
+
+/*
+ * Reads the text of element n (may be NULL), a quantity of memory, into
+ * *bytes: a non-negative decimal integer in the unit of its unit=
+ * attribute, as libvirt scales it (virScaleInteger): b, byte, bytes; k, m,
+ * g, t, p, e alone or with iB (powers of 1024); KB, MB, GB, TB, PB, EB
+ * (powers of 1000); any case. Without unit=, KiB. Returns 1 when read, 0
+ * when n is absent or empty, -1 (reported) for a malformed value, an
+ * unknown unit, or bytes past 64 bits.
+ */
+int mc_xml_bytes(mc_xml *x, const xmlNode *n, int64_t *bytes);
+
 #endif

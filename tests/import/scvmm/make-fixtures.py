@@ -50,7 +50,7 @@ def version(s):
 
 
 def host(name, cluster, maker, cpus, sockets, mem_gb, hv, responding=True,
-         maintenance=False, vms=''):
+         maintenance=False, vms='', cpu_pct=12, avail_mb=40960):
     short = name.split('.')[0]
     ok = responding
     return {
@@ -74,7 +74,8 @@ def host(name, cluster, maker, cpus, sockets, mem_gb, hv, responding=True,
         'ProcessorArchitecture': 9 if ok else 0,
         'ProcessorFamily': ('179' if maker == 'Intel' else '56') if ok else '',
         'TotalMemory': mem_gb * 1024 ** 3 if ok else 0,
-        'AvailableMemory': 40960 if ok else 0,
+        'AvailableMemory': avail_mb if ok else 0,
+        'CpuUtilization': cpu_pct if ok else 0,
         'OperatingSystem': {'Name': 'Windows Server 2008 R2 Enterprise ',
                             'Version': version('6.1.7601'),
                             'Architecture': 1},
@@ -149,11 +150,11 @@ def vm(name, hostobj, state, state_s, ncheck, limit, cpus, mem, status=None):
 
 
 hv01 = host('hv-01.contoso.com', 'east-cluster.contoso.com', 'Intel', 16, 2, 64,
-            '6.1.7601.17514', vms='web-01 web-02 db-01')
+            '6.1.7601.17514', vms='web-01 web-02 db-01', cpu_pct=23)
 hv02 = host('hv-02.contoso.com', 'east-cluster.contoso.com', 'Intel', 16, 2, 64,
-            '6.1.7601.17514', vms='app-01')
+            '6.1.7601.17514', vms='app-01', cpu_pct=41)
 amd = host('hv-amd-01.contoso.com', 'east-cluster.contoso.com', 'AMD', 12, 2, 32,
-           '6.1.7601.17514')
+           '6.1.7601.17514', avail_mb=20480)
 down = host('hv-03.contoso.com', None, 'Intel', 8, 1, 32, '6.1.7601.17514',
             responding=False)
 maint = host('hv-04.contoso.com', None, 'Intel', 16, 2, 64, '6.1.7601.17514',
@@ -193,6 +194,8 @@ def select_host(h):
         'PhysicalCPUCount': h['PhysicalCPUCount'],
         'LogicalProcessorCount': h['LogicalProcessorCount'],
         'TotalMemory': h['TotalMemory'],
+        'AvailableMemory': h['AvailableMemory'],
+        'CpuUtilization': h['CpuUtilization'],
         'VirtualizationPlatform': 'HyperV',
         'HyperVVersion': '.'.join(str(x) for x in (
             h['HyperVVersion']['Major'], h['HyperVVersion']['Minor'],
