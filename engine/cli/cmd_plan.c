@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_plan.c - `migcheck plan`: the best hosts for every VM at once, or for
- * every VM of one host, as text, JSON or CSV.
+ * every VM of one host, as text, JSON or CSV; with --assign, one target
+ * for each within every host's room.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +245,214 @@ plan_csv(FILE *out, const mc_plan_result *res, bool compact)
 }
 
 /* ------------------------------------------------------------------------
+ * Assignments (--assign)
+ */
+
+static bool
+assign_text(FILE *to, const mc_assignment *res, bool compact)
+{
+	const cli_glyphs *g = cli_glyphs_get();
+	size_t width = 2, len = 0;
+	cli_text report;
+	FILE *out;
+	char *text;
+
+	(void)compact;
+	if (!cli_text_open(&report))
+		return false;
+	out = report.out;
+	cli_printf(out, "Policy  %s (%s)\n", res->policy_name, res->policy_file);
+	cli_printf(out, "Digest  %s\n", res->policy_digest);
+	if (res->host)
+		cli_printf(out, "Host    %s: %zu VMs to move\n", res->host, res->nvms);
+	for (size_t i = 0; i < res->nmoves; i++) {
+		size_t w = strlen(res->moves[i].vm);
+		if (w > width)
+			width = w;
+	}
+	if (res->nmoves)
+		fputs("\nMoves, in this order:\n", out);
+	for (size_t i = 0; i < res->nmoves; i++) {
+		const mc_assignment_move *m = &res->moves[i];
+		char rating[16];
+
+		cli_rating(rating, sizeof(rating), m->rating_halves);
+		cli_printf(out, "  %4zu  %-*s  %s -> %s  ", i + 1, (int)width, m->vm,
+			   m->from, m->to);
+		cli_stars(out, m->rating_halves, g);
+		cli_printf(out, " %s\n", rating);
+	}
+	if (res->nunplaced)
+		fputs("\nLeft where they are:\n", out);
+	for (size_t i = 0; i < res->nunplaced; i++) {
+		const mc_assignment_unplaced *u = &res->unplaced[i];
+
+		cli_printf(out, "  %s (on %s, %s", u->vm, u->host, u->state);
+		if (u->kind)
+			cli_printf(out, ", %s", u->kind);
+		cli_printf(out, "): %s\n", u->why);
+	}
+	cli_printf(out, "\n%zu of %zu VMs placed; %zu left where they are.\n",
+		   res->nmoves, res->nvms, res->nunplaced);
+	text = cli_text_close(&report, &len);
+	if (!text)
+		return false;
+	fwrite(text, 1, len, to);
+	free(text);
+	return true;
+}
+
+static bool
+assign_json(FILE *out, const mc_assignment *res, bool compact)
+{
+	jw w;
+
+	jw_init(&w, out, compact);
+	jw_object(&w);
+	jw_key_string(&w, "schema", CLI_SCHEMA("assign", 1));
+	jw_key(&w, "policy");
+	jw_object(&w);
+	jw_key_string(&w, "name", res->policy_name);
+	jw_key_string(&w, "file", res->policy_file);
+	jw_key_string(&w, "digest", res->policy_digest);
+	jw_end(&w);
+	jw_key(&w, "host");
+	jw_string(&w, res->host);
+	jw_key(&w, "moves");
+	jw_array(&w);
+	for (size_t i = 0; i < res->nmoves; i++) {
+		const mc_assignment_move *m = &res->moves[i];
+
+		jw_object(&w);
+		jw_key(&w, "order");
+		jw_uint(&w, i + 1);
+		jw_key_string(&w, "vm", m->vm);
+		jw_key_string(&w, "from", m->from);
+		jw_key_string(&w, "to", m->to);
+		jw_key(&w, "cluster");
+		jw_string(&w, m->cluster);
+		jw_key(&w, "rating");
+		jw_rating(&w, m->rating_halves);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_key(&w, "unplaced");
+	jw_array(&w);
+	for (size_t i = 0; i < res->nunplaced; i++) {
+		const mc_assignment_unplaced *u = &res->unplaced[i];
+
+		jw_object(&w);
+		jw_key_string(&w, "vm", u->vm);
+		jw_key_string(&w, "host", u->host);
+		jw_key_string(&w, "state", u->state);
+		jw_key(&w, "kind");
+		jw_string(&w, u->kind);
+		jw_key(&w, "compatible_hosts");
+		jw_uint(&w, u->compatible);
+		jw_key(&w, "full_hosts");
+		jw_uint(&w, u->full);
+		jw_key_string(&w, "why", u->why);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_key(&w, "summary");
+	jw_object(&w);
+	jw_key(&w, "vms");
+	jw_uint(&w, res->nvms);
+	jw_key(&w, "placed");
+	jw_uint(&w, res->nmoves);
+	jw_key(&w, "unplaced");
+	jw_uint(&w, res->nunplaced);
+	jw_key(&w, "hosts");
+	jw_uint(&w, res->nhosts);
+	jw_end(&w);
+	jw_end(&w);
+	jw_raw(&w, "\n", 1);
+	return jw_ok(&w);
+}
+
+/* One row per move, in order, then one per VM left where it is. */
+static bool
+assign_csv(FILE *out, const mc_assignment *res, bool compact)
+{
+	(void)compact;
+	fputs("order,vm,from,to,cluster,rating,why\r\n", out);
+	for (size_t i = 0; i < res->nmoves; i++) {
+		const mc_assignment_move *m = &res->moves[i];
+		char rating[16];
+
+		cli_rating(rating, sizeof(rating), m->rating_halves);
+		fprintf(out, "%zu,", i + 1);
+		csv_field(out, m->vm);
+		fputc(',', out);
+		csv_field(out, m->from);
+		fputc(',', out);
+		csv_field(out, m->to);
+		fputc(',', out);
+		csv_field(out, m->cluster);
+		fprintf(out, ",%s,\r\n", rating);
+	}
+	for (size_t i = 0; i < res->nunplaced; i++) {
+		const mc_assignment_unplaced *u = &res->unplaced[i];
+
+		fputc(',', out);
+		csv_field(out, u->vm);
+		fputc(',', out);
+		csv_field(out, u->host);
+		fputs(",,,,", out);
+		csv_field(out, u->why);
+		fputs("\r\n", out);
+	}
+	return true;
+}
+
+/* The formats of `migcheck plan --assign`, the default first. */
+static const struct assign_format {
+	const char *name;
+	bool (*write)(FILE *out, const mc_assignment *res, bool compact);
+} assign_formats[] = {
+	{"text", assign_text},
+	{"json", assign_json},
+	{"csv", assign_csv},
+};
+
+/* Assigns and writes the report; the command's status. */
+static int
+run_assign(cli_fleet *cf, cli_shared *sh, const char *host, const char *format,
+	   bool compact)
+{
+	mc_assignment_request req = {host, NULL};
+	mc_assignment *res = NULL;
+	cli_sink sink;
+	int f, rc, status = CLI_ERROR;
+	bool ok;
+
+	if (strcmp(format, "ndjson") == 0)
+		return cli_usage("plan", "--assign writes text, json or csv, not "
+				 "ndjson");
+	if ((f = cli_format("plan", format, CLI_FORMATS(assign_formats))) < 0 ||
+	    cli_compact_usage("plan", compact, format) != CLI_YES)
+		return CLI_ERROR;
+	if (cli_fleet_named(cf, "plan") != CLI_YES ||
+	    cli_fleet_open(cf, sh) != CLI_YES)
+		return CLI_ERROR;
+	if ((rc = mc_assignment_make(&res, cf->fleet, &req, cf->diag)) != MC_OK) {
+		cli_fail(rc, cf->diag);
+		return CLI_ERROR;
+	}
+	if (cli_sink_open(&sink, sh->output) == CLI_YES) {
+		ok = assign_formats[f].write(sink.f, res, compact);
+		if (!ok)
+			fprintf(stderr, "migcheck: error: out of memory\n");
+		status = cli_sink_close(&sink, ok);
+		if (status == CLI_YES && res->nunplaced)
+			status = CLI_NO;
+	}
+	mc_assignment_free(res);
+	return status;
+}
+
+/* ------------------------------------------------------------------------
  * The command
  */
 
@@ -284,7 +493,8 @@ static const struct plan_format {
 	{"csv", plan_csv},
 };
 
-enum { OPT_HOST = 256, OPT_TOP, OPT_FORMAT, OPT_COMPACT, OPT_BY_PAIRS };
+enum { OPT_HOST = 256, OPT_TOP, OPT_FORMAT, OPT_COMPACT, OPT_BY_PAIRS,
+       OPT_ASSIGN };
 
 static const cli_opt plan_opts[] = {
 	CLI_OPT_POLICY,
@@ -299,7 +509,11 @@ static const cli_opt plan_opts[] = {
 	CLI_OPT_COMPACT(OPT_COMPACT),
 	{OPT_BY_PAIRS, "by-pairs", NULL, "[--by-pairs]",
 	 "evaluate every VM and host pair, without\n"
-	 "classes (the same answer, slower)", CLI_OPT_BREAK, NULL},
+	 "classes (the same answer, slower)", 0, NULL},
+	{OPT_ASSIGN, "assign", NULL, "[--assign]",
+	 "one target for every VM, within every host's\n"
+	 "room, in the order to move them (text, json\n"
+	 "or csv; the policy needs a 'placement')", CLI_OPT_BREAK, NULL},
 	CLI_OPT_SHARED(0, 0),
 	CLI_OPT_LAST,
 };
@@ -310,7 +524,10 @@ const cli_spec cli_plan_spec = {
 	"maintenance), the best N hosts that can take it with their ratings,\n"
 	"and for each VM that no host can take, the reasons with the number\n"
 	"of hosts refusing for each. Hosts and VMs that a kind of move cannot\n"
-	"tell apart are evaluated once, as a class (docs/plan.md).\n",
+	"tell apart are evaluated once, as a class (docs/plan.md). With\n"
+	"--assign, every VM gets one target, and what it takes of a host's\n"
+	"room is gone for the VMs placed after it: the moves, in order, and\n"
+	"the VMs that stay, with why.\n",
 	"Exit status: 0 when every VM has a target; 1 when some VM has none;\n"
 	"2 on bad usage or bad input.\n",
 	false,
@@ -334,7 +551,7 @@ cli_plan(int argc, char **argv)
 	char *end;
 	mc_plan_result *res = NULL;
 	cli_sink sink;
-	bool compact = false, ok;
+	bool compact = false, ok, assign = false, top_given = false;
 	unsigned long top;
 	cli_parser parser;
 	char *arg;
@@ -358,6 +575,7 @@ cli_plan(int argc, char **argv)
 				goto out;
 			}
 			req.top = top;
+			top_given = true;
 			break;
 		case OPT_FORMAT:
 			format = arg;
@@ -368,6 +586,9 @@ cli_plan(int argc, char **argv)
 		case OPT_BY_PAIRS:
 			req.by_pairs = true;
 			break;
+		case OPT_ASSIGN:
+			assign = true;
+			break;
 		}
 	}
 	if (c != CLI_OPT_END) {
@@ -376,6 +597,15 @@ cli_plan(int argc, char **argv)
 	}
 	if (optind < argc) {
 		status = cli_usage("plan", "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (assign && (top_given || req.by_pairs)) {
+		status = cli_usage("plan", "--assign gives one target per VM: "
+				   "it takes no %s", top_given ? "--top" : "--by-pairs");
+		goto out;
+	}
+	if (assign) {
+		status = run_assign(&cf, &sh, req.host, format, compact);
 		goto out;
 	}
 	if ((f = cli_format("plan", format, CLI_FORMATS(plan_formats))) < 0 ||

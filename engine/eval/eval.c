@@ -461,6 +461,7 @@ mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 	out->nvio = 0;
 	out->relaxed = 0;
 	out->rating_halves = 0;
+	out->held = 0;
 	ctx->ntrace = 0;
 
 	for (size_t i = 0; i < p->nhost_require; i++) {
@@ -507,6 +508,7 @@ mc_eval_pair(mc_ctx *ctx, const mc_vmview *vm, size_t source,
 			      out) == MC_ONE_PASSED)
 			held += p->prefer[i].weight;
 	}
+	out->held = held;
 	/* A VM that does not fit where the policy lets it in anyway rates
 	 * zero stars. */
 	out->rating_halves = !placed ? mc_rating_halves(p, held)

@@ -48,6 +48,7 @@ typedef struct mc_vio {
 typedef struct mc_pair_result {
 	bool allowed;
 	uint8_t rating_halves;  /* 0..10 */
+	uint64_t held;          /* the weight of the preferences that hold */
 	uint64_t relaxed;       /* relaxations that applied */
 	size_t nvio;
 	mc_vio *vio;            /* room for policy->max_violations */

@@ -92,9 +92,26 @@ fit_reads(mc_reads *r, const mc_placement *pl)
 		r->vm[pl->vm_path[i]] = 1;
 }
 
+static int reads_of_kind(mc_reads *r, const mc_policy *p, int kind,
+			 bool hosts_only, bool placement, mc_arena *arena);
+
 int
 mc_reads_of_kind(mc_reads *r, const mc_policy *p, int kind, bool hosts_only,
 		 mc_arena *arena)
+{
+	return reads_of_kind(r, p, kind, hosts_only, !hosts_only, arena);
+}
+
+int
+mc_reads_of_kind_checks(mc_reads *r, const mc_policy *p, int kind,
+			mc_arena *arena)
+{
+	return reads_of_kind(r, p, kind, false, false, arena);
+}
+
+static int
+reads_of_kind(mc_reads *r, const mc_policy *p, int kind, bool hosts_only,
+	      bool placement, mc_arena *arena)
 {
 	const mc_kind_checks *kc = &p->checks[kind];
 
@@ -134,7 +151,7 @@ mc_reads_of_kind(mc_reads *r, const mc_policy *p, int kind, bool hosts_only,
 	}
 	/* Placement reads the VM and the target's resources; a matrix of
 	 * hosts leaves it out. */
-	if (!hosts_only && p->placement.on && (p->placement.kinds & (1u << kind)))
+	if (placement && p->placement.on && (p->placement.kinds & (1u << kind)))
 		fit_reads(r, &p->placement);
 	/* Preferences grade moves; they do not decide them, and a matrix
 	 * shows which moves are possible. */

@@ -43,6 +43,12 @@ typedef struct mc_reads {
 int mc_reads_of_kind(mc_reads *r, const mc_policy *p, int kind,
 		     bool hosts_only, mc_arena *arena);
 
+/* Fills *r as mc_reads_of_kind does without hosts_only, but for the
+ * kind's `placement`: what decides whether the policy allows a move, room
+ * aside. */
+int mc_reads_of_kind_checks(mc_reads *r, const mc_policy *p, int kind,
+			    mc_arena *arena);
+
 /* Fills *r with what one check of kind reads (see mc_eval_check): a host
  * requirement, relaxation, match or compare entry, rule or preference. */
 int mc_reads_of_check(mc_reads *r, const mc_policy *p, int kind,

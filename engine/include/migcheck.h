@@ -482,6 +482,67 @@ MC_API int mc_plan(mc_plan_result **out, const mc_fleet *fleet,
 MC_API void mc_plan_result_free(mc_plan_result *result);
 
 /* ------------------------------------------------------------------------
+ * Assignments: one target for every VM, within every host's capacity
+ * (`migcheck plan --assign`, docs/plan.md)
+ *
+ * The VMs are placed one after the other, the hardest first (fewest hosts
+ * the policy allows, then the most memory), each on the best-rated host
+ * where it still fits, and what it takes is taken from that host's room
+ * before the next: the moves can be made in their order. Room is the
+ * policy's `placement` (docs/placement.md), with every resource it
+ * considers a hard limit; a host's room is not given back when a VM
+ * leaves it.
+ */
+
+typedef struct mc_assignment_request {
+	const char *host;   /* only the VMs on this host (to empty it), or NULL */
+	mc_budget *budget;  /* NULL: a budget of the fleet's limits */
+} mc_assignment_request;
+
+/* A move of the assignment. */
+typedef struct mc_assignment_move {
+	const char *vm;
+	const char *from;
+	const char *to;
+	const char *cluster;       /* the target's, or NULL */
+	unsigned rating_halves;    /* the target's rating as the VM is placed */
+} mc_assignment_move;
+
+/* A VM the assignment leaves where it is. */
+typedef struct mc_assignment_unplaced {
+	const char *vm;
+	const char *host;
+	const char *state;
+	const char *kind;          /* NULL when no kind covers the VM */
+	size_t compatible;         /* hosts the policy allows, room aside */
+	size_t full;               /* of those, hosts without room for it */
+	const char *why;           /* in words */
+} mc_assignment_unplaced;
+
+typedef struct mc_assignment {
+	const char *policy_name;
+	const char *policy_file;
+	const char *policy_digest;
+	const char *host;          /* the request's host, or NULL */
+	const mc_assignment_move *moves;   /* in the order to make them */
+	size_t nmoves;
+	const mc_assignment_unplaced *unplaced;  /* in inventory order */
+	size_t nunplaced;
+	size_t nvms;               /* VMs assigned: moves and unplaced */
+	size_t nhosts;             /* hosts in the inventory */
+} mc_assignment;
+
+/*
+ * Gives every VM (or every VM on req->host) one target. Returns MC_EUSAGE
+ * when req->host names no host, or when the policy has no `placement`
+ * (there would be no room to count).
+ */
+MC_API int mc_assignment_make(mc_assignment **out, const mc_fleet *fleet,
+			      const mc_assignment_request *req, mc_diag *diag);
+
+MC_API void mc_assignment_free(mc_assignment *result);
+
+/* ------------------------------------------------------------------------
  * Matrices: which hosts can take VMs from which (`migcheck matrix`)
  *
  * For a kind of move, hosts equal on everything the kind's checks read of

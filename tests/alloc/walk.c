@@ -342,6 +342,21 @@ hash_plan(const mc_plan_result *r)
 	return h;
 }
 
+/* Every move of an assignment, in order, and every VM left. */
+static unsigned long long
+hash_assignment(const mc_assignment *r)
+{
+	unsigned long long h = hash_num(0xcbf29ce484222325ULL, r->nvms);
+
+	for (size_t i = 0; i < r->nmoves; i++)
+		h = hash_num(hash_str(hash_str(h, r->moves[i].vm), r->moves[i].to),
+			     r->moves[i].rating_halves);
+	for (size_t i = 0; i < r->nunplaced; i++)
+		h = hash_num(hash_str(hash_str(h, r->unplaced[i].vm),
+				      r->unplaced[i].why), r->unplaced[i].full);
+	return h;
+}
+
 /* Every change of a diff, a VM at a time (as kept, or made by_vm), and
  * its moves. */
 static unsigned long long
@@ -469,11 +484,12 @@ typedef struct job {
 	bool strided; /* walked with a stride, however few its allocations:
 			 each run is costly (it reads a whole CPU map) */
 	bool format;  /* lay out the files of fmt_files (mc_policy_format) */
+	bool assign;  /* with fleet: also assign every VM (mc_assignment_make) */
 } job;
 
 /* The fleet commands on a bound fleet; false when one failed. */
 static bool
-run_fleet(const mc_fleet *fleet, mc_diag *diag)
+run_fleet(const mc_fleet *fleet, mc_diag *diag, bool assign)
 {
 	mc_plan_request preq;
 	mc_matrix_request mreq = {NULL};
@@ -507,6 +523,16 @@ run_fleet(const mc_fleet *fleet, mc_diag *diag)
 		return false;
 	same(hash_baseline(base), "mc_baseline");
 	mc_baseline_result_free(base);
+	if (assign) {
+		mc_assignment_request areq = {NULL, NULL};
+		mc_assignment *as = NULL;
+
+		rc = mc_assignment_make(&as, fleet, &areq, diag);
+		if (!step(rc, as, true, diag, "mc_assignment_make"))
+			return false;
+		same(hash_assignment(as), "mc_assignment_make");
+		mc_assignment_free(as);
+	}
 	return true;
 }
 
@@ -586,7 +612,7 @@ run_check_job(const job *j)
 	if (j->diff_with && !run_diff(fleet, inv, j->diff_with, diag))
 		goto out;
 	if (j->fleet)
-		run_fleet(fleet, diag);
+		run_fleet(fleet, diag, j->assign);
 out:
 	mc_explanation_free(expl);
 	mc_test_report_free(report);
@@ -779,7 +805,8 @@ static const job jobs[] = {
 	  .explain = true, .lint = true },
 	/* placement: ratings from resources, with a preference */
 	{ .name = "placement", .policy = "tests/placement/prefer.yaml",
-	  .inventory = "tests/placement/fleet.yaml", .fleet = true,
+	  .inventory = "tests/placement/evacuate.yaml", .fleet = true,
+	  .assign = true,
 	  .diff_with = "tests/placement/resource-maximization.yaml",
 	  .explain = true, .lint = true },
 	{ .name = "import" },

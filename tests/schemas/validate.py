@@ -133,6 +133,8 @@ def output_schema(args):
         return None
     if fmt == "ndjson" and cmd in ("plan", "diff"):
         return (cmd + "-1.json", "vm")
+    if cmd == "plan" and "--assign" in args:
+        return ("assign-1.json", None)
     return (cmd + "-1.json", None)
 
 
