@@ -12,6 +12,13 @@
  * still fits with what the VMs placed before it took (placement's every
  * resource a hard limit), ties by name; what it needs is added to that
  * host's use.
+ *
+ * Under load balancing a host's score for any VM is at most its bound (the
+ * score of a VM that needs nothing, mc_fit_bound), so each target class
+ * keeps its hosts by bound, highest first, and a VM's scan of a class
+ * stops at the first host whose bound cannot beat the best found: most
+ * VMs look at a few hosts, not at every host they may go to. A host moves
+ * down its classes as VMs fill it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +32,14 @@ typedef struct kind_classes {
 	mc_host_key target_key, source_key;
 	mc_classes targets;      /* places by name, as targets */
 	mc_classes sources;      /* hosts as the VM's host */
+	/* Under load balancing: each target class's places, laid out as
+	 * targets.members, by the bound of their score, highest first (then
+	 * by name); pos: each place's index in it. */
+	uint32_t *order;
+	uint32_t *pos;
+	int64_t *max_free;       /* per target class: the most free memory
+	                            any of its hosts has, when placement
+	                            considers memory */
 } kind_classes;
 
 typedef struct assigner {
@@ -47,6 +62,10 @@ typedef struct assigner {
 	uint32_t *byname;        /* per place by name: the host */
 	uint32_t *rank;          /* per host: its place by name */
 	int64_t (*more)[MC_NRES];  /* per host: room taken by the VMs placed */
+	double *bound;           /* per host: mc_fit_bound() with more */
+	int64_t *free_mb;        /* per host: memory free for VMs, INT64_MIN
+	                            when it cannot be read */
+	bool pruned;             /* load balancing: hosts scanned by bound */
 	/* Per VM: */
 	bool *no_kind;           /* no kind covers it */
 	size_t *compatible;      /* hosts the policy allows, its own aside */
@@ -264,6 +283,226 @@ count_compatible(assigner *as)
 	}
 }
 
+/* The order of places within a target class: higher bound first, then
+ * by name. */
+static bool
+before(const assigner *as, uint32_t a, uint32_t b)
+{
+	double x = as->bound[as->byname[a]], y = as->bound[as->byname[b]];
+
+	return x > y || (x == y && a < b);
+}
+
+/* Sorts places[0..n) by before(): insertion into a sorted run, merged
+ * (the classes are laid out once; n log n by a bottom-up merge). */
+static void
+sort_places(const assigner *as, uint32_t *places, uint32_t *tmp, size_t n)
+{
+	for (size_t width = 1; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n;
+			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+			size_t a = lo, b = mid, k = lo;
+
+			while (a < mid && b < hi)
+				tmp[k++] = before(as, places[b], places[a]) ? places[b++]
+					: places[a++];
+			while (a < mid)
+				tmp[k++] = places[a++];
+			while (b < hi)
+				tmp[k++] = places[b++];
+		}
+		memcpy(places, tmp, n * sizeof(*places));
+	}
+}
+
+/* Memory host h has free for VMs, after its reserve and what the VMs
+ * placed took; INT64_MIN when its record does not say. */
+static int64_t
+free_memory(const assigner *as, size_t h)
+{
+	const mc_placement *pl = &as->p->placement;
+	const mc_node *const *host = mc_fleet_host_values(as->f, h);
+	const mc_node *cap = host[pl->host_path[MC_PH_MEMORY]];
+	const mc_node *use = host[pl->host_path[MC_PH_MEMORY_USE]];
+
+	if (!cap || !use || cap->kind != MC_NODE_SCALAR ||
+	    use->kind != MC_NODE_SCALAR || cap->type != MC_SCALAR_INT ||
+	    use->type != MC_SCALAR_INT)
+		return INT64_MIN;
+	return cap->num - pl->reserve[MC_RES_MEMORY] - use->num -
+	       as->more[h][MC_RES_MEMORY];
+}
+
+/* The most free memory among the hosts of kind k's target class tc. */
+static void
+class_free(assigner *as, kind_classes *kc, size_t tc)
+{
+	const mc_classes *t = &kc->targets;
+	int64_t most = INT64_MIN;
+
+	for (size_t j = t->start[tc]; j < t->start[tc + 1]; j++) {
+		int64_t f = as->free_mb[as->byname[t->members[j]]];
+		if (f > most)
+			most = f;
+	}
+	kc->max_free[tc] = most;
+}
+
+/* What makes the scans short: the free memory of hosts and classes, and
+ * under load balancing each class's hosts by bound. */
+static int
+lay_out(assigner *as)
+{
+	const mc_placement *pl = &as->p->placement;
+	size_t n = as->inv->nhosts;
+	uint32_t *tmp;
+
+	if (pl->importance[MC_RES_MEMORY]) {
+		as->free_mb = mc_arena_alloc(&as->work, (n + 1) * sizeof(*as->free_mb));
+		if (!as->free_mb)
+			return -1;
+		for (size_t h = 0; h < n; h++)
+			as->free_mb[h] = free_memory(as, h);
+		for (int k = 0; k < MC_MAX_KINDS; k++) {
+			kind_classes *kc = &as->kinds[k];
+
+			if (!as->have_kind[k] || !(pl->kinds & (1u << k)))
+				continue;
+			kc->max_free = mc_arena_alloc(&as->work, (kc->targets.nclasses + 1) *
+						      sizeof(*kc->max_free));
+			if (!kc->max_free)
+				return -1;
+			for (size_t tc = 0; tc < kc->targets.nclasses; tc++)
+				class_free(as, kc, tc);
+		}
+	}
+	as->pruned = pl->goal == MC_GOAL_LOAD_BALANCING;
+	if (!as->pruned)
+		return 0;
+	as->bound = mc_arena_alloc(&as->work, (n + 1) * sizeof(*as->bound));
+	tmp = mc_arena_alloc(&as->work, (n + 1) * sizeof(*tmp));
+	if (!as->bound || !tmp)
+		return -1;
+	for (size_t h = 0; h < n; h++)
+		as->bound[h] = mc_fit_bound(pl, mc_fleet_host_values(as->f, h), NULL);
+	for (int k = 0; k < MC_MAX_KINDS; k++) {
+		kind_classes *kc = &as->kinds[k];
+		const mc_classes *t = &kc->targets;
+
+		if (!as->have_kind[k] || !(pl->kinds & (1u << k)))
+			continue;
+		kc->order = mc_arena_alloc(&as->work, (n + 1) * sizeof(*kc->order));
+		kc->pos = mc_arena_alloc(&as->work, (n + 1) * sizeof(*kc->pos));
+		if (!kc->order || !kc->pos)
+			return -1;
+		memcpy(kc->order, t->members, n * sizeof(*kc->order));
+		for (size_t tc = 0; tc < t->nclasses; tc++)
+			sort_places(as, kc->order + t->start[tc], tmp,
+				    t->start[tc + 1] - t->start[tc]);
+		for (size_t i = 0; i < n; i++)
+			kc->pos[kc->order[i]] = (uint32_t)i;
+	}
+	return 0;
+}
+
+/* Host h took more: less memory free in its classes, and under load
+ * balancing a lower bound, so it moves down them. */
+static void
+took(assigner *as, size_t h)
+{
+	const mc_placement *pl = &as->p->placement;
+	uint32_t place = as->rank[h];
+
+	if (as->free_mb) {
+		as->free_mb[h] = free_memory(as, h);
+		for (int k = 0; k < MC_MAX_KINDS; k++) {
+			kind_classes *kc = &as->kinds[k];
+			if (kc->max_free)
+				class_free(as, kc, kc->targets.of[place]);
+		}
+	}
+	if (!as->pruned)
+		return;
+	as->bound[h] = mc_fit_bound(pl, mc_fleet_host_values(as->f, h), as->more[h]);
+	for (int k = 0; k < MC_MAX_KINDS; k++) {
+		kind_classes *kc = &as->kinds[k];
+		size_t i, end;
+
+		if (!kc->order)
+			continue;
+		i = kc->pos[place];
+		end = kc->targets.start[kc->targets.of[place] + 1];
+		while (i + 1 < end && before(as, kc->order[i + 1], place)) {
+			kc->order[i] = kc->order[i + 1];
+			kc->pos[kc->order[i]] = (uint32_t)i;
+			i++;
+		}
+		kc->order[i] = place;
+		kc->pos[place] = (uint32_t)i;
+	}
+}
+
+/* The best place so far for a VM. */
+typedef struct choice {
+	double x;                /* its rating before rounding, or -1 */
+	long place;
+	uint64_t held;
+	mc_fit fit;
+} choice;
+
+/* What a host the VM does not fit on is counted under: the first of
+ * memory, CPU, disk and network it lacks, or UNREADABLE. */
+#define UNREADABLE MC_NRES
+
+static int
+first_short(const mc_fit *fit)
+{
+	static const mc_resource order[MC_NRES] = {
+		MC_RES_MEMORY, MC_RES_CPU, MC_RES_DISK, MC_RES_NETWORK
+	};
+
+	for (int i = 0; i < MC_NRES; i++) {
+		if (fit->status[order[i]] == MC_FIT_SHORT)
+			return order[i];
+	}
+	return UNREADABLE;
+}
+
+/* Tries the host at place i for VM v: counts it full when v does not fit,
+ * else keeps it when it rates higher (or as high, earlier by name). */
+static void
+try_place(assigner *as, size_t v, size_t i, uint64_t held, bool rated,
+	  choice *best, size_t *shortfall)
+{
+	const mc_placement *pl = &as->p->placement;
+	size_t h = as->byname[i];
+	mc_fit fit;
+	double x;
+
+	if (rated) {
+		mc_fit_read(pl, mc_fleet_vm_values(as->f, v),
+			    mc_fleet_host_values(as->f, h), &fit);
+		mc_fit_judge(pl, &fit, as->more[h], true);
+		if (!fit.fits) {
+			as->full[v]++;
+			shortfall[first_short(&fit)]++;
+			return;
+		}
+		x = (pl->weight * fit.score + (double)held) /
+		    (pl->weight + as->p->prefer_total);
+	} else {
+		x = as->p->prefer_total ? (double)held / as->p->prefer_total : 1;
+	}
+	if (x > best->x || (x == best->x && (long)i < best->place)) {
+		best->x = x;
+		best->place = (long)i;
+		best->held = held;
+		if (rated)
+			best->fit = fit;
+	}
+}
+
 /* Places VM v on the best host it still fits on, or says why none. */
 static void
 place_vm(assigner *as, size_t v, size_t *shortfall)
@@ -271,57 +510,69 @@ place_vm(assigner *as, size_t v, size_t *shortfall)
 	const mc_placement *pl = &as->p->placement;
 	size_t c = as->vmc.of[v], own = as->inv->vms[v].host;
 	int k = as->vm_kind[v];
+	const kind_classes *kc = &as->kinds[k];
+	const mc_classes *t = &kc->targets;
 	bool rated = pl->on && (pl->kinds & (1u << k));
-	const mc_node *const *vals = mc_fleet_vm_values(as->f, v);
-	double best_x = -1;
-	long best = -1;
-	mc_fit fit, best_fit;
-	uint64_t best_held = 0;
+	double w = pl->weight, total = w + as->p->prefer_total;
+	const mc_node *mem = mc_fleet_vm_values(as->f, v)[pl->vm_path[MC_PV_MEMORY]];
+	int64_t need_mb = mem && mem->kind == MC_NODE_SCALAR &&
+			  mem->type == MC_SCALAR_INT ? mem->num : -1;
+	choice best;
+	size_t h;
 
-	memset(&best_fit, 0, sizeof(best_fit));
-	memset(shortfall, 0, MC_NRES * sizeof(*shortfall));
-	for (size_t i = 0; i < as->inv->nhosts; i++) {
-		size_t h = as->byname[i];
-		uint64_t held;
-		double x;
+	memset(&best, 0, sizeof(best));
+	best.x = -1;
+	best.place = -1;
+	memset(shortfall, 0, (MC_NRES + 1) * sizeof(*shortfall));
+	for (size_t tc = 0; tc < t->nclasses; tc++) {
+		size_t o = as->first_out[c] + tc;
+		uint64_t held = as->held[o];
 
-		if (h == own || !allows(as, c, k, i, &held))
+		if (!as->allowed[o])
 			continue;
-		if (rated) {
-			mc_fit_read(pl, vals, mc_fleet_host_values(as->f, h), &fit);
-			mc_fit_judge(pl, &fit, as->more[h], true);
-			if (!fit.fits) {
-				as->full[v]++;
-				for (int r = 0; r < MC_NRES; r++)
-					shortfall[r] += fit.status[r] >= MC_FIT_SHORT;
+		/* No host of the class has the VM's memory free: all full. */
+		if (rated && kc->max_free && need_mb >= 0 && need_mb > kc->max_free[tc]) {
+			size_t m = t->start[tc + 1] - t->start[tc];
+
+			m -= t->of[as->rank[own]] == tc;
+			as->full[v] += m;
+			shortfall[MC_RES_MEMORY] += m;
+			continue;
+		}
+		for (size_t j = t->start[tc]; j < t->start[tc + 1]; j++) {
+			size_t i = rated && kc->order ? kc->order[j] : t->members[j];
+
+			/* Sorted by bound: no later host can do better. */
+			if (rated && kc->order && best.place >= 0 &&
+			    (w * as->bound[as->byname[i]] + (double)held) / total < best.x)
+				break;
+			if (as->byname[i] == own)
 				continue;
-			}
-			x = (pl->weight * fit.score + (double)held) /
-			    (pl->weight + as->p->prefer_total);
-		} else {
-			x = as->p->prefer_total ? (double)held / as->p->prefer_total : 1;
-		}
-		if (x > best_x) {
-			best_x = x;
-			best = (long)h;
-			best_held = held;
-			if (rated)
-				best_fit = fit;
+			try_place(as, v, i, held, rated, &best, shortfall);
+			/* Unrated, a class's hosts rate alike: its first is best. */
+			if (!rated && best.place >= 0 && best.place == (long)i)
+				break;
 		}
 	}
-	as->target[v] = best;
-	if (best < 0)
+	as->target[v] = best.place < 0 ? -1 : (long)as->byname[best.place];
+	if (best.place < 0)
 		return;
-	as->rating[v] = rated ? mc_rating_placed(as->p, best_fit.score, best_held)
-		: mc_rating_halves(as->p, best_held);
-	for (int r = 0; rated && r < MC_NRES; r++) {
-		if (best_fit.status[r] == MC_FIT_FITS)
-			as->more[best][r] += best_fit.need[r];
+	h = as->byname[best.place];
+	as->rating[v] = rated ? mc_rating_placed(as->p, best.fit.score, best.held)
+		: mc_rating_halves(as->p, best.held);
+	if (!rated)
+		return;
+	for (int r = 0; r < MC_NRES; r++) {
+		if (best.fit.status[r] == MC_FIT_FITS)
+			as->more[h][r] += best.fit.need[r];
 	}
+	took(as, h);
 }
 
 /* Why VM v stays where it is: "no host the policy allows", or "none of the
- * 3 hosts the policy allows has room left: memory short on 3, cpu on 1". */
+ * 4 hosts the policy allows has room left: memory short on 3, cpu short
+ * on 1", each host counted once, under the first of memory, CPU, disk and
+ * network it lacks. */
 static void
 say_why(assigner *as, size_t v, const size_t *shortfall)
 {
@@ -331,14 +582,28 @@ say_why(assigner *as, size_t v, const size_t *shortfall)
 		mc_buf_adds(&as->buf, "no host the policy allows (plan without "
 			    "--assign lists the reasons)");
 	} else {
-		mc_buf_addf(&as->buf, "none of the %zu host%s the policy allows "
-			    "has room left", as->compatible[v],
-			    as->compatible[v] == 1 ? "" : "s");
-		for (int r = 0; r < MC_NRES; r++) {
+		if (as->compatible[v] == 1)
+			mc_buf_adds(&as->buf, "the one host the policy allows has no "
+				    "room left");
+		else
+			mc_buf_addf(&as->buf, "none of the %zu hosts the policy allows "
+				    "has room left", as->compatible[v]);
+		static const int order[MC_NRES + 1] = {
+			MC_RES_MEMORY, MC_RES_CPU, MC_RES_DISK, MC_RES_NETWORK, UNREADABLE
+		};
+
+		for (int i = 0; i <= MC_NRES; i++) {
+			int r = order[i];
+
 			if (!shortfall[r])
 				continue;
-			mc_buf_addf(&as->buf, "%s%s short on %zu", sep,
-				    mc_resource_name((mc_resource)r), shortfall[r]);
+			if (r == UNREADABLE)
+				mc_buf_addf(&as->buf, "%s%zu whose resources cannot be "
+					    "read", sep, shortfall[r]);
+			else
+				mc_buf_addf(&as->buf, "%s%s short on %zu", sep,
+					    mc_resource_name((mc_resource)r),
+					    shortfall[r]);
 			sep = ", ";
 		}
 	}
@@ -349,7 +614,7 @@ static int
 place_all(assigner *as)
 {
 	turn *turns = mc_arena_alloc(&as->work, (as->inv->nvms + 1) * sizeof(*turns));
-	size_t n = 0, shortfall[MC_NRES];
+	size_t n = 0, shortfall[MC_NRES + 1];
 
 	if (!turns)
 		return -1;
@@ -463,7 +728,7 @@ assign(assigner *as, long only)
 	if (select_kinds(as) < 0 || evaluate(as) < 0)
 		return -1;
 	count_compatible(as);
-	if (place_all(as) < 0)
+	if (lay_out(as) < 0 || place_all(as) < 0)
 		return -1;
 	return fill(as, only);
 }
