@@ -497,6 +497,14 @@ run_test(runner *r, const mc_node *t, mc_test_case *tc)
 		cover_verdict(r, kind, &res->hosts[i]);
 	if (req.to)
 		hv = res->nhosts ? &res->hosts[0] : NULL;
+	/* A rating expected of a move placement rates tests every resource
+	 * it weighs. */
+	if (hv && hv->placement && mc_node_get(mc_node_get(t, "expect"), "rating")) {
+		for (size_t i = 0; i < MC_NRES; i++) {
+			if (r->place_item[i] != SIZE_MAX)
+				exercise(r, r->place_item[i]);
+		}
+	}
 	if (req.to && !hv) {
 		tc->error = true;
 		mc_buf_addf(&actual, "no verdict for host '%s'", req.to);
