@@ -3,6 +3,7 @@
  * gen.c - a seeded generator of realistic Hyper-V fleets, for benchmarks.
  *
  *   gen --vms N --hosts M --seed S [--processors TSV] [--json FILE] [-o FILE]
+ *       [--resources]
  *
  * Writes an inventory (YAML, to stdout or -o FILE) that migcheck reads, and
  * with --json the same data as one JSON document, for the peer engines of
@@ -31,6 +32,12 @@
  * - VMs in every state (running, saved, paused, stopped), some with
  *   checkpoints, processor compatibility on some, off on most, unset on
  *   a few.
+ *
+ * --resources adds the keys placement reads (docs/placement.md) to the
+ * YAML: a host's resources.cpus and memory_mb and its usage, a VM's
+ * resources and, for most, its expected CPU load. They are made from what
+ * is drawn anyway and the record's number, so the rest of the fleet is the
+ * same bytes with or without them.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -355,6 +362,16 @@ typedef struct vm {
 static host *hosts;
 static vm *vms;
 static size_t nhosts, nvms, nclusters;
+static bool with_resources;
+
+/* A number from the record's index, for the resource keys. */
+static unsigned
+spread(size_t i, unsigned n)
+{
+	uint64_t x = (uint64_t)i * 0x9e3779b97f4a7c15ULL;
+
+	return (unsigned)((x >> 33) % n);
+}
 
 /* Processors by vendor and age, for picking a cluster's newer purchase. */
 static const proc *
@@ -579,6 +596,11 @@ write_host(out *o, size_t h)
 	fprintf(f, j ? ",\"memory\":{\"total_mb\":%u,\"free_mb\":%u}}"
 		: "    memory: {total_mb: %u, free_mb: %u}\n",
 		x->memory_total_gb * 1024, x->memory_free_gb * 1024);
+	if (with_resources && !j)
+		fprintf(f, "    resources: {cpus: %u, memory_mb: %u}\n"
+			"    usage: {cpu_percent: %u, memory_mb: %u}\n",
+			8u << spread(h, 4), x->memory_total_gb * 1024, spread(h, 70),
+			(x->memory_total_gb - x->memory_free_gb) * 1024);
 }
 
 static void
@@ -602,8 +624,15 @@ write_vm(out *o, size_t i)
 		i + 1, v->host + 1, v->state, v->checkpoints);
 	if (v->compat >= 0)
 		fprintf(f, ", processor_compatibility: %s", v->compat ? "true" : "false");
-	fprintf(f, ", memory_mb: %u, generation: %d, config_version: \"%s\"}\n",
+	fprintf(f, ", memory_mb: %u, generation: %d, config_version: \"%s\"",
 		v->memory_mb, v->generation, v->config_version);
+	if (with_resources) {
+		fprintf(f, ", resources: {vcpus: %u, memory_mb: %u}", 1u << spread(i, 4),
+			v->memory_mb);
+		if (spread(i + 7, 10))
+			fprintf(f, ", load: {cpu_percent: %u}", 5 + spread(i + 3, 60));
+	}
+	fputs("}\n", f);
 }
 
 static void
@@ -657,7 +686,7 @@ static void
 usage(void)
 {
 	fputs("usage: gen --vms N --hosts M --seed S [--processors TSV] "
-	      "[--json FILE] [-o FILE]\n", stderr);
+	      "[--json FILE] [-o FILE] [--resources]\n", stderr);
 	exit(2);
 }
 
@@ -674,6 +703,10 @@ main(int argc, char **argv)
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
+		if (strcmp(a, "--resources") == 0) {
+			with_resources = true;
+			continue;
+		}
 		if (!v)
 			usage();
 		if (strcmp(a, "--vms") == 0)
