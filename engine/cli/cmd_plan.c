@@ -119,6 +119,23 @@ vm_json(jw *w, const mc_plan_vm *v)
 	jw_end(w);
 }
 
+/* Opens a report's document: its schema, the policy, the host emptied. */
+static void
+json_head(jw *w, const char *schema, const char *name, const char *file,
+	  const char *digest, const char *host)
+{
+	jw_object(w);
+	jw_key_string(w, "schema", schema);
+	jw_key(w, "policy");
+	jw_object(w);
+	jw_key_string(w, "name", name);
+	jw_key_string(w, "file", file);
+	jw_key_string(w, "digest", digest);
+	jw_end(w);
+	jw_key(w, "host");
+	jw_string(w, host);
+}
+
 /* One JSON document, written as it is made: a plan of 100,000 VMs would
  * take gigabytes as one tree of jansson values. */
 static bool
@@ -127,16 +144,8 @@ plan_json(FILE *out, const mc_plan_result *res, bool compact)
 	jw w;
 
 	jw_init(&w, out, compact);
-	jw_object(&w);
-	jw_key_string(&w, "schema", CLI_SCHEMA("plan", 1));
-	jw_key(&w, "policy");
-	jw_object(&w);
-	jw_key_string(&w, "name", res->policy_name);
-	jw_key_string(&w, "file", res->policy_file);
-	jw_key_string(&w, "digest", res->policy_digest);
-	jw_end(&w);
-	jw_key(&w, "host");
-	jw_string(&w, res->host);
+	json_head(&w, CLI_SCHEMA("plan", 1), res->policy_name, res->policy_file,
+		  res->policy_digest, res->host);
 	jw_key(&w, "top");
 	jw_uint(&w, res->top);
 	jw_key(&w, "vms");
@@ -308,16 +317,8 @@ assign_json(FILE *out, const mc_assignment *res, bool compact)
 	jw w;
 
 	jw_init(&w, out, compact);
-	jw_object(&w);
-	jw_key_string(&w, "schema", CLI_SCHEMA("assign", 1));
-	jw_key(&w, "policy");
-	jw_object(&w);
-	jw_key_string(&w, "name", res->policy_name);
-	jw_key_string(&w, "file", res->policy_file);
-	jw_key_string(&w, "digest", res->policy_digest);
-	jw_end(&w);
-	jw_key(&w, "host");
-	jw_string(&w, res->host);
+	json_head(&w, CLI_SCHEMA("assign", 1), res->policy_name, res->policy_file,
+		  res->policy_digest, res->host);
 	jw_key(&w, "moves");
 	jw_array(&w);
 	for (size_t i = 0; i < res->nmoves; i++) {

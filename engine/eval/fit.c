@@ -11,17 +11,6 @@
 
 static const char *const names[MC_NRES] = {"cpu", "memory", "disk", "network"};
 
-static const char *const host_path_names[MC_NPH] = {
-	"resources.cpus", "resources.memory_mb", "resources.disk_iops",
-	"resources.network_mbps", "usage.cpu_percent", "usage.memory_mb",
-	"usage.disk_iops", "usage.network_mbps"
-};
-
-static const char *const vm_path_names[MC_NPV] = {
-	"resources.vcpus", "resources.memory_mb", "load.cpu_percent",
-	"load.disk_iops", "load.network_mbps"
-};
-
 /* The largest value read: products of two stay far within int64_t. */
 #define MAX_VALUE ((int64_t)1 << 40)
 
@@ -341,12 +330,12 @@ mc_fit_why(mc_buf *b, const mc_placement *pl, const mc_fit *pc,
 		break;
 	case MC_FIT_HOST_BAD:
 		mc_buf_addf(b, "Cannot place the VM on host %s: target %s ", host,
-			    host_path_names[pc->bad[r]]);
+			    mc_placement_host_paths[pc->bad[r]]);
 		bad_value(b, pc->bad_value[r], pc->bad[r] == MC_PH_CPUS ? 1 : 0);
 		break;
 	case MC_FIT_VM_BAD:
 		mc_buf_addf(b, "Cannot place the VM on host %s: vm %s ", host,
-			    vm_path_names[pc->bad[r]]);
+			    mc_placement_vm_paths[pc->bad[r]]);
 		bad_value(b, pc->bad_value[r], 0);
 		break;
 	default:

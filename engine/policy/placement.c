@@ -15,13 +15,13 @@ static const char *const resource_keys[MC_NRES] = {
 	"cpu", "memory", "disk", "network"
 };
 
-static const char *const host_paths[MC_NPH] = {
+const char *const mc_placement_host_paths[MC_NPH] = {
 	"resources.cpus", "resources.memory_mb", "resources.disk_iops",
 	"resources.network_mbps", "usage.cpu_percent", "usage.memory_mb",
 	"usage.disk_iops", "usage.network_mbps"
 };
 
-static const char *const vm_paths[MC_NPV] = {
+const char *const mc_placement_vm_paths[MC_NPV] = {
 	"resources.vcpus", "resources.memory_mb", "load.cpu_percent",
 	"load.disk_iops", "load.network_mbps"
 };
@@ -142,8 +142,9 @@ intern_paths(loader *L, mc_placement *pl)
 	mc_policy *p = L->p;
 
 	for (size_t i = 0; i < MC_NPH; i++) {
-		long k = mc_pathtab_intern(&p->host_paths, &p->arena, host_paths[i],
-					   strlen(host_paths[i]));
+		const char *path = mc_placement_host_paths[i];
+		long k = mc_pathtab_intern(&p->host_paths, &p->arena, path,
+					   strlen(path));
 		if (k < 0) {
 			L->cc.nomem = true;
 			return;
@@ -151,8 +152,9 @@ intern_paths(loader *L, mc_placement *pl)
 		pl->host_path[i] = (uint32_t)k;
 	}
 	for (size_t i = 0; i < MC_NPV; i++) {
-		long k = mc_pathtab_intern(&p->vm_paths, &p->arena, vm_paths[i],
-					   strlen(vm_paths[i]));
+		const char *path = mc_placement_vm_paths[i];
+		long k = mc_pathtab_intern(&p->vm_paths, &p->arena, path,
+					   strlen(path));
 		if (k < 0) {
 			L->cc.nomem = true;
 			return;

@@ -157,6 +157,10 @@ enum {
 	MC_NPV
 };
 
+/* The paths placement reads, by MC_PH_* and MC_PV_* (placement.c). */
+extern const char *const mc_placement_host_paths[MC_NPH];
+extern const char *const mc_placement_vm_paths[MC_NPV];
+
 /* The `placement` section: a VM must fit in what a host has free after
  * its reserves, and fitting hosts are rated from their resources after
  * the VM is placed, under a goal (eval/place.c). */

@@ -25,12 +25,12 @@ static const char *const POLICY =
 	"  stopped: { when: { vm.state: stopped } }\n"
 	"match:\n"
 	"  saved: [vendor]\n"
+	"prefer:\n"
+	"  - { when: { target.cluster: $source.cluster }, weight: 1 }\n"
 	"placement:\n"
-	"  goal: %s\n"
 	"  importance: { cpu: 5, memory: 8 }\n"
 	"  reserves: { cpu_percent: 10, memory_mb: 1024 }\n"
-	"prefer:\n"
-	"  - { when: { target.cluster: $source.cluster }, weight: 1 }\n";
+	"  goal: ";
 
 #define RESERVE_CPU 10
 #define RESERVE_MB 1024
@@ -168,7 +168,7 @@ check_assignment(const char *goal, unsigned long long seed, size_t nhosts,
 	long *cpu = calloc(nhosts, sizeof(long)), *mem = calloc(nhosts, sizeof(long));
 	bool *seen = calloc(nvms, sizeof(bool));
 
-	snprintf(policy, sizeof(policy), POLICY, goal);
+	snprintf(policy, sizeof(policy), "%s%s\n", POLICY, goal);
 	x = fleet_from("assign.yaml", policy, inv, NULL);
 	ck_assert_int_eq(mc_assignment_make(&res, x.fleet, &req, x.diag), MC_OK);
 	ck_assert_uint_eq(res->nvms, nvms);
@@ -261,7 +261,7 @@ START_TEST(evacuation_moves_one_host)
 
 	for (size_t v = 0; v < fl.nvms; v++)
 		on += fl.v[v].host == 5;
-	snprintf(policy, sizeof(policy), POLICY, "load-balancing");
+	snprintf(policy, sizeof(policy), "%sload-balancing\n", POLICY);
 	x = fleet_from("assign.yaml", policy, inv, NULL);
 	ck_assert_int_eq(mc_assignment_make(&res, x.fleet, &req, x.diag), MC_OK);
 	ck_assert_uint_eq(res->nvms, on);
