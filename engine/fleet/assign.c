@@ -40,6 +40,8 @@ typedef struct kind_classes {
 	int64_t *max_free;       /* per target class: the most free memory
 	                            any of its hosts has, when placement
 	                            considers memory */
+	uint32_t *unreadable;    /* per target class: hosts whose memory
+	                            cannot be read */
 } kind_classes;
 
 typedef struct assigner {
@@ -293,8 +295,8 @@ before(const assigner *as, uint32_t a, uint32_t b)
 	return x > y || (x == y && a < b);
 }
 
-/* Sorts places[0..n) by before(): insertion into a sorted run, merged
- * (the classes are laid out once; n log n by a bottom-up merge). */
+/* Sorts places[0..n) by before(), stably: a bottom-up merge sort, which
+ * needs no comparison function with a context (qsort's has none). */
 static void
 sort_places(const assigner *as, uint32_t *places, uint32_t *tmp, size_t n)
 {
@@ -340,13 +342,16 @@ class_free(assigner *as, kind_classes *kc, size_t tc)
 {
 	const mc_classes *t = &kc->targets;
 	int64_t most = INT64_MIN;
+	uint32_t bad = 0;
 
 	for (size_t j = t->start[tc]; j < t->start[tc + 1]; j++) {
 		int64_t f = as->free_mb[as->byname[t->members[j]]];
 		if (f > most)
 			most = f;
+		bad += f == INT64_MIN;
 	}
 	kc->max_free[tc] = most;
+	kc->unreadable[tc] = bad;
 }
 
 /* What makes the scans short: the free memory of hosts and classes, and
@@ -371,7 +376,10 @@ lay_out(assigner *as)
 				continue;
 			kc->max_free = mc_arena_alloc(&as->work, (kc->targets.nclasses + 1) *
 						      sizeof(*kc->max_free));
-			if (!kc->max_free)
+			kc->unreadable = mc_arena_alloc(&as->work,
+							(kc->targets.nclasses + 1) *
+							sizeof(*kc->unreadable));
+			if (!kc->max_free || !kc->unreadable)
 				return -1;
 			for (size_t tc = 0; tc < kc->targets.nclasses; tc++)
 				class_free(as, kc, tc);
@@ -530,13 +538,18 @@ place_vm(assigner *as, size_t v, size_t *shortfall)
 
 		if (!as->allowed[o])
 			continue;
-		/* No host of the class has the VM's memory free: all full. */
-		if (rated && kc->max_free && need_mb >= 0 && need_mb > kc->max_free[tc]) {
-			size_t m = t->start[tc + 1] - t->start[tc];
+		/* No host of the class has the VM's memory free: each is
+		 * short of it, or its memory cannot be read. */
+		if (rated && kc->max_free && need_mb >= 0 &&
+		    need_mb > kc->max_free[tc] && kc->max_free[tc] != INT64_MIN) {
+			bool mine = t->of[as->rank[own]] == tc;
+			size_t m = t->start[tc + 1] - t->start[tc] - mine;
+			size_t u = kc->unreadable[tc] -
+				   (mine && as->free_mb[own] == INT64_MIN);
 
-			m -= t->of[as->rank[own]] == tc;
 			as->full[v] += m;
-			shortfall[MC_RES_MEMORY] += m;
+			shortfall[MC_RES_MEMORY] += m - u;
+			shortfall[UNREADABLE] += u;
 			continue;
 		}
 		for (size_t j = t->start[tc]; j < t->start[tc + 1]; j++) {
