@@ -461,6 +461,10 @@ verdict_cmp(const void *a, const void *b)
 
 	if (x->rating_halves != y->rating_halves)
 		return x->rating_halves > y->rating_halves ? -1 : 1;
+	/* At 0 stars, a host placement lets in though the VM does not fit
+	 * comes before the refused. */
+	if (x->allowed != y->allowed)
+		return x->allowed ? -1 : 1;
 	return strcmp(x->name, y->name);
 }
 

@@ -401,8 +401,10 @@ move_same(const mc_diff_move *a, const mc_diff_move *b)
 	       a->after.allowed == b->after.allowed &&
 	       a->after.rating_halves == b->after.rating_halves &&
 	       a->ngained == b->ngained && a->nlost == b->nlost &&
-	       memcmp(a->gained, b->gained, a->ngained * sizeof(*a->gained)) == 0 &&
-	       memcmp(a->lost, b->lost, a->nlost * sizeof(*a->lost)) == 0;
+	       (!a->ngained ||
+		memcmp(a->gained, b->gained, a->ngained * sizeof(*a->gained)) == 0) &&
+	       (!a->nlost ||
+		memcmp(a->lost, b->lost, a->nlost * sizeof(*a->lost)) == 0);
 }
 
 /* m, kept in the result the first time it is seen. */

@@ -10,6 +10,12 @@
  * classes. The outcomes are then fanned out to the VMs: the best hosts of a
  * VM class, less the VM's own host, and for a VM no host takes, the
  * reasons counted over the hosts.
+ *
+ * A kind that the policy's `placement` rates is classed by what its checks
+ * read, placement aside, and evaluated so; each of its VMs is then placed
+ * on every host its class may go to (eval/fit.h), which rates the host and
+ * may refuse it: the VM's resources differ from its class's, and the
+ * hosts' from their class's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +32,7 @@
 typedef struct outcome {
 	uint8_t allowed;
 	uint8_t rating;          /* half stars */
+	uint64_t held;           /* the weight of the preferences that hold */
 	uint32_t nvio;
 	size_t vio;              /* first violation in planner.vios */
 } outcome;
@@ -70,6 +77,7 @@ typedef struct planner {
 	mc_plan_result *res;
 	kind_classes kinds[MC_MAX_KINDS];
 	mc_factored *factored[MC_MAX_KINDS];  /* kinds evaluated apart */
+	bool placed[MC_MAX_KINDS];           /* kinds placement rates */
 	int *vm_kind;            /* per VM: its kind, or -1 */
 	uint8_t *skip;           /* per VM: not planned */
 	uint8_t *own_allowed;    /* per VM of a kind evaluated apart: its own
@@ -141,7 +149,12 @@ build_host_classes(planner *pl, int k)
 	bool opaque;
 	mc_class_key key;
 
-	if (mc_reads_of_kind(&kc->reads, pl->p, k, false, &pl->work) < 0)
+	const mc_placement *place = &pl->p->placement;
+
+	pl->placed[k] = place->on && (place->kinds & (1u << k));
+	if ((pl->placed[k]
+	     ? mc_reads_of_kind_checks(&kc->reads, pl->p, k, &pl->work)
+	     : mc_reads_of_kind(&kc->reads, pl->p, k, false, &pl->work)) < 0)
 		return -1;
 	opaque = kc->reads.opaque || pl->req->by_pairs;
 	/* Target classes group places by name, so that their members and
@@ -202,6 +215,7 @@ eval_vm_class(planner *pl, size_t c, mc_pair_result *pr, pick *scratch)
 			     vc->kind, pr);
 		o->allowed = pr->allowed;
 		o->rating = pr->rating_halves;
+		o->held = pr->held;
 		o->nvio = 0;
 		if (!pr->allowed) {
 			if (keep_vios(pl, pr, o) < 0)
@@ -379,6 +393,53 @@ tally_vio(void *arg, const mc_vio *v, size_t hosts)
 
 /* Why no host takes VM vm: each reason with the hosts refusing for it,
  * not counting the VM's own host. */
+/* Placing VM v on host h, which the policy allows but for placement:
+ * -1 when placement refuses it (*fit says why), else the rating in half
+ * stars, as mc_eval_pair() rates it. */
+static int
+place_on(const planner *pl, size_t v, size_t h, uint64_t held, mc_fit *fit)
+{
+	const mc_placement *place = &pl->p->placement;
+
+	mc_fit_eval(place, mc_fleet_vm_values(pl->f, v),
+		    mc_fleet_host_values(pl->f, h), fit);
+	for (int r = 0; r < MC_NRES; r++) {
+		if (fit->status[r] == MC_FIT_HOST_BAD ||
+		    fit->status[r] == MC_FIT_VM_BAD ||
+		    (fit->status[r] == MC_FIT_SHORT && place->refuse))
+			return -1;
+	}
+	return fit->fits ? mc_rating_placed(pl->p, fit->score, held) : 0;
+}
+
+/* The hosts of target class c that placement refuses VM vm, counted under
+ * each resource that does not pass, whatever else refuses them. */
+static void
+tally_placement(planner *pl, tally *t, size_t vm, size_t c)
+{
+	const kind_classes *kc = &pl->kinds[t->kind];
+	size_t own = pl->inv->vms[vm].host;
+	mc_fit fit;
+
+	for (size_t j = kc->targets.start[c]; j < kc->targets.start[c + 1]; j++) {
+		size_t h = pl->byname[kc->targets.members[j]];
+
+		if (h == own || place_on(pl, vm, h, 0, &fit) >= 0)
+			continue;
+		for (uint32_t r = 0; r < MC_NRES; r++) {
+			mc_vio v = {MC_CHECK_PLACE, MC_VS_FAILED, r, {0}};
+
+			if (fit.status[r] == MC_FIT_HOST_BAD)
+				v.status = MC_VS_TARGET_BAD;
+			else if (fit.status[r] == MC_FIT_VM_BAD)
+				v.status = MC_VS_UNKNOWN;
+			else if (fit.status[r] != MC_FIT_SHORT)
+				continue;
+			tally_vio(t, &v, 1);
+		}
+	}
+}
+
 static int
 vm_reasons(planner *pl, size_t vm, mc_plan_vm *out, size_t *counts,
 	   size_t *seen)
@@ -402,6 +463,8 @@ vm_reasons(planner *pl, size_t vm, mc_plan_vm *out, size_t *counts,
 			/* A check gives one violation per pair: count hosts. */
 			for (size_t i = 0; size && i < o->nvio; i++)
 				tally_vio(&t, &pl->vios[o->vio + i], size);
+			if (pl->placed[vc->kind])
+				tally_placement(pl, &t, vm, c);
 		}
 	}
 	/* A reason that could not be put into words leaves memory short. */
@@ -558,6 +621,58 @@ out:
 	return rc;
 }
 
+/* The targets of VM v of a kind placement rates: every host its class may
+ * go to, placed; the best `top`, and how many take it. scratch has room
+ * for 5 * (top + 1) picks. */
+static int
+vm_targets_placed(planner *pl, size_t v, mc_plan_vm *out, pick *scratch)
+{
+	const vm_class *vc = &pl->vcs[pl->vmc.of[v]];
+	const kind_classes *kc = &pl->kinds[vc->kind];
+	size_t own = pl->inv->vms[v].host, want = pl->top, n = 0, allowed = 0;
+	mc_plan_target *t;
+	mc_fit fit;
+
+	for (size_t c = 0; c < kc->targets.nclasses; c++) {
+		const outcome *o = &pl->out[vc->outcomes + c];
+
+		if (!o->allowed)
+			continue;
+		for (size_t j = kc->targets.start[c]; j < kc->targets.start[c + 1]; j++) {
+			uint32_t place = kc->targets.members[j];
+			int rating;
+
+			if (pl->byname[place] == own ||
+			    (rating = place_on(pl, v, pl->byname[place], o->held, &fit)) < 0)
+				continue;
+			allowed++;
+			scratch[n].place = place;
+			scratch[n].rating = (uint8_t)rating;
+			if (++n >= 4 * (want + 1)) {
+				qsort(scratch, n, sizeof(*scratch), pick_cmp);
+				n = want;
+			}
+		}
+	}
+	qsort(scratch, n, sizeof(*scratch), pick_cmp);
+	if (n > want)
+		n = want;
+	t = mc_arena_calloc(mc_owned_arena(pl->res), n + 1, sizeof(*t));
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t host = pl->byname[scratch[i].place];
+
+		t[i].host = pl->host_names[host];
+		t[i].cluster = pl->host_clusters[host];
+		t[i].rating_halves = scratch[i].rating;
+	}
+	out->targets = t;
+	out->ntargets = n;
+	out->allowed = allowed;
+	return 0;
+}
+
 /* The targets of VM v: its class's best, less its own host. The VMs of a
  * class whose own host is not among its best share one list. */
 static int
@@ -614,14 +729,18 @@ fan_out(planner *pl, mc_plan_vm *vms)
 	size_t *seen = calloc(pl->nreason_slots + 1, sizeof(*seen));
 	int rc = 0;
 
-	if (!counts || !seen)
+	pick *scratch = calloc(5 * (pl->top + 1), sizeof(*scratch));
+
+	if (!counts || !seen || !scratch)
 		rc = -1;
 	for (size_t v = 0; v < pl->inv->nvms && rc == 0; v++) {
 		if (pl->skip[v]) {
 			pl->res->nunplaced += vms[v].error != NULL;
 			continue;
 		}
-		rc = vm_targets(pl, v, &vms[v]);
+		rc = pl->placed[pl->vm_kind[v]]
+		     ? vm_targets_placed(pl, v, &vms[v], scratch)
+		     : vm_targets(pl, v, &vms[v]);
 		pl->res->pairs += pl->inv->nhosts ? pl->inv->nhosts - 1 : 0;
 		if (rc == 0 && !vms[v].allowed) {
 			pl->res->nunplaced++;
@@ -630,6 +749,7 @@ fan_out(planner *pl, mc_plan_vm *vms)
 	}
 	free(counts);
 	free(seen);
+	free(scratch);
 	return rc == 0 && !pl->nomem ? 0 : -1;
 }
 
@@ -722,6 +842,8 @@ mc_plan(mc_plan_result **out, const mc_fleet *f, const mc_plan_request *req,
 	mc_arena_init(&pl.work);
 	if ((rc = mc_ctx_init(&pl.ctx, f, req->budget)) != MC_OK)
 		return rc;
+	/* Placement is judged VM by VM, after the classes (place_on). */
+	pl.ctx.skip_place = true;
 	pl.res = mc_owned_new(sizeof(*pl.res));
 	if (!pl.res) {
 		rc = MC_ENOMEM;

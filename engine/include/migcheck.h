@@ -375,7 +375,7 @@ typedef struct mc_host_verdict {
 } mc_host_verdict;
 
 /* The answer to one mc_check() request; hosts sorted by rating (highest
- * first), then name. */
+ * first), the allowed before the refused, then by name. */
 typedef struct mc_check_result {
 	const char *policy_name;
 	const char *policy_file;

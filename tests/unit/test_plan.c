@@ -112,14 +112,28 @@ generate(unsigned long long seed, size_t nhosts, size_t nvms)
 		fprintf(out, "    hypervisor: { version: %s }\n", ver[(r / 54) % 4]);
 		fprintf(out, "    status: %s\n", (r / 216) % 7 ? "responding" : "down");
 		fprintf(out, "    memory: { free_mb: %u }\n", ((r / 1512) % 4) * 100);
+		/* What placement reads, from the same draw; a few hosts do not
+		 * say how much memory they use. */
+		fprintf(out, "    resources: { cpus: %u, memory_mb: %u }\n",
+			4u << (r / 5 % 3), 8192u << (r / 7 % 3));
+		if (r / 11 % 13)
+			fprintf(out, "    usage: { cpu_percent: %u, memory_mb: %u }\n",
+				r / 13 % 90, (r / 19 % 6) * 2048);
+		else
+			fprintf(out, "    usage: { cpu_percent: %u }\n", r / 13 % 90);
 	}
 	fputs("vms:\n", out);
 	for (size_t v = 0; v < nvms; v++) {
 		unsigned r = next(&seed);
 
 		fprintf(out, "  - { name: vm%03zu, host: h%03u, state: %s, memory_mb: %u, "
-			"compat: %s }\n", v, (unsigned)(r % nhosts), state[(r / 100) % 6],
-			((r / 600) % 3) * 100, (r / 1800) % 4 ? "false" : "true");
+			"compat: %s, resources: { vcpus: %u, memory_mb: %u }",
+			v, (unsigned)(r % nhosts), state[(r / 100) % 6],
+			((r / 600) % 3) * 100, (r / 1800) % 4 ? "false" : "true",
+			1u << (r / 7 % 3), 1024u << (r / 11 % 4));
+		if (r / 13 % 5)
+			fprintf(out, ", load: { cpu_percent: %u }", r / 17 % 70);
+		fputs(" }\n", out);
 	}
 	fclose(out);
 	return text;
@@ -169,11 +183,14 @@ seeds(unsigned long long n)
 
 /* Classes decide every pair as pair-by-pair evaluation does, and as
  * mc_check() does, on fleets drawn from several seeds. */
-START_TEST(classes_decide_as_pairs_do)
+/* Plans by classes and by pairs under policy, and checks each VM with
+ * mc_check(), on fleets drawn from several seeds. */
+static void
+plan_as_pairs_and_check(const char *policy)
 {
 	for (unsigned long long seed = 1; seed <= seeds(4); seed++) {
 		char *text = generate(seed * 7919, 60, 150);
-		fleet_fixture x = fleet_from("p.yaml", POLICY, text, NULL);
+		fleet_fixture x = fleet_from("p.yaml", policy, text, NULL);
 		mc_plan_result *cls = plan(&x, NULL, 60, false);
 		mc_plan_result *prs = plan(&x, NULL, 60, true);
 		size_t unplaced = 0, covered = 0;
@@ -221,6 +238,37 @@ START_TEST(classes_decide_as_pairs_do)
 		mc_plan_result_free(prs);
 		fleet_done(&x);
 		free(text);
+	}
+}
+
+START_TEST(classes_decide_as_pairs_do)
+{
+	plan_as_pairs_and_check(POLICY);
+}
+END_TEST
+
+/* With placement, every VM is placed host by host after its class's
+ * checks: the same allowed counts, targets and ratings as mc_check(), by
+ * classes and by pairs, under both goals and with a VM let in at 0 stars
+ * where it does not fit. */
+START_TEST(placement_plans_as_check_does)
+{
+	static const char *const goals[] = {
+		"placement:\n  goal: load-balancing\n"
+		"  importance: { cpu: 5, memory: 8 }\n"
+		"  reserves: { cpu_percent: 10, memory_mb: 512 }\n",
+		"placement:\n  goal: resource-maximization\n  kinds: [live, saved-state]\n"
+		"  weight: 3\n  refuse: false\n",
+	};
+
+	for (size_t i = 0; i < sizeof(goals) / sizeof(*goals); i++) {
+		size_t n = strlen(POLICY) + strlen(goals[i]) + 1;
+		char *policy = malloc(n);
+
+		ck_assert_ptr_nonnull(policy);
+		snprintf(policy, n, "%s%s", POLICY, goals[i]);
+		plan_as_pairs_and_check(policy);
+		free(policy);
 	}
 }
 END_TEST
@@ -1142,6 +1190,7 @@ plan_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, classes_decide_as_pairs_do);
+	tcase_add_test(tc, placement_plans_as_check_does);
 	tcase_add_test(tc, targets_are_the_best_hosts);
 	tcase_add_test(tc, unplaced_vms_have_their_reasons);
 	tcase_add_test(tc, evacuation_plans_one_host);
