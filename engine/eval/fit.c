@@ -5,7 +5,6 @@
 #include "eval/fit.h"
 
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -181,47 +180,6 @@ mc_fit_judge(const mc_placement *pl, mc_fit *out, const int64_t *more,
 		       (pl->goal == MC_GOAL_LOAD_BALANCING ? 1.0 - taken : taken);
 	}
 	out->score = out->fits && weights > 0 ? sum / weights : 0;
-}
-
-double
-mc_fit_bound(const mc_placement *pl, const mc_node *const *host,
-	     const int64_t *more)
-{
-	static const int cap_path[MC_NRES] = {MC_PH_CPUS, MC_PH_MEMORY,
-					      MC_PH_DISK, MC_PH_NETWORK};
-	static const int use_path[MC_NRES] = {MC_PH_CPU_USE, MC_PH_MEMORY_USE,
-					      MC_PH_DISK_USE, MC_PH_NETWORK_USE};
-	double sum = 0, weights = 0;
-
-	for (int r = 0; r < MC_NRES; r++) {
-		int64_t cap, use, avail;
-		double taken;
-
-		if (!pl->importance[r])
-			continue;
-		if (!count(host[pl->host_path[cap_path[r]]], &cap) ||
-		    !count(host[pl->host_path[use_path[r]]], &use) ||
-		    (r == MC_RES_CPU && cap == 0))
-			return -HUGE_VAL;
-		/* As measure() has them, the VM's need aside. */
-		switch (r) {
-		case MC_RES_CPU:
-			use *= 100;
-			avail = (100 - pl->reserve[r]) * 100;
-			break;
-		case MC_RES_NETWORK:
-			avail = cap * (100 - pl->reserve[r]) / 100;
-			break;
-		default:
-			avail = cap - pl->reserve[r];
-			break;
-		}
-		use += more ? more[r] : 0;
-		taken = avail > 0 ? (double)use / (double)avail : 1.0;
-		sum += pl->importance[r] * (1.0 - taken);
-		weights += pl->importance[r];
-	}
-	return weights > 0 ? sum / weights : 0;
 }
 
 void

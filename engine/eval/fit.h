@@ -54,14 +54,6 @@ typedef struct mc_fit {
 void mc_fit_eval(const mc_placement *pl, const mc_node *const *vm,
 		 const mc_node *const *host, mc_fit *out);
 
-/* The most a VM's load-balancing score on the host can be, with more[r]
- * (when not NULL) in use besides its record's: the score of a VM that
- * needs nothing, each term computed as mc_fit_judge computes it, so that
- * no VM's score there is above it. -HUGE_VAL when a host value placement
- * reads is bad (no VM fits there). */
-double mc_fit_bound(const mc_placement *pl, const mc_node *const *host,
-		    const int64_t *more);
-
 /* Reads what placing the VM on the host involves: each considered
  * resource's need, use and capacity (status FITS for now), or that a value
  * is bad. */

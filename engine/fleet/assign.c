@@ -6,19 +6,19 @@
  * What the policy allows, room aside, is decided by classes as for a plan
  * (classes.h): per kind, hosts alike in what its checks read of a target,
  * and VMs alike in what they read of the VM and its host, placement left
- * out; one evaluation per class pair. Then the VMs are placed one after
- * the other, the hardest first (fewest hosts allowed, then most memory,
- * then inventory order), each on the host of the highest rating where it
- * still fits with what the VMs placed before it took (placement's every
- * resource a hard limit), ties by name; what it needs is added to that
- * host's use.
+ * out; one evaluation per class pair.
  *
- * Under load balancing a host's score for any VM is at most its bound (the
- * score of a VM that needs nothing, mc_fit_bound), so each target class
- * keeps its hosts by bound, highest first, and a VM's scan of a class
- * stops at the first host whose bound cannot beat the best found: most
- * VMs look at a few hosts, not at every host they may go to. A host moves
- * down its classes as VMs fill it.
+ * Then the VMs are placed one after the other so that as many as can be
+ * are: the smallest first (least memory, then fewest hosts allowed, then
+ * inventory order), each on the host where it leaves the least memory
+ * free among those the policy allows and where it still fits with what
+ * the VMs placed before it took (placement's every resource a hard
+ * limit) -- best fit, the classic heuristic for packing the most items --
+ * ties to the higher rating, then by name; what it needs is added to that
+ * host's use. Each target class keeps its hosts by free memory, so a VM
+ * finds the first host with its memory free by bisection and looks no
+ * further than the first that fits. A policy whose placement does not
+ * weigh memory places each VM on its best-rated host instead.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,16 +32,11 @@ typedef struct kind_classes {
 	mc_host_key target_key, source_key;
 	mc_classes targets;      /* places by name, as targets */
 	mc_classes sources;      /* hosts as the VM's host */
-	/* Under load balancing: each target class's places, laid out as
-	 * targets.members, by the bound of their score, highest first (then
-	 * by name); pos: each place's index in it. */
+	/* When placement weighs memory: each target class's places, laid
+	 * out as targets.members, by the memory they have free, least first
+	 * (then by name); pos: each place's index in it. */
 	uint32_t *order;
 	uint32_t *pos;
-	int64_t *max_free;       /* per target class: the most free memory
-	                            any of its hosts has, when placement
-	                            considers memory */
-	uint32_t *unreadable;    /* per target class: hosts whose memory
-	                            cannot be read */
 } kind_classes;
 
 typedef struct assigner {
@@ -64,10 +59,9 @@ typedef struct assigner {
 	uint32_t *byname;        /* per place by name: the host */
 	uint32_t *rank;          /* per host: its place by name */
 	int64_t (*more)[MC_NRES];  /* per host: room taken by the VMs placed */
-	double *bound;           /* per host: mc_fit_bound() with more */
 	int64_t *free_mb;        /* per host: memory free for VMs, INT64_MIN
-	                            when it cannot be read */
-	bool pruned;             /* load balancing: hosts scanned by bound */
+	                            when it cannot be read; NULL when
+	                            placement does not weigh memory */
 	/* Per VM: */
 	bool *no_kind;           /* no kind covers it */
 	size_t *compatible;      /* hosts the policy allows, its own aside */
@@ -243,10 +237,10 @@ memory_of(const assigner *as, size_t v)
 	       n->num > 0 ? n->num : 0;
 }
 
-/* A VM's place in the order of placing: the hardest first. */
+/* A VM's place in the order of placing: the smallest first. */
 typedef struct turn {
-	size_t compatible;
 	int64_t memory;
+	size_t compatible;
 	size_t vm;
 } turn;
 
@@ -255,10 +249,10 @@ turn_cmp(const void *pa, const void *pb)
 {
 	const turn *a = pa, *b = pb;
 
+	if (a->memory != b->memory)
+		return a->memory < b->memory ? -1 : 1;
 	if (a->compatible != b->compatible)
 		return a->compatible < b->compatible ? -1 : 1;
-	if (a->memory != b->memory)
-		return a->memory > b->memory ? -1 : 1;
 	return (a->vm > b->vm) - (a->vm < b->vm);
 }
 
@@ -285,14 +279,14 @@ count_compatible(assigner *as)
 	}
 }
 
-/* The order of places within a target class: higher bound first, then
- * by name. */
+/* The order of places within a target class: less memory free first,
+ * then by name. */
 static bool
 before(const assigner *as, uint32_t a, uint32_t b)
 {
-	double x = as->bound[as->byname[a]], y = as->bound[as->byname[b]];
+	int64_t x = as->free_mb[as->byname[a]], y = as->free_mb[as->byname[b]];
 
-	return x > y || (x == y && a < b);
+	return x < y || (x == y && a < b);
 }
 
 /* Sorts places[0..n) by before(), stably: a bottom-up merge sort, which
@@ -330,32 +324,14 @@ free_memory(const assigner *as, size_t h)
 
 	if (!cap || !use || cap->kind != MC_NODE_SCALAR ||
 	    use->kind != MC_NODE_SCALAR || cap->type != MC_SCALAR_INT ||
-	    use->type != MC_SCALAR_INT)
+	    use->type != MC_SCALAR_INT || cap->num < 0 || use->num < 0)
 		return INT64_MIN;
 	return cap->num - pl->reserve[MC_RES_MEMORY] - use->num -
 	       as->more[h][MC_RES_MEMORY];
 }
 
-/* The most free memory among the hosts of kind k's target class tc. */
-static void
-class_free(assigner *as, kind_classes *kc, size_t tc)
-{
-	const mc_classes *t = &kc->targets;
-	int64_t most = INT64_MIN;
-	uint32_t bad = 0;
-
-	for (size_t j = t->start[tc]; j < t->start[tc + 1]; j++) {
-		int64_t f = as->free_mb[as->byname[t->members[j]]];
-		if (f > most)
-			most = f;
-		bad += f == INT64_MIN;
-	}
-	kc->max_free[tc] = most;
-	kc->unreadable[tc] = bad;
-}
-
-/* What makes the scans short: the free memory of hosts and classes, and
- * under load balancing each class's hosts by bound. */
+/* When placement weighs memory: each host's free memory, and each target
+ * class of a kind it rates laid out by it. */
 static int
 lay_out(assigner *as)
 {
@@ -363,37 +339,14 @@ lay_out(assigner *as)
 	size_t n = as->inv->nhosts;
 	uint32_t *tmp;
 
-	if (pl->importance[MC_RES_MEMORY]) {
-		as->free_mb = mc_arena_alloc(&as->work, (n + 1) * sizeof(*as->free_mb));
-		if (!as->free_mb)
-			return -1;
-		for (size_t h = 0; h < n; h++)
-			as->free_mb[h] = free_memory(as, h);
-		for (int k = 0; k < MC_MAX_KINDS; k++) {
-			kind_classes *kc = &as->kinds[k];
-
-			if (!as->have_kind[k] || !(pl->kinds & (1u << k)))
-				continue;
-			kc->max_free = mc_arena_alloc(&as->work, (kc->targets.nclasses + 1) *
-						      sizeof(*kc->max_free));
-			kc->unreadable = mc_arena_alloc(&as->work,
-							(kc->targets.nclasses + 1) *
-							sizeof(*kc->unreadable));
-			if (!kc->max_free || !kc->unreadable)
-				return -1;
-			for (size_t tc = 0; tc < kc->targets.nclasses; tc++)
-				class_free(as, kc, tc);
-		}
-	}
-	as->pruned = pl->goal == MC_GOAL_LOAD_BALANCING;
-	if (!as->pruned)
+	if (!pl->importance[MC_RES_MEMORY])
 		return 0;
-	as->bound = mc_arena_alloc(&as->work, (n + 1) * sizeof(*as->bound));
+	as->free_mb = mc_arena_alloc(&as->work, (n + 1) * sizeof(*as->free_mb));
 	tmp = mc_arena_alloc(&as->work, (n + 1) * sizeof(*tmp));
-	if (!as->bound || !tmp)
+	if (!as->free_mb || !tmp)
 		return -1;
 	for (size_t h = 0; h < n; h++)
-		as->bound[h] = mc_fit_bound(pl, mc_fleet_host_values(as->f, h), NULL);
+		as->free_mb[h] = free_memory(as, h);
 	for (int k = 0; k < MC_MAX_KINDS; k++) {
 		kind_classes *kc = &as->kinds[k];
 		const mc_classes *t = &kc->targets;
@@ -414,37 +367,28 @@ lay_out(assigner *as)
 	return 0;
 }
 
-/* Host h took more: less memory free in its classes, and under load
- * balancing a lower bound, so it moves down them. */
+/* Host h took a VM's memory: it moves up its classes, towards the least
+ * free. */
 static void
 took(assigner *as, size_t h)
 {
-	const mc_placement *pl = &as->p->placement;
 	uint32_t place = as->rank[h];
 
-	if (as->free_mb) {
-		as->free_mb[h] = free_memory(as, h);
-		for (int k = 0; k < MC_MAX_KINDS; k++) {
-			kind_classes *kc = &as->kinds[k];
-			if (kc->max_free)
-				class_free(as, kc, kc->targets.of[place]);
-		}
-	}
-	if (!as->pruned)
+	if (!as->free_mb)
 		return;
-	as->bound[h] = mc_fit_bound(pl, mc_fleet_host_values(as->f, h), as->more[h]);
+	as->free_mb[h] = free_memory(as, h);
 	for (int k = 0; k < MC_MAX_KINDS; k++) {
 		kind_classes *kc = &as->kinds[k];
-		size_t i, end;
+		size_t i, start;
 
 		if (!kc->order)
 			continue;
 		i = kc->pos[place];
-		end = kc->targets.start[kc->targets.of[place] + 1];
-		while (i + 1 < end && before(as, kc->order[i + 1], place)) {
-			kc->order[i] = kc->order[i + 1];
+		start = kc->targets.start[kc->targets.of[place]];
+		while (i > start && before(as, place, kc->order[i - 1])) {
+			kc->order[i] = kc->order[i - 1];
 			kc->pos[kc->order[i]] = (uint32_t)i;
-			i++;
+			i--;
 		}
 		kc->order[i] = place;
 		kc->pos[place] = (uint32_t)i;
@@ -453,8 +397,9 @@ took(assigner *as, size_t h)
 
 /* The best place so far for a VM. */
 typedef struct choice {
-	double x;                /* its rating before rounding, or -1 */
-	long place;
+	int64_t left;            /* memory it would leave free (best fit) */
+	double x;                /* its rating before rounding */
+	long place;              /* or -1 */
 	uint64_t held;
 	mc_fit fit;
 } choice;
@@ -478,13 +423,15 @@ first_short(const mc_fit *fit)
 }
 
 /* Tries the host at place i for VM v: counts it full when v does not fit,
- * else keeps it when it rates higher (or as high, earlier by name). */
-static void
+ * else keeps it when it is better: less memory left free when packing,
+ * then a higher rating, then earlier by name. Returns whether v fits. */
+static bool
 try_place(assigner *as, size_t v, size_t i, uint64_t held, bool rated,
 	  choice *best, size_t *shortfall)
 {
 	const mc_placement *pl = &as->p->placement;
 	size_t h = as->byname[i];
+	int64_t left = 0;
 	mc_fit fit;
 	double x;
 
@@ -495,19 +442,78 @@ try_place(assigner *as, size_t v, size_t i, uint64_t held, bool rated,
 		if (!fit.fits) {
 			as->full[v]++;
 			shortfall[first_short(&fit)]++;
-			return;
+			return false;
 		}
 		x = (pl->weight * fit.score + (double)held) /
 		    (pl->weight + as->p->prefer_total);
+		if (as->free_mb)
+			left = as->free_mb[h] - fit.need[MC_RES_MEMORY];
 	} else {
 		x = as->p->prefer_total ? (double)held / as->p->prefer_total : 1;
 	}
-	if (x > best->x || (x == best->x && (long)i < best->place)) {
+	if (best->place < 0 || left < best->left ||
+	    (left == best->left && (x > best->x ||
+				    (x == best->x && (long)i < best->place)))) {
+		best->left = left;
 		best->x = x;
 		best->place = (long)i;
 		best->held = held;
 		if (rated)
 			best->fit = fit;
+	}
+	return true;
+}
+
+/* The first index of places[lo, hi) with at least need free. */
+static size_t
+first_with(const assigner *as, const uint32_t *order, size_t lo, size_t hi,
+	   int64_t need)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (as->free_mb[as->byname[order[mid]]] < need)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Best fit in target class tc, laid out by free memory: the hosts short of
+ * the VM's memory are counted, not looked at; from the first with enough,
+ * the first that fits is the best, with any that leave as much free. */
+static void
+fit_in_class(assigner *as, size_t v, size_t tc, uint64_t held, int64_t need,
+	     choice *best, size_t *shortfall)
+{
+	const kind_classes *kc = &as->kinds[as->vm_kind[v]];
+	const mc_classes *t = &kc->targets;
+	size_t own = as->inv->vms[v].host, lo = t->start[tc], hi = t->start[tc + 1];
+	size_t from = first_with(as, kc->order, lo, hi, need);
+	size_t bad = first_with(as, kc->order, lo, from, INT64_MIN + 1) - lo;
+	size_t shortm = from - lo - bad;
+	int64_t found = INT64_MIN;
+
+	/* Its own host is no target, and not counted. */
+	if (t->of[as->rank[own]] == tc && kc->pos[as->rank[own]] < from) {
+		if (as->free_mb[own] == INT64_MIN)
+			bad--;
+		else
+			shortm--;
+	}
+	as->full[v] += bad + shortm;
+	shortfall[UNREADABLE] += bad;
+	shortfall[MC_RES_MEMORY] += shortm;
+	for (size_t j = from; j < hi; j++) {
+		size_t i = kc->order[j], h = as->byname[i];
+
+		if (found != INT64_MIN && as->free_mb[h] != found)
+			break;
+		if (h == own)
+			continue;
+		if (try_place(as, v, i, held, true, best, shortfall))
+			found = as->free_mb[h];
 	}
 }
 
@@ -521,15 +527,13 @@ place_vm(assigner *as, size_t v, size_t *shortfall)
 	const kind_classes *kc = &as->kinds[k];
 	const mc_classes *t = &kc->targets;
 	bool rated = pl->on && (pl->kinds & (1u << k));
-	double w = pl->weight, total = w + as->p->prefer_total;
 	const mc_node *mem = mc_fleet_vm_values(as->f, v)[pl->vm_path[MC_PV_MEMORY]];
-	int64_t need_mb = mem && mem->kind == MC_NODE_SCALAR &&
-			  mem->type == MC_SCALAR_INT ? mem->num : -1;
+	int64_t need = mem && mem->kind == MC_NODE_SCALAR &&
+		       mem->type == MC_SCALAR_INT ? mem->num : -1;
 	choice best;
 	size_t h;
 
 	memset(&best, 0, sizeof(best));
-	best.x = -1;
 	best.place = -1;
 	memset(shortfall, 0, (MC_NRES + 1) * sizeof(*shortfall));
 	for (size_t tc = 0; tc < t->nclasses; tc++) {
@@ -538,32 +542,19 @@ place_vm(assigner *as, size_t v, size_t *shortfall)
 
 		if (!as->allowed[o])
 			continue;
-		/* No host of the class has the VM's memory free: each is
-		 * short of it, or its memory cannot be read. */
-		if (rated && kc->max_free && need_mb >= 0 &&
-		    need_mb > kc->max_free[tc] && kc->max_free[tc] != INT64_MIN) {
-			bool mine = t->of[as->rank[own]] == tc;
-			size_t m = t->start[tc + 1] - t->start[tc] - mine;
-			size_t u = kc->unreadable[tc] -
-				   (mine && as->free_mb[own] == INT64_MIN);
-
-			as->full[v] += m;
-			shortfall[MC_RES_MEMORY] += m - u;
-			shortfall[UNREADABLE] += u;
+		/* Packing by memory needs the VM's memory; without it every
+		 * host is looked at (and fails it). */
+		if (rated && kc->order && need >= 0) {
+			fit_in_class(as, v, tc, held, need, &best, shortfall);
 			continue;
 		}
 		for (size_t j = t->start[tc]; j < t->start[tc + 1]; j++) {
-			size_t i = rated && kc->order ? kc->order[j] : t->members[j];
+			size_t i = t->members[j];
 
-			/* Sorted by bound: no later host can do better. */
-			if (rated && kc->order && best.place >= 0 &&
-			    (w * as->bound[as->byname[i]] + (double)held) / total < best.x)
-				break;
 			if (as->byname[i] == own)
 				continue;
-			try_place(as, v, i, held, rated, &best, shortfall);
 			/* Unrated, a class's hosts rate alike: its first is best. */
-			if (!rated && best.place >= 0 && best.place == (long)i)
+			if (try_place(as, v, i, held, rated, &best, shortfall) && !rated)
 				break;
 		}
 	}
@@ -633,7 +624,7 @@ place_all(assigner *as)
 		return -1;
 	for (size_t v = 0; v < as->inv->nvms; v++) {
 		if (!as->skip[v])
-			turns[n++] = (turn){as->compatible[v], memory_of(as, v), v};
+			turns[n++] = (turn){memory_of(as, v), as->compatible[v], v};
 	}
 	qsort(turns, n, sizeof(*turns), turn_cmp);
 	for (size_t i = 0; i < n; i++) {
