@@ -17,6 +17,7 @@ and load, which the model cannot tell apart) that go to each host:
     subject to sum_h y[c,h] <= |c|                   every class c
                sum_c cpu[c,h] y[c,h] <= cpu_free[h]  every host h
                sum_c mem[c,h] y[c,h] <= mem_free[h]  every host h
+               sum_c y[c,h] <= most[h]               every host h
                0 <= y[c,h] <= |c| - (VMs of c on h), integer
 
 with y[c,h] only where the policy allows c's VMs onto h and one of them
@@ -27,7 +28,9 @@ VM to its own host (match_class finds them), and every set of moves is a
 solution; counting by class rather than choosing VM by VM spares glpsol the
 VMs' symmetry. A host's capacity is lowered to the largest sum its
 candidates' needs can make, and each row divided by its needs' greatest
-common divisor, which tightens the relaxation and changes no solution.
+common divisor, and most[h] is the most VMs that fit on it (its
+candidates' smallest needs first): each tightens the relaxation and
+changes no solution.
 Capacity is consumed on targets only, never freed on sources, so any order
 of the moves is executable: the optimum is a count, whatever the order.
 --lp keeps the model, --moves writes the optimal moves (VM, from, to, one a
@@ -100,16 +103,25 @@ def write_lp(f, source, path):
             out += ["  + " + name[(c, h)] for h in hs]
             out.append("  <= %d" % len(cls[c]))
     for h, cs in sorted(by_host.items()):
+        most = sum(bound[(c, h)] for c in cs)
         for r, label in ((0, "cpu"), (1, "mem")):
             needs = [(f.need(cls[c][0], h)[r], bound[(c, h)], c) for c in cs]
             if sum(n * m for n, m, c in needs) <= f.cap[h][r]:
                 continue          # every candidate fits at once
+            most = min(most, most_vms(needs, f.cap[h][r]))
             g = 0
             for n, m, c in needs:
                 g = math.gcd(g, n)
             out.append(" %s_%d:" % (label, h))
             out += ["  + %d %s" % (n // g, name[(c, h)]) for n, m, c in needs]
             out.append("  <= %d" % (reachable(needs, f.cap[h][r]) // g))
+        if most < sum(bound[(c, h)] for c in cs):
+            # No more VMs than the smallest needs that fit: a cut the
+            # relaxation, which fills a host with fractions of its largest
+            # VMs, misses.
+            out.append(" count_%d:" % h)
+            out += ["  + " + name[(c, h)] for c in cs]
+            out.append("  <= %d" % most)
     out.append("Bounds")
     out += ["  0 <= %s <= %d" % (name[col], bound[col]) for col in cols]
     out.append("General")
@@ -134,6 +146,19 @@ def reachable(needs, cap):
                 break
             bits = more
     return bits.bit_length() - 1
+
+
+def most_vms(needs, cap):
+    """The most VMs of needs (need, times at most, _) that fit in cap: the
+    smallest ones."""
+    count = 0
+    for n, m, _ in sorted(needs):
+        k = min(m, cap // n if n else m)
+        count += k
+        cap -= k * n
+        if k < m:
+            break
+    return count
 
 
 def match_class(f, vs, slots):
