@@ -8,8 +8,9 @@ LP format, solves it with glpsol (Debian package glpk-utils) and prints
 
     optimum N
 
-or, when glpsol stops at its time limit (--tmlim, default 120 s) before it
-has proved its best, `best N bound B` and exits 3. The model counts the
+or, when glpsol stops at its time limit (--tmlim, default 120 s, half of it
+with the rows most[h] below and half without) before it has proved its
+best, `best N bound B` and exits 3. The model counts the
 VMs of each class (VMs of the same kind, source manufacturer, vCPUs, memory
 and load, which the model cannot tell apart) that go to each host:
 
@@ -33,7 +34,7 @@ candidates' smallest needs first): each tightens the relaxation and
 changes no solution.
 Capacity is consumed on targets only, never freed on sources, so any order
 of the moves is executable: the optimum is a count, whatever the order.
---lp keeps the model, --moves writes the optimal moves (VM, from, to, one a
+--lp keeps the model (FILE.2 the one without most[h]), --moves writes the optimal moves (VM, from, to, one a
 line), which are checked against the fleet before the count is printed.
 """
 
@@ -66,7 +67,7 @@ def classes(f):
     return list(out.values())
 
 
-def write_lp(f, source, path):
+def write_lp(f, source, path, count_rows=True):
     """Writes the model to path; returns the classes (lists of VMs) and the
     model's columns, (class, host) each."""
     cls = classes(f)
@@ -115,7 +116,7 @@ def write_lp(f, source, path):
             out.append(" %s_%d:" % (label, h))
             out += ["  + %d %s" % (n // g, name[(c, h)]) for n, m, c in needs]
             out.append("  <= %d" % (reachable(needs, f.cap[h][r]) // g))
-        if most < sum(bound[(c, h)] for c in cs):
+        if count_rows and most < sum(bound[(c, h)] for c in cs):
             # No more VMs than the smallest needs that fit: a cut the
             # relaxation, which fills a host with fractions of its largest
             # VMs, misses.
@@ -233,7 +234,23 @@ def main(argv):
         if not cols:
             status, obj, bound, values = "o", 0, 0, {}
         else:
-            status, obj, bound, values = solve(lp, a.tmlim, tmp)
+            # glpsol proves some fleets at once with the count rows and
+            # struggles without them, and others the other way round: half
+            # the time each. Both models have the same columns, so the best
+            # solution of either is one, and the lower bound holds for both.
+            half = max(1, a.tmlim // 2)
+            status, obj, bound, values = solve(lp, half, tmp)
+            if status != "o":
+                write_lp(f, a.fleet, lp + ".2", count_rows=False)
+                s2, o2, b2, v2 = solve(lp + ".2", half, tmp)
+                if o2 is not None and (obj is None or o2 > obj):
+                    obj, values = o2, v2
+                if s2 == "o":
+                    bound = o2
+                elif bound is None or (b2 is not None and b2 < bound):
+                    bound = b2
+                if obj is not None and bound is not None and obj >= bound:
+                    status = "o"
     slots = {}
     for j, x in values.items():
         c, h = cols[j - 1]
