@@ -485,11 +485,12 @@ MC_API void mc_plan_result_free(mc_plan_result *result);
  * Assignments: one target for every VM, within every host's capacity
  * (`migcheck plan --assign`, docs/plan.md)
  *
- * The VMs are placed one after the other, the hardest first (fewest hosts
- * the policy allows, then the most memory), each on the best-rated host
- * where it still fits, and what it takes is taken from that host's room
- * before the next: the moves can be made in their order. Room is the
- * policy's `placement` (docs/placement.md), with every resource it
+ * The VMs are placed one after the other so that as many as can be are:
+ * the smallest first (least memory, then fewest hosts the policy allows),
+ * each on the host where it still fits and leaves the least memory free
+ * (best fit; ties to the best-rated), and what it takes is taken from that
+ * host's room before the next: the moves can be made in their order. Room
+ * is the policy's `placement` (docs/placement.md), with every resource it
  * considers a hard limit; a host's room is not given back when a VM
  * leaves it.
  */
