@@ -17,8 +17,9 @@
  * soft, as in VMM: a resource over capacity counts for nothing in the
  * score. When the VM fits, the host's score is the importance-weighted
  * mean, over the resources considered, of the share of each left free
- * after placement (load balancing) or taken (resource maximization). Everything is integer arithmetic except the
- * score, and nothing is allocated.
+ * after placement (load balancing) or taken (resource maximization).
+ * Everything is integer arithmetic except the score, and nothing is
+ * allocated.
  */
 #ifndef MC_FIT_H
 #define MC_FIT_H
@@ -30,7 +31,7 @@ typedef enum mc_fit_status {
 	MC_FIT_IGNORED,   /* importance 0 */
 	MC_FIT_FITS,
 	MC_FIT_OVER,      /* over capacity: rated at nothing (not memory) */
-	MC_FIT_SHORT,     /* memory: the VM does not fit */
+	MC_FIT_SHORT,     /* the VM does not fit (memory; any when strict) */
 	MC_FIT_HOST_BAD,  /* a host value is missing or malformed */
 	MC_FIT_VM_BAD     /* a VM value is missing or malformed */
 } mc_fit_status;
