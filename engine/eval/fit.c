@@ -132,6 +132,17 @@ measure(const mc_placement *pl, const mc_node *const *vm,
 	}
 }
 
+int64_t
+mc_fit_free_memory(const mc_placement *pl, const mc_node *const *host)
+{
+	int64_t cap, use;
+
+	if (!count(host[pl->host_path[MC_PH_MEMORY]], &cap) ||
+	    !count(host[pl->host_path[MC_PH_MEMORY_USE]], &use))
+		return INT64_MIN;
+	return cap - pl->reserve[MC_RES_MEMORY] - use;
+}
+
 void
 mc_fit_read(const mc_placement *pl, const mc_node *const *vm,
 	    const mc_node *const *host, mc_fit *out)

@@ -55,6 +55,10 @@ typedef struct mc_fit {
 void mc_fit_eval(const mc_placement *pl, const mc_node *const *vm,
 		 const mc_node *const *host, mc_fit *out);
 
+/* The memory the host has free for VMs after its reserve, as
+ * mc_fit_read counts it; INT64_MIN when a value cannot be read. */
+int64_t mc_fit_free_memory(const mc_placement *pl, const mc_node *const *host);
+
 /* Reads what placing the VM on the host involves: each considered
  * resource's need, use and capacity (status FITS for now), or that a value
  * is bad. */

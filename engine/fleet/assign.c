@@ -27,17 +27,7 @@
 #include "eval/eval.h"
 #include "eval/keep.h"
 
-typedef struct kind_classes {
-	mc_reads reads;
-	mc_host_key target_key, source_key;
-	mc_classes targets;      /* places by name, as targets */
-	mc_classes sources;      /* hosts as the VM's host */
-	/* When placement weighs memory: each target class's places, laid
-	 * out as targets.members, by the memory they have free, least first
-	 * (then by name); pos: each place's index in it. */
-	uint32_t *order;
-	uint32_t *pos;
-} kind_classes;
+
 
 typedef struct assigner {
 	const mc_fleet *f;
@@ -48,7 +38,13 @@ typedef struct assigner {
 	mc_buf buf;
 	bool nomem;
 	mc_assignment *res;
-	kind_classes kinds[MC_MAX_KINDS];
+	mc_kind_classes kinds[MC_MAX_KINDS];
+	/* When placement weighs memory, per kind it rates: each target
+	 * class's places, laid out as targets.members, by the memory they
+	 * have free, least first (then by name); pos: each place's index in
+	 * it. */
+	uint32_t *by_free[MC_MAX_KINDS];
+	uint32_t *free_pos[MC_MAX_KINDS];
 	bool have_kind[MC_MAX_KINDS];
 	int *vm_kind;            /* per VM: its kind, or -1 */
 	uint8_t *skip;           /* per VM: not assigned */
@@ -77,64 +73,15 @@ typedef struct assigner {
  * What the policy allows
  */
 
-static uint64_t
-vm_hash(const void *arg, size_t v)
-{
-	const assigner *as = arg;
-	int k = as->vm_kind[v];
-	const kind_classes *kc = &as->kinds[k];
-	const mc_node *const *vals = mc_fleet_vm_values(as->f, v);
-	uint64_t h = mc_hash_mix((uint64_t)k, kc->sources.of[as->inv->vms[v].host]);
-
-	if (kc->reads.opaque)
-		return mc_hash_mix(h, v);
-	for (size_t i = 0; i < as->f->nvm_paths; i++) {
-		if (kc->reads.vm[i])
-			h = mc_value_hash(vals[i], h);
-	}
-	return h;
-}
-
-static bool
-vm_equal(const void *arg, size_t a, size_t b)
-{
-	const assigner *as = arg;
-	int k = as->vm_kind[a];
-	const kind_classes *kc = &as->kinds[k];
-	const mc_node *const *va = mc_fleet_vm_values(as->f, a);
-	const mc_node *const *vb = mc_fleet_vm_values(as->f, b);
-
-	if (k != as->vm_kind[b] || kc->sources.of[as->inv->vms[a].host] !=
-	    kc->sources.of[as->inv->vms[b].host])
-		return false;
-	if (kc->reads.opaque)
-		return a == b;
-	for (size_t i = 0; i < as->f->nvm_paths; i++) {
-		if (kc->reads.vm[i] && !mc_value_equal(va[i], vb[i], MC_CLASS_EQ))
-			return false;
-	}
-	return true;
-}
-
 static int
 host_classes(assigner *as, int k)
 {
-	kind_classes *kc = &as->kinds[k];
-	mc_class_key key;
+	mc_kind_classes *kc = &as->kinds[k];
 
 	if (mc_reads_of_kind_checks(&kc->reads, as->p, k, &as->work) < 0)
 		return -1;
-	kc->target_key = (mc_host_key){as->f, as->byname, kc->reads.target,
-				       kc->reads.fields, kc->reads.opaque};
-	kc->source_key = (mc_host_key){as->f, NULL, kc->reads.source,
-				       kc->reads.fields, kc->reads.opaque};
-	key = (mc_class_key){mc_host_hash, mc_host_equal, &kc->target_key};
-	if (mc_classes_build(&kc->targets, as->inv->nhosts, &key, NULL,
-			     &as->work) < 0)
-		return -1;
-	key.arg = &kc->source_key;
-	return mc_classes_build(&kc->sources, as->inv->nhosts, &key, NULL,
-				&as->work);
+	return mc_kind_classes_build(kc, as->f, as->byname, kc->reads.opaque,
+				     &as->work);
 }
 
 /* Each VM's kind; a VM no kind covers is left where it is, with why. */
@@ -170,7 +117,8 @@ select_kinds(assigner *as)
 static int
 evaluate(assigner *as)
 {
-	mc_class_key key = {vm_hash, vm_equal, as};
+	mc_vm_key vk = {as->f, as->vm_kind, as->kinds, false};
+	mc_class_key key = {mc_vm_hash, mc_vm_equal, &vk};
 	mc_pair_result pr;
 	size_t nout = 0;
 
@@ -317,17 +265,10 @@ sort_places(const assigner *as, uint32_t *places, uint32_t *tmp, size_t n)
 static int64_t
 free_memory(const assigner *as, size_t h)
 {
-	const mc_placement *pl = &as->p->placement;
-	const mc_node *const *host = mc_fleet_host_values(as->f, h);
-	const mc_node *cap = host[pl->host_path[MC_PH_MEMORY]];
-	const mc_node *use = host[pl->host_path[MC_PH_MEMORY_USE]];
+	int64_t f = mc_fit_free_memory(&as->p->placement,
+				       mc_fleet_host_values(as->f, h));
 
-	if (!cap || !use || cap->kind != MC_NODE_SCALAR ||
-	    use->kind != MC_NODE_SCALAR || cap->type != MC_SCALAR_INT ||
-	    use->type != MC_SCALAR_INT || cap->num < 0 || use->num < 0)
-		return INT64_MIN;
-	return cap->num - pl->reserve[MC_RES_MEMORY] - use->num -
-	       as->more[h][MC_RES_MEMORY];
+	return f == INT64_MIN ? f : f - as->more[h][MC_RES_MEMORY];
 }
 
 /* When placement weighs memory: each host's free memory, and each target
@@ -348,21 +289,23 @@ lay_out(assigner *as)
 	for (size_t h = 0; h < n; h++)
 		as->free_mb[h] = free_memory(as, h);
 	for (int k = 0; k < MC_MAX_KINDS; k++) {
-		kind_classes *kc = &as->kinds[k];
-		const mc_classes *t = &kc->targets;
+		const mc_classes *t = &as->kinds[k].targets;
+		uint32_t *order, *pos;
 
 		if (!as->have_kind[k] || !(pl->kinds & (1u << k)))
 			continue;
-		kc->order = mc_arena_alloc(&as->work, (n + 1) * sizeof(*kc->order));
-		kc->pos = mc_arena_alloc(&as->work, (n + 1) * sizeof(*kc->pos));
-		if (!kc->order || !kc->pos)
+		order = mc_arena_alloc(&as->work, (n + 1) * sizeof(*order));
+		pos = mc_arena_alloc(&as->work, (n + 1) * sizeof(*pos));
+		if (!order || !pos)
 			return -1;
-		memcpy(kc->order, t->members, n * sizeof(*kc->order));
+		memcpy(order, t->members, n * sizeof(*order));
 		for (size_t tc = 0; tc < t->nclasses; tc++)
-			sort_places(as, kc->order + t->start[tc], tmp,
+			sort_places(as, order + t->start[tc], tmp,
 				    t->start[tc + 1] - t->start[tc]);
 		for (size_t i = 0; i < n; i++)
-			kc->pos[kc->order[i]] = (uint32_t)i;
+			pos[order[i]] = (uint32_t)i;
+		as->by_free[k] = order;
+		as->free_pos[k] = pos;
 	}
 	return 0;
 }
@@ -378,20 +321,21 @@ took(assigner *as, size_t h)
 		return;
 	as->free_mb[h] = free_memory(as, h);
 	for (int k = 0; k < MC_MAX_KINDS; k++) {
-		kind_classes *kc = &as->kinds[k];
+		const mc_classes *t = &as->kinds[k].targets;
+		uint32_t *order = as->by_free[k], *pos = as->free_pos[k];
 		size_t i, start;
 
-		if (!kc->order)
+		if (!order)
 			continue;
-		i = kc->pos[place];
-		start = kc->targets.start[kc->targets.of[place]];
-		while (i > start && before(as, place, kc->order[i - 1])) {
-			kc->order[i] = kc->order[i - 1];
-			kc->pos[kc->order[i]] = (uint32_t)i;
+		i = pos[place];
+		start = t->start[t->of[place]];
+		while (i > start && before(as, place, order[i - 1])) {
+			order[i] = order[i - 1];
+			pos[order[i]] = (uint32_t)i;
 			i--;
 		}
-		kc->order[i] = place;
-		kc->pos[place] = (uint32_t)i;
+		order[i] = place;
+		pos[place] = (uint32_t)i;
 	}
 }
 
@@ -487,16 +431,17 @@ static void
 fit_in_class(assigner *as, size_t v, size_t tc, uint64_t held, int64_t need,
 	     choice *best, size_t *shortfall)
 {
-	const kind_classes *kc = &as->kinds[as->vm_kind[v]];
-	const mc_classes *t = &kc->targets;
+	int k = as->vm_kind[v];
+	const mc_classes *t = &as->kinds[k].targets;
+	const uint32_t *order = as->by_free[k];
 	size_t own = as->inv->vms[v].host, lo = t->start[tc], hi = t->start[tc + 1];
-	size_t from = first_with(as, kc->order, lo, hi, need);
-	size_t bad = first_with(as, kc->order, lo, from, INT64_MIN + 1) - lo;
+	size_t from = first_with(as, order, lo, hi, need);
+	size_t bad = first_with(as, order, lo, from, INT64_MIN + 1) - lo;
 	size_t shortm = from - lo - bad;
 	int64_t found = INT64_MIN;
 
 	/* Its own host is no target, and not counted. */
-	if (t->of[as->rank[own]] == tc && kc->pos[as->rank[own]] < from) {
+	if (t->of[as->rank[own]] == tc && as->free_pos[k][as->rank[own]] < from) {
 		if (as->free_mb[own] == INT64_MIN)
 			bad--;
 		else
@@ -506,7 +451,7 @@ fit_in_class(assigner *as, size_t v, size_t tc, uint64_t held, int64_t need,
 	shortfall[UNREADABLE] += bad;
 	shortfall[MC_RES_MEMORY] += shortm;
 	for (size_t j = from; j < hi; j++) {
-		size_t i = kc->order[j], h = as->byname[i];
+		size_t i = order[j], h = as->byname[i];
 
 		if (found != INT64_MIN && as->free_mb[h] != found)
 			break;
@@ -524,8 +469,7 @@ place_vm(assigner *as, size_t v, size_t *shortfall)
 	const mc_placement *pl = &as->p->placement;
 	size_t c = as->vmc.of[v], own = as->inv->vms[v].host;
 	int k = as->vm_kind[v];
-	const kind_classes *kc = &as->kinds[k];
-	const mc_classes *t = &kc->targets;
+	const mc_classes *t = &as->kinds[k].targets;
 	bool rated = pl->on && (pl->kinds & (1u << k));
 	const mc_node *mem = mc_fleet_vm_values(as->f, v)[pl->vm_path[MC_PV_MEMORY]];
 	int64_t need = mem && mem->kind == MC_NODE_SCALAR &&
@@ -544,7 +488,7 @@ place_vm(assigner *as, size_t v, size_t *shortfall)
 			continue;
 		/* Packing by memory needs the VM's memory; without it every
 		 * host is looked at (and fails it). */
-		if (rated && kc->order && need >= 0) {
+		if (rated && as->by_free[k] && need >= 0) {
 			fit_in_class(as, v, tc, held, need, &best, shortfall);
 			continue;
 		}

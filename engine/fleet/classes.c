@@ -386,3 +386,61 @@ mc_classes_build(mc_classes *c, size_t n, const mc_class_key *key,
 	free(pos);
 	return 0;
 }
+
+int
+mc_kind_classes_build(mc_kind_classes *kc, const mc_fleet *f,
+		      const uint32_t *byname, bool opaque, mc_arena *arena)
+{
+	mc_class_key key;
+
+	kc->target_key = (mc_host_key){f, byname, kc->reads.target,
+				       kc->reads.fields, opaque};
+	kc->source_key = (mc_host_key){f, NULL, kc->reads.source,
+				       kc->reads.fields, opaque};
+	key = (mc_class_key){mc_host_hash, mc_host_equal, &kc->target_key};
+	if (mc_classes_build(&kc->targets, f->inv->nhosts, &key, NULL, arena) < 0)
+		return -1;
+	key.arg = &kc->source_key;
+	return mc_classes_build(&kc->sources, f->inv->nhosts, &key, NULL, arena);
+}
+
+uint64_t
+mc_vm_hash(const void *arg, size_t v)
+{
+	const mc_vm_key *key = arg;
+	const mc_fleet *f = key->fleet;
+	int k = key->vm_kind[v];
+	const mc_kind_classes *kc = &key->kinds[k];
+	const mc_node *const *vals = mc_fleet_vm_values(f, v);
+	uint64_t h = mc_hash_mix((uint64_t)k, kc->sources.of[f->inv->vms[v].host]);
+
+	if (kc->reads.opaque || key->opaque)
+		return mc_hash_mix(h, v);
+	for (size_t i = 0; i < f->nvm_paths; i++) {
+		if (kc->reads.vm[i])
+			h = mc_value_hash(vals[i], h);
+	}
+	return h;
+}
+
+bool
+mc_vm_equal(const void *arg, size_t a, size_t b)
+{
+	const mc_vm_key *key = arg;
+	const mc_fleet *f = key->fleet;
+	int k = key->vm_kind[a];
+	const mc_kind_classes *kc = &key->kinds[k];
+	const mc_node *const *va = mc_fleet_vm_values(f, a);
+	const mc_node *const *vb = mc_fleet_vm_values(f, b);
+
+	if (k != key->vm_kind[b] ||
+	    kc->sources.of[f->inv->vms[a].host] != kc->sources.of[f->inv->vms[b].host])
+		return false;
+	if (kc->reads.opaque || key->opaque)
+		return a == b;
+	for (size_t i = 0; i < f->nvm_paths; i++) {
+		if (kc->reads.vm[i] && !mc_value_equal(va[i], vb[i], MC_CLASS_EQ))
+			return false;
+	}
+	return true;
+}

@@ -95,6 +95,35 @@ typedef struct mc_host_key {
 uint64_t mc_host_hash(const void *arg, size_t host);
 bool mc_host_equal(const void *arg, size_t a, size_t b);
 
+/* A kind's hosts in classes, by what it reads: as targets (items are
+ * places when the target key has an order) and as the VM's host. */
+typedef struct mc_kind_classes {
+	mc_reads reads;
+	mc_host_key target_key, source_key;
+	mc_classes targets;
+	mc_classes sources;
+} mc_kind_classes;
+
+/* Groups the hosts of f for a kind whose reads kc->reads holds: targets by
+ * place (byname, or host when NULL), sources by host; with opaque, every
+ * host a class of its own. Returns 0, or -1 when memory runs out. */
+int mc_kind_classes_build(mc_kind_classes *kc, const mc_fleet *f,
+			  const uint32_t *byname, bool opaque, mc_arena *arena);
+
+/* How VMs are told apart: their kind (vm_kind, -1 for none), the source
+ * class of their host under it, and their values of the VM paths it
+ * reads; with opaque, or for a kind that is, every VM its own class. */
+typedef struct mc_vm_key {
+	const mc_fleet *fleet;
+	const int *vm_kind;
+	const mc_kind_classes *kinds;  /* by kind */
+	bool opaque;
+} mc_vm_key;
+
+/* The key functions of VMs (arg: an mc_vm_key). */
+uint64_t mc_vm_hash(const void *arg, size_t vm);
+bool mc_vm_equal(const void *arg, size_t a, size_t b);
+
 /* How values read by a kind are told apart (mc_value_equal): lists and
  * mappings member by member, and integers and booleans also by their text,
  * since a pattern or a message sees it. mc_value_hash agrees. */

@@ -43,12 +43,6 @@ typedef struct pick {
 	uint8_t rating;
 } pick;
 
-typedef struct kind_classes {
-	mc_reads reads;
-	mc_host_key target_key, source_key;
-	mc_classes targets;      /* hosts as targets */
-	mc_classes sources;      /* hosts as the VM's host */
-} kind_classes;
 
 /* A VM class: its kind, what its class pairs came to, its best hosts. */
 typedef struct vm_class {
@@ -75,7 +69,7 @@ typedef struct planner {
 	mc_buf buf;
 	bool nomem;
 	mc_plan_result *res;
-	kind_classes kinds[MC_MAX_KINDS];
+	mc_kind_classes kinds[MC_MAX_KINDS];
 	mc_factored *factored[MC_MAX_KINDS];  /* kinds evaluated apart */
 	bool placed[MC_MAX_KINDS];           /* kinds placement rates */
 	int *vm_kind;            /* per VM: its kind, or -1 */
@@ -101,53 +95,10 @@ typedef struct planner {
  * Classes
  */
 
-static uint64_t
-vm_hash(const void *arg, size_t v)
-{
-	const planner *pl = arg;
-	const mc_fleet *f = pl->f;
-	int k = pl->vm_kind[v];
-	const kind_classes *kc = &pl->kinds[k];
-	const mc_node *const *vals = mc_fleet_vm_values(f, v);
-	uint64_t h = mc_hash_mix((uint64_t)k, kc->sources.of[f->inv->vms[v].host]);
-
-	if (kc->reads.opaque || pl->req->by_pairs)
-		return mc_hash_mix(h, v);
-	for (size_t i = 0; i < f->nvm_paths; i++) {
-		if (kc->reads.vm[i])
-			h = mc_value_hash(vals[i], h);
-	}
-	return h;
-}
-
-static bool
-vm_equal(const void *arg, size_t a, size_t b)
-{
-	const planner *pl = arg;
-	const mc_fleet *f = pl->f;
-	int k = pl->vm_kind[a];
-	const kind_classes *kc = &pl->kinds[k];
-	const mc_node *const *va = mc_fleet_vm_values(f, a);
-	const mc_node *const *vb = mc_fleet_vm_values(f, b);
-
-	if (k != pl->vm_kind[b] ||
-	    kc->sources.of[f->inv->vms[a].host] != kc->sources.of[f->inv->vms[b].host])
-		return false;
-	if (kc->reads.opaque || pl->req->by_pairs)
-		return a == b;
-	for (size_t i = 0; i < f->nvm_paths; i++) {
-		if (kc->reads.vm[i] && !mc_value_equal(va[i], vb[i], MC_CLASS_EQ))
-			return false;
-	}
-	return true;
-}
-
 static int
 build_host_classes(planner *pl, int k)
 {
-	kind_classes *kc = &pl->kinds[k];
-	bool opaque;
-	mc_class_key key;
+	mc_kind_classes *kc = &pl->kinds[k];
 
 	const mc_placement *place = &pl->p->placement;
 
@@ -156,18 +107,10 @@ build_host_classes(planner *pl, int k)
 	     ? mc_reads_of_kind_checks(&kc->reads, pl->p, k, &pl->work)
 	     : mc_reads_of_kind(&kc->reads, pl->p, k, false, &pl->work)) < 0)
 		return -1;
-	opaque = kc->reads.opaque || pl->req->by_pairs;
 	/* Target classes group places by name, so that their members and
 	 * their first come by name; source classes group hosts. */
-	kc->target_key = (mc_host_key){pl->f, pl->byname, kc->reads.target,
-				       kc->reads.fields, opaque};
-	kc->source_key = (mc_host_key){pl->f, NULL, kc->reads.source,
-				       kc->reads.fields, opaque};
-	key = (mc_class_key){mc_host_hash, mc_host_equal, &kc->target_key};
-	if (mc_classes_build(&kc->targets, pl->inv->nhosts, &key, NULL, &pl->work) < 0)
-		return -1;
-	key.arg = &kc->source_key;
-	return mc_classes_build(&kc->sources, pl->inv->nhosts, &key, NULL, &pl->work);
+	return mc_kind_classes_build(kc, pl->f, pl->byname,
+				     kc->reads.opaque || pl->req->by_pairs, &pl->work);
 }
 
 /* ------------------------------------------------------------------------
@@ -202,7 +145,7 @@ static int
 eval_vm_class(planner *pl, size_t c, mc_pair_result *pr, pick *scratch)
 {
 	vm_class *vc = &pl->vcs[c];
-	const kind_classes *kc = &pl->kinds[vc->kind];
+	const mc_kind_classes *kc = &pl->kinds[vc->kind];
 	size_t vm = pl->vmc.first[c], src = pl->inv->vms[vm].host, n = 0;
 	mc_vmview view = mc_ctx_vm(&pl->ctx, vm);
 	size_t want = pl->top + 1;
@@ -417,7 +360,7 @@ place_on(const planner *pl, size_t v, size_t h, uint64_t held, mc_fit *fit)
 static void
 tally_placement(planner *pl, tally *t, size_t vm, size_t c)
 {
-	const kind_classes *kc = &pl->kinds[t->kind];
+	const mc_kind_classes *kc = &pl->kinds[t->kind];
 	size_t own = pl->inv->vms[vm].host;
 	mc_fit fit;
 
@@ -445,7 +388,7 @@ vm_reasons(planner *pl, size_t vm, mc_plan_vm *out, size_t *counts,
 	   size_t *seen)
 {
 	const vm_class *vc = &pl->vcs[pl->vmc.of[vm]];
-	const kind_classes *kc = &pl->kinds[vc->kind];
+	const mc_kind_classes *kc = &pl->kinds[vc->kind];
 	uint32_t place = pl->rank[pl->inv->vms[vm].host];
 	tally t = {pl, vc->kind, counts, seen, 0};
 	mc_plan_reason *list;
@@ -628,7 +571,7 @@ static int
 vm_targets_placed(planner *pl, size_t v, mc_plan_vm *out, pick *scratch)
 {
 	const vm_class *vc = &pl->vcs[pl->vmc.of[v]];
-	const kind_classes *kc = &pl->kinds[vc->kind];
+	const mc_kind_classes *kc = &pl->kinds[vc->kind];
 	size_t own = pl->inv->vms[v].host, want = pl->top, n = 0, allowed = 0;
 	mc_plan_target *t;
 	mc_fit fit;
@@ -679,7 +622,7 @@ static int
 vm_targets(planner *pl, size_t v, mc_plan_vm *out)
 {
 	vm_class *vc = &pl->vcs[pl->vmc.of[v]];
-	const kind_classes *kc = &pl->kinds[vc->kind];
+	const mc_kind_classes *kc = &pl->kinds[vc->kind];
 	size_t own = pl->inv->vms[v].host, n = 0, count = 0;
 	bool mine = false;
 	mc_plan_target *t;
@@ -759,7 +702,8 @@ plan(planner *pl, long only)
 	const mc_inventory *inv = pl->inv;
 	const mc_policy *p = pl->p;
 	mc_plan_vm *vms;
-	mc_class_key key = {vm_hash, vm_equal, pl};
+	mc_vm_key vk = {pl->f, NULL, pl->kinds, pl->req->by_pairs};
+	mc_class_key key = {mc_vm_hash, mc_vm_equal, &vk};
 	mc_arena *a = mc_owned_arena(pl->res);
 	size_t slots = p->nhost_require + p->nrules + MC_NRES;
 
@@ -794,6 +738,7 @@ plan(planner *pl, long only)
 			return -1;
 		pl->res->host_classes += pl->kinds[k].targets.nclasses;
 	}
+	vk.vm_kind = pl->vm_kind;
 	if (mc_classes_build(&pl->vmc, inv->nvms, &key, pl->skip, &pl->work) < 0)
 		return -1;
 	for (size_t k = 0; k < p->nkinds && !pl->req->by_pairs; k++) {
