@@ -19,6 +19,9 @@
  * finds the first host with its memory free by bisection and looks no
  * further than the first that fits. A policy whose placement does not
  * weigh memory places each VM on its best-rated host instead.
+ *
+ * Then each VM left over tries to make room on one of the hosts it may go
+ * to by moving the VMs placed there to other hosts (make_room()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +58,7 @@ typedef struct assigner {
 	uint32_t *byname;        /* per place by name: the host */
 	uint32_t *rank;          /* per host: its place by name */
 	int64_t (*more)[MC_NRES];  /* per host: room taken by the VMs placed */
+	long *first_on;          /* per host: the first VM placed on it, or -1 */
 	int64_t *free_mb;        /* per host: memory free for VMs, INT64_MIN
 	                            when it cannot be read; NULL when
 	                            placement does not weigh memory */
@@ -62,8 +66,11 @@ typedef struct assigner {
 	bool *no_kind;           /* no kind covers it */
 	size_t *compatible;      /* hosts the policy allows, its own aside */
 	size_t *full;            /* of those, hosts without room for it */
+	int64_t *memory;         /* the memory it needs, 0 when it says none */
 	const char **why;        /* why it stays, or NULL */
 	long *target;            /* its host by the assignment, or -1 */
+	long *next_on;           /* the next VM placed on its target, or -1 */
+	int64_t (*taken)[MC_NRES];  /* what it takes there */
 	uint8_t *rating;         /* there, in half stars */
 	size_t *order;           /* the VMs placed, in the order placed */
 	size_t nplaced;
@@ -174,15 +181,18 @@ allows(const assigner *as, size_t c, int k, size_t i, uint64_t *held)
  * Placing
  */
 
-/* The memory a VM needs, for the order: 0 when it says none. */
-static int64_t
-memory_of(const assigner *as, size_t v)
+/* The memory each VM needs, -1 when it does not say. */
+static void
+read_memory(assigner *as)
 {
 	const mc_placement *pl = &as->p->placement;
-	const mc_node *n = mc_fleet_vm_values(as->f, v)[pl->vm_path[MC_PV_MEMORY]];
 
-	return n && n->kind == MC_NODE_SCALAR && n->type == MC_SCALAR_INT &&
-	       n->num > 0 ? n->num : 0;
+	for (size_t v = 0; v < as->inv->nvms; v++) {
+		const mc_node *n = mc_fleet_vm_values(as->f, v)[pl->vm_path[MC_PV_MEMORY]];
+
+		as->memory[v] = n && n->kind == MC_NODE_SCALAR &&
+				n->type == MC_SCALAR_INT ? n->num : -1;
+	}
 }
 
 /* A VM's place in the order of placing: the smallest first. */
@@ -310,10 +320,10 @@ lay_out(assigner *as)
 	return 0;
 }
 
-/* Host h took a VM's memory: it moves up its classes, towards the least
- * free. */
+/* Host h's free memory changed: it moves within its classes, which stay
+ * ordered by before(). */
 static void
-took(assigner *as, size_t h)
+resort(assigner *as, size_t h)
 {
 	uint32_t place = as->rank[h];
 
@@ -323,16 +333,22 @@ took(assigner *as, size_t h)
 	for (int k = 0; k < MC_MAX_KINDS; k++) {
 		const mc_classes *t = &as->kinds[k].targets;
 		uint32_t *order = as->by_free[k], *pos = as->free_pos[k];
-		size_t i, start;
+		size_t i, start, end;
 
 		if (!order)
 			continue;
 		i = pos[place];
 		start = t->start[t->of[place]];
+		end = t->start[t->of[place] + 1];
 		while (i > start && before(as, place, order[i - 1])) {
 			order[i] = order[i - 1];
 			pos[order[i]] = (uint32_t)i;
 			i--;
+		}
+		while (i + 1 < end && before(as, order[i + 1], place)) {
+			order[i] = order[i + 1];
+			pos[order[i]] = (uint32_t)i;
+			i++;
 		}
 		order[i] = place;
 		pos[place] = (uint32_t)i;
@@ -366,11 +382,12 @@ first_short(const mc_fit *fit)
 	return UNREADABLE;
 }
 
-/* Tries the host at place i for VM v: counts it full when v does not fit,
- * else keeps it when it is better: less memory left free when packing,
- * then a higher rating, then earlier by name. Returns whether v fits. */
+/* Tries the host at place i for VM v: counts it in shortfall when v does
+ * not fit, else keeps it when it is better: less memory left free when
+ * packing, then a higher rating, then earlier by name. Returns whether v
+ * fits. */
 static bool
-try_place(assigner *as, size_t v, size_t i, uint64_t held, bool rated,
+try_place(const assigner *as, size_t v, size_t i, uint64_t held, bool rated,
 	  choice *best, size_t *shortfall)
 {
 	const mc_placement *pl = &as->p->placement;
@@ -384,7 +401,6 @@ try_place(assigner *as, size_t v, size_t i, uint64_t held, bool rated,
 			    mc_fleet_host_values(as->f, h), &fit);
 		mc_fit_judge(pl, &fit, as->more[h], true);
 		if (!fit.fits) {
-			as->full[v]++;
 			shortfall[first_short(&fit)]++;
 			return false;
 		}
@@ -424,18 +440,19 @@ first_with(const assigner *as, const uint32_t *order, size_t lo, size_t hi,
 	return lo;
 }
 
-/* Best fit in target class tc, laid out by free memory: the hosts short of
- * the VM's memory are counted, not looked at; from the first with enough,
- * the first that fits is the best, with any that leave as much free. */
+/* Best fit in target class tc, laid out by free memory, host `avoid` and
+ * the VM's own left out: the hosts short of the VM's memory are counted,
+ * not looked at; from the first with enough, the first that fits is the
+ * best, with any that leave as much free. */
 static void
-fit_in_class(assigner *as, size_t v, size_t tc, uint64_t held, int64_t need,
-	     choice *best, size_t *shortfall)
+fit_in_class(const assigner *as, size_t v, size_t avoid, size_t tc,
+	     uint64_t held, choice *best, size_t *shortfall)
 {
 	int k = as->vm_kind[v];
 	const mc_classes *t = &as->kinds[k].targets;
 	const uint32_t *order = as->by_free[k];
 	size_t own = as->inv->vms[v].host, lo = t->start[tc], hi = t->start[tc + 1];
-	size_t from = first_with(as, order, lo, hi, need);
+	size_t from = first_with(as, order, lo, hi, as->memory[v]);
 	size_t bad = first_with(as, order, lo, from, INT64_MIN + 1) - lo;
 	size_t shortm = from - lo - bad;
 	int64_t found = INT64_MIN;
@@ -447,7 +464,6 @@ fit_in_class(assigner *as, size_t v, size_t tc, uint64_t held, int64_t need,
 		else
 			shortm--;
 	}
-	as->full[v] += bad + shortm;
 	shortfall[UNREADABLE] += bad;
 	shortfall[MC_RES_MEMORY] += shortm;
 	for (size_t j = from; j < hi; j++) {
@@ -455,30 +471,44 @@ fit_in_class(assigner *as, size_t v, size_t tc, uint64_t held, int64_t need,
 
 		if (found != INT64_MIN && as->free_mb[h] != found)
 			break;
-		if (h == own)
+		/* No better fit than one found already, here or in a class
+		 * before: the rest of the class leaves more free. */
+		if (best->place >= 0 && as->free_mb[h] - as->memory[v] > best->left)
+			break;
+		if (h == own || h == avoid)
 			continue;
 		if (try_place(as, v, i, held, true, best, shortfall))
 			found = as->free_mb[h];
 	}
 }
 
-/* Places VM v on the best host it still fits on, or says why none. */
+/* Whether the assignment packs by memory: placement weighs it for VM v's
+ * kind, and v says how much it needs. */
+static bool
+packs(const assigner *as, size_t v)
+{
+	const mc_placement *pl = &as->p->placement;
+	int k = as->vm_kind[v];
+
+	return pl->on && (pl->kinds & (1u << k)) && as->by_free[k] &&
+	       as->memory[v] >= 0;
+}
+
+/* The best host VM v still fits on, other than its own and `avoid` (or
+ * best->place -1); shortfall[MC_NRES + 1] counts the hosts it does not
+ * fit on by what they lack. */
 static void
-place_vm(assigner *as, size_t v, size_t *shortfall)
+find_place(const assigner *as, size_t v, size_t avoid, choice *best,
+	   size_t *shortfall)
 {
 	const mc_placement *pl = &as->p->placement;
 	size_t c = as->vmc.of[v], own = as->inv->vms[v].host;
 	int k = as->vm_kind[v];
 	const mc_classes *t = &as->kinds[k].targets;
 	bool rated = pl->on && (pl->kinds & (1u << k));
-	const mc_node *mem = mc_fleet_vm_values(as->f, v)[pl->vm_path[MC_PV_MEMORY]];
-	int64_t need = mem && mem->kind == MC_NODE_SCALAR &&
-		       mem->type == MC_SCALAR_INT ? mem->num : -1;
-	choice best;
-	size_t h;
 
-	memset(&best, 0, sizeof(best));
-	best.place = -1;
+	memset(best, 0, sizeof(*best));
+	best->place = -1;
 	memset(shortfall, 0, (MC_NRES + 1) * sizeof(*shortfall));
 	for (size_t tc = 0; tc < t->nclasses; tc++) {
 		size_t o = as->first_out[c] + tc;
@@ -488,33 +518,206 @@ place_vm(assigner *as, size_t v, size_t *shortfall)
 			continue;
 		/* Packing by memory needs the VM's memory; without it every
 		 * host is looked at (and fails it). */
-		if (rated && as->by_free[k] && need >= 0) {
-			fit_in_class(as, v, tc, held, need, &best, shortfall);
+		if (packs(as, v)) {
+			fit_in_class(as, v, avoid, tc, held, best, shortfall);
 			continue;
 		}
 		for (size_t j = t->start[tc]; j < t->start[tc + 1]; j++) {
-			size_t i = t->members[j];
+			size_t i = t->members[j], h = as->byname[i];
 
-			if (as->byname[i] == own)
+			if (h == own || h == avoid)
 				continue;
 			/* Unrated, a class's hosts rate alike: its first is best. */
-			if (try_place(as, v, i, held, rated, &best, shortfall) && !rated)
+			if (try_place(as, v, i, held, rated, best, shortfall) && !rated)
 				break;
 		}
 	}
-	as->target[v] = best.place < 0 ? -1 : (long)as->byname[best.place];
-	if (best.place < 0)
-		return;
-	h = as->byname[best.place];
-	as->rating[v] = rated ? mc_rating_placed(as->p, best.fit.score, best.held)
-		: mc_rating_halves(as->p, best.held);
+}
+
+/* Places VM v as chosen, taking its room on the host. */
+static void
+put(assigner *as, size_t v, const choice *best)
+{
+	const mc_placement *pl = &as->p->placement;
+	size_t h = as->byname[best->place];
+	bool rated = pl->on && (pl->kinds & (1u << as->vm_kind[v]));
+
+	as->target[v] = (long)h;
+	as->next_on[v] = as->first_on[h];
+	as->first_on[h] = (long)v;
+	as->rating[v] = rated ? mc_rating_placed(as->p, best->fit.score, best->held)
+		: mc_rating_halves(as->p, best->held);
 	if (!rated)
 		return;
 	for (int r = 0; r < MC_NRES; r++) {
-		if (best.fit.status[r] == MC_FIT_FITS)
-			as->more[h][r] += best.fit.need[r];
+		as->taken[v][r] = best->fit.status[r] == MC_FIT_FITS ?
+			best->fit.need[r] : 0;
+		as->more[h][r] += as->taken[v][r];
 	}
-	took(as, h);
+	resort(as, h);
+}
+
+/* Takes placed VM v off its target, giving the room back. */
+static void
+lift(assigner *as, size_t v)
+{
+	size_t h = (size_t)as->target[v];
+	long *link = &as->first_on[h];
+
+	while (*link != (long)v)
+		link = &as->next_on[*link];
+	*link = as->next_on[v];
+	as->target[v] = -1;
+	for (int r = 0; r < MC_NRES; r++)
+		as->more[h][r] -= as->taken[v][r];
+	resort(as, h);
+}
+
+/* Fits VM v on the host at place i, if it fits there with what is placed
+ * now. */
+static bool
+fit_at(assigner *as, size_t v, size_t i)
+{
+	uint64_t held;
+	size_t shortfall[MC_NRES + 1];
+	choice best;
+
+	memset(&best, 0, sizeof(best));
+	best.place = -1;
+	if (!allows(as, as->vmc.of[v], as->vm_kind[v], i, &held) ||
+	    !try_place(as, v, i, held, true, &best, shortfall))
+		return false;
+	put(as, v, &best);
+	return true;
+}
+
+/* ------------------------------------------------------------------------
+ * Making room
+ *
+ * Placing the smallest first, best fit leaves room in scraps, and the
+ * hosts a VM of few targets needs may be filled by VMs that could go
+ * anywhere. A VM left over tries the few hosts it may go to with the most
+ * memory free; on each, the VMs placed there move elsewhere, the largest
+ * first, each to its own best fit, until the VM fits; if it does not, they
+ * go back. Room is only ever taken, never given back at a source, so any
+ * order of the moves is executable, and a move that changes its target
+ * keeps its turn.
+ */
+
+/* How many hosts a VM left over tries in a round: those with the most
+ * memory free are the likeliest; more add little and cost a search per
+ * VM they hold. */
+#define ROOM_TRIES 8
+
+/* The hosts VM v may go to with the most memory free (up to ROOM_TRIES,
+ * most free first, its own aside), into places; returns how many. */
+static size_t
+roomiest(const assigner *as, size_t v, uint32_t *places)
+{
+	size_t c = as->vmc.of[v], own = as->inv->vms[v].host, n = 0;
+	int k = as->vm_kind[v];
+	const mc_classes *t = &as->kinds[k].targets;
+	const uint32_t *order = as->by_free[k];
+
+	for (size_t tc = 0; tc < t->nclasses; tc++) {
+		if (!as->allowed[as->first_out[c] + tc])
+			continue;
+		/* A class's most free are at its end. */
+		for (size_t j = t->start[tc + 1]; j > t->start[tc]; j--) {
+			uint32_t place = order[j - 1];
+			size_t at;
+
+			if (as->byname[place] == own)
+				continue;
+			if (n == ROOM_TRIES && !before(as, places[n - 1], place))
+				break;
+			if (n < ROOM_TRIES)
+				n++;
+			for (at = n - 1; at > 0 && before(as, places[at - 1], place); at--)
+				places[at] = places[at - 1];
+			places[at] = place;
+		}
+	}
+	return n;
+}
+
+/* Whether placed VM a moves before placed VM b: more memory first, then
+ * in inventory order. */
+static bool
+heavier(const assigner *as, size_t a, size_t b)
+{
+	int64_t x = as->memory[a], y = as->memory[b];
+
+	return x > y || (x == y && a < b);
+}
+
+/* Makes room for VM v on the host at place i by moving the VMs placed
+ * there, and places it; or moves nothing back and returns false.
+ * moved[] is scratch for as many VMs as the host holds. */
+static bool
+room_at(assigner *as, size_t v, size_t i, size_t *moved)
+{
+	size_t h = as->byname[i], n = 0, nmoved = 0;
+	size_t shortfall[MC_NRES + 1];
+	choice best;
+
+	for (long w = as->first_on[h]; w >= 0; w = as->next_on[w])
+		moved[n++] = (size_t)w;
+	/* The largest first, then in inventory order. */
+	for (size_t a = 1; a < n; a++) {
+		size_t w = moved[a], b = a;
+
+		for (; b > 0 && heavier(as, w, moved[b - 1]); b--)
+			moved[b] = moved[b - 1];
+		moved[b] = w;
+	}
+	/* moved[] lists the host's VMs, then (from the start, never past the
+	 * one being read) those moved. */
+	for (size_t j = 0; j < n; j++) {
+		size_t w = moved[j];
+
+		if (fit_at(as, v, i)) {
+			as->order[as->nplaced++] = v;
+			return true;
+		}
+		find_place(as, w, h, &best, shortfall);
+		if (best.place < 0)
+			continue;
+		lift(as, w);
+		put(as, w, &best);
+		moved[nmoved++] = w;
+	}
+	if (fit_at(as, v, i)) {
+		as->order[as->nplaced++] = v;
+		return true;
+	}
+	/* Back, the last moved first: each finds the host as it left it. */
+	while (nmoved-- > 0) {
+		size_t w = moved[nmoved];
+
+		lift(as, w);
+		fit_at(as, w, i);
+	}
+	return false;
+}
+
+/* Makes room for each VM left over, the smallest first, once: a second
+ * round places few more (on the fleets of bench/assign, a VM in a few
+ * thousand). */
+static void
+make_room(assigner *as, const turn *turns, size_t n, size_t *scratch)
+{
+	uint32_t places[ROOM_TRIES];
+
+	for (size_t i = 0; i < n; i++) {
+		size_t v = turns[i].vm, np;
+
+		if (as->target[v] >= 0 || !as->compatible[v] || !packs(as, v))
+			continue;
+		np = roomiest(as, v, places);
+		for (size_t j = 0; j < np && !room_at(as, v, places[j], scratch); j++)
+			;
+	}
 }
 
 /* Why VM v stays where it is: "no host the policy allows", or "none of the
@@ -526,6 +729,9 @@ say_why(assigner *as, size_t v, const size_t *shortfall)
 {
 	const char *sep = ": ";
 
+	as->full[v] = 0;
+	for (int r = 0; r <= MC_NRES; r++)
+		as->full[v] += shortfall[r];
 	if (!as->compatible[v]) {
 		mc_buf_adds(&as->buf, "no host the policy allows (plan without "
 			    "--assign lists the reasons)");
@@ -558,27 +764,46 @@ say_why(assigner *as, size_t v, const size_t *shortfall)
 	as->why[v] = mc_keep_buf(mc_owned_arena(as->res), &as->nomem, &as->buf);
 }
 
+/* Places VM v on its best fit, if it has one; else *shortfall says why. */
+static void
+place(assigner *as, size_t v, size_t *shortfall)
+{
+	choice best;
+
+	find_place(as, v, SIZE_MAX, &best, shortfall);
+	if (best.place < 0)
+		return;
+	put(as, v, &best);
+	as->order[as->nplaced++] = v;
+}
+
 static int
 place_all(assigner *as)
 {
-	turn *turns = mc_arena_alloc(&as->work, (as->inv->nvms + 1) * sizeof(*turns));
-	size_t n = 0, shortfall[MC_NRES + 1];
+	size_t nv = as->inv->nvms + 1, n = 0, shortfall[MC_NRES + 1];
+	turn *turns = mc_arena_alloc(&as->work, nv * sizeof(*turns));
+	size_t *scratch = mc_arena_alloc(&as->work, nv * sizeof(*scratch));
 
-	if (!turns)
+	if (!turns || !scratch)
 		return -1;
 	for (size_t v = 0; v < as->inv->nvms; v++) {
 		if (!as->skip[v])
-			turns[n++] = (turn){memory_of(as, v), as->compatible[v], v};
+			turns[n++] = (turn){as->memory[v] > 0 ? as->memory[v] : 0,
+					    as->compatible[v], v};
 	}
 	qsort(turns, n, sizeof(*turns), turn_cmp);
+	for (size_t i = 0; i < n; i++)
+		place(as, turns[i].vm, shortfall);
+	make_room(as, turns, n, scratch);
+	/* Moving VMs may have left room for one that did not fit before. */
 	for (size_t i = 0; i < n; i++) {
 		size_t v = turns[i].vm;
 
-		place_vm(as, v, shortfall);
+		if (as->target[v] >= 0)
+			continue;
+		place(as, v, shortfall);
 		if (as->target[v] < 0)
 			say_why(as, v, shortfall);
-		else
-			as->order[as->nplaced++] = v;
 	}
 	return as->nomem ? -1 : 0;
 }
@@ -656,18 +881,25 @@ assign(assigner *as, long only)
 	as->full = mc_arena_calloc(&as->work, nv, sizeof(*as->full));
 	as->why = mc_arena_calloc(&as->work, nv, sizeof(*as->why));
 	as->target = mc_arena_alloc(&as->work, nv * sizeof(*as->target));
+	as->next_on = mc_arena_alloc(&as->work, nv * sizeof(*as->next_on));
+	as->taken = mc_arena_calloc(&as->work, nv, sizeof(*as->taken));
+	as->memory = mc_arena_alloc(&as->work, nv * sizeof(*as->memory));
 	as->rating = mc_arena_calloc(&as->work, nv, 1);
 	as->order = mc_arena_alloc(&as->work, nv * sizeof(*as->order));
 	as->byname = mc_arena_alloc(&as->work, nh * sizeof(*as->byname));
 	as->rank = mc_arena_alloc(&as->work, nh * sizeof(*as->rank));
 	as->more = mc_arena_calloc(&as->work, nh, sizeof(*as->more));
+	as->first_on = mc_arena_alloc(&as->work, nh * sizeof(*as->first_on));
 	if (!as->vm_kind || !as->skip || !as->no_kind || !as->compatible ||
-	    !as->full || !as->why || !as->target || !as->rating || !as->order ||
-	    !as->byname || !as->rank || !as->more ||
+	    !as->full || !as->why || !as->target || !as->next_on ||
+	    !as->taken || !as->memory || !as->rating || !as->order ||
+	    !as->byname || !as->rank || !as->more || !as->first_on ||
 	    mc_inventory_by_name(inv, as->byname) < 0)
 		return -1;
-	for (size_t i = 0; i < inv->nhosts; i++)
+	for (size_t i = 0; i < inv->nhosts; i++) {
 		as->rank[as->byname[i]] = (uint32_t)i;
+		as->first_on[i] = -1;
+	}
 	for (size_t v = 0; v < inv->nvms; v++) {
 		as->vm_kind[v] = -1;
 		as->target[v] = -1;
@@ -676,6 +908,7 @@ assign(assigner *as, long only)
 	if (select_kinds(as) < 0 || evaluate(as) < 0)
 		return -1;
 	count_compatible(as);
+	read_memory(as);
 	if (lay_out(as) < 0 || place_all(as) < 0)
 		return -1;
 	return fill(as, only);

@@ -277,6 +277,53 @@ START_TEST(evacuation_moves_one_host)
 }
 END_TEST
 
+/* Placed smallest first, the two stopped VMs fill t1, the one host the
+ * saved VM may go to (t2's processors are another manufacturer's); the
+ * VM left over has them moved to t2 and takes t1. */
+START_TEST(makes_room_by_moving_placed_vms)
+{
+	char policy[2048];
+	fleet_fixture x;
+	mc_assignment_request req = {NULL, NULL};
+	mc_assignment *res = NULL;
+	static const char *const want[][2] = {
+		{"s1", "t2"}, {"s2", "t2"}, {"u", "t1"},
+	};
+
+	snprintf(policy, sizeof(policy), "%sresource-maximization\n", POLICY);
+	x = fleet_from("assign.yaml", policy,
+		"hosts:\n"
+		"  - { name: src, cpu: { manufacturer: AuthenticAMD },\n"
+		"      resources: { cpus: 16, memory_mb: 2048 },\n"
+		"      usage: { cpu_percent: 0, memory_mb: 0 } }\n"
+		"  - { name: t1, cpu: { manufacturer: AuthenticAMD },\n"
+		"      resources: { cpus: 16, memory_mb: 9216 },\n"
+		"      usage: { cpu_percent: 0, memory_mb: 0 } }\n"
+		"  - { name: t2, cpu: { manufacturer: GenuineIntel },\n"
+		"      resources: { cpus: 16, memory_mb: 17408 },\n"
+		"      usage: { cpu_percent: 0, memory_mb: 0 } }\n"
+		"vms:\n"
+		"  - { name: u, host: src, state: saved,\n"
+		"      resources: { vcpus: 1, memory_mb: 8192 } }\n"
+		"  - { name: s1, host: src, state: stopped,\n"
+		"      resources: { vcpus: 1, memory_mb: 4096 } }\n"
+		"  - { name: s2, host: src, state: stopped,\n"
+		"      resources: { vcpus: 1, memory_mb: 4096 } }\n",
+		NULL);
+	ck_assert_int_eq(mc_assignment_make(&res, x.fleet, &req, x.diag), MC_OK);
+	ck_assert_uint_eq(res->nunplaced, 0);
+	ck_assert_uint_eq(res->nmoves, 3);
+	/* In the order placed: s1 and s2 first (their targets changed when
+	 * they moved), then u. */
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_str_eq(res->moves[i].vm, want[i][0]);
+		ck_assert_str_eq(res->moves[i].to, want[i][1]);
+	}
+	mc_assignment_free(res);
+	fleet_done(&x);
+}
+END_TEST
+
 /* Without placement there is no room to count: a usage error. */
 START_TEST(needs_placement)
 {
@@ -305,6 +352,7 @@ assign_suite(void)
 	tcase_add_test(tc, never_over_room_load_balancing);
 	tcase_add_test(tc, never_over_room_resource_maximization);
 	tcase_add_test(tc, evacuation_moves_one_host);
+	tcase_add_test(tc, makes_room_by_moving_placed_vms);
 	tcase_add_test(tc, needs_placement);
 	suite_add_tcase(s, tc);
 	return s;
