@@ -76,6 +76,20 @@ vm_value(const mc_placement *pl, const mc_node *const *vm, int k,
 	return false;
 }
 
+/* A VM's CPU demand, vcpus x load x 100, at most MC_FIT_DEMAND_MAX: a VM
+ * that asks more needs more than any host has (more than 2^22 processors'
+ * worth), and the sums with it stay within int64_t. */
+static int64_t
+demand(int64_t vcpus, int64_t load)
+{
+	int64_t d;
+
+	if (__builtin_mul_overflow(vcpus, load, &d) ||
+	    __builtin_mul_overflow(d, 100, &d) || d > MC_FIT_DEMAND_MAX)
+		return MC_FIT_DEMAND_MAX;
+	return d;
+}
+
 /* need, used and avail of resource r; false when a value is bad. */
 static bool
 measure(const mc_placement *pl, const mc_node *const *vm,
@@ -98,7 +112,8 @@ measure(const mc_placement *pl, const mc_node *const *vm,
 			out->bad_value[r] = host[pl->host_path[MC_PH_CPUS]];
 			return false;
 		}
-		out->need[r] = (a * b * 100 + cap - 1) / cap;
+		b = demand(a, b);
+		out->need[r] = b / cap + (b % cap != 0);
 		out->used[r] = use * 100;
 		out->avail[r] = (100 - pl->reserve[r]) * 100;
 		return true;
@@ -141,6 +156,33 @@ mc_fit_free_memory(const mc_placement *pl, const mc_node *const *host)
 	    !count(host[pl->host_path[MC_PH_MEMORY_USE]], &use))
 		return INT64_MIN;
 	return cap - pl->reserve[MC_RES_MEMORY] - use;
+}
+
+int64_t
+mc_fit_cpu_demand(const mc_placement *pl, const mc_node *const *vm)
+{
+	mc_fit scratch;
+	int64_t a, b;
+
+	if (!pl->importance[MC_RES_CPU] ||
+	    !vm_value(pl, vm, MC_PV_VCPUS, MC_RES_CPU, &scratch, &a) ||
+	    !vm_load(pl, vm, MC_PV_CPU_LOAD, MC_RES_CPU, &scratch, &b))
+		return -1;
+	return demand(a, b);
+}
+
+bool
+mc_fit_cpu_host(const mc_placement *pl, const mc_node *const *host,
+		int64_t *cpus, int64_t *free)
+{
+	int64_t use;
+
+	if (!pl->importance[MC_RES_CPU] ||
+	    !count(host[pl->host_path[MC_PH_CPUS]], cpus) ||
+	    !count(host[pl->host_path[MC_PH_CPU_USE]], &use) || *cpus == 0)
+		return false;
+	*free = (100 - pl->reserve[MC_RES_CPU]) * 100 - use * 100;
+	return true;
 }
 
 void

@@ -59,6 +59,19 @@ void mc_fit_eval(const mc_placement *pl, const mc_node *const *vm,
  * mc_fit_read counts it; INT64_MIN when a value cannot be read. */
 int64_t mc_fit_free_memory(const mc_placement *pl, const mc_node *const *host);
 
+/*
+ * CPU apart, when placement considers it, for callers that try many hosts:
+ * a VM's demand D (its vCPUs x its load in percent x 100, at most
+ * MC_FIT_DEMAND_MAX), and a host's processors and the CPU it has free
+ * after its reserve, in hundredths of a percent. The VM needs
+ * ceil(D / cpus) of the host, as mc_fit_read counts it. -1 (demand) or
+ * false (host) when CPU is not considered or a value cannot be read.
+ */
+#define MC_FIT_DEMAND_MAX ((int64_t)1 << 62)
+int64_t mc_fit_cpu_demand(const mc_placement *pl, const mc_node *const *vm);
+bool mc_fit_cpu_host(const mc_placement *pl, const mc_node *const *host,
+		     int64_t *cpus, int64_t *free);
+
 /* Reads what placing the VM on the host involves: each considered
  * resource's need, use and capacity (status FITS for now), or that a value
  * is bad. */

@@ -42,12 +42,11 @@ typedef struct assigner {
 	bool nomem;
 	mc_assignment *res;
 	mc_kind_classes kinds[MC_MAX_KINDS];
-	/* When placement weighs memory, per kind it rates: each target
-	 * class's places, laid out as targets.members, by the memory they
-	 * have free, least first (then by name); pos: each place's index in
+	/* When placement weighs memory: every place by the memory its host
+	 * has free, least first (then by name); pos: each place's index in
 	 * it. */
-	uint32_t *by_free[MC_MAX_KINDS];
-	uint32_t *free_pos[MC_MAX_KINDS];
+	uint32_t *by_free;
+	uint32_t *free_pos;
 	bool have_kind[MC_MAX_KINDS];
 	int *vm_kind;            /* per VM: its kind, or -1 */
 	uint8_t *skip;           /* per VM: not assigned */
@@ -62,11 +61,15 @@ typedef struct assigner {
 	int64_t *free_mb;        /* per host: memory free for VMs, INT64_MIN
 	                            when it cannot be read; NULL when
 	                            placement does not weigh memory */
+	int64_t *cpus;           /* per host: its processors, 0 when its CPU
+	                            cannot be read or is not considered */
+	int64_t *cpu_free;       /* and its CPU free before the VMs placed */
 	/* Per VM: */
 	bool *no_kind;           /* no kind covers it */
 	size_t *compatible;      /* hosts the policy allows, its own aside */
 	size_t *full;            /* of those, hosts without room for it */
-	int64_t *memory;         /* the memory it needs, 0 when it says none */
+	int64_t *memory;         /* the memory it needs, -1 when it says none */
+	int64_t *demand;         /* its CPU demand (fit.h), or -1 */
 	const char **why;        /* why it stays, or NULL */
 	long *target;            /* its host by the assignment, or -1 */
 	long *next_on;           /* the next VM placed on its target, or -1 */
@@ -74,6 +77,7 @@ typedef struct assigner {
 	uint8_t *rating;         /* there, in half stars */
 	size_t *order;           /* the VMs placed, in the order placed */
 	size_t nplaced;
+	size_t looks;            /* hosts looked at by best fit */
 } assigner;
 
 /* ------------------------------------------------------------------------
@@ -181,7 +185,8 @@ allows(const assigner *as, size_t c, int k, size_t i, uint64_t *held)
  * Placing
  */
 
-/* The memory each VM needs, -1 when it does not say. */
+/* The memory each VM needs, -1 when it does not say, and its CPU
+ * demand. */
 static void
 read_memory(assigner *as)
 {
@@ -192,6 +197,7 @@ read_memory(assigner *as)
 
 		as->memory[v] = n && n->kind == MC_NODE_SCALAR &&
 				n->type == MC_SCALAR_INT ? n->num : -1;
+		as->demand[v] = mc_fit_cpu_demand(pl, mc_fleet_vm_values(as->f, v));
 	}
 }
 
@@ -281,78 +287,64 @@ free_memory(const assigner *as, size_t h)
 	return f == INT64_MIN ? f : f - as->more[h][MC_RES_MEMORY];
 }
 
-/* When placement weighs memory: each host's free memory, and each target
- * class of a kind it rates laid out by it. */
+/* When placement weighs memory: each host's free memory, and the places
+ * laid out by it. */
 static int
 lay_out(assigner *as)
 {
-	const mc_placement *pl = &as->p->placement;
 	size_t n = as->inv->nhosts;
 	uint32_t *tmp;
 
-	if (!pl->importance[MC_RES_MEMORY])
+	if (!as->p->placement.importance[MC_RES_MEMORY])
 		return 0;
 	as->free_mb = mc_arena_alloc(&as->work, (n + 1) * sizeof(*as->free_mb));
+	as->by_free = mc_arena_alloc(&as->work, (n + 1) * sizeof(*as->by_free));
+	as->free_pos = mc_arena_alloc(&as->work, (n + 1) * sizeof(*as->free_pos));
 	tmp = mc_arena_alloc(&as->work, (n + 1) * sizeof(*tmp));
-	if (!as->free_mb || !tmp)
+	if (!as->free_mb || !as->by_free || !as->free_pos || !tmp)
 		return -1;
-	for (size_t h = 0; h < n; h++)
+	as->cpus = mc_arena_calloc(&as->work, n + 1, sizeof(*as->cpus));
+	as->cpu_free = mc_arena_calloc(&as->work, n + 1, sizeof(*as->cpu_free));
+	if (!as->cpus || !as->cpu_free)
+		return -1;
+	for (size_t h = 0; h < n; h++) {
 		as->free_mb[h] = free_memory(as, h);
-	for (int k = 0; k < MC_MAX_KINDS; k++) {
-		const mc_classes *t = &as->kinds[k].targets;
-		uint32_t *order, *pos;
-
-		if (!as->have_kind[k] || !(pl->kinds & (1u << k)))
-			continue;
-		order = mc_arena_alloc(&as->work, (n + 1) * sizeof(*order));
-		pos = mc_arena_alloc(&as->work, (n + 1) * sizeof(*pos));
-		if (!order || !pos)
-			return -1;
-		memcpy(order, t->members, n * sizeof(*order));
-		for (size_t tc = 0; tc < t->nclasses; tc++)
-			sort_places(as, order + t->start[tc], tmp,
-				    t->start[tc + 1] - t->start[tc]);
-		for (size_t i = 0; i < n; i++)
-			pos[order[i]] = (uint32_t)i;
-		as->by_free[k] = order;
-		as->free_pos[k] = pos;
+		if (!mc_fit_cpu_host(&as->p->placement, mc_fleet_host_values(as->f, h),
+				     &as->cpus[h], &as->cpu_free[h]))
+			as->cpus[h] = 0;
 	}
+	for (size_t i = 0; i < n; i++)
+		as->by_free[i] = (uint32_t)i;
+	sort_places(as, as->by_free, tmp, n);
+	for (size_t i = 0; i < n; i++)
+		as->free_pos[as->by_free[i]] = (uint32_t)i;
 	return 0;
 }
 
-/* Host h's free memory changed: it moves within its classes, which stay
- * ordered by before(). */
+/* Host h's free memory changed: it moves in by_free, which stays ordered
+ * by before(). */
 static void
 resort(assigner *as, size_t h)
 {
-	uint32_t place = as->rank[h];
+	uint32_t place = as->rank[h], *order = as->by_free, *pos = as->free_pos;
+	size_t i, end = as->inv->nhosts;
 
 	if (!as->free_mb)
 		return;
 	as->free_mb[h] = free_memory(as, h);
-	for (int k = 0; k < MC_MAX_KINDS; k++) {
-		const mc_classes *t = &as->kinds[k].targets;
-		uint32_t *order = as->by_free[k], *pos = as->free_pos[k];
-		size_t i, start, end;
-
-		if (!order)
-			continue;
-		i = pos[place];
-		start = t->start[t->of[place]];
-		end = t->start[t->of[place] + 1];
-		while (i > start && before(as, place, order[i - 1])) {
-			order[i] = order[i - 1];
-			pos[order[i]] = (uint32_t)i;
-			i--;
-		}
-		while (i + 1 < end && before(as, order[i + 1], place)) {
-			order[i] = order[i + 1];
-			pos[order[i]] = (uint32_t)i;
-			i++;
-		}
-		order[i] = place;
-		pos[place] = (uint32_t)i;
+	i = pos[place];
+	while (i > 0 && before(as, place, order[i - 1])) {
+		order[i] = order[i - 1];
+		pos[order[i]] = (uint32_t)i;
+		i--;
 	}
+	while (i + 1 < end && before(as, order[i + 1], place)) {
+		order[i] = order[i + 1];
+		pos[order[i]] = (uint32_t)i;
+		i++;
+	}
+	order[i] = place;
+	pos[place] = (uint32_t)i;
 }
 
 /* The best place so far for a VM. */
@@ -424,15 +416,14 @@ try_place(const assigner *as, size_t v, size_t i, uint64_t held, bool rated,
 	return true;
 }
 
-/* The first index of places[lo, hi) with at least need free. */
+/* The first index of by_free[lo, hi) with at least need free. */
 static size_t
-first_with(const assigner *as, const uint32_t *order, size_t lo, size_t hi,
-	   int64_t need)
+first_with(const assigner *as, size_t lo, size_t hi, int64_t need)
 {
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (as->free_mb[as->byname[order[mid]]] < need)
+		if (as->free_mb[as->byname[as->by_free[mid]]] < need)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -440,46 +431,67 @@ first_with(const assigner *as, const uint32_t *order, size_t lo, size_t hi,
 	return lo;
 }
 
-/* Best fit in target class tc, laid out by free memory, host `avoid` and
- * the VM's own left out: the hosts short of the VM's memory are counted,
- * not looked at; from the first with enough, the first that fits is the
- * best, with any that leave as much free. */
-static void
-fit_in_class(const assigner *as, size_t v, size_t avoid, size_t tc,
-	     uint64_t held, choice *best, size_t *shortfall)
+/* Whether VM v is short of CPU on host h, as mc_fit_judge would find
+ * it, told from numbers kept at hand; false when they do not say. */
+static bool
+short_of_cpu(const assigner *as, size_t v, size_t h)
 {
+	int64_t d = as->demand[v], n = as->cpus[h];
+
+	return d >= 0 && n > 0 &&
+	       d / n + (d % n != 0) > as->cpu_free[h] - as->more[h][MC_RES_CPU];
+}
+
+/* Best fit for VM v, its own host and `avoid` aside: from the first place
+ * by free memory with enough for it, the first host the policy allows where
+ * it fits is the best, with any that leave as much free. When none is,
+ * shortfall counts every host the policy allows (but avoid) by what it
+ * lacks: those before the first with enough, memory, or that they cannot
+ * be read. */
+static void
+best_fit(assigner *as, size_t v, size_t avoid, choice *best,
+	 size_t *shortfall)
+{
+	size_t c = as->vmc.of[v], own = as->inv->vms[v].host, n = as->inv->nhosts;
+	size_t from = first_with(as, 0, n, as->memory[v]);
+	size_t tried = 0, bad = 0;
 	int k = as->vm_kind[v];
-	const mc_classes *t = &as->kinds[k].targets;
-	const uint32_t *order = as->by_free[k];
-	size_t own = as->inv->vms[v].host, lo = t->start[tc], hi = t->start[tc + 1];
-	size_t from = first_with(as, order, lo, hi, as->memory[v]);
-	size_t bad = first_with(as, order, lo, from, INT64_MIN + 1) - lo;
-	size_t shortm = from - lo - bad;
 	int64_t found = INT64_MIN;
+	uint64_t held;
 
-	/* Its own host is no target, and not counted. */
-	if (t->of[as->rank[own]] == tc && as->free_pos[k][as->rank[own]] < from) {
-		if (as->free_mb[own] == INT64_MIN)
-			bad--;
-		else
-			shortm--;
-	}
-	shortfall[UNREADABLE] += bad;
-	shortfall[MC_RES_MEMORY] += shortm;
-	for (size_t j = from; j < hi; j++) {
-		size_t i = order[j], h = as->byname[i];
+	for (size_t j = from; j < n; j++) {
+		size_t i = as->by_free[j], h = as->byname[i];
 
+		as->looks++;
 		if (found != INT64_MIN && as->free_mb[h] != found)
 			break;
-		/* No better fit than one found already, here or in a class
-		 * before: the rest of the class leaves more free. */
+		/* No better fit than one found already. */
 		if (best->place >= 0 && as->free_mb[h] - as->memory[v] > best->left)
 			break;
-		if (h == own || h == avoid)
+		if (h == own || h == avoid || !allows(as, c, k, i, &held))
 			continue;
+		tried++;
+		/* Most hosts with memory enough are short of CPU: told apart
+		 * without reading the fleet. */
+		if (short_of_cpu(as, v, h)) {
+			shortfall[MC_RES_CPU]++;
+			continue;
+		}
 		if (try_place(as, v, i, held, true, best, shortfall))
 			found = as->free_mb[h];
 	}
+	if (best->place >= 0)
+		return;
+	/* Those whose resources cannot be read come first. */
+	for (size_t j = 0; j < from; j++) {
+		size_t i = as->by_free[j], h = as->byname[i];
+
+		if (as->free_mb[h] != INT64_MIN)
+			break;
+		bad += h != own && allows(as, c, k, i, &held);
+	}
+	shortfall[UNREADABLE] += bad;
+	shortfall[MC_RES_MEMORY] += as->compatible[v] - tried - bad;
 }
 
 /* Whether the assignment packs by memory: placement weighs it for VM v's
@@ -490,7 +502,7 @@ packs(const assigner *as, size_t v)
 	const mc_placement *pl = &as->p->placement;
 	int k = as->vm_kind[v];
 
-	return pl->on && (pl->kinds & (1u << k)) && as->by_free[k] &&
+	return pl->on && (pl->kinds & (1u << k)) && as->by_free &&
 	       as->memory[v] >= 0;
 }
 
@@ -498,7 +510,7 @@ packs(const assigner *as, size_t v)
  * best->place -1); shortfall[MC_NRES + 1] counts the hosts it does not
  * fit on by what they lack. */
 static void
-find_place(const assigner *as, size_t v, size_t avoid, choice *best,
+find_place(assigner *as, size_t v, size_t avoid, choice *best,
 	   size_t *shortfall)
 {
 	const mc_placement *pl = &as->p->placement;
@@ -510,18 +522,18 @@ find_place(const assigner *as, size_t v, size_t avoid, choice *best,
 	memset(best, 0, sizeof(*best));
 	best->place = -1;
 	memset(shortfall, 0, (MC_NRES + 1) * sizeof(*shortfall));
+	if (packs(as, v)) {
+		best_fit(as, v, avoid, best, shortfall);
+		return;
+	}
+	/* Packing by memory needs the VM's memory; without it every host is
+	 * looked at (and fails it). */
 	for (size_t tc = 0; tc < t->nclasses; tc++) {
 		size_t o = as->first_out[c] + tc;
 		uint64_t held = as->held[o];
 
 		if (!as->allowed[o])
 			continue;
-		/* Packing by memory needs the VM's memory; without it every
-		 * host is looked at (and fails it). */
-		if (packs(as, v)) {
-			fit_in_class(as, v, avoid, tc, held, best, shortfall);
-			continue;
-		}
 		for (size_t j = t->start[tc]; j < t->start[tc + 1]; j++) {
 			size_t i = t->members[j], h = as->byname[i];
 
@@ -604,9 +616,16 @@ fit_at(assigner *as, size_t v, size_t i)
  * keeps its turn.
  */
 
-/* How many hosts a VM left over tries in a round: those with the most
- * memory free are the likeliest; more add little and cost a search per
- * VM they hold. */
+/* Making room stops when best fit has looked at this many hosts per VM and
+ * host of the fleet, since it began: on the fleets of bench/assign it
+ * looks at 3 to 28, and makes all the room it can; on fleets of 10,000
+ * VMs and more, which it would take seconds to go through, it makes room
+ * for the first VMs left over only. */
+#define ROOM_LOOKS 64
+
+/* How many hosts a VM left over tries: those with the most memory free
+ * are the likeliest; more add little and cost a search per VM they
+ * hold. */
 #define ROOM_TRIES 8
 
 /* The hosts VM v may go to with the most memory free (up to ROOM_TRIES,
@@ -616,27 +635,13 @@ roomiest(const assigner *as, size_t v, uint32_t *places)
 {
 	size_t c = as->vmc.of[v], own = as->inv->vms[v].host, n = 0;
 	int k = as->vm_kind[v];
-	const mc_classes *t = &as->kinds[k].targets;
-	const uint32_t *order = as->by_free[k];
+	uint64_t held;
 
-	for (size_t tc = 0; tc < t->nclasses; tc++) {
-		if (!as->allowed[as->first_out[c] + tc])
-			continue;
-		/* A class's most free are at its end. */
-		for (size_t j = t->start[tc + 1]; j > t->start[tc]; j--) {
-			uint32_t place = order[j - 1];
-			size_t at;
+	for (size_t j = as->inv->nhosts; j > 0 && n < ROOM_TRIES; j--) {
+		uint32_t place = as->by_free[j - 1];
 
-			if (as->byname[place] == own)
-				continue;
-			if (n == ROOM_TRIES && !before(as, places[n - 1], place))
-				break;
-			if (n < ROOM_TRIES)
-				n++;
-			for (at = n - 1; at > 0 && before(as, places[at - 1], place); at--)
-				places[at] = places[at - 1];
-			places[at] = place;
-		}
+		if (as->byname[place] != own && allows(as, c, k, place, &held))
+			places[n++] = place;
 	}
 	return n;
 }
@@ -701,15 +706,17 @@ room_at(assigner *as, size_t v, size_t i, size_t *moved)
 	return false;
 }
 
-/* Makes room for each VM left over, the smallest first, once: a second
- * round places few more (on the fleets of bench/assign, a VM in a few
- * thousand). */
+/* Makes room for each VM left over, the smallest first, once (a second
+ * round places few more: on the fleets of bench/assign, a VM in a few
+ * thousand), until best fit has looked at ROOM_LOOKS hosts per VM and
+ * host. */
 static void
 make_room(assigner *as, const turn *turns, size_t n, size_t *scratch)
 {
 	uint32_t places[ROOM_TRIES];
+	size_t budget = as->looks + ROOM_LOOKS * (as->inv->nvms + as->inv->nhosts);
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && as->looks < budget; i++) {
 		size_t v = turns[i].vm, np;
 
 		if (as->target[v] >= 0 || !as->compatible[v] || !packs(as, v))
@@ -884,6 +891,7 @@ assign(assigner *as, long only)
 	as->next_on = mc_arena_alloc(&as->work, nv * sizeof(*as->next_on));
 	as->taken = mc_arena_calloc(&as->work, nv, sizeof(*as->taken));
 	as->memory = mc_arena_alloc(&as->work, nv * sizeof(*as->memory));
+	as->demand = mc_arena_alloc(&as->work, nv * sizeof(*as->demand));
 	as->rating = mc_arena_calloc(&as->work, nv, 1);
 	as->order = mc_arena_alloc(&as->work, nv * sizeof(*as->order));
 	as->byname = mc_arena_alloc(&as->work, nh * sizeof(*as->byname));
@@ -892,7 +900,7 @@ assign(assigner *as, long only)
 	as->first_on = mc_arena_alloc(&as->work, nh * sizeof(*as->first_on));
 	if (!as->vm_kind || !as->skip || !as->no_kind || !as->compatible ||
 	    !as->full || !as->why || !as->target || !as->next_on ||
-	    !as->taken || !as->memory || !as->rating || !as->order ||
+	    !as->taken || !as->memory || !as->demand || !as->rating || !as->order ||
 	    !as->byname || !as->rank || !as->more || !as->first_on ||
 	    mc_inventory_by_name(inv, as->byname) < 0)
 		return -1;

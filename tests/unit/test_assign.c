@@ -324,6 +324,41 @@ START_TEST(makes_room_by_moving_placed_vms)
 }
 END_TEST
 
+/* 2^40 vCPUs at 2^40 percent: a demand past int64_t's range, counted as
+ * more than any host has (docs/placement.md), never wrapped around. */
+START_TEST(huge_cpu_demand_fits_nowhere)
+{
+	char policy[2048];
+	fleet_fixture x;
+	mc_assignment_request req = {NULL, NULL};
+	mc_assignment *res = NULL;
+
+	snprintf(policy, sizeof(policy), "%sload-balancing\n", POLICY);
+	x = fleet_from("assign.yaml", policy,
+		"hosts:\n"
+		"  - { name: a, resources: { cpus: 1099511627776, memory_mb: 65536 },\n"
+		"      usage: { cpu_percent: 0, memory_mb: 0 } }\n"
+		"  - { name: b, resources: { cpus: 1, memory_mb: 65536 },\n"
+		"      usage: { cpu_percent: 0, memory_mb: 0 } }\n"
+		"vms:\n"
+		"  - { name: big, host: b, state: stopped,\n"
+		"      resources: { vcpus: 1099511627776, memory_mb: 1024 },\n"
+		"      load: { cpu_percent: 1099511627776 } }\n"
+		"  - { name: small, host: b, state: stopped,\n"
+		"      resources: { vcpus: 1, memory_mb: 1024 } }\n",
+		NULL);
+	ck_assert_int_eq(mc_assignment_make(&res, x.fleet, &req, x.diag), MC_OK);
+	ck_assert_uint_eq(res->nmoves, 1);
+	ck_assert_str_eq(res->moves[0].vm, "small");
+	ck_assert_uint_eq(res->nunplaced, 1);
+	ck_assert_str_eq(res->unplaced[0].vm, "big");
+	ck_assert_str_eq(res->unplaced[0].why,
+			 "the one host the policy allows has no room left: cpu short on 1");
+	mc_assignment_free(res);
+	fleet_done(&x);
+}
+END_TEST
+
 /* Without placement there is no room to count: a usage error. */
 START_TEST(needs_placement)
 {
@@ -353,6 +388,7 @@ assign_suite(void)
 	tcase_add_test(tc, never_over_room_resource_maximization);
 	tcase_add_test(tc, evacuation_moves_one_host);
 	tcase_add_test(tc, makes_room_by_moving_placed_vms);
+	tcase_add_test(tc, huge_cpu_demand_fits_nowhere);
 	tcase_add_test(tc, needs_placement);
 	suite_add_tcase(s, tc);
 	return s;
