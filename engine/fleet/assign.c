@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "fleet/classes.h"
+#include "fleet/factor.h"
 #include "eval/eval.h"
 #include "eval/keep.h"
 
@@ -51,9 +52,17 @@ typedef struct assigner {
 	int *vm_kind;            /* per VM: its kind, or -1 */
 	uint8_t *skip;           /* per VM: not assigned */
 	mc_classes vmc;
-	size_t *first_out;       /* per VM class: its first outcome */
-	uint8_t *allowed;        /* per outcome (VM class x target class) */
+	/* What the policy allows: for a kind evaluated apart (factor.h), per
+	 * VM class the set of places that allow it; for the others, per VM
+	 * class and target class an outcome. */
+	mc_factored *apart[MC_MAX_KINDS];
+	size_t words;            /* in a set */
+	uint64_t *sets;          /* per VM class evaluated apart, at set_of */
+	size_t *set_of;
+	size_t *first_out;       /* per VM class not: its first outcome */
+	uint8_t *allowed;        /* per outcome */
 	uint64_t *held;          /* per outcome: preference weight held */
+	size_t *class_hosts;     /* per VM class: the hosts that allow it */
 	uint32_t *byname;        /* per place by name: the host */
 	uint32_t *rank;          /* per host: its place by name */
 	int64_t (*more)[MC_NRES];  /* per host: room taken by the VMs placed */
@@ -124,30 +133,49 @@ select_kinds(assigner *as)
 	return as->nomem ? -1 : 0;
 }
 
-/* One evaluation per VM class and target class of its kind. */
+/* What the policy allows, room aside: for each VM class, the set of
+ * places if its kind's checks can be evaluated apart, else the outcome of
+ * one evaluation per target class of its kind. */
 static int
 evaluate(assigner *as)
 {
 	mc_vm_key vk = {as->f, as->vm_kind, as->kinds, false};
 	mc_class_key key = {mc_vm_hash, mc_vm_equal, &vk};
+	size_t nc, nout = 0, nsets = 0;
 	mc_pair_result pr;
-	size_t nout = 0;
 
 	if (mc_classes_build(&as->vmc, as->inv->nvms, &key, as->skip,
 			     &as->work) < 0)
 		return -1;
-	as->first_out = mc_arena_alloc(&as->work, (as->vmc.nclasses + 1) *
-				       sizeof(*as->first_out));
-	if (!as->first_out)
+	nc = as->vmc.nclasses + 1;
+	as->words = (as->inv->nhosts + 63) / 64;
+	as->first_out = mc_arena_alloc(&as->work, nc * sizeof(*as->first_out));
+	as->set_of = mc_arena_alloc(&as->work, nc * sizeof(*as->set_of));
+	as->class_hosts = mc_arena_calloc(&as->work, nc, sizeof(*as->class_hosts));
+	if (!as->first_out || !as->set_of || !as->class_hosts)
 		return -1;
-	for (size_t c = 0; c < as->vmc.nclasses; c++) {
-		as->first_out[c] = nout;
-		nout += as->kinds[as->vm_kind[as->vmc.first[c]]].targets.nclasses;
+	for (int k = 0; k < MC_MAX_KINDS; k++) {
+		if (as->have_kind[k] &&
+		    mc_factored_new(&as->apart[k], &as->ctx, k, true, &as->vmc,
+				    as->vm_kind, as->byname, &as->work) < 0)
+			return -1;
 	}
+	for (size_t c = 0; c < as->vmc.nclasses; c++) {
+		int k = as->vm_kind[as->vmc.first[c]];
+
+		as->first_out[c] = nout;
+		as->set_of[c] = nsets;
+		if (as->apart[k])
+			nsets++;
+		else
+			nout += as->kinds[k].targets.nclasses;
+	}
+	as->sets = mc_arena_alloc(&as->work, (nsets * as->words + 1) *
+				  sizeof(*as->sets));
 	as->allowed = mc_arena_alloc(&as->work, nout + 1);
 	as->held = mc_arena_alloc(&as->work, (nout + 1) * sizeof(*as->held));
 	pr.vio = calloc(as->p->max_violations + 1, sizeof(*pr.vio));
-	if (!as->allowed || !as->held || !pr.vio) {
+	if (!as->sets || !as->allowed || !as->held || !pr.vio) {
 		free(pr.vio);
 		return -1;
 	}
@@ -155,8 +183,20 @@ evaluate(assigner *as)
 		size_t v = as->vmc.first[c];
 		int k = as->vm_kind[v];
 		const mc_classes *t = &as->kinds[k].targets;
-		mc_vmview view = mc_ctx_vm(&as->ctx, v);
+		mc_vmview view;
 
+		if (as->apart[k]) {
+			long n = mc_factored_allowed(as->apart[k], c,
+						     as->sets + as->set_of[c] * as->words);
+
+			if (n < 0) {
+				free(pr.vio);
+				return -1;
+			}
+			as->class_hosts[c] = (size_t)n;
+			continue;
+		}
+		view = mc_ctx_vm(&as->ctx, v);
 		for (size_t tc = 0; tc < t->nclasses; tc++) {
 			size_t o = as->first_out[c] + tc;
 
@@ -164,21 +204,34 @@ evaluate(assigner *as)
 				     as->byname[t->first[tc]], k, &pr);
 			as->allowed[o] = pr.allowed;
 			as->held[o] = pr.held;
+			if (pr.allowed)
+				as->class_hosts[c] += t->start[tc + 1] - t->start[tc];
 		}
 	}
 	free(pr.vio);
 	return 0;
 }
 
-/* Whether the policy lets VM v (of class c, kind k) go to the host at
- * place i by name; *held the preferences' weight that holds there. */
+/* Whether the policy lets a VM of class c (of kind k) go to the host at
+ * place i. */
 static bool
-allows(const assigner *as, size_t c, int k, size_t i, uint64_t *held)
+allowed_at(const assigner *as, size_t c, int k, size_t i)
 {
-	size_t o = as->first_out[c] + as->kinds[k].targets.of[i];
+	const uint64_t *set;
 
-	*held = as->held[o];
-	return as->allowed[o];
+	if (!as->apart[k])
+		return as->allowed[as->first_out[c] + as->kinds[k].targets.of[i]];
+	set = as->sets + as->set_of[c] * as->words;
+	return (set[i / 64] >> (i % 64)) & 1;
+}
+
+/* And the preferences' weight that holds there. */
+static uint64_t
+held_at(const assigner *as, size_t c, int k, size_t i)
+{
+	if (!as->apart[k])
+		return as->held[as->first_out[c] + as->kinds[k].targets.of[i]];
+	return mc_factored_held(as->apart[k], c, (uint32_t)i);
 }
 
 /* ------------------------------------------------------------------------
@@ -225,21 +278,12 @@ static void
 count_compatible(assigner *as)
 {
 	for (size_t v = 0; v < as->inv->nvms; v++) {
-		size_t c = as->vmc.of[v], n = 0;
-		int k = as->vm_kind[v];
-		const mc_classes *t;
-		uint64_t held;
+		size_t c = as->vmc.of[v];
 
 		if (as->skip[v])
 			continue;
-		t = &as->kinds[k].targets;
-		for (size_t tc = 0; tc < t->nclasses; tc++) {
-			if (as->allowed[as->first_out[c] + tc])
-				n += t->start[tc + 1] - t->start[tc];
-		}
-		if (allows(as, c, k, as->rank[as->inv->vms[v].host], &held))
-			n--;  /* its own host */
-		as->compatible[v] = n;
+		as->compatible[v] = as->class_hosts[c] -
+			allowed_at(as, c, as->vm_kind[v], as->rank[as->inv->vms[v].host]);
 	}
 }
 
@@ -457,7 +501,6 @@ best_fit(assigner *as, size_t v, size_t avoid, choice *best,
 	size_t tried = 0, bad = 0;
 	int k = as->vm_kind[v];
 	int64_t found = INT64_MIN;
-	uint64_t held;
 
 	for (size_t j = from; j < n; j++) {
 		size_t i = as->by_free[j], h = as->byname[i];
@@ -468,7 +511,7 @@ best_fit(assigner *as, size_t v, size_t avoid, choice *best,
 		/* No better fit than one found already. */
 		if (best->place >= 0 && as->free_mb[h] - as->memory[v] > best->left)
 			break;
-		if (h == own || h == avoid || !allows(as, c, k, i, &held))
+		if (h == own || h == avoid || !allowed_at(as, c, k, i))
 			continue;
 		tried++;
 		/* Most hosts with memory enough are short of CPU: told apart
@@ -477,7 +520,7 @@ best_fit(assigner *as, size_t v, size_t avoid, choice *best,
 			shortfall[MC_RES_CPU]++;
 			continue;
 		}
-		if (try_place(as, v, i, held, true, best, shortfall))
+		if (try_place(as, v, i, held_at(as, c, k, i), true, best, shortfall))
 			found = as->free_mb[h];
 	}
 	if (best->place >= 0)
@@ -488,7 +531,7 @@ best_fit(assigner *as, size_t v, size_t avoid, choice *best,
 
 		if (as->free_mb[h] != INT64_MIN)
 			break;
-		bad += h != own && allows(as, c, k, i, &held);
+		bad += h != own && allowed_at(as, c, k, i);
 	}
 	shortfall[UNREADABLE] += bad;
 	shortfall[MC_RES_MEMORY] += as->compatible[v] - tried - bad;
@@ -528,6 +571,16 @@ find_place(assigner *as, size_t v, size_t avoid, choice *best,
 	}
 	/* Packing by memory needs the VM's memory; without it every host is
 	 * looked at (and fails it). */
+	if (as->apart[k]) {
+		for (size_t i = 0; i < as->inv->nhosts; i++) {
+			size_t h = as->byname[i];
+
+			if (h != own && h != avoid && allowed_at(as, c, k, i))
+				try_place(as, v, i, held_at(as, c, k, i), rated, best,
+					  shortfall);
+		}
+		return;
+	}
 	for (size_t tc = 0; tc < t->nclasses; tc++) {
 		size_t o = as->first_out[c] + tc;
 		uint64_t held = as->held[o];
@@ -590,14 +643,14 @@ lift(assigner *as, size_t v)
 static bool
 fit_at(assigner *as, size_t v, size_t i)
 {
-	uint64_t held;
-	size_t shortfall[MC_NRES + 1];
+	size_t c = as->vmc.of[v], shortfall[MC_NRES + 1];
+	int k = as->vm_kind[v];
 	choice best;
 
 	memset(&best, 0, sizeof(best));
 	best.place = -1;
-	if (!allows(as, as->vmc.of[v], as->vm_kind[v], i, &held) ||
-	    !try_place(as, v, i, held, true, &best, shortfall))
+	if (!allowed_at(as, c, k, i) ||
+	    !try_place(as, v, i, held_at(as, c, k, i), true, &best, shortfall))
 		return false;
 	put(as, v, &best);
 	return true;
@@ -635,12 +688,11 @@ roomiest(const assigner *as, size_t v, uint32_t *places)
 {
 	size_t c = as->vmc.of[v], own = as->inv->vms[v].host, n = 0;
 	int k = as->vm_kind[v];
-	uint64_t held;
 
 	for (size_t j = as->inv->nhosts; j > 0 && n < ROOM_TRIES; j--) {
 		uint32_t place = as->by_free[j - 1];
 
-		if (as->byname[place] != own && allows(as, c, k, place, &held))
+		if (as->byname[place] != own && allowed_at(as, c, k, place))
 			places[n++] = place;
 	}
 	return n;

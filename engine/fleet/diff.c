@@ -233,7 +233,7 @@ side_kinds(differ *d, side *s)
 		mc_class_key key;
 
 		if (!d->req->by_pairs && !kind_has_lua(s->p, k) &&
-		    mc_factored_new(&s->factored[k], &s->ctx, (int)k, &d->vmc,
+		    mc_factored_new(&s->factored[k], &s->ctx, (int)k, false, &d->vmc,
 				    s->vm_kind, d->byname, &d->work) < 0)
 			return -1;
 		if (s->factored[k])

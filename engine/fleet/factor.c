@@ -428,13 +428,13 @@ rating_levels(mc_factored *fk)
 }
 
 static bool
-qualifies(const mc_policy *p, int kind)
+qualifies(const mc_policy *p, int kind, bool placed)
 {
 	if (mc_relax_reads_target(p) || p->nprefer > MAX_PREFER)
 		return false;
 	/* A host's rating under `placement` is its own, not a preference's
-	 * set of hosts. */
-	if (p->placement.on && (p->placement.kinds & (1u << kind)))
+	 * set of hosts: only a caller that rates it can use the sets. */
+	if (!placed && p->placement.on && (p->placement.kinds & (1u << kind)))
 		return false;
 	for (size_t i = 0; i < p->nrules; i++) {
 		const mc_rule *r = &p->rules[i];
@@ -446,7 +446,7 @@ qualifies(const mc_policy *p, int kind)
 }
 
 int
-mc_factored_new(mc_factored **out, mc_ctx *ctx, int kind,
+mc_factored_new(mc_factored **out, mc_ctx *ctx, int kind, bool placed,
 		const mc_classes *vmc, const int *vm_kind, const uint32_t *byname,
 		mc_arena *arena)
 {
@@ -457,7 +457,7 @@ mc_factored_new(mc_factored **out, mc_ctx *ctx, int kind,
 	long pairs = 0;
 
 	*out = NULL;
-	if (!qualifies(p, kind))
+	if (!qualifies(p, kind, placed))
 		return 1;
 	fk = mc_arena_calloc(arena, 1, sizeof(*fk));
 	skip = mc_arena_alloc(arena, vmc->nclasses + 1);
@@ -588,6 +588,21 @@ mc_factored_allowed(mc_factored *fk, size_t c, uint64_t *set)
 	for (size_t w = 0; w < fk->words; w++)
 		n += __builtin_popcountll(set[w]);
 	return n;
+}
+
+uint64_t
+mc_factored_held(const mc_factored *fk, size_t c, uint32_t place)
+{
+	uint64_t held = 0;
+
+	/* Made by mc_factored_allowed. */
+	for (size_t j = fk->nchecks; j < fk->natoms; j++) {
+		const atom *a = &fk->atoms[j];
+
+		if ((a->pass[a->vside[c]][place / 64] >> (place % 64)) & 1)
+			held += a->weight;
+	}
+	return held;
 }
 
 size_t

@@ -30,10 +30,13 @@ typedef struct mc_factored mc_factored;
  * Prepares kind for evaluation apart over the VM classes vmc (of that kind
  * and of others: only those of the kind are evaluated). byname lists the
  * hosts in name order: bit i of a set is host byname[i]. Everything lives in
- * arena. Returns 0, 1 when the kind does not qualify (*out NULL), or -1 when
- * memory runs out.
+ * arena. placed: the caller rates the kind's hosts under `placement` itself
+ * (from mc_factored_held), so a kind placement rates qualifies; it must
+ * then not call mc_factored_best or mc_factored_ratings, which know the
+ * preferences alone. Returns 0, 1 when the kind does not qualify (*out
+ * NULL), or -1 when memory runs out.
  */
-int mc_factored_new(mc_factored **out, mc_ctx *ctx, int kind,
+int mc_factored_new(mc_factored **out, mc_ctx *ctx, int kind, bool placed,
 		    const mc_classes *vmc, const int *vm_kind,
 		    const uint32_t *byname, mc_arena *arena);
 
@@ -47,6 +50,10 @@ size_t mc_factored_evaluations(const mc_factored *fk);
  * set; returns how many. -1 when memory runs out. Call it for a class
  * before mc_factored_best. */
 long mc_factored_allowed(mc_factored *fk, size_t c, uint64_t *set);
+
+/* The weight of the preferences that hold for VM class c on the host at
+ * place, as mc_eval_pair gives it; after mc_factored_allowed. */
+uint64_t mc_factored_held(const mc_factored *fk, size_t c, uint32_t place);
 
 /*
  * The best of the hosts in set for VM class c: at most want places by name,

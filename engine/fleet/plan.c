@@ -742,8 +742,8 @@ plan(planner *pl, long only)
 	if (mc_classes_build(&pl->vmc, inv->nvms, &key, pl->skip, &pl->work) < 0)
 		return -1;
 	for (size_t k = 0; k < p->nkinds && !pl->req->by_pairs; k++) {
-		if (mc_factored_new(&pl->factored[k], &pl->ctx, (int)k, &pl->vmc,
-				    pl->vm_kind, pl->byname, &pl->work) < 0)
+		if (mc_factored_new(&pl->factored[k], &pl->ctx, (int)k, false,
+				    &pl->vmc, pl->vm_kind, pl->byname, &pl->work) < 0)
 			return -1;
 		if (pl->factored[k])
 			pl->res->evaluations += mc_factored_evaluations(pl->factored[k]);

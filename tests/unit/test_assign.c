@@ -15,7 +15,7 @@
 
 /* Intel and AMD hosts; a saved VM needs its host's manufacturer, a stopped
  * one goes anywhere. CPU and memory are considered, with reserves. */
-static const char *const POLICY =
+static const char *const CHECKS =
 	"policy: assign\n"
 	"format: 1\n"
 	"fields:\n"
@@ -26,11 +26,28 @@ static const char *const POLICY =
 	"match:\n"
 	"  saved: [vendor]\n"
 	"prefer:\n"
-	"  - { when: { target.cluster: $source.cluster }, weight: 1 }\n"
+	"  - { when: { target.cluster: $source.cluster }, weight: 1 }\n";
+static const char *const PLACEMENT =
 	"placement:\n"
 	"  importance: { cpu: 5, memory: 8 }\n"
 	"  reserves: { cpu_percent: 10, memory_mb: 1024 }\n"
 	"  goal: ";
+
+/* A Lua rule without `uses` that lets every move through: with it, the
+ * kinds are evaluated pair by pair, not apart (factor.h). */
+static const char *const ANY_HOST =
+	"rules:\n"
+	"  - id: any-host\n"
+	"    lua: |\n"
+	"      return true\n";
+
+/* The policy with goal, by_pairs: with ANY_HOST. */
+static void
+policy_text(char *out, size_t size, const char *goal, bool by_pairs)
+{
+	snprintf(out, size, "%s%s%s%s\n", CHECKS, by_pairs ? ANY_HOST : "",
+		 PLACEMENT, goal);
+}
 
 #define RESERVE_CPU 10
 #define RESERVE_MB 1024
@@ -168,7 +185,7 @@ check_assignment(const char *goal, unsigned long long seed, size_t nhosts,
 	long *cpu = calloc(nhosts, sizeof(long)), *mem = calloc(nhosts, sizeof(long));
 	bool *seen = calloc(nvms, sizeof(bool));
 
-	snprintf(policy, sizeof(policy), "%s%s\n", POLICY, goal);
+	policy_text(policy, sizeof(policy), goal, false);
 	x = fleet_from("assign.yaml", policy, inv, NULL);
 	ck_assert_int_eq(mc_assignment_make(&res, x.fleet, &req, x.diag), MC_OK);
 	ck_assert_uint_eq(res->nvms, nvms);
@@ -248,6 +265,59 @@ START_TEST(never_over_room_resource_maximization)
 }
 END_TEST
 
+/* The sets of hosts of a kind evaluated apart give the assignment that
+ * evaluating each pair of classes gives: the same moves, ratings and
+ * reasons. */
+START_TEST(apart_as_by_pairs)
+{
+	size_t left = 0;
+
+	for (unsigned long long seed = 201; seed <= 200 + seeds(); seed++) {
+		fleet fl = generate(seed, 12, 60);
+		char *inv = inventory_text(&fl);
+		mc_assignment *res[2] = {NULL, NULL};
+		fleet_fixture x[2];
+		mc_assignment_request req = {NULL, NULL};
+
+		for (int i = 0; i < 2; i++) {
+			char policy[2048];
+
+			policy_text(policy, sizeof(policy), seed % 2 ?
+				    "load-balancing" : "resource-maximization", i);
+			x[i] = fleet_from("assign.yaml", policy, inv, NULL);
+			ck_assert_int_eq(mc_assignment_make(&res[i], x[i].fleet, &req,
+							    x[i].diag), MC_OK);
+		}
+		ck_assert_uint_eq(res[0]->nmoves, res[1]->nmoves);
+		ck_assert_uint_eq(res[0]->nunplaced, res[1]->nunplaced);
+		left += res[0]->nunplaced;
+		for (size_t m = 0; m < res[0]->nmoves; m++) {
+			const mc_assignment_move *a = &res[0]->moves[m], *b = &res[1]->moves[m];
+
+			ck_assert_str_eq(a->vm, b->vm);
+			ck_assert_str_eq(a->to, b->to);
+			ck_assert_uint_eq(a->rating_halves, b->rating_halves);
+		}
+		for (size_t u = 0; u < res[0]->nunplaced; u++) {
+			const mc_assignment_unplaced *a = &res[0]->unplaced[u];
+			const mc_assignment_unplaced *b = &res[1]->unplaced[u];
+
+			ck_assert_str_eq(a->vm, b->vm);
+			ck_assert_uint_eq(a->compatible, b->compatible);
+			ck_assert_str_eq(a->why, b->why);
+		}
+		for (int i = 0; i < 2; i++) {
+			mc_assignment_free(res[i]);
+			fleet_done(&x[i]);
+		}
+		free(inv);
+		free(fl.h);
+		free(fl.v);
+	}
+	ck_assert_uint_gt(left, 0);
+}
+END_TEST
+
 /* Emptying one host: its VMs only, each placed or said why not. */
 START_TEST(evacuation_moves_one_host)
 {
@@ -261,7 +331,7 @@ START_TEST(evacuation_moves_one_host)
 
 	for (size_t v = 0; v < fl.nvms; v++)
 		on += fl.v[v].host == 5;
-	snprintf(policy, sizeof(policy), "%sload-balancing\n", POLICY);
+	policy_text(policy, sizeof(policy), "load-balancing", false);
 	x = fleet_from("assign.yaml", policy, inv, NULL);
 	ck_assert_int_eq(mc_assignment_make(&res, x.fleet, &req, x.diag), MC_OK);
 	ck_assert_uint_eq(res->nvms, on);
@@ -290,7 +360,7 @@ START_TEST(makes_room_by_moving_placed_vms)
 		{"s1", "t2"}, {"s2", "t2"}, {"u", "t1"},
 	};
 
-	snprintf(policy, sizeof(policy), "%sresource-maximization\n", POLICY);
+	policy_text(policy, sizeof(policy), "resource-maximization", false);
 	x = fleet_from("assign.yaml", policy,
 		"hosts:\n"
 		"  - { name: src, cpu: { manufacturer: AuthenticAMD },\n"
@@ -333,7 +403,7 @@ START_TEST(huge_cpu_demand_fits_nowhere)
 	mc_assignment_request req = {NULL, NULL};
 	mc_assignment *res = NULL;
 
-	snprintf(policy, sizeof(policy), "%sload-balancing\n", POLICY);
+	policy_text(policy, sizeof(policy), "load-balancing", false);
 	x = fleet_from("assign.yaml", policy,
 		"hosts:\n"
 		"  - { name: a, resources: { cpus: 1099511627776, memory_mb: 65536 },\n"
@@ -387,6 +457,7 @@ assign_suite(void)
 	tcase_add_test(tc, never_over_room_load_balancing);
 	tcase_add_test(tc, never_over_room_resource_maximization);
 	tcase_add_test(tc, evacuation_moves_one_host);
+	tcase_add_test(tc, apart_as_by_pairs);
 	tcase_add_test(tc, makes_room_by_moving_placed_vms);
 	tcase_add_test(tc, huge_cpu_demand_fits_nowhere);
 	tcase_add_test(tc, needs_placement);
