@@ -11,7 +11,7 @@
 # build-fuzz/findings/TARGET/), 2 when the build failed.
 set -uo pipefail
 
-all="inventory policy_yaml policy_lua lua_rule eval version cond libvirt_host libvirt_domain scvmm hyperv vsphere"
+all="inventory policy_yaml policy_lua lua_rule eval version cond fmt libvirt_host libvirt_domain scvmm hyperv vsphere"
 if [ $# -lt 1 ] || ! [ "$1" -gt 0 ] 2>/dev/null; then
 	echo "usage: $0 SECONDS [TARGET...] (targets: $all)" >&2
 	exit 2
