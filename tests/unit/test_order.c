@@ -311,7 +311,12 @@ START_TEST(shipped_policies_answer_alike)
 	const char *policy = cases[_i][0], *inventory = cases[_i][1];
 	mc_policy *p = policy_file(policy);
 	char *inv = read_text(inventory);
-	char *text = same_every_time(p, inv, orders(4));
+	/* Under valgrind the fleet is checked once: the second pass over the
+	 * immutable policy (a new inventory, fleet and budget, a sandbox per
+	 * call) runs the same code on the same data, and was most of this
+	 * suite's four minutes under memcheck. The comparisons run natively
+	 * and under ASan, in five passes. */
+	char *text = same_every_time(p, inv, test_time_scale() > 1 ? 0 : orders(4));
 
 	/* the answer is a real one: some move allowed, some refused */
 	ck_assert_msg(strstr(text, " 1 ") && strstr(text, " 0 0\n"), "%s", text);

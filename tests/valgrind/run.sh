@@ -110,11 +110,13 @@ job() {
 	printf '%s|%s|%s|%s\n' "$jname" "$jwant" "$jout" "$*" >>"$jobs"
 }
 
-# The unit suites (the slow ones first).
+# The unit suites, the slow ones first (order, plan: two to four minutes
+# of processor time each under memcheck), so that no long suite starts
+# last and runs alone on one processor at the end.
 if [ $# = 0 ]; then
 	job unit 0 - "$unit"
 else
-	for s in escape lpattern luasrc plan "$@"; do
+	for s in order plan lpattern node escape luasrc "$@"; do
 		case " $* " in *" $s "*) ;; *) continue ;; esac
 		grep -q "^unit.$s|" "$jobs" || job "unit.$s" 0 - "$unit" "$s"
 	done
