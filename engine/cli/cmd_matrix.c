@@ -224,10 +224,11 @@ kind_edges(cli_buf *r, const mc_matrix_kind *k)
  * cli_text, escaped, and the edges, which are most of a large matrix,
  * formatted directly. */
 static bool
-matrix_text(FILE *dest, const mc_matrix_result *res)
+matrix_text(FILE *dest, const mc_matrix_result *res, bool all_edges)
 {
 	cli_buf r = {NULL, 0, 0, false, dest};
 
+	(void)all_edges;
 	report_part(&r, res, NULL, head_part);
 	for (size_t k = 0; k < res->nkinds; k++) {
 		report_part(&r, res, &res->kinds[k], classes_part);
@@ -311,7 +312,7 @@ kind_edges_json(cli_buf *r, const mc_matrix_kind *k)
 /* The document built with jansson but for the edges, which are most of a
  * large matrix: written at their places in the text. */
 static bool
-matrix_json(FILE *dest, const mc_matrix_result *res)
+matrix_json(FILE *dest, const mc_matrix_result *res, bool all_edges)
 {
 	jctx j = {true};
 	json_t *root = json_object(), *pol = json_object(), *ks = json_array();
@@ -320,6 +321,7 @@ matrix_json(FILE *dest, const mc_matrix_result *res)
 	size_t dlen = 0;
 	char *doc;
 
+	(void)all_edges;
 	jset(&j, root, "schema", json_string(CLI_SCHEMA("matrix", 1)));
 	jset(&j, pol, "name", json_string(res->policy_name));
 	jset(&j, pol, "file", json_string(res->policy_file));
@@ -379,12 +381,12 @@ dot_drain(cli_buf *r, FILE **out, char **text, size_t *tlen, bool reopen)
 		r->failed = true;
 }
 
-/* The edges of kind k (the k-th) as dot edges, a line each. */
+/* The edges ed[0 .. n) of the k-th kind as dot edges, a line each. */
 static void
-dot_edges(cli_buf *r, size_t k, const mc_matrix_kind *mk)
+dot_edges(cli_buf *r, size_t k, const mc_matrix_edge *edges, size_t n)
 {
-	for (size_t e = 0; e < mk->nedges; e++) {
-		const mc_matrix_edge *ed = &mk->edges[e];
+	for (size_t e = 0; e < n; e++) {
+		const mc_matrix_edge *ed = &edges[e];
 		char *p;
 
 		if (ed->both_ways && ed->from > ed->to)
@@ -408,14 +410,19 @@ dot_edges(cli_buf *r, size_t k, const mc_matrix_kind *mk)
 }
 
 /* One cluster of nodes per kind; a two-way pair is one edge with arrows
- * at both ends, a one-way move a plain arrow. The nodes are written
- * through stdio, the edges, most of a large matrix, directly. */
+ * at both ends, a one-way move a plain arrow. Of the moves, those of the
+ * transitive reduction (mc_matrix_reduce), or every one with all_edges;
+ * a kind that shares an earlier kind's edges (same_as), reduced once.
+ * The nodes are written through stdio, the edges, most of a large
+ * matrix, directly. */
 static bool
-matrix_dot(FILE *dest, const mc_matrix_result *res)
+matrix_dot(FILE *dest, const mc_matrix_result *res, bool all_edges)
 {
 	cli_buf r = {NULL, 0, 0, false, dest};
 	char *text = NULL, *label = NULL;
-	size_t tlen = 0, llen;
+	size_t tlen = 0, llen, nkept = 0;
+	mc_matrix_edge *kept = NULL;
+	const mc_matrix_edge *kept_of = NULL;   /* the edges kept reduces */
 	FILE *out = open_memstream(&text, &tlen);
 
 	if (!out)
@@ -453,12 +460,25 @@ matrix_dot(FILE *dest, const mc_matrix_result *res)
 			label = NULL;
 		}
 		dot_drain(&r, &out, &text, &tlen, true);
-		dot_edges(&r, k, mk);
+		if (all_edges) {
+			dot_edges(&r, k, mk->edges, mk->nedges);
+		} else if (mk->edges == kept_of) {
+			dot_edges(&r, k, kept, nkept);
+		} else {
+			free(kept);
+			kept_of = NULL;
+			if (mc_matrix_reduce(&kept, &nkept, mk) != MC_OK)
+				r.failed = true;
+			else
+				kept_of = mk->edges;
+			dot_edges(&r, k, kept, kept_of ? nkept : 0);
+		}
 		if (out)
 			fputs("  }\n", out);
 	}
 	if (out)
 		fputs("}\n", out);
+	free(kept);
 	dot_drain(&r, &out, &text, &tlen, false);
 	return cli_buf_end(&r);
 }
@@ -470,14 +490,14 @@ matrix_dot(FILE *dest, const mc_matrix_result *res)
 /* The formats of `migcheck matrix`, the default first. */
 static const struct matrix_format {
 	const char *name;
-	bool (*write)(FILE *dest, const mc_matrix_result *res);
+	bool (*write)(FILE *dest, const mc_matrix_result *res, bool all_edges);
 } matrix_formats[] = {
 	{"text", matrix_text},
 	{"json", matrix_json},
 	{"dot", matrix_dot},
 };
 
-enum { OPT_KIND = 256, OPT_FORMAT };
+enum { OPT_KIND = 256, OPT_FORMAT, OPT_ALL_EDGES };
 
 static const cli_opt matrix_opts[] = {
 	CLI_OPT_POLICY,
@@ -487,6 +507,9 @@ static const cli_opt matrix_opts[] = {
 	{OPT_FORMAT, "format", "FORMAT", "[--format text|json|dot]",
 	 "text (default), json or dot (Graphviz)",
 	 CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	{OPT_ALL_EDGES, "all-edges", NULL, "[--all-edges]",
+	 "dot: draw every move, also those a path of\n"
+	 "others implies", 0, NULL},
 	CLI_OPT_SHARED(0, CLI_OPT_BREAK),
 	CLI_OPT_LAST,
 };
@@ -498,7 +521,10 @@ const cli_spec cli_matrix_spec = {
 	"shows which class can take VMs from which: both ways, or one way\n"
 	"only. Checks that read the VM are left out and named; the moves are\n"
 	"those of a VM with no settings, so a relaxation applies only where\n"
-	"its condition holds for such a VM (docs/matrix.md).\n",
+	"its condition holds for such a VM (docs/matrix.md). The dot graph\n"
+	"leaves out a move where a path of other moves leads from its class\n"
+	"to its target's (the transitive reduction); --all-edges draws every\n"
+	"move.\n",
 	"Exit status: 0, or 2 on bad usage or bad input.\n",
 	false,
 	0,
@@ -520,7 +546,7 @@ cli_matrix(int argc, char **argv)
 	cli_fleet cf;
 	mc_matrix_result *res = NULL;
 	cli_sink sink;
-	bool ok;
+	bool ok, all_edges = false;
 	cli_parser parser;
 	char *arg;
 	int c, status = CLI_ERROR;
@@ -537,6 +563,9 @@ cli_matrix(int argc, char **argv)
 		case OPT_FORMAT:
 			format = arg;
 			break;
+		case OPT_ALL_EDGES:
+			all_edges = true;
+			break;
 		}
 	}
 	if (c != CLI_OPT_END) {
@@ -549,6 +578,11 @@ cli_matrix(int argc, char **argv)
 	}
 	if ((f = cli_format("matrix", format, CLI_FORMATS(matrix_formats))) < 0)
 		goto out;
+	if (all_edges && matrix_formats[f].write != matrix_dot) {
+		status = cli_usage("matrix", "--all-edges is for --format dot, not '%s'",
+				   format);
+		goto out;
+	}
 	if (cli_fleet_named(&cf, "matrix") != CLI_YES)
 		goto out;
 	if (cli_fleet_open(&cf, &sh) != CLI_YES)
@@ -562,7 +596,7 @@ cli_matrix(int argc, char **argv)
 	 * before. */
 	if (cli_sink_open(&sink, sh.output) != CLI_YES)
 		goto out;
-	ok = matrix_formats[f].write(sink.f, res);
+	ok = matrix_formats[f].write(sink.f, res, all_edges);
 	if (!ok)
 		fprintf(stderr, "migcheck: error: out of memory\n");
 	status = cli_sink_close(&sink, ok);

@@ -22,7 +22,11 @@
  * too with the request's by_pairs, which gives the same matrix. A kind
  * whose checks of two hosts are an earlier kind's (live and saved-state
  * moves often check alike) shares that kind's matrix.
+ *
+ * mc_matrix_reduce() draws a kind's edges back into rows and keeps those
+ * of their transitive reduction (util/graph.h).
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +34,7 @@
 #include "fleet/factor.h"
 #include "eval/eval.h"
 #include "eval/keep.h"
+#include "util/graph.h"
 
 /* A matrix of more classes is unreadable, and its class pairs (the square)
  * too many to evaluate on every inventory change. */
@@ -697,4 +702,49 @@ void
 mc_matrix_result_free(mc_matrix_result *res)
 {
 	mc_owned_free(res);
+}
+
+int
+mc_matrix_reduce(mc_matrix_edge **out, size_t *nout, const mc_matrix_kind *kind)
+{
+	size_t n = kind->nclasses, words = (n + 63) / 64, m = 0;
+	uint64_t *rows = NULL, *keep = NULL;
+	mc_matrix_edge *edges = NULL;
+	mc_arena work;
+	int rc = MC_ENOMEM;
+
+	*out = NULL;
+	*nout = 0;
+	mc_arena_init(&work);
+	rows = calloc(n * words + 1, sizeof(*rows));
+	keep = calloc(n * words + 1, sizeof(*keep));
+	if (!rows || !keep)
+		goto out;
+	for (size_t e = 0; e < kind->nedges; e++) {
+		assert(kind->edges[e].from < n && kind->edges[e].to < n);
+		set_bit(rows + kind->edges[e].from * words, kind->edges[e].to);
+	}
+	if (mc_graph_reduce(keep, rows, n, words, &work) < 0)
+		goto out;
+	for (size_t e = 0; e < kind->nedges; e++)
+		m += bit(keep + kind->edges[e].from * words, kind->edges[e].to);
+	if (!(edges = malloc((m + 1) * sizeof(*edges))))
+		goto out;
+	m = 0;
+	for (size_t e = 0; e < kind->nedges; e++) {
+		const mc_matrix_edge *ed = &kind->edges[e];
+
+		if (!bit(keep + ed->from * words, ed->to))
+			continue;
+		edges[m] = *ed;
+		edges[m++].both_ways = bit(keep + ed->to * words, ed->from);
+	}
+	*out = edges;
+	*nout = m;
+	rc = MC_OK;
+out:
+	free(rows);
+	free(keep);
+	mc_arena_release(&work);
+	return rc;
 }

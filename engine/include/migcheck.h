@@ -625,6 +625,21 @@ MC_API int mc_matrix(mc_matrix_result **out, const mc_fleet *fleet,
 
 MC_API void mc_matrix_result_free(mc_matrix_result *result);
 
+/*
+ * The transitive reduction of kind's edges, for a drawing (docs/matrix.md):
+ * the moves left when a move is left out wherever a path of others leads
+ * from its class to its target's, so that the moves kept reach what every
+ * move reaches and none of them is implied by the others. Classes that
+ * reach one another keep a few of their moves among themselves (those
+ * between the first and each other one when all go both ways), and each
+ * move kept between classes that do not stands for the others between
+ * the same two groups. *out is malloc'd (free it with free()), its *nout
+ * edges a part of kind's, in their order, both_ways where the reverse
+ * move is kept too. Returns MC_OK, or MC_ENOMEM with *out NULL.
+ */
+MC_API int mc_matrix_reduce(mc_matrix_edge **out, size_t *nout,
+			    const mc_matrix_kind *kind);
+
 /* ------------------------------------------------------------------------
  * Baselines: what a group of hosts has in common (`migcheck baseline`)
  *

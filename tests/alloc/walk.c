@@ -515,6 +515,23 @@ run_fleet(const mc_fleet *fleet, mc_diag *diag, bool assign)
 		if (!step(rc, matrix, true, diag, "mc_matrix"))
 			return false;
 		same(hash_matrix(matrix), "mc_matrix");
+		/* Each kind's edges reduced, for a drawing. */
+		for (size_t k = 0; pairs && k < matrix->nkinds; k++) {
+			mc_matrix_edge *kept = NULL;
+			size_t nkept = 0;
+			unsigned long long h = 0xcbf29ce484222325ULL;
+
+			rc = mc_matrix_reduce(&kept, &nkept, &matrix->kinds[k]);
+			if (!step(rc, kept, true, NULL, "mc_matrix_reduce")) {
+				mc_matrix_result_free(matrix);
+				return false;
+			}
+			for (size_t e = 0; e < nkept; e++)
+				h = hash_num(hash_num(hash_num(h, kept[e].from), kept[e].to),
+					     kept[e].both_ways);
+			same(h, "mc_matrix_reduce");
+			free(kept);
+		}
 		mc_matrix_result_free(matrix);
 		matrix = NULL;
 	}

@@ -974,6 +974,61 @@ START_TEST(matrix_kinds_alike_share)
 }
 END_TEST
 
+/* What each of n classes reaches by one of the moves ed[0 .. m) or more
+ * (Warshall, on rows of words), a malloc'd n rows. */
+static uint64_t *
+matrix_reach(const mc_matrix_edge *ed, size_t m, size_t n, size_t words)
+{
+	uint64_t *r = calloc(n * words + 1, sizeof(*r));
+
+	ck_assert_ptr_nonnull(r);
+	for (size_t e = 0; e < m; e++)
+		r[ed[e].from * words + ed[e].to / 64] |= (uint64_t)1 << (ed[e].to % 64);
+	for (size_t k = 0; k < n; k++) {
+		for (size_t i = 0; i < n; i++) {
+			if (!((r[i * words + k / 64] >> (k % 64)) & 1))
+				continue;
+			for (size_t w = 0; w < words; w++)
+				r[i * words + w] |= r[k * words + w];
+		}
+	}
+	return r;
+}
+
+/* The reduction of a kind's moves (mc_matrix_reduce) is a part of them,
+ * in their order, with the same reachability, both_ways where the reverse
+ * is kept too. */
+static void
+assert_reduces(const mc_matrix_kind *all)
+{
+	size_t n = all->nclasses, words = (n + 63) / 64 + 1, e = 0, m = 0;
+	mc_matrix_edge *red = NULL;
+	uint64_t *ra, *rr;
+
+	ck_assert_int_eq(mc_matrix_reduce(&red, &m, all), MC_OK);
+	ck_assert_ptr_nonnull(red);
+	ck_assert_uint_le(m, all->nedges);
+	for (size_t i = 0; i < m; i++) {
+		const mc_matrix_edge *x = &red[i];
+		bool back = false;
+
+		while (e < all->nedges && (all->edges[e].from != x->from ||
+					   all->edges[e].to != x->to))
+			e++;
+		ck_assert_msg(e < all->nedges, "kind %s: C%u -> C%u is no move",
+			      all->kind, x->from + 1, x->to + 1);
+		for (size_t j = 0; j < m; j++)
+			back |= red[j].from == x->to && red[j].to == x->from;
+		ck_assert(x->both_ways == back);
+	}
+	ra = matrix_reach(all->edges, all->nedges, n, words);
+	rr = matrix_reach(red, m, n, words);
+	ck_assert_mem_eq(ra, rr, n * words * sizeof(*ra));
+	free(ra);
+	free(rr);
+	free(red);
+}
+
 /* The matrix of a fleet both ways. Returns how many kinds were evaluated
  * apart and have some edges, but not every one: kinds that tell. */
 static size_t
@@ -987,6 +1042,8 @@ matrix_both_ways(const mc_fleet *f, mc_diag *diag)
 	req.by_pairs = true;
 	ck_assert_int_eq(mc_matrix(&pr, f, &req, diag), MC_OK);
 	assert_same_matrix(ab, pr);
+	for (size_t k = 0; k < ab->nkinds; k++)
+		assert_reduces(&ab->kinds[k]);
 	for (size_t k = 0; k < ab->nkinds; k++) {
 		const mc_matrix_kind *x = &ab->kinds[k];
 		size_t n = x->nclasses;
