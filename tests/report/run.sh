@@ -64,6 +64,13 @@ for p in policies/*.yaml policies/*.lua tests/fixtures/failing-tests.yaml; do
 		bad "report policy $p: tests or coverage are not test's"
 done
 
+# Names XML 1.0 does not allow, markup characters and controls still make
+# a well-formed report.
+count=$((count + 1))
+"$bin" report policy tests/fixtures/xml-forbidden.yaml -o "$tmp/forbidden.html" &&
+	python3 "$here/html.py" check "$tmp/forbidden.html" ||
+	bad "report policy tests/fixtures/xml-forbidden.yaml: not well-formed"
+
 # Reproducible: the same inputs and SOURCE_DATE_EPOCH, the same bytes.
 count=$((count + 1))
 "$bin" report policy $new --against $old -i $inv -o "$tmp/r2-again.html"
