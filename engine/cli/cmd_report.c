@@ -118,14 +118,12 @@ src_load(report *r)
 		return false;
 	for (size_t i = 0; i < e->nfiles; i++) {
 		src_file *f = &r->src[r->nsrc++];
+		size_t namelen = strlen(e->files[i]), n = 1;
 		struct stat st;
-		size_t n = 1;
 		int fd;
 
 		f->name = e->files[i];
-		n = strlen(f->name);
-		f->lua = n > 4 && strcmp(f->name + n - 4, ".lua") == 0;
-		n = 1;
+		f->lua = namelen > 4 && strcmp(f->name + namelen - 4, ".lua") == 0;
 		if (strcmp(f->name, CLI_STDIN_NAME) == 0)
 			continue;
 		fd = open(f->name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
