@@ -26,13 +26,18 @@ typedef struct cli_command {
 	int (*run)(int argc, char **argv);
 	void (*help)(FILE *out);
 	const cli_spec *spec;   /* its options, or NULL (help, version) */
+	const char *const *subjects;  /* the words its first argument may be
+	                                 (NULL-terminated), or NULL: any */
 } cli_command;
 
 /* The options of each command (cmd_*.c), for its parser, its help and
  * shell completion. */
 extern const cli_spec cli_baseline_spec, cli_check_spec, cli_diff_spec,
 	cli_explain_spec, cli_fmt_spec, cli_import_spec, cli_lint_spec, cli_matrix_spec,
-	cli_plan_spec, cli_probe_spec, cli_test_spec;
+	cli_plan_spec, cli_probe_spec, cli_report_spec, cli_test_spec;
+
+/* What `migcheck report` reports on, its first argument: "policy". */
+extern const char *const cli_report_subjects[];
 
 /* `migcheck complete WORD...`: what a shell may complete the last word
  * of the command line WORD... with (complete.c). */
@@ -60,6 +65,8 @@ int cli_test(int argc, char **argv);
 void cli_test_help(FILE *out);
 int cli_probe(int argc, char **argv);
 void cli_probe_help(FILE *out);
+int cli_report(int argc, char **argv);
+void cli_report_help(FILE *out);
 
 /* Is the terminal one that takes no escape sequences (TERM unset or
  * "dumb")? Then no colors, and no progress line redrawn in place. */
@@ -330,6 +337,12 @@ typedef struct cli_sink {
 } cli_sink;
 
 int cli_sink_open(cli_sink *s, const char *path);
+
+/* As cli_sink_open, for a report that is a document kept as a file
+ * (`migcheck report`): path (NULL or "-" is a programmer error) must be a
+ * regular file, a link to one, or a new path. A FIFO, a device or a socket
+ * is refused before anything is opened, so nothing is written to it. */
+int cli_sink_open_file(cli_sink *s, const char *path);
 int cli_sink_close(cli_sink *s, bool ok);
 
 /*

@@ -889,8 +889,9 @@ sink_release(cli_sink *s)
 	s->f = NULL;
 }
 
-int
-cli_sink_open(cli_sink *s, const char *path)
+/* cli_sink_open, or with only_files cli_sink_open_file. */
+static int
+sink_open(cli_sink *s, const char *path, bool only_files)
 {
 	struct stat st;
 	char *real = NULL;
@@ -914,6 +915,13 @@ cli_sink_open(cli_sink *s, const char *path)
 	if (link && stat(path, &st) < 0) {
 		if (errno == ENOENT)
 			why = "a symbolic link to nothing";
+		goto out;
+	}
+	if (only_files && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		why = S_ISFIFO(st.st_mode) ? "a FIFO (this report is written to a regular file only)"
+		      : S_ISCHR(st.st_mode) ? "a character device (this report is written to a regular file only)"
+		      : S_ISBLK(st.st_mode) ? "a block device (a report is never written over a disk)"
+		      : "not a regular file (this report is written to a regular file only)";
 		goto out;
 	}
 	if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
@@ -965,6 +973,18 @@ out:
 	sink_release(s);
 	cannot_write(path, why, saved);
 	return CLI_ERROR;
+}
+
+int
+cli_sink_open(cli_sink *s, const char *path)
+{
+	return sink_open(s, path, false);
+}
+
+int
+cli_sink_open_file(cli_sink *s, const char *path)
+{
+	return sink_open(s, path, true);
 }
 
 int

@@ -212,6 +212,11 @@ cli_complete(const cli_command *commands, size_t ncommands, int argc, char **arg
 	}
 	if (!c || !c->spec)
 		return CLI_YES;
+	if (n == 2 && c->subjects) {
+		for (const char *const *w = c->subjects; *w; w++)
+			offer(*w, cur);
+		return CLI_YES;
+	}
 	prev = words[n - 2];
 	if ((o = option_named(c->spec, prev)) && (o->flags & CLI_OPT_VALUE)) {
 		if (strcmp(o->name, "format") == 0)

@@ -15,19 +15,20 @@ static int run_help(int argc, char **argv);
 static void help_help(FILE *out);
 
 static const cli_command commands[] = {
-	{"check", "rate the hosts for moving one VM", cli_check, cli_check_help, &cli_check_spec},
-	{"plan", "find the best hosts for every VM, or every VM of a host", cli_plan, cli_plan_help, &cli_plan_spec},
-	{"matrix", "group hosts into classes and show which can take VMs from which", cli_matrix, cli_matrix_help, &cli_matrix_spec},
-	{"baseline", "show what a group of hosts has in common", cli_baseline, cli_baseline_help, &cli_baseline_spec},
-	{"diff", "list the moves whose verdict changes between two policies", cli_diff, cli_diff_help, &cli_diff_spec},
-	{"explain", "describe a policy in plain words", cli_explain, cli_explain_help, &cli_explain_spec},
-	{"import", "write an inventory from what hosts report about their processors", cli_import, cli_import_help, &cli_import_spec},
-	{"lint", "report errors and likely mistakes in policy files", cli_lint, cli_lint_help, &cli_lint_spec},
-	{"fmt", "lay out YAML policy files canonically, every comment kept", cli_fmt, cli_fmt_help, &cli_fmt_spec},
-	{"test", "run the tests of policies", cli_test, cli_test_help, &cli_test_spec},
-	{"probe", "print this machine's fingerprint as an inventory host", cli_probe, cli_probe_help, &cli_probe_spec},
-	{"version", "print the version", run_version, version_help, NULL},
-	{"help", "describe migcheck or one of its commands", run_help, help_help, NULL},
+	{"check", "rate the hosts for moving one VM", cli_check, cli_check_help, &cli_check_spec, NULL},
+	{"plan", "find the best hosts for every VM, or every VM of a host", cli_plan, cli_plan_help, &cli_plan_spec, NULL},
+	{"matrix", "group hosts into classes and show which can take VMs from which", cli_matrix, cli_matrix_help, &cli_matrix_spec, NULL},
+	{"baseline", "show what a group of hosts has in common", cli_baseline, cli_baseline_help, &cli_baseline_spec, NULL},
+	{"diff", "list the moves whose verdict changes between two policies", cli_diff, cli_diff_help, &cli_diff_spec, NULL},
+	{"explain", "describe a policy in plain words", cli_explain, cli_explain_help, &cli_explain_spec, NULL},
+	{"import", "write an inventory from what hosts report about their processors", cli_import, cli_import_help, &cli_import_spec, NULL},
+	{"lint", "report errors and likely mistakes in policy files", cli_lint, cli_lint_help, &cli_lint_spec, NULL},
+	{"fmt", "lay out YAML policy files canonically, every comment kept", cli_fmt, cli_fmt_help, &cli_fmt_spec, NULL},
+	{"test", "run the tests of policies", cli_test, cli_test_help, &cli_test_spec, NULL},
+	{"probe", "print this machine's fingerprint as an inventory host", cli_probe, cli_probe_help, &cli_probe_spec, NULL},
+	{"report", "write an HTML report on a policy for review and sign-off", cli_report, cli_report_help, &cli_report_spec, cli_report_subjects},
+	{"version", "print the version", run_version, version_help, NULL, NULL},
+	{"help", "describe migcheck or one of its commands", run_help, help_help, NULL, NULL},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))

@@ -6,11 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/xmlwriter.h>
-
 #include "report_test.h"
 #include "cli.h"
 #include "json.h"
+#include "xml.h"
 
 /* ------------------------------------------------------------------------
  * Text
@@ -142,69 +141,8 @@ report_test_json(const mc_test_report *const *reps, size_t n, bool coverage,
 /* ------------------------------------------------------------------------
  * JUnit XML (the Ant/Jenkins shape; tests/schemas/junit.xsd), written by
  * libxml2's xmlTextWriter, which escapes markup and quotes as each place
- * needs.
+ * needs (xml.h makes any string fit).
  */
-
-/* True for a character XML 1.0 allows in a document. */
-static bool
-xml_char(uint32_t c)
-{
-	return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
-	       (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-}
-
-/*
- * Writes s as (part of) the text or attribute value being written, so that
- * any string makes well-formed XML that shows no control character raw: a
- * character XML 1.0 does not allow (C0 controls but tab, line feed and
- * carriage return; U+FFFE, U+FFFF) or a byte that is not UTF-8 as U+FFFD;
- * tabs, carriage returns, DEL and C1 controls as character references;
- * the rest through the writer, which escapes what markup needs.
- */
-static int
-xml_text(xmlTextWriterPtr w, const char *s)
-{
-	size_t len = s ? strlen(s) : 0, run = 0, n;
-	char ref[16];
-	uint32_t c;
-	int rc = 0;
-
-	for (size_t i = 0; i <= len && rc >= 0; i += n ? n : 1) {
-		const char *raw = NULL;
-
-		n = i < len ? mc_text_utf8_char(s + i, len - i, &c) : 0;
-		if (i < len && n && xml_char(c) && c != '\t' && c != '\r' &&
-		    !(c >= 0x7F && c <= 0x9F))
-			continue;
-		/* The plain run before this character, then the character. */
-		if (i > run) {
-			xmlChar *part = xmlStrndup((const xmlChar *)s + run, (int)(i - run));
-
-			rc = part ? xmlTextWriterWriteString(w, part) : -1;
-			xmlFree(part);
-		}
-		if (i < len && rc >= 0) {
-			if (!n || !xml_char(c)) {
-				raw = "\xEF\xBF\xBD";
-			} else {
-				snprintf(ref, sizeof(ref), "&#%u;", (unsigned)c);
-				raw = ref;
-			}
-			rc = xmlTextWriterWriteRaw(w, (const xmlChar *)raw);
-		}
-		run = i + (n ? n : 1);
-	}
-	return rc;
-}
-
-static int
-xml_attr(xmlTextWriterPtr w, const char *name, const char *value)
-{
-	if (xmlTextWriterStartAttribute(w, (const xmlChar *)name) < 0 ||
-	    xml_text(w, value) < 0)
-		return -1;
-	return xmlTextWriterEndAttribute(w);
-}
 
 static int
 xml_attr_num(xmlTextWriterPtr w, const char *name, size_t value)
@@ -221,22 +159,22 @@ junit_case(xmlTextWriterPtr w, const mc_test_report *rep, const mc_test_case *t)
 	int rc;
 
 	if (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ||
-	    xml_attr(w, "name", t->name) < 0 ||
-	    xml_attr(w, "classname", rep->policy_name) < 0 ||
-	    xml_attr(w, "file", t->at.file) < 0 ||
+	    cli_xml_attr(w, "name", t->name) < 0 ||
+	    cli_xml_attr(w, "classname", rep->policy_name) < 0 ||
+	    cli_xml_attr(w, "file", t->at.file) < 0 ||
 	    xml_attr_num(w, "line", t->at.line) < 0)
 		return -1;
 	if (!t->passed) {
 		if (xmlTextWriterStartElement(w, (const xmlChar *)what) < 0 ||
 		    xmlTextWriterStartAttribute(w, BAD_CAST "message") < 0)
 			return -1;
-		rc = t->error ? xml_text(w, t->actual)
-		     : xml_text(w, "expected ") < 0 || xml_text(w, t->expected) < 0 ||
-		       xml_text(w, "; actual ") < 0 ? -1 : xml_text(w, t->actual);
+		rc = t->error ? cli_xml_text(w, t->actual)
+		     : cli_xml_text(w, "expected ") < 0 || cli_xml_text(w, t->expected) < 0 ||
+		       cli_xml_text(w, "; actual ") < 0 ? -1 : cli_xml_text(w, t->actual);
 		if (rc < 0 || xmlTextWriterEndAttribute(w) < 0 ||
-		    xml_attr(w, "type", t->error ? "error" : "expectation") < 0 ||
-		    xml_text(w, "expected: ") < 0 || xml_text(w, t->expected) < 0 ||
-		    xml_text(w, "\nactual: ") < 0 || xml_text(w, t->actual) < 0 ||
+		    cli_xml_attr(w, "type", t->error ? "error" : "expectation") < 0 ||
+		    cli_xml_text(w, "expected: ") < 0 || cli_xml_text(w, t->expected) < 0 ||
+		    cli_xml_text(w, "\nactual: ") < 0 || cli_xml_text(w, t->actual) < 0 ||
 		    xmlTextWriterEndElement(w) < 0)
 			return -1;
 	}
@@ -265,7 +203,7 @@ report_test_junit(const mc_test_report *const *reps, size_t n, size_t *len)
 	     xmlTextWriterSetIndentString(w, BAD_CAST "  ") >= 0 &&
 	     xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) >= 0 &&
 	     xmlTextWriterStartElement(w, BAD_CAST "testsuites") >= 0 &&
-	     xml_attr(w, "name", "migcheck test") >= 0 &&
+	     cli_xml_attr(w, "name", "migcheck test") >= 0 &&
 	     xml_attr_num(w, "tests", tests) >= 0 &&
 	     xml_attr_num(w, "failures", failures) >= 0 &&
 	     xml_attr_num(w, "errors", errors) >= 0;
@@ -273,12 +211,12 @@ report_test_junit(const mc_test_report *const *reps, size_t n, size_t *len)
 		const mc_test_report *rep = reps[r];
 
 		ok = xmlTextWriterStartElement(w, BAD_CAST "testsuite") >= 0 &&
-		     xml_attr(w, "name", rep->policy_name) >= 0 &&
+		     cli_xml_attr(w, "name", rep->policy_name) >= 0 &&
 		     xml_attr_num(w, "tests", rep->ntests) >= 0 &&
 		     xml_attr_num(w, "failures", rep->nfailed - rep->nerrors) >= 0 &&
 		     xml_attr_num(w, "errors", rep->nerrors) >= 0 &&
 		     xml_attr_num(w, "skipped", 0) >= 0 &&
-		     xml_attr(w, "file", rep->policy_file) >= 0;
+		     cli_xml_attr(w, "file", rep->policy_file) >= 0;
 		for (size_t i = 0; i < rep->ntests && ok; i++)
 			ok = junit_case(w, rep, &rep->tests[i]) >= 0;
 		ok = ok && xmlTextWriterEndElement(w) >= 0;

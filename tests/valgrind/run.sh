@@ -20,7 +20,7 @@
 #     failure path of loading, checking, explaining, linting, importing);
 #   - every golden case of tests/cli (status and standard output compared);
 #     explain, lint and test on every shipped policy; check with --trace on
-#     the example inventories; diff; probe.
+#     the example inventories; diff; report; probe.
 # Suppressions: memcheck.supp (pcre2's JIT, and why).
 set -u
 
@@ -175,6 +175,10 @@ job import.hyperv-o 0 - "$bin" import --from hyperv \
 	tests/import/hyperv/mixed.json -o "$tmp/out/hyperv.yaml"
 job import.hyperv-bad 2 - "$bin" import --from hyperv \
 	tests/import/hyperv/bad-values.json tests/import/hyperv/bad-states.json
+job report.r2-against 0 - "$bin" report policy policies/scvmm-2008-r2.yaml \
+	--against policies/scvmm-2008.yaml -i examples/fleet.yaml -o "$tmp/out/report-r2.html"
+job report.failing-tests 0 - "$bin" report policy tests/fixtures/failing-tests.yaml \
+	-o "$tmp/out/report-failing.html"
 job probe.yaml 0 - "$bin" probe --name me --cluster lab
 job probe.json-o 0 - "$bin" probe --format json -o "$tmp/out/probe.json"
 

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report_html.h - one self-contained HTML document, written as
+ * well-formed XHTML-compatible markup by libxml2's xmlTextWriter: no
+ * script, no external resource, the style sheet inline (report_css.c).
+ *
+ * Each call writes into the document being built; the first failure (the
+ * writer's, or memory) is remembered, every later call does nothing, and
+ * html_close() says so by returning NULL. Elements that are not void are
+ * always closed with an end tag (<td></td>, never <td/>), so that an HTML
+ * parser reads what an XML parser reads.
+ */
+#ifndef MC_REPORT_HTML_H
+#define MC_REPORT_HTML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "migcheck.h"
+
+typedef struct html {
+	void *buf;      /* xmlBufferPtr */
+	void *w;        /* xmlTextWriterPtr */
+	bool failed;
+} html;
+
+/* The style sheet every report carries, in a <style> element (CSS that
+ * holds no '<' or '&', so it is the same in HTML and in XML). */
+extern const char report_html_css[];
+
+/* Starts the document: <!DOCTYPE html>, <html lang="en">, the head (charset,
+ * title, style) and <body>. False when memory runs out. */
+bool html_open(html *h, const char *title);
+
+/* <tag class="cls"> (no class when cls is NULL); html_end() closes it. */
+void html_start(html *h, const char *tag, const char *cls);
+void html_end(html *h);
+
+/* An attribute of the element just started. */
+void html_attr(html *h, const char *name, const char *value);
+
+/* Text, escaped as markup needs (any string makes well-formed XML: see
+ * xml.h); NULL writes nothing. */
+void html_text(html *h, const char *s);
+void html_textf(html *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* <tag class="cls">text</tag> */
+void html_elem(html *h, const char *tag, const char *cls, const char *text);
+
+/* FILE:LINE:COL in a <code class="at">, or "-" for no place. */
+void html_location(html *h, const mc_location *at);
+
+/* A verdict as it reads without colour: a mark and a word in a span whose
+ * class gives the colour ("ok" ✓, "bad" ✗, "warn" !, "none" –). */
+void html_verdict(html *h, const char *cls, const char *word);
+
+/* Ends every open element and the document; returns it (malloc'd, its
+ * length in *len), or NULL when anything failed. Frees h either way. */
+char *html_close(html *h, size_t *len);
+
+#endif

@@ -1,0 +1,97 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# `migcheck report policy`, run from the project's root:
+#   sh tests/report/run.sh build/bin/migcheck
+#
+# - golden: the text of each section of the report (html.py text, not the
+#   markup) for the cases in tests/report/golden/NAME.{args,txt}, made at
+#   SOURCE_DATE_EPOCH=1700000000 (UPDATE=1 rewrites the .txt files);
+# - the fleet impact equals `diff --format json`, the tests and coverage
+#   `test --coverage --format json`, for the same policies;
+# - every shipped policy's report is well-formed and has the shape of
+#   docs/report.md (html.py check);
+# - -o onto a FIFO (made in a temporary directory) is refused and nothing
+#   is written to it; a bad SOURCE_DATE_EPOCH is an error, nothing written.
+set -u
+bin=$1
+here=$(dirname "$0")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+count=0
+SOURCE_DATE_EPOCH=1700000000
+export SOURCE_DATE_EPOCH
+
+bad() {
+	echo "FAIL $*"
+	fail=$((fail + 1))
+}
+
+for args in "$here"/golden/*.args; do
+	name=$(basename "$args" .args)
+	count=$((count + 1))
+	eval "set -- $(cat "$args")"
+	if ! "$bin" report policy "$@" -o "$tmp/$name.html"; then
+		bad "golden $name: migcheck report failed"
+		continue
+	fi
+	python3 "$here/html.py" text "$tmp/$name.html" >"$tmp/$name.txt" ||
+		{ bad "golden $name: html.py text failed"; continue; }
+	if [ "${UPDATE:-}" = 1 ]; then
+		cp "$tmp/$name.txt" "$here/golden/$name.txt"
+	elif ! cmp -s "$tmp/$name.txt" "$here/golden/$name.txt"; then
+		bad "golden $name: the text differs:"
+		diff -u "$here/golden/$name.txt" "$tmp/$name.txt" | head -40
+	fi
+done
+
+# The report against what diff and test say of the same policies.
+new=policies/scvmm-2008-r2.yaml old=policies/scvmm-2008.yaml inv=examples/fleet.yaml
+count=$((count + 1))
+"$bin" report policy $new --against $old -i $inv -o "$tmp/r2.html" &&
+	"$bin" diff $old $new -i $inv --format json >"$tmp/diff.json"
+[ $? -le 1 ] || bad "report or diff failed"
+python3 "$here/html.py" diff "$tmp/r2.html" "$tmp/diff.json" || bad "the fleet impact is not diff's"
+for p in policies/*.yaml policies/*.lua tests/fixtures/failing-tests.yaml; do
+	count=$((count + 1))
+	if ! "$bin" report policy "$p" -o "$tmp/p.html"; then
+		bad "report policy $p failed"
+		continue
+	fi
+	python3 "$here/html.py" check "$tmp/p.html" || bad "report policy $p: not the shape of docs/report.md"
+	"$bin" test --coverage --format json "$p" >"$tmp/test.json"
+	python3 "$here/html.py" coverage "$tmp/p.html" "$tmp/test.json" ||
+		bad "report policy $p: tests or coverage are not test's"
+done
+
+# Names XML 1.0 does not allow, markup characters and controls still make
+# a well-formed report.
+count=$((count + 1))
+"$bin" report policy tests/fixtures/xml-forbidden.yaml -o "$tmp/forbidden.html" &&
+	python3 "$here/html.py" check "$tmp/forbidden.html" ||
+	bad "report policy tests/fixtures/xml-forbidden.yaml: not well-formed"
+
+# Reproducible: the same inputs and SOURCE_DATE_EPOCH, the same bytes.
+count=$((count + 1))
+"$bin" report policy $new --against $old -i $inv -o "$tmp/r2-again.html"
+cmp -s "$tmp/r2.html" "$tmp/r2-again.html" || bad "two reports of the same inputs differ"
+
+# -o onto a FIFO: refused before it is opened (no reader needed, nothing
+# written), exit status 2; the same for a bad SOURCE_DATE_EPOCH.
+count=$((count + 1))
+mkfifo "$tmp/fifo"
+timeout 10 "$bin" report policy $old -o "$tmp/fifo" 2>"$tmp/err"
+st=$?
+[ $st = 2 ] || bad "-o FIFO: exit status $st, expected 2"
+grep -q "^migcheck: error: cannot write .*fifo: a FIFO" "$tmp/err" || bad "-o FIFO: $(cat "$tmp/err")"
+[ -p "$tmp/fifo" ] || bad "-o FIFO: the FIFO was replaced"
+count=$((count + 1))
+echo old >"$tmp/kept.html"
+SOURCE_DATE_EPOCH=yesterday "$bin" report policy $old -o "$tmp/kept.html" 2>"$tmp/err"
+st=$?
+[ $st = 2 ] || bad "SOURCE_DATE_EPOCH=yesterday: exit status $st, expected 2"
+[ "$(cat "$tmp/kept.html")" = old ] || bad "SOURCE_DATE_EPOCH=yesterday: the file was written"
+grep -q "SOURCE_DATE_EPOCH must be a whole number" "$tmp/err" || bad "SOURCE_DATE_EPOCH=yesterday: $(cat "$tmp/err")"
+
+echo "report: $count checks, $fail failed"
+[ $fail = 0 ]
