@@ -281,35 +281,88 @@ def self_test(chromium):
     return ['console capture sees console-error.html']
 
 
-def optimise_png(src, dst):
-    """Copies the PNG src to dst, its image data deflated at level 9
-    (Python's zlib: no tool to install); optipng when there is one."""
-    with open(src, 'rb') as f:
-        data = f.read()
-    pos, chunks, idat = 8, [], b''
+def png_chunks(data):
+    pos = 8
     while pos < len(data):
         n, = struct.unpack('>I', data[pos:pos + 4])
-        kind = data[pos + 4:pos + 8]
-        body = data[pos + 8:pos + 8 + n]
+        yield data[pos + 4:pos + 8], data[pos + 8:pos + 8 + n]
         pos += 12 + n
-        if kind == b'IDAT':
-            idat += body
-        elif kind in (b'IHDR', b'IEND', b'PLTE', b'tRNS'):
-            chunks.append((kind, body))
-    raw = zlib.decompress(idat)
-    out = [data[:8]]
 
-    def chunk(kind, body):
-        return (struct.pack('>I', len(body)) + kind + body
-                + struct.pack('>I', zlib.crc32(kind + body) & 0xffffffff))
-    for kind, body in chunks:
-        if kind == b'IEND':
-            out.append(chunk(b'IDAT', zlib.compress(raw, 9)))
-        out.append(chunk(kind, body))
+
+def png_chunk(kind, body):
+    return (struct.pack('>I', len(body)) + kind + body
+            + struct.pack('>I', zlib.crc32(kind + body) & 0xffffffff))
+
+
+def optimise_png(src, dst):
+    """Writes the PNG src to dst as an indexed-colour PNG when it has at most
+    256 colours (a page of text has a few dozen; lossless), else as it is.
+    Python's zlib and nothing else: no tool to install."""
+    with open(src, 'rb') as f:
+        data = f.read()
+    ihdr = idat = b''
+    for kind, body in png_chunks(data):
+        if kind == b'IHDR':
+            ihdr = body
+        elif kind == b'IDAT':
+            idat += body
+    w, h, depth, ctype, _, _, interlace = struct.unpack('>IIBBBBB', ihdr)
+    bpp = {2: 3, 6: 4}.get(ctype)
+    if depth != 8 or bpp is None or interlace:
+        shutil.copyfile(src, dst)
+        return
+    raw = zlib.decompress(idat)
+    stride = w * bpp
+    prev = bytearray(stride)
+    rows = []
+    for y in range(h):
+        ft = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        if ft == 1:
+            for i in range(bpp, stride):
+                line[i] = (line[i] + line[i - bpp]) & 255
+        elif ft == 2:
+            for i in range(stride):
+                line[i] = (line[i] + prev[i]) & 255
+        elif ft == 3:
+            for i in range(stride):
+                left = line[i - bpp] if i >= bpp else 0
+                line[i] = (line[i] + ((left + prev[i]) >> 1)) & 255
+        elif ft == 4:
+            for i in range(stride):
+                a = line[i - bpp] if i >= bpp else 0
+                b = prev[i]
+                c = prev[i - bpp] if i >= bpp else 0
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                pr = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                line[i] = (line[i] + pr) & 255
+        rows.append(bytes(line))
+        prev = line
+    palette = {}
+    out_rows = []
+    for line in rows:
+        idx = bytearray(w)
+        for x in range(w):
+            px = line[x * bpp:x * bpp + bpp]
+            if bpp == 4 and px[3] != 255:
+                shutil.copyfile(src, dst)
+                return
+            px = px[:3]
+            if px not in palette:
+                if len(palette) == 256:
+                    shutil.copyfile(src, dst)
+                    return
+                palette[px] = len(palette)
+            idx[x] = palette[px]
+        out_rows.append(b'\0' + bytes(idx))
+    plte = b''.join(sorted(palette, key=palette.get))
+    png = (data[:8]
+           + png_chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 3, 0, 0, 0))
+           + png_chunk(b'PLTE', plte)
+           + png_chunk(b'IDAT', zlib.compress(b''.join(out_rows), 9))
+           + png_chunk(b'IEND', b''))
     with open(dst, 'wb') as f:
-        f.write(b''.join(out))
-    if shutil.which('optipng'):
-        subprocess.run(['optipng', '-quiet', '-o5', '-strip', 'all', dst], check=True)
+        f.write(png if len(png) < len(data) else data)
 
 
 def main(argv):
