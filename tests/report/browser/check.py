@@ -17,6 +17,8 @@ For each report of reports():
   same in an 800 px window is printed (see NARROW_KNOWN);
 - a 1280x800 screenshot (PNG) and an A4 PDF are written, the PDF with at least
   a page per section (the print style sheet starts each on a new page).
+And the checks can fail: reports spoilt one way each (mutants()) must fail,
+with the message expected; the console capture must see a page's message.
 
 --out DIR keeps the reports, PNGs and PDFs there (else a temporary
 directory). --screenshots DIR copies the screenshots docs/report.md shows
@@ -182,9 +184,41 @@ def pdf_pages(path):
     return len(re.findall(rb'/Type\s*/Page(?![A-Za-z])', data))
 
 
-def check_report(chromium, migcheck, out, name, args, sections):
+def mutants():
+    """The checks can fail: a report spoiled in one way each, (name, what is
+    done to its text, what the failure must say). Only the harness renders
+    them (the console, the sections and the widths), not the PNG and PDF."""
+    return [
+        ('no-lint-section',
+         lambda t: re.sub(r'<section id="lint">.*?</section>', '', t, flags=re.S),
+         ["the rendered DOM has the sections ['summary', 'words', 'rules', "
+          "'kinds-fields', 'tests', 'impact']"]),
+        ('too-wide',
+         lambda t: t.replace('<main>', '<main><div style="width: 1500px">wide</div>', 1),
+         ['in a 1280 px window the page is']),
+        ('console-and-tidy',
+         lambda t: t.replace('<main>', '<main><foo>x</foo><script>console.error("spoilt")</script>', 1),
+         ['tidy finds errors', '"spoilt"']),
+    ]
+
+
+def check_mutant(chromium, migcheck, out, name, mutate, expected):
+    """A spoilt report must fail with each message expected."""
+    try:
+        check_report(chromium, migcheck, out, 'spoilt-' + name, ['policy', 'policies/scvmm-2008.yaml'],
+                     POLICY_SECTIONS, mutate=mutate)
+    except Failure as e:
+        missing = [m for m in expected if m not in str(e)]
+        if missing:
+            raise Failure('spoilt report %s: failed, but without %s:\n%s' % (name, missing, e))
+        return ['spoilt report %s fails as it should' % name]
+    raise Failure('spoilt report %s: passed' % name)
+
+
+def check_report(chromium, migcheck, out, name, args, sections, mutate=None):
     """Makes one report and checks it; returns the lines to print. Raises
-    Failure with every problem found."""
+    Failure with every problem found. mutate, for a spoilt report: a
+    function of the report's text; then only the harness renders it."""
     start = time.monotonic()
     problems = []
     notes = []
@@ -194,6 +228,11 @@ def check_report(chromium, migcheck, out, name, args, sections):
     if p.returncode != 0:
         raise Failure('migcheck report %s: exit status %d\n%s'
                       % (' '.join(args), p.returncode, p.stdout.decode()))
+    if mutate:
+        with open(page, encoding='utf-8') as f:
+            text = mutate(f.read())
+        with open(page, 'w', encoding='utf-8') as f:
+            f.write(text)
 
     # tidy: exit status 2 on errors, 1 on warnings alone; the warnings are
     # printed, not failed on (there are none today).
@@ -207,27 +246,28 @@ def check_report(chromium, migcheck, out, name, args, sections):
     url = 'file://' + urllib.parse.quote(os.path.abspath(page))
 
     # The page itself: screenshot and PDF, and its console.
-    png = os.path.join(out, name + '.png')
-    pdf = os.path.join(out, name + '.pdf')
-    for f in (png, pdf):
-        if os.path.exists(f):
-            os.unlink(f)
-    _, console = chromium.run(url, '--window-size=1280,800', '--screenshot=' + png,
-                              '--print-to-pdf=' + pdf, '--no-pdf-header-footer')
-    if console:
-        problems.append('console messages:\n  ' + '\n  '.join(console))
-    if not os.path.exists(png):
-        problems.append('no screenshot written')
-    elif png_size(png) != (1280, 800):
-        problems.append('screenshot %dx%d, expected 1280x800' % png_size(png))
     pages = 0
-    if not os.path.exists(pdf):
-        problems.append('no PDF written')
-    else:
-        pages = pdf_pages(pdf)
-        if pages < len(sections):
-            problems.append('the PDF has %d pages, expected at least %d (one per section)'
-                            % (pages, len(sections)))
+    if not mutate:
+        png = os.path.join(out, name + '.png')
+        pdf = os.path.join(out, name + '.pdf')
+        for f in (png, pdf):
+            if os.path.exists(f):
+                os.unlink(f)
+        _, console = chromium.run(url, '--window-size=1280,800', '--screenshot=' + png,
+                                  '--print-to-pdf=' + pdf, '--no-pdf-header-footer')
+        if console:
+            problems.append('console messages:\n  ' + '\n  '.join(console))
+        if not os.path.exists(png):
+            problems.append('no screenshot written')
+        elif png_size(png) != (1280, 800):
+            problems.append('screenshot %dx%d, expected 1280x800' % png_size(png))
+        if not os.path.exists(pdf):
+            problems.append('no PDF written')
+        else:
+            pages = pdf_pages(pdf)
+            if pages < len(sections):
+                problems.append('the PDF has %d pages, expected at least %d (one per section)'
+                                % (pages, len(sections)))
 
     # The harness: the rendered DOM and the widths, in two frames.
     harness = 'file://' + urllib.parse.quote(os.path.join(HERE, 'harness.html'))
@@ -405,6 +445,9 @@ def main(argv):
             jobs = [('console self-test', pool.submit(self_test, chromium))]
             jobs += [(name, pool.submit(check_report, chromium, migcheck, out, name, args, secs))
                      for name, args, secs, _ in todo]
+            jobs += [('spoilt ' + name, pool.submit(check_mutant, chromium, migcheck, out,
+                                                   name, mutate, expected))
+                     for name, mutate, expected in mutants()]
             for name, job in jobs:
                 try:
                     for line in job.result():
