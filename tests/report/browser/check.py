@@ -202,112 +202,124 @@ def mutants():
     ]
 
 
-def check_mutant(chromium, migcheck, out, name, mutate, expected):
-    """A spoilt report must fail with each message expected."""
-    try:
-        check_report(chromium, migcheck, out, 'spoilt-' + name, ['policy', 'policies/scvmm-2008.yaml'],
-                     POLICY_SECTIONS, mutate=mutate)
-    except Failure as e:
-        missing = [m for m in expected if m not in str(e)]
-        if missing:
-            raise Failure('spoilt report %s: failed, but without %s:\n%s' % (name, missing, e))
-        return ['spoilt report %s fails as it should' % name]
-    raise Failure('spoilt report %s: passed' % name)
+class Page:
+    """A report to check, and what was found."""
+
+    def __init__(self, name, args, sections, mutate=None, expected=()):
+        self.name, self.args, self.sections = name, args, sections
+        self.mutate, self.expected = mutate, expected
+        self.path = self.url = None
+        self.problems, self.notes, self.widths = [], [], []
+        self.pdf_pages = 0
 
 
-def check_report(chromium, migcheck, out, name, args, sections, mutate=None):
-    """Makes one report and checks it; returns the lines to print. Raises
-    Failure with every problem found. mutate, for a spoilt report: a
-    function of the report's text; then only the harness renders it."""
-    start = time.monotonic()
-    problems = []
-    notes = []
-    page = os.path.join(out, name + '.html')
-    p = subprocess.run([migcheck, 'report'] + args + ['-o', page],
+def make(page, migcheck, out):
+    """Writes the report (spoilt, for a mutant) and runs tidy on it."""
+    page.path = os.path.join(out, page.name + '.html')
+    p = subprocess.run([migcheck, 'report'] + page.args + ['-o', page.path],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     if p.returncode != 0:
-        raise Failure('migcheck report %s: exit status %d\n%s'
-                      % (' '.join(args), p.returncode, p.stdout.decode()))
-    if mutate:
-        with open(page, encoding='utf-8') as f:
-            text = mutate(f.read())
-        with open(page, 'w', encoding='utf-8') as f:
+        page.problems.append('migcheck report %s: exit status %d\n%s'
+                             % (' '.join(page.args), p.returncode, p.stdout.decode()))
+        return
+    if page.mutate:
+        with open(page.path, encoding='utf-8') as f:
+            text = page.mutate(f.read())
+        with open(page.path, 'w', encoding='utf-8') as f:
             f.write(text)
-
+    page.url = 'file://' + urllib.parse.quote(os.path.abspath(page.path))
     # tidy: exit status 2 on errors, 1 on warnings alone; the warnings are
     # printed, not failed on (there are none today).
-    t = subprocess.run(['tidy', '-errors', '-q', page],
+    t = subprocess.run(['tidy', '-errors', '-q', page.path],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     if t.returncode >= 2:
-        problems.append('tidy finds errors:\n' + t.stdout.decode())
+        page.problems.append('tidy finds errors:\n' + t.stdout.decode())
     elif t.stdout.strip():
-        notes.append('tidy warnings:\n' + t.stdout.decode())
+        page.notes.append('tidy warnings:\n' + t.stdout.decode())
 
-    url = 'file://' + urllib.parse.quote(os.path.abspath(page))
 
-    # The page itself: screenshot and PDF, and its console.
-    pages = 0
-    if not mutate:
-        png = os.path.join(out, name + '.png')
-        pdf = os.path.join(out, name + '.pdf')
-        for f in (png, pdf):
-            if os.path.exists(f):
-                os.unlink(f)
-        _, console = chromium.run(url, '--window-size=1280,800', '--screenshot=' + png,
-                                  '--print-to-pdf=' + pdf, '--no-pdf-header-footer')
-        if console:
-            problems.append('console messages:\n  ' + '\n  '.join(console))
-        if not os.path.exists(png):
-            problems.append('no screenshot written')
-        elif png_size(png) != (1280, 800):
-            problems.append('screenshot %dx%d, expected 1280x800' % png_size(png))
-        if not os.path.exists(pdf):
-            problems.append('no PDF written')
-        else:
-            pages = pdf_pages(pdf)
-            if pages < len(sections):
-                problems.append('the PDF has %d pages, expected at least %d (one per section)'
-                                % (pages, len(sections)))
-
-    # The harness: the rendered DOM and the widths, in two frames.
-    harness = 'file://' + urllib.parse.quote(os.path.join(HERE, 'harness.html'))
-    dom, console = chromium.run(harness + '?src=' + urllib.parse.quote(url, safe=''),
-                                '--window-size=2200,900', '--dump-dom')
+def render(chromium, page, out):
+    """The page alone in a 1280x800 window: screenshot, PDF, console."""
+    png = os.path.join(out, page.name + '.png')
+    pdf = os.path.join(out, page.name + '.pdf')
+    for f in (png, pdf):
+        if os.path.exists(f):
+            os.unlink(f)
+    _, console = chromium.run(page.url, '--window-size=1280,800', '--screenshot=' + png,
+                              '--print-to-pdf=' + pdf, '--no-pdf-header-footer')
     if console:
-        problems.append('console messages (in the frames):\n  ' + '\n  '.join(console))
+        page.problems.append('console messages:\n  ' + '\n  '.join(console))
+    if not os.path.exists(png):
+        page.problems.append('no screenshot written')
+    elif png_size(png) != (1280, 800):
+        page.problems.append('screenshot %dx%d, expected 1280x800' % png_size(png))
+    if not os.path.exists(pdf):
+        page.problems.append('no PDF written')
+    else:
+        page.pdf_pages = pdf_pages(pdf)
+        if page.pdf_pages < len(page.sections):
+            page.problems.append('the PDF has %d pages, expected at least %d (one per section)'
+                                 % (page.pdf_pages, len(page.sections)))
+
+
+def measure(chromium, pages):
+    """Every page in harness.html, in one Chromium run: the widths and the
+    rendered DOM of each, in a 1280 and an 800 px frame, and the console
+    messages of each (a message names the URL of its frame; one that names
+    none counts against every page)."""
+    harness = 'file://' + urllib.parse.quote(os.path.join(HERE, 'harness.html'))
+    query = '&'.join('src=' + urllib.parse.quote(p.url, safe='') for p in pages)
+    dom, console = chromium.run(harness + '?' + query, '--window-size=1400,900', '--dump-dom')
+    for line in console:
+        owners = [p for p in pages if p.url in line] or pages
+        for p in owners:
+            p.problems.append('console message (in the frame):\n  ' + line)
     m = re.search(r'<pre id="result">(.*?)</pre>', dom, re.S)
     if not m or not m.group(1):
         raise Failure('the harness wrote no result:\n' + dom[-2000:])
-    result = json.loads(html.unescape(m.group(1)))
-    widths = []
-    for frame in ('w1280', 'w800'):
-        r = result.get(frame, {})
-        if 'error' in r or 'dom' not in r:
-            problems.append('%s: the frame could not be read: %s' % (frame, r.get('error')))
-            continue
-        widths.append('%s: %d/%d' % (frame[1:], r['scrollWidth'], r['clientWidth']))
-        if r['scrollWidth'] > r['clientWidth']:
-            msg = ('in a %d px window the page is %d px wide: it scrolls sideways'
-                   % (r['frameWidth'], r['scrollWidth']))
-            msg += ''.join('\n    ' + w for w in r['wide'])
-            if r['frameWidth'] in NARROW_KNOWN:
-                notes.append(msg + ' (' + NARROW_KNOWN[r['frameWidth']] + ')')
-            else:
-                problems.append(msg)
-        parser = Sections()
-        parser.feed(r['dom'])
-        got = [sid for sid, _ in parser.found]
-        if got != list(sections):
-            problems.append('%s: the rendered DOM has the sections %s, expected %s'
-                            % (frame, got, list(sections)))
-        for sid, h2 in parser.found:
-            if not h2:
-                problems.append('%s: section %s has no <h2> in the rendered DOM' % (frame, sid))
-    if problems:
-        raise Failure('\n'.join(problems))
-    notes.insert(0, '%d sections, %d PDF pages, width/viewport %s, %.1f s'
-                 % (len(sections), pages, ', '.join(widths), time.monotonic() - start))
-    return notes
+    results = json.loads(html.unescape(m.group(1)))
+    for page, result in zip(pages, results):
+        for frame in ('w1280', 'w800'):
+            r = result.get(frame, {})
+            if 'error' in r or 'dom' not in r:
+                page.problems.append('%s: the frame could not be read: %s' % (frame, r.get('error')))
+                continue
+            page.widths.append('%s: %d/%d' % (frame[1:], r['scrollWidth'], r['clientWidth']))
+            if r['scrollWidth'] > r['clientWidth']:
+                msg = ('in a %d px window the page is %d px wide: it scrolls sideways'
+                       % (r['frameWidth'], r['scrollWidth']))
+                msg += ''.join('\n    ' + w for w in r['wide'])
+                if r['frameWidth'] in NARROW_KNOWN:
+                    page.notes.append(msg + ' (' + NARROW_KNOWN[r['frameWidth']] + ')')
+                else:
+                    page.problems.append(msg)
+            parser = Sections()
+            parser.feed(r['dom'])
+            got = [sid for sid, _ in parser.found]
+            if got != list(page.sections):
+                page.problems.append('%s: the rendered DOM has the sections %s, expected %s'
+                                     % (frame, got, list(page.sections)))
+            for sid, h2 in parser.found:
+                if not h2:
+                    page.problems.append('%s: section %s has no <h2> in the rendered DOM'
+                                         % (frame, sid))
+
+
+def verdict(page):
+    """The lines to print for a page; Failure when it fails (or, spoilt,
+    when it does not fail as expected)."""
+    if page.mutate:
+        text = '\n'.join(page.problems)
+        missing = [m for m in page.expected if m not in text]
+        if not page.problems:
+            raise Failure('the spoilt report passed')
+        if missing:
+            raise Failure('the spoilt report failed, but without %s:\n%s' % (missing, text))
+        return ['fails as it should']
+    if page.problems:
+        raise Failure('\n'.join(page.problems))
+    return ['%d sections, %d PDF pages, width/viewport %s'
+            % (len(page.sections), page.pdf_pages, ', '.join(page.widths))] + page.notes
 
 
 def self_test(chromium):
@@ -440,21 +452,34 @@ def main(argv):
         chromium = Chromium(exe, tmp)
         fail = 0
         todo = reports()
+        pages = [Page(name, args, secs) for name, args, secs, _ in todo]
+        pages += [Page('spoilt-' + name, ['policy', 'policies/scvmm-2008.yaml'],
+                       POLICY_SECTIONS, mutate, expected)
+                  for name, mutate, expected in mutants()]
         # Two at a time: a Chromium run is mostly waiting on its own start-up.
+        # The harness renders every report in one run, beside a run per
+        # report for its screenshot and PDF.
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-            jobs = [('console self-test', pool.submit(self_test, chromium))]
-            jobs += [(name, pool.submit(check_report, chromium, migcheck, out, name, args, secs))
-                     for name, args, secs, _ in todo]
-            jobs += [('spoilt ' + name, pool.submit(check_mutant, chromium, migcheck, out,
-                                                   name, mutate, expected))
-                     for name, mutate, expected in mutants()]
+            list(pool.map(lambda p: make(p, migcheck, out), pages))
+            made = [p for p in pages if p.url]
+            jobs = [('harness', pool.submit(measure, chromium, made)),
+                    ('console self-test', pool.submit(self_test, chromium))]
+            jobs += [(p.name, pool.submit(render, chromium, p, out))
+                     for p in made if not p.mutate]
             for name, job in jobs:
                 try:
-                    for line in job.result():
+                    for line in job.result() or []:
                         print('ok   %s: %s' % (name, line))
                 except Failure as e:
                     fail += 1
                     print('FAIL %s: %s' % (name, e))
+        for p in pages:
+            try:
+                for line in verdict(p):
+                    print('ok   %s: %s' % (p.name, line))
+            except Failure as e:
+                fail += 1
+                print('FAIL %s: %s' % (p.name, e))
         if shots and not fail:
             os.makedirs(shots, exist_ok=True)
             for name, _, _, docs in todo:
