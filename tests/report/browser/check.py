@@ -8,12 +8,14 @@ the project's root (CTest `report.browser`, through run.sh):
 For each report of reports():
 - `tidy -errors -q` reports no error (its warnings, if any, are printed);
 - Chromium loads it with no console message: a page without script has none,
-  so any message (an error, a warning, a failed load) is a failure;
+  so any message is a failure (that nothing is fetched is html.py's check:
+  Chromium 156 does not log a file:// load that fails);
 - the rendered DOM (as Chromium built it, not the file) has every section the
   report must have (tests/report/html.py's SECTIONS), in order, each with its
   <h2>;
 - the page fits a window 1280 CSS pixels wide with no horizontal scrolling:
-  the width of the laid-out document is not more than the viewport's; the
+  the width of the laid-out document is not more than the viewport's (the
+  window less its vertical scroll bar: only the screenshot hides it); the
   same in an 800 px window is printed (see NARROW_KNOWN);
 - a 1280x800 screenshot (PNG) and an A4 PDF are written, the PDF with at least
   a page per section (the print style sheet starts each on a new page).
@@ -105,8 +107,8 @@ class Chromium:
         refuses to start.
 
         The console: with --enable-logging=stderr --v=0 Chromium logs every
-        console message of a page (console.*, uncaught exceptions, CSP and
-        mixed-content reports) on standard error as
+        console message of a page (console.*, uncaught exceptions, the
+        browser's own warnings to the page) on standard error as
             [pid:tid:time:INFO:CONSOLE:LINE] "message", source: URL (LINE)
         (older versions: INFO:CONSOLE(LINE)). Its other log lines (D-Bus,
         GPU, sandbox) name no CONSOLE and are left out. That the capture
@@ -118,7 +120,7 @@ class Chromium:
                '--disable-gpu', '--no-first-run', '--no-default-browser-check',
                '--disable-extensions', '--disable-background-networking',
                '--disable-component-update', '--disable-sync', '--mute-audio',
-               '--hide-scrollbars', '--force-device-scale-factor=1',
+               '--force-device-scale-factor=1',
                '--allow-file-access-from-files']
         if os.geteuid() == 0:
             cmd.append('--no-sandbox')
@@ -245,7 +247,8 @@ def render(chromium, page, out):
     for f in (png, pdf):
         if os.path.exists(f):
             os.unlink(f)
-    _, console = chromium.run(page.url, '--window-size=1280,800', '--screenshot=' + png,
+    _, console = chromium.run(page.url, '--window-size=1280,800', '--hide-scrollbars',
+                              '--screenshot=' + png,
                               '--print-to-pdf=' + pdf, '--no-pdf-header-footer')
     if console:
         page.problems.append('console messages:\n  ' + '\n  '.join(console))
