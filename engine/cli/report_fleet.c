@@ -433,27 +433,34 @@ layout_make(layout *L, size_t n, const mc_matrix_edge *e, size_t ne)
 			L->nlayers = L->layer[v] + 1;
 	}
 	free(clayer);
-	for (size_t pass = 0; pass < 3; pass++) {
-		for (size_t l = 0; l < L->nlayers; l++) {
-			size_t k = 0;
+	/* Pass 0 orders each layer by class (largest first); pass 1 by the
+	 * neighbours in earlier layers, left to right; pass 2 by those in
+	 * later layers, right to left (what orders layer 0); pass 3 as pass
+	 * 1 again. A class without moves goes below the others of its layer. */
+	for (size_t pass = 0; pass < 4; pass++) {
+		for (size_t s = 0; s < L->nlayers; s++) {
+			size_t l = pass == 2 ? L->nlayers - 1 - s : s, k = 0;
 
 			for (size_t v = 0; v < n; v++) {
-				size_t sum = 0, cnt = 0;
+				size_t sum = 0, cnt = 0, deg = 0;
 
 				if (L->layer[v] != l)
 					continue;
 				L->tmp[k++] = v;
-				for (size_t i = 0; pass && i < ne; i++) {
+				for (size_t i = 0; i < ne; i++) {
 					size_t u = e[i].from == v ? e[i].to
 						 : e[i].to == v ? e[i].from : SIZE_MAX;
 
-					if (u != SIZE_MAX && L->layer[u] < l) {
+					if (u == SIZE_MAX)
+						continue;
+					deg++;
+					if (pass == 2 ? L->layer[u] > l : L->layer[u] < l) {
 						sum += L->rank[u];
 						cnt++;
 					}
 				}
-				/* Pass 0 orders by class (largest first). */
-				L->key[v] = !pass ? (double)v
+				L->key[v] = !deg ? (double)(n + v)
+					  : !pass ? (double)v
 					  : cnt ? (double)sum / (double)cnt : (double)L->rank[v];
 			}
 			sort_ctx = L;
