@@ -314,6 +314,7 @@ typedef struct layout {
 	const mc_matrix_edge *e;
 	size_t ne;
 	size_t *first, *adj;    /* out-neighbours, CSR */
+	size_t *nfirst, *nadj;  /* neighbours either way, CSR */
 	size_t *idx, *low, *comp, *stack, ncomp, nstack, counter;
 	bool *on;
 	size_t *layer, *rank, nlayers, maxrank;
@@ -368,6 +369,8 @@ layout_free(layout *L)
 {
 	free(L->first);
 	free(L->adj);
+	free(L->nfirst);
+	free(L->nadj);
 	free(L->idx);
 	free(L->low);
 	free(L->comp);
@@ -391,6 +394,8 @@ layout_make(layout *L, size_t n, const mc_matrix_edge *e, size_t ne)
 	L->ne = ne;
 	if (!(L->first = calloc(m + 1, sizeof(size_t))) ||
 	    !(L->adj = calloc(ne + 1, sizeof(size_t))) ||
+	    !(L->nfirst = calloc(m + 1, sizeof(size_t))) ||
+	    !(L->nadj = calloc(2 * ne + 1, sizeof(size_t))) ||
 	    !(L->idx = calloc(m, sizeof(size_t))) ||
 	    !(L->low = calloc(m, sizeof(size_t))) ||
 	    !(L->comp = calloc(m, sizeof(size_t))) ||
@@ -407,6 +412,18 @@ layout_make(layout *L, size_t n, const mc_matrix_edge *e, size_t ne)
 		L->first[v + 1] += L->first[v];
 	for (size_t i = 0; i < ne; i++)
 		L->adj[L->tmp[e[i].from]++ + L->first[e[i].from]] = e[i].to;
+	for (size_t i = 0; i < ne; i++) {
+		L->nfirst[e[i].from + 1]++;
+		L->nfirst[e[i].to + 1]++;
+	}
+	for (size_t v = 0; v < n; v++) {
+		L->nfirst[v + 1] += L->nfirst[v];
+		L->tmp[v] = 0;
+	}
+	for (size_t i = 0; i < ne; i++) {
+		L->nadj[L->nfirst[e[i].from] + L->tmp[e[i].from]++] = e[i].to;
+		L->nadj[L->nfirst[e[i].to] + L->tmp[e[i].to]++] = e[i].from;
+	}
 	for (size_t v = 0; v < n; v++) {
 		if (!L->idx[v])
 			strong(L, v);
@@ -447,12 +464,9 @@ layout_make(layout *L, size_t n, const mc_matrix_edge *e, size_t ne)
 				if (L->layer[v] != l)
 					continue;
 				L->tmp[k++] = v;
-				for (size_t i = 0; i < ne; i++) {
-					size_t u = e[i].from == v ? e[i].to
-						 : e[i].to == v ? e[i].from : SIZE_MAX;
+				for (size_t a = L->nfirst[v]; a < L->nfirst[v + 1]; a++) {
+					size_t u = L->nadj[a];
 
-					if (u == SIZE_MAX)
-						continue;
 					deg++;
 					if (pass == 2 ? L->layer[u] > l : L->layer[u] < l) {
 						sum += L->rank[u];
@@ -530,7 +544,7 @@ write_svg(html *h, const fleet_report *r, size_t k, const bool *common,
 	const mc_matrix_kind *mk = &r->matrix->kinds[k];
 	const mc_matrix_edge *e = r->kept[k];
 	long nh = (long)nlines * LINE_H + 10, width, height;
-	char id[40], url[48], lines[NODE_VALUES + 1][LABEL_MAX + 8];
+	char id[40], url[48], vb[64], lines[NODE_VALUES + 1][LABEL_MAX + 8];
 
 	width = 2 * MARGIN + (long)L->nlayers * NODE_W + (long)(L->nlayers - 1) * GAP_X;
 	height = 2 * MARGIN + (long)(L->maxrank + 1) * (nh + GAP_Y) - GAP_Y;
@@ -541,6 +555,8 @@ write_svg(html *h, const fleet_report *r, size_t k, const bool *common,
 	html_attr(h, "role", "img");
 	attr_num(h, "width", width);
 	attr_num(h, "height", height);
+	snprintf(vb, sizeof(vb), "0 0 %ld %ld", width, height);
+	html_attr(h, "viewBox", vb);
 	html_start(h, "title", NULL);
 	html_textf(h, "Compatibility classes of kind %s", mk->kind);
 	html_end(h);
@@ -737,7 +753,10 @@ write_kind_graph(html *h, const fleet_report *r, size_t k)
 			free(common);
 			return false;
 		}
+		/* Scrolled on a screen, scaled to the page in print. */
+		html_start(h, "div", "graph");
 		write_svg(h, r, k, common, &L, nlines);
+		html_end(h);
 		layout_free(&L);
 	}
 	class_table(h, mk, common);

@@ -85,6 +85,9 @@ count=$((count + 1))
 "$bin" plan -p $old -i $inv --host hv-west-01 --assign --format json >"$tmp/a.json"
 [ $? -le 1 ] || bad "plan --assign failed"
 python3 "$here/html.py" evac "$tmp/e.html" "$tmp/a.json" || bad "report fleet: the evacuation is not plan --assign's"
+count=$((count + 1))
+"$bin" report fleet -p $old -i $inv --host hv-west-01 -o "$tmp/e-again.html"
+cmp -s "$tmp/e.html" "$tmp/e-again.html" || bad "two fleet reports of the same inputs differ"
 for i in examples/*.yaml; do
 	count=$((count + 1))
 	if ! "$bin" report fleet -p $hv -i "$i" -o "$tmp/f.html"; then
