@@ -23,6 +23,10 @@
  * classes per kind. */
 #define HEAT_MAX_HOSTS 40
 
+/* A kind of more classes than this gets a sentence rather than a table
+ * (a table of 4,096 x 4,096 cells is no page anyone reads). */
+#define HEAT_MAX_CLASSES 100
+
 /* A class's node: its first line, then at most this many values that set
  * it apart, each cut to LABEL_MAX characters. */
 #define NODE_VALUES 6
@@ -925,10 +929,19 @@ heat_classes(html *h, const fleet_report *r)
 
 	for (size_t k = 0; k < m->nkinds; k++) {
 		const mc_matrix_kind *mk = &m->kinds[k];
-		unsigned char *bits = move_bits(mk);
+		unsigned char *bits;
 		char mark[32], cap[256];
 
-		if (!bits)
+		if (mk->nclasses > HEAT_MAX_CLASSES) {
+			html_start(h, "p", NULL);
+			html_textf(h, "Kind %s: %zu classes, more than %d: too many for a "
+				   "table here; migcheck matrix --kind %s --format json lists "
+				   "every move.", mk->kind, mk->nclasses, HEAT_MAX_CLASSES,
+				   mk->kind);
+			html_end(h);
+			continue;
+		}
+		if (!(bits = move_bits(mk)))
 			return false;
 		html_start(h, "table", "heat");
 		snprintf(cap, sizeof(cap), "Kind %s: moves between classes (a row is "
