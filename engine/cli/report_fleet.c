@@ -292,22 +292,6 @@ value_label(char *buf, size_t size, const mc_matrix_value *v)
 		strcpy(buf + LABEL_MAX - 3, "...");
 }
 
-/* Is value i the same in every class of k? */
-static bool
-shared(const mc_matrix_kind *k, size_t i)
-{
-	const mc_value *a = &k->classes[0].values[i].value;
-
-	for (size_t c = 1; c < k->nclasses; c++) {
-		const mc_value *b = &k->classes[c].values[i].value;
-
-		if (a->type != b->type ||
-		    (a->text && b->text && strcmp(a->text, b->text) != 0))
-			return false;
-	}
-	return true;
-}
-
 /* The layered layout of a kind's classes (docs/report.md): the strongly
  * connected groups of the reduced moves (Tarjan), each class's layer the
  * longest path to it over those groups, then the classes of each layer in
@@ -713,7 +697,7 @@ write_kind_graph(html *h, const fleet_report *r, size_t k)
 		html_end(h);
 	}
 	for (size_t i = 0; mk->nclasses > 1 && i < nvalues; i++) {
-		if (!(common[i] = shared(mk, i)))
+		if (!(common[i] = cli_matrix_shared(mk, i)))
 			continue;
 		if (!n++) {
 			html_start(h, "p", NULL);
