@@ -299,6 +299,10 @@ void cli_stars(FILE *out, unsigned halves, const cli_glyphs *g);
 /* A rating in half stars as text: "3.5", "5". */
 void cli_rating(char *buf, size_t size, unsigned halves);
 
+/* Is value i the same in every class of k? (matrix --format text writes
+ * such values once, above the classes; report fleet likewise.) */
+bool cli_matrix_shared(const mc_matrix_kind *k, size_t i);
+
 /* Writes FILE:LINE:COL (nothing for a location without a file). */
 void cli_location(FILE *out, const mc_location *at);
 

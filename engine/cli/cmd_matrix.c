@@ -27,23 +27,6 @@ short_value(FILE *out, const mc_matrix_value *v)
 		cli_printf(out, "%s %s", v->name, v->value.text);
 }
 
-/* Is value i the same in every class? (Every class of a kind lists the
- * same values in the same order.) */
-static bool
-shared(const mc_matrix_kind *k, size_t i)
-{
-	const mc_value *a = &k->classes[0].values[i].value;
-
-	for (size_t c = 1; c < k->nclasses; c++) {
-		const mc_value *b = &k->classes[c].values[i].value;
-
-		if (a->type != b->type ||
-		    (a->text && b->text && strcmp(a->text, b->text) != 0))
-			return false;
-	}
-	return true;
-}
-
 /* Values every class shares are written once, above the classes; under
  * each class, the values that set it apart. */
 static void
@@ -56,7 +39,7 @@ kind_classes(FILE *out, const mc_matrix_kind *k)
 	cli_printf(out, "Kind %s: %zu class%s\n", k->kind, k->nclasses,
 		   k->nclasses == 1 ? "" : "es");
 	for (size_t i = 0; common && k->nclasses > 1 && i < nvalues; i++) {
-		if (!(common[i] = shared(k, i)))
+		if (!(common[i] = cli_matrix_shared(k, i)))
 			continue;
 		if (n++)
 			cli_printf(out, " %s ", g->dot);

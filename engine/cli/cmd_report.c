@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "report_fleet.h"
 #include "report_html.h"
 #include "report_lint.h"
 
@@ -41,7 +42,8 @@ typedef struct src_file {
 } src_file;
 
 typedef struct report {
-	const char *policy_path, *against;
+	const char *policy_path, *against, *fleet_policy, *host;
+	bool fleet_report;          /* report fleet */
 	char **inventories;
 	size_t ninv;
 	cli_shared sh;
@@ -304,51 +306,6 @@ cite(const report *r, const mc_location *at, bool *nomem)
  */
 
 static void
-section(html *h, const char *id, const char *title)
-{
-	html_start(h, "section", NULL);
-	html_attr(h, "id", id);
-	html_elem(h, "h2", NULL, title);
-}
-
-static void
-th(html *h, const char *scope, const char *text)
-{
-	html_start(h, "th", NULL);
-	html_attr(h, "scope", scope);
-	html_text(h, text);
-	html_end(h);
-}
-
-/* A table's start: its caption and its head row of columns. */
-static void
-table(html *h, const char *caption, const char *const *cols, size_t n)
-{
-	html_start(h, "table", NULL);
-	html_elem(h, "caption", NULL, caption);
-	html_start(h, "thead", NULL);
-	html_start(h, "tr", NULL);
-	for (size_t i = 0; i < n; i++)
-		th(h, "col", cols[i]);
-	html_end(h);
-	html_end(h);
-	html_start(h, "tbody", NULL);
-}
-
-static void
-table_end(html *h)
-{
-	html_end(h);  /* tbody */
-	html_end(h);  /* table */
-}
-
-static void
-td(html *h, const char *text)
-{
-	html_elem(h, "td", NULL, text);
-}
-
-static void
 td_at(html *h, const mc_location *at)
 {
 	html_start(h, "td", NULL);
@@ -381,7 +338,7 @@ write_summary(html *h, const report *r)
 {
 	const mc_explanation *e = r->e;
 
-	section(h, "summary", "Summary");
+	html_section(h, "summary", "Summary");
 	html_start(h, "dl", "summary");
 	dl_item(h, "Policy", NULL, e->name);
 	dl_item(h, "File", NULL, e->file);
@@ -410,19 +367,19 @@ words_fields(html *h, const mc_explanation *e)
 					   "Description", "Normalized", "Written at"};
 
 	html_elem(h, "h3", NULL, "Fields");
-	table(h, "Fields read on the VM's host and on the target", cols, 6);
+	html_table(h, "Fields read on the VM's host and on the target", cols, 6);
 	for (size_t i = 0; i < e->nfields; i++) {
 		const mc_explain_field *f = &e->fields[i];
 
 		html_start(h, "tr", NULL);
-		th(h, "row", f->name);
+		html_th(h, "row", f->name);
 		html_start(h, "td", NULL);
 		html_elem(h, "code", NULL, f->from);
 		if (f->source_cluster)
 			html_text(h, " (on the VM's host: the members every host of its cluster has)");
 		html_end(h);
-		td(h, f->type);
-		td(h, f->description ? f->description : "");
+		html_td(h, f->type);
+		html_td(h, f->description ? f->description : "");
 		html_start(h, "td", NULL);
 		if (f->nnormalize) {
 			html_start(h, "ul", NULL);
@@ -439,7 +396,7 @@ words_fields(html *h, const mc_explanation *e)
 		td_at(h, &f->at);
 		html_end(h);
 	}
-	table_end(h);
+	html_table_end(h);
 }
 
 static void
@@ -626,7 +583,7 @@ write_words(html *h, const report *r)
 {
 	const mc_explanation *e = r->e;
 
-	section(h, "words", "The policy in words");
+	html_section(h, "words", "The policy in words");
 	if (e->description)
 		html_elem(h, "p", NULL, e->description);
 	html_start(h, "p", NULL);
@@ -700,12 +657,12 @@ write_rules(html *h, const report *r)
 	const mc_explanation *e = r->e;
 	bool ok = true;
 
-	section(h, "rules", "Rules and their sources");
+	html_section(h, "rules", "Rules and their sources");
 	html_elem(h, "p", NULL,
 		  "Every check of the policy as its violations name it, with the comment "
 		  "written right above it (or above the keys that hold it) or at the end "
 		  "of its line: the policy's citation of its source.");
-	table(h, "Checks, their kinds, sources and places", cols, 5);
+	html_table(h, "Checks, their kinds, sources and places", cols, 5);
 	for (size_t i = 0; i < e->nhost_require && ok; i++) {
 		row_start(h, "host", NULL, i + 1, NULL, 0);
 		html_text(h, e->host_require[i].text);
@@ -762,7 +719,7 @@ write_rules(html *h, const report *r)
 		html_text(h, e->remedies[i].says);
 		ok = row_end(h, r, &e->remedies[i].at);
 	}
-	table_end(h);
+	html_table_end(h);
 	html_end(h);
 	return ok;
 }
@@ -780,7 +737,7 @@ write_table(html *h, const report *r)
 
 	if (!notes)
 		return false;
-	section(h, "kinds-fields", "Kinds \u00d7 fields");
+	html_section(h, "kinds-fields", "Kinds \u00d7 fields");
 	html_elem(h, "p", NULL,
 		  "match: equal on the VM's host and on the target; an operator: the "
 		  "target's value against the source's; [N]: not checked while note N "
@@ -789,15 +746,15 @@ write_table(html *h, const report *r)
 	html_elem(h, "caption", NULL, "What each kind of move checks of each field");
 	html_start(h, "thead", NULL);
 	html_start(h, "tr", NULL);
-	th(h, "col", "Field");
+	html_th(h, "col", "Field");
 	for (size_t k = 0; k < e->nkinds; k++)
-		th(h, "col", e->kinds[k].name);
+		html_th(h, "col", e->kinds[k].name);
 	html_end(h);
 	html_end(h);
 	html_start(h, "tbody", NULL);
 	for (size_t f = 0; f < e->nfields; f++) {
 		html_start(h, "tr", NULL);
-		th(h, "row", e->fields[f].name);
+		html_th(h, "row", e->fields[f].name);
 		for (size_t k = 0; k < e->nkinds; k++) {
 			const mc_explain_cell *c = &e->cells[k * e->nfields + f];
 			size_t note = 0;
@@ -815,7 +772,7 @@ write_table(html *h, const report *r)
 		}
 		html_end(h);
 	}
-	table_end(h);
+	html_table_end(h);
 	if (nnotes) {
 		html_start(h, "ul", NULL);
 		for (size_t i = 0; i < nnotes; i++) {
@@ -843,7 +800,7 @@ write_tests(html *h, const report *r)
 	static const char *const ccols[] = {"Check", "Exercised", "Written at"};
 	const mc_test_report *t = r->tests;
 
-	section(h, "tests", "Tests");
+	html_section(h, "tests", "Tests");
 	html_elem(h, "p", NULL, t->nfailed ? "Some tests fail." : "Every test passes.");
 	html_start(h, "p", NULL);
 	html_textf(h, "%zu tests: %zu passed, %zu failed", t->ntests,
@@ -853,7 +810,7 @@ write_tests(html *h, const report *r)
 	html_text(h, ".");
 	html_end(h);
 	if (t->ntests) {
-		table(h, "The policy's own tests, in file order", cols, 5);
+		html_table(h, "The policy's own tests, in file order", cols, 5);
 		for (size_t i = 0; i < t->ntests; i++) {
 			const mc_test_case *c = &t->tests[i];
 
@@ -862,13 +819,13 @@ write_tests(html *h, const report *r)
 			html_verdict(h, c->passed ? "ok" : c->error ? "warn" : "bad",
 				     c->passed ? "passed" : c->error ? "error" : "failed");
 			html_end(h);
-			th(h, "row", c->name);
+			html_th(h, "row", c->name);
 			td_at(h, &c->at);
-			td(h, c->passed ? "" : c->expected);
-			td(h, c->passed ? "" : c->actual);
+			html_td(h, c->passed ? "" : c->expected);
+			html_td(h, c->passed ? "" : c->actual);
 			html_end(h);
 		}
-		table_end(h);
+		html_table_end(h);
 	}
 	html_elem(h, "h3", NULL, "Coverage");
 	html_start(h, "p", NULL);
@@ -878,12 +835,12 @@ write_tests(html *h, const report *r)
 		html_end(h);
 		return;
 	}
-	table(h, "Every check, and whether a test exercises it", ccols, 3);
+	html_table(h, "Every check, and whether a test exercises it", ccols, 3);
 	for (size_t i = 0; i < t->ncoverage; i++) {
 		const mc_coverage_item *c = &t->coverage[i];
 
 		html_start(h, "tr", NULL);
-		th(h, "row", c->name);
+		html_th(h, "row", c->name);
 		html_start(h, "td", NULL);
 		html_verdict(h, c->exercised ? "ok" : "bad",
 			     c->exercised ? "exercised" : "not exercised");
@@ -891,7 +848,7 @@ write_tests(html *h, const report *r)
 		td_at(h, &c->at);
 		html_end(h);
 	}
-	table_end(h);
+	html_table_end(h);
 	html_end(h);
 }
 
@@ -906,7 +863,7 @@ write_lint(html *h, const report *r)
 	const lint_file *l = &r->lint;
 	size_t errors = 0, warnings = 0;
 
-	section(h, "lint", "Lint");
+	html_section(h, "lint", "Lint");
 	if (!l->nitems) {
 		html_elem(h, "p", NULL, "No findings.");
 		html_end(h);
@@ -919,7 +876,7 @@ write_lint(html *h, const report *r)
 	html_start(h, "p", NULL);
 	html_textf(h, "%zu errors, %zu warnings.", errors, warnings);
 	html_end(h);
-	table(h, "Findings, by file, line and column", cols, 4);
+	html_table(h, "Findings, by file, line and column", cols, 4);
 	for (size_t i = 0; i < l->nitems; i++) {
 		const mc_diag_item *it = l->items[i];
 
@@ -929,12 +886,12 @@ write_lint(html *h, const report *r)
 			     it->severity == MC_SEVERITY_ERROR ? "error"
 			     : it->severity == MC_SEVERITY_WARNING ? "warning" : "note");
 		html_end(h);
-		th(h, "row", report_lint_id(it));
+		html_th(h, "row", report_lint_id(it));
 		td_at(h, &it->at);
-		td(h, it->message);
+		html_td(h, it->message);
 		html_end(h);
 	}
-	table_end(h);
+	html_table_end(h);
 	html_end(h);
 }
 
@@ -992,7 +949,7 @@ write_impact(html *h, const report *r)
 	const mc_diff_result *d = r->diff;
 	size_t shown;
 
-	section(h, "impact", "Fleet impact");
+	html_section(h, "impact", "Fleet impact");
 	if (!d) {
 		html_elem(h, "p", NULL,
 			  "Not requested: with --against OLD and -i INVENTORY, this section "
@@ -1013,33 +970,33 @@ write_impact(html *h, const report *r)
 	html_textf(h, "%zu moves compared (every VM to every host but its own); "
 		   "%zu change.", d->moves, d->nchanges);
 	html_end(h);
-	table(h, "Changed moves per kind (the new policy's kind, else the old one's)",
+	html_table(h, "Changed moves per kind (the new policy's kind, else the old one's)",
 	      tcols, 5);
 	for (size_t i = 0; i < d->ntallies; i++) {
 		const mc_diff_tally *t = &d->tallies[i];
 
 		html_start(h, "tr", NULL);
-		th(h, "row", t->kind);
+		html_th(h, "row", t->kind);
 		count_cell(h, t->now_refused);
 		count_cell(h, t->now_allowed);
 		count_cell(h, t->rating_changed);
 		count_cell(h, t->other);
 		html_end(h);
 	}
-	table_end(h);
+	html_table_end(h);
 	if (!d->nchanges) {
 		html_end(h);
 		return;
 	}
 	shown = d->nchanges < REPORT_MAX_CHANGES ? d->nchanges : REPORT_MAX_CHANGES;
-	table(h, "Every changed move, by VM then host, in inventory order", ccols, 7);
+	html_table(h, "Every changed move, by VM then host, in inventory order", ccols, 7);
 	for (size_t i = 0; i < shown; i++) {
 		const mc_diff_change *c = &d->changes[i];
 		const mc_diff_move *m = c->move;
 
 		html_start(h, "tr", NULL);
-		th(h, "row", c->vm);
-		td(h, c->host);
+		html_th(h, "row", c->vm);
+		html_td(h, c->host);
 		html_start(h, "td", NULL);
 		html_text(h, m->before.kind ? m->before.kind : "(none)");
 		html_text(h, " \u2192 ");
@@ -1055,7 +1012,7 @@ write_impact(html *h, const report *r)
 		html_end(h);
 		html_end(h);
 	}
-	table_end(h);
+	html_table_end(h);
 	if (shown < d->nchanges) {
 		html_start(h, "p", NULL);
 		html_textf(h, "%zu more changed moves are not listed here; "
@@ -1108,10 +1065,10 @@ write_report(const report *r, size_t *len)
  * The command
  */
 
-enum { OPT_AGAINST = 256 };
+enum { OPT_AGAINST = 256, OPT_HOST };
 
 /* What `report` reports on: its first argument. */
-const char *const cli_report_subjects[] = {"policy", NULL};
+const char *const cli_report_subjects[] = {"policy", "fleet", NULL};
 
 static const cli_opt report_opts[] = {
 	{0, NULL, NULL, "policy POLICY", NULL, 0, NULL},
@@ -1122,9 +1079,17 @@ static const cli_opt report_opts[] = {
 	 "migcheck diff OLD POLICY); needs -i",
 	 CLI_OPT_VALUE, NULL},
 	{'i', "inventory", "FILE", NULL,
-	 "an inventory file for --against; repeat\n"
-	 "to merge several",
+	 "an inventory file for --against, or the\n"
+	 "fleet of report fleet; repeat to merge\n"
+	 "several",
 	 CLI_OPT_VALUE | CLI_OPT_MANY, NULL},
+	{'p', "policy", "FILE", "| fleet -p POLICY -i INVENTORY... [--host HOST]",
+	 "report fleet: the policy of the fleet",
+	 CLI_OPT_VALUE | CLI_OPT_BREAK, NULL},
+	{OPT_HOST, "host", "HOST", NULL,
+	 "report fleet: the evacuation plan of HOST\n"
+	 "(as plan --assign --host HOST)",
+	 CLI_OPT_VALUE, NULL},
 	{'o', "output", "FILE", "-o FILE.html",
 	 "write the report to FILE (required): a\n"
 	 "regular file, replaced whole, or left as it\n"
@@ -1147,7 +1112,15 @@ const cli_spec cli_report_spec = {
 	"its place; the table of kinds x fields; the policy's tests and their\n"
 	"coverage; its lint findings; and with --against OLD -i INVENTORY, the\n"
 	"moves of the fleet now refused and now allowed, per kind\n"
-	"(docs/report.md).\n",
+	"(docs/report.md).\n"
+	"\n"
+	"report fleet writes one self-contained HTML file about the fleet of\n"
+	"the inventories under POLICY for its admins: a summary; per kind, the\n"
+	"compatibility classes as a graph of the transitively reduced matrix\n"
+	"and a table of its moves; a heat map of the moves between hosts (or\n"
+	"classes, past 40 hosts); each cluster's baseline; the VMs no host can\n"
+	"take and why; and with --host HOST, the moves that empty HOST in\n"
+	"order, and the VMs that stay.\n",
 	"Exit status: 0 when the report is written (whatever its tests and\n"
 	"findings say); 2 on bad usage or bad input.\n",
 	true,
@@ -1158,6 +1131,30 @@ void
 cli_report_help(FILE *out)
 {
 	cli_help(out, &cli_report_spec);
+}
+
+/* The arguments of report fleet, once the options are read. */
+static int
+fleet_args(report *r, char **args, size_t nargs)
+{
+	r->fleet_report = true;
+	if (nargs > 1)
+		return cli_usage("report", "unexpected argument '%s': report fleet "
+				 "takes -p POLICY -i INVENTORY...", args[1]);
+	if (r->against)
+		return cli_usage("report", "--against is for report policy");
+	if (!r->fleet_policy)
+		return cli_usage("report", "name the fleet's policy: report fleet "
+				 "-p POLICY -i INVENTORY...");
+	if (!r->ninv)
+		return cli_usage("report", "name the fleet's inventory: report fleet "
+				 "-p POLICY -i INVENTORY...");
+	if (!r->sh.output)
+		return cli_usage("report", "name the HTML file to write with -o FILE");
+	if (cli_is_stdin(r->sh.output))
+		return cli_usage("report", "the report is written to a file, not to "
+				 "standard output (-o -)");
+	return CLI_YES;
 }
 
 /* The arguments and options; CLI_YES, or the status of a usage error or
@@ -1183,6 +1180,12 @@ report_args(report *r, int argc, char **argv, bool *done)
 		case OPT_AGAINST:
 			r->against = arg;
 			break;
+		case 'p':
+			r->fleet_policy = arg;
+			break;
+		case OPT_HOST:
+			r->host = arg;
+			break;
 		}
 	}
 	if (c != CLI_OPT_END) {
@@ -1192,10 +1195,16 @@ report_args(report *r, int argc, char **argv, bool *done)
 	for (; optind < argc && nargs < 3; optind++)
 		args[nargs++] = argv[optind];
 	if (!nargs)
-		return cli_usage("report", "name what to report on: policy POLICY");
+		return cli_usage("report", "name what to report on: policy POLICY, "
+				 "or fleet -p POLICY -i INVENTORY...");
+	if (strcmp(args[0], "fleet") == 0)
+		return fleet_args(r, args, nargs);
 	if (strcmp(args[0], "policy") != 0)
-		return cli_usage("report", "unknown report '%s': the report is 'policy'",
-				 args[0]);
+		return cli_usage("report", "unknown report '%s': the reports are "
+				 "'policy' and 'fleet'", args[0]);
+	if (r->fleet_policy || r->host)
+		return cli_usage("report", "%s is for report fleet",
+				 r->host ? "--host" : "-p");
 	if (nargs < 2)
 		return cli_usage("report", "name the policy file: report policy POLICY");
 	if (nargs > 2)
@@ -1273,10 +1282,17 @@ cli_report(int argc, char **argv)
 	if ((status = report_args(&r, argc, argv, &done)) != CLI_YES || done)
 		goto out;
 	status = CLI_ERROR;
-	if (made_at(r.made, sizeof(r.made)) != CLI_YES ||
-	    report_gather(&r) != CLI_YES)
+	if (made_at(r.made, sizeof(r.made)) != CLI_YES)
 		goto out;
-	if (!(text = write_report(&r, &len))) {
+	if (r.fleet_report) {
+		report_fleet_req fq = {r.fleet_policy, r.inventories, r.ninv, r.host,
+				       &r.sh.limits, r.made};
+
+		if (report_fleet(&fq, &text, &len) != CLI_YES)
+			goto out;
+	} else if (report_gather(&r) != CLI_YES) {
+		goto out;
+	} else if (!(text = write_report(&r, &len))) {
 		status = cli_fail(MC_ENOMEM, NULL);
 		goto out;
 	}

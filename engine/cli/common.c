@@ -1157,3 +1157,20 @@ cli_location(FILE *out, const mc_location *at)
 	if (at->file)
 		cli_printf(out, "%s:%u:%u", at->file, at->line, at->column);
 }
+
+/* Is value i the same in every class of k? (Every class of a kind lists the
+ * same values in the same order.) */
+bool
+cli_matrix_shared(const mc_matrix_kind *k, size_t i)
+{
+	const mc_value *a = &k->classes[0].values[i].value;
+
+	for (size_t c = 1; c < k->nclasses; c++) {
+		const mc_value *b = &k->classes[c].values[i].value;
+
+		if (a->type != b->type ||
+		    (a->text && b->text && strcmp(a->text, b->text) != 0))
+			return false;
+	}
+	return true;
+}

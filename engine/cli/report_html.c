@@ -146,6 +146,50 @@ html_verdict(html *h, const char *cls, const char *word)
 	html_end(h);
 }
 
+void
+html_section(html *h, const char *id, const char *title)
+{
+	html_start(h, "section", NULL);
+	html_attr(h, "id", id);
+	html_elem(h, "h2", NULL, title);
+}
+
+void
+html_th(html *h, const char *scope, const char *text)
+{
+	html_start(h, "th", NULL);
+	html_attr(h, "scope", scope);
+	html_text(h, text);
+	html_end(h);
+}
+
+void
+html_td(html *h, const char *text)
+{
+	html_elem(h, "td", NULL, text);
+}
+
+void
+html_table(html *h, const char *caption, const char *const *cols, size_t n)
+{
+	html_start(h, "table", NULL);
+	html_elem(h, "caption", NULL, caption);
+	html_start(h, "thead", NULL);
+	html_start(h, "tr", NULL);
+	for (size_t i = 0; i < n; i++)
+		html_th(h, "col", cols[i]);
+	html_end(h);
+	html_end(h);
+	html_start(h, "tbody", NULL);
+}
+
+void
+html_table_end(html *h)
+{
+	html_end(h);  /* tbody */
+	html_end(h);  /* table */
+}
+
 char *
 html_close(html *h, size_t *len)
 {

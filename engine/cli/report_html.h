@@ -55,6 +55,18 @@ void html_location(html *h, const mc_location *at);
  * class gives the colour ("ok" ✓, "bad" ✗, "warn" !, "none" –). */
 void html_verdict(html *h, const char *cls, const char *word);
 
+/* <section id="id"> and its <h2>title</h2>; html_end() closes it. */
+void html_section(html *h, const char *id, const char *title);
+
+/* <th scope="scope">text</th>, <td>text</td> */
+void html_th(html *h, const char *scope, const char *text);
+void html_td(html *h, const char *text);
+
+/* A table's start: its caption, its head row of n columns, and <tbody>;
+ * html_table_end() closes the body and the table. */
+void html_table(html *h, const char *caption, const char *const *cols, size_t n);
+void html_table_end(html *h);
+
 /* Ends every open element and the document; returns it (malloc'd, its
  * length in *len), or NULL when anything failed. Frees h either way. */
 char *html_close(html *h, size_t *len);

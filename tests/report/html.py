@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Reads the HTML of `migcheck report policy` as XML (it is XHTML-compatible),
-for tests/report/run.sh:
+"""Reads the HTML of `migcheck report policy` and `report fleet` as XML (it is
+XHTML-compatible), for tests/report/run.sh:
 
     html.py text FILE              the text of each section, by its id
     html.py check FILE             well-formed, and the shape docs/report.md gives
+    html.py fleetcheck FILE        the same for a fleet report
+    html.py edges FILE DOT         the graphs' moves equal `matrix --format dot`'s
+    html.py heat FILE MATRIX.json  the heat map agrees with `matrix --format json`
+    html.py evac FILE ASSIGN.json  the evacuation equals `plan --assign --format json`
     html.py diff FILE DIFF.json    the fleet impact equals `diff --format json`
     html.py coverage FILE TEST.json  the coverage equals `test --coverage --format json`
 
@@ -16,13 +20,16 @@ import sys
 import xml.etree.ElementTree as ET
 
 NS = '{http://www.w3.org/1999/xhtml}'
+SVG = '{http://www.w3.org/2000/svg}'
 BLOCKS = {'h1', 'h2', 'h3', 'p', 'li', 'caption', 'dt', 'dd', 'tr', 'ul', 'ol',
-          'table', 'thead', 'tbody', 'dl', 'section', 'header', 'main'}
+          'table', 'thead', 'tbody', 'dl', 'section', 'header', 'main',
+          'title', 'desc', 'text'}
 SECTIONS = ['summary', 'words', 'rules', 'kinds-fields', 'tests', 'lint', 'impact']
+FLEET_SECTIONS = ['summary', 'classes', 'heat', 'baselines', 'unplaced', 'evacuation']
 
 
 def local(tag):
-    return tag[len(NS):] if tag.startswith(NS) else tag
+    return tag.split('}')[-1]
 
 
 def norm(s):
@@ -92,7 +99,7 @@ def cmd_text(path):
             print(line)
 
 
-def cmd_check(path):
+def cmd_check(path, want_sections=SECTIONS):
     data, root = load(path)
     if not data.startswith(b'<!DOCTYPE html>\n'):
         fail(path + ': does not start with <!DOCTYPE html>')
@@ -117,8 +124,8 @@ def cmd_check(path):
     if root.find('.//' + NS + 'header') is None or root.find('.//' + NS + 'main') is None:
         fail(path + ': no <header> or <main>')
     got = [s.get('id') for s in root.iter(NS + 'section')]
-    if got != SECTIONS:
-        fail(path + ': sections %s, expected %s' % (got, SECTIONS))
+    if got != want_sections:
+        fail(path + ': sections %s, expected %s' % (got, want_sections))
     for s in root.iter(NS + 'section'):
         h2 = s.find(NS + 'h2')
         if h2 is None or not norm(''.join(h2.itertext())):
@@ -186,9 +193,121 @@ def cmd_coverage(path, jpath):
         fail('tests: report %s, test %s' % (got, want))
 
 
+def cmd_fleetcheck(path):
+    cmd_check(path, FLEET_SECTIONS)
+    _, root = load(path)
+    for svg in root.iter(SVG + 'svg'):
+        for t in ('title', 'desc'):
+            e = svg.find(SVG + t)
+            if e is None or not norm(''.join(e.itertext())):
+                fail(path + ': an <svg> without a <%s>' % t)
+    for td in sections(root)['heat'].iter(NS + 'td'):
+        for span in td.iter(NS + 'span'):
+            if span.get('class') in ('ok', 'bad') and not norm(''.join(span.itertext()))[1:]:
+                fail(path + ': a heat map mark without its letter')
+
+
+def fleet_kinds(root):
+    """Per kind (in order): the moves drawn in the SVG and those listed in
+    the table under it, each a set of (from, to, 'one'|'both')."""
+    s = sections(root)['classes']
+    drawn = []
+    for svg in s.iter(SVG + 'svg'):
+        drawn.append({(ln.get('data-from'), ln.get('data-to'), ln.get('data-ways'))
+                      for ln in svg.iter(SVG + 'line')})
+    listed = []
+    for t in s.iter(NS + 'table'):
+        if t.get('class') != 'moves':
+            continue
+        rows = set()
+        for tr in t.find(NS + 'tbody'):
+            cells = [norm(''.join(c.itertext())) for c in tr]
+            if cells[0] != 'none':
+                rows.add((cells[0], cells[1], cells[2].split()[0]))
+        listed.append(rows)
+    return drawn, listed
+
+
+def cmd_edges(path, dot):
+    _, root = load(path)
+    drawn, listed = fleet_kinds(root)
+    want = {}
+    with open(dot) as f:
+        for line in f:
+            m = re.match(r'\s*k(\d+)_c(\d+) -> k\d+_c(\d+)( \[dir=both\])?;', line)
+            if m:
+                want.setdefault(int(m.group(1)), set()).add(
+                    ('C' + m.group(2), 'C' + m.group(3), 'both' if m.group(4) else 'one'))
+    want = [want.get(k, set()) for k in range(len(listed))]
+    if drawn != want:
+        fail('the SVG graphs\' moves %s, matrix --format dot %s' % (drawn, want))
+    if listed != want:
+        fail('the tables of moves %s, matrix --format dot %s' % (listed, want))
+
+
+def cmd_heat(path, jpath):
+    _, root = load(path)
+    with open(jpath) as f:
+        d = json.load(f)
+    kinds = d['kinds']
+    t = sections(root)['heat'].find(NS + 'table')
+    head = [norm(''.join(c.itertext())) for c in t.find(NS + 'thead').find(NS + 'tr')][1:]
+    hosts = sorted({h for c in kinds[0]['classes'] for h in c['hosts']})
+    if sorted(head) != hosts:
+        fail('heat map: hosts %s, matrix %s' % (head, hosts))
+    allowed = []
+    for k in kinds:
+        of = {h: c['id'] for c in k['classes'] for h in c['hosts']}
+        ex = {c['id']: c.get('exchange', len(c['hosts']) < 2) for c in k['classes']}
+        moves = set()
+        for e in k['edges']:
+            moves.add((e['from'], e['to']))
+            if e['both_ways']:
+                moves.add((e['to'], e['from']))
+        allowed.append((of, ex, moves))
+    n = 0
+    for tr in t.find(NS + 'tbody'):
+        cells = list(tr)
+        src = norm(''.join(cells[0].itertext()))
+        for dst, td in zip(head, cells[1:]):
+            marks = [sp for sp in td.iter(NS + 'span')]
+            if src == dst:
+                continue
+            if len(marks) != len(kinds):
+                fail('heat map %s -> %s: %d marks, %d kinds' % (src, dst, len(marks), len(kinds)))
+            for (of, ex, moves), sp in zip(allowed, marks):
+                a, b = of[src], of[dst]
+                want = ex[a] if a == b else (a, b) in moves
+                got = sp.get('class') == 'ok' and norm(''.join(sp.itertext())).startswith('\u2713')
+                if got != want:
+                    fail('heat map %s -> %s (%s): report %s, matrix %s'
+                         % (src, dst, sp.get('title'), got, want))
+                n += 1
+    if n != len(hosts) * (len(hosts) - 1) * len(kinds):
+        fail('heat map: %d marks checked' % n)
+
+
+def cmd_evac(path, jpath):
+    _, root = load(path)
+    with open(jpath) as f:
+        d = json.load(f)
+    s = sections(root)['evacuation']
+    want = [[str(m['order']), m['vm'], m['from'], m['to'], m.get('cluster') or '-',
+             '%g' % m['rating']] for m in d['moves']]
+    got = [r[:5] + [r[5].split()[-1]] for r in table(s, 'Moves, in the order') or []]
+    if got != want:
+        fail('evacuation moves: report %s, plan --assign %s' % (got, want))
+    want = [[u['vm'], u['state'], u.get('kind') or '(none)', str(u['compatible_hosts']),
+             str(u['full_hosts']), u['why']] for u in d['unplaced']]
+    got = table(s, 'VMs that stay') or []
+    if got != want:
+        fail('evacuation, VMs that stay: report %s, plan --assign %s' % (got, want))
+
+
 def main(argv):
     cmds = {'text': cmd_text, 'check': cmd_check, 'diff': cmd_diff,
-            'coverage': cmd_coverage}
+            'coverage': cmd_coverage, 'fleetcheck': cmd_fleetcheck,
+            'edges': cmd_edges, 'heat': cmd_heat, 'evac': cmd_evac}
     if len(argv) < 3 or argv[1] not in cmds:
         print(__doc__)
         return 2
