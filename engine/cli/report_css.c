@@ -27,6 +27,7 @@ const char report_html_css[] =
 	".warn{color:#6b4e00;font-weight:bold}"
 	"table.heat{width:auto;font-size:.8em}table.heat td{white-space:nowrap}"
 	"div.graph{overflow-x:auto;margin:.5em 0}svg.graph{display:block}"
+	"div.wide{overflow-x:auto}"
 	"@page{size:A4;margin:18mm 15mm}"
 	"@media print{"
 	"body{max-width:none;padding:0;font-size:10pt;color:#000}"
@@ -34,4 +35,5 @@ const char report_html_css[] =
 	".ok,.bad,.warn,.none{color:#000}thead th{background:none}"
 	"table{page-break-inside:auto}tr{page-break-inside:avoid}"
 	"div.graph{overflow:visible}svg.graph{max-width:100%;height:auto}"
+	"div.wide{overflow:visible}"
 	"}";

@@ -864,6 +864,7 @@ heat_hosts(html *h, const fleet_report *r)
 	for (size_t k = 0; ok && k < m->nkinds; k++)
 		ok = (bits[k] = move_bits(&m->kinds[k])) != NULL;
 	if (ok) {
+		html_start(h, "div", "wide");
 		html_start(h, "table", "heat");
 		html_elem(h, "caption", NULL,
 			  "Moves between hosts: a row is the VM's host, a column the target");
@@ -899,6 +900,7 @@ heat_hosts(html *h, const fleet_report *r)
 			html_end(h);
 		}
 		html_table_end(h);
+		html_end(h);  /* div.wide */
 	}
 	for (size_t k = 0; bits && k < m->nkinds; k++)
 		free(bits[k]);
@@ -927,6 +929,7 @@ heat_classes(html *h, const fleet_report *r)
 		}
 		if (!(bits = move_bits(mk)))
 			return false;
+		html_start(h, "div", "wide");
 		html_start(h, "table", "heat");
 		snprintf(cap, sizeof(cap), "Kind %s: moves between classes (a row is "
 			 "the VM's host's class, a column the target's)", mk->kind);
@@ -959,6 +962,7 @@ heat_classes(html *h, const fleet_report *r)
 			html_end(h);
 		}
 		html_table_end(h);
+		html_end(h);  /* div.wide */
 		free(bits);
 	}
 	return true;

@@ -250,7 +250,7 @@ def cmd_heat(path, jpath):
     with open(jpath) as f:
         d = json.load(f)
     kinds = d['kinds']
-    t = sections(root)['heat'].find(NS + 'table')
+    t = sections(root)['heat'].find('.//' + NS + 'table')
     head = [norm(''.join(c.itertext())) for c in t.find(NS + 'thead').find(NS + 'tr')][1:]
     hosts = sorted({h for c in kinds[0]['classes'] for h in c['hosts']})
     if sorted(head) != hosts:

@@ -66,6 +66,7 @@ def load_html_py():
 
 
 POLICY_SECTIONS = load_html_py().SECTIONS
+FLEET_SECTIONS = load_html_py().FLEET_SECTIONS
 
 
 def reports():
@@ -80,6 +81,13 @@ def reports():
                 ['policy', 'policies/scvmm-2008-r2.yaml',
                  '--against', 'policies/scvmm-2008.yaml', '-i', 'examples/fleet.yaml'],
                 POLICY_SECTIONS, True))
+    for f in sorted(os.listdir('examples')):
+        if f.endswith('.yaml'):
+            out.append(('fleet-' + f[:-5], ['fleet', '-p', 'policies/hyperv.yaml',
+                                            '-i', 'examples/' + f], FLEET_SECTIONS, False))
+    out.append(('fleet-evacuation', ['fleet', '-p', 'policies/scvmm-2008.yaml', '-i',
+                                     'examples/fleet.yaml', '--host', 'hv-west-01'],
+                FLEET_SECTIONS, False))
     return out
 
 
