@@ -303,6 +303,10 @@ void cli_rating(char *buf, size_t size, unsigned halves);
  * such values once, above the classes; report fleet likewise.) */
 bool cli_matrix_shared(const mc_matrix_kind *k, size_t i);
 
+/* A class's value as matrix's text and report fleet write it after its
+ * name: "(none)", a set by its size ("(96)", in num), the rest as it is. */
+const char *cli_matrix_value(const mc_matrix_value *v, char num[32]);
+
 /* Writes FILE:LINE:COL (nothing for a location without a file). */
 void cli_location(FILE *out, const mc_location *at);
 

@@ -19,12 +19,9 @@
 static void
 short_value(FILE *out, const mc_matrix_value *v)
 {
-	if (v->value.type == MC_VALUE_NONE)
-		cli_printf(out, "%s (none)", v->name);
-	else if (v->value.type == MC_VALUE_SET)
-		cli_printf(out, "%s (%zu)", v->name, v->value.count);
-	else
-		cli_printf(out, "%s %s", v->name, v->value.text);
+	char num[32];
+
+	cli_printf(out, "%s %s", v->name, cli_matrix_value(v, num));
 }
 
 /* Values every class shares are written once, above the classes; under

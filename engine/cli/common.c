@@ -1158,6 +1158,17 @@ cli_location(FILE *out, const mc_location *at)
 		cli_printf(out, "%s:%u:%u", at->file, at->line, at->column);
 }
 
+const char *
+cli_matrix_value(const mc_matrix_value *v, char num[32])
+{
+	if (v->value.type == MC_VALUE_NONE)
+		return "(none)";
+	if (v->value.type != MC_VALUE_SET)
+		return v->value.text;
+	snprintf(num, 32, "(%zu)", v->value.count);
+	return num;
+}
+
 /* Is value i the same in every class of k? (Every class of a kind lists the
  * same values in the same order.) */
 bool

@@ -282,12 +282,9 @@ write_summary(html *h, const fleet_report *r)
 static void
 value_label(char *buf, size_t size, const mc_matrix_value *v)
 {
-	if (v->value.type == MC_VALUE_NONE)
-		snprintf(buf, size, "%s (none)", v->name);
-	else if (v->value.type == MC_VALUE_SET)
-		snprintf(buf, size, "%s (%zu)", v->name, v->value.count);
-	else
-		snprintf(buf, size, "%s %s", v->name, v->value.text);
+	char num[32];
+
+	snprintf(buf, size, "%s %s", v->name, cli_matrix_value(v, num));
 	if (strlen(buf) > LABEL_MAX)
 		strcpy(buf + LABEL_MAX - 3, "...");
 }

@@ -72,13 +72,32 @@ order_hosts(builder *b)
 	return b->nomem ? -1 : 0;
 }
 
-/* A host path's value as a public value: scalars only. */
+/* A host path's value as a public value: a scalar as it is, a list of
+ * scalars as a set (its members sorted, as a set field's), anything else
+ * none. */
 static mc_value
-scalar_value(builder *b, const mc_node *n)
+path_value(builder *b, const mc_node *n)
 {
+	static const mc_field set = {.type = MC_FT_SET};
 	mc_value v;
 
 	memset(&v, 0, sizeof(v));
+	if (n && n->kind == MC_NODE_SEQ) {
+		const char **items = mc_arena_calloc(&b->work, n->len + 1, sizeof(*items));
+		mc_fval fv = {.status = MC_FV_OK, .node = n, .items = items, .count = n->len};
+
+		if (!items) {
+			b->nomem = true;
+			return v;
+		}
+		for (size_t i = 0; i < n->len; i++) {
+			if (n->u.items[i]->kind != MC_NODE_SCALAR)
+				return v;
+			items[i] = n->u.items[i]->u.text;
+		}
+		return mc_keep_fval(mc_owned_arena(b->res), &b->nomem, &b->buf, NULL,
+				    &set, &fv);
+	}
 	if (!n || n->kind != MC_NODE_SCALAR || n->type == MC_SCALAR_NULL)
 		return v;
 	v.text = mc_keep(mc_owned_arena(b->res), &b->nomem, n->u.text);
@@ -119,7 +138,7 @@ class_values(builder *b, mc_matrix_class *mc, size_t host, const mc_reads *r,
 			continue;
 		v[n].name = mc_keep(mc_owned_arena(b->res), &b->nomem,
 				    b->p->host_paths.paths[i].text);
-		v[n].value = scalar_value(b, vals[i]);
+		v[n].value = path_value(b, vals[i]);
 		n++;
 	}
 	mc->values = v;

@@ -570,7 +570,9 @@ typedef struct mc_matrix_request {
 typedef struct mc_matrix_value {
 	const char *name;      /* the field's name, or the path ("status.agent") */
 	bool field;
-	mc_value value;        /* MC_VALUE_NONE when missing or malformed */
+	mc_value value;        /* MC_VALUE_NONE when missing or malformed;
+	                          a path's list of scalars is a set, a
+	                          mapping or a list of them none */
 } mc_matrix_value;
 
 typedef struct mc_matrix_class {
