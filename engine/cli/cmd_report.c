@@ -626,7 +626,7 @@ row_start(html *h, const char *prefix, const char *name, size_t n,
 	html_start(h, "td", NULL);
 	text_list(h, kinds, nkinds, "every kind");
 	html_end(h);
-	html_start(h, "td", NULL);
+	html_start(h, "td", "what");
 }
 
 /* Ends the row row_start() began: its source (the comment beside it) and

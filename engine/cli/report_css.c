@@ -17,6 +17,9 @@ const char report_html_css[] =
 	"caption{text-align:left;font-weight:bold;padding:.3em 0}"
 	"th,td{border:1px solid #999;padding:.2em .4em;text-align:left;vertical-align:top}"
 	"thead th{background:#eee}"
+	/* code, a check and its source in a cell may break anywhere (a path, a
+	 * pattern, a URL): no table is wider than an 800 px window */
+	"td code,td.what,td.cite{overflow-wrap:anywhere}"
 	"code,.digest{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}"
 	".digest{word-break:break-all}"
 	"dl.summary{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}"
