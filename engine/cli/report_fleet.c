@@ -11,13 +11,16 @@
  * and mc_matrix_reduce (matrix), mc_plan (plan), mc_baseline (baseline)
  * and mc_assignment_make (plan --assign).
  */
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "report_fleet.h"
 #include "report_html.h"
+#include "report_layout.h"
 
 /* Up to this many hosts, the heat map is hosts x hosts; above, classes x
  * classes per kind. */
@@ -32,12 +35,13 @@
 #define NODE_VALUES 6
 #define LABEL_MAX 40
 
-/* The drawing, in SVG user units: node size, gaps between layers and
- * between nodes of a layer, margin, line height. */
+/* A kind of more classes than this gets no graph (its table of moves
+ * stays): a drawing of hundreds of boxes is no page anyone reads. */
+#define GRAPH_MAX_CLASSES 100
+
+/* A class's box, in SVG user units: its width and the height of a line
+ * of its text (report_layout.c spaces the boxes). */
 #define NODE_W 260
-#define GAP_X 90
-#define GAP_Y 24
-#define MARGIN 12
 #define LINE_H 16
 
 typedef struct host_ix {
@@ -289,191 +293,6 @@ value_label(char *buf, size_t size, const mc_matrix_value *v)
 		strcpy(buf + LABEL_MAX - 3, "...");
 }
 
-/* The layered layout of a kind's classes (docs/report.md): the strongly
- * connected groups of the reduced moves (Tarjan), each class's layer the
- * longest path to it over those groups, then the classes of each layer in
- * the order of the mean place of their neighbours in earlier layers
- * (barycenter, twice). */
-typedef struct layout {
-	size_t n;
-	const mc_matrix_edge *e;
-	size_t ne;
-	size_t *first, *adj;    /* out-neighbours, CSR */
-	size_t *nfirst, *nadj;  /* neighbours either way, CSR */
-	size_t *idx, *low, *comp, *stack, ncomp, nstack, counter;
-	bool *on;
-	size_t *layer, *rank, nlayers, maxrank;
-	double *key;
-	size_t *tmp;
-} layout;
-
-static void
-strong(layout *L, size_t v)
-{
-	L->idx[v] = L->low[v] = ++L->counter;
-	L->stack[L->nstack++] = v;
-	L->on[v] = true;
-	for (size_t a = L->first[v]; a < L->first[v + 1]; a++) {
-		size_t w = L->adj[a];
-
-		if (!L->idx[w]) {
-			strong(L, w);
-			if (L->low[w] < L->low[v])
-				L->low[v] = L->low[w];
-		} else if (L->on[w] && L->idx[w] < L->low[v]) {
-			L->low[v] = L->idx[w];
-		}
-	}
-	if (L->low[v] == L->idx[v]) {
-		size_t w;
-
-		do {
-			w = L->stack[--L->nstack];
-			L->on[w] = false;
-			L->comp[w] = L->ncomp;
-		} while (w != v);
-		L->ncomp++;
-	}
-}
-
-static const layout *sort_ctx;
-
-static int
-by_key(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	double kx = sort_ctx->key[x], ky = sort_ctx->key[y];
-
-	if (kx != ky)
-		return kx < ky ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
-static void
-layout_free(layout *L)
-{
-	free(L->first);
-	free(L->adj);
-	free(L->nfirst);
-	free(L->nadj);
-	free(L->idx);
-	free(L->low);
-	free(L->comp);
-	free(L->stack);
-	free(L->on);
-	free(L->layer);
-	free(L->rank);
-	free(L->key);
-	free(L->tmp);
-}
-
-/* False when memory runs out. */
-static bool
-layout_make(layout *L, size_t n, const mc_matrix_edge *e, size_t ne)
-{
-	size_t m = n + 1, *clayer;
-
-	memset(L, 0, sizeof(*L));
-	L->n = n;
-	L->e = e;
-	L->ne = ne;
-	if (!(L->first = calloc(m + 1, sizeof(size_t))) ||
-	    !(L->adj = calloc(ne + 1, sizeof(size_t))) ||
-	    !(L->nfirst = calloc(m + 1, sizeof(size_t))) ||
-	    !(L->nadj = calloc(2 * ne + 1, sizeof(size_t))) ||
-	    !(L->idx = calloc(m, sizeof(size_t))) ||
-	    !(L->low = calloc(m, sizeof(size_t))) ||
-	    !(L->comp = calloc(m, sizeof(size_t))) ||
-	    !(L->stack = calloc(m, sizeof(size_t))) ||
-	    !(L->on = calloc(m, sizeof(bool))) ||
-	    !(L->layer = calloc(m, sizeof(size_t))) ||
-	    !(L->rank = calloc(m, sizeof(size_t))) ||
-	    !(L->key = calloc(m, sizeof(double))) ||
-	    !(L->tmp = calloc(m, sizeof(size_t))))
-		return false;
-	for (size_t i = 0; i < ne; i++)
-		L->first[e[i].from + 1]++;
-	for (size_t v = 0; v < n; v++)
-		L->first[v + 1] += L->first[v];
-	for (size_t i = 0; i < ne; i++)
-		L->adj[L->tmp[e[i].from]++ + L->first[e[i].from]] = e[i].to;
-	for (size_t i = 0; i < ne; i++) {
-		L->nfirst[e[i].from + 1]++;
-		L->nfirst[e[i].to + 1]++;
-	}
-	for (size_t v = 0; v < n; v++) {
-		L->nfirst[v + 1] += L->nfirst[v];
-		L->tmp[v] = 0;
-	}
-	for (size_t i = 0; i < ne; i++) {
-		L->nadj[L->nfirst[e[i].from] + L->tmp[e[i].from]++] = e[i].to;
-		L->nadj[L->nfirst[e[i].to] + L->tmp[e[i].to]++] = e[i].from;
-	}
-	for (size_t v = 0; v < n; v++) {
-		if (!L->idx[v])
-			strong(L, v);
-	}
-	/* Tarjan numbers a group after every group it reaches: the higher
-	 * numbers come first in a topological order. */
-	if (!(clayer = calloc(L->ncomp + 1, sizeof(size_t))))
-		return false;
-	for (size_t c = L->ncomp; c-- > 0;) {
-		for (size_t v = 0; v < n; v++) {
-			if (L->comp[v] != c)
-				continue;
-			for (size_t a = L->first[v]; a < L->first[v + 1]; a++) {
-				size_t w = L->adj[a];
-
-				if (L->comp[w] != c && clayer[L->comp[w]] < clayer[c] + 1)
-					clayer[L->comp[w]] = clayer[c] + 1;
-			}
-		}
-	}
-	for (size_t v = 0; v < n; v++) {
-		L->layer[v] = clayer[L->comp[v]];
-		if (L->layer[v] + 1 > L->nlayers)
-			L->nlayers = L->layer[v] + 1;
-	}
-	free(clayer);
-	/* Pass 0 orders each layer by class (largest first); pass 1 by the
-	 * neighbours in earlier layers, left to right; pass 2 by those in
-	 * later layers, right to left (what orders layer 0); pass 3 as pass
-	 * 1 again. A class without moves goes below the others of its layer. */
-	for (size_t pass = 0; pass < 4; pass++) {
-		for (size_t s = 0; s < L->nlayers; s++) {
-			size_t l = pass == 2 ? L->nlayers - 1 - s : s, k = 0;
-
-			for (size_t v = 0; v < n; v++) {
-				size_t sum = 0, cnt = 0, deg = 0;
-
-				if (L->layer[v] != l)
-					continue;
-				L->tmp[k++] = v;
-				for (size_t a = L->nfirst[v]; a < L->nfirst[v + 1]; a++) {
-					size_t u = L->nadj[a];
-
-					deg++;
-					if (pass == 2 ? L->layer[u] > l : L->layer[u] < l) {
-						sum += L->rank[u];
-						cnt++;
-					}
-				}
-				L->key[v] = !deg ? (double)(n + v)
-					  : !pass ? (double)v
-					  : cnt ? (double)sum / (double)cnt : (double)L->rank[v];
-			}
-			sort_ctx = L;
-			qsort(L->tmp, k, sizeof(size_t), by_key);
-			for (size_t i = 0; i < k; i++) {
-				L->rank[L->tmp[i]] = i;
-				if (i > L->maxrank)
-					L->maxrank = i;
-			}
-		}
-	}
-	return true;
-}
-
 static void
 attr_num(html *h, const char *name, long v)
 {
@@ -481,21 +300,6 @@ attr_num(html *h, const char *name, long v)
 
 	snprintf(buf, sizeof(buf), "%ld", v);
 	html_attr(h, name, buf);
-}
-
-/* The point where the segment from a box's centre (cx, cy) towards
- * (dx, dy) leaves the box. */
-static void
-clip(long cx, long cy, long dx, long dy, long hw, long hh, long *x, long *y)
-{
-	double t = 1.0, adx = dx < 0 ? -dx : dx, ady = dy < 0 ? -dy : dy;
-
-	if (adx > 0 && (double)hw / adx < t)
-		t = (double)hw / adx;
-	if (ady > 0 && (double)hh / ady < t)
-		t = (double)hh / ady;
-	*x = cx + (long)(t * (double)dx);
-	*y = cy + (long)(t * (double)dy);
 }
 
 /* The lines of class c's node: "C1: 3 hosts", then the values that set it
@@ -522,35 +326,57 @@ node_lines(const mc_matrix_kind *mk, const bool *common, size_t c,
 	return n;
 }
 
+/* The points of a polyline, "x,y x,y ...", in buf (size: 48 a point). */
 static void
+points_text(char *buf, const rl_point *p, size_t n)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(buf + len, "%s%ld,%ld", i ? " " : "", p[i].x, p[i].y);
+}
+
+static bool
 write_svg(html *h, const fleet_report *r, size_t k, const bool *common,
-	  const layout *L, size_t nlines)
+	  size_t nlines)
 {
 	const mc_matrix_kind *mk = &r->matrix->kinds[k];
 	const mc_matrix_edge *e = r->kept[k];
-	long nh = (long)nlines * LINE_H + 10, width, height;
-	char id[40], url[48], vb[64], lines[NODE_VALUES + 1][LABEL_MAX + 8];
+	long nh = (long)nlines * LINE_H + 10;
+	char id[40], url[48], vb[64], lines[NODE_VALUES + 1][LABEL_MAX + 8], *pts;
+	size_t most = 0;
+	rl_layout L;
 
-	width = 2 * MARGIN + (long)L->nlayers * NODE_W + (long)(L->nlayers - 1) * GAP_X;
-	height = 2 * MARGIN + (long)(L->maxrank + 1) * (nh + GAP_Y) - GAP_Y;
+	if (!rl_layout_make(&L, mk->nclasses, e, r->nkept[k], NODE_W, nh))
+		return false;
+	for (size_t i = 0; i < r->nkept[k]; i++) {
+		if (L.first[i + 1] - L.first[i] > most)
+			most = L.first[i + 1] - L.first[i];
+	}
+	if (!(pts = malloc(most * 48 + 1))) {
+		rl_layout_free(&L);
+		return false;
+	}
 	snprintf(id, sizeof(id), "arrow-%zu", k);
 	snprintf(url, sizeof(url), "url(#%s)", id);
 	html_start(h, "svg", "graph");
 	html_attr(h, "xmlns", "http://www.w3.org/2000/svg");
 	html_attr(h, "role", "img");
-	attr_num(h, "width", width);
-	attr_num(h, "height", height);
-	snprintf(vb, sizeof(vb), "0 0 %ld %ld", width, height);
+	attr_num(h, "width", L.width);
+	attr_num(h, "height", L.height);
+	snprintf(vb, sizeof(vb), "0 0 %ld %ld", L.width, L.height);
 	html_attr(h, "viewBox", vb);
 	html_start(h, "title", NULL);
 	html_textf(h, "Compatibility classes of kind %s", mk->kind);
 	html_end(h);
 	html_start(h, "desc", NULL);
-	html_textf(h, "%zu classes of hosts in %zu layers; %zu moves between them "
+	html_textf(h, "%zu classes of hosts in %zu columns; %zu moves between them "
 		   "after the transitive reduction, listed in the table below. "
-		   "A move goes from the class on the left to the class on the "
-		   "right; a line with two arrowheads goes both ways.",
-		   mk->nclasses, L->nlayers, r->nkept[k]);
+		   "A move between columns goes from left to right; a move "
+		   "within a column is drawn beside it; a line with two "
+		   "arrowheads goes both ways.",
+		   mk->nclasses, L.ncolumns, r->nkept[k]);
 	html_end(h);
 	html_start(h, "defs", NULL);
 	html_start(h, "marker", NULL);
@@ -568,28 +394,19 @@ write_svg(html *h, const fleet_report *r, size_t k, const bool *common,
 	html_end(h);
 	html_end(h);
 	for (size_t i = 0; i < r->nkept[k]; i++) {
-		size_t a = e[i].from, b = e[i].to;
-		long ax = MARGIN + (long)L->layer[a] * (NODE_W + GAP_X) + NODE_W / 2;
-		long ay = MARGIN + (long)L->rank[a] * (nh + GAP_Y) + nh / 2;
-		long bx = MARGIN + (long)L->layer[b] * (NODE_W + GAP_X) + NODE_W / 2;
-		long by = MARGIN + (long)L->rank[b] * (nh + GAP_Y) + nh / 2;
-		long x1, y1, x2, y2;
 		char c[32];
 
-		if (e[i].both_ways && a > b)
+		if (L.first[i + 1] == L.first[i])
 			continue;
-		clip(ax, ay, bx - ax, by - ay, NODE_W / 2, nh / 2, &x1, &y1);
-		clip(bx, by, ax - bx, ay - by, NODE_W / 2, nh / 2, &x2, &y2);
-		html_start(h, "line", "move");
-		snprintf(c, sizeof(c), "C%zu", a + 1);
+		html_start(h, "polyline", "move");
+		snprintf(c, sizeof(c), "C%" PRIu32, e[i].from + 1);
 		html_attr(h, "data-from", c);
-		snprintf(c, sizeof(c), "C%zu", b + 1);
+		snprintf(c, sizeof(c), "C%" PRIu32, e[i].to + 1);
 		html_attr(h, "data-to", c);
 		html_attr(h, "data-ways", e[i].both_ways ? "both" : "one");
-		attr_num(h, "x1", x1);
-		attr_num(h, "y1", y1);
-		attr_num(h, "x2", x2);
-		attr_num(h, "y2", y2);
+		points_text(pts, L.point + L.first[i], L.first[i + 1] - L.first[i]);
+		html_attr(h, "points", pts);
+		html_attr(h, "fill", "none");
 		html_attr(h, "stroke", "#333");
 		html_attr(h, "marker-end", url);
 		if (e[i].both_ways)
@@ -597,11 +414,13 @@ write_svg(html *h, const fleet_report *r, size_t k, const bool *common,
 		html_end(h);
 	}
 	for (size_t c = 0; c < mk->nclasses; c++) {
-		long x = MARGIN + (long)L->layer[c] * (NODE_W + GAP_X);
-		long y = MARGIN + (long)L->rank[c] * (nh + GAP_Y);
+		long x = L.box[c].x, y = L.box[c].y;
 		size_t n = node_lines(mk, common, c, lines, NODE_VALUES + 1);
+		char cid[32];
 
 		html_start(h, "g", "class");
+		snprintf(cid, sizeof(cid), "C%zu", c + 1);
+		html_attr(h, "data-class", cid);
 		html_start(h, "rect", NULL);
 		attr_num(h, "x", x);
 		attr_num(h, "y", y);
@@ -623,6 +442,9 @@ write_svg(html *h, const fleet_report *r, size_t k, const bool *common,
 		html_end(h);
 	}
 	html_end(h);  /* svg */
+	free(pts);
+	rl_layout_free(&L);
+	return true;
 }
 
 /* The classes of a kind in a table: hosts and values that set it apart. */
@@ -681,7 +503,6 @@ write_kind_graph(html *h, const fleet_report *r, size_t k)
 	size_t nvalues = mk->nclasses ? mk->classes[0].nvalues : 0, nlines = 1, n = 0;
 	bool *common = calloc(nvalues + 1, sizeof(*common));
 	char buf[LABEL_MAX + 8], lines[NODE_VALUES + 1][LABEL_MAX + 8];
-	layout L;
 
 	if (!common)
 		return false;
@@ -732,17 +553,23 @@ write_kind_graph(html *h, const fleet_report *r, size_t k)
 		if (l > nlines)
 			nlines = l;
 	}
-	if (mk->nclasses) {
-		if (!layout_make(&L, mk->nclasses, r->kept[k], r->nkept[k])) {
-			layout_free(&L);
+	if (mk->nclasses > GRAPH_MAX_CLASSES) {
+		html_start(h, "p", NULL);
+		html_textf(h, "No graph: kind %s has more than %d classes. The table "
+			   "of moves below lists the moves it would draw.", mk->kind,
+			   GRAPH_MAX_CLASSES);
+		html_end(h);
+	} else if (mk->nclasses) {
+		bool ok;
+
+		/* Scrolled on a screen, scaled to the page in print. */
+		html_start(h, "div", "graph");
+		ok = write_svg(h, r, k, common, nlines);
+		html_end(h);
+		if (!ok) {
 			free(common);
 			return false;
 		}
-		/* Scrolled on a screen, scaled to the page in print. */
-		html_start(h, "div", "graph");
-		write_svg(h, r, k, common, &L, nlines);
-		html_end(h);
-		layout_free(&L);
 	}
 	class_table(h, mk, common);
 	html_start(h, "table", "moves");

@@ -5,12 +5,14 @@ XHTML-compatible), for tests/report/run.sh:
 
     html.py text FILE              the text of each section, by its id
     html.py check FILE             well-formed, and the shape docs/report.md gives
-    html.py fleetcheck FILE        the same for a fleet report
+    html.py fleetcheck FILE        the same for a fleet report, and its graphs'
+                                   moves join their classes' boxes and cross none
     html.py edges FILE DOT         the graphs' moves equal `matrix --format dot`'s
     html.py heat FILE MATRIX.json  the heat map agrees with `matrix --format json`
     html.py evac FILE ASSIGN.json  the evacuation equals `plan --assign --format json`
     html.py diff FILE DIFF.json    the fleet impact equals `diff --format json`
     html.py coverage FILE TEST.json  the coverage equals `test --coverage --format json`
+    html.py selftest               fleetcheck's geometry fails a move over a box
 
 Exit status 0 when it holds, 1 (with the reason) when not.
 """
@@ -201,10 +203,78 @@ def cmd_fleetcheck(path):
             e = svg.find(SVG + t)
             if e is None or not norm(''.join(e.itertext())):
                 fail(path + ': an <svg> without a <%s>' % t)
+    for svg in root.iter(SVG + 'svg'):
+        graph_geometry(path, svg)
     for td in sections(root)['heat'].iter(NS + 'td'):
         for span in td.iter(NS + 'span'):
             if span.get('class') in ('ok', 'bad') and not norm(''.join(span.itertext()))[1:]:
                 fail(path + ': a heat map mark without its letter')
+
+
+def crosses(p, q, box):
+    """Does the segment p-q pass through the inside of box (x0, y0, x1, y1)?
+    (Liang and Barsky's clipping: a segment along a side, or touching it,
+    does not.)"""
+    x0, y0, x1, y1 = box
+    t0, t1 = 0.0, 1.0
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    for d, lo, hi, v in ((dx, x0, x1, p[0]), (dy, y0, y1, p[1])):
+        if d == 0:
+            if not lo < v < hi:
+                return False
+            continue
+        a, b = (lo - v) / d, (hi - v) / d
+        t0, t1 = max(t0, min(a, b)), min(t1, max(a, b))
+    return t1 - t0 > 1e-9 and t0 < t1
+
+
+def on_side(p, box):
+    x0, y0, x1, y1 = box
+    return ((p[0] in (x0, x1) and y0 <= p[1] <= y1) or
+            (p[1] in (y0, y1) and x0 <= p[0] <= x1))
+
+
+def graph_geometry(path, svg, say=None):
+    """Each move starts on a side of its class's box and ends on one of its
+    target's, and none of its segments passes over a box: a drawing where a
+    move crosses a third class would show a move that is not there. Each
+    finding goes to say (fail by default)."""
+    say = say or fail
+    boxes = {}
+    for g in svg.iter(SVG + 'g'):
+        r = g.find(SVG + 'rect')
+        x, y = float(r.get('x')), float(r.get('y'))
+        boxes[g.get('data-class')] = (x, y, x + float(r.get('width')), y + float(r.get('height')))
+    for ln in svg.iter(SVG + 'polyline'):
+        pts = [tuple(float(c) for c in xy.split(',')) for xy in ln.get('points').split()]
+        a, b = ln.get('data-from'), ln.get('data-to')
+        if not on_side(pts[0], boxes[a]) or not on_side(pts[-1], boxes[b]):
+            say('%s: the move %s -> %s does not join their boxes' % (path, a, b))
+        for p, q in zip(pts, pts[1:]):
+            for c, box in boxes.items():
+                if crosses(p, q, box):
+                    say('%s: the move %s -> %s crosses the box of %s' % (path, a, b, c))
+
+
+def cmd_selftest():
+    box = (0, 0, 10, 10)
+    cases = [((-5, 5), (15, 5), True), ((-5, -5), (15, 15), True),
+             ((5, 5), (6, 6), True), ((0, -5), (0, 15), False),
+             ((-5, 10), (15, 10), False), ((10, 5), (20, 5), False),
+             ((-5, -1), (15, -1), False), ((-5, 20), (20, -5), True)]
+    for p, q, want in cases:
+        if crosses(p, q, box) != want:
+            fail('selftest: crosses(%s, %s) is not %s' % (p, q, want))
+    svg = ET.fromstring(
+        '<svg xmlns="http://www.w3.org/2000/svg">'
+        '<g data-class="C1"><rect x="0" y="0" width="10" height="10"/></g>'
+        '<g data-class="C2"><rect x="20" y="0" width="10" height="10"/></g>'
+        '<g data-class="C3"><rect x="40" y="0" width="10" height="10"/></g>'
+        '<polyline data-from="C1" data-to="C3" points="10,5 40,5"/></svg>')
+    said = []
+    graph_geometry('selftest', svg, said.append)
+    if said != ['selftest: the move C1 -> C3 crosses the box of C2']:
+        fail('selftest: a move over C2 gave %s' % said)
 
 
 def fleet_kinds(root):
@@ -214,7 +284,7 @@ def fleet_kinds(root):
     drawn = []
     for svg in s.iter(SVG + 'svg'):
         drawn.append({(ln.get('data-from'), ln.get('data-to'), ln.get('data-ways'))
-                      for ln in svg.iter(SVG + 'line')})
+                      for ln in svg.iter(SVG + 'polyline')})
     listed = []
     for t in s.iter(NS + 'table'):
         if t.get('class') != 'moves':
@@ -307,8 +377,9 @@ def cmd_evac(path, jpath):
 def main(argv):
     cmds = {'text': cmd_text, 'check': cmd_check, 'diff': cmd_diff,
             'coverage': cmd_coverage, 'fleetcheck': cmd_fleetcheck,
-            'edges': cmd_edges, 'heat': cmd_heat, 'evac': cmd_evac}
-    if len(argv) < 3 or argv[1] not in cmds:
+            'edges': cmd_edges, 'heat': cmd_heat, 'evac': cmd_evac,
+            'selftest': cmd_selftest}
+    if len(argv) < 2 or argv[1] not in cmds:
         print(__doc__)
         return 2
     try:

@@ -88,14 +88,28 @@ python3 "$here/html.py" evac "$tmp/e.html" "$tmp/a.json" || bad "report fleet: t
 count=$((count + 1))
 "$bin" report fleet -p $old -i $inv --host hv-west-01 -o "$tmp/e-again.html"
 cmp -s "$tmp/e.html" "$tmp/e-again.html" || bad "two fleet reports of the same inputs differ"
-for i in examples/*.yaml; do
+# Every example under hyperv.yaml, and every shipped policy with each
+# example its own tests read: the shape, the graphs' geometry (no move over
+# a box) and the graphs' moves those of matrix --format dot.
+count=$((count + 1))
+python3 "$here/html.py" selftest || bad "html.py's geometry check does not fail a move over a box"
+{
+	for i in examples/*.yaml; do echo "$hv $i"; done
+	for p in policies/*.yaml policies/*.lua; do
+		grep -o '\.\./examples/[a-z0-9-]*\.yaml' "$p" | sort -u |
+			sed "s|^\.\./|$p |"
+	done
+} >"$tmp/pairs"
+while read -r p i; do
 	count=$((count + 1))
-	if ! "$bin" report fleet -p $hv -i "$i" -o "$tmp/f.html"; then
-		bad "report fleet -p $hv -i $i failed"
+	if ! "$bin" report fleet -p "$p" -i "$i" -o "$tmp/f.html" ||
+		! "$bin" matrix -p "$p" -i "$i" --format dot >"$tmp/m.dot"; then
+		bad "report fleet -p $p -i $i failed"
 		continue
 	fi
-	python3 "$here/html.py" fleetcheck "$tmp/f.html" || bad "report fleet -i $i: not the shape of docs/report.md"
-done
+	python3 "$here/html.py" fleetcheck "$tmp/f.html" || bad "report fleet -p $p -i $i: not the shape of docs/report.md"
+	python3 "$here/html.py" edges "$tmp/f.html" "$tmp/m.dot" || bad "report fleet -p $p -i $i: the graphs are not matrix's reduced moves"
+done <"$tmp/pairs"
 # Past 40 hosts, the heat map is by classes: a fleet of 41 hosts, made
 # from fleet.yaml's.
 count=$((count + 1))
@@ -125,7 +139,8 @@ open(sys.argv[2], 'w').write('hosts:\n' + hosts)
 PY
 "$bin" report fleet -p $hv -i "$tmp/many.yaml" -o "$tmp/many.html" 2>"$tmp/err" &&
 	python3 "$here/html.py" fleetcheck "$tmp/many.html" &&
-	grep -q '101 classes, more than 100: too many for a table' "$tmp/many.html" ||
+	grep -q '101 classes, more than 100: too many for a table' "$tmp/many.html" &&
+	grep -q 'No graph: kind live has more than 100 classes' "$tmp/many.html" ||
 	bad "report fleet of 101 classes: $(head -3 "$tmp/err")"
 
 # Names XML 1.0 does not allow, markup characters and controls still make
