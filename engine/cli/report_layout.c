@@ -170,12 +170,12 @@ next_on(const work *w, size_t i, size_t v)
 	return v == last ? b : v + 1;
 }
 
-/* The dummies' columns and groups, and every node's segment neighbours. */
-static bool
-segments(work *w)
+/* Walks the segments of every move between columns: with fill NULL,
+ * gives the dummies their columns and groups and counts each node's
+ * neighbours; else writes them (fill: per node, those written so far). */
+static void
+walk_segments(work *w, size_t *fill)
 {
-	size_t nn = w->nn, *fill;
-
 	for (size_t i = 0; i < w->ne; i++) {
 		size_t a = w->e[i].from, b = w->e[i].to;
 
@@ -183,6 +183,11 @@ segments(work *w)
 			continue;
 		for (size_t v = a, u; v != b; v = u) {
 			u = next_on(w, i, v);
+			if (fill) {
+				w->nadj[w->nfirst[v] + fill[v]++] = u;
+				w->nadj[w->nfirst[u] + fill[u]++] = v;
+				continue;
+			}
 			if (u >= w->n) {
 				w->layer[u] = w->layer[a] + (u - w->dummy[i]) + 1;
 				w->group[u] = w->ncomp + (u - w->n);
@@ -192,21 +197,20 @@ segments(work *w)
 			w->nfirst[u + 1]++;
 		}
 	}
-	for (size_t v = 0; v < nn; v++)
-		w->nfirst[v + 1] += w->nfirst[v];
-	if (!(fill = calloc(nn + 1, sizeof(*fill))))
-		return false;
-	for (size_t i = 0; i < w->ne; i++) {
-		size_t a = w->e[i].from, b = w->e[i].to;
+}
 
-		if (!drawn(w, i) || w->layer[a] == w->layer[b])
-			continue;
-		for (size_t v = a, u; v != b; v = u) {
-			u = next_on(w, i, v);
-			w->nadj[w->nfirst[v] + fill[v]++] = u;
-			w->nadj[w->nfirst[u] + fill[u]++] = v;
-		}
-	}
+/* The dummies' columns and groups, and every node's segment neighbours. */
+static bool
+segments(work *w)
+{
+	size_t *fill;
+
+	walk_segments(w, NULL);
+	for (size_t v = 0; v < w->nn; v++)
+		w->nfirst[v + 1] += w->nfirst[v];
+	if (!(fill = calloc(w->nn + 1, sizeof(*fill))))
+		return false;
+	walk_segments(w, fill);
 	free(fill);
 	return true;
 }

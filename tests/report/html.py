@@ -5,8 +5,9 @@ XHTML-compatible), for tests/report/run.sh:
 
     html.py text FILE              the text of each section, by its id
     html.py check FILE             well-formed, and the shape docs/report.md gives
-    html.py fleetcheck FILE        the same for a fleet report, and its graphs'
+    html.py fleetcheck FILE [DOT]  the same for a fleet report, and its graphs'
                                    moves join their classes' boxes and cross none
+                                   (and with DOT, what edges checks)
     html.py edges FILE DOT         the graphs' moves equal `matrix --format dot`'s
     html.py heat FILE MATRIX.json  the heat map agrees with `matrix --format json`
     html.py evac FILE ASSIGN.json  the evacuation equals `plan --assign --format json`
@@ -195,8 +196,10 @@ def cmd_coverage(path, jpath):
         fail('tests: report %s, test %s' % (got, want))
 
 
-def cmd_fleetcheck(path):
+def cmd_fleetcheck(path, dot=None):
     cmd_check(path, FLEET_SECTIONS)
+    if dot:
+        cmd_edges(path, dot)
     _, root = load(path)
     for svg in root.iter(SVG + 'svg'):
         for t in ('title', 'desc'):
