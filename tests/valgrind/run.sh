@@ -179,6 +179,10 @@ job report.r2-against 0 - "$bin" report policy policies/scvmm-2008-r2.yaml \
 	--against policies/scvmm-2008.yaml -i examples/fleet.yaml -o "$tmp/out/report-r2.html"
 job report.failing-tests 0 - "$bin" report policy tests/fixtures/failing-tests.yaml \
 	-o "$tmp/out/report-failing.html"
+job report.fleet-evacuation 0 - "$bin" report fleet -p policies/hyperv.yaml \
+	-i examples/fleet.yaml --host hv-west-01 -o "$tmp/out/report-fleet.html"
+job report.fleet-vmware 0 - "$bin" report fleet -p policies/vmware-evc.yaml \
+	-i examples/vmware-fleet.yaml -o "$tmp/out/report-vmware.html"
 job probe.yaml 0 - "$bin" probe --name me --cluster lab
 job probe.json-o 0 - "$bin" probe --format json -o "$tmp/out/probe.json"
 
