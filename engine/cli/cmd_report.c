@@ -313,25 +313,6 @@ td_at(html *h, const mc_location *at)
 	html_end(h);
 }
 
-/* A list joined with ", ", or `none` for an empty one. */
-static void
-text_list(html *h, const char *const *items, size_t n, const char *none)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			html_text(h, ", ");
-		html_text(h, items[i]);
-	}
-	if (!n)
-		html_text(h, none);
-}
-
-static void
-dl_item(html *h, const char *term, const char *cls, const char *value)
-{
-	html_elem(h, "dt", NULL, term);
-	html_elem(h, "dd", cls, value);
-}
 
 static void
 write_summary(html *h, const report *r)
@@ -340,15 +321,15 @@ write_summary(html *h, const report *r)
 
 	html_section(h, "summary", "Summary");
 	html_start(h, "dl", "summary");
-	dl_item(h, "Policy", NULL, e->name);
-	dl_item(h, "File", NULL, e->file);
+	html_dl_item(h, "Policy", NULL, e->name);
+	html_dl_item(h, "File", NULL, e->file);
 	html_elem(h, "dt", NULL, "Extends");
 	html_start(h, "dd", NULL);
-	text_list(h, e->files + 1, e->nfiles ? e->nfiles - 1 : 0, "nothing");
+	html_text_list(h, e->files + 1, e->nfiles ? e->nfiles - 1 : 0, "nothing");
 	html_end(h);
-	dl_item(h, "Digest", "digest", e->digest);
-	dl_item(h, "Made (UTC)", NULL, r->made);
-	dl_item(h, "migcheck version", NULL, mc_version());
+	html_dl_item(h, "Digest", "digest", e->digest);
+	html_dl_item(h, "Made (UTC)", NULL, r->made);
+	html_dl_item(h, "migcheck version", NULL, mc_version());
 	html_end(h);
 	html_elem(h, "p", NULL,
 		  "The digest is the SHA-256 of the policy's bytes followed by those of "
@@ -468,7 +449,7 @@ words_relax(html *h, const mc_explanation *e)
 		html_text(h, ": when ");
 		html_text(h, x->when);
 		html_text(h, ", not checked: ");
-		text_list(h, x->dropped, x->ndropped, "nothing");
+		html_text_list(h, x->dropped, x->ndropped, "nothing");
 		html_text(h, " (");
 		html_location(h, &x->at);
 		html_text(h, ")");
@@ -494,13 +475,13 @@ words_rules(html *h, const mc_explanation *e)
 		html_start(h, "li", NULL);
 		html_elem(h, "strong", NULL, u->id);
 		html_text(h, " (");
-		text_list(h, u->kinds, u->nkinds, "every kind");
+		html_text_list(h, u->kinds, u->nkinds, "every kind");
 		html_text(h, "): ");
 		if (u->lua) {
 			html_textf(h, "Lua, lines %u to %u", u->lua_first_line, u->lua_last_line);
 			if (u->nuses) {
 				html_text(h, ", reads ");
-				text_list(h, u->uses, u->nuses, "");
+				html_text_list(h, u->uses, u->nuses, "");
 			}
 		} else {
 			html_text(h, u->condition);
@@ -561,7 +542,7 @@ words_rest(html *h, const mc_explanation *e)
 		html_start(h, "li", NULL);
 		html_elem(h, "strong", NULL, m->id);
 		html_text(h, ": sets ");
-		text_list(h, m->set, m->nset, "nothing");
+		html_text_list(h, m->set, m->nset, "nothing");
 		html_text(h, " (");
 		html_location(h, &m->at);
 		html_text(h, ")");
@@ -624,7 +605,7 @@ row_start(html *h, const char *prefix, const char *name, size_t n,
 	}
 	html_end(h);
 	html_start(h, "td", NULL);
-	text_list(h, kinds, nkinds, "every kind");
+	html_text_list(h, kinds, nkinds, "every kind");
 	html_end(h);
 	html_start(h, "td", "what");
 }
@@ -697,7 +678,7 @@ write_rules(html *h, const report *r)
 		html_text(h, "when ");
 		html_text(h, x->when);
 		html_text(h, ", not checked: ");
-		text_list(h, x->dropped, x->ndropped, "nothing");
+		html_text_list(h, x->dropped, x->ndropped, "nothing");
 		ok = row_end(h, r, &x->at);
 	}
 	for (size_t i = 0; i < e->nrules && ok; i++) {
@@ -742,16 +723,11 @@ write_table(html *h, const report *r)
 		  "match: equal on the VM's host and on the target; an operator: the "
 		  "target's value against the source's; [N]: not checked while note N "
 		  "below holds.");
-	html_start(h, "table", NULL);
-	html_elem(h, "caption", NULL, "What each kind of move checks of each field");
-	html_start(h, "thead", NULL);
-	html_start(h, "tr", NULL);
+	html_table_head(h, NULL, "What each kind of move checks of each field");
 	html_th(h, "col", "Field");
 	for (size_t k = 0; k < e->nkinds; k++)
 		html_th(h, "col", e->kinds[k].name);
-	html_end(h);
-	html_end(h);
-	html_start(h, "tbody", NULL);
+	html_table_body(h);
 	for (size_t f = 0; f < e->nfields; f++) {
 		html_start(h, "tr", NULL);
 		html_th(h, "row", e->fields[f].name);
@@ -963,7 +939,7 @@ write_impact(html *h, const report *r)
 	policy_item(h, "New policy", r->pol);
 	html_elem(h, "dt", NULL, "Inventory");
 	html_start(h, "dd", NULL);
-	text_list(h, (const char *const *)r->inventories, r->ninv, "");
+	html_text_list(h, (const char *const *)r->inventories, r->ninv, "");
 	html_end(h);
 	html_end(h);
 	html_start(h, "p", NULL);
@@ -1005,10 +981,10 @@ write_impact(html *h, const report *r)
 		verdict_cell(h, &m->before);
 		verdict_cell(h, &m->after);
 		html_start(h, "td", NULL);
-		text_list(h, m->gained, m->ngained, "-");
+		html_text_list(h, m->gained, m->ngained, "-");
 		html_end(h);
 		html_start(h, "td", NULL);
-		text_list(h, m->lost, m->nlost, "-");
+		html_text_list(h, m->lost, m->nlost, "-");
 		html_end(h);
 		html_end(h);
 	}

@@ -231,30 +231,19 @@ gather(fleet_report *r)
  */
 
 static void
-dl_item(html *h, const char *term, const char *value)
-{
-	html_elem(h, "dt", NULL, term);
-	html_elem(h, "dd", NULL, value);
-}
-
-static void
 write_summary(html *h, const fleet_report *r)
 {
 	const report_fleet_req *q = r->req;
 
 	html_section(h, "summary", "Summary");
 	html_start(h, "dl", "summary");
-	dl_item(h, "Policy", mc_policy_name(r->pol));
-	dl_item(h, "File", mc_policy_file(r->pol));
+	html_dl_item(h, "Policy", NULL, mc_policy_name(r->pol));
+	html_dl_item(h, "File", NULL, mc_policy_file(r->pol));
 	html_elem(h, "dt", NULL, "Digest");
 	html_elem(h, "dd", "digest", mc_policy_digest(r->pol));
 	html_elem(h, "dt", NULL, "Inventories");
 	html_start(h, "dd", NULL);
-	for (size_t i = 0; i < q->ninv; i++) {
-		if (i)
-			html_text(h, ", ");
-		html_text(h, q->inventories[i]);
-	}
+	html_text_list(h, (const char *const *)q->inventories, q->ninv, NULL);
 	html_end(h);
 	html_elem(h, "dt", NULL, "Hosts");
 	html_start(h, "dd", NULL);
@@ -272,8 +261,8 @@ write_summary(html *h, const fleet_report *r)
 	html_start(h, "dd", NULL);
 	html_textf(h, "%zu", r->matrix->nkinds);
 	html_end(h);
-	dl_item(h, "Made (UTC)", q->made);
-	dl_item(h, "migcheck version", mc_version());
+	html_dl_item(h, "Made (UTC)", NULL, q->made);
+	html_dl_item(h, "migcheck version", NULL, mc_version());
 	html_end(h);
 	html_end(h);
 }
@@ -466,11 +455,7 @@ class_table(html *h, const mc_matrix_kind *mk, const bool *common)
 		html_textf(h, "C%zu", c + 1);
 		html_end(h);
 		html_start(h, "td", NULL);
-		for (size_t i = 0; i < cl->nhosts; i++) {
-			if (i)
-				html_text(h, ", ");
-			html_text(h, cl->hosts[i]);
-		}
+		html_text_list(h, cl->hosts, cl->nhosts, NULL);
 		html_end(h);
 		html_start(h, "td", NULL);
 		for (size_t i = 0; i < cl->nvalues; i++) {
@@ -539,11 +524,7 @@ write_kind_graph(html *h, const fleet_report *r, size_t k)
 	if (mk->nleft_out) {
 		html_start(h, "p", NULL);
 		html_text(h, "Checks that read the VM, left out: ");
-		for (size_t i = 0; i < mk->nleft_out; i++) {
-			if (i)
-				html_text(h, ", ");
-			html_text(h, mk->left_out[i]);
-		}
+		html_text_list(h, mk->left_out, mk->nleft_out, NULL);
 		html_text(h, ".");
 		html_end(h);
 	}
@@ -572,15 +553,10 @@ write_kind_graph(html *h, const fleet_report *r, size_t k)
 		}
 	}
 	class_table(h, mk, common);
-	html_start(h, "table", "moves");
-	html_elem(h, "caption", NULL, "Moves drawn (the transitive reduction)");
-	html_start(h, "thead", NULL);
-	html_start(h, "tr", NULL);
+	html_table_head(h, "moves", "Moves drawn (the transitive reduction)");
 	for (size_t i = 0; i < 3; i++)
 		html_th(h, "col", cols[i]);
-	html_end(h);
-	html_end(h);
-	html_start(h, "tbody", NULL);
+	html_table_body(h);
 	for (size_t i = 0; i < r->nkept[k]; i++) {
 		const mc_matrix_edge *ed = &r->kept[k][i];
 
@@ -689,17 +665,12 @@ heat_hosts(html *h, const fleet_report *r)
 		ok = (bits[k] = move_bits(&m->kinds[k])) != NULL;
 	if (ok) {
 		html_start(h, "div", "wide");
-		html_start(h, "table", "heat");
-		html_elem(h, "caption", NULL,
-			  "Moves between hosts: a row is the VM's host, a column the target");
-		html_start(h, "thead", NULL);
-		html_start(h, "tr", NULL);
+		html_table_head(h, "heat", "Moves between hosts: a row is the VM's "
+				"host, a column the target");
 		html_th(h, "col", "From \\ to");
 		for (size_t j = 0; j < r->nhosts; j++)
 			html_th(h, "col", mc_inventory_host_name(r->inv, j));
-		html_end(h);
-		html_end(h);
-		html_start(h, "tbody", NULL);
+		html_table_body(h);
 		for (size_t i = 0; i < r->nhosts; i++) {
 			html_start(h, "tr", NULL);
 			html_th(h, "row", mc_inventory_host_name(r->inv, i));
@@ -754,12 +725,9 @@ heat_classes(html *h, const fleet_report *r)
 		if (!(bits = move_bits(mk)))
 			return false;
 		html_start(h, "div", "wide");
-		html_start(h, "table", "heat");
 		snprintf(cap, sizeof(cap), "Kind %s: moves between classes (a row is "
 			 "the VM's host's class, a column the target's)", mk->kind);
-		html_elem(h, "caption", NULL, cap);
-		html_start(h, "thead", NULL);
-		html_start(h, "tr", NULL);
+		html_table_head(h, "heat", cap);
 		html_th(h, "col", "From \\ to");
 		for (size_t j = 0; j < mk->nclasses; j++) {
 			html_start(h, "th", NULL);
@@ -767,9 +735,7 @@ heat_classes(html *h, const fleet_report *r)
 			html_textf(h, "C%zu", j + 1);
 			html_end(h);
 		}
-		html_end(h);
-		html_end(h);
-		html_start(h, "tbody", NULL);
+		html_table_body(h);
 		kind_mark(mark, sizeof(mark), k, m->nkinds);
 		for (size_t i = 0; i < mk->nclasses; i++) {
 			html_start(h, "tr", NULL);
@@ -837,11 +803,7 @@ value_text(html *h, const mc_value *v)
 		html_textf(h, "%zu in common", v->count);
 		if (v->count)
 			html_text(h, ": ");
-		for (size_t i = 0; i < v->count; i++) {
-			if (i)
-				html_text(h, ", ");
-			html_text(h, v->items[i]);
-		}
+		html_text_list(h, v->items, v->count, NULL);
 	} else {
 		html_text(h, v->text);
 	}

@@ -170,17 +170,48 @@ html_td(html *h, const char *text)
 }
 
 void
-html_table(html *h, const char *caption, const char *const *cols, size_t n)
+html_text_list(html *h, const char *const *items, size_t n, const char *none)
 {
-	html_start(h, "table", NULL);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			html_text(h, ", ");
+		html_text(h, items[i]);
+	}
+	if (!n)
+		html_text(h, none);
+}
+
+void
+html_dl_item(html *h, const char *term, const char *cls, const char *value)
+{
+	html_elem(h, "dt", NULL, term);
+	html_elem(h, "dd", cls, value);
+}
+
+void
+html_table_head(html *h, const char *cls, const char *caption)
+{
+	html_start(h, "table", cls);
 	html_elem(h, "caption", NULL, caption);
 	html_start(h, "thead", NULL);
 	html_start(h, "tr", NULL);
+}
+
+void
+html_table_body(html *h)
+{
+	html_end(h);  /* tr */
+	html_end(h);  /* thead */
+	html_start(h, "tbody", NULL);
+}
+
+void
+html_table(html *h, const char *caption, const char *const *cols, size_t n)
+{
+	html_table_head(h, NULL, caption);
 	for (size_t i = 0; i < n; i++)
 		html_th(h, "col", cols[i]);
-	html_end(h);
-	html_end(h);
-	html_start(h, "tbody", NULL);
+	html_table_body(h);
 }
 
 void

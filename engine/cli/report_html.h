@@ -48,6 +48,12 @@ void html_textf(html *h, const char *fmt, ...)
 /* <tag class="cls">text</tag> */
 void html_elem(html *h, const char *tag, const char *cls, const char *text);
 
+/* The n items joined with ", ", or `none` (may be NULL) when n is 0. */
+void html_text_list(html *h, const char *const *items, size_t n, const char *none);
+
+/* <dt>term</dt><dd class="cls">value</dd> */
+void html_dl_item(html *h, const char *term, const char *cls, const char *value);
+
 /* FILE:LINE:COL in a <code class="at">, or "-" for no place. */
 void html_location(html *h, const mc_location *at);
 
@@ -66,6 +72,12 @@ void html_td(html *h, const char *text);
  * html_table_end() closes the body and the table. */
 void html_table(html *h, const char *caption, const char *const *cols, size_t n);
 void html_table_end(html *h);
+
+/* The same in steps, for a head row the caller writes: html_table_head()
+ * opens <table class="cls">, its caption and the head row; the caller adds
+ * each <th scope="col">; html_table_body() closes the head, opens <tbody>. */
+void html_table_head(html *h, const char *cls, const char *caption);
+void html_table_body(html *h);
 
 /* Ends every open element and the document; returns it (malloc'd, its
  * length in *len), or NULL when anything failed. Frees h either way. */
